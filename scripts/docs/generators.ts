@@ -1,0 +1,7 @@
+/** One entry per generated file under docs/: its path relative to docs/ and how to render it. */
+export interface DocGenerator {
+  readonly path: string;
+  readonly render: () => string | Promise<string>;
+}
+
+export const generators: ReadonlyArray<DocGenerator> = [];
