@@ -1,7 +1,11 @@
+import { renderOpenApi } from "@payment-session/core";
+
 /** One entry per generated file under docs/: its path relative to docs/ and how to render it. */
 export interface DocGenerator {
   readonly path: string;
   readonly render: () => string | Promise<string>;
 }
 
-export const generators: ReadonlyArray<DocGenerator> = [];
+export const generators: ReadonlyArray<DocGenerator> = [
+  { path: "openapi.json", render: renderOpenApi },
+];

@@ -1,0 +1,202 @@
+/**
+ * The error answers of the API, one class per HTTP status, each with the gateway's error envelope
+ * `{ code, message, error: { type, source?, details?, traceId? } }` as its wire shape.
+ *
+ * They are `Schema.Error` classes: a handler fails with `new ApiValidationError({...})`, the server
+ * encodes it with its status, a client decodes the body back into the same class, and the OpenAPI
+ * document lists it under the status. `_tag` lives on the prototype only (`Effect.catchTag` works;
+ * it is never on the wire).
+ *
+ * @since 0.1.0
+ */
+import { Schema } from "effect";
+import type { BodyValidationError } from "../schemas/BodyValidation.js";
+import { ErrorCode } from "../schemas/Enums.js";
+import { ApiErrorBody, type ErrorDetail } from "../schemas/Envelope.js";
+
+/** The fields of the error envelope, shared by every error class. */
+const envelopeFields = {
+  code: Schema.Union([ErrorCode, Schema.String]),
+  message: Schema.String,
+  error: ApiErrorBody,
+};
+
+/**
+ * 400 `api_validation_error`: the request (body, query, path or headers) does not fit its schema,
+ * or breaks a documented rule (decision C3, C5). `error.details` lists every offending field.
+ *
+ * @since 0.1.0
+ */
+export class ApiValidationError extends Schema.Error<ApiValidationError>("ApiValidationError")(
+  envelopeFields,
+  {
+    identifier: "ApiValidationError",
+    description:
+      "400 api_validation_error: the request does not fit its schema; error.details lists the fields",
+    httpApiStatus: 400,
+  },
+) {
+  declare readonly _tag: "ApiValidationError";
+}
+Object.defineProperty(ApiValidationError.prototype, "_tag", { value: "ApiValidationError" });
+
+/**
+ * 401 `credentials_invalid`: missing or invalid Bearer token, or a wrong merchant id/secret on
+ * `POST /v1/access-token`.
+ *
+ * @since 0.1.0
+ */
+export class CredentialsInvalidError extends Schema.Error<CredentialsInvalidError>("CredentialsInvalidError")(
+  envelopeFields,
+  {
+    identifier: "CredentialsInvalidError",
+    description: "401 credentials_invalid: token (or merchant id/secret) missing or invalid",
+    httpApiStatus: 401,
+  },
+) {
+  declare readonly _tag: "CredentialsInvalidError";
+}
+Object.defineProperty(CredentialsInvalidError.prototype, "_tag", { value: "CredentialsInvalidError" });
+
+/**
+ * 404 `resource_missing`: no payment session with that id (for this merchant).
+ *
+ * @since 0.1.0
+ */
+export class ResourceMissingError extends Schema.Error<ResourceMissingError>("ResourceMissingError")(
+  envelopeFields,
+  {
+    identifier: "ResourceMissingError",
+    description: "404 resource_missing: $resource with ID $id cannot be found",
+    httpApiStatus: 404,
+  },
+) {
+  declare readonly _tag: "ResourceMissingError";
+}
+Object.defineProperty(ResourceMissingError.prototype, "_tag", { value: "ResourceMissingError" });
+
+/**
+ * 409 `idempotency_error`: the `X-REQUEST-ID` was used within 24 h with another body or on another
+ * endpoint (decision C6).
+ *
+ * @since 0.1.0
+ */
+export class IdempotencyError extends Schema.Error<IdempotencyError>("IdempotencyError")(envelopeFields, {
+  identifier: "IdempotencyError",
+  description: "409 idempotency_error: X-REQUEST-ID reused with another payload or endpoint",
+  httpApiStatus: 409,
+}) {
+  declare readonly _tag: "IdempotencyError";
+}
+Object.defineProperty(IdempotencyError.prototype, "_tag", { value: "IdempotencyError" });
+
+/**
+ * 422: a valid request the session's state does not allow. `code` is `invalid_state` (decision L2:
+ * the message names the operation and the status) or `amount_mismatch` (decision P1: a payment
+ * whose amount differs from the session's).
+ *
+ * @since 0.1.0
+ */
+export class UnprocessableError extends Schema.Error<UnprocessableError>("UnprocessableError")(
+  envelopeFields,
+  {
+    identifier: "UnprocessableError",
+    description:
+      "422 invalid_state or amount_mismatch: valid request, but not in the session's current state",
+    httpApiStatus: 422,
+  },
+) {
+  declare readonly _tag: "UnprocessableError";
+}
+Object.defineProperty(UnprocessableError.prototype, "_tag", { value: "UnprocessableError" });
+
+/**
+ * Any error class of this API (the union of their instances).
+ *
+ * @since 0.1.0
+ */
+export type PaymentsApiError =
+  | ApiValidationError
+  | CredentialsInvalidError
+  | ResourceMissingError
+  | IdempotencyError
+  | UnprocessableError;
+
+/** Extra parts of an error envelope: a trace id to quote to support. */
+interface ErrorOptions {
+  readonly traceId?: string | undefined;
+}
+
+const errorBody = (
+  details: ReadonlyArray<ErrorDetail> | undefined,
+  options?: ErrorOptions,
+): ApiErrorBody => ({
+  type: "API_ERROR",
+  source: "UPSTREAM",
+  ...(details === undefined ? {} : { details }),
+  ...(options?.traceId === undefined ? {} : { traceId: options.traceId }),
+});
+
+/**
+ * The 400 answer for a refused body (see `decodeBody`), with one `details[]` entry per field.
+ *
+ * @example
+ * const r = decodeBody(CreatePaymentSessionRequest)(json)
+ * if (Result.isFailure(r)) return yield* apiValidationError(r.failure.details)
+ * @since 0.1.0
+ */
+export const apiValidationError = (
+  details: ReadonlyArray<ErrorDetail> | BodyValidationError,
+  options?: ErrorOptions,
+): ApiValidationError =>
+  new ApiValidationError({
+    code: "api_validation_error",
+    message: "Request validation failed",
+    error: errorBody("details" in details ? details.details : details, options),
+  });
+
+/** The 401 answer. @since 0.1.0 */
+export const credentialsInvalidError = (message = "Invalid credentials", options?: ErrorOptions) =>
+  new CredentialsInvalidError({ code: "credentials_invalid", message, error: errorBody(undefined, options) });
+
+/**
+ * The 404 answer: `"<resource> with ID <id> cannot be found"` (type GATEWAY_ERROR, as documented).
+ *
+ * @since 0.1.0
+ */
+export const resourceMissingError = (resource: string, id: string, options?: ErrorOptions) =>
+  new ResourceMissingError({
+    code: "resource_missing",
+    message: `${resource} with ID ${id} cannot be found`,
+    error: { ...errorBody(undefined, options), type: "GATEWAY_ERROR" },
+  });
+
+/** The 409 answer for a reused `X-REQUEST-ID`. @since 0.1.0 */
+export const idempotencyError = (options?: ErrorOptions) =>
+  new IdempotencyError({
+    code: "idempotency_error",
+    message: "X-REQUEST-ID was already used with a different payload or endpoint",
+    error: errorBody(undefined, options),
+  });
+
+/**
+ * The 422 answer for an operation the status does not allow (decision L2).
+ *
+ * @example
+ * invalidStateError("confirm", "PAID").message // "Cannot confirm a payment session in status PAID"
+ * @since 0.1.0
+ */
+export const invalidStateError = (operation: string, status: string, options?: ErrorOptions) =>
+  new UnprocessableError({
+    code: "invalid_state",
+    message: `Cannot ${operation} a payment session in status ${status}`,
+    error: errorBody(undefined, options),
+  });
+
+/** The 422 answer for a payment whose amount differs from the session's (decision P1). @since 0.1.0 */
+export const amountMismatchError = (expected: number, received: number, options?: ErrorOptions) =>
+  new UnprocessableError({
+    code: "amount_mismatch",
+    message: `Amount ${received} does not match the payment session amount ${expected}`,
+    error: errorBody(undefined, options),
+  });

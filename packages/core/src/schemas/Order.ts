@@ -1,0 +1,78 @@
+/**
+ * The `orderInformation` object (facts §7.5).
+ *
+ * @since 0.1.0
+ */
+import { Schema } from "effect";
+import { Amount } from "./Amount.js";
+import { PhoneNumber } from "./Customer.js";
+import { Text } from "./internal/text.js";
+
+/** Kind of product sold. @since 0.1.0 */
+export const ProductType = Schema.Literals(["PHYSICAL", "DIGITAL", "SERVICE"]);
+/** @since 0.1.0 */
+export type ProductType = typeof ProductType.Type;
+
+/** Shipping speed. @since 0.1.0 */
+export const ShippingMethod = Schema.Literals(["REGULAR", "NEXTDAY", "SAMEDAY", "INSTANT"]);
+/** @since 0.1.0 */
+export type ShippingMethod = typeof ShippingMethod.Type;
+
+/** One line of the order. `quantity` may be fractional (documented "float"), but must be > 0. @since 0.1.0 */
+export const ProductDetail = Schema.Struct({
+  type: ProductType,
+  category: Schema.optionalKey(Text(1, 255)),
+  subCategory: Schema.optionalKey(Text(1, 255)),
+  name: Schema.optionalKey(Text(1, 255)),
+  description: Schema.optionalKey(Text(1, 255)),
+  quantity: Schema.Finite.check(Schema.isGreaterThan(0)),
+  price: Amount,
+}).annotate({ identifier: "ProductDetail" });
+/** @since 0.1.0 */
+export type ProductDetail = typeof ProductDetail.Type;
+
+/** Billing address; all address parts are needed for a foreign card with AVS. @since 0.1.0 */
+export const BillingInfo = Schema.Struct({
+  givenName: Text(1, 255),
+  surname: Schema.optionalKey(Text(0, 255)),
+  email: Text(1, 255),
+  phoneNumber: Schema.optionalKey(PhoneNumber),
+  addressLine1: Schema.optionalKey(Schema.String),
+  city: Schema.optionalKey(Schema.String),
+  provinceState: Schema.optionalKey(Schema.String),
+  country: Schema.optionalKey(Schema.String),
+  postalCode: Schema.optionalKey(Schema.String),
+}).annotate({ identifier: "BillingInfo" });
+/** @since 0.1.0 */
+export type BillingInfo = typeof BillingInfo.Type;
+
+/** Shipping address and method. @since 0.1.0 */
+export const ShippingInfo = Schema.Struct({
+  givenName: Text(1, 255),
+  surname: Schema.optionalKey(Text(0, 255)),
+  email: Text(1, 255),
+  phoneNumber: Schema.optionalKey(PhoneNumber),
+  addressLine1: Schema.String,
+  city: Schema.String,
+  provinceState: Schema.String,
+  country: Schema.String,
+  postalCode: Schema.optionalKey(Schema.String),
+  method: ShippingMethod,
+  shippingFee: Schema.optionalKey(Amount),
+}).annotate({ identifier: "ShippingInfo" });
+/** @since 0.1.0 */
+export type ShippingInfo = typeof ShippingInfo.Type;
+
+/**
+ * `orderInformation`: the products (mandatory when the object is sent), billing and shipping.
+ * The object itself is optional on create (decision C7).
+ *
+ * @since 0.1.0
+ */
+export const Order = Schema.Struct({
+  productDetails: Schema.Array(ProductDetail),
+  billingInfo: Schema.optionalKey(BillingInfo),
+  shippingInfo: Schema.optionalKey(ShippingInfo),
+}).annotate({ identifier: "Order" });
+/** @since 0.1.0 */
+export type Order = typeof Order.Type;

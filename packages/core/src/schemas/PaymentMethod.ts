@@ -1,0 +1,86 @@
+/**
+ * The `paymentMethod` object, in requests and responses (facts §7.3).
+ *
+ * @since 0.1.0
+ */
+import { Schema } from "effect";
+import { EwalletChannel, PaymentMethodType, QrAcquirer, QrType, VirtualAccountChannel } from "./Enums.js";
+import { Instant } from "./Instant.js";
+import { Text } from "./internal/text.js";
+
+/**
+ * Card data of a payment method. All parts optional: a saved card sends `token`; the API-mode
+ * encryption flow sends `encryptedCard` on confirm; PCI-DSS SAQ-D merchants may send the PAN.
+ *
+ * @since 0.1.0
+ */
+export const PaymentMethodCard = Schema.Struct({
+  encryptedCard: Schema.optionalKey(Text(0, 500)),
+  token: Schema.optionalKey(Schema.String),
+  number: Schema.optionalKey(Schema.String),
+  expMonth: Schema.optionalKey(Schema.Int),
+  expYear: Schema.optionalKey(Schema.Int),
+  cvc: Schema.optionalKey(Text(0, 4)),
+  cardHolderFirstName: Schema.optionalKey(Schema.String),
+  cardHolderLastName: Schema.optionalKey(Schema.String),
+  cardHolderEmail: Schema.optionalKey(Schema.String),
+  cardHolderPhone: Schema.optionalKey(Schema.String),
+}).annotate({ identifier: "PaymentMethodCard" });
+/** @since 0.1.0 */
+export type PaymentMethodCard = typeof PaymentMethodCard.Type;
+
+/**
+ * Virtual-account data of a payment method (API flow; a static VA shows `expiryAt`
+ * `0001-01-01T00:00:00Z`).
+ *
+ * @since 0.1.0
+ */
+export const PaymentMethodVirtualAccount = Schema.Struct({
+  channel: Schema.optionalKey(VirtualAccountChannel),
+  virtualAccountNumber: Schema.optionalKey(Text(0, 100)),
+  virtualAccountName: Schema.optionalKey(Text(0, 100)),
+  expiryAt: Schema.optionalKey(Instant),
+}).annotate({ identifier: "PaymentMethodVirtualAccount" });
+/** @since 0.1.0 */
+export type PaymentMethodVirtualAccount = typeof PaymentMethodVirtualAccount.Type;
+
+/** QR data of a payment method (a static QR of a MULTIPLE session carries it). @since 0.1.0 */
+export const PaymentMethodQr = Schema.Struct({
+  acquirer: Schema.optionalKey(QrAcquirer),
+  qrContent: Schema.optionalKey(Schema.String),
+  qrUrl: Schema.optionalKey(Schema.String),
+  qrType: Schema.optionalKey(QrType),
+  storeId: Schema.optionalKey(Schema.String),
+  merchantName: Schema.optionalKey(Schema.String),
+  expiryAt: Schema.optionalKey(Instant),
+}).annotate({ identifier: "PaymentMethodQr" });
+/** @since 0.1.0 */
+export type PaymentMethodQr = typeof PaymentMethodQr.Type;
+
+/** E-wallet data of a payment method: the customer's registered phone (API flow). @since 0.1.0 */
+export const PaymentMethodEwallet = Schema.Struct({
+  channel: Schema.optionalKey(EwalletChannel),
+  accountIdentifier: Schema.optionalKey(Schema.String),
+}).annotate({ identifier: "PaymentMethodEwallet" });
+/** @since 0.1.0 */
+export type PaymentMethodEwallet = typeof PaymentMethodEwallet.Type;
+
+/**
+ * `paymentMethod`: a `type` plus the part for that type. Parts may be absent or `null`.
+ *
+ * Gotcha: the schema does not insist that the part matches `type` (a REDIRECT card session sends
+ * only `{ type: "CARD" }`); the lifecycle decides what it needs.
+ *
+ * @example
+ * const pm: PaymentMethod = { type: "VIRTUAL_ACCOUNT" }
+ * @since 0.1.0
+ */
+export const PaymentMethod = Schema.Struct({
+  type: PaymentMethodType,
+  card: Schema.optionalKey(Schema.NullOr(PaymentMethodCard)),
+  virtualAccount: Schema.optionalKey(Schema.NullOr(PaymentMethodVirtualAccount)),
+  qr: Schema.optionalKey(Schema.NullOr(PaymentMethodQr)),
+  ewallet: Schema.optionalKey(Schema.NullOr(PaymentMethodEwallet)),
+}).annotate({ identifier: "PaymentMethod" });
+/** @since 0.1.0 */
+export type PaymentMethod = typeof PaymentMethod.Type;

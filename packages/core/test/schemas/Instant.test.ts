@@ -1,0 +1,97 @@
+import { Result, Schema } from "effect";
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { Instant, instantToMillis, millisToInstant, parseInstantMillis } from "../../src/schemas/index.js";
+import { instant } from "./arbitraries.js";
+
+const params = { seed: Number(process.env.FC_SEED ?? 20261124), numRuns: 1000 };
+const decode = Schema.decodeUnknownResult(Instant);
+
+describe("Instant reads any ISO-8601 offset and answers in UTC", () => {
+  it.each([
+    ["2025-03-31T23:59:05Z", "2025-03-31T23:59:05Z"],
+    ["2025-03-30T05:48:17.105883834Z", "2025-03-30T05:48:17.105883834Z"],
+    ["2025-04-01T06:59:05+07:00", "2025-03-31T23:59:05Z"],
+    ["2025-04-01T06:59:05.120+0700", "2025-03-31T23:59:05.120Z"],
+    ["2025-03-31T20:59:05-03", "2025-03-31T23:59:05Z"],
+    ["2025-03-31t23:59:05z", "2025-03-31T23:59:05Z"],
+    ["2024-02-29T00:00:00Z", "2024-02-29T00:00:00Z"],
+    ["2025-01-01T01:00:00+05:30", "2024-12-31T19:30:00Z"],
+    ["0001-01-01T00:00:00Z", "0001-01-01T00:00:00Z"],
+  ])("%s → %s", (input, expected) => {
+    expect(decode(input)).toEqual(Result.succeed(expected));
+  });
+
+  it.each([
+    "2025-03-31T23:59:05",
+    "2025-03-31",
+    "2025-02-29T00:00:00Z",
+    "2025-13-01T00:00:00Z",
+    "2025-03-31T23:60:00Z",
+    "2025-03-31T23:59:60Z",
+    "2025-03-31T23:59:05.1234567890Z",
+    "2025-03-31T23:59:05+24:00",
+    " 2025-03-31T23:59:05Z",
+    "+02025-03-31T23:59:05Z",
+  ])("refuses %s", (input) => {
+    expect(Result.isFailure(decode(input))).toBe(true);
+  });
+
+  it("encodes the canonical string unchanged", () => {
+    expect(Schema.encodeSync(Instant)("2025-03-30T05:48:17.105883834Z")).toBe(
+      "2025-03-30T05:48:17.105883834Z",
+    );
+  });
+
+  it("canonical instants decode to themselves", () => {
+    fc.assert(
+      fc.property(instant, (s) => {
+        expect(decode(s)).toEqual(Result.succeed(s));
+      }),
+      params,
+    );
+  });
+
+  it("an offset form decodes to the same moment in UTC", () => {
+    const offsetMinutes = fc.integer({ min: -14 * 60, max: 14 * 60 });
+    const ms = fc.integer({ min: 0, max: 4_102_444_800_000 });
+    fc.assert(
+      fc.property(ms, offsetMinutes, (t, offset) => {
+        const local = millisToInstant(t + offset * 60_000).slice(0, -1);
+        const sign = offset < 0 ? "-" : "+";
+        const abs = Math.abs(offset);
+        const text = `${local}${sign}${String(Math.floor(abs / 60)).padStart(2, "0")}:${String(abs % 60).padStart(2, "0")}`;
+        expect(decode(text)).toEqual(Result.succeed(millisToInstant(t)));
+      }),
+      params,
+    );
+  });
+});
+
+describe("epoch milliseconds for the lifecycle", () => {
+  it("millisToInstant omits .000 and keeps other milliseconds", () => {
+    expect(millisToInstant(0)).toBe("1970-01-01T00:00:00Z");
+    expect(millisToInstant(1_500)).toBe("1970-01-01T00:00:01.500Z");
+    expect(millisToInstant(-1)).toBe("1969-12-31T23:59:59.999Z");
+    expect(millisToInstant(1_743_465_545_000)).toBe("2025-03-31T23:59:05Z");
+  });
+
+  it("instantToMillis truncates past the millisecond", () => {
+    expect(instantToMillis("2025-03-30T05:48:17.105883834Z")).toBe(1_743_313_697_105);
+    expect(instantToMillis("2025-04-01T06:59:05+07:00")).toBe(1_743_465_545_000);
+    expect(parseInstantMillis("not an instant")).toBeUndefined();
+    expect(() => instantToMillis("not an instant")).toThrow(RangeError);
+    expect(() => millisToInstant(0.5)).toThrow(RangeError);
+  });
+
+  it("millis → instant → millis is the identity, and agrees with the platform's calendar", () => {
+    fc.assert(
+      fc.property(fc.integer({ min: -62_135_596_800_000, max: 253_402_300_799_999 }), (ms) => {
+        const text = millisToInstant(ms);
+        expect(instantToMillis(text)).toBe(ms);
+        expect(text).toBe(new Date(ms).toISOString().replace(".000Z", "Z"));
+      }),
+      params,
+    );
+  });
+});
