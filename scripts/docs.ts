@@ -6,7 +6,7 @@
  *
  * Each generator returns the whole text of one file; nothing under docs/ that a generator owns is written by hand.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync, existsSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, relative, resolve } from "node:path";
 import { generators } from "./docs/generators.ts";
@@ -33,10 +33,13 @@ if (check) {
     const files = await writeAll(temp);
     const drifted = files.filter((path) => {
       const committed = join(docsDir, path);
-      return !existsSync(committed) || readFileSync(committed, "utf8") !== readFileSync(join(temp, path), "utf8");
+      return (
+        !existsSync(committed) || readFileSync(committed, "utf8") !== readFileSync(join(temp, path), "utf8")
+      );
     });
     if (drifted.length > 0) {
-      for (const path of drifted) console.error(`docs drift: docs/${path} differs from what the code generates`);
+      for (const path of drifted)
+        console.error(`docs drift: docs/${path} differs from what the code generates`);
       console.error("run `pnpm docs` and commit the result");
       process.exitCode = 1;
     } else {

@@ -6,6 +6,4 @@ export interface DocGenerator {
   readonly render: () => string | Promise<string>;
 }
 
-export const generators: ReadonlyArray<DocGenerator> = [
-  { path: "openapi.json", render: renderOpenApi },
-];
+export const generators: ReadonlyArray<DocGenerator> = [{ path: "openapi.json", render: renderOpenApi }];
