@@ -1,7 +1,7 @@
 import { defineConfig } from "tsup";
 
 export default defineConfig({
-  entry: ["src/index.ts"],
+  entry: ["src/index.ts", "src/cli.ts"],
   format: ["esm", "cjs"],
   dts: { compilerOptions: { composite: false, ignoreDeprecations: "6.0" } },
   sourcemap: true,

@@ -1,0 +1,37 @@
+/**
+ * The generic provider verifier: verify any implementation of the Payments v2 API, known only by URL,
+ * against the Pact contracts (HTTP interactions and webhook messages).
+ *
+ * @since 0.1.0
+ */
+export { ExitCode, parseVerifyArgs, runCli, USAGE } from "./command.js";
+export { formatReport } from "./format.js";
+export { toJUnitXml } from "./junit.js";
+export {
+  type ConsumerVersionSelector,
+  DEFAULT_PROVIDER,
+  type InteractionVerification,
+  isVerifierError,
+  type JsonValue,
+  type MessageProducer,
+  type MessageProvider,
+  type MessageRequest,
+  type ProviderStateRef,
+  type ProviderStateValues,
+  type StateHandler,
+  type VerificationMismatch,
+  type VerificationReport,
+  type VerifierCoreError,
+  type VerifierLogLevel,
+  type VerifierUsageError,
+  type VerifyProviderOptions,
+  type VerifyProviderOutcome,
+  verifierCoreError,
+  verifierUsageError,
+} from "./types.js";
+export {
+  checkHttpUrl,
+  type PreparedVerification,
+  prepareVerification,
+  verifyProvider,
+} from "./verifyProvider.js";

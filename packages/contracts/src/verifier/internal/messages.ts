@@ -1,0 +1,131 @@
+/**
+ * Message (webhook) interactions: adapts our message providers, or an HTTP messages endpoint of the
+ * implementation, to pact-js's message-provider mechanism (its verifier proxy answers the core's
+ * `message` transport by calling `messageProviders[description]`).
+ */
+import type { MessageProvider, MessageRequest, ProviderStateRef } from "../types.js";
+import { isRecord, stringAt } from "./json.js";
+
+/** pact-js's wrapper shape for a message with metadata. */
+interface PactMessageWithMetadata {
+  readonly __pactMessageMetadata: Record<string, string>;
+  readonly message: unknown;
+}
+
+type PactMessageProvider = (descriptor: unknown) => Promise<unknown>;
+
+const requestOf = (descriptor: unknown): MessageRequest => {
+  const d = isRecord(descriptor) ? descriptor : {};
+  const states = Array.isArray(d.providerStates) ? d.providerStates : [];
+  return {
+    description: stringAt(d, "description") ?? "",
+    providerStates: states.flatMap((s): ReadonlyArray<ProviderStateRef> => {
+      if (!isRecord(s)) return [];
+      const name = stringAt(s, "name");
+      return name === undefined
+        ? []
+        : [{ name, params: isRecord(s.params) ? (s.params as ProviderStateRef["params"]) : {} }];
+    }),
+  };
+};
+
+const decodeMetadata = (header: string | null): Record<string, string> | undefined => {
+  if (header === null || header.length === 0) return undefined;
+  try {
+    const json: unknown = JSON.parse(Buffer.from(header, "base64").toString("utf8"));
+    if (!isRecord(json)) return undefined;
+    return Object.fromEntries(
+      Object.entries(json).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)]),
+    );
+  } catch {
+    return undefined;
+  }
+};
+
+/**
+ * A message provider that asks the implementation over HTTP: `POST url` with `{description, providerStates}`;
+ * the response body is the message (JSON when the response says so), the optional `Pact-Message-Metadata`
+ * header (base64 of a JSON object) its metadata. This is the body Pact's own verifiers send to a provider's
+ * `message` transport, so one endpoint serves both.
+ */
+export const httpMessageProvider =
+  (url: string, timeoutMs: number): MessageProvider =>
+  async (request) => {
+    const res = await fetch(url, {
+      method: "POST",
+      headers: { "content-type": "application/json", accept: "application/json" },
+      body: JSON.stringify(request),
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+    const text = await res.text();
+    if (!res.ok) throw new Error(`POST ${url} answered HTTP ${res.status}`);
+    const body: unknown = (res.headers.get("content-type") ?? "").includes("json") ? JSON.parse(text) : text;
+    const metadata = decodeMetadata(res.headers.get("pact-message-metadata"));
+    return metadata === undefined
+      ? body
+      : ({ __pactMessageMetadata: metadata, message: body } satisfies PactMessageWithMetadata);
+  };
+
+interface MessageProvidersInput {
+  readonly providers: Readonly<Record<string, MessageProvider>>;
+  readonly fallback: MessageProvider | undefined;
+  /** Message descriptions of the local pacts. */
+  readonly descriptions: ReadonlyArray<string>;
+  /** True when pacts come from URLs or a broker too, so descriptions are not all known up front. */
+  readonly open: boolean;
+  /** Filled with the reason when a message cannot be produced, by description. */
+  readonly failures: Map<string, string>;
+  /** Filled with every description the core asks for. */
+  readonly requested: Set<string>;
+}
+
+/** Property names other code may probe on an object (JSON.stringify, await, util.inspect); never descriptions. */
+const RESERVED = new Set(["then", "toJSON", "constructor", "valueOf", "toString", "inspect", "__proto__"]);
+
+/**
+ * The `messageProviders` object handed to pact-js: one entry per known message description (ours, the
+ * HTTP fallback, or one that records why there is none). With remote pacts it is a Proxy, so that any
+ * description the core asks for also resolves.
+ */
+export const pactMessageProviders = ({
+  providers,
+  fallback,
+  descriptions,
+  open,
+  failures,
+  requested,
+}: MessageProvidersInput): Record<string, PactMessageProvider> => {
+  const resolve =
+    (description: string): PactMessageProvider =>
+    async (descriptor) => {
+      requested.add(description);
+      const provider = Object.hasOwn(providers, description) ? providers[description] : fallback;
+      if (provider === undefined) {
+        const reason = `no message provider for "${description}": give messageProviders["${description}"] or providerMessagesUrl (--provider-messages-url)`;
+        failures.set(description, reason);
+        throw new Error(reason);
+      }
+      const request = requestOf(descriptor);
+      try {
+        if (typeof provider === "function") return await provider(request);
+        const message = await provider.produce(request);
+        return { __pactMessageMetadata: { ...provider.metadata }, message } satisfies PactMessageWithMetadata;
+      } catch (e) {
+        const reason = e instanceof Error ? e.message : String(e);
+        failures.set(description, `message provider for "${description}" failed: ${reason}`);
+        throw e;
+      }
+    };
+  const known: Record<string, PactMessageProvider> = Object.fromEntries(
+    [...new Set([...descriptions, ...Object.keys(providers)])].map((d) => [d, resolve(d)]),
+  );
+  if (!open) return known;
+  return new Proxy(known, {
+    get: (target, key) =>
+      typeof key !== "string" || RESERVED.has(key)
+        ? undefined
+        : Object.hasOwn(target, key)
+          ? target[key]
+          : resolve(key),
+  });
+};

@@ -1,0 +1,296 @@
+/**
+ * Verifies a running implementation of the Payments v2 API against Pact contracts (HTTP interactions and
+ * webhook messages), known only by URL.
+ *
+ * @since 0.1.0
+ */
+import { mkdirSync, statSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import type { VerifierOptions } from "@pact-foundation/pact";
+import { joinReport, parseCoreReport } from "./internal/coreReport.js";
+import { httpMessageProvider, pactMessageProviders } from "./internal/messages.js";
+import { defaultPactDir, type LoadedPact, readPactDir, readPactFile } from "./internal/pactFiles.js";
+import { probeUrl } from "./internal/probe.js";
+import { type StateServer, startStateServer } from "./internal/stateServer.js";
+import { toJUnitXml } from "./junit.js";
+import {
+  DEFAULT_PROVIDER,
+  type VerificationReport,
+  type VerifierLogLevel,
+  type VerifierUsageError,
+  type VerifyProviderOptions,
+  type VerifyProviderOutcome,
+  verifierCoreError,
+  verifierUsageError,
+} from "./types.js";
+
+const LOG_LEVELS: ReadonlyArray<VerifierLogLevel> = ["error", "warn", "info", "debug", "trace"];
+const DEFAULT_TIMEOUT_MS = 30_000;
+const PROBE_TIMEOUT_MS = 5_000;
+
+/**
+ * Checks that `value` is an absolute http(s) URL. `name` starts the message
+ * (e.g. `providerBaseUrl: not a valid http(s) URL: "foo"`).
+ */
+export const checkHttpUrl = (name: string, value: string): URL | VerifierUsageError => {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return verifierUsageError(`${name}: not a valid http(s) URL: ${JSON.stringify(value)}`);
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:") {
+    return verifierUsageError(`${name}: not a valid http(s) URL: ${JSON.stringify(value)}`);
+  }
+  return url;
+};
+
+const isUsageError = (u: unknown): u is VerifierUsageError =>
+  typeof u === "object" && u !== null && "_tag" in u && u._tag === "VerifierUsageError";
+
+/** What {@link prepareVerification} found: checked URLs and the local pact files to verify. */
+export interface PreparedVerification {
+  readonly provider: string;
+  readonly providerBaseUrl: URL;
+  readonly pacts: ReadonlyArray<LoadedPact>;
+  readonly remotePactUrls: ReadonlyArray<string>;
+  readonly timeout: number;
+  readonly logLevel: VerifierLogLevel;
+}
+
+const loadSources = (
+  options: VerifyProviderOptions,
+  provider: string,
+): { pacts: Array<LoadedPact>; remote: Array<string> } | VerifierUsageError => {
+  const pacts: Array<LoadedPact> = [];
+  const remote: Array<string> = [];
+  const add = (loaded: ReadonlyArray<LoadedPact>) => {
+    for (const p of loaded) if (!pacts.some((q) => q.file === p.file)) pacts.push(p);
+  };
+  const noSource =
+    options.pactDir === undefined && options.pactUrls === undefined && options.brokerUrl === undefined;
+  const dirs = noSource ? [defaultPactDir()] : options.pactDir === undefined ? [] : [options.pactDir];
+  for (const dir of dirs) {
+    const loaded = readPactDir(path.resolve(dir), provider);
+    if (isUsageError(loaded)) return loaded;
+    add(loaded);
+  }
+  for (const entry of options.pactUrls ?? []) {
+    if (/^[a-z][a-z0-9+.-]*:\/\//i.test(entry)) {
+      const url = checkHttpUrl("pactUrls", entry);
+      if (isUsageError(url)) return url;
+      remote.push(url.href);
+      continue;
+    }
+    const file = path.resolve(entry);
+    let isDir: boolean;
+    try {
+      isDir = statSync(file).isDirectory();
+    } catch {
+      return verifierUsageError(`pact file not found: ${entry}`);
+    }
+    const loaded = isDir ? readPactDir(file, provider) : readPactFile(file);
+    if (isUsageError(loaded)) return loaded;
+    const list = Array.isArray(loaded) ? loaded : [loaded];
+    const foreign = list.find((p) => p.provider !== provider);
+    if (foreign !== undefined) {
+      return verifierUsageError(
+        `pact file ${foreign.file} is for provider "${foreign.provider}", not "${provider}"`,
+      );
+    }
+    add(list);
+  }
+  return { pacts, remote };
+};
+
+/**
+ * Checks options, reads the local pact files and probes the provider, without loading Pact.
+ * {@link verifyProvider} runs it first; the CLI runs it alone to refuse bad usage quickly.
+ */
+export const prepareVerification = async (
+  options: VerifyProviderOptions,
+): Promise<PreparedVerification | VerifierUsageError> => {
+  if (typeof options.providerBaseUrl !== "string" || options.providerBaseUrl.length === 0) {
+    return verifierUsageError("providerBaseUrl is required (the URL of the running implementation)");
+  }
+  const baseUrl = checkHttpUrl("providerBaseUrl", options.providerBaseUrl);
+  if (isUsageError(baseUrl)) return baseUrl;
+  const extraUrls: Array<URL> = [];
+  for (const [name, value] of [
+    ["providerStatesSetupUrl", options.providerStatesSetupUrl],
+    ["providerMessagesUrl", options.providerMessagesUrl],
+    ["brokerUrl", options.brokerUrl],
+  ] as const) {
+    if (value === undefined) continue;
+    const url = checkHttpUrl(name, value);
+    if (isUsageError(url)) return url;
+    if (name !== "brokerUrl") extraUrls.push(url);
+  }
+  if (options.providerStatesSetupUrl !== undefined && options.stateHandlers !== undefined) {
+    return verifierUsageError("give providerStatesSetupUrl or stateHandlers, not both");
+  }
+  if (options.publishVerificationResult === true && (options.providerVersion ?? "") === "") {
+    return verifierUsageError("publishVerificationResult needs providerVersion");
+  }
+  if (options.publishVerificationResult === true && options.brokerUrl === undefined) {
+    return verifierUsageError("publishVerificationResult needs brokerUrl");
+  }
+  const timeout = options.timeout ?? DEFAULT_TIMEOUT_MS;
+  if (!Number.isInteger(timeout) || timeout <= 0) {
+    return verifierUsageError(
+      `timeout: not a positive number of milliseconds: ${JSON.stringify(options.timeout)}`,
+    );
+  }
+  const logLevel = options.logLevel ?? "error";
+  if (!LOG_LEVELS.includes(logLevel)) {
+    return verifierUsageError(`logLevel: one of ${LOG_LEVELS.join(", ")}, not ${JSON.stringify(logLevel)}`);
+  }
+  const provider = options.provider ?? DEFAULT_PROVIDER;
+  const sources = loadSources(options, provider);
+  if (isUsageError(sources)) return sources;
+
+  const probeTimeout = Math.min(timeout, PROBE_TIMEOUT_MS);
+  const targets = [baseUrl, ...extraUrls.filter((u) => u.origin !== baseUrl.origin)];
+  for (const target of targets) {
+    const failure = await probeUrl(target, probeTimeout);
+    if (failure !== undefined)
+      return verifierUsageError(`provider not reachable at ${target.href}: ${failure}`);
+  }
+  if (options.junitFile !== undefined) {
+    try {
+      mkdirSync(path.dirname(path.resolve(options.junitFile)), { recursive: true });
+    } catch (e) {
+      return verifierUsageError(
+        `cannot create the folder of the JUnit file ${options.junitFile}: ${String(e)}`,
+      );
+    }
+  }
+  return {
+    provider,
+    providerBaseUrl: baseUrl,
+    pacts: sources.pacts,
+    remotePactUrls: sources.remote,
+    timeout,
+    logLevel,
+  };
+};
+
+const firstLine = (text: string): string => text.split("\n").find((l) => l.trim().length > 0) ?? text;
+
+/**
+ * Verifies a running implementation against the pacts and returns a typed report, never throwing for a
+ * contract failure or a usage problem.
+ *
+ * - Returns {@link VerificationReport} (`ok` false when an interaction failed: its `mismatches` name each
+ *   failing field path with expected and actual), {@link VerifierUsageError} (bad options, missing/empty
+ *   pact folder, broken pact file, provider not reachable: checked before Pact is loaded), or
+ *   {@link VerifierCoreError} (the Pact core could not run).
+ * - HTTP and message interactions are verified in one run of pact-js's `Verifier`; message interactions
+ *   go through its message-provider proxy to `messageProviders` or `providerMessagesUrl`.
+ * - Gotcha: the Pact core prints its own transcript on stdout while it runs (the CLI hides it by running
+ *   the verification in a child process). The returned report is the source of truth.
+ * - Sets `PACT_DO_NOT_TRACK=true` unless it is already set (Pact would otherwise send usage data).
+ *
+ * @example
+ * const outcome = await verifyProvider({ providerBaseUrl: "http://127.0.0.1:8080", providerStatesSetupUrl: "http://127.0.0.1:8080/_pact/provider-states" });
+ * if (outcome._tag !== "VerificationReport") throw new Error(outcome.message);
+ * for (const i of outcome.interactions.filter((i) => i.status === "failed")) console.log(i.description, i.mismatches);
+ */
+export const verifyProvider = async (options: VerifyProviderOptions): Promise<VerifyProviderOutcome> => {
+  const prepared = await prepareVerification(options);
+  if (isUsageError(prepared)) return prepared;
+
+  const messageFailures = new Map<string, string>();
+  const messagesRequested = new Set<string>();
+  let stateServer: StateServer | undefined;
+  let coreText: string;
+  try {
+    if (options.stateHandlers !== undefined) stateServer = await startStateServer(options.stateHandlers);
+    const statesUrl = stateServer?.url ?? options.providerStatesSetupUrl;
+    const pactOptions: VerifierOptions = {
+      provider: prepared.provider,
+      providerBaseUrl: options.providerBaseUrl,
+      logLevel: prepared.logLevel,
+      timeout: prepared.timeout,
+      failIfNoPactsFound: true,
+      messageProviders: pactMessageProviders({
+        providers: options.messageProviders ?? {},
+        fallback:
+          options.providerMessagesUrl === undefined
+            ? undefined
+            : httpMessageProvider(options.providerMessagesUrl, prepared.timeout),
+        descriptions: prepared.pacts.flatMap((p) =>
+          p.interactions.filter((i) => i.kind === "message").map((i) => i.description),
+        ),
+        open: prepared.remotePactUrls.length > 0 || options.brokerUrl !== undefined,
+        failures: messageFailures,
+        requested: messagesRequested,
+      }),
+      ...(statesUrl === undefined ? {} : { providerStatesSetupUrl: statesUrl }),
+      ...(prepared.pacts.length + prepared.remotePactUrls.length === 0
+        ? {}
+        : { pactUrls: [...prepared.pacts.map((p) => p.file), ...prepared.remotePactUrls] }),
+      ...(options.brokerUrl === undefined
+        ? {}
+        : {
+            pactBrokerUrl: options.brokerUrl,
+            ...(options.brokerToken === undefined ? {} : { pactBrokerToken: options.brokerToken }),
+            ...(options.brokerUsername === undefined ? {} : { pactBrokerUsername: options.brokerUsername }),
+            ...(options.brokerPassword === undefined ? {} : { pactBrokerPassword: options.brokerPassword }),
+            ...(options.consumerVersionSelectors === undefined
+              ? {}
+              : { consumerVersionSelectors: options.consumerVersionSelectors.map((s) => ({ ...s })) }),
+          }),
+      ...(options.publishVerificationResult === true
+        ? {
+            publishVerificationResult: true,
+            providerVersion: options.providerVersion,
+            ...(options.providerVersionBranch === undefined
+              ? {}
+              : { providerVersionBranch: options.providerVersionBranch }),
+          }
+        : {}),
+    };
+    // Pact would otherwise try to send usage data; this machine and most CI have no such network.
+    process.env.PACT_DO_NOT_TRACK ??= "true";
+    const { Verifier } = await import("@pact-foundation/pact");
+    try {
+      coreText = await new Verifier(pactOptions).verifyProvider();
+    } catch (e) {
+      // pact-core rejects a failed verification with Error(<the JSON report>); anything else is a core error.
+      const text = e instanceof Error ? e.message : String(e);
+      if (parseCoreReport(text) === undefined)
+        return verifierCoreError(`the Pact core could not run: ${firstLine(text)}`);
+      coreText = text;
+    }
+  } finally {
+    await stateServer?.close();
+  }
+
+  const core = parseCoreReport(coreText);
+  if (core === undefined)
+    return verifierCoreError(`the Pact core returned no report: ${firstLine(coreText)}`);
+  if (core.interactionResults.length === 0 && !core.result) {
+    const reason =
+      core.errors[0]?.interaction ??
+      core.output.find((l) => l.trim().length > 0) ??
+      "no interaction was verified";
+    return verifierCoreError(`the Pact core verified nothing: ${firstLine(reason)}`);
+  }
+  const report: VerificationReport = joinReport({
+    provider: prepared.provider,
+    core,
+    local: prepared.pacts.flatMap((p) => p.interactions),
+    messageFailures,
+    messagesRequested,
+    stateFailures: stateServer?.failures ?? new Map(),
+  });
+  if (options.junitFile !== undefined) {
+    try {
+      writeFileSync(options.junitFile, toJUnitXml(report));
+    } catch (e) {
+      return verifierUsageError(`cannot write the JUnit file ${options.junitFile}: ${String(e)}`);
+    }
+  }
+  return report;
+};
