@@ -8,4 +8,5 @@
  * @since 0.1.0
  */
 export * from "./api/index.js";
+export * from "./lifecycle/index.js";
 export * from "./schemas/index.js";

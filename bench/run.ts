@@ -1,0 +1,37 @@
+/**
+ * `pnpm bench`: runs every benchmark section in this one process and prints their figures.
+ *
+ * A section is a name and a function; add the provider's load run as another entry of `sections`.
+ * Run some sections only with `pnpm bench <name> …` (e.g. `pnpm bench core`).
+ */
+import { runCoreBench } from "./core.js";
+
+interface Section {
+  readonly name: string;
+  readonly description: string;
+  readonly run: () => unknown | Promise<unknown>;
+}
+
+const sections: ReadonlyArray<Section> = [
+  {
+    name: "core",
+    description: "lifecycle: applyEvent vs a switch reducer, persisted snapshot size",
+    run: () => runCoreBench(),
+  },
+];
+
+const wanted = process.argv.slice(2);
+const selected = wanted.length === 0 ? sections : sections.filter((s) => wanted.includes(s.name));
+if (selected.length === 0) {
+  console.error(
+    `No benchmark section named ${wanted.join(", ")}. Sections: ${sections.map((s) => s.name).join(", ")}`,
+  );
+  process.exitCode = 1;
+}
+for (const section of selected) {
+  const started = performance.now();
+  await section.run();
+  console.log(
+    `(${section.name}: ${section.description}; ${((performance.now() - started) / 1000).toFixed(1)} s)\n`,
+  );
+}

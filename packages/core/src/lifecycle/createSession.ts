@@ -1,0 +1,229 @@
+/**
+ * Creating a session (decisions C1–C3, C5) and asking, before issuing an instrument, whether an
+ * operation will open a charge.
+ *
+ * @since 0.1.0
+ */
+import { initialTransition, transition } from "xstate";
+import { withCreateDefaults } from "../schemas/CreatePaymentSessionRequest.js";
+import { instantToMillis } from "../schemas/Instant.js";
+import type {
+  Amount,
+  CreatePaymentSessionInput,
+  CreatePaymentSessionRequest,
+  ErrorDetail,
+  PaymentMethod,
+  PaymentMethodOptions,
+  PaymentMethodType,
+} from "../schemas/index.js";
+import { refusalMessage } from "./applyEvent.js";
+import { defaultPaymentMethodConfig, methodIssues, type PaymentMethodConfig } from "./config.js";
+import { sessionMachine } from "./sessionMachine.js";
+import { type SessionSnapshot, sessionStatus } from "./status.js";
+import type { Accepted, ChargeIssue, ChargeRecord, ConfirmEvent, Refused, SessionInput } from "./types.js";
+
+/**
+ * What the provider passes with a create request: the new session's `id`, the instant `at` (epoch
+ * ms), and whatever it issued for it: the `charge` an autoConfirm request opens, the static
+ * `paymentMethod` (VA / QR) of a MULTIPLE session, the hosted `paymentUrl`, the card
+ * `encryptionKey`. `config` defaults to {@link defaultPaymentMethodConfig}.
+ *
+ * @since 0.1.0
+ */
+export interface CreateSessionContext {
+  readonly id: string;
+  readonly at: number;
+  readonly charge?: ChargeIssue;
+  readonly paymentMethod?: PaymentMethod;
+  readonly paymentUrl?: string;
+  readonly encryptionKey?: string;
+  readonly config?: PaymentMethodConfig;
+}
+
+/** {@link createSession}'s answer. @since 0.1.0 */
+export type CreateSessionResult =
+  | { readonly ok: true; readonly snapshot: SessionSnapshot; readonly outcome: Accepted }
+  | { readonly ok: false; readonly refusal: Refused };
+
+const MULTIPLE_METHODS: ReadonlyArray<PaymentMethodType> = ["VIRTUAL_ACCOUNT", "QR"];
+
+/**
+ * The `creation` check: what C3, C5 and the MULTIPLE rules say about a create request at instant
+ * `at`. One `details[]` entry per broken rule; empty when the request can be served.
+ *
+ * - `expiryAt` not after `at`, or beyond the method's maximum → `expiryAt`
+ * - amount outside the method's bounds → `amount.value`; method disabled → `paymentMethod.type`
+ * - MULTIPLE: mode API only (`mode`), VIRTUAL_ACCOUNT or QR only (`paymentMethod.type`), autoConfirm
+ *   true (`autoConfirm`), no amount for a static QR (`amount`)
+ *
+ * @since 0.1.0
+ */
+export const creationIssues = (
+  request: CreatePaymentSessionInput,
+  at: number,
+  config: PaymentMethodConfig = defaultPaymentMethodConfig,
+): ReadonlyArray<ErrorDetail> => {
+  const issues: Array<ErrorDetail> = [];
+  const method = request.paymentMethod?.type;
+  const isMultiple = request.paymentType === "MULTIPLE";
+  const expiryAt =
+    request.expiryAt !== undefined
+      ? instantToMillis(request.expiryAt)
+      : isMultiple
+        ? null
+        : at + config.defaultExpiryMs;
+  if (isMultiple) {
+    if (request.mode !== "API")
+      issues.push({ field: "mode", message: "MULTIPLE is only allowed in mode API" });
+    if (method === undefined || !MULTIPLE_METHODS.includes(method)) {
+      issues.push({
+        field: "paymentMethod.type",
+        message: "MULTIPLE is not allowed for this payment method type",
+      });
+    }
+    if (!request.autoConfirm)
+      issues.push({ field: "autoConfirm", message: "MULTIPLE needs autoConfirm true" });
+    if (method === "QR" && request.amount !== undefined) {
+      issues.push({ field: "amount", message: "QRIS MULTIPLE must not carry an amount" });
+    }
+  }
+  if (method !== undefined) {
+    const amount: Amount = request.amount ?? { value: 0, currency: "IDR" };
+    issues.push(...methodIssues(config, method, amount, at, expiryAt));
+  } else if (expiryAt !== null && expiryAt <= at) {
+    issues.push({ field: "expiryAt", message: "expiryAt must be later than the request instant" });
+  }
+  return issues;
+};
+
+const PROBE_ID = "lifecycle-probe-charge";
+
+/**
+ * What the issuer needs to know about a charge an operation would open: the method, the amount,
+ * the session's expiry (epoch ms), the capture method, and the method and options as confirmed.
+ *
+ * @since 0.1.0
+ */
+export interface ChargeToOpen {
+  readonly method: PaymentMethodType;
+  readonly amount: Amount;
+  readonly expiryAt: number | null;
+  readonly captureMethod: "automatic" | "manual";
+  readonly paymentMethod: PaymentMethod | null;
+  readonly paymentMethodOptions: PaymentMethodOptions | null;
+}
+
+/** A CONFIRM before the provider issued its charge. @since 0.1.0 */
+export type ConfirmIntent = Omit<ConfirmEvent, "charge">;
+
+const describe = (charge: ChargeRecord, snapshot: Pick<SessionSnapshot, "context">): ChargeToOpen => ({
+  method: charge.context.method,
+  amount: charge.context.amount,
+  expiryAt: snapshot.context.expiryAt,
+  captureMethod: charge.context.captureMethod,
+  paymentMethod: snapshot.context.paymentMethod,
+  paymentMethodOptions: snapshot.context.paymentMethodOptions,
+});
+
+const probeOpened = (snapshot: SessionSnapshot): ChargeToOpen | null => {
+  const opened = snapshot.context.charges.find((charge) => charge.context.id === PROBE_ID);
+  return opened === undefined ? null : describe(opened, snapshot);
+};
+
+/**
+ * Whether an operation would open a charge, and for which method, asked of the machine itself
+ * (it is run with a probe charge and the result inspected): call it before issuing a VA number,
+ * a QR or a 3DS page.
+ *
+ * - `chargeToOpen(request, at?)`: a create request (after defaults). `null` when it opens none
+ *   (no method, autoConfirm false, MULTIPLE).
+ * - `chargeToOpen(snapshot, confirm)`: a CONFIRM without its `charge`. `null` when the machine would
+ *   refuse it or open nothing.
+ *
+ * @example
+ * const plan = chargeToOpen(request)
+ * const charge = plan === null ? undefined : await issuer.issue(plan)
+ * createSession(request, { id, at, charge })
+ * @since 0.1.0
+ */
+export function chargeToOpen(request: CreatePaymentSessionRequest, at?: number): ChargeToOpen | null;
+export function chargeToOpen(snapshot: SessionSnapshot, confirm: ConfirmIntent): ChargeToOpen | null;
+export function chargeToOpen(
+  subject: CreatePaymentSessionRequest | SessionSnapshot,
+  second?: number | ConfirmIntent,
+): ChargeToOpen | null {
+  const probe: ChargeIssue = { id: PROBE_ID };
+  if ("machine" in subject) {
+    if (second === undefined || typeof second === "number") return null;
+    const [next] = transition(sessionMachine, subject, { ...second, charge: probe });
+    return probeOpened(next);
+  }
+  const request = withCreateDefaults(subject);
+  const at = typeof second === "number" ? second : 0;
+  const [snapshot] = initialTransition(sessionMachine, { id: PROBE_ID, at, request, charge: probe });
+  return probeOpened(snapshot);
+}
+
+/**
+ * Creates a payment session (decision C1 picks the first status inside the machine):
+ * no method → REQUIRE_PAYMENT_METHOD; method + autoConfirm false → REQUIRE_CONFIRMATION; method +
+ * autoConfirm true → REQUIRE_ACTION with the issued charge WAITING_FOR_USER_ACTION; MULTIPLE →
+ * ACTIVE. `expiryAt` defaults to `at` + 15 min (C2). Refused with `validation` and `details` when
+ * {@link creationIssues} finds something (C3, C5: nothing is stored), or `charge_required` when
+ * the request opens a charge and `context.charge` is missing.
+ *
+ * @example
+ * const created = createSession(request, { id: "7f65…", at: Date.parse("2025-03-30T05:48:17Z"), charge })
+ * if (!created.ok) return http400(created.refusal)
+ * store(persistSession(created.snapshot))
+ * @since 0.1.0
+ */
+export const createSession = (
+  request: CreatePaymentSessionRequest,
+  context: CreateSessionContext,
+): CreateSessionResult => {
+  const input = withCreateDefaults(request);
+  const config = context.config ?? defaultPaymentMethodConfig;
+  const issues = creationIssues(input, context.at, config);
+  if (issues.length > 0) {
+    return {
+      ok: false,
+      refusal: {
+        _tag: "Refused",
+        code: "validation",
+        message: refusalMessage("validation", "create", null),
+        operation: "create",
+        status: null,
+        details: issues,
+      },
+    };
+  }
+  if (context.charge === undefined && chargeToOpen(request, context.at) !== null) {
+    return {
+      ok: false,
+      refusal: {
+        _tag: "Refused",
+        code: "charge_required",
+        message: refusalMessage("charge_required", "create", null),
+        operation: "create",
+        status: null,
+      },
+    };
+  }
+  const sessionInput: SessionInput = {
+    id: context.id,
+    at: context.at,
+    request: input,
+    config,
+    ...(context.charge === undefined ? {} : { charge: context.charge }),
+    ...(context.paymentMethod === undefined ? {} : { paymentMethod: context.paymentMethod }),
+    ...(context.paymentUrl === undefined ? {} : { paymentUrl: context.paymentUrl }),
+    ...(context.encryptionKey === undefined ? {} : { encryptionKey: context.encryptionKey }),
+  };
+  const [snapshot] = initialTransition(sessionMachine, sessionInput);
+  return {
+    ok: true,
+    snapshot,
+    outcome: { _tag: "Accepted", operation: "create", status: sessionStatus(snapshot), webhooks: [] },
+  };
+};

@@ -1,0 +1,61 @@
+/**
+ * The session and charge lifecycles as XState machines, and the pure API a backend drives them
+ * with: create, apply an event, render, persist. No clock, no I/O, no randomness: instants, ids and
+ * issued instruments come in with the events.
+ *
+ * @since 0.1.0
+ */
+export { type Applied, applyEvent, applyEvents, operationOfEvent, refusalMessage } from "./applyEvent.js";
+export {
+  type ChargeStep,
+  captureAmountIssues,
+  chargeMachine,
+  chargeSnapshot,
+  openCharge,
+  stepCharge,
+} from "./chargeMachine.js";
+export {
+  defaultPaymentMethodConfig,
+  type MethodLimits,
+  methodIssues,
+  type PaymentMethodConfig,
+} from "./config.js";
+export {
+  type ChargeToOpen,
+  type ConfirmIntent,
+  type CreateSessionContext,
+  type CreateSessionResult,
+  chargeToOpen,
+  createSession,
+  creationIssues,
+} from "./createSession.js";
+export {
+  type PersistedSession,
+  persistSession,
+  type RestoreError,
+  type RestoreResult,
+  restoreSession,
+  sessionSchemaVersion,
+} from "./persistence.js";
+export { toCharge, toPaymentSession } from "./render.js";
+export {
+  confirmationIssues,
+  currentCharge,
+  initialContext,
+  type RelayedRefusal,
+  sessionMachine,
+} from "./sessionMachine.js";
+export {
+  type ChargeState,
+  chargeStatus,
+  chargeStatusOfState,
+  documentedStatusPairs,
+  isFinalSessionStatus,
+  type SessionSnapshot,
+  type SessionState,
+  type StatusPair,
+  sessionStatus,
+  sessionStatusOfState,
+  sessionStatusRank,
+} from "./status.js";
+export * from "./types.js";

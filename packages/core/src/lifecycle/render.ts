@@ -1,0 +1,118 @@
+/**
+ * The merchant-visible objects rendered from a snapshot: the payment session and its charges.
+ *
+ * @since 0.1.0
+ */
+
+import { millisToInstant } from "../schemas/Instant.js";
+import type { Amount, Charge, PaymentSession } from "../schemas/index.js";
+import { chargeStatus, type SessionSnapshot, sessionStatus } from "./status.js";
+import type { ChargeRecord, LatePayment, SessionContext } from "./types.js";
+
+const amountOf = (value: number | null, currency: string): Amount | null =>
+  value === null ? null : { value, currency };
+
+const methodPart = (charge: ChargeRecord): Partial<Charge> => {
+  const { method, instrument } = charge.context;
+  switch (method) {
+    case "VIRTUAL_ACCOUNT":
+      return { virtualAccount: instrument.virtualAccount ?? null };
+    case "QR":
+      return { qr: instrument.qr ?? null };
+    case "EWALLET":
+      return { ewallet: instrument.ewallet ?? null };
+    case "CARD":
+      return { card: instrument.card ?? {} };
+  }
+};
+
+const renderCharge = (context: SessionContext, charge: ChargeRecord): Charge => {
+  const c = charge.context;
+  const status = chargeStatus(charge);
+  return {
+    id: c.id,
+    paymentSessionId: context.id,
+    paymentSessionClientReferenceId: context.settings.clientReferenceId,
+    amount: c.amount,
+    statementDescriptor: context.settings.statementDescriptor ?? "",
+    status,
+    authorizedAmount: amountOf(c.authorizedAmount, c.amount.currency),
+    capturedAmount: amountOf(c.capturedAmount, c.amount.currency),
+    isCaptured: status === "SUCCESS",
+    createdAt: millisToInstant(c.createdAt),
+    updatedAt: millisToInstant(c.updatedAt),
+    paidAt: c.paidAt === null ? null : millisToInstant(c.paidAt),
+    ...methodPart(charge),
+    ...(c.captures.length === 0
+      ? {}
+      : {
+          captureHistories: c.captures.map((capture) => ({
+            captureId: capture.captureId,
+            currency: c.amount.currency,
+            capturedAmount: capture.amount,
+            status: "SUCCESS" as const,
+            createdAt: millisToInstant(capture.at),
+          })),
+        }),
+    ...(c.failureCode === null ? {} : { failureCode: c.failureCode, failureMessage: c.failureMessage }),
+  };
+};
+
+/**
+ * Renders one charge of the session as the gateway's charge object (status from the charge
+ * machine's state, instants as ISO UTC strings, `isCaptured` true once SUCCESS).
+ *
+ * @since 0.1.0
+ */
+export const toCharge = (snapshot: SessionSnapshot, charge: ChargeRecord): Charge =>
+  renderCharge(snapshot.context, charge);
+
+const renderLate = (late: LatePayment) => ({
+  chargeId: late.chargeId,
+  amount: late.amount,
+  receivedAt: millisToInstant(late.receivedAt),
+});
+
+/**
+ * Renders the payment-session object a merchant sees (GET, create/confirm/cancel answers, callback
+ * `data`). `status` comes from the machine state; `chargeDetails` is `null` until a charge exists;
+ * after a cancel, `expiryAt` is the cancel instant (L3); late payments (P3) appear in `lateCharges`.
+ *
+ * @example
+ * toPaymentSession(created.snapshot).status // "REQUIRE_ACTION"
+ * @since 0.1.0
+ */
+export const toPaymentSession = (snapshot: SessionSnapshot): PaymentSession => {
+  const c = snapshot.context;
+  const s = c.settings;
+  return {
+    id: c.id,
+    clientReferenceId: s.clientReferenceId,
+    amount: c.amount,
+    autoConfirm: s.autoConfirm,
+    mode: s.mode,
+    paymentType: s.paymentType,
+    bypassStatusPage: s.bypassStatusPage,
+    ...(s.redirectUrl === undefined ? {} : { redirectUrl: s.redirectUrl }),
+    paymentMethod: c.paymentMethod,
+    paymentMethodOptions: c.paymentMethodOptions,
+    statementDescriptor: s.statementDescriptor ?? "",
+    ...(s.expirationMode === undefined ? {} : { expirationMode: s.expirationMode }),
+    saveForFutureUse: s.saveForFutureUse,
+    showSavedPayment: s.showSavedPayment,
+    status: sessionStatus(snapshot),
+    createdAt: millisToInstant(c.createdAt),
+    updatedAt: millisToInstant(c.updatedAt),
+    expiryAt: c.expiryAt === null ? null : millisToInstant(c.expiryAt),
+    ...(c.paymentUrl === null ? {} : { paymentUrl: c.paymentUrl }),
+    ...(c.encryptionKey === null ? {} : { encryptionKey: c.encryptionKey }),
+    chargeDetails: c.charges.length === 0 ? null : c.charges.map((charge) => renderCharge(c, charge)),
+    ...(s.customerId === undefined ? {} : { customerId: s.customerId }),
+    ...(s.customer === undefined ? {} : { customer: s.customer }),
+    ...(s.orderInformation === undefined ? {} : { orderInformation: s.orderInformation }),
+    cancelledAt: c.cancelledAt === null ? null : millisToInstant(c.cancelledAt),
+    cancellationReason: c.cancellationReason,
+    ...(s.metadata === undefined ? {} : { metadata: s.metadata }),
+    ...(c.latePayments.length === 0 ? {} : { lateCharges: c.latePayments.map(renderLate) }),
+  };
+};

@@ -1,0 +1,124 @@
+/**
+ * The `idempotency_records` repository (decision C6): the first response to an `X-REQUEST-ID`,
+ * replayed for 24 hours. The window is measured on the instant the caller passes, never a clock.
+ *
+ * @since 0.1.0
+ */
+import type { Queryable } from "./Database.js";
+import { type Instant, sqlInstant, sqlMillis, toEpochMillis, toSafeNumber } from "./Instant.js";
+import { text, toJsonText } from "./internal/values.js";
+
+/** How long a record answers for its key: 24 hours, in milliseconds. @since 0.1.0 */
+export const idempotencyWindowMs = 86_400_000;
+
+/**
+ * The stored first response to a request key. `requestHash` identifies the request (endpoint and
+ * body, however the caller hashes them): the same key with another hash is a 409.
+ *
+ * @since 0.1.0
+ */
+export interface IdempotencyRecord {
+  readonly merchantId: string;
+  readonly requestKey: string;
+  readonly endpoint: string;
+  readonly requestHash: string;
+  readonly responseStatus: number;
+  readonly responseBody: unknown;
+  readonly createdAt: number;
+}
+
+/** A record to save; `createdAt` is the request's instant. @since 0.1.0 */
+export interface NewIdempotencyRecord {
+  readonly merchantId: string;
+  readonly requestKey: string;
+  readonly endpoint: string;
+  readonly requestHash: string;
+  readonly responseStatus: number;
+  readonly responseBody: unknown;
+  readonly createdAt: Instant;
+}
+
+type RawRow = Record<string, unknown>;
+
+const toRecord = (raw: RawRow): IdempotencyRecord => ({
+  merchantId: text(raw.merchant_id, "idempotency_records.merchant_id"),
+  requestKey: text(raw.request_key, "idempotency_records.request_key"),
+  endpoint: text(raw.endpoint, "idempotency_records.endpoint"),
+  requestHash: text(raw.request_hash, "idempotency_records.request_hash"),
+  responseStatus: toSafeNumber(raw.response_status, "idempotency_records.response_status"),
+  responseBody: raw.response_body,
+  createdAt: toSafeNumber(raw.created_at, "idempotency_records.created_at"),
+});
+
+/**
+ * The merchant's live record for `requestKey` at instant `at`, or `null`. A record is live while
+ * `at < createdAt + 24 h`; an older one is ignored (and may be replaced by a new save).
+ *
+ * @since 0.1.0
+ */
+export const findIdempotencyRecord = async (
+  db: Queryable,
+  merchantId: string,
+  requestKey: string,
+  at: Instant,
+): Promise<IdempotencyRecord | null> => {
+  const { rows } = await db.query<RawRow>(
+    `SELECT merchant_id, request_key, endpoint, request_hash, response_status, response_body,
+            ${sqlMillis("created_at")} AS created_at
+       FROM idempotency_records
+      WHERE merchant_id = $1 AND request_key = $2 AND created_at > ${sqlInstant(3)}`,
+    [merchantId, requestKey, toEpochMillis(at, "at") - idempotencyWindowMs],
+  );
+  const [raw] = rows;
+  return raw === undefined ? null : toRecord(raw);
+};
+
+/**
+ * Saves the first response to a key, in the same transaction as the work it answers. Returns
+ * `duplicate` (and writes nothing) when a record for the key is still live at `createdAt` —
+ * typically a concurrent request with the same key committed first: roll back and replay that
+ * record. An expired record for the key is replaced.
+ *
+ * @since 0.1.0
+ */
+export const saveIdempotencyRecord = async (
+  db: Queryable,
+  record: NewIdempotencyRecord,
+): Promise<"saved" | "duplicate"> => {
+  const createdAt = toEpochMillis(record.createdAt, "createdAt");
+  const { rowCount } = await db.query(
+    `INSERT INTO idempotency_records
+       (merchant_id, request_key, endpoint, request_hash, response_status, response_body, created_at)
+     VALUES ($1, $2, $3, $4, $5, $6::jsonb, ${sqlInstant(7)})
+     ON CONFLICT (merchant_id, request_key) DO UPDATE
+        SET endpoint = EXCLUDED.endpoint, request_hash = EXCLUDED.request_hash,
+            response_status = EXCLUDED.response_status, response_body = EXCLUDED.response_body,
+            created_at = EXCLUDED.created_at
+      WHERE idempotency_records.created_at <= ${sqlInstant(8)}`,
+    [
+      record.merchantId,
+      record.requestKey,
+      record.endpoint,
+      record.requestHash,
+      record.responseStatus,
+      toJsonText(record.responseBody, "responseBody"),
+      createdAt,
+      createdAt - idempotencyWindowMs,
+    ],
+  );
+  return rowCount > 0 ? "saved" : "duplicate";
+};
+
+/**
+ * Deletes records no longer live at `at` (housekeeping; lookups ignore them anyway). Returns how
+ * many were deleted.
+ *
+ * @since 0.1.0
+ */
+export const purgeIdempotencyRecords = async (db: Queryable, at: Instant): Promise<number> => {
+  const { rowCount } = await db.query(
+    `DELETE FROM idempotency_records WHERE created_at <= ${sqlInstant(1)}`,
+    [toEpochMillis(at, "at") - idempotencyWindowMs],
+  );
+  return rowCount;
+};

@@ -1,0 +1,62 @@
+/**
+ * The storage layer of the reference provider: PostgreSQL through embedded PGlite (default) or a
+ * server (`DATABASE_URL`), the same SQL on both. Sessions are stored as the core's opaque snapshot
+ * with a version for compare-and-set; webhook events and idempotency records are written in the
+ * same transaction.
+ *
+ * @since 0.1.0
+ */
+export {
+  type Database,
+  type Dialect,
+  type OpenDatabaseOptions,
+  openDatabase,
+  type Queryable,
+  type QueryResult,
+  type SqlValue,
+  type Tx,
+} from "./Database.js";
+export { ConcurrencyConflict, StoreError, type StoreErrorReason, toStoreError } from "./errors.js";
+export { type Instant, toEpochMillis } from "./Instant.js";
+export {
+  findIdempotencyRecord,
+  type IdempotencyRecord,
+  idempotencyWindowMs,
+  type NewIdempotencyRecord,
+  purgeIdempotencyRecords,
+  saveIdempotencyRecord,
+} from "./idempotency.js";
+export { type Migration, migrations, runMigrations, storeTables } from "./migrations.js";
+export {
+  claimDueWebhooks,
+  enqueueWebhooks,
+  listWebhooks,
+  markDelivered,
+  markManual,
+  type NewWebhook,
+  type OutboxRow,
+  scheduleRetry,
+  type WebhookStatus,
+} from "./outbox.js";
+export { nextSequence } from "./sequences.js";
+export {
+  claimExpired,
+  finalSessionStatuses,
+  findByClientReferenceId,
+  insertSession,
+  listSessions,
+  loadSession,
+  type NewSession,
+  type PageRequest,
+  type SessionChange,
+  type SessionPage,
+  type SessionRow,
+  type UpdateSessionResult,
+  updateSession,
+} from "./sessions.js";
+export {
+  type SessionDecision,
+  type SessionUpdateOptions,
+  type SessionUpdateOutcome,
+  withSessionUpdate,
+} from "./withSessionUpdate.js";

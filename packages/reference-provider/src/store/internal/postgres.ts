@@ -1,0 +1,114 @@
+/**
+ * The `pg` driver: a pool of connections to a PostgreSQL server; each transaction runs on one
+ * client with BEGIN / COMMIT / ROLLBACK at the server's default isolation (READ COMMITTED).
+ */
+import pg from "pg";
+import type { Database, QueryResult, SqlValue, Tx } from "../Database.js";
+import { StoreError, toStoreError } from "../errors.js";
+import { assertNotInTransaction, closedError, runInTransactionScope } from "./scope.js";
+
+const toResult = <Row>(result: pg.QueryResult): QueryResult<Row> => ({
+  // pg types rows as `any`; the caller's Row is trusted, as documented on Queryable.
+  rows: result.rows as Row[],
+  rowCount: result.rowCount ?? result.rows.length,
+});
+
+/** Opens a pool on `url` without running migrations (nothing connects until the first query). */
+export const openPostgres = async (options: {
+  readonly url: string;
+  readonly schema: string | undefined;
+  readonly poolSize: number;
+}): Promise<Database> => {
+  const pool = new pg.Pool({
+    connectionString: options.url,
+    max: options.poolSize,
+    // Every connection starts with this search_path; the schema itself is created by the migrations.
+    ...(options.schema === undefined ? {} : { options: `-c search_path=${options.schema}` }),
+  });
+  // An idle client that loses its connection is dropped by the pool; without a listener the
+  // 'error' event would crash the process. The next query reconnects or fails as a StoreError.
+  pool.on("error", () => {});
+  let closed = false;
+  const owner = {};
+
+  const handle: Database = {
+    _tag: "Database",
+    dialect: "postgres",
+    schema: options.schema,
+    query: async <Row>(sql: string, params?: ReadonlyArray<SqlValue>) => {
+      if (closed) throw closedError("the database");
+      assertNotInTransaction(owner, "db.query");
+      try {
+        return toResult<Row>(await pool.query(sql, params === undefined ? [] : [...params]));
+      } catch (error) {
+        throw toStoreError(error, sql);
+      }
+    },
+    transaction: async <T>(fn: (tx: Tx) => Promise<T>): Promise<T> => {
+      if (closed) throw closedError("the database");
+      assertNotInTransaction(owner, "db.transaction");
+      let client: pg.PoolClient;
+      try {
+        client = await pool.connect();
+      } catch (error) {
+        throw toStoreError(error);
+      }
+      const connection = client;
+      let done = false;
+      // true: the connection's state is unknown (a failed ROLLBACK/COMMIT); destroy, never reuse it.
+      let discard = false;
+      const statement = async (sql: string) => {
+        try {
+          return await connection.query(sql);
+        } catch (error) {
+          discard = true;
+          throw toStoreError(error, sql);
+        }
+      };
+      const tx: Tx = {
+        _tag: "Tx",
+        dialect: "postgres",
+        query: async <Row>(sql: string, params?: ReadonlyArray<SqlValue>) => {
+          if (done) throw closedError("the transaction");
+          try {
+            return toResult<Row>(await connection.query(sql, params === undefined ? [] : [...params]));
+          } catch (error) {
+            throw toStoreError(error, sql);
+          }
+        },
+      };
+      try {
+        await statement("BEGIN");
+        let result: T;
+        try {
+          result = await runInTransactionScope(owner, () => fn(tx));
+        } catch (error) {
+          done = true;
+          // A failed ROLLBACK marks the connection for disposal; fn's error is still the one thrown.
+          await statement("ROLLBACK").catch(() => undefined);
+          throw error;
+        }
+        done = true;
+        const commit = await statement("COMMIT");
+        // COMMIT of a transaction aborted by an earlier failed statement answers ROLLBACK, no error.
+        if (commit.command === "ROLLBACK") {
+          throw new StoreError({
+            reason: "transaction_aborted",
+            message: "the transaction was rolled back instead of committed: a statement in it failed earlier",
+            code: "25P02",
+          });
+        }
+        return result;
+      } finally {
+        done = true;
+        connection.release(discard);
+      }
+    },
+    close: async () => {
+      if (closed) return;
+      closed = true;
+      await pool.end();
+    },
+  };
+  return handle;
+};

@@ -1,0 +1,229 @@
+/**
+ * The `webhook_outbox` repository: webhook events written in the same transaction as the session
+ * change that causes them, then delivered at least once by a dispatcher (decision W2).
+ *
+ * @since 0.1.0
+ */
+import type { Queryable, SqlValue, Tx } from "./Database.js";
+import {
+  type Instant,
+  sqlInstant,
+  sqlMillis,
+  toEpochMillis,
+  toNullableNumber,
+  toSafeNumber,
+} from "./Instant.js";
+import { invalidInput, isUuid, nullableText, positiveInt, text, toJsonText } from "./internal/values.js";
+
+/**
+ * `pending` (to deliver at `nextAttemptAt`), `delivered`, or `failed_manual` (retries exhausted:
+ * an operator retries it by hand).
+ *
+ * @since 0.1.0
+ */
+export type WebhookStatus = "pending" | "delivered" | "failed_manual";
+
+/** A stored webhook event. Instants are epoch milliseconds. @since 0.1.0 */
+export interface OutboxRow {
+  readonly id: number;
+  readonly merchantId: string;
+  readonly sessionId: string;
+  readonly event: string;
+  readonly payload: unknown;
+  readonly dedupeKey: string;
+  readonly status: WebhookStatus;
+  readonly attempts: number;
+  readonly nextAttemptAt: number;
+  readonly lastError: string | null;
+  readonly createdAt: number;
+  readonly deliveredAt: number | null;
+}
+
+/**
+ * A webhook event to enqueue. `dedupeKey` identifies the event (e.g. session id + event + charge id +
+ * charge status): a second enqueue with the same key is ignored. `nextAttemptAt` defaults to
+ * `createdAt` (due at once). The session must exist (foreign key).
+ *
+ * @since 0.1.0
+ */
+export interface NewWebhook {
+  readonly merchantId: string;
+  readonly sessionId: string;
+  readonly event: string;
+  readonly payload: unknown;
+  readonly dedupeKey: string;
+  readonly createdAt: Instant;
+  readonly nextAttemptAt?: Instant | undefined;
+}
+
+const COLUMNS = `id, merchant_id, session_id::text AS session_id, event, payload, dedupe_key, status, attempts,
+  ${sqlMillis("next_attempt_at")} AS next_attempt_at, last_error,
+  ${sqlMillis("created_at")} AS created_at, ${sqlMillis("delivered_at")} AS delivered_at`;
+
+type RawRow = Record<string, unknown>;
+
+const toStatus = (value: unknown): WebhookStatus => {
+  const status = text(value, "webhook_outbox.status");
+  if (status === "pending" || status === "delivered" || status === "failed_manual") return status;
+  throw invalidInput(`webhook_outbox.status: unknown status ${status}`);
+};
+
+const toOutboxRow = (raw: RawRow): OutboxRow => ({
+  id: toSafeNumber(raw.id, "webhook_outbox.id"),
+  merchantId: text(raw.merchant_id, "webhook_outbox.merchant_id"),
+  sessionId: text(raw.session_id, "webhook_outbox.session_id"),
+  event: text(raw.event, "webhook_outbox.event"),
+  payload: raw.payload,
+  dedupeKey: text(raw.dedupe_key, "webhook_outbox.dedupe_key"),
+  status: toStatus(raw.status),
+  attempts: toSafeNumber(raw.attempts, "webhook_outbox.attempts"),
+  nextAttemptAt: toSafeNumber(raw.next_attempt_at, "webhook_outbox.next_attempt_at"),
+  lastError: nullableText(raw.last_error, "webhook_outbox.last_error"),
+  createdAt: toSafeNumber(raw.created_at, "webhook_outbox.created_at"),
+  deliveredAt: toNullableNumber(raw.delivered_at, "webhook_outbox.delivered_at"),
+});
+
+/**
+ * Enqueues events (`ON CONFLICT (dedupe_key) DO NOTHING`) and returns the rows actually inserted,
+ * in input order; a duplicate key is silently left out.
+ *
+ * @since 0.1.0
+ */
+export const enqueueWebhooks = async (
+  db: Queryable,
+  webhooks: ReadonlyArray<NewWebhook>,
+): Promise<ReadonlyArray<OutboxRow>> => {
+  const inserted: OutboxRow[] = [];
+  for (const webhook of webhooks) {
+    if (!isUuid(webhook.sessionId)) {
+      throw invalidInput(`sessionId must be a UUID, got ${JSON.stringify(webhook.sessionId)}`);
+    }
+    const createdAt = toEpochMillis(webhook.createdAt, "createdAt");
+    const params: SqlValue[] = [
+      webhook.merchantId,
+      webhook.sessionId,
+      webhook.event,
+      toJsonText(webhook.payload, "payload"),
+      webhook.dedupeKey,
+      webhook.nextAttemptAt === undefined ? createdAt : toEpochMillis(webhook.nextAttemptAt, "nextAttemptAt"),
+      createdAt,
+    ];
+    const { rows } = await db.query<RawRow>(
+      `INSERT INTO webhook_outbox (merchant_id, session_id, event, payload, dedupe_key, next_attempt_at, created_at)
+       VALUES ($1, $2, $3, $4::jsonb, $5, ${sqlInstant(6)}, ${sqlInstant(7)})
+       ON CONFLICT (dedupe_key) DO NOTHING
+       RETURNING ${COLUMNS}`,
+      params,
+    );
+    for (const raw of rows) inserted.push(toOutboxRow(raw));
+  }
+  return inserted;
+};
+
+/**
+ * Claims up to `limit` pending events due at `at` (`nextAttemptAt ≤ at`), oldest first, locked
+ * `FOR UPDATE SKIP LOCKED`: dispatchers running at once get disjoint rows.
+ *
+ * Two ways to use it:
+ * - deliver inside the transaction, then `markDelivered`/`scheduleRetry`/`markManual` in it (the lock
+ *   is held for the whole HTTP call);
+ * - or pass `leaseMs`: the claim also moves `nextAttemptAt` to `at + leaseMs`, so after COMMIT other
+ *   dispatchers leave the rows alone until the lease ends; deliver outside any transaction, then
+ *   record the outcome. A dispatcher that dies just lets the lease run out (at-least-once).
+ *
+ * @since 0.1.0
+ */
+export const claimDueWebhooks = async (
+  tx: Tx,
+  at: Instant,
+  limit: number,
+  options: { readonly leaseMs?: number } = {},
+): Promise<ReadonlyArray<OutboxRow>> => {
+  const leaseMs = options.leaseMs === undefined ? undefined : positiveInt(options.leaseMs, "leaseMs");
+  const { rows } = await tx.query<RawRow>(
+    `SELECT ${COLUMNS} FROM webhook_outbox
+      WHERE status = 'pending' AND next_attempt_at <= ${sqlInstant(1)}
+      ORDER BY next_attempt_at, id
+      LIMIT $2
+      FOR UPDATE SKIP LOCKED`,
+    [toEpochMillis(at, "at"), positiveInt(limit, "limit")],
+  );
+  const claimed = rows.map(toOutboxRow);
+  if (leaseMs === undefined || claimed.length === 0) return claimed;
+  const leasedUntil = toEpochMillis(at, "at") + leaseMs;
+  await tx.query(
+    `UPDATE webhook_outbox SET next_attempt_at = ${sqlInstant(1)}
+      WHERE id IN (SELECT value::bigint FROM jsonb_array_elements_text($2::jsonb))`,
+    [leasedUntil, JSON.stringify(claimed.map((row) => row.id))],
+  );
+  return claimed.map((row) => ({ ...row, nextAttemptAt: leasedUntil }));
+};
+
+/**
+ * Records a successful delivery at `at`. Returns `false` (and changes nothing) when the event is not
+ * pending (already delivered or manual).
+ *
+ * @since 0.1.0
+ */
+export const markDelivered = async (db: Queryable, id: number, at: Instant): Promise<boolean> => {
+  const { rowCount } = await db.query(
+    `UPDATE webhook_outbox SET status = 'delivered', attempts = attempts + 1, delivered_at = ${sqlInstant(2)}
+      WHERE id = $1 AND status = 'pending'`,
+    [id, toEpochMillis(at, "at")],
+  );
+  return rowCount > 0;
+};
+
+/**
+ * Records a failed attempt and when to try again (the W2 schedule is the dispatcher's: 5 min, 15 min,
+ * 1 h, 3 h, 6 h, 12 h). Returns `false` when the event is not pending.
+ *
+ * @since 0.1.0
+ */
+export const scheduleRetry = async (
+  db: Queryable,
+  id: number,
+  nextAt: Instant,
+  error: string,
+): Promise<boolean> => {
+  const { rowCount } = await db.query(
+    `UPDATE webhook_outbox SET attempts = attempts + 1, next_attempt_at = ${sqlInstant(2)}, last_error = $3
+      WHERE id = $1 AND status = 'pending'`,
+    [id, toEpochMillis(nextAt, "nextAt"), error],
+  );
+  return rowCount > 0;
+};
+
+/**
+ * Records the last failed attempt and stops retrying (`failed_manual`). Returns `false` when the
+ * event is not pending.
+ *
+ * @since 0.1.0
+ */
+export const markManual = async (db: Queryable, id: number, error: string): Promise<boolean> => {
+  const { rowCount } = await db.query(
+    `UPDATE webhook_outbox SET status = 'failed_manual', attempts = attempts + 1, last_error = $2
+      WHERE id = $1 AND status = 'pending'`,
+    [id, error],
+  );
+  return rowCount > 0;
+};
+
+/**
+ * A merchant's webhook events of one session, oldest first (for tests, support and the
+ * provider-states endpoint).
+ *
+ * @since 0.1.0
+ */
+export const listWebhooks = async (
+  db: Queryable,
+  merchantId: string,
+  sessionId: string,
+): Promise<ReadonlyArray<OutboxRow>> => {
+  if (!isUuid(sessionId)) return [];
+  const { rows } = await db.query<RawRow>(
+    `SELECT ${COLUMNS} FROM webhook_outbox WHERE merchant_id = $1 AND session_id = $2 ORDER BY id`,
+    [merchantId, sessionId],
+  );
+  return rows.map(toOutboxRow);
+};

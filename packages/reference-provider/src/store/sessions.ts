@@ -1,0 +1,287 @@
+/**
+ * The `payment_sessions` repository: the core's snapshot (opaque JSON) with a version for
+ * compare-and-set, plus the columns that lists and the expiry sweeper query.
+ *
+ * @since 0.1.0
+ */
+import type { Queryable, SqlValue, Tx } from "./Database.js";
+import { StoreError } from "./errors.js";
+import {
+  type Instant,
+  sqlInstant,
+  sqlMillis,
+  toEpochMillis,
+  toNullableNumber,
+  toSafeNumber,
+} from "./Instant.js";
+import { invalidInput, isUuid, positiveInt, text, toJsonText } from "./internal/values.js";
+
+/**
+ * A stored session. Instants are epoch milliseconds. `status`, `paymentType`, `expiryAt` and
+ * `clientReferenceId` are derived from `snapshot` by the caller (the core) on every write.
+ *
+ * @since 0.1.0
+ */
+export interface SessionRow {
+  readonly id: string;
+  readonly merchantId: string;
+  readonly clientReferenceId: string;
+  readonly status: string;
+  readonly paymentType: string;
+  readonly expiryAt: number | null;
+  readonly snapshot: unknown;
+  readonly version: number;
+  readonly createdAt: number;
+  readonly updatedAt: number;
+}
+
+/** A session to insert (stored at version 1). `updatedAt` defaults to `createdAt`. @since 0.1.0 */
+export interface NewSession {
+  readonly id: string;
+  readonly merchantId: string;
+  readonly clientReferenceId: string;
+  readonly status: string;
+  readonly paymentType: string;
+  readonly expiryAt: Instant | null;
+  readonly snapshot: unknown;
+  readonly createdAt: Instant;
+  readonly updatedAt?: Instant | undefined;
+}
+
+/**
+ * The new state of a session: its snapshot and the columns derived from it. `clientReferenceId`,
+ * `paymentType` and `createdAt` never change.
+ *
+ * @since 0.1.0
+ */
+export interface SessionChange {
+  readonly id: string;
+  readonly merchantId: string;
+  readonly status: string;
+  readonly expiryAt: Instant | null;
+  readonly snapshot: unknown;
+  readonly updatedAt: Instant;
+}
+
+/**
+ * Result of {@link updateSession}: `version_conflict` when the stored version is not the expected
+ * one (another writer won: reload and retry, or answer 409); `not_found` when no such session of
+ * that merchant exists.
+ *
+ * @since 0.1.0
+ */
+export type UpdateSessionResult = "updated" | "version_conflict" | "not_found";
+
+/** A page request: `page` from 1, `perPage` 1–100. @since 0.1.0 */
+export interface PageRequest {
+  readonly page: number;
+  readonly perPage: number;
+}
+
+/** One page of sessions, newest first, and how many match in all. @since 0.1.0 */
+export interface SessionPage {
+  readonly items: ReadonlyArray<SessionRow>;
+  readonly totalItems: number;
+}
+
+/**
+ * Session statuses that never change again, so never expire: the sweeper's partial index and
+ * {@link claimExpired} leave them out (the same list is written in migration 1).
+ *
+ * @since 0.1.0
+ */
+export const finalSessionStatuses = ["PAID", "CANCELLED", "EXPIRED", "INACTIVE"] as const;
+
+const FINAL_SQL = "('PAID', 'CANCELLED', 'EXPIRED', 'INACTIVE')";
+
+const COLUMNS = `id::text AS id, merchant_id, client_reference_id, status, payment_type,
+  ${sqlMillis("expiry_at")} AS expiry_at, snapshot, version,
+  ${sqlMillis("created_at")} AS created_at, ${sqlMillis("updated_at")} AS updated_at`;
+
+type RawRow = Record<string, unknown>;
+
+const toSessionRow = (raw: RawRow): SessionRow => ({
+  id: text(raw.id, "payment_sessions.id"),
+  merchantId: text(raw.merchant_id, "payment_sessions.merchant_id"),
+  clientReferenceId: text(raw.client_reference_id, "payment_sessions.client_reference_id"),
+  status: text(raw.status, "payment_sessions.status"),
+  paymentType: text(raw.payment_type, "payment_sessions.payment_type"),
+  expiryAt: toNullableNumber(raw.expiry_at, "payment_sessions.expiry_at"),
+  snapshot: raw.snapshot,
+  version: toSafeNumber(raw.version, "payment_sessions.version"),
+  createdAt: toSafeNumber(raw.created_at, "payment_sessions.created_at"),
+  updatedAt: toSafeNumber(raw.updated_at, "payment_sessions.updated_at"),
+});
+
+const nullableInstant = (instant: Instant | null, what: string): number | null =>
+  instant === null ? null : toEpochMillis(instant, what);
+
+/**
+ * Inserts a new session at version 1 and returns it as stored. A non-UUID id is a `StoreError`
+ * (`invalid_input`); an id already used is a `StoreError` (`unique_violation`).
+ *
+ * @since 0.1.0
+ */
+export const insertSession = async (db: Queryable, session: NewSession): Promise<SessionRow> => {
+  if (!isUuid(session.id)) throw invalidInput(`session id must be a UUID, got ${JSON.stringify(session.id)}`);
+  const createdAt = toEpochMillis(session.createdAt, "createdAt");
+  const params: SqlValue[] = [
+    session.id,
+    session.merchantId,
+    session.clientReferenceId,
+    session.status,
+    session.paymentType,
+    nullableInstant(session.expiryAt, "expiryAt"),
+    toJsonText(session.snapshot, "snapshot"),
+    createdAt,
+    session.updatedAt === undefined ? createdAt : toEpochMillis(session.updatedAt, "updatedAt"),
+  ];
+  const { rows } = await db.query<RawRow>(
+    `INSERT INTO payment_sessions
+       (id, merchant_id, client_reference_id, status, payment_type, expiry_at, snapshot, version, created_at, updated_at)
+     VALUES ($1, $2, $3, $4, $5, ${sqlInstant(6)}, $7::jsonb, 1, ${sqlInstant(8)}, ${sqlInstant(9)})
+     RETURNING ${COLUMNS}`,
+    params,
+  );
+  const [row] = rows;
+  if (row === undefined)
+    throw new StoreError({ reason: "query", message: "INSERT … RETURNING returned no row" });
+  return toSessionRow(row);
+};
+
+/**
+ * Loads a merchant's session and its version, or `null` (unknown id, another merchant's session, or
+ * an id that is not a UUID). `forUpdate: true` locks the row until the transaction ends (use it in a
+ * {@link Tx}): concurrent writers then queue instead of losing the compare-and-set.
+ *
+ * @since 0.1.0
+ */
+export const loadSession = async (
+  db: Queryable,
+  merchantId: string,
+  id: string,
+  options: { readonly forUpdate?: boolean } = {},
+): Promise<{ readonly row: SessionRow; readonly version: number } | null> => {
+  if (!isUuid(id)) return null;
+  const { rows } = await db.query<RawRow>(
+    `SELECT ${COLUMNS} FROM payment_sessions WHERE id = $1 AND merchant_id = $2${options.forUpdate === true ? " FOR UPDATE" : ""}`,
+    [id, merchantId],
+  );
+  const [raw] = rows;
+  if (raw === undefined) return null;
+  const row = toSessionRow(raw);
+  return { row, version: row.version };
+};
+
+/**
+ * Writes `change` as version `expectedVersion + 1`, only if the stored version is still
+ * `expectedVersion` (compare-and-set). A conflict changes nothing.
+ *
+ * @example
+ * ```ts
+ * const loaded = await loadSession(tx, merchantId, id)
+ * const result = await updateSession(tx, { ...change }, loaded.version) // "updated" | "version_conflict" | "not_found"
+ * ```
+ * @since 0.1.0
+ */
+export const updateSession = async (
+  db: Queryable,
+  change: SessionChange,
+  expectedVersion: number,
+): Promise<UpdateSessionResult> => {
+  if (!isUuid(change.id)) return "not_found";
+  const updated = await db.query(
+    `UPDATE payment_sessions
+        SET status = $3, expiry_at = ${sqlInstant(4)}, snapshot = $5::jsonb, updated_at = ${sqlInstant(6)},
+            version = version + 1
+      WHERE id = $1 AND merchant_id = $2 AND version = $7`,
+    [
+      change.id,
+      change.merchantId,
+      change.status,
+      nullableInstant(change.expiryAt, "expiryAt"),
+      toJsonText(change.snapshot, "snapshot"),
+      toEpochMillis(change.updatedAt, "updatedAt"),
+      expectedVersion,
+    ],
+  );
+  if (updated.rowCount > 0) return "updated";
+  const exists = await db.query("SELECT 1 FROM payment_sessions WHERE id = $1 AND merchant_id = $2", [
+    change.id,
+    change.merchantId,
+  ]);
+  return exists.rowCount > 0 ? "version_conflict" : "not_found";
+};
+
+const page = async (
+  db: Queryable,
+  merchantId: string,
+  clientReferenceId: string | undefined,
+  request: PageRequest,
+): Promise<SessionPage> => {
+  const perPage = positiveInt(request.perPage, "perPage", 100);
+  const offset = (positiveInt(request.page, "page") - 1) * perPage;
+  const filter =
+    clientReferenceId === undefined ? "merchant_id = $1" : "merchant_id = $1 AND client_reference_id = $4";
+  const params: SqlValue[] = [merchantId, perPage, offset];
+  if (clientReferenceId !== undefined) params.push(clientReferenceId);
+  // One statement: the count and the page come from the same snapshot. The LEFT JOIN keeps the
+  // count row when the page is empty (its session columns are then NULL).
+  const { rows } = await db.query<RawRow>(
+    `SELECT t.total_items, p.*
+       FROM (SELECT count(*) AS total_items FROM payment_sessions WHERE ${filter}) t
+       LEFT JOIN LATERAL (
+         SELECT ${COLUMNS} FROM payment_sessions WHERE ${filter}
+          ORDER BY created_at DESC, id DESC LIMIT $2 OFFSET $3
+       ) p ON true`,
+    params,
+  );
+  const totalItems = toSafeNumber(rows[0]?.total_items ?? 0, "total_items");
+  return { items: rows.filter((r) => r.id !== null).map(toSessionRow), totalItems };
+};
+
+/**
+ * A merchant's sessions, newest first (`created_at DESC, id DESC`, stable across pages), with the
+ * total count. A page past the end has no items and the same `totalItems`.
+ *
+ * @since 0.1.0
+ */
+export const listSessions = (db: Queryable, merchantId: string, request: PageRequest): Promise<SessionPage> =>
+  page(db, merchantId, undefined, request);
+
+/**
+ * Every session of a merchant with this `clientReferenceId` (decision C4: it may be reused), newest
+ * first, paged like {@link listSessions}.
+ *
+ * @since 0.1.0
+ */
+export const findByClientReferenceId = (
+  db: Queryable,
+  merchantId: string,
+  clientReferenceId: string,
+  request: PageRequest,
+): Promise<SessionPage> => page(db, merchantId, clientReferenceId, request);
+
+/**
+ * For the expiry sweeper: up to `limit` sessions of any merchant, not in a final status, whose
+ * `expiryAt ≤ at`, oldest expiry first, locked `FOR UPDATE SKIP LOCKED` — so sweepers running at once
+ * claim disjoint rows, and a session being updated by a request is skipped, not waited for. Expire
+ * them (core) and `updateSession` in the same transaction.
+ *
+ * @since 0.1.0
+ */
+export const claimExpired = async (
+  tx: Tx,
+  at: Instant,
+  limit: number,
+): Promise<ReadonlyArray<SessionRow>> => {
+  const { rows } = await tx.query<RawRow>(
+    `SELECT ${COLUMNS} FROM payment_sessions
+      WHERE expiry_at IS NOT NULL AND status NOT IN ${FINAL_SQL} AND expiry_at <= ${sqlInstant(1)}
+      ORDER BY expiry_at, id
+      LIMIT $2
+      FOR UPDATE SKIP LOCKED`,
+    [toEpochMillis(at, "at"), positiveInt(limit, "limit")],
+  );
+  return rows.map(toSessionRow);
+};

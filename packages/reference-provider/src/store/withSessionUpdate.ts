@@ -1,0 +1,167 @@
+/**
+ * One request's write, in one transaction: load the session, decide (the core's `applyEvent`), then
+ * store the new snapshot by compare-and-set, with its webhook events and idempotency record.
+ *
+ * @since 0.1.0
+ */
+import type { Database, Tx } from "./Database.js";
+import { ConcurrencyConflict } from "./errors.js";
+import { toEpochMillis } from "./Instant.js";
+import {
+  findIdempotencyRecord,
+  type IdempotencyRecord,
+  type NewIdempotencyRecord,
+  saveIdempotencyRecord,
+} from "./idempotency.js";
+import { positiveInt } from "./internal/values.js";
+import { enqueueWebhooks, type NewWebhook, type OutboxRow } from "./outbox.js";
+import { loadSession, type SessionChange, type SessionRow, updateSession } from "./sessions.js";
+
+/**
+ * What the callback decided about the loaded session.
+ *
+ * - `Write`: store `change` (version + 1), enqueue `webhooks`, save `idempotency`; `value` is handed back.
+ * - `Keep`: change nothing (e.g. the core refused the event: a 422), but still save `idempotency`
+ *   when given, so a retry with the same key replays the same refusal.
+ *
+ * @since 0.1.0
+ */
+export type SessionDecision<A> =
+  | {
+      readonly _tag: "Write";
+      readonly change: Omit<SessionChange, "id" | "merchantId">;
+      readonly webhooks?: ReadonlyArray<NewWebhook> | undefined;
+      readonly idempotency?: NewIdempotencyRecord | undefined;
+      readonly value: A;
+    }
+  | {
+      readonly _tag: "Keep";
+      readonly idempotency?: NewIdempotencyRecord | undefined;
+      readonly value: A;
+    };
+
+/**
+ * What {@link withSessionUpdate} did.
+ *
+ * - `Written`: committed; `row` is the session as now stored, `webhooks` the events newly enqueued
+ *   (a duplicate `dedupeKey` is left out).
+ * - `Kept`: committed without a session change.
+ * - `NotFound`: no such session for this merchant; the callback was not called.
+ * - `DuplicateRequest`: a live idempotency record for the key appeared meanwhile (a concurrent
+ *   request with the same key committed first); everything was rolled back; `record` is that
+ *   record (replay it, or 409 if its hash differs).
+ *
+ * @since 0.1.0
+ */
+export type SessionUpdateOutcome<A> =
+  | {
+      readonly _tag: "Written";
+      readonly value: A;
+      readonly row: SessionRow;
+      readonly webhooks: ReadonlyArray<OutboxRow>;
+    }
+  | { readonly _tag: "Kept"; readonly value: A; readonly row: SessionRow }
+  | { readonly _tag: "NotFound" }
+  | { readonly _tag: "DuplicateRequest"; readonly record: IdempotencyRecord | null };
+
+/**
+ * Options of {@link withSessionUpdate}.
+ *
+ * - `forUpdate` (default `true`): load with `SELECT … FOR UPDATE`, so concurrent requests on one
+ *   session queue and the compare-and-set never loses to them. `false`: optimistic; a lost
+ *   compare-and-set is retried.
+ * - `maxAttempts` (default 5): how many times to load and decide before giving up with
+ *   {@link ConcurrencyConflict}.
+ *
+ * @since 0.1.0
+ */
+export interface SessionUpdateOptions {
+  readonly forUpdate?: boolean | undefined;
+  readonly maxAttempts?: number | undefined;
+}
+
+class DuplicateRequest {
+  constructor(readonly record: NewIdempotencyRecord) {}
+}
+
+const save = async (tx: Tx, record: NewIdempotencyRecord | undefined): Promise<void> => {
+  if (record === undefined) return;
+  if ((await saveIdempotencyRecord(tx, record)) === "duplicate") throw new DuplicateRequest(record);
+};
+
+/**
+ * Runs load → `decide(row)` → update in one transaction. On a version conflict the attempt is rolled
+ * back to a savepoint (so whatever `decide` wrote through `tx`, e.g. a `nextSequence`, is undone)
+ * and `decide` runs again on the reloaded row; after `maxAttempts` conflicts it throws
+ * {@link ConcurrencyConflict} and nothing is written. If `decide` throws, everything is rolled back
+ * and its error is rethrown. `decide` must be pure apart from writes through `tx`: it may run more
+ * than once.
+ *
+ * @example
+ * ```ts
+ * const outcome = await withSessionUpdate(db, merchantId, id, (row) => {
+ *   const next = applyEvent(row.snapshot, { type: "CONFIRM", at, ... })
+ *   return next.refused
+ *     ? { _tag: "Keep", value: next, idempotency: record(422) }
+ *     : { _tag: "Write", value: next, change: { status, expiryAt, snapshot, updatedAt: at },
+ *         webhooks: [...], idempotency: record(200) }
+ * })
+ * ```
+ * @since 0.1.0
+ */
+export const withSessionUpdate = async <A>(
+  db: Database,
+  merchantId: string,
+  id: string,
+  decide: (
+    current: SessionRow,
+    context: { readonly tx: Tx; readonly attempt: number },
+  ) => SessionDecision<A> | Promise<SessionDecision<A>>,
+  options: SessionUpdateOptions = {},
+): Promise<SessionUpdateOutcome<A>> => {
+  const maxAttempts = positiveInt(options.maxAttempts ?? 5, "maxAttempts", 1000);
+  const forUpdate = options.forUpdate ?? true;
+  try {
+    return await db.transaction(async (tx): Promise<SessionUpdateOutcome<A>> => {
+      await tx.query("SAVEPOINT session_update");
+      for (let attempt = 1; attempt <= maxAttempts; attempt++) {
+        if (attempt > 1) await tx.query("ROLLBACK TO SAVEPOINT session_update");
+        const loaded = await loadSession(tx, merchantId, id, { forUpdate });
+        if (loaded === null) return { _tag: "NotFound" };
+        const decision = await decide(loaded.row, { tx, attempt });
+        if (decision._tag === "Keep") {
+          await save(tx, decision.idempotency);
+          return { _tag: "Kept", value: decision.value, row: loaded.row };
+        }
+        const { change } = decision;
+        const result = await updateSession(tx, { ...change, id, merchantId }, loaded.version);
+        if (result === "not_found") return { _tag: "NotFound" };
+        if (result === "version_conflict") continue;
+        const webhooks = await enqueueWebhooks(tx, decision.webhooks ?? []);
+        await save(tx, decision.idempotency);
+        const row: SessionRow = {
+          ...loaded.row,
+          status: change.status,
+          expiryAt: change.expiryAt === null ? null : toEpochMillis(change.expiryAt, "expiryAt"),
+          snapshot: change.snapshot,
+          updatedAt: toEpochMillis(change.updatedAt, "updatedAt"),
+          version: loaded.version + 1,
+        };
+        return { _tag: "Written", value: decision.value, row, webhooks };
+      }
+      throw new ConcurrencyConflict({
+        message: `session ${id} changed under every one of ${maxAttempts} attempts`,
+        merchantId,
+        sessionId: id,
+        attempts: maxAttempts,
+      });
+    });
+  } catch (error) {
+    if (!(error instanceof DuplicateRequest)) throw error;
+    const { record } = error;
+    return {
+      _tag: "DuplicateRequest",
+      record: await findIdempotencyRecord(db, record.merchantId, record.requestKey, record.createdAt),
+    };
+  }
+};
