@@ -76,7 +76,10 @@ console.log("payment-session core demo: a VIRTUAL_ACCOUNT session, from the seed
 line(T0, "POST /v2/payments (autoConfirm)", created.snapshot);
 
 const steps: ReadonlyArray<[string, SessionEvent]> = [
-  ["cancel (refused in REQUIRE_ACTION)", { type: "CANCEL", at: T0 + MINUTE, cancellationReason: "VOID_SESSION" }],
+  [
+    "cancel (refused in REQUIRE_ACTION)",
+    { type: "CANCEL", at: T0 + MINUTE, cancellationReason: "VOID_SESSION" },
+  ],
   [
     "bank notifies 19 999 IDR (wrong)",
     {
@@ -106,4 +109,6 @@ for (const [what, event] of steps) {
 }
 
 const final = toPaymentSession(snapshot);
-console.log(`\nfinal session ${final.id}: ${final.status}, paidAt ${final.chargeDetails?.[0]?.paidAt ?? "—"}`);
+console.log(
+  `\nfinal session ${final.id}: ${final.status}, paidAt ${final.chargeDetails?.[0]?.paidAt ?? "—"}`,
+);
