@@ -13,6 +13,8 @@ export const definePackageProject = (config: UserWorkspaceConfig) =>
     ssr: { resolve: { conditions: sourceConditions, externalConditions: sourceConditions } },
     test: {
       env: { PACT_DO_NOT_TRACK: "true" },
+      // The Pact consumer project (groupOrder 1) writes contracts/*.json; everything else runs after it.
+      sequence: { groupOrder: 2 },
       ...config.test,
     },
   });

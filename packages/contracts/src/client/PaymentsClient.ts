@@ -1,0 +1,458 @@
+/**
+ * The typed payments client, derived from the core's `PaymentsApi` (Effect `HttpApiClient`): every
+ * request is encoded and every answer decoded with the core's schemas, and every failure is one of
+ * the client's typed errors.
+ *
+ * @since 0.1.0
+ */
+import {
+  type AccessToken,
+  CancelPaymentSessionRequest,
+  type Capture,
+  CapturePaymentSessionRequest,
+  type Charge,
+  ConfirmPaymentSessionRequest,
+  CreatePaymentSessionRequest,
+  ListChargesQuery,
+  ListPaymentSessionsQuery,
+  type Pagination,
+  type PaymentSession,
+  PaymentsApi,
+  RequestId,
+  SimulationRequest,
+  type SimulationResult,
+} from "@payment-session/core";
+import { Clock, Context, Effect, Layer, Option, Ref, Schema, Semaphore } from "effect";
+import { HttpClient, HttpClientRequest, type HttpClientResponse } from "effect/http";
+import { HttpApiClient } from "effect/http-api";
+import { PaymentsApiError, type PaymentsClientError, PaymentsInvalidRequestError } from "./errors.js";
+import { invalidRequest, requestFailure, responseFailure } from "./internal/failures.js";
+
+/**
+ * A merchant's API credentials (client id and secret), traded for a Bearer token at
+ * `POST /v1/access-token`.
+ *
+ * @since 0.1.0
+ */
+export interface MerchantCredentials {
+  readonly merchantId: string;
+  readonly merchantSecret: string;
+}
+
+/**
+ * How the client authenticates:
+ *
+ * - `{ accessToken }`: send this Bearer token as is (you refresh it yourself);
+ * - `{ credentials }`: obtain a token from `POST /v1/access-token`, reuse it, and get a new one
+ *   `refreshMarginSeconds` (default 60) before its `expiresIn` (900 s) runs out, or when the API
+ *   answers 401 (the call is then sent once more with the new token);
+ * - neither: send no `Authorization` header (only `accessToken()` works then).
+ *
+ * @since 0.1.0
+ */
+export interface PaymentsClientOptions {
+  /** Where the API lives, e.g. `https://api-stg.pivot-payment.com` (no trailing path). */
+  readonly baseUrl: string | URL;
+  readonly accessToken?: string | undefined;
+  readonly credentials?: MerchantCredentials | undefined;
+  /** Seconds before a token's expiry at which a new one is fetched (credentials only). Default 60. */
+  readonly refreshMarginSeconds?: number | undefined;
+}
+
+/**
+ * Per-call options of the POST operations.
+ *
+ * - `requestId`: the `X-REQUEST-ID` idempotency key (decision C6: optional; 1–255 visible ASCII
+ *   characters). The same key with the same body within 24 h returns the first answer again; the
+ *   same key with another body is a 409 `idempotency_error`.
+ *
+ * @since 0.1.0
+ */
+export interface RequestOptions {
+  readonly requestId?: string | undefined;
+}
+
+/** Paging of list calls: `page` ≥ 1 (default 1), `perPage` 1–100 (default 20). @since 0.1.0 */
+export interface PageOptions {
+  readonly page?: number | undefined;
+  readonly perPage?: number | undefined;
+}
+
+/** A page of a list answer: the items and the `pagination` object. @since 0.1.0 */
+export interface Page<A> {
+  readonly data: ReadonlyArray<A>;
+  readonly pagination: Pagination;
+}
+
+/** The create body as sent on the wire (instants with any offset, `captureMethod` in any case). @since 0.1.0 */
+export type CreatePaymentSessionBody = typeof CreatePaymentSessionRequest.Encoded;
+/** The confirm body as sent on the wire. @since 0.1.0 */
+export type ConfirmPaymentSessionBody = typeof ConfirmPaymentSessionRequest.Encoded;
+/** The cancel body as sent on the wire. @since 0.1.0 */
+export type CancelPaymentSessionBody = typeof CancelPaymentSessionRequest.Encoded;
+/** The capture body as sent on the wire. @since 0.1.0 */
+export type CapturePaymentSessionBody = typeof CapturePaymentSessionRequest.Encoded;
+/** The simulation body as sent on the wire. @since 0.1.0 */
+export type SimulationBody = typeof SimulationRequest.Encoded;
+
+/**
+ * The operations of the Payments v2 API, as Effects that succeed with the decoded `data` (list
+ * calls: `data` and `pagination`) and fail with a {@link PaymentsClientError}.
+ *
+ * @since 0.1.0
+ */
+export interface PaymentsClientService {
+  /** `POST /v1/access-token`: a token for the given credentials (default: the client's own). */
+  readonly accessToken: (
+    credentials?: MerchantCredentials,
+  ) => Effect.Effect<AccessToken, PaymentsClientError>;
+  /** `POST /v2/payments`: create a payment session (decision C1 picks its first status). */
+  readonly create: (
+    body: CreatePaymentSessionBody,
+    options?: RequestOptions,
+  ) => Effect.Effect<PaymentSession, PaymentsClientError>;
+  /** `POST /v2/payments/{id}/confirm`: choose the method of a REQUIRE_PAYMENT_METHOD / REQUIRE_CONFIRMATION session. */
+  readonly confirm: (
+    id: string,
+    body: ConfirmPaymentSessionBody,
+    options?: RequestOptions,
+  ) => Effect.Effect<PaymentSession, PaymentsClientError>;
+  /** `GET /v2/payments/{id}`. */
+  readonly get: (id: string) => Effect.Effect<PaymentSession, PaymentsClientError>;
+  /** `GET /v2/payments?clientReferenceId=`: every session with that reference (decision C4). */
+  readonly getByClientReferenceId: (
+    clientReferenceId: string,
+    paging?: PageOptions,
+  ) => Effect.Effect<Page<PaymentSession>, PaymentsClientError>;
+  /** `GET /v2/payments`: the merchant's sessions, a page at a time. */
+  readonly list: (
+    query?: PageOptions & { readonly clientReferenceId?: string | undefined },
+  ) => Effect.Effect<Page<PaymentSession>, PaymentsClientError>;
+  /** `POST /v2/payments/{id}/cancel` (REQUIRE_PAYMENT_METHOD / REQUIRE_CONFIRMATION only, decision L3). */
+  readonly cancel: (
+    id: string,
+    body: CancelPaymentSessionBody,
+    options?: RequestOptions,
+  ) => Effect.Effect<PaymentSession, PaymentsClientError>;
+  /** `POST /v2/payments/{id}/capture`: capture a manual-capture card authorisation (decision P6). */
+  readonly capture: (
+    id: string,
+    body: CapturePaymentSessionBody,
+    options?: RequestOptions,
+  ) => Effect.Effect<Capture, PaymentsClientError>;
+  /** `GET /v2/charges?clientReferenceId=`: the charges of the sessions with that reference. */
+  readonly charges: (
+    clientReferenceId: string,
+    paging?: PageOptions,
+  ) => Effect.Effect<Page<Charge>, PaymentsClientError>;
+  /** `POST /v2/payments/simulations` (sandbox): settle (`SUCCESS`) or expire (`EXPIRED`) the open charge. */
+  readonly simulate: (
+    body: SimulationBody,
+    options?: RequestOptions,
+  ) => Effect.Effect<SimulationResult, PaymentsClientError>;
+}
+
+/** The documented token lifetime, used when `expiresIn` is not a number of seconds. */
+const DEFAULT_TOKEN_LIFETIME_SECONDS = 900;
+const DEFAULT_REFRESH_MARGIN_SECONDS = 60;
+
+interface CachedToken {
+  readonly token: string;
+  readonly refreshAtMillis: number;
+}
+
+const decodeWith =
+  <S extends Schema.Constraint & { readonly DecodingServices: never }>(schema: S, operation: string) =>
+  (input: unknown): Effect.Effect<S["Type"], PaymentsClientError> =>
+    Schema.decodeUnknownEffect(schema)(input, { errors: "all" }).pipe(
+      Effect.mapError((error) => invalidRequest(operation, error)),
+    );
+
+const checkQuery =
+  <S extends Schema.Constraint & { readonly EncodingServices: never }>(schema: S, operation: string) =>
+  (query: S["Type"]): Effect.Effect<S["Type"], PaymentsClientError> =>
+    Schema.encodeUnknownEffect(schema)(query, { errors: "all" }).pipe(
+      Effect.as(query),
+      Effect.mapError((error) => invalidRequest(operation, error)),
+    );
+
+const idempotencyHeaders = (operation: string, options: RequestOptions | undefined) =>
+  options?.requestId === undefined
+    ? Effect.succeed({})
+    : Effect.map(decodeWith(RequestId, operation)(options.requestId), (id) => ({ "x-request-id": id }));
+
+const pagingQuery = (paging: PageOptions | undefined) => ({
+  ...(paging?.page === undefined ? {} : { page: paging.page }),
+  ...(paging?.perPage === undefined ? {} : { perPage: paging.perPage }),
+});
+
+/**
+ * Builds a payments client on the `HttpClient` in context (e.g. `FetchHttpClient.layer`).
+ *
+ * @example
+ * const program = Effect.gen(function* () {
+ *   const client = yield* makePaymentsClient({ baseUrl, credentials: { merchantId, merchantSecret } })
+ *   const session = yield* client.create({ clientReferenceId: "INV-1", amount: { value: 20000, currency: "IDR" } })
+ *   return session.status
+ * }).pipe(Effect.provide(FetchHttpClient.layer))
+ * @since 0.1.0
+ */
+export const makePaymentsClient = (
+  options: PaymentsClientOptions,
+): Effect.Effect<PaymentsClientService, never, HttpClient.HttpClient> =>
+  Effect.gen(function* () {
+    const httpClient = yield* HttpClient.HttpClient;
+    const baseUrl = options.baseUrl;
+    const margin = options.refreshMarginSeconds ?? DEFAULT_REFRESH_MARGIN_SECONDS;
+    const cache = yield* Ref.make(Option.none<CachedToken>());
+    const refreshing = yield* Semaphore.make(1);
+
+    const plainApi = yield* HttpApiClient.makeWith(PaymentsApi, { httpClient, baseUrl });
+    const decodeAccessToken = HttpApiClient.decodeResponse(PaymentsApi, {
+      group: "auth",
+      endpoint: "accessToken",
+    });
+
+    /** Sends a request and decodes its answer, mapping every failure to a typed error. */
+    const execute = <A>(
+      operation: string,
+      send: Effect.Effect<HttpClientResponse.HttpClientResponse, unknown>,
+      decode: (response: HttpClientResponse.HttpClientResponse) => Effect.Effect<A, unknown>,
+    ): Effect.Effect<A, PaymentsClientError> =>
+      send.pipe(
+        Effect.mapError((cause) => requestFailure(operation, cause)),
+        Effect.flatMap((response) =>
+          decode(response).pipe(Effect.catch((cause) => responseFailure(operation, response, cause))),
+        ),
+      );
+
+    const fetchToken = (credentials: MerchantCredentials): Effect.Effect<AccessToken, PaymentsClientError> =>
+      execute(
+        "auth.accessToken",
+        plainApi.auth.accessToken({
+          headers: {
+            "x-merchant-id": credentials.merchantId,
+            "x-merchant-secret": credentials.merchantSecret,
+          },
+          payload: { grantType: "client_credentials" },
+          responseMode: "response-only",
+        }),
+        decodeAccessToken,
+      ).pipe(Effect.map((envelope) => envelope.data));
+
+    const credentials = options.credentials;
+    const bearer: Effect.Effect<Option.Option<string>, PaymentsClientError> = options.accessToken !==
+    undefined
+      ? Effect.succeed(Option.some(options.accessToken))
+      : credentials === undefined
+        ? Effect.succeed(Option.none())
+        : refreshing.withPermits(1)(
+            Effect.gen(function* () {
+              const now = yield* Clock.currentTimeMillis;
+              const cached = yield* Ref.get(cache);
+              if (Option.isSome(cached) && now < cached.value.refreshAtMillis)
+                return Option.some(cached.value.token);
+              const fresh = yield* fetchToken(credentials);
+              const seconds = Number(fresh.expiresIn);
+              const lifetime =
+                Number.isFinite(seconds) && seconds > 0 ? seconds : DEFAULT_TOKEN_LIFETIME_SECONDS;
+              const refreshAtMillis = now + Math.max(0, lifetime - margin) * 1000;
+              yield* Ref.set(cache, Option.some({ token: fresh.accessToken, refreshAtMillis }));
+              return Option.some(fresh.accessToken);
+            }),
+          );
+
+    const authedHttpClient = HttpClient.mapRequestEffect(httpClient, (request) =>
+      Effect.map(bearer, (token) =>
+        Option.isSome(token) ? HttpClientRequest.bearerToken(request, token.value) : request,
+      ),
+    );
+    const api = yield* HttpApiClient.makeWith(PaymentsApi, { httpClient: authedHttpClient, baseUrl });
+
+    /** With credentials, a 401 drops the cached token and the call is sent once more with a new one. */
+    const authenticated = <A>(
+      call: Effect.Effect<A, PaymentsClientError>,
+    ): Effect.Effect<A, PaymentsClientError> =>
+      credentials === undefined || options.accessToken !== undefined
+        ? call
+        : call.pipe(
+            Effect.catchIf(
+              (error): error is PaymentsApiError => error instanceof PaymentsApiError && error.status === 401,
+              () => Effect.andThen(Ref.set(cache, Option.none()), call),
+            ),
+          );
+
+    const decoders = {
+      create: HttpApiClient.decodeResponse(PaymentsApi, { group: "payments", endpoint: "create" }),
+      confirm: HttpApiClient.decodeResponse(PaymentsApi, { group: "payments", endpoint: "confirm" }),
+      get: HttpApiClient.decodeResponse(PaymentsApi, { group: "payments", endpoint: "get" }),
+      list: HttpApiClient.decodeResponse(PaymentsApi, { group: "payments", endpoint: "list" }),
+      cancel: HttpApiClient.decodeResponse(PaymentsApi, { group: "payments", endpoint: "cancel" }),
+      capture: HttpApiClient.decodeResponse(PaymentsApi, { group: "payments", endpoint: "capture" }),
+      simulate: HttpApiClient.decodeResponse(PaymentsApi, { group: "payments", endpoint: "simulate" }),
+      charges: HttpApiClient.decodeResponse(PaymentsApi, { group: "charges", endpoint: "list" }),
+    };
+
+    const list = (
+      query: PageOptions & { readonly clientReferenceId?: string | undefined } = {},
+    ): Effect.Effect<Page<PaymentSession>, PaymentsClientError> => {
+      const operation = "payments.list";
+      const typed = {
+        ...(query.clientReferenceId === undefined ? {} : { clientReferenceId: query.clientReferenceId }),
+        ...pagingQuery(query),
+      };
+      return Effect.flatMap(checkQuery(ListPaymentSessionsQuery, operation)(typed), (checked) =>
+        authenticated(
+          execute(
+            operation,
+            api.payments.list({ query: checked, responseMode: "response-only" }),
+            decoders.list,
+          ),
+        ),
+      ).pipe(Effect.map(({ data, pagination }) => ({ data, pagination })));
+    };
+
+    return {
+      accessToken: (given) => {
+        const using = given ?? credentials;
+        return using === undefined
+          ? Effect.fail(
+              new PaymentsInvalidRequestError({
+                operation: "auth.accessToken",
+                message: "No merchant credentials: pass them to accessToken() or to the client options",
+                details: [{ field: "credentials", message: "Missing merchantId and merchantSecret" }],
+              }),
+            )
+          : fetchToken(using);
+      },
+
+      create: (body, requestOptions) => {
+        const operation = "payments.create";
+        return Effect.gen(function* () {
+          const payload = yield* decodeWith(CreatePaymentSessionRequest, operation)(body);
+          const headers = yield* idempotencyHeaders(operation, requestOptions);
+          const envelope = yield* authenticated(
+            execute(
+              operation,
+              api.payments.create({ headers, payload, responseMode: "response-only" }),
+              decoders.create,
+            ),
+          );
+          return envelope.data;
+        });
+      },
+
+      confirm: (id, body, requestOptions) => {
+        const operation = "payments.confirm";
+        return Effect.gen(function* () {
+          const payload = yield* decodeWith(ConfirmPaymentSessionRequest, operation)(body);
+          const headers = yield* idempotencyHeaders(operation, requestOptions);
+          const envelope = yield* authenticated(
+            execute(
+              operation,
+              api.payments.confirm({ params: { id }, headers, payload, responseMode: "response-only" }),
+              decoders.confirm,
+            ),
+          );
+          return envelope.data;
+        });
+      },
+
+      get: (id) =>
+        authenticated(
+          execute(
+            "payments.get",
+            api.payments.get({ params: { id }, responseMode: "response-only" }),
+            decoders.get,
+          ),
+        ).pipe(Effect.map((envelope) => envelope.data)),
+
+      getByClientReferenceId: (clientReferenceId, paging) => list({ ...paging, clientReferenceId }),
+
+      list,
+
+      cancel: (id, body, requestOptions) => {
+        const operation = "payments.cancel";
+        return Effect.gen(function* () {
+          const payload = yield* decodeWith(CancelPaymentSessionRequest, operation)(body);
+          const headers = yield* idempotencyHeaders(operation, requestOptions);
+          const envelope = yield* authenticated(
+            execute(
+              operation,
+              api.payments.cancel({ params: { id }, headers, payload, responseMode: "response-only" }),
+              decoders.cancel,
+            ),
+          );
+          return envelope.data;
+        });
+      },
+
+      capture: (id, body, requestOptions) => {
+        const operation = "payments.capture";
+        return Effect.gen(function* () {
+          const payload = yield* decodeWith(CapturePaymentSessionRequest, operation)(body);
+          const headers = yield* idempotencyHeaders(operation, requestOptions);
+          const envelope = yield* authenticated(
+            execute(
+              operation,
+              api.payments.capture({ params: { id }, headers, payload, responseMode: "response-only" }),
+              decoders.capture,
+            ),
+          );
+          return envelope.data;
+        });
+      },
+
+      charges: (clientReferenceId, paging) => {
+        const operation = "charges.list";
+        return Effect.gen(function* () {
+          const query = yield* checkQuery(
+            ListChargesQuery,
+            operation,
+          )({ clientReferenceId, ...pagingQuery(paging) });
+          const { data, pagination } = yield* authenticated(
+            execute(operation, api.charges.list({ query, responseMode: "response-only" }), decoders.charges),
+          );
+          return { data, pagination };
+        });
+      },
+
+      simulate: (body, requestOptions) => {
+        const operation = "payments.simulate";
+        return Effect.gen(function* () {
+          const payload = yield* decodeWith(SimulationRequest, operation)(body);
+          const headers = yield* idempotencyHeaders(operation, requestOptions);
+          const envelope = yield* authenticated(
+            execute(
+              operation,
+              api.payments.simulate({ headers, payload, responseMode: "response-only" }),
+              decoders.simulate,
+            ),
+          );
+          return envelope.data;
+        });
+      },
+    } satisfies PaymentsClientService;
+  });
+
+/**
+ * The payments client as an Effect service, for programs that provide it once (see
+ * {@link layerPaymentsClient}).
+ *
+ * @since 0.1.0
+ */
+export class PaymentsClient extends Context.Service<PaymentsClient, PaymentsClientService>()(
+  "@payment-session/contracts/PaymentsClient",
+) {}
+
+/**
+ * A layer providing {@link PaymentsClient}; needs an `HttpClient` (e.g. `FetchHttpClient.layer`).
+ *
+ * @example
+ * const ClientLive = layerPaymentsClient({ baseUrl, credentials }).pipe(Layer.provide(FetchHttpClient.layer))
+ * @since 0.1.0
+ */
+export const layerPaymentsClient = (
+  options: PaymentsClientOptions,
+): Layer.Layer<PaymentsClient, never, HttpClient.HttpClient> =>
+  Layer.effect(PaymentsClient)(makePaymentsClient(options));

@@ -1,0 +1,109 @@
+/**
+ * Contract: POST /v2/payments/{id}/cancel — allowed before a charge exists (decision L3), refused
+ * with 422 once the customer must act (L6).
+ */
+import { describe, expect, it } from "vitest";
+import { givenState } from "../../src/providerStates/index.js";
+import { errorEnvelope, idr, instant, ok, session } from "./support/expectations.js";
+import {
+  asMerchant,
+  authorization,
+  clientFor,
+  example,
+  httpPact,
+  recorded,
+  rejectionOf,
+  sessionPath,
+} from "./support/pact.js";
+
+const pact = httpPact();
+
+const cancelled = (clientReferenceId: string, reason: string, paymentMethod: unknown) =>
+  ok(
+    session({
+      clientReferenceId,
+      amount: idr(20000),
+      status: "CANCELLED",
+      paymentMethod,
+      expiryAt: instant("2025-03-30T05:48:17Z"),
+      chargeDetails: null,
+      extra: { cancelledAt: instant("2025-03-30T05:48:17Z"), cancellationReason: reason },
+    }),
+  );
+
+describe("POST /v2/payments/{id}/cancel", () => {
+  it("a payment session exists in REQUIRE_CONFIRMATION: cancelled with the merchant's reason", async () => {
+    await givenState(asMerchant(pact.addInteraction()), "a payment session exists", {
+      status: "REQUIRE_CONFIRMATION",
+      clientReferenceId: "INV-CANCEL-1",
+      amount: 20000,
+      paymentMethodType: "VIRTUAL_ACCOUNT",
+      channel: "PERMATA",
+    })
+      .uponReceiving("a request to cancel a session waiting for confirmation")
+      .withRequest("POST", sessionPath("/cancel"), (b) =>
+        b.headers({ Authorization: authorization }).jsonBody({ cancellationReason: "REQUESTED_BY_CUSTOMER" }),
+      )
+      .willRespondWith(200, (b) =>
+        b.jsonBody(cancelled("INV-CANCEL-1", "REQUESTED_BY_CUSTOMER", { type: "VIRTUAL_ACCOUNT" })),
+      )
+      .executeTest(
+        recorded(pact, async (mock) => {
+          const s = await clientFor(mock.url).cancel(example.sessionId, {
+            cancellationReason: "REQUESTED_BY_CUSTOMER",
+          });
+          expect(s.status).toBe("CANCELLED");
+          expect(s.cancellationReason).toBe("REQUESTED_BY_CUSTOMER");
+          expect(s.cancelledAt).toMatch(/Z$/u);
+        }),
+      );
+  });
+
+  it("a payment session exists in REQUIRE_PAYMENT_METHOD: cancelled as a void session", async () => {
+    await givenState(asMerchant(pact.addInteraction()), "a payment session exists", {
+      status: "REQUIRE_PAYMENT_METHOD",
+      clientReferenceId: "INV-CANCEL-2",
+      amount: 20000,
+    })
+      .uponReceiving("a request to cancel a session waiting for a payment method")
+      .withRequest("POST", sessionPath("/cancel"), (b) =>
+        b.headers({ Authorization: authorization }).jsonBody({ cancellationReason: "VOID_SESSION" }),
+      )
+      .willRespondWith(200, (b) => b.jsonBody(cancelled("INV-CANCEL-2", "VOID_SESSION", null)))
+      .executeTest(
+        recorded(pact, async (mock) => {
+          const s = await clientFor(mock.url).cancel(example.sessionId, {
+            cancellationReason: "VOID_SESSION",
+          });
+          expect(s.status).toBe("CANCELLED");
+          expect(s.cancellationReason).toBe("VOID_SESSION");
+        }),
+      );
+  });
+
+  it("a payment session exists in REQUIRE_ACTION: cancel is refused with 422", async () => {
+    await givenState(asMerchant(pact.addInteraction()), "a payment session exists", {
+      status: "REQUIRE_ACTION",
+      clientReferenceId: "INV-CANCEL-3",
+      amount: 20000,
+      mode: "API",
+      paymentMethodType: "VIRTUAL_ACCOUNT",
+      channel: "PERMATA",
+    })
+      .uponReceiving("a request to cancel a session waiting for the customer's transfer")
+      .withRequest("POST", sessionPath("/cancel"), (b) =>
+        b.headers({ Authorization: authorization }).jsonBody({ cancellationReason: "REQUESTED_BY_CUSTOMER" }),
+      )
+      .willRespondWith(422, (b) =>
+        b.jsonBody(errorEnvelope({ status: 422, code: "invalid_state", ours: true, type: "API_ERROR" })),
+      )
+      .executeTest(
+        recorded(pact, async (mock) => {
+          const error = await rejectionOf(
+            clientFor(mock.url).cancel(example.sessionId, { cancellationReason: "REQUESTED_BY_CUSTOMER" }),
+          );
+          expect(error).toMatchObject({ _tag: "PaymentsApiError", status: 422, type: "API_ERROR" });
+        }),
+      );
+  });
+});

@@ -1,0 +1,225 @@
+/**
+ * Contract: GET /v2/payments/{id} — each status a merchant must handle, the unknown id, and the
+ * missing or bad token.
+ */
+import { MatchersV3 } from "@pact-foundation/pact";
+import { describe, expect, it } from "vitest";
+import { givenState } from "../../src/providerStates/index.js";
+import {
+  errorEnvelope,
+  idr,
+  instant,
+  ok,
+  pushCharge,
+  session,
+  vaPart,
+  vaSessionRequiringAction,
+} from "./support/expectations.js";
+import {
+  asMerchant,
+  atClock,
+  authorization,
+  clientFor,
+  example,
+  httpPact,
+  recorded,
+  rejectionOf,
+  sessionPath,
+} from "./support/pact.js";
+
+const { like } = MatchersV3;
+const pact = httpPact();
+const unknownId = "00000000-0000-4000-8000-000000000000";
+
+describe("GET /v2/payments/{id}", () => {
+  it("a payment session exists in REQUIRE_ACTION: the VA to pay is on its open charge", async () => {
+    await givenState(asMerchant(pact.addInteraction()), "a payment session exists", {
+      status: "REQUIRE_ACTION",
+      clientReferenceId: "INV-GET-ACTION",
+      amount: 20000,
+      paymentMethodType: "VIRTUAL_ACCOUNT",
+      channel: "PERMATA",
+    })
+      .uponReceiving("a request for a payment session waiting for the customer's transfer")
+      .withRequest("GET", sessionPath(), (b) => b.headers({ Authorization: authorization }))
+      .willRespondWith(200, (b) => b.jsonBody(ok(vaSessionRequiringAction("INV-GET-ACTION", 20000))))
+      .executeTest(
+        recorded(pact, async (mock) => {
+          const s = await clientFor(mock.url).get(example.sessionId);
+          expect(s.status).toBe("REQUIRE_ACTION");
+          expect(s.chargeDetails?.[0]?.paidAt).toBeNull();
+        }),
+      );
+  });
+
+  it("a payment session exists in PAID: its charge succeeded and carries paidAt", async () => {
+    await givenState(asMerchant(pact.addInteraction()), "a payment session exists", {
+      status: "PAID",
+      clientReferenceId: "INV-GET-PAID",
+      amount: 20000,
+      paymentMethodType: "VIRTUAL_ACCOUNT",
+      channel: "PERMATA",
+    })
+      .uponReceiving("a request for a paid payment session")
+      .withRequest("GET", sessionPath(), (b) => b.headers({ Authorization: authorization }))
+      .willRespondWith(200, (b) =>
+        b.jsonBody(
+          ok(
+            session({
+              clientReferenceId: "INV-GET-PAID",
+              amount: idr(20000),
+              status: "PAID",
+              paymentMethod: { type: "VIRTUAL_ACCOUNT" },
+              chargeDetails: [
+                pushCharge({
+                  clientReferenceId: "INV-GET-PAID",
+                  amount: 20000,
+                  status: "SUCCESS",
+                  paid: true,
+                  method: vaPart("PERMATA"),
+                }),
+              ],
+            }),
+          ),
+        ),
+      )
+      .executeTest(
+        recorded(pact, async (mock) => {
+          const s = await clientFor(mock.url).get(example.sessionId);
+          expect(s.status).toBe("PAID");
+          expect(s.chargeDetails?.[0]?.status).toBe("SUCCESS");
+          expect(s.chargeDetails?.[0]?.paidAt).toMatch(/Z$/u);
+        }),
+      );
+  });
+
+  it("a payment session exists in EXPIRED: its charge expired too", async () => {
+    await givenState(asMerchant(pact.addInteraction()), "a payment session exists", {
+      status: "EXPIRED",
+      clientReferenceId: "INV-GET-EXPIRED",
+      amount: 20000,
+      paymentMethodType: "VIRTUAL_ACCOUNT",
+      channel: "PERMATA",
+    })
+      .uponReceiving("a request for an expired payment session")
+      .withRequest("GET", sessionPath(), (b) => b.headers({ Authorization: authorization }))
+      .willRespondWith(200, (b) =>
+        b.jsonBody(
+          ok(
+            session({
+              clientReferenceId: "INV-GET-EXPIRED",
+              amount: idr(20000),
+              status: "EXPIRED",
+              paymentMethod: { type: "VIRTUAL_ACCOUNT" },
+              expiryAt: instant("2025-03-30T05:47:17Z"),
+              chargeDetails: [
+                pushCharge({
+                  clientReferenceId: "INV-GET-EXPIRED",
+                  amount: 20000,
+                  status: "EXPIRED",
+                  method: vaPart("PERMATA"),
+                }),
+              ],
+            }),
+          ),
+        ),
+      )
+      .executeTest(
+        recorded(pact, async (mock) => {
+          const s = await clientFor(mock.url).get(example.sessionId);
+          expect(s.status).toBe("EXPIRED");
+          expect(s.chargeDetails?.[0]?.status).toBe("EXPIRED");
+        }),
+      );
+  });
+
+  it("a payment session exists in CANCELLED: the reason and the instant of the cancel", async () => {
+    await givenState(asMerchant(pact.addInteraction()), "a payment session exists", {
+      status: "CANCELLED",
+      clientReferenceId: "INV-GET-CANCELLED",
+      amount: 20000,
+      paymentMethodType: "VIRTUAL_ACCOUNT",
+      channel: "PERMATA",
+      cancellationReason: "DUPLICATED",
+    })
+      .uponReceiving("a request for a payment session the merchant cancelled")
+      .withRequest("GET", sessionPath(), (b) => b.headers({ Authorization: authorization }))
+      .willRespondWith(200, (b) =>
+        b.jsonBody(
+          ok(
+            session({
+              clientReferenceId: "INV-GET-CANCELLED",
+              amount: idr(20000),
+              status: "CANCELLED",
+              paymentMethod: { type: "VIRTUAL_ACCOUNT" },
+              chargeDetails: null,
+              extra: { cancelledAt: instant("2025-03-30T05:40:00Z"), cancellationReason: "DUPLICATED" },
+            }),
+          ),
+        ),
+      )
+      .executeTest(
+        recorded(pact, async (mock) => {
+          const s = await clientFor(mock.url).get(example.sessionId);
+          expect(s.status).toBe("CANCELLED");
+          expect(s.cancellationReason).toBe("DUPLICATED");
+          expect(s.cancelledAt).toMatch(/Z$/u);
+        }),
+      );
+  });
+
+  it("no payment session exists: an unknown id is 404", async () => {
+    await givenState(asMerchant(pact.addInteraction()), "no payment session exists", { id: unknownId })
+      .uponReceiving("a request for a payment session that does not exist")
+      .withRequest("GET", `/v2/payments/${unknownId}`, (b) => b.headers({ Authorization: authorization }))
+      .willRespondWith(404, (b) =>
+        b.jsonBody(errorEnvelope({ status: 404, code: "resource_missing", type: "GATEWAY_ERROR" })),
+      )
+      .executeTest(
+        recorded(pact, async (mock) => {
+          const error = await rejectionOf(clientFor(mock.url).get(unknownId));
+          expect(error).toMatchObject({
+            _tag: "PaymentsApiError",
+            status: 404,
+            code: "resource_missing",
+            type: "GATEWAY_ERROR",
+          });
+        }),
+      );
+  });
+
+  it("without a token: 401", async () => {
+    await atClock(pact.addInteraction())
+      .uponReceiving("a request for a payment session without an Authorization header")
+      .withRequest("GET", `/v2/payments/${example.sessionId}`)
+      .willRespondWith(401, (b) =>
+        b.jsonBody(errorEnvelope({ status: 401, code: "credentials_invalid", type: "API_ERROR" })),
+      )
+      .executeTest(
+        recorded(pact, async (mock) => {
+          const error = await rejectionOf(clientFor(mock.url, null).get(example.sessionId));
+          expect(error).toMatchObject({ _tag: "PaymentsApiError", status: 401, code: "credentials_invalid" });
+        }),
+      );
+  });
+
+  it("a merchant with credentials exists: a token it never issued is 401", async () => {
+    await asMerchant(pact.addInteraction())
+      .uponReceiving("a request for a payment session with a token the API never issued")
+      .withRequest("GET", `/v2/payments/${example.sessionId}`, (b) =>
+        b.headers({ Authorization: "Bearer not-a-valid-token" }),
+      )
+      .willRespondWith(401, (b) =>
+        b.jsonBody({
+          ...errorEnvelope({ status: 401, code: "credentials_invalid", type: "API_ERROR" }),
+          message: like("Invalid credentials"),
+        }),
+      )
+      .executeTest(
+        recorded(pact, async (mock) => {
+          const error = await rejectionOf(clientFor(mock.url, "not-a-valid-token").get(example.sessionId));
+          expect(error).toMatchObject({ _tag: "PaymentsApiError", status: 401, type: "API_ERROR" });
+        }),
+      );
+  });
+});

@@ -1,0 +1,51 @@
+/**
+ * Contract: GET /v2/charges?clientReferenceId= — the charges of a merchant's sessions.
+ */
+import { MatchersV3 } from "@pact-foundation/pact";
+import { describe, expect, it } from "vitest";
+import { givenState } from "../../src/providerStates/index.js";
+import { okList, pushCharge, vaPart } from "./support/expectations.js";
+import { asMerchant, authorization, clientFor, httpPact, recorded } from "./support/pact.js";
+
+const { eachLike } = MatchersV3;
+const pact = httpPact();
+
+describe("GET /v2/charges", () => {
+  it("a payment session exists in REQUIRE_ACTION: its open VA charge", async () => {
+    await givenState(asMerchant(pact.addInteraction()), "a payment session exists", {
+      status: "REQUIRE_ACTION",
+      clientReferenceId: "INV-CHARGES-1",
+      amount: 20000,
+      paymentMethodType: "VIRTUAL_ACCOUNT",
+      channel: "PERMATA",
+    })
+      .uponReceiving("a request for the charges of a clientReferenceId")
+      .withRequest("GET", "/v2/charges", (b) =>
+        b.headers({ Authorization: authorization }).query({ clientReferenceId: "INV-CHARGES-1" }),
+      )
+      .willRespondWith(200, (b) =>
+        b.jsonBody(
+          okList(
+            eachLike(
+              pushCharge({
+                clientReferenceId: "INV-CHARGES-1",
+                amount: 20000,
+                status: "WAITING_FOR_USER_ACTION",
+                method: vaPart("PERMATA"),
+              }),
+              1,
+            ),
+            { page: 1, perPage: 20, totalItems: 1, totalPages: 1 },
+          ),
+        ),
+      )
+      .executeTest(
+        recorded(pact, async (mock) => {
+          const page = await clientFor(mock.url).charges("INV-CHARGES-1");
+          expect(page.data[0]?.paymentSessionClientReferenceId).toBe("INV-CHARGES-1");
+          expect(page.data[0]?.virtualAccount?.virtualAccountNumber).toMatch(/^[0-9]+$/u);
+          expect(page.pagination.totalItems).toBe(1);
+        }),
+      );
+  });
+});

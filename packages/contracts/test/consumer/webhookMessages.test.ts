@@ -1,0 +1,266 @@
+/**
+ * Contract: the payment callbacks (webhooks) the gateway POSTs to the merchant (decision W1), as
+ * asynchronous messages: body `{event, data: <session with chargeDetails>}`, metadata `X-API-Key`.
+ * Each message goes through the real handler: accepted once, and a second delivery is a duplicate
+ * (decision W2).
+ */
+
+import { MatchersV3 } from "@pact-foundation/pact";
+import type { PaymentCallback } from "@payment-session/core";
+import { describe, expect, it } from "vitest";
+import { givenState, type ProviderStateParams } from "../../src/providerStates/index.js";
+import { createWebhookHandler } from "../../src/webhooks/index.js";
+import { failureCode, idr, instant, pushCharge, session, vaPart } from "./support/expectations.js";
+import { asMerchant, merchant, messagePact } from "./support/pact.js";
+
+const { like, integer } = MatchersV3;
+const pact = messagePact();
+
+interface MessageCase {
+  readonly description: string;
+  readonly state: ProviderStateParams<"a payment session exists">;
+  readonly event: PaymentCallback["event"];
+  readonly data: unknown;
+  readonly check: (callback: PaymentCallback) => void;
+}
+
+/** Runs one message through the real handler: 200 once, then 200 as a duplicate, onEvent called once. */
+const verifyMessage = async (c: MessageCase) => {
+  await givenState(asMerchant(pact.addAsynchronousInteraction()), "a payment session exists", c.state)
+    .expectsToReceive(c.description, (m) =>
+      m
+        .withJSONContent({ event: c.event, data: c.data })
+        .withMetadata({ "X-API-Key": like(merchant.callbackApiKey) }),
+    )
+    .executeTest(async (message) => {
+      const received: Array<PaymentCallback> = [];
+      const handle = createWebhookHandler({
+        apiKey: merchant.callbackApiKey,
+        onEvent: (callback) => {
+          received.push(callback);
+        },
+      });
+      const headers = {
+        "X-API-Key": String(message.metadata["X-API-Key"]),
+        "Content-Type": "application/json",
+      };
+      const body = JSON.stringify(message.contents.content);
+      const first = await handle({ headers, body });
+      const second = await handle({ headers, body });
+      expect(first).toMatchObject({ status: 200, body: { duplicate: false, event: c.event } });
+      expect(second).toMatchObject({ status: 200, body: { duplicate: true } });
+      expect(received).toHaveLength(1);
+      const [callback] = received;
+      if (callback === undefined) throw new Error("the handler did not pass the callback on");
+      c.check(callback);
+    });
+};
+
+const vaPaid = (clientReferenceId: string) =>
+  session({
+    clientReferenceId,
+    amount: idr(20000),
+    status: "PAID",
+    paymentMethod: { type: "VIRTUAL_ACCOUNT" },
+    chargeDetails: [
+      pushCharge({
+        clientReferenceId,
+        amount: 20000,
+        status: "SUCCESS",
+        paid: true,
+        method: vaPart("PERMATA"),
+      }),
+    ],
+  });
+
+describe("PAYMENT.PAID", () => {
+  it("a payment session exists in PAID: the callback of a paid SINGLE session", async () => {
+    await verifyMessage({
+      description: "a PAYMENT.PAID callback for a paid VA session",
+      state: {
+        status: "PAID",
+        clientReferenceId: "INV-HOOK-PAID",
+        amount: 20000,
+        paymentMethodType: "VIRTUAL_ACCOUNT",
+        channel: "PERMATA",
+      },
+      event: "PAYMENT.PAID",
+      data: vaPaid("INV-HOOK-PAID"),
+      check: (callback) => {
+        expect(callback.data.status).toBe("PAID");
+        expect(callback.data.chargeDetails?.[0]?.paidAt).toMatch(/Z$/u);
+      },
+    });
+  });
+});
+
+describe("PAYMENT.CANCELLED", () => {
+  it("a payment session exists in CANCELLED by the merchant: the reason, no charge", async () => {
+    await verifyMessage({
+      description: "a PAYMENT.CANCELLED callback for a session the merchant cancelled",
+      state: {
+        status: "CANCELLED",
+        clientReferenceId: "INV-HOOK-CANCELLED",
+        amount: 20000,
+        paymentMethodType: "VIRTUAL_ACCOUNT",
+        channel: "PERMATA",
+        cancellationReason: "REQUESTED_BY_CUSTOMER",
+      },
+      event: "PAYMENT.CANCELLED",
+      data: session({
+        clientReferenceId: "INV-HOOK-CANCELLED",
+        amount: idr(20000),
+        status: "CANCELLED",
+        paymentMethod: { type: "VIRTUAL_ACCOUNT" },
+        chargeDetails: null,
+        extra: { cancelledAt: instant("2025-03-30T05:40:00Z"), cancellationReason: "REQUESTED_BY_CUSTOMER" },
+      }),
+      check: (callback) => {
+        expect(callback.data.cancellationReason).toBe("REQUESTED_BY_CUSTOMER");
+        expect(callback.data.chargeDetails).toBeNull();
+      },
+    });
+  });
+
+  it("a payment session exists in CANCELLED after its charge failed: CHARGE_FAILED and the failed charge", async () => {
+    await verifyMessage({
+      description: "a PAYMENT.CANCELLED callback for a session whose e-wallet charge failed",
+      state: {
+        status: "CANCELLED",
+        clientReferenceId: "INV-HOOK-FAILED",
+        amount: 20000,
+        paymentMethodType: "EWALLET",
+        channel: "DANA",
+        cancellationReason: "CHARGE_FAILED",
+      },
+      event: "PAYMENT.CANCELLED",
+      data: session({
+        clientReferenceId: "INV-HOOK-FAILED",
+        amount: idr(20000),
+        status: "CANCELLED",
+        paymentMethod: { type: "EWALLET" },
+        chargeDetails: [
+          pushCharge({
+            clientReferenceId: "INV-HOOK-FAILED",
+            amount: 20000,
+            status: "FAILED",
+            method: { ewallet: { channel: "DANA" } },
+            extra: { failureCode: failureCode("DECLINED_BY_CHANNEL") },
+          }),
+        ],
+        extra: { cancelledAt: instant("2025-03-30T05:40:00Z"), cancellationReason: "CHARGE_FAILED" },
+      }),
+      check: (callback) => {
+        expect(callback.data.cancellationReason).toBe("CHARGE_FAILED");
+        expect(callback.data.chargeDetails?.[0]?.status).toBe("FAILED");
+        expect(callback.data.chargeDetails?.[0]?.failureCode).toBeDefined();
+      },
+    });
+  });
+
+  it("a payment session exists in EXPIRED: the expiry, folded into PAYMENT.CANCELLED, without a reason", async () => {
+    await verifyMessage({
+      description: "a PAYMENT.CANCELLED callback for a session that expired",
+      state: {
+        status: "EXPIRED",
+        clientReferenceId: "INV-HOOK-EXPIRED",
+        amount: 20000,
+        paymentMethodType: "VIRTUAL_ACCOUNT",
+        channel: "PERMATA",
+      },
+      event: "PAYMENT.CANCELLED",
+      data: session({
+        clientReferenceId: "INV-HOOK-EXPIRED",
+        amount: idr(20000),
+        status: "EXPIRED",
+        paymentMethod: { type: "VIRTUAL_ACCOUNT" },
+        expiryAt: instant("2025-03-30T05:47:17Z"),
+        chargeDetails: [
+          pushCharge({
+            clientReferenceId: "INV-HOOK-EXPIRED",
+            amount: 20000,
+            status: "EXPIRED",
+            method: vaPart("PERMATA"),
+          }),
+        ],
+      }),
+      check: (callback) => {
+        expect(callback.data.status).toBe("EXPIRED");
+        expect(callback.data.cancellationReason ?? null).toBeNull();
+      },
+    });
+  });
+});
+
+describe("PAYMENT.PROCESSING", () => {
+  it("a payment session exists in PROCESSING: the e-wallet charge is being processed", async () => {
+    await verifyMessage({
+      description: "a PAYMENT.PROCESSING callback for an e-wallet session",
+      state: {
+        status: "PROCESSING",
+        clientReferenceId: "INV-HOOK-PROCESSING",
+        amount: 20000,
+        paymentMethodType: "EWALLET",
+        channel: "OVO",
+        chargeStatus: "PROCESSING",
+      },
+      event: "PAYMENT.PROCESSING",
+      data: session({
+        clientReferenceId: "INV-HOOK-PROCESSING",
+        amount: idr(20000),
+        status: "PROCESSING",
+        paymentMethod: { type: "EWALLET" },
+        chargeDetails: [
+          pushCharge({
+            clientReferenceId: "INV-HOOK-PROCESSING",
+            amount: 20000,
+            status: "PROCESSING",
+            method: { ewallet: { channel: "OVO" } },
+          }),
+        ],
+      }),
+      check: (callback) => {
+        expect(callback.data.status).toBe("PROCESSING");
+        expect(callback.data.chargeDetails?.[0]?.status).toBe("PROCESSING");
+      },
+    });
+  });
+});
+
+describe("CHARGE.SUCCESS", () => {
+  it("a payment session exists in ACTIVE with one payment received: the payment into the static VA", async () => {
+    await verifyMessage({
+      description: "a CHARGE.SUCCESS callback for a payment into a MULTIPLE static VA session",
+      state: {
+        status: "ACTIVE",
+        clientReferenceId: "INV-HOOK-MULTIPLE",
+        amount: 20000,
+        paymentType: "MULTIPLE",
+        paymentMethodType: "VIRTUAL_ACCOUNT",
+        channel: "BCA",
+        paymentsReceived: 1,
+      },
+      event: "CHARGE.SUCCESS",
+      data: session({
+        clientReferenceId: "INV-HOOK-MULTIPLE",
+        amount: { value: integer(20000), currency: "IDR" },
+        status: "ACTIVE",
+        paymentType: "MULTIPLE",
+        paymentMethod: { type: "VIRTUAL_ACCOUNT" },
+        expiryAt: null,
+        chargeDetails: [
+          pushCharge({
+            clientReferenceId: "INV-HOOK-MULTIPLE",
+            amount: 20000,
+            status: "SUCCESS",
+            paid: true,
+          }),
+        ],
+      }),
+      check: (callback) => {
+        expect(callback.data.paymentType).toBe("MULTIPLE");
+        expect(callback.data.chargeDetails?.[0]?.status).toBe("SUCCESS");
+      },
+    });
+  });
+});
