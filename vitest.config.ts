@@ -5,7 +5,7 @@ import { defineConfig } from "vitest/config";
 // line that .ci/run prints.
 export default defineConfig({
   test: {
-    projects: ["packages/*/vitest.config.ts", "packages/*/vitest.*.config.ts"],
+    projects: ["packages/*/vitest.config.ts", "packages/*/vitest.*.config.ts", "scripts/vitest.config.ts"],
     reporters: ["default", "json"],
     outputFile: { json: ".vitest/results.json" },
   },
