@@ -7,6 +7,5 @@ export default definePackageProject({
     name: "docs",
     root: import.meta.dirname,
     include: ["docs/test/**/*.test.ts"],
-    passWithNoTests: true,
   },
 });

@@ -26,6 +26,7 @@ export {
   purgeIdempotencyRecords,
   saveIdempotencyRecord,
 } from "./idempotency.js";
+export { deleteMerchantData } from "./maintenance.js";
 export { type Migration, migrations, runMigrations, storeTables } from "./migrations.js";
 export {
   claimDueWebhooks,

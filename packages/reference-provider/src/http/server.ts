@@ -1,0 +1,382 @@
+/**
+ * The HTTP shell: the core's `PaymentsApi` served by Effect's `HttpApiBuilder` on
+ * `@effect/platform-node`, with a global adapter for what the builder does not answer in the
+ * gateway's envelope (unknown routes, bodies over 1 MB, unsupported content types, defects), the
+ * API docs, and optional extra routes (test mode).
+ *
+ * @since 0.1.0
+ */
+import { createServer } from "node:http";
+import { NodeHttpServer } from "@effect/platform-node";
+import {
+  AuthenticatedMerchant,
+  apiValidationError,
+  BearerAuthentication,
+  credentialsInvalidError,
+  issueDetails,
+  PaymentsApi,
+  RequestValidation,
+  renderOpenApi,
+} from "@payment-session/core";
+import { ByteSize, Cause, Context, Effect, Exit, Layer, Redacted, Scope, type Types } from "effect";
+import {
+  HttpIncomingMessage,
+  HttpRouter,
+  HttpServer,
+  HttpServerError,
+  HttpServerRequest,
+  HttpServerResponse,
+} from "effect/http";
+import { HttpApiBuilder, HttpApiMiddleware, HttpApiScalar } from "effect/http-api";
+import { verifyAccessToken } from "../accessToken.js";
+import { type Answer, failure, internalError } from "../answers.js";
+import {
+  accessToken,
+  cancelPayment,
+  capturePayment,
+  confirmPayment,
+  createPayment,
+  getPayment,
+  listCharges,
+  listPayments,
+  type ProviderServices,
+  type RequestContext,
+  simulatePayment,
+} from "../payments.js";
+
+/** The largest request body the provider reads: 1 MB (1 048 576 bytes). @since 0.1.0 */
+export const maxBodyBytes = 1_048_576;
+
+/**
+ * The trace id of the current request (made by the global adapter, quoted in every error envelope
+ * as `error.traceId` and sent as the `x-trace-id` header).
+ *
+ * @since 0.1.0
+ */
+export const CurrentTraceId = Context.Reference<string>(
+  "@payment-session/reference-provider/CurrentTraceId",
+  {
+    defaultValue: () => "",
+  },
+);
+
+/**
+ * A request to an extra route: the parsed JSON body (`undefined` when empty), the headers
+ * (lower-case names), the query and the path parameters.
+ *
+ * @since 0.1.0
+ */
+export interface ExtraRouteRequest {
+  readonly body: unknown;
+  readonly headers: Readonly<Record<string, string | undefined>>;
+  readonly query: URLSearchParams;
+  readonly params: Readonly<Record<string, string | undefined>>;
+}
+
+/**
+ * A route mounted beside the API (e.g. `POST /_pact/provider-states` in test mode). The handler
+ * answers an {@link Answer} (status + JSON body); a body that is not JSON is a 400 envelope before
+ * it runs, a thrown error a 500 envelope.
+ *
+ * @since 0.1.0
+ */
+export interface ExtraRoute {
+  readonly method: "GET" | "POST" | "PUT" | "DELETE";
+  readonly path: `/${string}`;
+  readonly handle: (request: ExtraRouteRequest) => Promise<Answer>;
+}
+
+const toResponse = (answer: Answer): HttpServerResponse.HttpServerResponse =>
+  HttpServerResponse.text(JSON.stringify(answer.body), {
+    status: answer.status,
+    contentType: "application/json",
+  });
+
+const makeHandlers = (services: ProviderServices) => {
+  /** Runs an operation for the authenticated merchant at the clock's instant. */
+  const run = (requestId: string | undefined, operation: (context: RequestContext) => Promise<Answer>) =>
+    Effect.gen(function* () {
+      const { merchantId } = yield* AuthenticatedMerchant;
+      const traceId = yield* CurrentTraceId;
+      const merchant = services.merchants.get(merchantId);
+      if (merchant === undefined) {
+        return toResponse(failure(401, "credentials_invalid", "Unknown merchant", { traceId }));
+      }
+      const at = services.clock.now();
+      const answer = yield* Effect.promise(() => operation({ merchant, at, traceId, requestId }));
+      return toResponse(answer);
+    });
+
+  const auth = HttpApiBuilder.group(PaymentsApi, "auth", (handlers) =>
+    handlers.handle("accessToken", ({ headers }) =>
+      Effect.gen(function* () {
+        const traceId = yield* CurrentTraceId;
+        const credentials = {
+          merchantId: headers["x-merchant-id"],
+          merchantSecret: headers["x-merchant-secret"],
+        };
+        return toResponse(accessToken(services, credentials, services.clock.now(), traceId));
+      }),
+    ),
+  );
+
+  const payments = HttpApiBuilder.group(PaymentsApi, "payments", (handlers) =>
+    handlers
+      .handle("create", ({ headers, payload }) =>
+        run(headers["x-request-id"], (context) => createPayment(services, context, payload)),
+      )
+      .handle("confirm", ({ headers, params, payload }) =>
+        run(headers["x-request-id"], (context) => confirmPayment(services, context, params.id, payload)),
+      )
+      .handle("get", ({ params }) => run(undefined, (context) => getPayment(services, context, params.id)))
+      .handle("list", ({ query }) => run(undefined, (context) => listPayments(services, context, query)))
+      .handle("cancel", ({ headers, params, payload }) =>
+        run(headers["x-request-id"], (context) => cancelPayment(services, context, params.id, payload)),
+      )
+      .handle("capture", ({ headers, params, payload }) =>
+        run(headers["x-request-id"], (context) => capturePayment(services, context, params.id, payload)),
+      )
+      .handle("simulate", ({ headers, payload }) =>
+        run(headers["x-request-id"], (context) => simulatePayment(services, context, payload)),
+      ),
+  );
+
+  const charges = HttpApiBuilder.group(PaymentsApi, "charges", (handlers) =>
+    handlers.handle("list", ({ query }) =>
+      run(undefined, (context) => listCharges(services, context, query)),
+    ),
+  );
+
+  /** Bearer tokens: the stateless signed tokens of `POST /v1/access-token`, checked on the clock. */
+  const bearer = Layer.succeed(BearerAuthentication, {
+    bearer: (httpEffect, { credential }) =>
+      Effect.gen(function* () {
+        const traceId = yield* CurrentTraceId;
+        const merchant = verifyAccessToken(
+          Redacted.value(credential),
+          services.merchants,
+          services.clock.now(),
+          services.tokenSecret,
+        );
+        if (merchant === undefined) {
+          return yield* Effect.fail(
+            credentialsInvalidError("Missing, invalid or expired access token", { traceId }),
+          );
+        }
+        return yield* Effect.provideService(httpEffect, AuthenticatedMerchant, {
+          merchantId: merchant.id,
+          clientId: merchant.id,
+        });
+      }),
+  });
+
+  /** The core's request validation (400 with field paths), with this request's trace id. */
+  const validation = HttpApiMiddleware.layerSchemaErrorTransform(RequestValidation, (error) =>
+    Effect.gen(function* () {
+      const traceId = yield* CurrentTraceId;
+      return yield* Effect.fail(apiValidationError(issueDetails(error.cause.issue), { traceId }));
+    }),
+  );
+
+  return Layer.mergeAll(auth, payments, charges).pipe(Layer.provide([bearer, validation]));
+};
+
+const isRouteNotFound = (cause: Cause.Cause<unknown>): boolean =>
+  cause.reasons.some(
+    (reason) =>
+      reason._tag === "Fail" &&
+      HttpServerError.isHttpServerError(reason.error) &&
+      reason.error.reason._tag === "RouteNotFound",
+  );
+
+const tooLarge = (traceId: string): HttpServerResponse.HttpServerResponse =>
+  toResponse(
+    failure(413, "api_validation_error", `The request body is larger than ${maxBodyBytes} bytes`, {
+      traceId,
+      details: [{ field: "", message: `at most ${maxBodyBytes} bytes` }],
+    }),
+  ).pipe(HttpServerResponse.setHeader("connection", "close"));
+
+/**
+ * The global adapter, outermost around every route:
+ *
+ * - makes the request's trace id ({@link CurrentTraceId}, `x-trace-id` header);
+ * - refuses a body over {@link maxBodyBytes} with 413 before it is read (by `Content-Length`; a
+ *   chunked body is cut at the same size by `MaxBodySize`);
+ * - answers an unknown route 404 `not_found`, a 415 of the builder (content type not JSON) and any
+ *   defect (500 `internal_error`) in the documented envelope.
+ */
+const globalAdapter = (services: ProviderServices) =>
+  HttpRouter.middleware(
+    (
+      httpEffect,
+    ): Effect.Effect<
+      HttpServerResponse.HttpServerResponse,
+      Types.unhandled,
+      HttpServerRequest.HttpServerRequest
+    > =>
+      Effect.gen(function* () {
+        const request = yield* HttpServerRequest.HttpServerRequest;
+        const traceId = services.ids.traceId();
+        const length = Number(request.headers["content-length"] ?? "0");
+        if (Number.isFinite(length) && length > maxBodyBytes) return tooLarge(traceId);
+        const response = yield* httpEffect.pipe(
+          Effect.provideService(CurrentTraceId, traceId),
+          Effect.provideService(HttpIncomingMessage.MaxBodySize, ByteSize.bytes(maxBodyBytes)),
+          Effect.catchCause((cause) => {
+            if (isRouteNotFound(cause)) {
+              return Effect.succeed(
+                toResponse(
+                  failure(
+                    404,
+                    "not_found",
+                    `No route for ${request.method} ${request.url.split("?")[0] ?? ""}`,
+                    {
+                      traceId,
+                      type: "GATEWAY_ERROR",
+                    },
+                  ),
+                ),
+              );
+            }
+            if (Cause.hasInterruptsOnly(cause)) return Effect.failCause(cause);
+            const text = Cause.pretty(cause);
+            if (/max(imum)? ?body|too large|maxBytes|exceed/i.test(text))
+              return Effect.succeed(tooLarge(traceId));
+            return Effect.sync(() => {
+              console.error(`[reference-provider] ${traceId}: ${text}`);
+              return toResponse(internalError(traceId));
+            });
+          }),
+        );
+        const answered =
+          response.status === 415
+            ? toResponse(
+                failure(415, "api_validation_error", "Unsupported Content-Type: send application/json", {
+                  traceId,
+                  details: [{ field: "content-type", message: "expected application/json" }],
+                }),
+              )
+            : response;
+        return HttpServerResponse.setHeader(answered, "x-trace-id", traceId);
+      }),
+    { global: true },
+  );
+
+const readJson = (request: HttpServerRequest.HttpServerRequest) =>
+  Effect.map(Effect.orDie(request.text), (text): { readonly ok: boolean; readonly body: unknown } => {
+    if (text.trim() === "") return { ok: true, body: undefined };
+    try {
+      return { ok: true, body: JSON.parse(text) };
+    } catch {
+      return { ok: false, body: undefined };
+    }
+  });
+
+const extraRouteLayer = (route: ExtraRoute) =>
+  HttpRouter.add(route.method, route.path, (request) =>
+    Effect.gen(function* () {
+      const traceId = yield* CurrentTraceId;
+      const parsed = yield* readJson(request);
+      if (!parsed.ok) {
+        return toResponse(
+          failure(400, "api_validation_error", "Request validation failed", {
+            traceId,
+            details: [{ field: "", message: "Expected a valid JSON body" }],
+          }),
+        );
+      }
+      const { params } = yield* HttpRouter.RouteContext;
+      const url = new URL(request.url, "http://localhost");
+      const answer = yield* Effect.promise(() =>
+        route.handle({ body: parsed.body, headers: request.headers, query: url.searchParams, params }),
+      );
+      return toResponse(answer);
+    }),
+  );
+
+/** `GET /openapi.json` (the core's document, byte for byte `docs/openapi.json`), `GET /docs`, `GET /`. */
+const docsLayer = Layer.mergeAll(
+  HttpRouter.add(
+    "GET",
+    "/openapi.json",
+    HttpServerResponse.text(renderOpenApi(), { contentType: "application/json" }),
+  ),
+  HttpApiScalar.layer(PaymentsApi, { path: "/docs" }),
+  HttpRouter.add(
+    "GET",
+    "/",
+    HttpServerResponse.text(
+      JSON.stringify({
+        name: "payment-session reference provider (Pivot Payments v2 sandbox)",
+        docs: "/docs",
+        openapi: "/openapi.json",
+      }),
+      { contentType: "application/json" },
+    ),
+  ),
+);
+
+/**
+ * The whole application as a router layer: the API (`HttpApiBuilder.layer(PaymentsApi)`), the docs,
+ * the extra routes and the global adapter. Serve it with {@link serveProvider} (Node) or
+ * `HttpRouter.toWebHandler` (in-memory).
+ *
+ * @since 0.1.0
+ */
+export const providerRoutes = (services: ProviderServices, extraRoutes: ReadonlyArray<ExtraRoute> = []) =>
+  Layer.mergeAll(
+    HttpApiBuilder.layer(PaymentsApi).pipe(Layer.provide(makeHandlers(services))),
+    docsLayer,
+    ...extraRoutes.map(extraRouteLayer),
+    globalAdapter(services),
+  );
+
+/**
+ * A listening Node server: its address and how to close it (graceful: open requests finish).
+ *
+ * @since 0.1.0
+ */
+export interface ServedProvider {
+  readonly host: string;
+  readonly port: number;
+  readonly close: () => Promise<void>;
+}
+
+/**
+ * Serves the application on `host:port` (port 0: a free one) with `NodeHttpServer`. Rejects with
+ * the listen error (e.g. `EADDRINUSE`) if the port cannot be taken.
+ *
+ * @since 0.1.0
+ */
+export const serveProvider = async (
+  services: ProviderServices,
+  options: { readonly host: string; readonly port: number; readonly extraRoutes?: ReadonlyArray<ExtraRoute> },
+): Promise<ServedProvider> => {
+  const app = HttpRouter.serve(providerRoutes(services, options.extraRoutes), {
+    disableLogger: true,
+    disableListenLog: true,
+  });
+  const server = Layer.provideMerge(
+    app,
+    NodeHttpServer.layer(() => createServer(), {
+      host: options.host,
+      port: options.port,
+      gracefulShutdownTimeout: "2 seconds",
+    }),
+  );
+  const program = Effect.gen(function* () {
+    const scope = yield* Scope.make();
+    const context = yield* Layer.buildWithScope(server, scope).pipe(
+      Effect.onError((cause) => Scope.close(scope, Exit.failCause(cause))),
+    );
+    return { scope, address: Context.get(context, HttpServer.HttpServer).address };
+  });
+  const { scope, address } = await Effect.runPromise(program);
+  const port = address._tag === "UnixPathAddress" ? options.port : address.port;
+  return {
+    host: options.host,
+    port,
+    close: () => Effect.runPromise(Scope.close(scope, Exit.void)),
+  };
+};

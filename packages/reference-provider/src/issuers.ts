@@ -1,0 +1,280 @@
+/**
+ * Issuers: what the provider hands out for a session or a charge — VA numbers, QR content,
+ * e-wallet deep links, card 3-D Secure pages, hosted payment pages, the card encryption key.
+ * Pluggable: `startProvider({ issuers })` takes any implementation; {@link sandboxIssuers} is the
+ * deterministic default.
+ *
+ * @since 0.1.0
+ */
+import { generateKeyPairSync } from "node:crypto";
+import {
+  type CardCharge,
+  type ChargeIssue,
+  type ChargeToOpen,
+  type CreatePaymentSessionInput,
+  type EwalletChannel,
+  type EwalletCharge,
+  type Mode,
+  millisToInstant,
+  type PaymentMethod,
+  type QrAcquirer,
+  type QrCharge,
+  type VirtualAccountChannel,
+  type VirtualAccountCharge,
+} from "@payment-session/core";
+import type { Merchant } from "./merchants.js";
+import { nextSequence, type Queryable } from "./store/index.js";
+
+/**
+ * What an issuer knows when a charge is opened (by an autoConfirm create or a confirm). `db` is the
+ * open transaction: numbers drawn from it (`nextSequence`) are given back if the request fails.
+ *
+ * @since 0.1.0
+ */
+export interface ChargeIssueRequest {
+  readonly db: Queryable;
+  readonly merchant: Merchant;
+  readonly sessionId: string;
+  readonly chargeId: string;
+  readonly mode: Mode;
+  readonly at: number;
+  /** What the core says the charge will be (`chargeToOpen`). */
+  readonly charge: ChargeToOpen;
+}
+
+/** What an issuer knows when a session is created (defaults applied). @since 0.1.0 */
+export interface SessionIssueRequest {
+  readonly db: Queryable;
+  readonly merchant: Merchant;
+  readonly sessionId: string;
+  readonly at: number;
+  readonly request: CreatePaymentSessionInput;
+}
+
+/**
+ * What a session gets at creation: the hosted page (REDIRECT mode), the card encryption key (CARD,
+ * API, autoConfirm false) and the static VA / QR of a MULTIPLE session. Absent = none.
+ *
+ * @since 0.1.0
+ */
+export interface SessionIssue {
+  readonly paymentUrl?: string | undefined;
+  readonly encryptionKey?: string | undefined;
+  readonly paymentMethod?: PaymentMethod | undefined;
+}
+
+/**
+ * The issuer interface. `forCharge` returns the charge's instrument (and, for pull methods in API
+ * mode, the URL the customer goes to); the provider adds the id. `forSession` returns what a new
+ * session gets.
+ *
+ * @since 0.1.0
+ */
+export interface Issuers {
+  readonly forCharge: (request: ChargeIssueRequest) => Promise<Omit<ChargeIssue, "id">>;
+  readonly forSession: (request: SessionIssueRequest) => Promise<SessionIssue>;
+}
+
+/** The host of the sandbox's made-up URLs (a reserved `.invalid` name: they never resolve). @since 0.1.0 */
+export const sandboxHost = "sandbox.payment-session.invalid";
+
+/**
+ * Fixed number prefixes of sandbox virtual accounts, per bank. A VA number is the prefix followed
+ * by a 10-digit sequence number (`nextSequence("va:<BANK>")`), e.g. PERMATA `76630000000001`.
+ *
+ * @since 0.1.0
+ */
+export const virtualAccountPrefixes: Readonly<Record<VirtualAccountChannel, string>> = {
+  PERMATA: "7663",
+  BRI: "8877",
+  MANDIRI: "8960",
+  CIMB: "5919",
+  BNC: "9055",
+  BNI: "9888",
+  BCA: "3901",
+  BSI: "9347",
+  DANAMON: "7915",
+};
+
+const deepLinkSchemes: Readonly<Record<EwalletChannel, string>> = {
+  DANA: "dana",
+  SHOPEEPAY: "shopeepayid",
+  OVO: "ovo",
+};
+
+/** The expiry of a static (MULTIPLE) VA without one, as the gateway shows it. */
+const NO_EXPIRY = "0001-01-01T00:00:00Z";
+
+const expiryOf = (expiryAt: number | null): string =>
+  expiryAt === null ? NO_EXPIRY : millisToInstant(expiryAt);
+
+/**
+ * The VA display name: `"<merchant name> - <virtualAccountName>"` (the seed page shows it), or the
+ * merchant name alone when no name was asked for.
+ *
+ * @since 0.1.0
+ */
+export const virtualAccountName = (merchant: Merchant, requested: string | undefined): string =>
+  requested === undefined || requested === "" ? merchant.name : `${merchant.name} - ${requested}`;
+
+const vaNumber = async (db: Queryable, channel: VirtualAccountChannel, kind: "va" | "static-va") => {
+  const n = await nextSequence(db, `${kind}:${channel}`);
+  return `${virtualAccountPrefixes[channel]}${String(n).padStart(10, "0")}`;
+};
+
+const vaChannelOf = (method: PaymentMethod | null, options: ChargeToOpen["paymentMethodOptions"]) =>
+  options?.virtualAccount?.channel ?? method?.virtualAccount?.channel ?? "PERMATA";
+
+const vaNameOf = (method: PaymentMethod | null, options: ChargeToOpen["paymentMethodOptions"]) =>
+  options?.virtualAccount?.virtualAccountName ?? method?.virtualAccount?.virtualAccountName ?? undefined;
+
+/** A dynamic VA: the bank from the options (default PERMATA), a fresh number, the session's expiry. */
+const issueVirtualAccount = async (request: ChargeIssueRequest): Promise<VirtualAccountCharge> => {
+  const { paymentMethod, paymentMethodOptions, expiryAt } = request.charge;
+  const channel = vaChannelOf(paymentMethod, paymentMethodOptions);
+  return {
+    channel,
+    virtualAccountNumber: await vaNumber(request.db, channel, "va"),
+    virtualAccountName: virtualAccountName(request.merchant, vaNameOf(paymentMethod, paymentMethodOptions)),
+    expiryAt: expiryOf(expiryAt),
+  };
+};
+
+const qrContent = (acquirer: QrAcquirer, id: string, amount: number, kind: "DYNAMIC" | "STATIC") =>
+  `00020101021${kind === "DYNAMIC" ? "2" : "1"}26${acquirer}.SANDBOX.${id}54${amount}5802ID6304`;
+
+const issueQr = (request: ChargeIssueRequest): QrCharge => {
+  const acquirer = request.charge.paymentMethodOptions?.qr?.acquirer ?? "BRI";
+  return {
+    acquirer,
+    qrContent: qrContent(acquirer, request.chargeId, request.charge.amount.value, "DYNAMIC"),
+    qrUrl: `https://${sandboxHost}/qr/${request.chargeId}.png`,
+    qrType: "DYNAMIC",
+    expiryAt: request.charge.expiryAt === null ? null : millisToInstant(request.charge.expiryAt),
+    merchantName: request.merchant.name,
+  };
+};
+
+const issueEwallet = (request: ChargeIssueRequest): { instrument: EwalletCharge; deepLink: string } => {
+  const channel =
+    request.charge.paymentMethodOptions?.ewallet?.channel ??
+    request.charge.paymentMethod?.ewallet?.channel ??
+    "DANA";
+  const phone = request.charge.paymentMethod?.ewallet?.accountIdentifier ?? null;
+  return {
+    instrument: { channel, accountInformations: { mobileNumber: phone, name: null } },
+    deepLink: `${deepLinkSchemes[channel]}://${sandboxHost}/pay/${request.chargeId}`,
+  };
+};
+
+const issueCard = (request: ChargeIssueRequest): CardCharge => {
+  const card = request.charge.paymentMethod?.card;
+  const digits = card?.number?.replace(/\D/g, "") ?? "";
+  if (digits.length < 12) return {};
+  return {
+    first6: digits.slice(0, 6),
+    first8: digits.slice(0, 8),
+    last4: digits.slice(-4),
+    expMonth: card?.expMonth === undefined ? null : String(card.expMonth).padStart(2, "0"),
+    expYear: card?.expYear === undefined ? null : String(card.expYear),
+  };
+};
+
+let cachedEncryptionKey: string | undefined;
+
+/**
+ * The sandbox's RSA public key for the card encryption flow (base64 SPKI DER), made once per
+ * process on first use.
+ *
+ * @since 0.1.0
+ */
+export const sandboxEncryptionKey = (): string => {
+  if (cachedEncryptionKey === undefined) {
+    const { publicKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
+    cachedEncryptionKey = publicKey.export({ type: "spki", format: "der" }).toString("base64");
+  }
+  return cachedEncryptionKey;
+};
+
+/** The static VA / QR of a MULTIPLE session (VIRTUAL_ACCOUNT or QR), numbered like dynamic ones. */
+const staticPaymentMethod = async (request: SessionIssueRequest): Promise<PaymentMethod | undefined> => {
+  const { paymentMethod, paymentMethodOptions, expiryAt } = request.request;
+  if (paymentMethod?.type === "VIRTUAL_ACCOUNT") {
+    const channel = vaChannelOf(paymentMethod, paymentMethodOptions ?? null);
+    return {
+      type: "VIRTUAL_ACCOUNT",
+      virtualAccount: {
+        channel,
+        virtualAccountNumber: await vaNumber(request.db, channel, "static-va"),
+        virtualAccountName: virtualAccountName(
+          request.merchant,
+          vaNameOf(paymentMethod, paymentMethodOptions ?? null),
+        ),
+        expiryAt: expiryAt ?? NO_EXPIRY,
+      },
+    };
+  }
+  if (paymentMethod?.type === "QR") {
+    const acquirer = paymentMethodOptions?.qr?.acquirer ?? "BRI";
+    return {
+      type: "QR",
+      qr: {
+        acquirer,
+        qrContent: qrContent(acquirer, request.sessionId, request.request.amount?.value ?? 0, "STATIC"),
+        qrUrl: `https://${sandboxHost}/qr/${request.sessionId}.png`,
+        qrType: "STATIC",
+        storeId: request.merchant.id,
+        merchantName: request.merchant.name,
+      },
+    };
+  }
+  return undefined;
+};
+
+/**
+ * The deterministic sandbox issuers.
+ *
+ * - VA: bank from `paymentMethodOptions.virtualAccount.channel` (default PERMATA), number =
+ *   {@link virtualAccountPrefixes} + a 10-digit DB sequence, name via {@link virtualAccountName},
+ *   expiry = the session's.
+ * - QR: acquirer from the options (default BRI), a QRIS-like content string and a made-up image URL.
+ * - E-wallet: the channel's deep link (`dana://…`, `shopeepayid://…`, `ovo://…`) in API mode.
+ * - Card: the masked parts of a PAN if one was sent; a 3-D Secure page URL in API mode.
+ * - Session: a hosted page URL in REDIRECT mode; an RSA key for CARD + API + autoConfirm false;
+ *   a static VA / QR for MULTIPLE.
+ *
+ * Every URL is on {@link sandboxHost}, which never resolves.
+ *
+ * @since 0.1.0
+ */
+export const sandboxIssuers: Issuers = {
+  forCharge: async (request) => {
+    const api = request.mode === "API";
+    switch (request.charge.method) {
+      case "VIRTUAL_ACCOUNT":
+        return { instrument: { virtualAccount: await issueVirtualAccount(request) } };
+      case "QR":
+        return { instrument: { qr: issueQr(request) } };
+      case "EWALLET": {
+        const { instrument, deepLink } = issueEwallet(request);
+        return api
+          ? { instrument: { ewallet: instrument }, paymentUrl: deepLink }
+          : { instrument: { ewallet: instrument } };
+      }
+      case "CARD": {
+        const card = issueCard(request);
+        const threeDs = `https://${sandboxHost}/3ds/${request.chargeId}`;
+        return api ? { instrument: { card }, paymentUrl: threeDs } : { instrument: { card } };
+      }
+    }
+  },
+  forSession: async (request) => {
+    const { mode, autoConfirm, paymentType, paymentMethod } = request.request;
+    return {
+      paymentUrl: mode === "REDIRECT" ? `https://${sandboxHost}/checkout/${request.sessionId}` : undefined,
+      encryptionKey:
+        paymentMethod?.type === "CARD" && mode === "API" && !autoConfirm ? sandboxEncryptionKey() : undefined,
+      paymentMethod: paymentType === "MULTIPLE" ? await staticPaymentMethod(request) : undefined,
+    };
+  },
+};

@@ -1,0 +1,204 @@
+/**
+ * Composition: open the database, build the services, serve the API, and hand back a handle with
+ * everything tests and the provider-states endpoint need.
+ *
+ * @since 0.1.0
+ */
+import { join } from "node:path";
+import { issueAccessToken as signAccessToken } from "./accessToken.js";
+import { type ProviderClock, systemClock } from "./clock.js";
+import { type ExtraRoute, serveProvider } from "./http/server.js";
+import { type IdGenerator, randomIds } from "./ids.js";
+import { type Issuers, sandboxIssuers } from "./issuers.js";
+import { createMerchantRegistry, type Merchant, type MerchantRegistry } from "./merchants.js";
+import type { ProviderServices } from "./payments.js";
+import { type SeededSession, type SeedSessionOptions, seedSession } from "./seedSession.js";
+import { sweepExpired } from "./sessionWrites.js";
+import { type Database, deleteMerchantData, openDatabase } from "./store/index.js";
+import { type DispatchOptions, type DispatchReport, dispatchDue, every } from "./webhookDispatcher.js";
+
+/**
+ * Options of {@link startProvider}.
+ *
+ * - `port` (default 0 = a free port), `host` (default `127.0.0.1`).
+ * - Storage, first match wins: `db` (an open database, not closed by `close()`); `databaseUrl`
+ *   (PostgreSQL server, optional `databaseSchema`); `memory: true` (PGlite in memory); else PGlite
+ *   in `dataDir` (default `.data`, data in `<dataDir>/pglite`).
+ * - `clock` (default the wall clock; see `createTestClock`), `merchants` (default the demo
+ *   merchant), `issuers` (default `sandboxIssuers`), `ids` (default random UUIDs), `tokenSecret`.
+ * - `background`: run the webhook dispatcher and the expiry sweeper every `intervalMs` (default off;
+ *   `pnpm start` turns it on).
+ * - `dispatch`: options of every `dispatchDue` (e.g. a custom sender).
+ * - `extraRoutes`: routes mounted beside the API, built from the provider's context — how test mode
+ *   adds `POST /_pact/provider-states`. Never passed by `pnpm start`.
+ *
+ * @since 0.1.0
+ */
+export interface StartProviderOptions {
+  readonly port?: number | undefined;
+  readonly host?: string | undefined;
+  readonly dataDir?: string | undefined;
+  readonly databaseUrl?: string | undefined;
+  readonly databaseSchema?: string | undefined;
+  readonly memory?: boolean | undefined;
+  readonly db?: Database | undefined;
+  readonly clock?: ProviderClock | undefined;
+  readonly merchants?: ReadonlyArray<Merchant> | MerchantRegistry | undefined;
+  readonly issuers?: Issuers | undefined;
+  readonly ids?: IdGenerator | undefined;
+  readonly tokenSecret?: string | undefined;
+  readonly background?: { readonly intervalMs?: number | undefined } | boolean | undefined;
+  readonly dispatch?: DispatchOptions | undefined;
+  readonly extraRoutes?: ((provider: ProviderContext) => ReadonlyArray<ExtraRoute>) | undefined;
+}
+
+/**
+ * What the running provider is made of, and the helpers that act on it as the API would. This is
+ * what `extraRoutes` receives (the provider-states endpoint builds its state handlers on it).
+ *
+ * - `services`: db, clock, merchants, issuers, ids, tokenSecret (pass it to the operations of
+ *   `payments.ts`: `createPayment`, `confirmPayment`, `applyChannelEvent`, …).
+ * - `seedSession(options)`: a session of a merchant driven into a status by the core's own events.
+ * - `issueAccessToken(merchantId, at?)`: a Bearer token as `POST /v1/access-token` gives.
+ * - `resetMerchant(merchantId)`: deletes the merchant's sessions, idempotency keys and webhooks.
+ * - `dispatchDue(at?, options?)`, `sweepExpired(at?, batchSize?)`: one run of the webhook
+ *   dispatcher / expiry sweeper at `at` (default: the clock).
+ *
+ * @since 0.1.0
+ */
+export interface ProviderContext {
+  readonly services: ProviderServices;
+  readonly db: Database;
+  readonly clock: ProviderClock;
+  readonly merchants: MerchantRegistry;
+  readonly issuers: Issuers;
+  readonly ids: IdGenerator;
+  readonly seedSession: (options: SeedSessionOptions) => Promise<SeededSession>;
+  readonly issueAccessToken: (merchantId: string, at?: number) => string;
+  readonly resetMerchant: (merchantId: string) => Promise<void>;
+  readonly dispatchDue: (at?: number, options?: DispatchOptions) => Promise<DispatchReport>;
+  readonly sweepExpired: (at?: number, batchSize?: number) => Promise<number>;
+}
+
+/**
+ * A running provider: its base `url` (`http://127.0.0.1:<port>`), `port`, and `close()` (stops the
+ * background tasks, the server, then the database it opened).
+ *
+ * @since 0.1.0
+ */
+export interface RunningProvider extends ProviderContext {
+  readonly url: string;
+  readonly host: string;
+  readonly port: number;
+  readonly close: () => Promise<void>;
+}
+
+/** The default token secret: fixed, so tokens survive a restart (each token is also keyed by its merchant's secret). @since 0.1.0 */
+export const defaultTokenSecret = "payment-session-reference-provider";
+
+const openStore = (options: StartProviderOptions): Promise<Database> =>
+  options.databaseUrl !== undefined && options.databaseUrl !== ""
+    ? openDatabase({ url: options.databaseUrl, schema: options.databaseSchema })
+    : options.memory === true
+      ? openDatabase({ memory: true, schema: options.databaseSchema })
+      : openDatabase({ dataDir: join(options.dataDir ?? ".data", "pglite"), schema: options.databaseSchema });
+
+/**
+ * Builds the {@link ProviderContext} on an open database (no HTTP server): for tests that drive
+ * the operations directly, and for {@link startProvider}.
+ *
+ * @since 0.1.0
+ */
+export const makeProviderContext = (
+  db: Database,
+  options: Omit<StartProviderOptions, "db" | "port" | "host" | "extraRoutes"> = {},
+): ProviderContext => {
+  const merchants =
+    options.merchants === undefined || Array.isArray(options.merchants)
+      ? createMerchantRegistry(options.merchants as ReadonlyArray<Merchant> | undefined)
+      : (options.merchants as MerchantRegistry);
+  const services: ProviderServices = {
+    db,
+    clock: options.clock ?? systemClock,
+    merchants,
+    issuers: options.issuers ?? sandboxIssuers,
+    ids: options.ids ?? randomIds,
+    tokenSecret: options.tokenSecret ?? defaultTokenSecret,
+  };
+  return {
+    services,
+    db,
+    clock: services.clock,
+    merchants,
+    issuers: services.issuers,
+    ids: services.ids,
+    seedSession: (seed) => seedSession(services, seed),
+    issueAccessToken: (merchantId, at) => {
+      const merchant = merchants.get(merchantId);
+      if (merchant === undefined) throw new Error(`no merchant ${merchantId}`);
+      return signAccessToken(merchant, at ?? services.clock.now(), services.tokenSecret);
+    },
+    resetMerchant: async (merchantId) => {
+      await deleteMerchantData(db, merchantId);
+    },
+    dispatchDue: (at, dispatch) =>
+      dispatchDue(db, merchants, at ?? services.clock.now(), { ...options.dispatch, ...dispatch }),
+    sweepExpired: (at, batchSize) => sweepExpired(db, at ?? services.clock.now(), batchSize),
+  };
+};
+
+/**
+ * Starts the reference provider: opens (and migrates) the database, serves the API on `host:port`,
+ * and optionally runs the dispatcher and sweeper in the background. Rejects with the cause when the
+ * port is busy, the data folder is locked or the database is unreachable (nothing is left open).
+ *
+ * @example
+ * const provider = await startProvider({ memory: true, clock: createTestClock("2026-03-01T10:00:00Z") })
+ * const token = provider.issueAccessToken("demo-merchant")
+ * await fetch(`${provider.url}/v2/payments`, { method: "POST", headers: { authorization: `Bearer ${token}` }, … })
+ * await provider.close()
+ * @since 0.1.0
+ */
+export const startProvider = async (options: StartProviderOptions = {}): Promise<RunningProvider> => {
+  const ownsDb = options.db === undefined;
+  const db = options.db ?? (await openStore(options));
+  const context = makeProviderContext(db, options);
+  const host = options.host ?? "127.0.0.1";
+  let served: Awaited<ReturnType<typeof serveProvider>>;
+  try {
+    served = await serveProvider(context.services, {
+      host,
+      port: options.port ?? 0,
+      extraRoutes: options.extraRoutes?.(context) ?? [],
+    });
+  } catch (error) {
+    if (ownsDb) await db.close();
+    throw error;
+  }
+  const background =
+    options.background === true ? {} : options.background === false ? undefined : options.background;
+  const stops: Array<() => Promise<void>> = [];
+  if (background !== undefined) {
+    const intervalMs = background.intervalMs ?? 1000;
+    const report = (error: unknown) =>
+      console.error(`[reference-provider] background task failed: ${String(error)}`);
+    stops.push(every(intervalMs, () => context.sweepExpired(), report));
+    stops.push(every(intervalMs, () => context.dispatchDue(), report));
+  }
+  let closed: Promise<void> | undefined;
+  const urlHost = host.includes(":") ? `[${host}]` : host;
+  return {
+    ...context,
+    url: `http://${urlHost}:${served.port}`,
+    host,
+    port: served.port,
+    close: () => {
+      closed ??= (async () => {
+        for (const stop of stops) await stop();
+        await served.close();
+        if (ownsDb) await db.close();
+      })();
+      return closed;
+    },
+  };
+};
