@@ -5,6 +5,7 @@
  * Run some sections only with `pnpm bench <name> …` (e.g. `pnpm bench core`).
  */
 import { runCoreBench } from "./core.js";
+import { runProviderBench } from "./provider.js";
 
 interface Section {
   readonly name: string;
@@ -17,6 +18,12 @@ const sections: ReadonlyArray<Section> = [
     name: "core",
     description: "lifecycle: applyEvent vs a switch reducer, persisted snapshot size",
     run: () => runCoreBench(),
+  },
+  {
+    name: "provider",
+    description:
+      "reference provider over HTTP (create + confirm + get) vs the raw store loop, 1/16/64 clients",
+    run: () => runProviderBench(),
   },
 ];
 

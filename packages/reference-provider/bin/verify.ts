@@ -1,0 +1,84 @@
+/**
+ * `pnpm verify [--pact-dir DIR] [--junit FILE] [--log-level LEVEL]`: the repository's main job.
+ * Starts the reference provider on a free port with a fresh embedded database (PGlite in memory) and
+ * the provider-states endpoint mounted, verifies every pact file of `contracts/` (HTTP interactions
+ * and webhook messages) with the contracts package's verifier, prints the per-interaction report and
+ * exits 0 when every interaction passed, 1 when a contract failed, 2 when it could not run.
+ */
+import { parseArgs } from "node:util";
+import { formatReport, type VerifierLogLevel } from "@payment-session/contracts";
+import { defaultPactDir, verifyContracts } from "../src/contracts/index.js";
+
+const usage = `Usage: pnpm verify [--pact-dir DIR] [--junit FILE] [--log-level LEVEL]
+
+Verifies the reference provider (fresh embedded database, provider states mounted) against every
+pact file in DIR (default: the repository's contracts/) and prints one line per interaction.
+
+  --pact-dir DIR     folder of pact files (default ${defaultPactDir})
+  --junit FILE       also write a JUnit XML report
+  --log-level LEVEL  error (default), warn, info, debug or trace; info and above show the
+                     Pact core's transcript on stderr
+
+Exit codes: 0 every interaction passed, 1 a contract failed, 2 the verification could not run.`;
+
+const LOG_LEVELS: ReadonlyArray<string> = ["error", "warn", "info", "debug", "trace"];
+const isLogLevel = (s: string): s is VerifierLogLevel => LOG_LEVELS.includes(s);
+
+const flags = {
+  "pact-dir": { type: "string" },
+  junit: { type: "string" },
+  "log-level": { type: "string" },
+  help: { type: "boolean", short: "h" },
+} as const;
+
+const main = async (): Promise<number> => {
+  let values: ReturnType<typeof parseArgs<{ options: typeof flags }>>["values"];
+  try {
+    values = parseArgs({ options: flags, allowPositionals: false }).values;
+  } catch (error) {
+    process.stderr.write(`error: ${error instanceof Error ? error.message : String(error)}\n\n${usage}\n`);
+    return 2;
+  }
+  if (values.help === true) {
+    process.stdout.write(`${usage}\n`);
+    return 0;
+  }
+  const logLevel = values["log-level"];
+  if (logLevel !== undefined && !isLogLevel(logLevel)) {
+    process.stderr.write(
+      `error: --log-level: one of ${LOG_LEVELS.join(", ")}, not ${JSON.stringify(logLevel)}\n`,
+    );
+    return 2;
+  }
+  const echoCore = logLevel === "info" || logLevel === "debug" || logLevel === "trace";
+  let run: Awaited<ReturnType<typeof verifyContracts>>;
+  try {
+    run = await verifyContracts({
+      pactDir: values["pact-dir"],
+      junitFile: values.junit,
+      logLevel,
+      onCoreOutput: echoCore ? (text) => process.stderr.write(text) : undefined,
+    });
+  } catch (error) {
+    process.stderr.write(
+      `error: the reference provider could not start: ${error instanceof Error ? error.message : String(error)}\n`,
+    );
+    return 2;
+  }
+  const { outcome } = run;
+  if (outcome._tag !== "VerificationReport") {
+    process.stderr.write(`error: ${outcome.message}\n`);
+    return 2;
+  }
+  process.stdout.write(
+    `Verified the reference provider at ${run.providerBaseUrl} (${run.database}) against the pacts in ${values["pact-dir"] ?? defaultPactDir}\n\n`,
+  );
+  process.stdout.write(formatReport(outcome));
+  if (!outcome.ok) {
+    for (const problem of run.problems) process.stdout.write(`provider: ${problem}\n`);
+  }
+  process.stdout.write(`(${(run.durationMs / 1000).toFixed(1)} s)\n`);
+  return outcome.ok ? 0 : 1;
+};
+
+process.exitCode = await main();

@@ -1,0 +1,116 @@
+/**
+ * The reference provider in contract-test mode: the API on a test clock, with the provider-states
+ * endpoint mounted beside it and the webhook endpoints (inbox + messages) running next to it.
+ * Never what `pnpm start` serves.
+ *
+ * @since 0.1.0
+ */
+import type { Answer } from "../answers.js";
+import { createTestClock, type TestClock } from "../clock.js";
+import type { ExtraRoute } from "../http/server.js";
+import { type RunningProvider, startProvider } from "../startProvider.js";
+import type { Database } from "../store/index.js";
+import { type ContractStates, createContractStates } from "./contractStates.js";
+import { startWebhookEndpoints, type WebhookEndpoints, webhookMessageProducer } from "./webhookMessages.js";
+
+/** Where the provider-states endpoint is mounted: `POST /_pact/provider-states`. @since 0.1.0 */
+export const providerStatesPath = "/_pact/provider-states";
+
+/**
+ * The provider-states route for `startProvider`'s `extraRoutes`: `POST /_pact/provider-states`
+ * with `{state, params, action}` (the protocol of `@payment-session/contracts`).
+ *
+ * @since 0.1.0
+ */
+export const providerStatesRoute = (states: ContractStates): ExtraRoute => ({
+  method: "POST",
+  path: providerStatesPath,
+  handle: (request): Promise<Answer> => states.handle(request.body),
+});
+
+/**
+ * A running provider in contract-test mode and the URLs a verifier needs:
+ * `providerBaseUrl`, `providerStatesSetupUrl` (on the provider), `providerMessagesUrl` (the webhook
+ * endpoints). `problems()` lists every state set-up and message production that failed, in order.
+ * `close()` stops the provider and the webhook endpoints (not a `db` passed in).
+ *
+ * @since 0.1.0
+ */
+export interface ContractProvider {
+  readonly provider: RunningProvider;
+  readonly clock: TestClock;
+  readonly states: ContractStates;
+  readonly webhooks: WebhookEndpoints;
+  readonly providerBaseUrl: string;
+  readonly providerStatesSetupUrl: string;
+  readonly providerMessagesUrl: string;
+  readonly problems: () => ReadonlyArray<string>;
+  readonly close: () => Promise<void>;
+}
+
+/**
+ * Options of {@link startContractProvider}: the database (default: a fresh PGlite in memory,
+ * closed by `close()`), and the instant the clock starts at before the first "the clock reads".
+ *
+ * @since 0.1.0
+ */
+export interface ContractProviderOptions {
+  readonly db?: Database | undefined;
+  readonly start?: string | undefined;
+}
+
+/**
+ * Starts the reference provider for a contract verification: no merchants until a state registers
+ * them, a test clock set by "the clock reads", the provider-states route mounted, and the webhook
+ * inbox as every merchant's callback URL.
+ *
+ * @example
+ * const running = await startContractProvider()
+ * try {
+ *   await verifyProvider({ providerBaseUrl: running.providerBaseUrl, providerStatesSetupUrl: running.providerStatesSetupUrl,
+ *     providerMessagesUrl: running.providerMessagesUrl, pactDir: "contracts" })
+ * } finally { await running.close() }
+ * @since 0.1.0
+ */
+export const startContractProvider = async (
+  options: ContractProviderOptions = {},
+): Promise<ContractProvider> => {
+  const clock = createTestClock(options.start ?? "2025-03-30T05:48:17Z");
+  let states: ContractStates | undefined;
+  let webhooks: WebhookEndpoints | undefined;
+  const provider = await startProvider({
+    ...(options.db === undefined ? { memory: true } : { db: options.db }),
+    clock,
+    merchants: [],
+    extraRoutes: (context) => {
+      states = createContractStates({ provider: context, clock, callbackUrl: () => webhooks?.callbackUrl });
+      return [providerStatesRoute(states)];
+    },
+  });
+  const mounted = states;
+  if (mounted === undefined) {
+    await provider.close();
+    throw new Error("startProvider did not build its extra routes");
+  }
+  try {
+    webhooks = await startWebhookEndpoints(webhookMessageProducer(provider, mounted));
+  } catch (error) {
+    await provider.close();
+    throw error;
+  }
+  const endpoints = webhooks;
+  return {
+    provider,
+    clock,
+    states: mounted,
+    webhooks: endpoints,
+    providerBaseUrl: provider.url,
+    providerStatesSetupUrl: `${provider.url}${providerStatesPath}`,
+    providerMessagesUrl: endpoints.messagesUrl,
+    problems: () => [...mounted.problems(), ...endpoints.problems()],
+    close: async () => {
+      await endpoints.close();
+      await provider.close();
+    },
+  };
+};

@@ -1,0 +1,282 @@
+/**
+ * The provider states of the contracts (the catalogue of `@payment-session/contracts`), set up on a
+ * running reference provider the way real data is made: merchants through the registry, sessions
+ * through `seedSession` (the provider's own operations and the core's events), a create with an
+ * `X-REQUEST-ID` through the same `createPayment` the endpoint runs. Test mode only.
+ *
+ * @since 0.1.0
+ */
+import {
+  type DecodedProviderStateParams,
+  decodeProviderStateParams,
+  type ProviderStateValues,
+} from "@payment-session/contracts";
+import { Result } from "effect";
+import { type Answer, failure } from "../answers.js";
+import type { TestClock } from "../clock.js";
+import type { Merchant } from "../merchants.js";
+import { createPayment } from "../payments.js";
+import type { SeedSessionOptions } from "../seedSession.js";
+import type { ProviderContext } from "../startProvider.js";
+import { loadSession } from "../store/index.js";
+
+/**
+ * A state the provider could not set up: `status` 400 when the request is wrong (unknown state,
+ * params that do not fit the catalogue, a session state before any merchant state), 500 when the
+ * provider refused a step of the set-up (the message says which).
+ *
+ * @since 0.1.0
+ */
+export class ProviderStateError extends Error {
+  readonly _tag = "ProviderStateError";
+  constructor(
+    readonly state: string,
+    readonly status: 400 | 500,
+    message: string,
+  ) {
+    super(`provider state "${state}": ${message}`);
+    this.name = "ProviderStateError";
+  }
+}
+
+/**
+ * What the current interaction has set up so far: its merchant and the sessions its states made,
+ * oldest first. "the clock reads" (every interaction's first state) starts a new one.
+ *
+ * @since 0.1.0
+ */
+export interface InteractionSetup {
+  readonly now: number;
+  readonly merchant: Merchant | undefined;
+  readonly sessionIds: ReadonlyArray<string>;
+}
+
+/**
+ * The state handlers of a running provider (see {@link createContractStates}).
+ *
+ * - `setUp(state, params)`: decodes the params with the catalogue, sets the state up, returns the
+ *   values for the pact's `fromProviderState` expressions (`accessToken`, `id`). Throws
+ *   {@link ProviderStateError}.
+ * - `tearDown(state, params)`: nothing to undo (the next interaction's states start afresh); `{}`.
+ * - `handle(body)`: the provider-states protocol (`{state, params, action}` → 200 values, or a 400 /
+ *   500 envelope naming the problem).
+ * - `interaction()`: what the current interaction set up (the message producer reads it).
+ * - `problems()`: every set-up that failed, in order, one line each (for the run's report).
+ *
+ * @since 0.1.0
+ */
+export interface ContractStates {
+  readonly setUp: (state: string, params: unknown) => Promise<ProviderStateValues>;
+  readonly tearDown: (state: string, params: unknown) => Promise<ProviderStateValues>;
+  readonly handle: (body: unknown) => Promise<Answer>;
+  readonly interaction: () => InteractionSetup;
+  readonly problems: () => ReadonlyArray<string>;
+}
+
+/**
+ * Options of {@link createContractStates}: the running provider's internals, the test clock it
+ * reads (so "the clock reads" can set it), and where the merchants' webhooks go (the
+ * verification's webhook inbox), read at each merchant set-up.
+ *
+ * @since 0.1.0
+ */
+export interface ContractStatesOptions {
+  readonly provider: ProviderContext;
+  readonly clock: TestClock;
+  readonly callbackUrl?: (() => string | undefined) | undefined;
+}
+
+type Decoded = Result.Result.Success<ReturnType<typeof decodeProviderStateParams>>;
+
+const isRecord = (u: unknown): u is Readonly<Record<string, unknown>> =>
+  typeof u === "object" && u !== null && !Array.isArray(u);
+
+const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));
+
+/** The seeding options of "a payment session exists" (the catalogue's params are seedSession's options). */
+const seedOptions = (
+  merchantId: string,
+  at: number,
+  params: DecodedProviderStateParams<"a payment session exists">,
+): SeedSessionOptions => ({ ...params, merchantId, at });
+
+/**
+ * Makes the provider-state handlers of a running provider. Interactions are set up one after
+ * another (Pact verifies them in sequence); each starts with "the clock reads".
+ *
+ * - `the clock reads {now}`: sets the test clock; starts a new interaction.
+ * - `a merchant with credentials exists {merchantId, merchantSecret, callbackApiKey?}`: registers
+ *   the merchant (name = its id, the docs' payment-method config, webhooks to `callbackUrl` with
+ *   `X-API-Key: callbackApiKey`), deletes everything stored for it, returns `accessToken` as
+ *   `POST /v1/access-token` would issue it.
+ * - `a payment session exists {status, …}`: `seedSession` as of the clock; returns `id`.
+ * - `no payment session exists {id}`: checks that no merchant has a session with that id.
+ * - `payment sessions exist with clientReferenceId {clientReferenceId, count, status?, amount?}`:
+ *   `count` seeded sessions, one second apart (so their order is stable).
+ * - `a payment session was created with request id {requestId, request}`: `createPayment` with
+ *   that `X-REQUEST-ID` and body, exactly as the endpoint runs it; returns `id`.
+ *
+ * @example
+ * const clock = createTestClock("2025-03-30T05:48:17Z")
+ * let states: ContractStates | undefined
+ * const provider = await startProvider({ memory: true, clock, extraRoutes: (context) => {
+ *   states = createContractStates({ provider: context, clock })
+ *   return [providerStatesRoute(states)]
+ * } })
+ * @since 0.1.0
+ */
+export const createContractStates = (options: ContractStatesOptions): ContractStates => {
+  const { provider, clock } = options;
+  let interaction: InteractionSetup = { now: clock.now(), merchant: undefined, sessionIds: [] };
+  const problems: Array<string> = [];
+
+  const merchantOf = (state: string): Merchant => {
+    if (interaction.merchant === undefined) {
+      throw new ProviderStateError(state, 400, 'needs "a merchant with credentials exists" first');
+    }
+    return interaction.merchant;
+  };
+
+  const seeded = (id: string): void => {
+    interaction = { ...interaction, sessionIds: [...interaction.sessionIds, id] };
+  };
+
+  const seed = async (state: string, seedWith: SeedSessionOptions): Promise<string> => {
+    try {
+      const { id } = await provider.seedSession(seedWith);
+      seeded(id);
+      return id;
+    } catch (error) {
+      throw new ProviderStateError(state, 500, messageOf(error));
+    }
+  };
+
+  const apply = async (decoded: Decoded): Promise<ProviderStateValues> => {
+    switch (decoded.name) {
+      case "the clock reads": {
+        clock.set(decoded.params.now);
+        interaction = { now: clock.now(), merchant: undefined, sessionIds: [] };
+        return {};
+      }
+      case "a merchant with credentials exists": {
+        const { merchantId, merchantSecret, callbackApiKey } = decoded.params;
+        const merchant: Merchant = {
+          id: merchantId,
+          secret: merchantSecret,
+          name: merchantId,
+          callbackApiKey: callbackApiKey ?? `${merchantId}-callback-key`,
+          callbackUrl: options.callbackUrl?.(),
+        };
+        provider.merchants.upsert(merchant);
+        await provider.resetMerchant(merchantId);
+        interaction = { ...interaction, merchant, sessionIds: [] };
+        return { accessToken: provider.issueAccessToken(merchantId, clock.now()) };
+      }
+      case "a payment session exists": {
+        const merchant = merchantOf(decoded.name);
+        const id = await seed(decoded.name, seedOptions(merchant.id, clock.now(), decoded.params));
+        return { id };
+      }
+      case "no payment session exists": {
+        for (const merchant of provider.merchants.list()) {
+          if ((await loadSession(provider.db, merchant.id, decoded.params.id)) !== null) {
+            throw new ProviderStateError(
+              decoded.name,
+              500,
+              `merchant ${merchant.id} has a session ${decoded.params.id}`,
+            );
+          }
+        }
+        return {};
+      }
+      case "payment sessions exist with clientReferenceId": {
+        const merchant = merchantOf(decoded.name);
+        const { clientReferenceId, count, status, amount } = decoded.params;
+        const now = clock.now();
+        for (let i = 0; i < count; i++) {
+          await seed(decoded.name, {
+            merchantId: merchant.id,
+            at: now - (count - 1 - i) * 1000,
+            status: status ?? "REQUIRE_PAYMENT_METHOD",
+            clientReferenceId,
+            amount,
+          });
+        }
+        return {};
+      }
+      case "a payment session was created with request id": {
+        const merchant = merchantOf(decoded.name);
+        const at = clock.now();
+        const answer = await createPayment(
+          provider.services,
+          { merchant, at, traceId: provider.ids.traceId(), requestId: decoded.params.requestId },
+          decoded.params.request,
+        );
+        const body: unknown = answer.body;
+        const data = isRecord(body) ? body.data : undefined;
+        const id = isRecord(data) ? data.id : undefined;
+        if (answer.status !== 200 || typeof id !== "string") {
+          throw new ProviderStateError(
+            decoded.name,
+            500,
+            `the create was refused: ${answer.status} ${JSON.stringify(body)}`,
+          );
+        }
+        seeded(id);
+        return { id };
+      }
+    }
+  };
+
+  const decode = (state: string, params: unknown): Decoded => {
+    const decoded = decodeProviderStateParams(state, params);
+    if (Result.isFailure(decoded)) throw new ProviderStateError(state, 400, decoded.failure.message);
+    return decoded.success;
+  };
+
+  const setUp = async (state: string, params: unknown): Promise<ProviderStateValues> => {
+    try {
+      return await apply(decode(state, params));
+    } catch (error) {
+      problems.push(messageOf(error));
+      throw error;
+    }
+  };
+
+  const tearDown = async (): Promise<ProviderStateValues> => ({});
+
+  const handle = async (body: unknown): Promise<Answer> => {
+    const traceId = provider.ids.traceId();
+    const request = isRecord(body) ? body : {};
+    const state = typeof request.state === "string" ? request.state : "";
+    const action = request.action ?? "setup";
+    if (action !== "setup" && action !== "teardown") {
+      return failure(400, "api_validation_error", "Request validation failed", {
+        traceId,
+        details: [{ field: "action", message: 'expected "setup" or "teardown"' }],
+      });
+    }
+    try {
+      const values = action === "setup" ? await setUp(state, request.params) : await tearDown();
+      return { status: 200, body: values };
+    } catch (error) {
+      const status = error instanceof ProviderStateError ? error.status : 500;
+      return failure(
+        status,
+        status === 400 ? "api_validation_error" : "internal_error",
+        messageOf(error),
+        status === 400
+          ? { traceId, details: [{ field: "state", message: messageOf(error) }] }
+          : { traceId, type: "GATEWAY_ERROR", source: "SYSTEM" },
+      );
+    }
+  };
+
+  return {
+    setUp,
+    tearDown,
+    handle,
+    interaction: () => interaction,
+    problems: () => [...problems],
+  };
+};
