@@ -25,6 +25,41 @@ const refuse = (code: RefusalCode, check?: ValidationCheck) =>
 
 const refuseInvalidState = { actions: refuse("invalid_state") } as const;
 const ignoreDuplicate = { actions: "ignoreDuplicate" } as const;
+
+/**
+ * An authorisation before the charge settles (WFUA, WAITING_FOR_AUTHENTICATION, PROCESSING): cards
+ * only; a manual-capture card waits for capture, an automatic one succeeds; any other amount is refused.
+ */
+const settleOnAuthorization = () => [
+  { guard: not("isCard"), actions: refuse("invalid_state") },
+  {
+    guard: and(["isManualCapture", "authorizedWithinAmount"]),
+    target: "WAITING_FOR_CAPTURE" as const,
+    actions: ["recordAuthorization" as const, "touch" as const],
+  },
+  {
+    guard: "authorizedInFull" as const,
+    target: "SUCCESS" as const,
+    actions: ["recordPayment" as const, "touch" as const],
+  },
+  { actions: refuse("amount_mismatch") },
+];
+
+/** A payment before the charge settles: it must name this charge and match its amount (P1). */
+const settleOnPayment = () => [
+  { guard: "isForAnotherCharge" as const, actions: refuse("unknown_charge") },
+  {
+    guard: and(["amountMatches", "isManualCapture"]),
+    target: "WAITING_FOR_CAPTURE" as const,
+    actions: ["recordAuthorization" as const, "touch" as const],
+  },
+  {
+    guard: "amountMatches" as const,
+    target: "SUCCESS" as const,
+    actions: ["recordPayment" as const, "touch" as const],
+  },
+  { actions: refuse("amount_mismatch") },
+];
 /** A final charge is not moved by time. */
 const unchangedByTime = { actions: [] } as const;
 
@@ -172,26 +207,8 @@ export const chargeMachine = setup({
           { guard: "isPullMethod", target: "PROCESSING", actions: "touch" },
           refuseInvalidState,
         ],
-        AUTHORIZED: [
-          { guard: not("isCard"), actions: refuse("invalid_state") },
-          {
-            guard: and(["isManualCapture", "authorizedWithinAmount"]),
-            target: "WAITING_FOR_CAPTURE",
-            actions: ["recordAuthorization", "touch"],
-          },
-          { guard: "authorizedInFull", target: "SUCCESS", actions: ["recordPayment", "touch"] },
-          { actions: refuse("amount_mismatch") },
-        ],
-        PAYMENT_RECEIVED: [
-          { guard: "isForAnotherCharge", actions: refuse("unknown_charge") },
-          {
-            guard: and(["amountMatches", "isManualCapture"]),
-            target: "WAITING_FOR_CAPTURE",
-            actions: ["recordAuthorization", "touch"],
-          },
-          { guard: "amountMatches", target: "SUCCESS", actions: ["recordPayment", "touch"] },
-          { actions: refuse("amount_mismatch") },
-        ],
+        AUTHORIZED: settleOnAuthorization(),
+        PAYMENT_RECEIVED: settleOnPayment(),
         CAPTURE: refuseInvalidState,
         CHARGE_FAILED: { target: "FAILED", actions: ["recordFailure", "touch"] },
         CHARGE_EXPIRED: { target: "EXPIRED", actions: ["recordChargeExpiry", "touch"] },
@@ -202,26 +219,8 @@ export const chargeMachine = setup({
       on: {
         CUSTOMER_AUTHENTICATING: ignoreDuplicate,
         CHARGE_PROCESSING: { target: "PROCESSING", actions: "touch" },
-        AUTHORIZED: [
-          { guard: not("isCard"), actions: refuse("invalid_state") },
-          {
-            guard: and(["isManualCapture", "authorizedWithinAmount"]),
-            target: "WAITING_FOR_CAPTURE",
-            actions: ["recordAuthorization", "touch"],
-          },
-          { guard: "authorizedInFull", target: "SUCCESS", actions: ["recordPayment", "touch"] },
-          { actions: refuse("amount_mismatch") },
-        ],
-        PAYMENT_RECEIVED: [
-          { guard: "isForAnotherCharge", actions: refuse("unknown_charge") },
-          {
-            guard: and(["amountMatches", "isManualCapture"]),
-            target: "WAITING_FOR_CAPTURE",
-            actions: ["recordAuthorization", "touch"],
-          },
-          { guard: "amountMatches", target: "SUCCESS", actions: ["recordPayment", "touch"] },
-          { actions: refuse("amount_mismatch") },
-        ],
+        AUTHORIZED: settleOnAuthorization(),
+        PAYMENT_RECEIVED: settleOnPayment(),
         CAPTURE: refuseInvalidState,
         CHARGE_FAILED: { target: "FAILED", actions: ["recordFailure", "touch"] },
         CHARGE_EXPIRED: refuseInvalidState,
@@ -232,26 +231,8 @@ export const chargeMachine = setup({
       on: {
         CUSTOMER_AUTHENTICATING: refuseInvalidState,
         CHARGE_PROCESSING: ignoreDuplicate,
-        AUTHORIZED: [
-          { guard: not("isCard"), actions: refuse("invalid_state") },
-          {
-            guard: and(["isManualCapture", "authorizedWithinAmount"]),
-            target: "WAITING_FOR_CAPTURE",
-            actions: ["recordAuthorization", "touch"],
-          },
-          { guard: "authorizedInFull", target: "SUCCESS", actions: ["recordPayment", "touch"] },
-          { actions: refuse("amount_mismatch") },
-        ],
-        PAYMENT_RECEIVED: [
-          { guard: "isForAnotherCharge", actions: refuse("unknown_charge") },
-          {
-            guard: and(["amountMatches", "isManualCapture"]),
-            target: "WAITING_FOR_CAPTURE",
-            actions: ["recordAuthorization", "touch"],
-          },
-          { guard: "amountMatches", target: "SUCCESS", actions: ["recordPayment", "touch"] },
-          { actions: refuse("amount_mismatch") },
-        ],
+        AUTHORIZED: settleOnAuthorization(),
+        PAYMENT_RECEIVED: settleOnPayment(),
         CAPTURE: refuseInvalidState,
         CHARGE_FAILED: { target: "FAILED", actions: ["recordFailure", "touch"] },
         CHARGE_EXPIRED: refuseInvalidState,
