@@ -1,0 +1,425 @@
+/**
+ * The project's decision records: the choices of shared/api/decisions.md (C1–C7, L1–L6, P1–P6,
+ * W1–W2) as prose written once here, and the places that embody each — transitions of the machines,
+ * guards, and Pact interactions by description. The generator resolves every link against the
+ * machine definitions and the pact files and fails, naming the record, when one no longer exists.
+ */
+
+/** A (state, event) row of a machine's transition table. */
+export interface TransitionRef {
+  readonly machine: "session" | "charge";
+  readonly state: string;
+  /** An event type, or `(always)` for the eventless transitions. */
+  readonly event: string;
+}
+
+/** A guard of a machine, by name. */
+export interface GuardRef {
+  readonly machine: "session" | "charge";
+  readonly guard: string;
+}
+
+/** One decision record. */
+export interface DecisionRecord {
+  readonly id: string;
+  readonly slug: string;
+  readonly title: string;
+  readonly area: "Session creation" | "Confirmation, cancellation, expiry" | "Payments arriving" | "Webhooks";
+  readonly question: string;
+  readonly choice: string;
+  readonly why: string;
+  /** What the Pact contracts pin of it (and what they leave loose). */
+  readonly pins: string;
+  readonly transitions: ReadonlyArray<TransitionRef>;
+  readonly guards: ReadonlyArray<GuardRef>;
+  /** Pact interaction descriptions. */
+  readonly interactions: ReadonlyArray<string>;
+}
+
+const s = (state: string, event: string): TransitionRef => ({ machine: "session", state, event });
+const c = (state: string, event: string): TransitionRef => ({ machine: "charge", state, event });
+const sg = (guard: string): GuardRef => ({ machine: "session", guard });
+const cg = (guard: string): GuardRef => ({ machine: "charge", guard });
+
+/** Every record, in the order of decisions.md. */
+export const decisionRecords: ReadonlyArray<DecisionRecord> = [
+  {
+    id: "C1",
+    slug: "status-after-create",
+    title: "The status after POST /v2/payments",
+    area: "Session creation",
+    question:
+      "Which status does a new session have? The docs list REQUIRE_PAYMENT_METHOD for a session without a method, yet their only example without one answers REQUIRE_CONFIRMATION.",
+    choice:
+      "No `paymentMethod` → `REQUIRE_PAYMENT_METHOD`. A method with `autoConfirm: false` → `REQUIRE_CONFIRMATION`. A method with `autoConfirm: true` (the default) → the charge is created at once: session `REQUIRE_ACTION`, charge `WAITING_FOR_USER_ACTION`. `paymentType: MULTIPLE` (VA or QR, mode API, autoConfirm true) → `ACTIVE`.",
+    why: "The status table and the confirm page agree on this order; the single contradicting example is older. Deciding inside the machine (eventless transitions right after creation) means the create input alone picks the first status, so the API, the reference provider and the diagrams cannot disagree.",
+    pins: "The status of each create answer exactly (`REQUIRE_ACTION` with a `chargeDetails[0].virtualAccount` for the seed body, `REQUIRE_PAYMENT_METHOD`, `REQUIRE_CONFIRMATION`, `ACTIVE`); ids and instants by matchers.",
+    transitions: [s("REQUIRE_PAYMENT_METHOD", "(always)"), s("REQUIRE_CONFIRMATION", "(always)")],
+    guards: [sg("isMultiple"), sg("hasPaymentMethod"), sg("isAutoConfirm"), sg("hasIssuedCharge")],
+    interactions: [
+      "a request to create a VA payment session with the seed page's body",
+      "a request to create a payment session without a payment method",
+      "a request to create a VA payment session with autoConfirm false",
+      "a request to create a MULTIPLE open static VA payment session",
+      "a request to create a QRIS payment session",
+    ],
+  },
+  {
+    id: "C2",
+    slug: "default-expiry",
+    title: "The default expiry",
+    area: "Session creation",
+    question: "When does a session without `expiryAt` expire?",
+    choice: "`expiryAt` absent → `createdAt + 15 min` (a MULTIPLE session may have none).",
+    why: "The seed page and the create reference both say the default duration is 15 minutes.",
+    pins: "`expiryAt` is an ISO-8601 UTC instant in every session answer; the default itself is pinned by the core's tests, and the provider state `the clock reads` makes it reproducible.",
+    transitions: [s("REQUIRE_PAYMENT_METHOD", "EXPIRE"), s("REQUIRE_ACTION", "EXPIRE")],
+    guards: [sg("isPastExpiry")],
+    interactions: ["a request to create a payment session without a payment method"],
+  },
+  {
+    id: "C3",
+    slug: "expiry-out-of-range",
+    title: "An expiryAt in the past or beyond the method's maximum",
+    area: "Session creation",
+    question:
+      "What happens to a create or confirm whose `expiryAt` is already past, or further away than the method allows?",
+    choice:
+      "400 `api_validation_error` with a `details[]` entry for `expiryAt`; nothing is stored. Maxima (the docs' example merchant config): VA 30 days, card 30 days, QR 60 min, e-wallet 30 min.",
+    why: "The docs list a per-method `maximumExpiry` but no error for breaking it; a session that is born expired, or that outlives its instrument, cannot be served, so it is refused like any other invalid field.",
+    pins: "Status 400, `error.type` and a `details[]` entry (`arrayContains`), the code by regex (`api_validation_error` or the numeric `400…` style).",
+    transitions: [s("REQUIRE_PAYMENT_METHOD", "CONFIRM"), s("REQUIRE_CONFIRMATION", "CONFIRM")],
+    guards: [sg("isConfirmationValid")],
+    interactions: ["a request to create a payment session whose expiryAt has passed"],
+  },
+  {
+    id: "C4",
+    slug: "client-reference-id-reused",
+    title: "A clientReferenceId used twice",
+    area: "Session creation",
+    question:
+      "The docs call `clientReferenceId` unique, yet the lookup by it returns a list. Is a second session with the same reference refused?",
+    choice: "Allowed; `GET /v2/payments?clientReferenceId=` returns every session with it.",
+    why: "A list answer only makes sense if several sessions can share a reference (a retry after an expired session is the common case). Refusing would break merchants that retry.",
+    pins: "The list shape (`data` is an array of at least the sessions set up, `pagination`), and the charges of a reference.",
+    transitions: [],
+    guards: [],
+    interactions: [
+      "a request for the payment sessions with a clientReferenceId",
+      "a request for the second page of payment sessions, two per page",
+      "a request for the charges of a clientReferenceId",
+    ],
+  },
+  {
+    id: "C5",
+    slug: "amount-bounds",
+    title: "Amount bounds",
+    area: "Session creation",
+    question: "Which amounts are accepted?",
+    choice:
+      "Integer IDR `value` ≥ 1, within the method's minimum and maximum from the merchant's payment-method config (the example: VA 10 000 – 9 999 999 999, QR 1 000 – 9 999 999, e-wallet 10 000 – 9 999 999, card 10 000 – 9 999 999 999). Outside → 400 with a `details[]` entry for `amount.value`.",
+    why: "IDR has no minor unit in use, so amounts are integers; the bounds are the documented config's, and a method only learns its amount at confirm, so the same check runs there.",
+    pins: "Nothing beyond the 400 envelope of C3: bounds are merchant configuration, checked by the core's tests.",
+    transitions: [s("REQUIRE_CONFIRMATION", "CONFIRM")],
+    guards: [sg("isConfirmationValid")],
+    interactions: [],
+  },
+  {
+    id: "C6",
+    slug: "x-request-id",
+    title: "X-REQUEST-ID (idempotency)",
+    area: "Session creation",
+    question: "Is `X-REQUEST-ID` required, which keys are valid, and what does a repeat get?",
+    choice:
+      "Optional. Any key of 1–255 visible ASCII characters. Same key + same body within 24 h → the first response again (same status, same body); same key + another body or another endpoint → 409 `idempotency_error`. Without a key: no replay protection. Honoured on every POST.",
+    why: "Public integrations run in production without the header and with keys that break the documented 16–36 alphanumerics (hyphens, longer keys), so the format is advice, not a gate; replaying the first answer is what the docs describe.",
+    pins: "The replay returns the first answer's body; the conflicting repeat gets 409 with the code by regex (`idempotency_error` or `409…`).",
+    transitions: [],
+    guards: [],
+    interactions: [
+      "a repeated create request with the same X-REQUEST-ID and the same body",
+      "a create request reusing an X-REQUEST-ID with another body",
+    ],
+  },
+  {
+    id: "C7",
+    slug: "liberal-reader",
+    title: "How strict the reader is",
+    area: "Session creation",
+    question:
+      "What does the API do with unknown fields, unusual instants and fields the docs mark mandatory that a flow does not need?",
+    choice:
+      "Liberal in what it accepts, exact in what it sends: unknown request fields are ignored; `clientReferenceId` is any 1–100 visible characters; instants in any ISO-8601 form with an offset are accepted and answered in UTC; fields a flow does not need (e.g. `orderInformation` for a VA in mode API) are optional. Refused: wrong types, unknown enum values, impossible amounts or instants.",
+    why: "The gateway's clients are many and old; refusing what can be served breaks them for nothing.",
+    pins: "The seed page's body as sent by real merchants is accepted; every instant answered matches the ISO-8601 UTC matcher.",
+    transitions: [],
+    guards: [],
+    interactions: ["a request to create a VA payment session with the seed page's body"],
+  },
+  {
+    id: "L1",
+    slug: "confirm",
+    title: "Which statuses accept a confirm",
+    area: "Confirmation, cancellation, expiry",
+    question: "In which statuses is `POST /v2/payments/{id}/confirm` accepted, and what does it do?",
+    choice:
+      "`REQUIRE_PAYMENT_METHOD` and `REQUIRE_CONFIRMATION`. The body's `paymentMethod` (and options) replace any earlier one; the charge is created; the session becomes `REQUIRE_ACTION`.",
+    why: "Those are the two statuses before a charge exists; the confirm page describes exactly this result.",
+    pins: "Both accepted confirms answer `REQUIRE_ACTION` with the new charge; a confirm elsewhere is L2.",
+    transitions: [
+      s("REQUIRE_PAYMENT_METHOD", "CONFIRM"),
+      s("REQUIRE_CONFIRMATION", "CONFIRM"),
+      s("REQUIRE_ACTION", "CONFIRM"),
+    ],
+    guards: [sg("isConfirmationValid")],
+    interactions: [
+      "a request to confirm a VA for a session waiting for a payment method",
+      "a request to confirm a session waiting for confirmation",
+    ],
+  },
+  {
+    id: "L2",
+    slug: "invalid-state",
+    title: "An operation the status does not allow",
+    area: "Confirmation, cancellation, expiry",
+    question:
+      "What does a confirm on `REQUIRE_ACTION`, a cancel on `PAID` or a capture without a charge waiting for capture answer? The docs list no such error.",
+    choice:
+      "422, `error.type` `API_ERROR`, code `invalid_state`; the message names the operation and the status. Nothing changes.",
+    why: "422 is the documented status for a valid request the server cannot process; naming operation and status makes the answer actionable. Every (state, event) the machine does not accept runs its `refuse` action, so the table of refusals is generated, not written.",
+    pins: "Loosely, since the code is ours: status 422 and `error.type`, the code only as a snake_case word.",
+    transitions: [
+      s("REQUIRE_ACTION", "CONFIRM"),
+      s("PAID", "CONFIRM"),
+      s("PAID", "CANCEL"),
+      s("EXPIRED", "CONFIRM"),
+      s("REQUIRE_ACTION", "CAPTURE"),
+    ],
+    guards: [],
+    interactions: [
+      "a request to confirm a paid session",
+      "a request to capture a session with no charge waiting for capture",
+      "a request to cancel a session waiting for the customer's transfer",
+    ],
+  },
+  {
+    id: "L3",
+    slug: "cancel",
+    title: "Cancel",
+    area: "Confirmation, cancellation, expiry",
+    question: "When can a merchant cancel, with which reasons, and what does the cancelled session show?",
+    choice:
+      "Allowed in `REQUIRE_PAYMENT_METHOD` and `REQUIRE_CONFIRMATION` only; `cancellationReason` one of `REQUESTED_BY_CUSTOMER`, `DUPLICATED`, `VOID_SESSION`; sets `cancelledAt`, `cancellationReason`, and `expiryAt := cancelledAt`.",
+    why: "The cancel page allows exactly these two statuses and reasons; its example shows `expiryAt` overwritten with the cancel time.",
+    pins: "Both cancels answer `CANCELLED` with the reason; a later GET shows it; the `PAYMENT.CANCELLED` callback carries it.",
+    transitions: [s("REQUIRE_PAYMENT_METHOD", "CANCEL"), s("REQUIRE_CONFIRMATION", "CANCEL")],
+    guards: [],
+    interactions: [
+      "a request to cancel a session waiting for a payment method",
+      "a request to cancel a session waiting for confirmation",
+      "a request for a payment session the merchant cancelled",
+      "a PAYMENT.CANCELLED callback for a session the merchant cancelled",
+    ],
+  },
+  {
+    id: "L4",
+    slug: "expiry",
+    title: "Expiry",
+    area: "Confirmation, cancellation, expiry",
+    question: "How does a session expire, when is it noticed, and what does the merchant receive?",
+    choice:
+      "Time is an input, never a timer inside the machine: every event carries its instant, and a session whose `expiryAt` has passed is `EXPIRED` before the event is applied (lazily, on read or write), with its open charge `EXPIRED`. A sweeper may expire sessions in bulk and reaches the same state. Expiry is not a failure: no `cancellationReason`. The merchant receives `PAYMENT.CANCELLED` with status `EXPIRED`.",
+    why: "A pure machine is testable and replayable; lazy expiry makes every reader see the same status whether or not a sweeper ran. The docs fold “system timeout” into `PAYMENT.CANCELLED` and document no `PAYMENT.EXPIRED`.",
+    pins: "A GET of an expired session answers `EXPIRED` with `cancellationReason: null`; the expiry callback is `PAYMENT.CANCELLED` with status `EXPIRED`.",
+    transitions: [
+      s("REQUIRE_PAYMENT_METHOD", "EXPIRE"),
+      s("REQUIRE_ACTION", "EXPIRE"),
+      s("REQUIRE_ACTION", "CONFIRM"),
+      s("EXPIRED", "CONFIRM"),
+      s("ACTIVE", "EXPIRE"),
+      c("WAITING_FOR_USER_ACTION", "SESSION_EXPIRED"),
+    ],
+    guards: [sg("isPastExpiry")],
+    interactions: [
+      "a request for an expired payment session",
+      "a PAYMENT.CANCELLED callback for a session that expired",
+      "a request to simulate chargeStatus EXPIRED on the open VA charge",
+    ],
+  },
+  {
+    id: "L5",
+    slug: "charge-failed",
+    title: "A failed charge on a SINGLE session",
+    area: "Confirmation, cancellation, expiry",
+    question:
+      "An older status table says a failed charge leaves the session `EXPIRED`; the simulation table says `CANCELLED`. Which?",
+    choice:
+      "Session `CANCELLED` with `cancellationReason` `CHARGE_FAILED`. The older “failed → EXPIRED” row is recorded as superseded.",
+    why: "The newest evidence — the sandbox simulation table, the `CHARGE_FAILED` cancellation reason and the gateway's own code — all say CANCELLED.",
+    pins: "The `PAYMENT.CANCELLED` callback after a failed e-wallet charge: status `CANCELLED`, reason `CHARGE_FAILED`, charge `FAILED` with a `failureCode` from the documented list.",
+    transitions: [
+      s("REQUIRE_ACTION", "CHARGE_FAILED"),
+      s("PROCESSING", "CHARGE_FAILED"),
+      c("WAITING_FOR_AUTHENTICATION", "CHARGE_FAILED"),
+    ],
+    guards: [],
+    interactions: ["a PAYMENT.CANCELLED callback for a session whose e-wallet charge failed"],
+  },
+  {
+    id: "L6",
+    slug: "cancel-in-require-action",
+    title: "Cancel in REQUIRE_ACTION",
+    area: "Confirmation, cancellation, expiry",
+    question: "Can a merchant cancel once the charge exists (the customer has a VA number)?",
+    choice: "Refused: 422 `invalid_state`, in mode API, as documented.",
+    why: "The status table marks REQUIRE_ACTION “❌ for API method”; the cancel page allows only the two pre-charge statuses.",
+    pins: "Status 422 and `error.type`, the code loosely (as L2).",
+    transitions: [s("REQUIRE_ACTION", "CANCEL")],
+    guards: [],
+    interactions: ["a request to cancel a session waiting for the customer's transfer"],
+  },
+  {
+    id: "P1",
+    slug: "amount-mismatch",
+    title: "A payment of another amount",
+    area: "Payments arriving",
+    question:
+      "What happens when money arrives for a closed VA, a QR or a SINGLE session with an amount other than the session's?",
+    choice:
+      "Refused: 422 `amount_mismatch`, nothing changes. An open static VA (MULTIPLE, no amount) takes any amount ≥ 1.",
+    why: "The gateway's own code rejects it (“amount not match”); accepting it would mark a session paid that was not.",
+    pins: "The successful simulation pays exactly the session amount; the mismatch is pinned by the core's tests.",
+    transitions: [s("REQUIRE_ACTION", "PAYMENT_RECEIVED"), c("WAITING_FOR_USER_ACTION", "PAYMENT_RECEIVED")],
+    guards: [cg("amountMatches"), sg("chargeRefuses")],
+    interactions: ["a request to simulate chargeStatus SUCCESS on the open VA charge"],
+  },
+  {
+    id: "P2",
+    slug: "duplicate-notification",
+    title: "The same payment notified twice",
+    area: "Payments arriving",
+    question: "What does a repeated bank or acquirer notification do?",
+    choice: "Nothing: the second answer equals the first.",
+    why: "Notifications are delivered at least once; the gateway's code drops duplicates too.",
+    pins: "Nothing: a provider-internal rule, checked by the core's tests (and, for the merchant's side, W2).",
+    transitions: [
+      s("PAID", "PAYMENT_RECEIVED"),
+      s("PROCESSING", "CHARGE_PROCESSING"),
+      c("SUCCESS", "PAYMENT_RECEIVED"),
+    ],
+    guards: [sg("chargeSeesDuplicate"), sg("isKnownPayment")],
+    interactions: [],
+  },
+  {
+    id: "P3",
+    slug: "late-payment",
+    title: "A payment after EXPIRED or CANCELLED",
+    area: "Payments arriving",
+    question: "Money arrives for a session that has already ended. Does the session come back to life?",
+    choice:
+      "No: terminal states absorb. The payment is recorded as a late-payment anomaly on the session (charge id, amount, instant) for refund or reconciliation; no webhook is invented for it.",
+    why: "A status never goes backwards (P5), and the docs name no event for it; keeping the record lets operations refund the customer.",
+    pins: "Nothing: the late payment is provider-internal (it appears as `lateCharges` in the session object).",
+    transitions: [
+      s("EXPIRED", "PAYMENT_RECEIVED"),
+      s("CANCELLED", "PAYMENT_RECEIVED"),
+      s("REQUIRE_ACTION", "PAYMENT_RECEIVED"),
+    ],
+    guards: [sg("isKnownPayment")],
+    interactions: [],
+  },
+  {
+    id: "P4",
+    slug: "one-successful-charge",
+    title: "At most one successful charge",
+    area: "Payments arriving",
+    question: "How many successful charges can a session have?",
+    choice:
+      "A SINGLE session has at most one `SUCCESS` charge, ever; a MULTIPLE session appends one `SUCCESS` charge per payment.",
+    why: "SINGLE means one payment; the MULTIPLE pages show each payment as its own charge with its own id.",
+    pins: "The `CHARGE.SUCCESS` callback of a MULTIPLE session carries the new charge; the MULTIPLE create answers `ACTIVE` without charges.",
+    transitions: [s("ACTIVE", "PAYMENT_RECEIVED"), s("PAID", "PAYMENT_RECEIVED")],
+    guards: [sg("isKnownPayment")],
+    interactions: [
+      "a request to create a MULTIPLE open static VA payment session",
+      "a CHARGE.SUCCESS callback for a payment into a MULTIPLE static VA session",
+    ],
+  },
+  {
+    id: "P5",
+    slug: "status-never-goes-back",
+    title: "The status never goes backwards",
+    area: "Payments arriving",
+    question: "Can a session move back to an earlier status?",
+    choice:
+      "No: the rank REQUIRE_PAYMENT_METHOD < REQUIRE_CONFIRMATION < REQUIRE_ACTION < PROCESSING < terminal only rises; ACTIVE → INACTIVE is the MULTIPLE path.",
+    why: "Merchants act on statuses (ship goods, release stock); a status that can fall back makes every such action unsafe.",
+    pins: "Operations on a later status are refused (L2), e.g. a confirm on a paid session.",
+    transitions: [s("PROCESSING", "CONFIRM"), s("PAID", "CANCEL"), s("INACTIVE", "CONFIRM")],
+    guards: [],
+    interactions: ["a request to confirm a paid session"],
+  },
+  {
+    id: "P6",
+    slug: "manual-capture",
+    title: "Manual capture",
+    area: "Payments arriving",
+    question: "How does a card with `captureMethod: manual` move, and when does its capture window end?",
+    choice:
+      "It stops at charge `WAITING_FOR_CAPTURE` (session `PROCESSING`); `POST …/capture` with `amount ≤ authorizedAmount` captures once; `releaseRemainingAmount` releases the rest; captured ≤ authorized ≤ amount always. The window ends at the session's `expiryAt` → charge `FAILED` with `EXCEEDED_CAPTURE_PERIOD`, session `CANCELLED` (`CHARGE_FAILED`).",
+    why: "The capture page and the gateway's code (failure code `EXCEEDED_CAPTURE_PERIOD`, time-out at the session's expiry) describe it; the docs leave repeated captures open, so one capture is allowed.",
+    pins: "Capturing the full authorised amount answers `PAID` with a captured charge; a capture without a charge waiting for it is 422 (L2).",
+    transitions: [
+      s("PROCESSING", "CAPTURE"),
+      s("PROCESSING", "EXPIRE"),
+      c("WAITING_FOR_CAPTURE", "CAPTURE"),
+      c("WAITING_FOR_CAPTURE", "SESSION_EXPIRED"),
+    ],
+    guards: [cg("isManualCapture"), cg("captureWithinAuthorized"), sg("chargeFailsOnExpiry")],
+    interactions: [
+      "a request to capture the full authorised amount of a card",
+      "a request to capture a session with no charge waiting for capture",
+    ],
+  },
+  {
+    id: "W1",
+    slug: "webhook-events",
+    title: "The callbacks sent",
+    area: "Webhooks",
+    question: "Which callback events does the API send, when, and with what body?",
+    choice:
+      "`PAYMENT.PROCESSING` (session enters PROCESSING), `PAYMENT.PAID` (SINGLE paid), `CHARGE.SUCCESS` (each payment of a MULTIPLE session), `PAYMENT.CANCELLED` (cancelled by the merchant, by a failed charge, or expired). Body `{event, data: <session object with chargeDetails>}`, header `X-API-Key`.",
+    why: "These are the documented payment events; the docs fold “system timeout” into PAYMENT.CANCELLED and name no expiry event. The machine emits them as `emitWebhook` actions, so the table shows which transition sends which.",
+    pins: "Each event's body (status, reason, charge status and failure code where the state fixes them) and the `X-API-Key` metadata, as messages.",
+    transitions: [
+      s("REQUIRE_ACTION", "CUSTOMER_AUTHENTICATING"),
+      s("REQUIRE_ACTION", "PAYMENT_RECEIVED"),
+      s("ACTIVE", "PAYMENT_RECEIVED"),
+      s("REQUIRE_ACTION", "EXPIRE"),
+      s("REQUIRE_CONFIRMATION", "CANCEL"),
+    ],
+    guards: [],
+    interactions: [
+      "a PAYMENT.PROCESSING callback for an e-wallet session",
+      "a PAYMENT.PAID callback for a paid VA session",
+      "a CHARGE.SUCCESS callback for a payment into a MULTIPLE static VA session",
+      "a PAYMENT.CANCELLED callback for a session the merchant cancelled",
+      "a PAYMENT.CANCELLED callback for a session whose e-wallet charge failed",
+      "a PAYMENT.CANCELLED callback for a session that expired",
+    ],
+  },
+  {
+    id: "W2",
+    slug: "webhook-delivery",
+    title: "Callback delivery",
+    area: "Webhooks",
+    question: "How often is a callback delivered, and how must a merchant's handler cope?",
+    choice:
+      "At least once; retried after 5 min, 15 min, 1 h, 3 h, 6 h, 12 h on 5xx, 408, 429 or no answer; then marked for manual retry. A handler must be idempotent: the project's consumer handler dedupes on (session id, event, charge id, charge status).",
+    why: "The retry schedule is documented; no event id is, so the dedupe key has to be built from the body.",
+    pins: "The messages the handler must accept (each passes through the real handler in the consumer tests: accepted once, the second delivery a duplicate).",
+    transitions: [],
+    guards: [],
+    interactions: ["a PAYMENT.PAID callback for a paid VA session"],
+  },
+];
