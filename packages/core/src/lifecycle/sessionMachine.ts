@@ -85,18 +85,13 @@ const staticInstrument = (method: PaymentMethod | null): ChargeInstrument => {
 const isOpenAmount = (context: SessionContext): boolean =>
   context.settings.paymentType === "MULTIPLE" && context.amount.value === 0;
 
-let lastNewCharge: { context: SessionContext; event: SessionEvent; charge: ChargeRecord } | null = null;
-
 /** The charge a MULTIPLE session's payment would append, before the payment is applied. */
 const newPaymentCharge = (
   context: SessionContext,
   event: Extract<SessionEvent, { type: "PAYMENT_RECEIVED" }>,
 ) => {
-  if (lastNewCharge !== null && lastNewCharge.context === context && lastNewCharge.event === event) {
-    return lastNewCharge.charge;
-  }
   const amount: Amount = isOpenAmount(context) ? event.amount : context.amount;
-  const charge = openCharge({
+  return openCharge({
     id: event.chargeId,
     at: event.at,
     method: context.paymentMethod?.type ?? "VIRTUAL_ACCOUNT",
@@ -104,8 +99,6 @@ const newPaymentCharge = (
     captureMethod: "automatic",
     instrument: staticInstrument(context.paymentMethod),
   });
-  lastNewCharge = { context, event, charge };
-  return charge;
 };
 
 /**
