@@ -12,7 +12,7 @@ import {
   ErrorEnvelope,
   type ErrorSource,
   type ErrorType,
-  type PaymentsApiError,
+  type ApiErrorResponse,
   type Refused,
 } from "@payment-session/core";
 import { Schema } from "effect";
@@ -61,7 +61,7 @@ export const failure = (
   return { status, body: encodeEnvelope({ code, message, error }) };
 };
 
-const statusOfError = (error: PaymentsApiError): number => {
+const statusOfError = (error: ApiErrorResponse): number => {
   switch (error._tag) {
     case "ApiValidationError":
       return 400;
@@ -82,7 +82,7 @@ const statusOfError = (error: PaymentsApiError): number => {
  *
  * @since 0.1.0
  */
-export const fromApiError = (error: PaymentsApiError): Answer => ({
+export const fromApiError = (error: ApiErrorResponse): Answer => ({
   status: statusOfError(error),
   body: encodeEnvelope({ code: error.code, message: error.message, error: error.error }),
 });

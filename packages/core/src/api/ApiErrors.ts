@@ -111,11 +111,13 @@ export class UnprocessableError extends Schema.Error<UnprocessableError>("Unproc
 Object.defineProperty(UnprocessableError.prototype, "_tag", { value: "UnprocessableError" });
 
 /**
- * Any error class of this API (the union of their instances).
+ * Any error class of this API (the union of their instances): what a server fails with and what
+ * `HttpApiClient` decodes an error envelope into. (The contracts package's `PaymentsApiError` is the
+ * client-side error a merchant catches.)
  *
  * @since 0.1.0
  */
-export type PaymentsApiError =
+export type ApiErrorResponse =
   | ApiValidationError
   | CredentialsInvalidError
   | ResourceMissingError
