@@ -7,12 +7,12 @@
  */
 import {
   type ApiErrorBody,
+  type ApiErrorResponse,
   type ErrorCode,
   type ErrorDetail,
   ErrorEnvelope,
   type ErrorSource,
   type ErrorType,
-  type ApiErrorResponse,
   type Refused,
 } from "@payment-session/core";
 import { Schema } from "effect";
