@@ -10,17 +10,18 @@ import { instantToMillis } from "../schemas/Instant.js";
 import type { Amount, ChargeStatus, PaymentMethod, WebhookEvent } from "../schemas/index.js";
 import { type ChargeStep, openCharge, stepCharge } from "./chargeMachine.js";
 import { defaultPaymentMethodConfig, methodIssues } from "./config.js";
-import type {
-  ChargeEvent,
-  ChargeInstrument,
-  ChargeIssue,
-  ChargeRecord,
-  RefusalCode,
-  RefusalParams,
-  SessionContext,
-  SessionEvent,
-  SessionInput,
-  ValidationCheck,
+import {
+  type ChargeEvent,
+  type ChargeInstrument,
+  type ChargeIssue,
+  type ChargeRecord,
+  chargeEventTypes,
+  type RefusalCode,
+  type RefusalParams,
+  type SessionContext,
+  type SessionEvent,
+  type SessionInput,
+  type ValidationCheck,
 } from "./types.js";
 
 /** A refusal relayed from the charge machine, with the charge's status. @since 0.1.0 */
@@ -30,15 +31,10 @@ export interface RelayedRefusal extends RefusalParams {
 
 const later = (a: number, b: number): number => Math.max(a, b);
 
-const CHARGE_EVENTS: ReadonlySet<SessionEvent["type"]> = new Set([
-  "CAPTURE",
-  "CUSTOMER_AUTHENTICATING",
-  "CHARGE_PROCESSING",
-  "AUTHORIZED",
-  "PAYMENT_RECEIVED",
-  "CHARGE_FAILED",
-  "CHARGE_EXPIRED",
-]);
+/** The session events a charge handles: the charge events less the session machine's own SESSION_EXPIRED. */
+const CHARGE_EVENTS: ReadonlySet<string> = new Set(
+  chargeEventTypes.filter((type) => type !== "SESSION_EXPIRED"),
+);
 
 const isChargeEvent = (event: SessionEvent): event is Extract<SessionEvent, ChargeEvent> =>
   CHARGE_EVENTS.has(event.type);
