@@ -4,6 +4,7 @@
  *
  * @since 0.1.0
  */
+import { parseInstantMillis } from "@payment-session/core";
 import { StoreError } from "./errors.js";
 
 /**
@@ -15,10 +16,7 @@ import { StoreError } from "./errors.js";
  */
 export type Instant = number | string;
 
-const ISO =
-  /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(?:[Zz]|([+-])(\d{2})(?::?(\d{2}))?)$/;
-
-/** Earliest and latest instants accepted (years 0001–9999; as strings, 0100–9999). */
+/** Earliest and latest instants accepted (years 0001–9999). */
 const MIN_MS = -62_135_596_800_000;
 const MAX_MS = 253_402_300_799_999;
 
@@ -33,7 +31,7 @@ const MAX_MS = 253_402_300_799_999;
  * @since 0.1.0
  */
 export const toEpochMillis = (instant: Instant, what = "instant"): number => {
-  const ms = typeof instant === "number" ? instant : parseIso(instant);
+  const ms = typeof instant === "number" ? instant : parseInstantMillis(instant);
   if (ms === undefined || !Number.isSafeInteger(ms) || ms < MIN_MS || ms > MAX_MS) {
     throw new StoreError({
       reason: "invalid_input",
@@ -42,31 +40,6 @@ export const toEpochMillis = (instant: Instant, what = "instant"): number => {
   }
   return ms;
 };
-
-const parseIso = (input: string): number | undefined => {
-  const m = ISO.exec(input);
-  if (m === null) return undefined;
-  const [, y, mo, d, h, mi, s, fraction, sign, oh, om] = m;
-  const year = Number(y);
-  const month = Number(mo);
-  const day = Number(d);
-  const hour = Number(h);
-  const minute = Number(mi);
-  const second = Number(s);
-  const monthDays = [31, isLeap(year) ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
-  if (month < 1 || month > 12 || day < 1 || day > (monthDays[month - 1] ?? 0)) return undefined;
-  if (hour > 23 || minute > 59 || second > 59) return undefined;
-  const offsetMinutes =
-    sign === undefined ? 0 : (sign === "-" ? -1 : 1) * (Number(oh) * 60 + Number(om ?? "0"));
-  if (Number(oh ?? "0") > 23 || Number(om ?? "0") > 59) return undefined;
-  const millis = Number((fraction ?? "").padEnd(3, "0").slice(0, 3));
-  // Date.UTC is a pure calendar computation (it reads no clock). It maps years 0–99 to 19xx,
-  // so those are refused here rather than misread.
-  if (year < 100) return undefined;
-  return Date.UTC(year, month - 1, day, hour, minute, second, millis) - offsetMinutes * 60_000;
-};
-
-const isLeap = (year: number): boolean => year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
 
 /**
  * SQL turning the epoch-milliseconds parameter `$n` into a `timestamptz`, exactly (interval
