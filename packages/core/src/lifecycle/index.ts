@@ -37,6 +37,17 @@ export {
   restoreSession,
   sessionSchemaVersion,
 } from "./persistence.js";
+export {
+  ALWAYS,
+  type ActionRef,
+  type Branch,
+  branchesFor,
+  branchOf,
+  describeMachine,
+  type MachineModel,
+  type StateModel,
+  type TransitionLike,
+} from "./machineModel.js";
 export { toCharge, toPaymentSession } from "./render.js";
 export {
   confirmationIssues,
@@ -45,6 +56,7 @@ export {
   type RelayedRefusal,
   sessionMachine,
 } from "./sessionMachine.js";
+export { type SimulationPlan, simulationEvent } from "./simulation.js";
 export {
   type ChargeState,
   chargeStatus,
@@ -58,4 +70,16 @@ export {
   sessionStatusOfState,
   sessionStatusRank,
 } from "./status.js";
+export {
+  type AppliedKeys,
+  creationKeysOf,
+  formatTransitionKey,
+  type MachineName,
+  parseTransitionKey,
+  type TransitionKey,
+  transitionKeyOf,
+  transitionUniverse,
+  transitionUniverseOf,
+  type UniverseSource,
+} from "./transitions.js";
 export * from "./types.js";
