@@ -30,16 +30,8 @@ export {
   creationIssues,
 } from "./createSession.js";
 export {
-  type PersistedSession,
-  persistSession,
-  type RestoreError,
-  type RestoreResult,
-  restoreSession,
-  sessionSchemaVersion,
-} from "./persistence.js";
-export {
-  ALWAYS,
   type ActionRef,
+  ALWAYS,
   type Branch,
   branchesFor,
   branchOf,
@@ -48,6 +40,14 @@ export {
   type StateModel,
   type TransitionLike,
 } from "./machineModel.js";
+export {
+  type PersistedSession,
+  persistSession,
+  type RestoreError,
+  type RestoreResult,
+  restoreSession,
+  sessionSchemaVersion,
+} from "./persistence.js";
 export { toCharge, toPaymentSession } from "./render.js";
 export {
   confirmationIssues,
