@@ -49,6 +49,7 @@ export {
   sessionSchemaVersion,
 } from "./persistence.js";
 export { toCharge, toPaymentSession } from "./render.js";
+export { type SeedPath, type SeedTarget, seedPath } from "./seed.js";
 export {
   confirmationIssues,
   currentCharge,
