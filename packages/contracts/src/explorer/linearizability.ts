@@ -66,7 +66,8 @@ export interface HistoryCall<I, O> {
 
 /** What {@link checkLinearizable} is given. @since 0.1.0 @category checking */
 export interface CheckLinearizableOptions<S, I, O, C extends HistoryCall<I, O> = HistoryCall<I, O>> {
-  readonly model: LinearizabilityModel<S, I, O>;
+  /** The model, or the model of each partition (e.g. each session starts in its own state). */
+  readonly model: LinearizabilityModel<S, I, O> | ((partition: string) => LinearizabilityModel<S, I, O>);
   readonly history: ReadonlyArray<C>;
   /** The independent part a call belongs to (a session id); everything is one part when absent. */
   readonly partition?: (call: C) => string;
@@ -375,7 +376,8 @@ export const checkLinearizable = <S, I, O, C extends HistoryCall<I, O> = History
     else list.push(c);
   }
   for (const [key, calls] of parts) {
-    const outcome = searchPartition(model, calls, memoise);
+    const partModel = typeof model === "function" ? model(key) : model;
+    const outcome = searchPartition(partModel, calls, memoise);
     if (!outcome.ok) {
       return {
         ok: false,
@@ -383,7 +385,7 @@ export const checkLinearizable = <S, I, O, C extends HistoryCall<I, O> = History
         calls,
         longestPrefix: outcome.longestPrefix,
         unexplained: outcome.unexplained,
-        explanation: explain(model, key, calls, outcome),
+        explanation: explain(partModel, key, calls, outcome),
       };
     }
   }
