@@ -640,7 +640,15 @@ export const compareSession = (
   return undefined;
 };
 
-const deepEqual = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
+/** JSON equality: objects compare by their keys, whatever the order. */
+const deepEqual = (a: unknown, b: unknown): boolean => {
+  if (a === b) return true;
+  if (Array.isArray(a))
+    return Array.isArray(b) && a.length === b.length && a.every((x, i) => deepEqual(x, b[i]));
+  if (!isRecord(a) || !isRecord(b) || Array.isArray(b)) return false;
+  const keys = Object.keys(a);
+  return keys.length === Object.keys(b).length && keys.every((k) => k in b && deepEqual(a[k], b[k]));
+};
 
 const pageOf = <T>(items: ReadonlyArray<T>, page: number, perPage: number): ReadonlyArray<T> =>
   items.slice((page - 1) * perPage, page * perPage);
