@@ -49,7 +49,7 @@ export {
   sessionSchemaVersion,
 } from "./persistence.js";
 export { toCharge, toPaymentSession } from "./render.js";
-export { type SeedPath, type SeedTarget, seedPath } from "./seed.js";
+export { createWithIssued, placeholderIssue, type SeedPath, type SeedTarget, seedPath } from "./seed.js";
 export {
   confirmationIssues,
   currentCharge,
@@ -77,6 +77,8 @@ export {
   formatTransitionKey,
   type MachineName,
   parseTransitionKey,
+  pastExpiryOnlyKeys,
+  pastExpiryOnlyKeysOf,
   type TransitionKey,
   transitionKeyOf,
   transitionUniverse,

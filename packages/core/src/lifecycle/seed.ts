@@ -21,7 +21,7 @@ import type {
 } from "../schemas/index.js";
 import { ewalletChannels, virtualAccountChannels } from "../schemas/index.js";
 import { type Applied, applyEvent } from "./applyEvent.js";
-import { type CreateSessionContext, createSession } from "./createSession.js";
+import { type CreateSessionContext, chargeToOpen, createSession } from "./createSession.js";
 import { currentCharge } from "./sessionMachine.js";
 import { simulationEvent } from "./simulation.js";
 import { type SessionSnapshot, sessionStatus } from "./status.js";
@@ -113,8 +113,13 @@ const optionsFor = (
   }
 };
 
-/** The issued charge of a method (ids are the seed's own; instruments are placeholders a provider would issue). */
-const issueFor = (
+/**
+ * A charge as a provider would issue it for `method` (placeholder instrument and URL; `id` is the
+ * caller's). For replays that need a CONFIRM's or an autoConfirm create's charge.
+ *
+ * @since 0.1.0
+ */
+export const placeholderIssue = (
   method: PaymentMethodType,
   id: string,
   at: number,
@@ -223,7 +228,7 @@ const candidateEvents = (target: SeedTarget, node: Node, n: number): ReadonlyArr
         at,
         paymentMethod: { type: method },
         ...(options === undefined ? {} : { paymentMethodOptions: options }),
-        charge: issueFor(method, `seed-charge-${n}`, at, ctx.expiryAt),
+        charge: placeholderIssue(method, `seed-charge-${n}`, at, ctx.expiryAt),
       });
     }
   }
@@ -307,7 +312,7 @@ const starts = (target: SeedTarget, at: number): ReadonlyArray<Node> => {
               at: createdAt,
               ...(method === undefined || multiple
                 ? {}
-                : { charge: issueFor(method, "seed-charge-0", createdAt, expiryAt ?? null) }),
+                : { charge: placeholderIssue(method, "seed-charge-0", createdAt, expiryAt ?? null) }),
               ...(issuedMethod === undefined ? {} : { paymentMethod: issuedMethod }),
             };
             const result = createSession(request, create);
@@ -327,6 +332,29 @@ const starts = (target: SeedTarget, at: number): ReadonlyArray<Node> => {
     }
   }
   return nodes;
+};
+
+/**
+ * `createSession` with what a provider issues filled in: the charge an autoConfirm create opens,
+ * the static VA / QR of a MULTIPLE session (placeholders, ids from `id`).
+ *
+ * @since 0.1.0
+ */
+export const createWithIssued = (
+  request: CreatePaymentSessionRequest,
+  context: { readonly id: string; readonly at: number },
+): ReturnType<typeof createSession> => {
+  const multiple = request.paymentType === "MULTIPLE";
+  const method = request.paymentMethod?.type;
+  const expiryAt = request.expiryAt === undefined ? null : instantToMillis(request.expiryAt);
+  const issuedMethod = multiple && method !== undefined ? staticMethod(method) : undefined;
+  return createSession(request, {
+    ...context,
+    ...(method === undefined || multiple || chargeToOpen(request, context.at) === null
+      ? {}
+      : { charge: placeholderIssue(method, `${context.id}-charge`, context.at, expiryAt) }),
+    ...(issuedMethod === undefined ? {} : { paymentMethod: issuedMethod }),
+  });
 };
 
 /**

@@ -109,14 +109,58 @@ export interface UniverseSource {
   readonly pairs: ReadonlyArray<StatusPair>;
 }
 
-const dedupe = (keys: ReadonlyArray<TransitionKey>): ReadonlyArray<TransitionKey> => {
-  const seen = new Set<string>();
-  return keys.filter((key) => {
+/** The session guard that holds when the event's instant is at or past `expiryAt` (L4). */
+const PAST_EXPIRY_GUARD = "isPastExpiry";
+
+interface UniverseEntry {
+  readonly key: TransitionKey;
+  /** Taken only by branches guarded by the expiry: the event itself noticed that the session expired. */
+  readonly pastExpiryOnly: boolean;
+}
+
+const universeEntries = (source: UniverseSource): ReadonlyArray<UniverseEntry> => {
+  const session = describeMachine(source.session);
+  const charge = describeMachine(source.charge);
+  const entries = new Map<string, { key: TransitionKey; pastExpiryOnly: boolean }>();
+  const add = (key: TransitionKey, pastExpiry: boolean) => {
     const id = formatTransitionKey(key);
-    if (seen.has(id)) return false;
-    seen.add(id);
-    return true;
-  });
+    const entry = entries.get(id);
+    if (entry === undefined) entries.set(id, { key, pastExpiryOnly: pastExpiry });
+    else entry.pastExpiryOnly = entry.pastExpiryOnly && pastExpiry;
+  };
+  for (const state of session.states) {
+    const chargeStates = source.pairs
+      .filter((p) => p.session === state.name && p.charge !== null)
+      .map((p) => p.charge as string);
+    for (const { event, branches } of state.transitions) {
+      const appends = branches.some((b) => b.actions.some((a) => a.type === APPENDS_CHARGE));
+      const relayFrom = appends ? [charge.initial] : chargeStates;
+      for (const branch of branches) {
+        const pastExpiry = branch.guardNames.includes(PAST_EXPIRY_GUARD);
+        if (isRelay(branch)) {
+          for (const from of relayFrom) {
+            for (const code of chargeRefusals(charge, from, event)) {
+              add({ machine: "session", state: state.name, event, result: `refused:${code}` }, pastExpiry);
+            }
+          }
+        } else {
+          add(
+            { machine: "session", state: state.name, event, result: branchResult(state.name, branch) },
+            pastExpiry,
+          );
+        }
+      }
+    }
+  }
+  for (const state of charge.states) {
+    for (const { event, branches } of state.transitions) {
+      if (event === ALWAYS) continue;
+      for (const branch of branches) {
+        add({ machine: "charge", state: state.name, event, result: branchResult(state.name, branch) }, false);
+      }
+    }
+  }
+  return [...entries.values()];
 };
 
 /**
@@ -128,45 +172,21 @@ const dedupe = (keys: ReadonlyArray<TransitionKey>): ReadonlyArray<TransitionKey
  *
  * @since 0.1.0
  */
-export const transitionUniverseOf = (source: UniverseSource): ReadonlyArray<TransitionKey> => {
-  const session = describeMachine(source.session);
-  const charge = describeMachine(source.charge);
-  const keys: Array<TransitionKey> = [];
-  for (const state of session.states) {
-    const chargeStates = source.pairs
-      .filter((p) => p.session === state.name && p.charge !== null)
-      .map((p) => p.charge as string);
-    for (const { event, branches } of state.transitions) {
-      const appends = branches.some((b) => b.actions.some((a) => a.type === APPENDS_CHARGE));
-      const relayFrom = appends ? [charge.initial] : chargeStates;
-      for (const branch of branches) {
-        if (isRelay(branch)) {
-          for (const from of relayFrom) {
-            for (const code of chargeRefusals(charge, from, event)) {
-              keys.push({ machine: "session", state: state.name, event, result: `refused:${code}` });
-            }
-          }
-        } else {
-          keys.push({
-            machine: "session",
-            state: state.name,
-            event,
-            result: branchResult(state.name, branch),
-          });
-        }
-      }
-    }
-  }
-  for (const state of charge.states) {
-    for (const { event, branches } of state.transitions) {
-      if (event === ALWAYS) continue;
-      for (const branch of branches) {
-        keys.push({ machine: "charge", state: state.name, event, result: branchResult(state.name, branch) });
-      }
-    }
-  }
-  return dedupe(keys);
-};
+export const transitionUniverseOf = (source: UniverseSource): ReadonlyArray<TransitionKey> =>
+  universeEntries(source).map((e) => e.key);
+
+/**
+ * The session transitions of events other than `EXPIRE` that only an event past `expiryAt` takes
+ * (every branch giving that result is guarded by `isPastExpiry`): the event noticed the expiry
+ * itself. A provider that applies `EXPIRE` at the request's instant before every write (as the
+ * reference provider does, decision L4) never takes them: the event meets the ended session.
+ *
+ * @since 0.1.0
+ */
+export const pastExpiryOnlyKeysOf = (source: UniverseSource): ReadonlyArray<TransitionKey> =>
+  universeEntries(source)
+    .filter((e) => e.pastExpiryOnly && e.key.machine === "session" && e.key.event !== "EXPIRE")
+    .map((e) => e.key);
 
 /**
  * The universe of the core's machines ({@link transitionUniverseOf} with {@link sessionMachine},
@@ -174,11 +194,16 @@ export const transitionUniverseOf = (source: UniverseSource): ReadonlyArray<Tran
  *
  * @since 0.1.0
  */
-export const transitionUniverse: ReadonlyArray<TransitionKey> = transitionUniverseOf({
+const coreMachines: UniverseSource = {
   session: sessionMachine,
   charge: chargeMachine,
   pairs: documentedStatusPairs,
-});
+};
+
+export const transitionUniverse: ReadonlyArray<TransitionKey> = transitionUniverseOf(coreMachines);
+
+/** {@link pastExpiryOnlyKeysOf} the core's machines. @since 0.1.0 */
+export const pastExpiryOnlyKeys: ReadonlyArray<TransitionKey> = pastExpiryOnlyKeysOf(coreMachines);
 
 /**
  * The keys a snapshot's creation took: the session machine's eventless transitions (C1) from the

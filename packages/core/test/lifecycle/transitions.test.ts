@@ -18,6 +18,7 @@ import {
   documentedStatusPairs,
   formatTransitionKey,
   parseTransitionKey,
+  pastExpiryOnlyKeys,
   type SessionEvent,
   type SessionSnapshot,
   sessionMachine,
@@ -195,9 +196,10 @@ const keysOutside = (keysOf: KeyFunction, numRuns: number) => {
   return { seen, outside: [...outside] };
 };
 
-describe("transitionKeyOf", () => {
+// Property runs take a few seconds on a loaded machine: a generous timeout, no timing assertion.
+describe("transitionKeyOf", { timeout: 60_000 }, () => {
   it("returns only keys of the universe over random event sequences (fixed seed), and reaches most of it", () => {
-    const { seen, outside } = keysOutside(correctKeys, 1500);
+    const { seen, outside } = keysOutside(correctKeys, 1000);
     expect(outside).toEqual([]);
     const sessionKeys = transitionUniverse.filter((k) => k.machine === "session").length;
     const seenSession = [...seen].filter((k) => k.startsWith("session ")).length;
@@ -212,6 +214,34 @@ describe("transitionKeyOf", () => {
         k.machine === "session" ? { ...k, state: String(applied.snapshot.value) } : k,
       );
     expect(keysOutside(wrong, 300).outside.length).toBeGreaterThan(0);
+  });
+
+  it("past-expiry-only keys: never taken when EXPIRE is applied first (the provider's write path), taken without it", () => {
+    const only = new Set(pastExpiryOnlyKeys.map(formatTransitionKey));
+    expect(only.size).toBeGreaterThan(0);
+    const taken = (expireFirst: boolean) => {
+      const seen = new Set<string>();
+      fc.assert(
+        fc.property(scenarioArb, timedSpecsArb, (scenario, specs) => {
+          let snapshot = start(scenario);
+          let at = T0;
+          specs.forEach(({ delay, spec }, n) => {
+            at += delay;
+            if (expireFirst) snapshot = applyEvent(snapshot, { type: "EXPIRE", at }).snapshot;
+            const event = materialize(spec, snapshot, at, n);
+            const applied = applyEvent(snapshot, event);
+            const id = formatTransitionKey(transitionKeyOf(snapshot, event, applied).session);
+            if (only.has(id)) seen.add(id);
+            snapshot = applied.snapshot;
+          });
+        }),
+        { seed, numRuns: 600 },
+      );
+      return seen;
+    };
+    expect([...taken(true)]).toEqual([]);
+    // The deliberate defect: no prior EXPIRE. The same sequences then take such branches.
+    expect(taken(false).size).toBeGreaterThan(0);
   });
 
   it("gives the charge key of the step, the expiry's, or none", () => {
