@@ -21,7 +21,7 @@ const main = async (): Promise<number> => {
       stderr: (t) => process.stderr.write(t),
     });
   const db = databaseUrl === "" ? undefined : await openDatabase({ url: databaseUrl });
-  const running = await startContractProvider({ db, background: { intervalMs: 5 } });
+  const running = await startContractProvider({ db, background: { intervalMs: 25 } });
   try {
     const given = new Set(argv);
     const defaults = [...(given.has("--seed") || given.has("--replay") ? [] : ["--seed", "1"])];

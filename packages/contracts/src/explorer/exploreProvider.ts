@@ -107,7 +107,7 @@ export const exploreProvider = async (options: ExploreOptions): Promise<ExploreR
           progress();
           if (result.mismatch === undefined) return true;
           // Shrinking: wait longer for webhooks, so a stray one is seen in the smaller run too.
-          explorer.quietMs = 200;
+          explorer.quietMs = 60;
           if (best === undefined || result.executed.length <= best.executed.length) best = result;
           return false;
         },
