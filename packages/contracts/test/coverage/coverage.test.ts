@@ -105,7 +105,7 @@ describe("replaying one interaction", () => {
     { name: "a merchant with credentials exists", params: { merchantId: "m-1", merchantSecret: "s" } },
     ...extra,
   ];
-  const request = (method: string, path: string, body?: unknown) => ({
+  const request = (method: string, path: string, body?: Readonly<Record<string, string>>) => ({
     method,
     path,
     headers: { Authorization: ["Bearer t"] },
