@@ -212,15 +212,20 @@ export const pastExpiryOnlyKeys: ReadonlyArray<TransitionKey> = pastExpiryOnlyKe
  *
  * @since 0.1.0
  */
-export const creationKeysOf = (snapshot: Pick<SessionSnapshot, "value">): ReadonlyArray<TransitionKey> => {
+export const creationKeysOf = (snapshot: Pick<SessionSnapshot, "value">): ReadonlyArray<TransitionKey> =>
+  creationPaths().get(String(snapshot.value)) ?? [];
+
+let creationPathsMemo: ReadonlyMap<string, ReadonlyArray<TransitionKey>> | null = null;
+
+/** Breadth first from the initial state along the `(always)` edges (a tree): each state's path. */
+const creationPaths = (): ReadonlyMap<string, ReadonlyArray<TransitionKey>> => {
+  if (creationPathsMemo !== null) return creationPathsMemo;
   const model = describeMachine(sessionMachine);
   const edges = model.states.flatMap((state) =>
     (state.transitions.find((t) => t.event === ALWAYS)?.branches ?? []).flatMap((b) =>
       b.target === null ? [] : [{ from: state.name, to: b.target }],
     ),
   );
-  const target = String(snapshot.value);
-  // Breadth first from the initial state: the eventless edges form a tree.
   const paths = new Map<string, ReadonlyArray<TransitionKey>>([[model.initial, []]]);
   const queue = [model.initial];
   while (queue.length > 0) {
@@ -233,7 +238,8 @@ export const creationKeysOf = (snapshot: Pick<SessionSnapshot, "value">): Readon
       queue.push(edge.to);
     }
   }
-  return paths.get(target) ?? [];
+  creationPathsMemo = paths;
+  return paths;
 };
 
 /**
