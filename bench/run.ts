@@ -5,6 +5,7 @@
  * Run some sections only with `pnpm bench <name> …` (e.g. `pnpm bench core`).
  */
 import { runCoreBench } from "./core.js";
+import { runExploreBench } from "./explore.js";
 import { runProviderBench } from "./provider.js";
 
 interface Section {
@@ -24,6 +25,11 @@ const sections: ReadonlyArray<Section> = [
     description:
       "reference provider over HTTP (create + confirm + get) vs the raw store loop, 1/16/64 clients",
     run: () => runProviderBench(),
+  },
+  {
+    name: "explore",
+    description: "explorer: checked HTTP steps per minute, one session stream, vs the same requests unchecked",
+    run: () => runExploreBench(),
   },
 ];
 
