@@ -53,7 +53,14 @@ const workspace = (
 const run = (args: ReadonlyArray<string>) => {
   let out = "";
   let err = "";
-  const code = coverageMain(args, root, { out: (t) => void (out += t), err: (t) => void (err += t) });
+  const code = coverageMain(args, root, {
+    out: (t) => {
+      out += t;
+    },
+    err: (t) => {
+      err += t;
+    },
+  });
   return { code, out, err };
 };
 
@@ -109,6 +116,7 @@ describe("replaying one interaction", () => {
     method,
     path,
     headers: { Authorization: ["Bearer t"] },
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a Pact provider-state expression, not a template
     generators: { header: { Authorization: { expression: "Bearer ${accessToken}" } } },
     ...(body === undefined ? {} : { body: { content: body } }),
   });

@@ -48,16 +48,18 @@ export const formatTransitionKey = (key: TransitionKey): string =>
   `${key.machine} ${key.state} ${key.event} ${key.result}`;
 
 /**
- * Reads {@link formatTransitionKey}'s form back; `null` when the text is not four words with a known
- * machine.
+ * Reads {@link formatTransitionKey}'s form back (`->X` is read as `→X`); `null` when the text is not
+ * four words with a known machine.
  *
  * @since 0.1.0
  */
 export const parseTransitionKey = (text: string): TransitionKey | null => {
   const parts = text.trim().split(/\s+/u);
   if (parts.length !== 4) return null;
-  const [machine, state, event, result] = parts as [string, string, string, string];
+  const [machine, state, event, written] = parts as [string, string, string, string];
   if (machine !== "session" && machine !== "charge") return null;
+  // `->X` is accepted for `→X` (easier to type in an allow-list).
+  const result = written.startsWith("->") ? `→${written.slice(2)}` : written;
   return { machine, state, event, result };
 };
 
