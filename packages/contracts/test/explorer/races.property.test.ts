@@ -12,6 +12,7 @@ import {
   generateRaceOperation,
   type RaceOperation,
   raceStartingStatuses,
+  type SessionRaceModel,
   seededRandom,
   sessionRaceModel,
 } from "../../src/explorer/races.js";
@@ -21,7 +22,7 @@ import {
   plannedClients,
   sequentialHistory,
 } from "./support/linearizableHistories.js";
-import { AT, raceRun, startingSnapshot } from "./support/raceAnswers.js";
+import { AT, answerOf, raceRun, startingSnapshot } from "./support/raceAnswers.js";
 
 const seed = Number(process.env.FC_SEED ?? 20261124);
 const numRuns = 200;
@@ -30,16 +31,16 @@ console.log(`race model properties: FC_SEED=${seed} (${numRuns} runs each)`);
 const operation: fc.Arbitrary<RaceOperation> = fc.nat().map((n) => generateRaceOperation(seededRandom(n)));
 const status = fc.constantFrom(...raceStartingStatuses);
 
-type Model = ReturnType<typeof sessionRaceModel>;
+type Model = SessionRaceModel;
 type Wrap = (model: Model) => LinearizabilityModel<ReturnType<Model["init"]>, RaceOperation, HttpAnswer>;
 const asIs: Wrap = (m) => m;
 /** The deliberate defect: a model whose step ignores the observed answer. */
 const ignoresAnswer: Wrap = (m) => ({ ...m, step: (state, input) => m.step(state, input, undefined) });
 
 const setUp = (s: (typeof raceStartingStatuses)[number]) => {
-  const { snapshot, sessionId } = startingSnapshot(s);
-  const model = sessionRaceModel(snapshot, sessionId, AT);
-  return { model, run: raceRun(model), init: () => snapshot };
+  const { snapshot } = startingSnapshot(s);
+  const model = sessionRaceModel({ initial: snapshot, at: AT });
+  return { model, run: raceRun(model), init: model.init };
 };
 
 const builtPass = (wrap: Wrap) =>
@@ -85,8 +86,11 @@ const sequentialOtherFails = (wrap: Wrap) =>
       const at = pick % history.length;
       const target = history[at];
       if (target === undefined) return;
+      // The other status's answer, with this session's ids (so that it differs in what matters).
       const otherSide = setUp(other);
-      const wrong = otherSide.run(otherSide.init(), target.input)[1];
+      const wrong = answerOf(
+        model.identify(otherSide.model.predict(otherSide.init(), target.input).expectation),
+      );
       // The state before the target call, to keep only answers the core refuses there.
       let state = init();
       for (const c of history.slice(0, at)) state = run(state, c.input)[0];
