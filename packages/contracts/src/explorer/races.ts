@@ -177,8 +177,15 @@ const canonicalCharge = (i: number) => `provider-chosen:known-charge:${i}`;
  */
 export interface RacePredictions {
   readonly byKey: Map<string, Prediction>;
+  /** Canonical state keys by number, and each snapshot's number (keys are long JSON strings). */
+  readonly states: Map<string, number>;
+  readonly stateKeys: WeakMap<SessionSnapshot, string>;
+  readonly operations: Map<string, number>;
+  readonly operationKeys: WeakMap<RaceOperation, string>;
   predictions: number;
   computed: number;
+  /** Milliseconds spent in the core computing predictions (`performance.now()`). */
+  coreMs: number;
   /** Answers checked against a prediction (by object identity), per prediction. */
   readonly checked: WeakMap<Prediction, WeakMap<HttpAnswer, boolean>>;
 }
@@ -186,8 +193,13 @@ export interface RacePredictions {
 /** A fresh {@link RacePredictions}. @since 0.1.0 */
 export const racePredictions = (): RacePredictions => ({
   byKey: new Map(),
+  states: new Map(),
+  stateKeys: new WeakMap(),
+  operations: new Map(),
+  operationKeys: new WeakMap(),
   predictions: 0,
   computed: 0,
+  coreMs: 0,
   checked: new WeakMap(),
 });
 
@@ -273,31 +285,44 @@ export const sessionRaceModel = (options: SessionRaceModelOptions): SessionRaceM
   }
   const start = restored.snapshot;
 
-  const keys = new WeakMap<SessionSnapshot, string>();
+  /** A short key per distinct canonical state (`s<n>`), computed once per snapshot object. */
   const key = (snapshot: SessionSnapshot): string => {
-    let k = keys.get(snapshot);
+    let k = memo.stateKeys.get(snapshot);
     if (k === undefined) {
-      k = snapshotKey(snapshot);
-      keys.set(snapshot, k);
+      const long = snapshotKey(snapshot);
+      let n = memo.states.get(long);
+      if (n === undefined) {
+        n = memo.states.size;
+        memo.states.set(long, n);
+      }
+      k = `s${n}`;
+      memo.stateKeys.set(snapshot, k);
     }
     return k;
   };
-  const operationKeys = new WeakMap<RaceOperation, string>();
   const operationKey = (operation: RaceOperation): string => {
-    let k = operationKeys.get(operation);
+    let k = memo.operationKeys.get(operation);
     if (k === undefined) {
-      k = JSON.stringify(operation);
-      operationKeys.set(operation, k);
+      const long = JSON.stringify(operation);
+      let n = memo.operations.get(long);
+      if (n === undefined) {
+        n = memo.operations.size;
+        memo.operations.set(long, n);
+      }
+      k = `o${n}`;
+      memo.operationKeys.set(operation, k);
     }
     return k;
   };
   const predict = (state: SessionSnapshot, operation: RaceOperation): Prediction => {
     memo.predictions += 1;
-    const k = memoise ? `${key(state)}\u0000${operationKey(operation)}` : "";
+    const k = memoise ? `${key(state)} ${operationKey(operation)}` : "";
     let p = memoise ? memo.byKey.get(k) : undefined;
     if (p === undefined) {
       memo.computed += 1;
+      const started = performance.now();
       p = predictOperation(state, sessionOperationOf(operation, CANONICAL_SESSION), at, config);
+      memo.coreMs += performance.now() - started;
       if (memoise) memo.byKey.set(k, p);
     }
     return p;

@@ -11,6 +11,7 @@ import type { HttpAnswer } from "../../src/explorer/model.js";
 import {
   generateRaceOperation,
   type RaceOperation,
+  racePredictions,
   raceStartingStatuses,
   type SessionRaceModel,
   seededRandom,
@@ -37,10 +38,21 @@ const asIs: Wrap = (m) => m;
 /** The deliberate defect: a model whose step ignores the observed answer. */
 const ignoresAnswer: Wrap = (m) => ({ ...m, step: (state, input) => m.step(state, input, undefined) });
 
+/** One prediction memo for every run, as `runRaces` shares one per run (states are canonical). */
+const memo = racePredictions();
+
+const setUps = new Map(
+  raceStartingStatuses.map((s) => {
+    const { snapshot } = startingSnapshot(s);
+    const model = sessionRaceModel({ initial: snapshot, at: AT, memo });
+    return [s, { model, run: raceRun(model), init: model.init }] as const;
+  }),
+);
+/** The (pure, reusable) model of a session in status `s`. */
 const setUp = (s: (typeof raceStartingStatuses)[number]) => {
-  const { snapshot } = startingSnapshot(s);
-  const model = sessionRaceModel({ initial: snapshot, at: AT });
-  return { model, run: raceRun(model), init: model.init };
+  const found = setUps.get(s);
+  if (found === undefined) throw new Error(`no starting status ${s}`);
+  return found;
 };
 
 const builtPass = (wrap: Wrap) =>
