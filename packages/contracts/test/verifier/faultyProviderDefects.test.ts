@@ -4,14 +4,18 @@
  * same requests. (Every other defect is shown effective by `verify` or `explore` failing it.)
  */
 import { afterEach, describe, expect, it } from "vitest";
-import { type FaultyProvider, startFaultyProvider } from "../support/faultyProvider/index.js";
+import {
+  type DefectName,
+  type FaultyProvider,
+  startFaultyProvider,
+} from "../support/faultyProvider/index.js";
 
 const running: Array<FaultyProvider> = [];
 afterEach(async () => {
   await Promise.all(running.splice(0).map((p) => p.close()));
 });
 
-const start = async (defect?: Parameters<typeof startFaultyProvider>[0]["defect"]) => {
+const start = async (defect?: DefectName) => {
   const provider = await startFaultyProvider({ defect });
   running.push(provider);
   return provider;
