@@ -8,7 +8,8 @@
  * The model is the explorer's ({@link predictOperation} and {@link checkAnswer} of `model.ts`): the
  * core decides, nothing about the lifecycle is restated here.
  *
- * For E1 (wiring `exploreProvider` / `explore --concurrency N`), call it like this:
+ * `exploreProvider` (and so `explore --concurrency N`) calls it after the sequences, with a merchant
+ * of its own (`setup`); called directly:
  *
  * ```ts
  * import { runRaces } from "./races.js"
