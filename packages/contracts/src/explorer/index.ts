@@ -7,7 +7,26 @@
 export { EXPLORE_USAGE, type ExploreIo, exploreJUnit, runExploreCli } from "./command.js";
 export { exploreDefaults, exploreProvider } from "./exploreProvider.js";
 export { formatExploreReport, formatFailureStep, formatProgress } from "./format.js";
+export {
+  type CheckLinearizableOptions,
+  checkLinearizable,
+  formatTimeline,
+  type HistoryCall,
+  type LinearizabilityFailure,
+  type LinearizabilityModel,
+  type LinearizabilityResult,
+} from "./linearizability.js";
 export * from "./model.js";
+export {
+  type RaceCall,
+  type RaceFailure,
+  type RaceHistory,
+  type RaceOperation,
+  type RunRacesOptions,
+  type RunRacesResult,
+  raceStartingStatuses,
+  runRaces,
+} from "./races.js";
 export { type Delivery, startReceiver, type WebhookReceiver } from "./receiver.js";
 export {
   createBody,

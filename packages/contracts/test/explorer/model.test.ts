@@ -4,6 +4,7 @@
  */
 import {
   applyEvent,
+  type Charge,
   createSession,
   type PaymentSession,
   refusalAnswer,
@@ -252,9 +253,13 @@ describe("checks catch every compared field", () => {
     expect(checkAnswer(list, { status: 200, body: { data: [tied[1]], pagination } })).toBeUndefined();
     expect(checkAnswer(list, { status: 200, body: { data: [later], pagination } })?.path).toBe("data[0].id");
     const charges: Expectation = { kind: "chargeList", status: 200, sessions: tied, page: 1, perPage: 1 };
-    const chargeOf = (s: PaymentSession) => s.chargeDetails?.[0];
+    const chargeOf = (s: PaymentSession): Charge => {
+      const charge = s.chargeDetails?.[0];
+      if (charge === undefined) throw new Error("no charge");
+      return charge;
+    };
     const cp = { page: 1, perPage: 1, totalItems: 3, totalPages: 3 };
-    const withCharge = (s: PaymentSession, id: string) => ({
+    const withCharge = (s: PaymentSession, id: string): PaymentSession => ({
       ...s,
       chargeDetails: [{ ...chargeOf(s), id, paymentSessionId: s.id }],
     });
