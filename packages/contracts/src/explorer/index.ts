@@ -4,8 +4,8 @@
  *
  * @since 0.1.0
  */
-export { EXPLORE_USAGE, type ExploreIo, exploreJUnit, runExploreCli } from "./command.js";
-export { exploreDefaults, exploreProvider } from "./exploreProvider.js";
+export { type ExploreIo, exploreJUnit, runExploreCli } from "./command.js";
+export { exploreProvider } from "./exploreProvider.js";
 export { formatExploreReport, formatFailureStep, formatProgress } from "./format.js";
 export {
   type CheckLinearizableOptions,
@@ -38,3 +38,4 @@ export {
   stepArbitrary,
 } from "./steps.js";
 export * from "./types.js";
+export { EXPLORE_USAGE, exploreDefaults } from "./usage.js";
