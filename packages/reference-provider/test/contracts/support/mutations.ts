@@ -132,6 +132,7 @@ export const timeDependent: ReadonlyArray<string> = [
   "a request for an expired payment session",
   expiredNoReason,
   "a request for a payment session whose expiryAt passed while nobody paid",
+  "a request for a payment session at the instant its expiryAt is reached",
   simulatedPaidRead,
   "a request to confirm a VA for a session waiting for a payment method",
   "a request to confirm a session waiting for confirmation",
