@@ -370,6 +370,40 @@ export const replayInteraction = (file: string, interaction: PactInteraction): I
           });
           break;
         }
+        case "the clock moves on": {
+          // Time passes within the interaction: what was set up stays, read as of the new instant.
+          const now = str(params.now);
+          if (now === undefined) throw new ReplayProblem("'the clock moves on' has no now");
+          clock = Math.max(clock, instantToMillis(now));
+          break;
+        }
+        case "a simulation was accepted": {
+          // The provider runs the simulation on the session set up last, as its endpoint does.
+          const last = seeded[seeded.length - 1];
+          if (last === undefined)
+            throw new ReplayProblem("'a simulation was accepted' needs a session first");
+          const at = Math.max(clock, last.endsAt);
+          const expire: SessionEvent = { type: "EXPIRE", at };
+          const expired = applyEvent(last.snapshot, expire);
+          const chargeStatus = str(params.chargeStatus) === "EXPIRED" ? "EXPIRED" : "SUCCESS";
+          const plan = simulationEvent(expired.snapshot, { chargeStatus }, at, () => "replay-payment");
+          if (plan._tag !== "Event") throw new ReplayProblem(`the simulation of ${chargeStatus} is refused`);
+          const applied = applyEvent(expired.snapshot, plan.event);
+          if (applied.outcome._tag === "Refused") {
+            throw new ReplayProblem(`the simulation of ${chargeStatus} is refused: ${applied.outcome.code}`);
+          }
+          seeded[seeded.length - 1] = {
+            ...last,
+            snapshot: applied.snapshot,
+            endsAt: at,
+            steps: [
+              ...last.steps,
+              { before: last.snapshot, event: expire, applied: expired },
+              { before: expired.snapshot, event: plan.event, applied },
+            ],
+          };
+          break;
+        }
         case "a merchant with credentials exists":
           merchant = str(params.merchantId) ?? `merchant-${seeded.length}`;
           break;
