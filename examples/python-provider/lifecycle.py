@@ -292,7 +292,7 @@ def expire_if_due(session: dict, at: int) -> list:
         session["cancelledAt"] = when
     else:
         if charge is not None:
-            charge["status"] = "EXPIRED"
+            charge.update(status="EXPIRED", failureCode="CHARGE_EXPIRED")  # facts §9.2, §11
         session["status"] = "EXPIRED"
         if "expired-reason" in DEFECTS:
             session["cancellationReason"] = "CHARGE_FAILED"
@@ -408,6 +408,8 @@ def receive_payment(session: dict, at: int, amount: dict, charge_id: str | None)
         charge.update(status="WAITING_FOR_CAPTURE", authorizedAmount=dict(amount))
         return _enter_processing(session, at, charge)
     charge.update(status="SUCCESS", isCaptured=True, paidAt=at)
+    if charge["method"] == "CARD":  # a card is authorised and captured; a transfer is neither
+        charge.update(authorizedAmount=dict(amount), capturedAmount=dict(amount))
     session["status"] = "PAID"
     _touch(session, at, charge)
     return _webhook("PAYMENT.PAID", session)
@@ -438,7 +440,7 @@ def expire_charge(session: dict, at: int) -> list:
         return []
     if session["status"] != "REQUIRE_ACTION" or charge is None or charge["status"] != "WAITING_FOR_USER_ACTION":
         raise invalid_state(session, "expire charge")
-    charge["status"] = "EXPIRED"
+    charge.update(status="EXPIRED", failureCode="CHARGE_EXPIRED")
     session["status"] = "EXPIRED"
     _touch(session, at, charge)
     return _webhook("PAYMENT.CANCELLED", session)
@@ -497,7 +499,10 @@ def iso(ms: int | None) -> str | None:
     return f"{text}.{ms % 1000:03d}Z" if ms % 1000 else f"{text}Z"
 
 
-FAILURE_MESSAGES = {"EXCEEDED_CAPTURE_PERIOD": "The capture period has passed."}
+FAILURE_MESSAGES = {
+    "EXCEEDED_CAPTURE_PERIOD": "The capture period has passed.",
+    "CHARGE_EXPIRED": "The payment time ran out.",
+}
 
 
 def render_charge(session: dict, charge: dict) -> dict:

@@ -143,7 +143,10 @@ class Api:
 
     def list_charges(self, merchant, query) -> tuple[int, dict]:
         page, per_page = wire.page_params(query)
-        sessions = self.store.list_sessions(merchant.merchant_id, query.get("clientReferenceId", [None])[0])
+        reference = query.get("clientReferenceId", [None])[0]
+        if reference is None:  # required here (openapi.json), optional on GET /v2/payments
+            raise wire_problem("clientReferenceId", "clientReferenceId is required")
+        sessions = self.store.list_sessions(merchant.merchant_id, reference)
         charges = [lifecycle.render_charge(s, c) for s in sessions for c in s["charges"]]
         items, pagination = page_of(charges, page, per_page)
         return ok(items, pagination)

@@ -113,16 +113,14 @@ def payment_method(body: dict, problems: Problems, required: bool) -> tuple[dict
             options.pop(sub, None)
     if kind == "VIRTUAL_ACCOUNT":
         # The bank may be given in the options (the docs' examples) or in paymentMethod.virtualAccount.
-        va = {**(method.get("virtualAccount") or {}), **options.get("virtualAccount", {})}
-        if va.get("channel") is None:
-            problems.add("paymentMethodOptions.virtualAccount.channel", "a VIRTUAL_ACCOUNT needs its bank (channel)")
+        # Without a bank the sandbox picks PERMATA (liberal reader, C7; the reference does the same).
+        va = {"channel": "PERMATA", **(method.get("virtualAccount") or {}), **options.get("virtualAccount", {})}
         enum(va, "channel", VA_CHANNELS, problems, "paymentMethodOptions.virtualAccount.")
         options["virtualAccount"] = va
     if kind == "EWALLET":
-        wallet = options.get("ewallet", {})
-        if wallet.get("channel") is None:
-            problems.add("paymentMethodOptions.ewallet.channel", "an EWALLET needs its channel")
+        wallet = {"channel": "DANA", **options.get("ewallet", {})}  # likewise DANA
         enum(wallet, "channel", EWALLET_CHANNELS, problems, "paymentMethodOptions.ewallet.")
+        options["ewallet"] = wallet
     if kind == "QR":
         enum(options.get("qr", {}), "acquirer", ("BRI", "BNC"), problems, "paymentMethodOptions.qr.")
     if kind == "CARD":
