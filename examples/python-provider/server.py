@@ -237,6 +237,9 @@ def request_id(headers) -> str | None:
 def handler_for(api: Api):
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
+        # Headers and body go out in two writes: without this, Nagle's algorithm and the client's
+        # delayed ACK hold every answer back by about 40 ms.
+        disable_nagle_algorithm = True
 
         def answer(self) -> None:
             length = int(self.headers.get("Content-Length") or 0)
