@@ -66,9 +66,9 @@ def invalid_state(session: dict, action: str) -> Refused:
     return Refused(422, "invalid_state", f"Cannot {action} a payment session in status {session['status']}{where}")
 
 
-def validation_error(field_name: str, message: str) -> Refused:
-    """400 ``api_validation_error`` with one ``details[]`` entry (C3, C5)."""
-    return Refused(400, "api_validation_error", "Request validation failed", [{"field": field_name, "message": message}])
+def validation_errors(problems: list) -> Refused:
+    """400 ``api_validation_error`` with one ``details[]`` entry per (field, message) (C3, C5)."""
+    return Refused(400, "api_validation_error", "Request validation failed", [{"field": f, "message": m} for f, m in problems])
 
 
 # --------------------------------------------------------------------------------------------
@@ -90,17 +90,23 @@ def new_session(merchant_id: str, request: dict, at: int) -> tuple[dict, list]:
     amount = request.get("amount")
     session_id = str(uuid.uuid4())
 
+    # Every problem is reported at once, one details[] entry each.
+    problems: list = []
     if payment_type == "MULTIPLE":
-        _check_multiple(request, mode, auto_confirm, method, amount)
-        # An open static VA (no amount) takes any amount: the session amount is 0 (facts §9.5).
-        amount = amount or {"value": 0, "currency": "IDR"}
-        expiry = parse_expiry(request, at, method, default=None)
-    else:
-        if amount is None:
-            raise validation_error("amount", "amount is required for a SINGLE payment session")
-        expiry = parse_expiry(request, at, method, default=at + DEFAULT_EXPIRY)
-        if method is not None:
-            _check_amount_for_method(amount, method["type"])
+        _check_multiple(problems, mode, auto_confirm, method, amount)
+    elif amount is None:
+        problems.append(("amount", "amount is required for a SINGLE payment session"))
+    if amount is not None and method is not None:
+        _check_amount_for_method(problems, amount, method["type"])
+    expiry = request.get("expiryAt")  # already epoch ms (the HTTP layer parsed the instant)
+    if expiry is not None:
+        _check_expiry(problems, expiry, at, method)
+    if problems:
+        raise validation_errors(problems)
+    if expiry is None and payment_type == "SINGLE":
+        expiry = at + DEFAULT_EXPIRY  # C2; a MULTIPLE session may have none
+    # An open static VA (no amount) takes any amount: its session amount is 0 (facts §9.5).
+    amount = amount or {"value": 0, "currency": "IDR"}
 
     session = {
         "id": session_id,
@@ -135,48 +141,34 @@ def new_session(merchant_id: str, request: dict, at: int) -> tuple[dict, list]:
     return session, []
 
 
-def _check_multiple(request: dict, mode: str, auto_confirm: bool, method: dict | None, amount: dict | None) -> None:
-    # The documented api_validation_error messages for MULTIPLE (facts §3.3) and C1's conditions.
+def _check_multiple(problems: list, mode: str, auto_confirm: bool, method: dict | None, amount: dict | None) -> None:
+    """C1's conditions for MULTIPLE, with the documented api_validation_error messages (facts §3.3)."""
     if mode != "API":
-        raise validation_error("mode", "MULTIPLE payment type is only allowed in mode API")
+        problems.append(("mode", "MULTIPLE payment type is only allowed in mode API"))
     if method is None or method["type"] not in ("VIRTUAL_ACCOUNT", "QR"):
-        raise validation_error("paymentMethod.type", "MULTIPLE payment type is not allowed for this payment method type")
+        problems.append(("paymentMethod.type", "MULTIPLE payment type is not allowed for this payment method type"))
     if auto_confirm is not True:
-        raise validation_error("autoConfirm", "a MULTIPLE payment session is confirmed at once: autoConfirm must be true")
-    if method["type"] == "QR" and amount is not None:
-        raise validation_error("amount", "QRIS MULTIPLE payment must not carry an amount")
-    if amount is not None:
-        _check_amount_for_method(amount, method["type"])
+        problems.append(("autoConfirm", "a MULTIPLE payment session is confirmed at once: autoConfirm must be true"))
+    if method is not None and method["type"] == "QR" and amount is not None:
+        problems.append(("amount", "QRIS MULTIPLE payment must not carry an amount"))
 
 
-def _check_amount_for_method(amount: dict, method_type: str) -> None:
+def _check_amount_for_method(problems: list, amount: dict, method_type: str) -> None:
     """C5: the amount must lie within the method's bounds of the merchant's config."""
     bounds = METHOD_CONFIG[method_type]
     if not bounds["min"] <= amount["value"] <= bounds["max"]:
-        raise validation_error(
-            "amount.value",
-            f"amount.value must be between {bounds['min']} and {bounds['max']} for {method_type}, got {amount['value']}",
+        problems.append(
+            ("amount.value", f"amount.value must be between {bounds['min']} and {bounds['max']} for {method_type}, got {amount['value']}")
         )
 
 
-def parse_expiry(request: dict, at: int, method: dict | None, default: int | None) -> int | None:
-    """C2 (default now + 15 min) and C3 (not in the past, not beyond the method's maximum)."""
-    expiry = request.get("expiryAt")  # already an epoch-ms int (the HTTP layer parsed the instant)
-    if expiry is None:
-        return default
-    check_expiry(expiry, at, method)
-    return expiry
-
-
-def check_expiry(expiry: int, at: int, method: dict | None) -> None:
+def _check_expiry(problems: list, expiry: int, at: int, method: dict | None) -> None:
+    """C3: not in the past, not further away than the method's maximum."""
     if expiry <= at:
-        raise validation_error("expiryAt", "expiryAt must be later than now")
-    if method is not None:
-        longest = METHOD_CONFIG[method["type"]]["max_expiry"]
-        if expiry - at > longest:
-            raise validation_error(
-                "expiryAt", f"expiryAt is further away than the {method['type']} maximum of {longest // MINUTE} minutes"
-            )
+        problems.append(("expiryAt", "expiryAt must be later than now"))
+    elif method is not None and expiry - at > METHOD_CONFIG[method["type"]]["max_expiry"]:
+        longest = METHOD_CONFIG[method["type"]]["max_expiry"] // MINUTE
+        problems.append(("expiryAt", f"expiryAt is further away than the {method['type']} maximum of {longest} minutes"))
 
 
 def _static_instrument(method: dict, session: dict) -> dict:
@@ -311,8 +303,11 @@ def confirm(session: dict, at: int, method: dict, options: dict | None) -> list:
     if session["status"] not in ("REQUIRE_PAYMENT_METHOD", "REQUIRE_CONFIRMATION"):
         raise invalid_state(session, "confirm")
     # The checks a create makes once the method is known (C3, C5).
-    _check_amount_for_method(session["amount"], method["type"])
-    check_expiry(session["expiryAt"], at, method)
+    problems: list = []
+    _check_amount_for_method(problems, session["amount"], method["type"])
+    _check_expiry(problems, session["expiryAt"], at, method)
+    if problems:
+        raise validation_errors(problems)
     session["paymentMethod"] = dict(method)
     session["paymentMethodOptions"] = options
     charge = _issue_charge(session, at)
@@ -345,8 +340,8 @@ def capture(session: dict, at: int, amount: dict | None) -> tuple[list, dict]:
     authorized = charge["authorizedAmount"]
     amount = amount or authorized
     if amount["currency"] != authorized["currency"] or amount["value"] > authorized["value"]:
-        raise validation_error(
-            "amount.value", f"the capture amount must not exceed the authorised {authorized['value']} {authorized['currency']}"
+        raise validation_errors(
+            [("amount.value", f"the capture amount must not exceed the authorised {authorized['value']} {authorized['currency']}")]
         )
     capture_id = str(uuid.uuid4())
     charge.update(status="SUCCESS", capturedAmount=dict(amount), isCaptured=True, paidAt=at)

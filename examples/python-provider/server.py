@@ -82,7 +82,9 @@ class Api:
             fingerprint = hashlib.sha256(
                 f"{method} {path}\n{json.dumps(body, sort_keys=True)}".encode()
             ).hexdigest()
-            return (*self.store.idempotent(merchant.merchant_id, request_key, fingerprint, lambda: run(route, merchant, body)), {})
+            # The body is read first: a malformed request is refused (400) before its key is looked at.
+            action = route(merchant, body)
+            return (*self.store.idempotent(merchant.merchant_id, request_key, fingerprint, lambda: run(action)), {})
         except Refused as error:
             return (*refused(error), {})
 
@@ -120,17 +122,25 @@ class Api:
 
     # ---- sessions --------------------------------------------------------------------------------
 
-    def create(self, merchant, body) -> tuple[int, dict]:
+    # Each POST handler reads its body (400 for a malformed one) and returns the action to run
+    # under the request's X-REQUEST-ID.
+
+    def create(self, merchant, body):
         request = wire.create_request(body)
-        session, webhooks = lifecycle.new_session(merchant.merchant_id, request, self.store.clock.now())
-        self.store.add_session(session, webhooks)
-        return ok(lifecycle.render_session(session))
+
+        def action() -> tuple[int, dict]:
+            session, webhooks = lifecycle.new_session(merchant.merchant_id, request, self.store.clock.now())
+            self.store.add_session(session, webhooks)
+            return ok(lifecycle.render_session(session))
+
+        return action
 
     def create_with_key(self, merchant, request_key: str, body) -> tuple[int, dict]:
         """What ``POST /v2/payments`` with ``X-REQUEST-ID`` does (the provider state
         ``a payment session was created with request id`` replays exactly this)."""
         fingerprint = hashlib.sha256(f"POST /v2/payments\n{json.dumps(body, sort_keys=True)}".encode()).hexdigest()
-        return self.store.idempotent(merchant.merchant_id, request_key, fingerprint, lambda: run(self.create, merchant, body))
+        action = self.create(merchant, body)
+        return self.store.idempotent(merchant.merchant_id, request_key, fingerprint, lambda: run(action))
 
     def get_session(self, merchant, session_id: str) -> tuple[int, dict]:
         return ok(lifecycle.render_session(self.store.read(merchant.merchant_id, session_id)))
@@ -151,20 +161,31 @@ class Api:
         items, pagination = page_of(charges, page, per_page)
         return ok(items, pagination)
 
-    def confirm(self, merchant, session_id: str, body) -> tuple[int, dict]:
+    def confirm(self, merchant, session_id: str, body):
         method, options = wire.confirm_request(body)
-        session, _ = self.store.apply(
-            merchant.merchant_id, session_id, lambda s, now: lifecycle.confirm(s, now, method, options)
-        )
-        return ok(lifecycle.render_session(session))
 
-    def cancel(self, merchant, session_id: str, body) -> tuple[int, dict]:
+        def action() -> tuple[int, dict]:
+            session, _ = self.store.apply(
+                merchant.merchant_id, session_id, lambda s, now: lifecycle.confirm(s, now, method, options)
+            )
+            return ok(lifecycle.render_session(session))
+
+        return action
+
+    def cancel(self, merchant, session_id: str, body):
         reason = wire.cancel_request(body)
-        session, _ = self.store.apply(merchant.merchant_id, session_id, lambda s, now: lifecycle.cancel(s, now, reason))
-        return ok(lifecycle.render_session(session))
 
-    def capture(self, merchant, session_id: str, body) -> tuple[int, dict]:
+        def action() -> tuple[int, dict]:
+            session, _ = self.store.apply(merchant.merchant_id, session_id, lambda s, now: lifecycle.cancel(s, now, reason))
+            return ok(lifecycle.render_session(session))
+
+        return action
+
+    def capture(self, merchant, session_id: str, body):
         amount, release = wire.capture_request(body)
+        return lambda: self.captured(merchant, session_id, amount, release)
+
+    def captured(self, merchant, session_id: str, amount: dict | None, release: bool) -> tuple[int, dict]:
         session, captured = self.store.apply(
             merchant.merchant_id, session_id, lambda s, now: lifecycle.capture(s, now, amount)
         )
@@ -181,7 +202,7 @@ class Api:
             }
         )
 
-    def simulate(self, merchant, body) -> tuple[int, dict]:
+    def simulate(self, merchant, body):
         """``POST /v2/payments/simulations`` (sandbox): SUCCESS is a payment arriving for the session's
         charge (a MULTIPLE session's payment is a new transfer with a new charge id), for ``amount``
         (default: the charge's, or a closed session's, amount); EXPIRED is the charge's channel timing out."""
@@ -196,13 +217,16 @@ class Api:
                 raise wire_problem("amount", "amount is required for an open-amount MULTIPLE session")
             return lifecycle.receive_payment(session, now, paid, charge["id"] if charge else str(uuid.uuid4()))
 
-        self.store.apply(merchant.merchant_id, session_id, operation)
-        return ok({"updated": "true"})  # the docs' example answers the string "true"
+        def action() -> tuple[int, dict]:
+            self.store.apply(merchant.merchant_id, session_id, operation)
+            return ok({"updated": "true"})  # the docs' example answers the string "true"
+
+        return action
 
 
-def run(route, merchant, body) -> tuple[int, dict]:
+def run(action) -> tuple[int, dict]:
     try:
-        return route(merchant, body)
+        return action()
     except Refused as error:
         return refused(error)
 
