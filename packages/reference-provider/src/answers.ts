@@ -14,6 +14,7 @@ import {
   type ErrorSource,
   type ErrorType,
   type Refused,
+  refusalAnswer,
 } from "@payment-session/core";
 import { Schema } from "effect";
 
@@ -100,24 +101,13 @@ export const fromApiError = (error: ApiErrorResponse): Answer => ({
  * @since 0.1.0
  */
 export const fromRefusal = (refused: Refused, traceId: string): Answer => {
-  switch (refused.code) {
-    case "invalid_state":
-    case "amount_mismatch":
-      return failure(422, refused.code, refused.message, { traceId });
-    case "validation":
-      return failure(400, "api_validation_error", refused.message, {
-        traceId,
-        details: refused.details ?? [],
-      });
-    case "unknown_charge":
-      return failure(404, "resource_missing", refused.message, { traceId, type: "GATEWAY_ERROR" });
-    case "charge_required":
-      return failure(500, "internal_error", refused.message, {
-        traceId,
-        type: "GATEWAY_ERROR",
-        source: "SYSTEM",
-      });
-  }
+  const { status, code, type, source } = refusalAnswer(refused.code);
+  return failure(status, code, refused.message, {
+    traceId,
+    type,
+    source,
+    ...(refused.code === "validation" ? { details: refused.details ?? [] } : {}),
+  });
 };
 
 /** 404 `resource_missing` for a payment session id the merchant does not have. @since 0.1.0 */

@@ -22,7 +22,6 @@ import {
   createSession,
   creationIssues,
   credentialsInvalidError,
-  currentCharge,
   type ListChargesQuery,
   type ListPaymentSessionsQuery,
   millisToInstant,
@@ -36,6 +35,7 @@ import {
   SimulationResponse,
   SimulationRequest as SimulationSchema,
   sessionStatus,
+  simulationEvent,
   toCharge,
   toPaymentSession,
   withCreateDefaults,
@@ -453,26 +453,15 @@ export const simulatePayment = (
       body.paymentSessionId,
       {
         plan: async (snapshot) => {
-          if (body.chargeStatus === "EXPIRED")
-            return { _tag: "Event", event: { type: "CHARGE_EXPIRED", at: context.at } };
-          const session = snapshot.context;
-          const isMultiple = session.settings.paymentType === "MULTIPLE";
-          const charge = isMultiple ? null : currentCharge(session);
-          const amount =
-            body.amount ?? charge?.context.amount ?? (session.amount.value > 0 ? session.amount : undefined);
-          if (amount === undefined) {
-            return {
-              _tag: "Answer",
-              answer: failure(400, "api_validation_error", "Request validation failed", {
-                traceId: context.traceId,
-                details: [
-                  { field: "amount", message: "amount is required for an open-amount MULTIPLE session" },
-                ],
-              }),
-            };
-          }
-          const chargeId = charge?.context.id ?? services.ids.chargeId();
-          return { _tag: "Event", event: { type: "PAYMENT_RECEIVED", at: context.at, chargeId, amount } };
+          const plan = simulationEvent(snapshot, body, context.at, () => services.ids.chargeId());
+          if (plan._tag === "Event") return plan;
+          return {
+            _tag: "Answer",
+            answer: failure(400, "api_validation_error", "Request validation failed", {
+              traceId: context.traceId,
+              details: plan.details,
+            }),
+          };
         },
         answer: () =>
           success(SimulationResponse, { code: "00", message: "Success", data: { updated: "true" } }),

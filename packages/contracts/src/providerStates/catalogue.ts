@@ -77,7 +77,9 @@ export const theClockReads = defineState({
     "tick on from `now` but must not pass an `expiryAt` the interaction relies on. A provider treats this",
     "state as the start of a new interaction (reset any per-interaction setting). Time is data: the",
     "create request of the seed page carries `expiryAt` 2025-03-31T23:59:05Z, which only a provider whose clock",
-    "reads earlier can accept.",
+    "reads earlier can accept. The explorer (`payment-session-contracts explore`) sets this state again in the",
+    "middle of its runs to move time forward (never backwards): a provider serves every later request at the",
+    "new `now` and keeps its merchants, tokens and sessions.",
   ].join(" "),
   params: Schema.Struct({ now: Instant }),
   paramDocs: { now: { type: "ISO-8601 instant (UTC)", meaning: "what the provider's clock reads" } },
@@ -100,12 +102,14 @@ export const aMerchantWithCredentialsExists = defineState({
     "10 000 – 9 999 999 and 30 min; card 10 000 – 9 999 999 999 and 30 days; all enabled). Setting the state",
     "up again starts the merchant afresh: no payment sessions, no idempotency keys. The provider issues an",
     "access token for it, as `POST /v1/access-token` would, and returns it. The payment-session states that",
-    "follow in the same interaction belong to this merchant. Its webhooks carry `X-API-Key: callbackApiKey`.",
+    "follow in the same interaction belong to this merchant. Its webhooks carry `X-API-Key: callbackApiKey`",
+    "and go to `callbackUrl` when it is given (the explorer's webhook receiver on 127.0.0.1).",
   ].join(" "),
   params: Schema.Struct({
     merchantId: Schema.NonEmptyString,
     merchantSecret: Schema.NonEmptyString,
     callbackApiKey: Schema.optionalKey(Schema.NonEmptyString),
+    callbackUrl: Schema.optionalKey(Schema.NonEmptyString),
   }),
   paramDocs: {
     merchantId: { type: "string", meaning: "the merchant's client id (`X-MERCHANT-ID`)" },
@@ -114,6 +118,10 @@ export const aMerchantWithCredentialsExists = defineState({
       type: "string",
       meaning:
         "the Callback API Key sent as `X-API-Key` with this merchant's webhooks (default: provider's choice)",
+    },
+    callbackUrl: {
+      type: "URL",
+      meaning: "where this merchant's webhooks are POSTed (default: provider's choice)",
     },
   },
   returns: [

@@ -10,8 +10,9 @@
  * @since 0.1.0
  */
 import { Schema } from "effect";
+import type { RefusalCode } from "../lifecycle/types.js";
 import type { BodyValidationError } from "../schemas/BodyValidation.js";
-import { ErrorCode } from "../schemas/Enums.js";
+import { ErrorCode, type ErrorSource, type ErrorType } from "../schemas/Enums.js";
 import { ApiErrorBody, type ErrorDetail } from "../schemas/Envelope.js";
 
 /** The fields of the error envelope, shared by every error class. */
@@ -202,3 +203,40 @@ export const amountMismatchError = (expected: number, received: number, options?
     message: `Amount ${received} does not match the payment session amount ${expected}`,
     error: errorBody(undefined, options),
   });
+
+/**
+ * The HTTP answer class of a lifecycle refusal ({@link Refused} of `applyEvent` / `createSession`):
+ * status, `code`, `error.type` and `error.source`.
+ *
+ * - `invalid_state` → 422 `invalid_state` (decision L2); `amount_mismatch` → 422 (P1);
+ * - `validation` → 400 `api_validation_error` (C3, C5; the refusal's `details` go in `error.details`);
+ * - `unknown_charge` → 404 `resource_missing` (a payment for a charge the session does not have);
+ * - `charge_required` → 500 `internal_error` (the provider forgot to issue the charge: a bug).
+ *
+ * The one mapping both a server (to answer) and a checker (to predict the answer) use.
+ *
+ * @example
+ * refusalAnswer("invalid_state") // { status: 422, code: "invalid_state", type: "API_ERROR", source: "UPSTREAM" }
+ * @since 0.1.0
+ */
+export const refusalAnswer = (code: RefusalCode): RefusalAnswer => {
+  switch (code) {
+    case "invalid_state":
+    case "amount_mismatch":
+      return { status: 422, code, type: "API_ERROR", source: "UPSTREAM" };
+    case "validation":
+      return { status: 400, code: "api_validation_error", type: "API_ERROR", source: "UPSTREAM" };
+    case "unknown_charge":
+      return { status: 404, code: "resource_missing", type: "GATEWAY_ERROR", source: "UPSTREAM" };
+    case "charge_required":
+      return { status: 500, code: "internal_error", type: "GATEWAY_ERROR", source: "SYSTEM" };
+  }
+};
+
+/** What {@link refusalAnswer} answers. @since 0.1.0 */
+export interface RefusalAnswer {
+  readonly status: 400 | 404 | 422 | 500;
+  readonly code: ErrorCode;
+  readonly type: ErrorType;
+  readonly source: ErrorSource;
+}

@@ -30,6 +30,17 @@ export {
   creationIssues,
 } from "./createSession.js";
 export {
+  type ActionRef,
+  ALWAYS,
+  type Branch,
+  branchesFor,
+  branchOf,
+  describeMachine,
+  type MachineModel,
+  type StateModel,
+  type TransitionLike,
+} from "./machineModel.js";
+export {
   type PersistedSession,
   persistSession,
   type RestoreError,
@@ -38,6 +49,7 @@ export {
   sessionSchemaVersion,
 } from "./persistence.js";
 export { toCharge, toPaymentSession } from "./render.js";
+export { createWithIssued, placeholderIssue, type SeedPath, type SeedTarget, seedPath } from "./seed.js";
 export {
   confirmationIssues,
   currentCharge,
@@ -45,6 +57,7 @@ export {
   type RelayedRefusal,
   sessionMachine,
 } from "./sessionMachine.js";
+export { type SimulationPlan, simulationEvent } from "./simulation.js";
 export {
   type ChargeState,
   chargeStatus,
@@ -58,4 +71,18 @@ export {
   sessionStatusOfState,
   sessionStatusRank,
 } from "./status.js";
+export {
+  type AppliedKeys,
+  creationKeysOf,
+  formatTransitionKey,
+  type MachineName,
+  parseTransitionKey,
+  pastExpiryOnlyKeys,
+  pastExpiryOnlyKeysOf,
+  type TransitionKey,
+  transitionKeyOf,
+  transitionUniverse,
+  transitionUniverseOf,
+  type UniverseSource,
+} from "./transitions.js";
 export * from "./types.js";

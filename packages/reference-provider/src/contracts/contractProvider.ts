@@ -57,6 +57,11 @@ export interface ContractProvider {
 export interface ContractProviderOptions {
   readonly db?: Database | undefined;
   readonly start?: string | undefined;
+  /**
+   * Run the expiry sweeper and the webhook dispatcher every `intervalMs` (default: off; the
+   * explorer turns it on so that webhooks reach its receiver).
+   */
+  readonly background?: { readonly intervalMs?: number | undefined } | undefined;
 }
 
 /**
@@ -82,6 +87,7 @@ export const startContractProvider = async (
     ...(options.db === undefined ? { memory: true } : { db: options.db }),
     clock,
     merchants: [],
+    ...(options.background === undefined ? {} : { background: options.background }),
     extraRoutes: (context) => {
       states = createContractStates({ provider: context, clock, callbackUrl: () => webhooks?.callbackUrl });
       return [providerStatesRoute(states)];

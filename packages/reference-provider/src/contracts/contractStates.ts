@@ -105,8 +105,9 @@ const seedOptions = (
  * another (Pact verifies them in sequence); each starts with "the clock reads".
  *
  * - `the clock reads {now}`: sets the test clock; starts a new interaction.
- * - `a merchant with credentials exists {merchantId, merchantSecret, callbackApiKey?}`: registers
- *   the merchant (name = its id, the docs' payment-method config, webhooks to `callbackUrl` with
+ * - `a merchant with credentials exists {merchantId, merchantSecret, callbackApiKey?, callbackUrl?}`:
+ *   registers the merchant (name = its id, the docs' payment-method config, webhooks to the
+ *   param `callbackUrl` or else the option `callbackUrl` with
  *   `X-API-Key: callbackApiKey`), deletes everything stored for it, returns `accessToken` as
  *   `POST /v1/access-token` would issue it.
  * - `a payment session exists {status, …}`: `seedSession` as of the clock; returns `id`.
@@ -159,13 +160,13 @@ export const createContractStates = (options: ContractStatesOptions): ContractSt
         return {};
       }
       case "a merchant with credentials exists": {
-        const { merchantId, merchantSecret, callbackApiKey } = decoded.params;
+        const { merchantId, merchantSecret, callbackApiKey, callbackUrl } = decoded.params;
         const merchant: Merchant = {
           id: merchantId,
           secret: merchantSecret,
           name: merchantId,
           callbackApiKey: callbackApiKey ?? `${merchantId}-callback-key`,
-          callbackUrl: options.callbackUrl?.(),
+          callbackUrl: callbackUrl ?? options.callbackUrl?.(),
         };
         provider.merchants.upsert(merchant);
         await provider.resetMerchant(merchantId);

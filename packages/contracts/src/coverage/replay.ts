@@ -1,0 +1,371 @@
+/**
+ * Replays a Pact interaction through the model (the core): its provider states become sessions
+ * seeded by {@link seedPath}, its request becomes the core event the provider applies (after the
+ * `EXPIRE` at the request's instant that every read and write applies first, decision L4), and the
+ * transition keys of what happened are recorded. Pure: no provider, no network.
+ *
+ * @since 0.1.0
+ */
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import {
+  type Applied,
+  applyEvent,
+  type CreatePaymentSessionRequest,
+  createWithIssued,
+  creationKeysOf,
+  formatTransitionKey,
+  instantToMillis,
+  placeholderIssue,
+  refusalAnswer,
+  type SeedTarget,
+  type SessionEvent,
+  type SessionSnapshot,
+  seedPath,
+  simulationEvent,
+  type TransitionKey,
+  transitionKeyOf,
+  withCreateDefaults,
+} from "@payment-session/core";
+
+type Json = null | boolean | number | string | ReadonlyArray<Json> | { readonly [key: string]: Json };
+type JsonObject = { readonly [key: string]: Json };
+
+/** A provider state as a pact names it. @since 0.1.0 */
+export interface PactState {
+  readonly name: string;
+  readonly params?: JsonObject;
+}
+
+/** The parts of a Pact V4 interaction the replay reads. @since 0.1.0 */
+export interface PactInteraction {
+  readonly type: string;
+  readonly description: string;
+  readonly providerStates?: ReadonlyArray<PactState>;
+  readonly request?: {
+    readonly method: string;
+    readonly path: string;
+    readonly query?: Readonly<Record<string, ReadonlyArray<string>>>;
+    readonly headers?: Readonly<Record<string, ReadonlyArray<string>>>;
+    readonly body?: { readonly content?: Json };
+    readonly generators?: { readonly header?: Readonly<Record<string, { readonly expression?: string }>> };
+  };
+  readonly response?: { readonly status: number };
+  readonly contents?: { readonly content?: Json };
+}
+
+/** One pact file's interactions. @since 0.1.0 */
+export interface PactFile {
+  readonly file: string;
+  readonly interactions: ReadonlyArray<PactInteraction>;
+}
+
+/** Reads every `*.json` pact file of `dir`, sorted by name. @since 0.1.0 */
+export const loadPactFiles = (dir: string): ReadonlyArray<PactFile> =>
+  readdirSync(dir)
+    .filter((name) => name.endsWith(".json"))
+    .sort()
+    .map((name) => {
+      const json = JSON.parse(readFileSync(join(dir, name), "utf8")) as { interactions?: Array<PactInteraction> };
+      return { file: name, interactions: json.interactions ?? [] };
+    });
+
+/**
+ * What one interaction exercises: the transition keys (session and charge machines), notes on what
+ * the model did, and a problem when the model cannot replay it or answers another HTTP status than
+ * the contract expects.
+ *
+ * @since 0.1.0
+ */
+export interface InteractionReplay {
+  readonly file: string;
+  readonly description: string;
+  readonly keys: ReadonlyArray<TransitionKey>;
+  readonly notes: ReadonlyArray<string>;
+  readonly problem: string | null;
+}
+
+interface Seeded {
+  readonly snapshot: SessionSnapshot;
+  readonly endsAt: number;
+  readonly steps: ReadonlyArray<{ readonly before: SessionSnapshot; readonly event: SessionEvent; readonly applied: Applied }>;
+  readonly requestId?: string;
+  readonly request?: CreatePaymentSessionRequest;
+}
+
+class ReplayProblem extends Error {}
+
+const isObject = (u: Json | undefined): u is JsonObject => typeof u === "object" && u !== null && !Array.isArray(u);
+const str = (u: Json | undefined): string | undefined => (typeof u === "string" ? u : undefined);
+const num = (u: Json | undefined): number | undefined => (typeof u === "number" ? u : undefined);
+
+/** The seeding target of `a payment session exists` params (the catalogue's names are SeedTarget's). */
+const targetOf = (params: JsonObject): SeedTarget => {
+  const status = str(params.status);
+  if (status === undefined) throw new ReplayProblem("state 'a payment session exists' has no status");
+  const target: Record<string, unknown> = { status };
+  for (const key of [
+    "chargeStatus",
+    "cancellationReason",
+    "paymentMethodType",
+    "paymentType",
+    "captureMethod",
+    "mode",
+    "channel",
+    "clientReferenceId",
+    "expiryAt",
+  ] as const) {
+    if (str(params[key]) !== undefined) target[key] = str(params[key]);
+  }
+  for (const key of ["amount", "paymentsReceived"] as const) {
+    if (num(params[key]) !== undefined) target[key] = num(params[key]);
+  }
+  if (typeof params.autoConfirm === "boolean") target.autoConfirm = params.autoConfirm;
+  return target as unknown as SeedTarget;
+};
+
+const seed = (target: SeedTarget, now: number): Seeded => {
+  const path = seedPath(target, now);
+  if (path === null) throw new ReplayProblem(`no event path reaches ${JSON.stringify(target)}`);
+  return { snapshot: path.snapshot, endsAt: path.endsAt, steps: path.steps };
+};
+
+const keysOf = (before: SessionSnapshot, event: SessionEvent, applied: Applied): Array<TransitionKey> => {
+  const keys = transitionKeyOf(before, event, applied);
+  return keys.charge === null ? [keys.session] : [keys.session, keys.charge];
+};
+
+const header = (interaction: PactInteraction, name: string): string | undefined => {
+  const headers = interaction.request?.headers ?? {};
+  const found = Object.entries(headers).find(([key]) => key.toLowerCase() === name.toLowerCase());
+  return found?.[1][0];
+};
+
+/** The request carries the token the provider state issued (`Bearer ${accessToken}`), not a literal. */
+const isAuthenticated = (interaction: PactInteraction): boolean => {
+  const generated = Object.entries(interaction.request?.generators?.header ?? {}).find(
+    ([key]) => key.toLowerCase() === "authorization",
+  );
+  return generated?.[1].expression?.includes("${accessToken}") === true;
+};
+
+interface Answer {
+  readonly keys: ReadonlyArray<TransitionKey>;
+  readonly status: number;
+  readonly notes: ReadonlyArray<string>;
+}
+
+/** The provider's write path: EXPIRE at `at`, then the event. */
+const write = (session: Seeded, at: number, event: (s: SessionSnapshot) => SessionEvent | null): Answer => {
+  const expire: SessionEvent = { type: "EXPIRE", at };
+  const expired = applyEvent(session.snapshot, expire);
+  const keys = keysOf(session.snapshot, expire, expired);
+  const next = event(expired.snapshot);
+  if (next === null) return { keys, status: 400, notes: ["the request is refused before the lifecycle"] };
+  const applied = applyEvent(expired.snapshot, next);
+  keys.push(...keysOf(expired.snapshot, next, applied));
+  const status = applied.outcome._tag === "Refused" ? refusalAnswer(applied.outcome.code).status : 200;
+  return { keys, status, notes: [`${next.type} → ${applied.outcome._tag}`] };
+};
+
+const read = (sessions: ReadonlyArray<Seeded>, at: number): Answer => ({
+  keys: sessions.flatMap((session) => {
+    const expire: SessionEvent = { type: "EXPIRE", at };
+    return keysOf(session.snapshot, expire, applyEvent(session.snapshot, expire));
+  }),
+  status: 200,
+  notes: [],
+});
+
+const bodyOf = (interaction: PactInteraction): JsonObject => {
+  const content = interaction.request?.body?.content;
+  return isObject(content) ? content : {};
+};
+
+/** The model's answer to the interaction's request, given the sessions its states set up. */
+const answer = (interaction: PactInteraction, sessions: ReadonlyArray<Seeded>, clock: number): Answer => {
+  const request = interaction.request;
+  if (request === undefined) throw new ReplayProblem("no request");
+  const method = request.method.toUpperCase();
+  const path = request.path.replace(/\/+$/u, "");
+  const session = sessions[sessions.length - 1];
+  const at = Math.max(clock, ...sessions.map((s) => s.endsAt));
+  const need = (): Seeded => {
+    if (session === undefined) throw new ReplayProblem(`${method} ${path} names a session no provider state set up`);
+    return session;
+  };
+  const body = bodyOf(interaction);
+  if (method === "POST" && path === "/v1/access-token") return { keys: [], status: 200, notes: ["no lifecycle event"] };
+  if (method === "POST" && path === "/v2/payments") {
+    const requestId = header(interaction, "X-REQUEST-ID");
+    const earlier = sessions.find((s) => s.requestId !== undefined && s.requestId === requestId);
+    if (earlier !== undefined) {
+      const same = JSON.stringify(earlier.request) === JSON.stringify(body);
+      return { keys: [], status: same ? 200 : 409, notes: [same ? "an idempotent replay" : "the request id is reused with another body"] };
+    }
+    const created = createWithIssued(withCreateDefaults(body as unknown as CreatePaymentSessionRequest), {
+      id: "replay-session",
+      at,
+    });
+    if (!created.ok) {
+      return { keys: [], status: refusalAnswer(created.refusal.code).status, notes: [`create → ${created.refusal.code}`] };
+    }
+    return { keys: creationKeysOf(created.snapshot), status: 200, notes: [`created in ${created.snapshot.value}`] };
+  }
+  if (method === "POST" && path === "/v2/payments/simulations") {
+    const target = need();
+    return write(target, at, (snapshot) => {
+      const amount = isObject(body.amount) ? (body.amount as unknown as { value: number; currency: string }) : undefined;
+      const chargeStatus = str(body.chargeStatus) === "EXPIRED" ? "EXPIRED" : "SUCCESS";
+      const plan = simulationEvent(snapshot, { chargeStatus, ...(amount === undefined ? {} : { amount }) }, at, () => "replay-payment");
+      return plan._tag === "Event" ? plan.event : null;
+    });
+  }
+  const action = /^\/v2\/payments\/[^/]+\/(confirm|cancel|capture)$/u.exec(path)?.[1];
+  if (method === "POST" && action !== undefined) {
+    const target = need();
+    return write(target, at, (): SessionEvent => {
+      switch (action) {
+        case "confirm": {
+          const paymentMethod = body.paymentMethod as unknown as { type: "VIRTUAL_ACCOUNT" | "QR" | "EWALLET" | "CARD" };
+          return {
+            type: "CONFIRM",
+            at,
+            paymentMethod,
+            ...(isObject(body.paymentMethodOptions) ? { paymentMethodOptions: body.paymentMethodOptions as never } : {}),
+            charge: placeholderIssue(paymentMethod.type, "replay-charge", at, target.snapshot.context.expiryAt),
+          };
+        }
+        case "cancel":
+          return { type: "CANCEL", at, cancellationReason: str(body.cancellationReason) as never };
+        default:
+          return {
+            type: "CAPTURE",
+            at,
+            captureId: "replay-capture",
+            releaseRemainingAmount: body.releaseRemainingAmount === true,
+            ...(isObject(body.amount) ? { amount: body.amount as never } : {}),
+          };
+      }
+    });
+  }
+  if (method === "GET" && /^\/v2\/payments\/[^/]+$/u.test(path)) {
+    return session === undefined ? { keys: [], status: 404, notes: ["no such session"] } : read([session], at);
+  }
+  if (method === "GET" && (path === "/v2/payments" || path === "/v2/charges")) {
+    const reference = request.query?.clientReferenceId?.[0];
+    return read(
+      sessions.filter((s) => reference === undefined || s.snapshot.context.settings.clientReferenceId === reference),
+      at,
+    );
+  }
+  throw new ReplayProblem(`the model has no operation for ${method} ${path}`);
+};
+
+/** The webhook event a message interaction describes (its body's `event`). */
+const messageEvent = (interaction: PactInteraction): string | undefined => {
+  const content = interaction.contents?.content;
+  return isObject(content) ? str(content.event) : undefined;
+};
+
+/**
+ * Replays one interaction: provider states in order (`the clock reads` sets the model's clock;
+ * `a payment session exists`, `payment sessions exist with clientReferenceId` and `a payment session
+ * was created with request id` seed sessions; the others set nothing up in the model), then the
+ * request. A request that does not carry the merchant's issued token is refused before the
+ * lifecycle (no keys). A message interaction exercises the seeding step whose callback it is.
+ *
+ * @since 0.1.0
+ */
+export const replayInteraction = (file: string, interaction: PactInteraction): InteractionReplay => {
+  const base = { file, description: interaction.description };
+  try {
+    let clock = 0;
+    const sessions: Array<Seeded> = [];
+    for (const state of interaction.providerStates ?? []) {
+      const params = state.params ?? {};
+      switch (state.name) {
+        case "the clock reads": {
+          const now = str(params.now);
+          if (now === undefined) throw new ReplayProblem("'the clock reads' has no now");
+          clock = instantToMillis(now);
+          break;
+        }
+        case "a payment session exists":
+          sessions.push(seed(targetOf(params), clock));
+          break;
+        case "payment sessions exist with clientReferenceId": {
+          const count = num(params.count) ?? 1;
+          for (let i = 0; i < count; i++) {
+            sessions.push(
+              seed(
+                targetOf({
+                  status: params.status ?? "REQUIRE_PAYMENT_METHOD",
+                  clientReferenceId: params.clientReferenceId ?? null,
+                  ...(params.amount === undefined ? {} : { amount: params.amount }),
+                }),
+                clock + i * 1000,
+              ),
+            );
+          }
+          break;
+        }
+        case "a payment session was created with request id": {
+          const request = (isObject(params.request) ? params.request : {}) as unknown as CreatePaymentSessionRequest;
+          const created = createWithIssued(withCreateDefaults(request), { id: "replay-first", at: clock });
+          if (!created.ok) throw new ReplayProblem(`the first create is refused: ${created.refusal.message}`);
+          sessions.push({
+            snapshot: created.snapshot,
+            endsAt: clock,
+            steps: [],
+            request,
+            ...(str(params.requestId) === undefined ? {} : { requestId: str(params.requestId) }),
+          });
+          break;
+        }
+        case "a merchant with credentials exists":
+        case "no payment session exists":
+          break;
+        default:
+          throw new ReplayProblem(`the model does not know provider state '${state.name}'`);
+      }
+    }
+    if (interaction.request === undefined) {
+      const event = messageEvent(interaction);
+      const steps = sessions.flatMap((s) => s.steps);
+      const step = [...steps]
+        .reverse()
+        .find((s) => s.applied.outcome._tag !== "Refused" && s.applied.outcome.webhooks.some((w) => w.event === event));
+      if (step === undefined) {
+        return { ...base, keys: [], notes: [], problem: `no seeding step sends the ${event ?? "(unnamed)"} callback` };
+      }
+      return {
+        ...base,
+        keys: keysOf(step.before, step.event, step.applied),
+        notes: [`the ${event} callback of ${step.event.type}`],
+        problem: null,
+      };
+    }
+    if (!isAuthenticated(interaction)) {
+      return { ...base, keys: [], notes: ["refused before the lifecycle: not the merchant's issued token"], problem: null };
+    }
+    const result = answer(interaction, sessions, clock);
+    const expected = interaction.response?.status;
+    const problem =
+      expected !== undefined && expected !== result.status
+        ? `the model answers ${result.status} (${result.notes.join("; ")}), the contract expects ${expected}`
+        : null;
+    return { ...base, keys: result.keys, notes: result.notes, problem };
+  } catch (error) {
+    if (error instanceof ReplayProblem) return { ...base, keys: [], notes: [], problem: error.message };
+    throw error;
+  }
+};
+
+/** Replays every interaction of every pact file. @since 0.1.0 */
+export const replayPacts = (pacts: ReadonlyArray<PactFile>): ReadonlyArray<InteractionReplay> =>
+  pacts.flatMap((pact) => pact.interactions.map((interaction) => replayInteraction(pact.file, interaction)));
+
+/** The distinct keys, as strings, a set of replays exercised. @since 0.1.0 */
+export const exercisedKeys = (replays: ReadonlyArray<InteractionReplay>): ReadonlySet<string> =>
+  new Set(replays.flatMap((r) => r.keys.map(formatTransitionKey)));

@@ -1,0 +1,305 @@
+/**
+ * The explorer's commands: plain JSON steps (so a shrunk sequence can be written to a replay file
+ * and run again exactly), the fast-check arbitraries that generate them, and the request bodies
+ * they send.
+ *
+ * A step names sessions by their position among the run's sessions (modulo how many exist), so a
+ * sequence stays meaningful when shrinking removes some of its steps.
+ *
+ * @since 0.1.0
+ */
+import fc from "fast-check";
+
+/** How a create names its payment method. @since 0.1.0 */
+export type MethodChoice =
+  | { readonly type: "VIRTUAL_ACCOUNT"; readonly channel: "PERMATA" | "BRI" | "BNI" | "MANDIRI" | "BCA" }
+  | { readonly type: "QR" }
+  | { readonly type: "EWALLET"; readonly channel: "DANA" | "SHOPEEPAY" | "OVO" }
+  | { readonly type: "CARD"; readonly captureMethod: "automatic" | "manual" };
+
+/** A body the core's schema must refuse (400). @since 0.1.0 */
+export type InvalidBody =
+  | "noAmount"
+  | "negativeAmount"
+  | "fractionalAmount"
+  | "unknownMethod"
+  | "noReference";
+
+/**
+ * One step of an exploration, as JSON.
+ *
+ * - `create`: `POST /v2/payments` (`method` absent = no method; `multiple`: MULTIPLE closed at
+ *   `amount`, or open when `amount` is 0; `expiryInMs`: a custom `expiryAt` this far from now,
+ *   negative = in the past; `invalid`: a body the schema refuses);
+ * - `confirm`, `cancel`, `capture`, `simulate`, `get`: on session number `session`;
+ * - `list` / `charges`: `GET /v2/payments` / `GET /v2/charges` by the reference `ref`, page `page`
+ *   of `perPage`;
+ * - `advance`: the clock moves forward past (`pastExpiry`) or short of (`shortOfExpiry`) a
+ *   session's `expiryAt`, or by `ms`;
+ * - `repeat`: POST number `post` (of this run's successful POSTs) again under its `X-REQUEST-ID`,
+ *   with the same body or another one;
+ * - `otherMerchant`: `get` / `cancel` / `confirm` of a session with another merchant's token.
+ *
+ * @since 0.1.0
+ */
+export type Step =
+  | {
+      readonly kind: "create";
+      readonly ref: number;
+      readonly amount: number;
+      readonly method?: MethodChoice;
+      readonly autoConfirm?: boolean;
+      readonly mode?: "API" | "REDIRECT";
+      readonly multiple?: boolean;
+      readonly expiryInMs?: number;
+      readonly invalid?: InvalidBody;
+    }
+  | { readonly kind: "confirm"; readonly session: number; readonly method: MethodChoice }
+  | {
+      readonly kind: "cancel";
+      readonly session: number;
+      readonly reason: "REQUESTED_BY_CUSTOMER" | "DUPLICATED" | "VOID_SESSION";
+    }
+  | {
+      readonly kind: "capture";
+      readonly session: number;
+      readonly amount: "partial" | "full" | "over" | "none";
+      readonly release: boolean;
+    }
+  | {
+      readonly kind: "simulate";
+      readonly session: number;
+      readonly status: "SUCCESS" | "EXPIRED";
+      readonly amount: "right" | "wrong" | "none";
+    }
+  | { readonly kind: "get"; readonly session: number }
+  | {
+      readonly kind: "list" | "charges";
+      readonly ref: number;
+      readonly page: number;
+      readonly perPage: number;
+    }
+  | {
+      readonly kind: "advance";
+      readonly session?: number;
+      readonly to?: "pastExpiry" | "shortOfExpiry";
+      readonly ms?: number;
+    }
+  | { readonly kind: "repeat"; readonly post: number; readonly sameBody: boolean }
+  | { readonly kind: "otherMerchant"; readonly session: number; readonly op: "get" | "cancel" | "confirm" };
+
+const method: fc.Arbitrary<MethodChoice> = fc.oneof(
+  fc.record({
+    type: fc.constant("VIRTUAL_ACCOUNT" as const),
+    channel: fc.constantFrom(
+      "PERMATA" as const,
+      "BRI" as const,
+      "BNI" as const,
+      "MANDIRI" as const,
+      "BCA" as const,
+    ),
+  }),
+  fc.constant({ type: "QR" as const }),
+  fc.record({
+    type: fc.constant("EWALLET" as const),
+    channel: fc.constantFrom("DANA" as const, "SHOPEEPAY" as const, "OVO" as const),
+  }),
+  fc.record({
+    type: fc.constant("CARD" as const),
+    captureMethod: fc.constantFrom("automatic" as const, "manual" as const),
+  }),
+);
+
+const MINUTE = 60_000;
+const session = fc.nat({ max: 7 });
+
+const create: fc.Arbitrary<Step> = fc.oneof(
+  {
+    weight: 8,
+    arbitrary: fc.record(
+      {
+        kind: fc.constant("create" as const),
+        ref: fc.nat({ max: 2 }),
+        amount: fc.constantFrom(20_000, 10_000, 75_000, 500, 15_000_000),
+        method,
+        autoConfirm: fc.boolean(),
+        mode: fc.constantFrom("API" as const, "REDIRECT" as const),
+        expiryInMs: fc.constantFrom(5 * MINUTE, 45 * MINUTE, 3 * 60 * MINUTE, -MINUTE),
+      },
+      { requiredKeys: ["kind", "ref", "amount"] },
+    ),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      kind: fc.constant("create" as const),
+      ref: fc.nat({ max: 2 }),
+      amount: fc.constantFrom(0, 20_000),
+      method: fc.oneof(
+        method.filter((m) => m.type === "VIRTUAL_ACCOUNT"),
+        fc.constant({ type: "QR" as const }),
+      ),
+      autoConfirm: fc.constant(true),
+      mode: fc.constant("API" as const),
+      multiple: fc.constant(true),
+    }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      kind: fc.constant("create" as const),
+      ref: fc.nat({ max: 2 }),
+      amount: fc.constant(20_000),
+      invalid: fc.constantFrom(
+        "noAmount" as const,
+        "negativeAmount" as const,
+        "fractionalAmount" as const,
+        "unknownMethod" as const,
+        "noReference" as const,
+      ),
+    }),
+  },
+);
+
+/**
+ * The arbitrary of one step, weighted towards what moves a lifecycle (creates, confirms, payments,
+ * time) and the reads that check it.
+ *
+ * @since 0.1.0
+ */
+export const stepArbitrary: fc.Arbitrary<Step> = fc.oneof(
+  { weight: 6, arbitrary: create },
+  { weight: 3, arbitrary: fc.record({ kind: fc.constant("confirm" as const), session, method }) },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      kind: fc.constant("cancel" as const),
+      session,
+      reason: fc.constantFrom(
+        "REQUESTED_BY_CUSTOMER" as const,
+        "DUPLICATED" as const,
+        "VOID_SESSION" as const,
+      ),
+    }),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      kind: fc.constant("capture" as const),
+      session,
+      amount: fc.constantFrom("partial" as const, "full" as const, "over" as const, "none" as const),
+      release: fc.boolean(),
+    }),
+  },
+  {
+    weight: 5,
+    arbitrary: fc.record({
+      kind: fc.constant("simulate" as const),
+      session,
+      status: fc.constantFrom("SUCCESS" as const, "SUCCESS" as const, "EXPIRED" as const),
+      amount: fc.constantFrom("right" as const, "right" as const, "wrong" as const, "none" as const),
+    }),
+  },
+  { weight: 3, arbitrary: fc.record({ kind: fc.constant("get" as const), session }) },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      kind: fc.constantFrom("list" as const, "charges" as const),
+      ref: fc.nat({ max: 2 }),
+      page: fc.constantFrom(1, 1, 2, 3),
+      perPage: fc.constantFrom(1, 2, 20),
+    }),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.oneof(
+      fc.record({
+        kind: fc.constant("advance" as const),
+        session,
+        to: fc.constantFrom("pastExpiry" as const, "shortOfExpiry" as const),
+      }),
+      fc.record({
+        kind: fc.constant("advance" as const),
+        ms: fc.constantFrom(MINUTE, 20 * MINUTE, 26 * 60 * MINUTE),
+      }),
+    ),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      kind: fc.constant("repeat" as const),
+      post: fc.nat({ max: 7 }),
+      sameBody: fc.boolean(),
+    }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      kind: fc.constant("otherMerchant" as const),
+      session,
+      op: fc.constantFrom("get" as const, "cancel" as const, "confirm" as const),
+    }),
+  },
+);
+
+// ---------------------------------------------------------------------------------------------
+// Bodies
+// ---------------------------------------------------------------------------------------------
+
+/** The `paymentMethod` and `paymentMethodOptions` of a method choice. @since 0.1.0 */
+export const methodBody = (choice: MethodChoice): Record<string, unknown> => {
+  switch (choice.type) {
+    case "VIRTUAL_ACCOUNT":
+      return {
+        paymentMethod: { type: "VIRTUAL_ACCOUNT" },
+        paymentMethodOptions: { virtualAccount: { channel: choice.channel } },
+      };
+    case "QR":
+      return { paymentMethod: { type: "QR" } };
+    case "EWALLET":
+      return {
+        paymentMethod: { type: "EWALLET" },
+        paymentMethodOptions: { ewallet: { channel: choice.channel } },
+      };
+    case "CARD":
+      return {
+        paymentMethod: { type: "CARD" },
+        paymentMethodOptions: { card: { captureMethod: choice.captureMethod } },
+      };
+  }
+};
+
+/** The `clientReferenceId` of reference number `ref` in a run. @since 0.1.0 */
+export const referenceOf = (runTag: string, ref: number): string => `${runTag}-ref${ref}`;
+
+/** The JSON body of a create step at instant `now` (epoch ms). @since 0.1.0 */
+export const createBody = (step: Extract<Step, { kind: "create" }>, runTag: string, now: number): unknown => {
+  const clientReferenceId = referenceOf(runTag, step.ref);
+  const amount = { value: step.amount, currency: "IDR" };
+  switch (step.invalid) {
+    case "noAmount":
+      return { clientReferenceId };
+    case "negativeAmount":
+      return { clientReferenceId, amount: { value: -step.amount, currency: "IDR" } };
+    case "fractionalAmount":
+      return { clientReferenceId, amount: { value: step.amount + 0.5, currency: "IDR" } };
+    case "unknownMethod":
+      return { clientReferenceId, amount, paymentMethod: { type: "CHEQUE" } };
+    case "noReference":
+      return { amount };
+    case undefined:
+      break;
+  }
+  return {
+    clientReferenceId,
+    ...(step.multiple === true && step.amount === 0 ? {} : { amount }),
+    ...(step.multiple === true ? { paymentType: "MULTIPLE" } : {}),
+    ...(step.mode === undefined ? {} : { mode: step.mode }),
+    ...(step.autoConfirm === undefined ? {} : { autoConfirm: step.autoConfirm }),
+    ...(step.method === undefined ? {} : methodBody(step.method)),
+    ...(step.expiryInMs === undefined ? {} : { expiryAt: new Date(now + step.expiryInMs).toISOString() }),
+  };
+};
+
+/** A one-line description of a step, for reports. @since 0.1.0 */
+export const describeStep = (step: Step): string => JSON.stringify(step);

@@ -1,0 +1,206 @@
+/**
+ * The transition coverage gate on the committed contracts and on altered copies: removing an
+ * interaction opens a gap the gate names; stale or malformed allow-list lines fail; an interaction
+ * the model answers with another HTTP status fails; the endpoint → event table names real endpoints.
+ */
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { formatTransitionKey, renderOpenApi, transitionUniverse } from "@payment-session/core";
+import { afterEach, describe, expect, it } from "vitest";
+import {
+  coverageMain,
+  coverageReport,
+  eventCauses,
+  loadPactFiles,
+  parseAllowList,
+  replayPacts,
+  reportMarkdown,
+} from "../../src/coverage/index.js";
+
+const root = resolve(import.meta.dirname, "../../../..");
+const contractsDir = join(root, "contracts");
+const HTTP_PACT = "merchant-backend-payments-v2-api.json";
+
+const replays = replayPacts(loadPactFiles(contractsDir));
+const committedAllowList = readFileSync(join(contractsDir, "coverage-allowlist.txt"), "utf8");
+
+const temps: Array<string> = [];
+afterEach(() => {
+  for (const dir of temps.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+/** A copy of the pact folder (after `edit` of each pact file's JSON) and an allow-list file. */
+const workspace = (allowList: string, edit: (pact: { interactions: Array<{ description: string }> }) => void = () => {}) => {
+  const dir = mkdtempSync(join(tmpdir(), "coverage-"));
+  temps.push(dir);
+  const pacts = join(dir, "pacts");
+  mkdirSync(pacts);
+  for (const pact of loadPactFiles(contractsDir)) {
+    const json = JSON.parse(readFileSync(join(contractsDir, pact.file), "utf8"));
+    edit(json);
+    writeFileSync(join(pacts, pact.file), JSON.stringify(json));
+  }
+  const allow = join(dir, "allow.txt");
+  writeFileSync(allow, allowList);
+  return { pacts, allow };
+};
+
+const run = (args: ReadonlyArray<string>) => {
+  let out = "";
+  let err = "";
+  const code = coverageMain(args, root, { out: (t) => void (out += t), err: (t) => void (err += t) });
+  return { code, out, err };
+};
+
+/** Today's gaps as allow-list lines, so that a copy passes the gate before it is altered. */
+const gapsAsAllowList = (): string => {
+  const report = coverageReport({ replays, allowList: parseAllowList(committedAllowList) });
+  return `${committedAllowList}\n${report.gaps.map((g) => `${g} left to the contracts helper (test baseline)`).join("\n")}\n`;
+};
+
+describe("replaying the contracts through the model", () => {
+  it("replays every interaction with the contract's HTTP status and only keys of the universe", () => {
+    expect(replays.length).toBeGreaterThanOrEqual(36);
+    expect(replays.filter((r) => r.problem !== null).map((r) => `${r.description}: ${r.problem}`)).toEqual([]);
+    const universe = new Set(transitionUniverse.map(formatTransitionKey));
+    for (const r of replays) for (const k of r.keys) expect(universe.has(formatTransitionKey(k)), formatTransitionKey(k)).toBe(true);
+  });
+
+  it("records what each kind of request does in the model", () => {
+    const keysOf = (description: string) =>
+      replays.find((r) => r.description === description)?.keys.map(formatTransitionKey) ?? ["(no such interaction)"];
+    expect(keysOf("a request to simulate chargeStatus SUCCESS on the open VA charge")).toEqual([
+      "session REQUIRE_ACTION EXPIRE stays",
+      "session REQUIRE_ACTION PAYMENT_RECEIVED →PAID",
+      "charge WAITING_FOR_USER_ACTION PAYMENT_RECEIVED →SUCCESS",
+    ]);
+    expect(keysOf("a request to cancel a session waiting for the customer's transfer")).toContain(
+      "session REQUIRE_ACTION CANCEL refused:invalid_state",
+    );
+    expect(keysOf("a request to create a QRIS payment session")).toEqual([
+      "session REQUIRE_PAYMENT_METHOD (always) →REQUIRE_CONFIRMATION",
+      "session REQUIRE_CONFIRMATION (always) →REQUIRE_ACTION",
+    ]);
+    expect(keysOf("a request for a payment session without an Authorization header")).toEqual([]);
+    expect(keysOf("a PAYMENT.PAID callback for a paid VA session")).toContain("session REQUIRE_ACTION PAYMENT_RECEIVED →PAID");
+  });
+});
+
+describe("the coverage gate (pnpm contracts:coverage)", () => {
+  it("passes a copy whose every gap is allow-listed, and fails it once the interactions exercising a transition are removed, naming it", () => {
+    const baseline = workspace(gapsAsAllowList());
+    const ok = run(["--pacts", baseline.pacts, "--allow-list", baseline.allow]);
+    expect(ok.out).toContain("coverage gate: ok");
+    expect(ok.code).toBe(0);
+
+    const paid = "session REQUIRE_ACTION PAYMENT_RECEIVED →PAID";
+    const exercising = new Set(
+      replays.filter((r) => r.keys.some((k) => formatTransitionKey(k) === paid)).map((r) => r.description),
+    );
+    expect(exercising.size).toBeGreaterThan(0);
+    const removed = workspace(gapsAsAllowList(), (pact) => {
+      pact.interactions = pact.interactions.filter((i) => !exercising.has(i.description));
+    });
+    for (const file of loadPactFiles(removed.pacts)) {
+      for (const i of file.interactions) expect(exercising.has(i.description), i.description).toBe(false);
+    }
+    const failed = run(["--pacts", removed.pacts, "--allow-list", removed.allow]);
+    expect(failed.code).toBe(1);
+    expect(failed.out).toContain(`gap: ${paid}`);
+    expect(failed.out).toContain("coverage gate: FAILED");
+  });
+
+  it("fails when an allow-list line is removed (the transition becomes a gap)", () => {
+    const line = committedAllowList.split("\n").find((l) => l.startsWith("session REQUIRE_ACTION PAYMENT_RECEIVED refused:unknown_charge"));
+    expect(line).toBeDefined();
+    const copy = workspace(gapsAsAllowList().split("\n").filter((l) => l !== line).join("\n"));
+    const result = run(["--pacts", copy.pacts, "--allow-list", copy.allow]);
+    expect(result.code).toBe(1);
+    expect(result.out).toContain("gap: session REQUIRE_ACTION PAYMENT_RECEIVED refused:unknown_charge");
+  });
+
+  it("fails on stale allow-list lines: covered, not a transition, not merchant-causable, no reason", () => {
+    const cases: ReadonlyArray<[string, string]> = [
+      ["session REQUIRE_ACTION PAYMENT_RECEIVED →PAID covered anyway", 'is exercised by "'],
+      ["session PAID CANCEL →CANCELLED no such transition", "is not a transition of the machines"],
+      ["session PROCESSING AUTHORIZED →PAID a card authorisation", "is not gated"],
+      ["session REQUIRE_ACTION PAYMENT_RECEIVED →EXPIRED a late payment", "is not gated"],
+      ["session PAID CAPTURE refused:invalid_state", "has no reason"],
+    ];
+    for (const [line, message] of cases) {
+      const copy = workspace(`${gapsAsAllowList()}${line}\n`);
+      const result = run(["--pacts", copy.pacts, "--allow-list", copy.allow]);
+      expect(result.code, line).toBe(1);
+      expect(result.out, line).toContain(message);
+    }
+  });
+
+  it("fails when the model answers an interaction with another HTTP status than the contract expects", () => {
+    const refused = replays.find((r) => r.file === HTTP_PACT && r.keys.some((k) => k.result === "refused:invalid_state"));
+    expect(refused).toBeDefined();
+    const copy = workspace(gapsAsAllowList(), (pact) => {
+      const interaction = pact.interactions.find((i) => i.description === refused?.description) as unknown as
+        | { response: { status: number } }
+        | undefined;
+      if (interaction !== undefined) interaction.response.status = 200;
+    });
+    const result = run(["--pacts", copy.pacts, "--allow-list", copy.allow]);
+    expect(result.code).toBe(1);
+    expect(result.out).toContain(`"${refused?.description}": the model answers 422`);
+  });
+
+  it("takes an exploration's reached keys and rejects keys outside the universe", () => {
+    const copy = workspace(gapsAsAllowList());
+    const reached = join(copy.pacts, "..", "reached.json");
+    writeFileSync(reached, JSON.stringify(["session PROCESSING CAPTURE →PAID", { machine: "charge", state: "SUCCESS", event: "CAPTURE", result: "refused:invalid_state" }]));
+    const json = join(copy.pacts, "..", "report.json");
+    const ok = run(["--pacts", copy.pacts, "--allow-list", copy.allow, "--reached", reached, "--json", json]);
+    expect(ok.code).toBe(0);
+    expect(ok.out).toContain("explorer reached 2 of");
+    const report = JSON.parse(readFileSync(json, "utf8")) as { transitions: Array<{ key: string; reached: boolean }> };
+    expect(report.transitions.find((t) => t.key === "session PROCESSING CAPTURE →PAID")?.reached).toBe(true);
+    writeFileSync(reached, JSON.stringify(["session PAID CANCEL →CANCELLED"]));
+    const bad = run(["--pacts", copy.pacts, "--allow-list", copy.allow, "--reached", reached]);
+    expect(bad.code).toBe(1);
+    expect(bad.out).toContain("reached key not in the universe: session PAID CANCEL →CANCELLED");
+    expect(run(["--reached"]).code).toBe(2);
+  });
+
+  it("on the committed contracts: every gap is a merchant-causable session transition, and the Markdown names each", () => {
+    const report = coverageReport({ replays, allowList: parseAllowList(committedAllowList) });
+    const byKey = new Map(report.transitions.map((t) => [t.key, t]));
+    for (const gap of report.gaps) expect(byKey.get(gap)?.merchant, gap).toBe(true);
+    expect(report.stale).toEqual([]);
+    const markdown = reportMarkdown(report, { source: "test" });
+    for (const gap of report.gaps) {
+      const t = byKey.get(gap);
+      expect(markdown).toContain(`| \`${t?.transition.state}\` | \`${t?.transition.event}\` | ${t?.transition.result} |`);
+    }
+  });
+});
+
+describe("what causes each event", () => {
+  it("names endpoints of the API description, and leaves the channels' steps to channels", () => {
+    const paths = Object.keys((JSON.parse(renderOpenApi()) as { paths: Record<string, unknown> }).paths);
+    const causes = eventCauses();
+    for (const list of Object.values(causes)) {
+      for (const cause of list) {
+        const match = /^(GET|POST) (\S+)/u.exec(cause);
+        if (match === null) continue; // "any write past expiryAt"
+        const path = (match[2] ?? "").replace("{id}", "{paymentSessionId}");
+        expect(
+          paths.some((p) => p.replace(/\{[^}]+\}/gu, "{paymentSessionId}") === path),
+          cause,
+        ).toBe(true);
+      }
+    }
+    const channelOnly = Object.entries(causes)
+      .filter(([, list]) => list.length === 0)
+      .map(([event]) => event)
+      .sort();
+    expect(channelOnly).toEqual(["AUTHORIZED", "CHARGE_FAILED", "CHARGE_PROCESSING", "CUSTOMER_AUTHENTICATING"]);
+    expect(causes.PAYMENT_RECEIVED).toEqual(["POST /v2/payments/simulations (chargeStatus SUCCESS)"]);
+    expect(causes.CHARGE_EXPIRED).toEqual(["POST /v2/payments/simulations (chargeStatus EXPIRED)"]);
+  });
+});

@@ -1,0 +1,58 @@
+/**
+ * seedPath: every documented (session, charge) pair is reached by a shortest path of accepted
+ * events, replaying the path through createSession / applyEvent gives the same session, and a pair
+ * the lifecycle cannot show has no path.
+ */
+import { describe, expect, it } from "vitest";
+import {
+  applyEvent,
+  createSession,
+  currentCharge,
+  documentedStatusPairs,
+  seedPath,
+  sessionStatus,
+} from "../../src/lifecycle/index.js";
+import { T0 } from "./fixtures.js";
+
+describe("seedPath", () => {
+  it("reaches every documented (session, charge) pair, and the path replays to the same session", () => {
+    for (const pair of documentedStatusPairs) {
+      const target = { status: pair.session, ...(pair.charge === null ? {} : { chargeStatus: pair.charge }) };
+      const path = seedPath(target, T0);
+      expect(path, `${pair.session}/${pair.charge}`).not.toBeNull();
+      if (path === null) continue;
+      expect(sessionStatus(path.snapshot)).toBe(pair.session);
+      if (pair.charge !== null) expect(currentCharge(path.snapshot.context)?.state).toBe(pair.charge);
+      const created = createSession(path.request, path.create);
+      if (!created.ok) throw new Error(created.refusal.message);
+      let snapshot = created.snapshot;
+      for (const step of path.steps) {
+        const applied = applyEvent(snapshot, step.event);
+        expect(applied.outcome._tag, `${pair.session}: ${step.event.type}`).not.toBe("Refused");
+        snapshot = applied.snapshot;
+      }
+      expect(snapshot).toEqual(path.snapshot);
+      // Shortest: no prefix of the path is already the target.
+      for (const step of path.steps) expect(step.before === path.snapshot).toBe(false);
+    }
+  });
+
+  it("prefers what a merchant does: a merchant cancel for CANCELLED, time for EXPIRED, the catalogue's VA", () => {
+    expect(seedPath({ status: "CANCELLED" }, T0)?.steps.map((s) => s.event.type)).toEqual(["CANCEL"]);
+    expect(seedPath({ status: "EXPIRED" }, T0)?.steps.map((s) => s.event.type)).toEqual(["EXPIRE"]);
+    expect(seedPath({ status: "PAID" }, T0)?.request.paymentMethod?.type).toBe("VIRTUAL_ACCOUNT");
+    const failed = seedPath({ status: "CANCELLED", cancellationReason: "CHARGE_FAILED" }, T0);
+    expect(failed?.steps.map((s) => s.event.type)).toEqual(["CHARGE_FAILED"]);
+    const multiple = seedPath({ status: "INACTIVE", paymentsReceived: 2 }, T0);
+    expect(multiple?.steps.map((s) => s.event.type)).toEqual([
+      "PAYMENT_RECEIVED",
+      "PAYMENT_RECEIVED",
+      "EXPIRE",
+    ]);
+  });
+
+  it("finds no path to a pair the lifecycle cannot show", () => {
+    expect(seedPath({ status: "PAID", chargeStatus: "FAILED" }, T0)).toBeNull();
+    expect(seedPath({ status: "REQUIRE_ACTION", paymentType: "MULTIPLE" }, T0)).toBeNull();
+  });
+});
