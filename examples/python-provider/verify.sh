@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
-# Verifies the example Python provider against every contract in contracts/ with the project's CLI.
+# Verifies the example Python provider against every contract in contracts/ with the project's CLI,
+# and explores it with generated lifecycles.
 #
 #   examples/python-provider/verify.sh [--defect NAME]... [verifier flags, e.g. --junit FILE]
 #       starts server.py on a free port (with its test endpoints), waits for it, runs
 #       `payment-session-contracts verify` against it, stops it and exits with the verifier's code
 #       (0 every interaction passed, 1 a contract failed, 2 it could not run).
+#   examples/python-provider/verify.sh --explore [--defect NAME]... [explore flags]
+#       the same with `payment-session-contracts explore` (default: --runs 30 --seed 1).
 #   examples/python-provider/verify.sh --check-defects
-#       the faithful server must pass; then each deliberate defect in $DEFECTS_TO_CHECK (default:
-#       every defect the contracts are meant to catch) must make the verifier fail (exit 1).
+#       what CI runs: the faithful server must pass verify and explore; then each deliberate defect
+#       in $VERIFY_DEFECTS must make verify fail (exit 1), and each in $EXPLORE_DEFECTS explore.
 #
 # Needs Python ≥ 3.11 ($PYTHON, default python3) and this repository's node_modules.
 set -uo pipefail
@@ -21,10 +24,11 @@ if ! "$python" -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null
   exit 2
 fi
 
-# Runs the verifier once against a fresh server; the server gets --defect for each name in $1.
-verify_once() {
-  local defects=$1
-  shift
+# Runs the CLI's $1 (verify or explore) once against a fresh server, which gets --defect for each
+# name in $2; the other arguments go to the CLI.
+run_once() {
+  local command=$1 defects=$2
+  shift 2
   local workdir port server status
   workdir=$(mktemp -d)
   local server_args=(--port 0 --port-file "$workdir/port" --test-endpoints)
@@ -45,11 +49,16 @@ verify_once() {
   fi
   port=$(cat "$workdir/port")
   local url="http://127.0.0.1:$port"
-  (cd "$root" && node -C @payment-session/source --import tsx packages/contracts/src/cli.ts verify \
-    --provider-base-url "$url" \
-    --provider-states-setup-url "$url/_pact/provider-states" \
-    --provider-messages-url "$url/_pact/messages" \
-    --pact-dir "$root/contracts" "$@")
+  local cli=(node -C @payment-session/source --import tsx packages/contracts/src/cli.ts)
+  if [ "$command" = verify ]; then
+    (cd "$root" && "${cli[@]}" verify --provider-base-url "$url" \
+      --provider-states-setup-url "$url/_pact/provider-states" \
+      --provider-messages-url "$url/_pact/messages" --pact-dir "$root/contracts" "$@")
+  else
+    [ $# -eq 0 ] && set -- --runs 30 --seed 1
+    (cd "$root" && "${cli[@]}" explore --provider-base-url "$url" \
+      --provider-states-url "$url/_pact/provider-states" --replay-out "$workdir/replay.json" "$@")
+  fi
   status=$?
   kill "$server" 2>/dev/null
   wait "$server" 2>/dev/null
@@ -57,33 +66,45 @@ verify_once() {
   return $status
 }
 
+command=verify
+if [ "${1:-}" = "--explore" ]; then
+  command=explore
+  shift
+fi
 if [ "${1:-}" != "--check-defects" ]; then
   defects=""
   while [ "${1:-}" = "--defect" ]; do
     defects="$defects $2"
     shift 2
   done
-  verify_once "$defects" "$@"
+  run_once "$command" "$defects" "$@"
   exit $?
 fi
 
-# --check-defects: a check that cannot fail proves nothing, so show that it does.
-verify_once "" | tail -n 1
-status=${PIPESTATUS[0]}
-if [ "$status" -ne 0 ]; then
-  echo "verify.sh: the faithful server failed the contracts (exit $status)" >&2
-  exit 1
-fi
+# --check-defects: a check that cannot fail proves nothing, so show that each one does.
 failed=0
-for defect in ${DEFECTS_TO_CHECK:-no-lazy-expiry cancel-after-charge}; do
-  output=$(verify_once "$defect")
+for command in verify explore; do
+  output=$(run_once "$command" "")
+  status=$?
+  if [ "$status" -ne 0 ]; then
+    echo "$output"
+    echo "verify.sh: the faithful server failed $command (exit $status)" >&2
+    exit 1
+  fi
+  echo "faithful server, $command: $(grep -E '^(Verified|PASS)' <<<"$output")"
+done
+check_defect() {
+  local command=$1 defect=$2 output status
+  output=$(run_once "$command" "$defect" 2>&1)
   status=$?
   if [ "$status" -eq 1 ]; then
-    echo "defect $defect: the verifier failed, as it must:"
-    grep -E '✗|\$\.|Verified' <<<"$output" | sed 's/^/    /' | head -n 12
+    echo "defect $defect: $command failed, as it must:"
+    grep -E '✗|^ +\$\.|^(Verified|FAIL)|answered what the machines' <<<"$output" | sed 's/^ */    /' | head -n 8
   else
-    echo "defect $defect: the verifier exited $status, not 1: the contracts do not catch it" >&2
+    echo "defect $defect: $command exited $status, not 1: it does not catch the defect" >&2
     failed=1
   fi
-done
+}
+for defect in ${VERIFY_DEFECTS-no-lazy-expiry}; do check_defect verify "$defect"; done
+for defect in ${EXPLORE_DEFECTS-wrong-callback-key}; do check_defect explore "$defect"; done
 exit $failed
