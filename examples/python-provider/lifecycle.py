@@ -17,6 +17,7 @@ that has not expired yet, or one that has already ended.
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from dataclasses import dataclass, field
 
@@ -487,9 +488,7 @@ def iso(ms: int | None) -> str | None:
     """An instant as ISO-8601 UTC: ``2025-03-31T23:59:05Z``, with ``.mmm`` only when it has milliseconds."""
     if ms is None:
         return None
-    import datetime as _dt
-
-    moment = _dt.datetime.fromtimestamp(ms / 1000, tz=_dt.timezone.utc)
+    moment = dt.datetime.fromtimestamp(ms // 1000, tz=dt.timezone.utc)
     text = moment.strftime("%Y-%m-%dT%H:%M:%S")
     return f"{text}.{ms % 1000:03d}Z" if ms % 1000 else f"{text}Z"
 

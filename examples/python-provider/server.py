@@ -236,7 +236,7 @@ def not_found(path: str):
 
 
 def wire_problem(field: str, message: str) -> Refused:
-    return Refused(400, "api_validation_error", "Request validation failed", [{"field": field, "message": message}])
+    return lifecycle.validation_errors([(field, message)])
 
 
 def json_body(raw: bytes):
