@@ -254,7 +254,9 @@ export const contractCatalogue = (pacts: ReadonlyArray<Pact>): string => {
     "message may carry more object keys than shown (Pact's rule); a request is sent as shown. Paths and",
     "headers marked *from provider state* are filled with the values the provider's state setup returned.",
     "Every interaction starts with the provider state `the clock reads`, and every one that sends a token",
-    "with `a merchant with credentials exists`; the summaries list the other states.",
+    "with `a merchant with credentials exists`; the summaries list the other states. A `null` without a",
+    "comment must be sent as `null` (those fields are always present, decision F1); other fields without",
+    "a value may be `null` or left out, and are not shown.",
     "",
   ];
   for (const pact of pacts) {

@@ -9,6 +9,7 @@ import { branchText, guardAnchor, transitionAnchor } from "./lifecycle.ts";
 import { branchesFor, type MachineModel } from "./machineModel.ts";
 import { code } from "./markdown.ts";
 import type { Interaction } from "./pacts.ts";
+import { pinProblems, pinText } from "./pinChecks.ts";
 
 /** What the records link into. */
 export interface RecordTargets {
@@ -82,6 +83,14 @@ const recordPage = (record: DecisionRecord, targets: RecordTargets): string => {
     "",
     record.pins,
     "",
+    ...(record.checks.length === 0
+      ? []
+      : [
+          "Checked against the pact files (`scripts/docs/test/decisionPins.test.ts`):",
+          "",
+          ...record.checks.map((pin) => `- ${code(pin.interaction)}: ${pinText(pin)}`),
+          "",
+        ]),
     "## Where it lives",
     "",
   ];
@@ -160,9 +169,11 @@ export const decisionPages = (
   records: ReadonlyArray<DecisionRecord>,
   targets: RecordTargets,
 ): ReadonlyArray<{ readonly path: string; readonly text: string }> => {
-  const problems = brokenRecordLinks(records, targets);
+  const problems = [...brokenRecordLinks(records, targets), ...pinProblems(records, targets.interactions)];
   if (problems.length > 0) {
-    throw new Error(`decision records link to things that do not exist:\n  ${problems.join("\n  ")}`);
+    throw new Error(
+      `decision records link to things that do not exist or claim pins the pacts do not hold:\n  ${problems.join("\n  ")}`,
+    );
   }
   return [
     { path: "decisions/README.md", text: indexPage(records) },

@@ -1,3 +1,6 @@
+import type { Json } from "./pacts.ts";
+import type { Pin } from "./pinChecks.ts";
+
 /**
  * The project's decision records: the choices of shared/api/decisions.md (C1–C7, L1–L6, P1–P6,
  * W1–W2) as prose written once here, and the places that embody each — transitions of the machines,
@@ -24,17 +27,115 @@ export interface DecisionRecord {
   readonly id: string;
   readonly slug: string;
   readonly title: string;
-  readonly area: "Session creation" | "Confirmation, cancellation, expiry" | "Payments arriving" | "Webhooks";
+  readonly area:
+    | "Session creation"
+    | "Confirmation, cancellation, expiry"
+    | "Payments arriving"
+    | "Webhooks"
+    | "Wire format";
   readonly question: string;
   readonly choice: string;
   readonly why: string;
-  /** What the Pact contracts pin of it (and what they leave loose). */
+  /** What the Pact contracts pin of it (and what they leave loose), in words. */
   readonly pins: string;
+  /**
+   * The same claims as data, each checked against the pact files by the docs tests
+   * (scripts/docs/test/decisionPins.test.ts) and listed on the record's page.
+   */
+  readonly checks: ReadonlyArray<Pin>;
   readonly transitions: ReadonlyArray<TransitionRef>;
   readonly guards: ReadonlyArray<GuardRef>;
   /** Pact interaction descriptions. */
   readonly interactions: ReadonlyArray<string>;
 }
+
+const eq = (interaction: string, path: string, value: Json): Pin => ({
+  kind: "exactly",
+  interaction,
+  path,
+  value,
+});
+const at = (interaction: string, path: string, instant: string): Pin => ({
+  kind: "instant",
+  interaction,
+  path,
+  at: instant,
+});
+const none = (interaction: string, path: string): Pin => ({ kind: "noValue", interaction, path });
+const items = (interaction: string, path: string, count: number): Pin => ({
+  kind: "items",
+  interaction,
+  path,
+  count,
+});
+const status = (interaction: string, value: number): Pin => ({ kind: "status", interaction, value });
+const oneOf = (interaction: string, path: string, values: ReadonlyArray<string>): Pin => ({
+  kind: "oneOf",
+  interaction,
+  path,
+  values,
+});
+const apiKey = (interaction: string): Pin => ({
+  kind: "metadata",
+  interaction,
+  key: "X-API-Key",
+  value: "callback-key-0001",
+});
+
+/** The instant every contract's `the clock reads` names, and instants relative to it. */
+const CLOCK = "2025-03-30T05:48:17Z";
+const CLOCK_PLUS_15 = "2025-03-30T06:03:17Z";
+const CLOCK_MINUS_1 = "2025-03-30T05:47:17Z";
+
+// Interaction descriptions the checks name more than once.
+const seedCreate = "a request to create a VA payment session with the seed page's body";
+const createNoMethod = "a request to create a payment session without a payment method";
+const createNoConfirm = "a request to create a VA payment session with autoConfirm false";
+const createMultiple = "a request to create a MULTIPLE open static VA payment session";
+const createQr = "a request to create a QRIS payment session";
+const createSoon = "a request to create a payment session that expires a minute after the clock";
+const createPast = "a request to create a payment session whose expiryAt has passed";
+const listByReference = "a request for the payment sessions with a clientReferenceId";
+const listSecondPage =
+  "a request for the second page of payment sessions with a clientReferenceId, two per page";
+const chargesByReference = "a request for the charges of a clientReferenceId";
+const replay = "a repeated create request with the same X-REQUEST-ID and the same body";
+const replayOther = "a create request reusing an X-REQUEST-ID with another body";
+const confirmNoMethod = "a request to confirm a VA for a session waiting for a payment method";
+const confirmWaiting = "a request to confirm a session waiting for confirmation";
+const confirmPaid = "a request to confirm a paid session";
+const captureNothing = "a request to capture a session with no charge waiting for capture";
+const captureFull = "a request to capture the full authorised amount of a card";
+const cancelWaiting = "a request to cancel a session waiting for the customer's transfer";
+const cancelConfirmation = "a request to cancel a session waiting for confirmation";
+const cancelNoMethod = "a request to cancel a session waiting for a payment method";
+const getCancelled = "a request for a payment session the merchant cancelled";
+const getAction = "a request for a payment session waiting for the customer's transfer";
+const getExpired = "a request for an expired payment session";
+const getExpiredNoReason = "a request for an expired payment session, which has no cancellation reason";
+const getLapsed = "a request for a payment session whose expiryAt passed while nobody paid";
+const getNotFound = "a request for a payment session that does not exist";
+const simulatedPaid = "a request for a payment session after a simulated SUCCESS of its VA charge";
+const simulatedExpired = "a request for a payment session after a simulated EXPIRED of its VA charge";
+const hookPaid = "a PAYMENT.PAID callback for a paid VA session";
+const hookSimulatedPaid = "a PAYMENT.PAID callback after a simulated payment of a VA session";
+const hookCancelled = "a PAYMENT.CANCELLED callback for a session the merchant cancelled";
+const hookFailed = "a PAYMENT.CANCELLED callback for a session whose e-wallet charge failed";
+const hookExpired = "a PAYMENT.CANCELLED callback for a session that expired";
+const hookExpiredNoReason =
+  "a PAYMENT.CANCELLED callback for a session that expired, which has no cancellation reason";
+const hookProcessing = "a PAYMENT.PROCESSING callback for an e-wallet session";
+const hookMultiple = "a CHARGE.SUCCESS callback for a payment into a MULTIPLE static VA session";
+const webhooks = [
+  hookProcessing,
+  hookPaid,
+  hookSimulatedPaid,
+  hookMultiple,
+  hookCancelled,
+  hookFailed,
+  hookExpired,
+  hookExpiredNoReason,
+];
 
 const s = (state: string, event: string): TransitionRef => ({ machine: "session", state, event });
 const c = (state: string, event: string): TransitionRef => ({ machine: "charge", state, event });
@@ -53,7 +154,16 @@ export const decisionRecords: ReadonlyArray<DecisionRecord> = [
     choice:
       "No `paymentMethod` → `REQUIRE_PAYMENT_METHOD`. A method with `autoConfirm: false` → `REQUIRE_CONFIRMATION`. A method with `autoConfirm: true` (the default) → the charge is created at once: session `REQUIRE_ACTION`, charge `WAITING_FOR_USER_ACTION`. `paymentType: MULTIPLE` (VA or QR, mode API, autoConfirm true) → `ACTIVE`.",
     why: "The status table and the confirm page agree on this order; the single contradicting example is older. Deciding inside the machine (eventless transitions right after creation) means the create input alone picks the first status, so the API, the reference provider and the diagrams cannot disagree.",
-    pins: "The status of each create answer exactly (`REQUIRE_ACTION` with a `chargeDetails[0].virtualAccount` for the seed body, `REQUIRE_PAYMENT_METHOD`, `REQUIRE_CONFIRMATION`, `ACTIVE`); ids and instants by matchers.",
+    pins: "The status of each create answer exactly (`REQUIRE_ACTION` with its charge `WAITING_FOR_USER_ACTION` on the requested VA bank for the seed body, `REQUIRE_PAYMENT_METHOD`, `REQUIRE_CONFIRMATION`, `ACTIVE`, `REQUIRE_ACTION` for QRIS); ids and instants by matchers.",
+    checks: [
+      eq(seedCreate, "$.data.status", "REQUIRE_ACTION"),
+      eq(seedCreate, "$.data.chargeDetails[0].status", "WAITING_FOR_USER_ACTION"),
+      eq(seedCreate, "$.data.chargeDetails[0].virtualAccount.channel", "PERMATA"),
+      eq(createNoMethod, "$.data.status", "REQUIRE_PAYMENT_METHOD"),
+      eq(createNoConfirm, "$.data.status", "REQUIRE_CONFIRMATION"),
+      eq(createMultiple, "$.data.status", "ACTIVE"),
+      eq(createQr, "$.data.status", "REQUIRE_ACTION"),
+    ],
     transitions: [s("REQUIRE_PAYMENT_METHOD", "(always)"), s("REQUIRE_CONFIRMATION", "(always)")],
     guards: [sg("isMultiple"), sg("hasPaymentMethod"), sg("isAutoConfirm"), sg("hasIssuedCharge")],
     interactions: [
@@ -72,10 +182,17 @@ export const decisionRecords: ReadonlyArray<DecisionRecord> = [
     question: "When does a session without `expiryAt` expire?",
     choice: "`expiryAt` absent → `createdAt + 15 min` (a MULTIPLE session may have none).",
     why: "The seed page and the create reference both say the default duration is 15 minutes.",
-    pins: "`expiryAt` is an ISO-8601 UTC instant in every session answer; the default itself is pinned by the core's tests, and the provider state `the clock reads` makes it reproducible.",
+    pins: "The default itself: a session created or set up without `expiryAt` answers `expiryAt` = the clock of `the clock reads` + 15 min (the instant in any ISO-8601 UTC form, a few seconds' tick allowed), so a provider that ignores the clock fails; an `expiryAt` sent is kept as sent.",
+    checks: [
+      at(createNoMethod, "$.data.expiryAt", CLOCK_PLUS_15),
+      at(createNoConfirm, "$.data.expiryAt", CLOCK_PLUS_15),
+      at(createQr, "$.data.expiryAt", CLOCK_PLUS_15),
+      at(getAction, "$.data.expiryAt", CLOCK_PLUS_15),
+      at(createSoon, "$.data.expiryAt", "2025-03-30T05:49:17Z"),
+    ],
     transitions: [s("REQUIRE_PAYMENT_METHOD", "EXPIRE"), s("REQUIRE_ACTION", "EXPIRE")],
     guards: [sg("isPastExpiry")],
-    interactions: ["a request to create a payment session without a payment method"],
+    interactions: [createNoMethod, createNoConfirm, createQr, getAction, createSoon],
   },
   {
     id: "C3",
@@ -87,7 +204,8 @@ export const decisionRecords: ReadonlyArray<DecisionRecord> = [
     choice:
       "400 `api_validation_error` with a `details[]` entry for `expiryAt`; nothing is stored. Maxima (the docs' example merchant config): VA 30 days, card 30 days, QR 60 min, e-wallet 30 min.",
     why: "The docs list a per-method `maximumExpiry` but no error for breaking it; a session that is born expired, or that outlives its instrument, cannot be served, so it is refused like any other invalid field.",
-    pins: "Status 400, `error.type` and a `details[]` entry (`arrayContains`), the code by regex (`api_validation_error` or the numeric `400…` style).",
+    pins: "Status 400, `error.type` `API_ERROR` and a `details[]` entry for `expiryAt` (`arrayContains`), the code by regex (`api_validation_error` or the numeric `400…` style).",
+    checks: [status(createPast, 400), eq(createPast, "$.error.type", "API_ERROR")],
     transitions: [s("REQUIRE_PAYMENT_METHOD", "CONFIRM"), s("REQUIRE_CONFIRMATION", "CONFIRM")],
     guards: [sg("isConfirmationValid")],
     interactions: ["a request to create a payment session whose expiryAt has passed"],
@@ -101,14 +219,25 @@ export const decisionRecords: ReadonlyArray<DecisionRecord> = [
       "The docs call `clientReferenceId` unique, yet the lookup by it returns a list. Is a second session with the same reference refused?",
     choice: "Allowed; `GET /v2/payments?clientReferenceId=` returns every session with it.",
     why: "A list answer only makes sense if several sessions can share a reference (a retry after an expired session is the common case). Refusing would break merchants that retry.",
-    pins: "The list shape (`data` is an array of at least the sessions set up, `pagination`), and the charges of a reference.",
+    pins: "A list by `clientReferenceId` answers exactly the sessions with it (a session of another reference is set up beside them), item by item: their number on the page, their reference and their status; the charges of a reference likewise (reference, status, amount and currency).",
+    checks: [
+      items(listByReference, "$.data", 2),
+      eq(listByReference, "$.data[0].clientReferenceId", "ORDER-42"),
+      eq(listByReference, "$.data[1].clientReferenceId", "ORDER-42"),
+      eq(listByReference, "$.data[1].status", "REQUIRE_PAYMENT_METHOD"),
+      eq(listByReference, "$.pagination.totalItems", 2),
+      items(listSecondPage, "$.data", 1),
+      eq(listSecondPage, "$.data[0].clientReferenceId", "ORDER-43"),
+      eq(listSecondPage, "$.data[0].status", "REQUIRE_PAYMENT_METHOD"),
+      eq(listSecondPage, "$.pagination.totalItems", 3),
+      items(chargesByReference, "$.data", 1),
+      eq(chargesByReference, "$.data[0].paymentSessionClientReferenceId", "INV-CHARGES-1"),
+      eq(chargesByReference, "$.data[0].status", "WAITING_FOR_USER_ACTION"),
+      eq(chargesByReference, "$.data[0].amount", { value: 20000, currency: "IDR" }),
+    ],
     transitions: [],
     guards: [],
-    interactions: [
-      "a request for the payment sessions with a clientReferenceId",
-      "a request for the second page of payment sessions, two per page",
-      "a request for the charges of a clientReferenceId",
-    ],
+    interactions: [listByReference, listSecondPage, chargesByReference],
   },
   {
     id: "C5",
@@ -120,6 +249,7 @@ export const decisionRecords: ReadonlyArray<DecisionRecord> = [
       "Integer IDR `value` ≥ 1, within the method's minimum and maximum from the merchant's payment-method config (the example: VA 10 000 – 9 999 999 999, QR 1 000 – 9 999 999, e-wallet 10 000 – 9 999 999, card 10 000 – 9 999 999 999). Outside → 400 with a `details[]` entry for `amount.value`.",
     why: "IDR has no minor unit in use, so amounts are integers; the bounds are the documented config's, and a method only learns its amount at confirm, so the same check runs there.",
     pins: "Nothing beyond the 400 envelope of C3: bounds are merchant configuration, checked by the core's tests.",
+    checks: [],
     transitions: [s("REQUIRE_CONFIRMATION", "CONFIRM")],
     guards: [sg("isConfirmationValid")],
     interactions: [],
@@ -133,7 +263,14 @@ export const decisionRecords: ReadonlyArray<DecisionRecord> = [
     choice:
       "Optional. Any key of 1–255 visible ASCII characters. Same key + same body within 24 h → the first response again (same status, same body); same key + another body or another endpoint → 409 `idempotency_error`. Without a key: no replay protection. Honoured on every POST.",
     why: "Public integrations run in production without the header and with keys that break the documented 16–36 alphanumerics (hyphens, longer keys), so the format is advice, not a gate; replaying the first answer is what the docs describe.",
-    pins: "The replay returns the first answer's body; the conflicting repeat gets 409 with the code by regex (`idempotency_error` or `409…`).",
+    pins: "The replay answers the first session: the first create ran at the clock, the clock then moves on 10 minutes, and the replay must answer `createdAt` at the first clock and `expiryAt` 15 min after it (a new session made by the replay would carry the later instants). Pact cannot compare the replayed `id` with the id the state returned (provider-state values are not injected into expected answers), so time ties the answer to the first create. The conflicting repeat gets 409 with `error.type` `API_ERROR` and the code by regex (`idempotency_error` or `409…`).",
+    checks: [
+      eq(replay, "$.data.clientReferenceId", "INV-IDEM-1"),
+      at(replay, "$.data.createdAt", CLOCK),
+      at(replay, "$.data.expiryAt", CLOCK_PLUS_15),
+      status(replayOther, 409),
+      eq(replayOther, "$.error.type", "API_ERROR"),
+    ],
     transitions: [],
     guards: [],
     interactions: [
@@ -151,7 +288,11 @@ export const decisionRecords: ReadonlyArray<DecisionRecord> = [
     choice:
       "Liberal in what it accepts, exact in what it sends: unknown request fields are ignored; `clientReferenceId` is any 1–100 visible characters; instants in any ISO-8601 form with an offset are accepted and answered in UTC; fields a flow does not need (e.g. `orderInformation` for a VA in mode API) are optional. Refused: wrong types, unknown enum values, impossible amounts or instants.",
     why: "The gateway's clients are many and old; refusing what can be served breaks them for nothing.",
-    pins: "The seed page's body as sent by real merchants is accepted; every instant answered matches the ISO-8601 UTC matcher.",
+    pins: "The seed page's body as sent by real merchants is accepted and its `expiryAt` kept (as an instant, in any ISO-8601 UTC form: decision F2).",
+    checks: [
+      eq(seedCreate, "$.data.status", "REQUIRE_ACTION"),
+      at(seedCreate, "$.data.expiryAt", "2025-03-31T23:59:05Z"),
+    ],
     transitions: [],
     guards: [],
     interactions: ["a request to create a VA payment session with the seed page's body"],
@@ -165,7 +306,13 @@ export const decisionRecords: ReadonlyArray<DecisionRecord> = [
     choice:
       "`REQUIRE_PAYMENT_METHOD` and `REQUIRE_CONFIRMATION`. The body's `paymentMethod` (and options) replace any earlier one; the charge is created; the session becomes `REQUIRE_ACTION`.",
     why: "Those are the two statuses before a charge exists; the confirm page describes exactly this result.",
-    pins: "Both accepted confirms answer `REQUIRE_ACTION` with the new charge; a confirm elsewhere is L2.",
+    pins: "Both accepted confirms answer `REQUIRE_ACTION` with the new charge `WAITING_FOR_USER_ACTION`; a confirm elsewhere is L2.",
+    checks: [
+      eq(confirmNoMethod, "$.data.status", "REQUIRE_ACTION"),
+      eq(confirmNoMethod, "$.data.chargeDetails[0].status", "WAITING_FOR_USER_ACTION"),
+      eq(confirmWaiting, "$.data.status", "REQUIRE_ACTION"),
+      eq(confirmWaiting, "$.data.chargeDetails[0].status", "WAITING_FOR_USER_ACTION"),
+    ],
     transitions: [
       s("REQUIRE_PAYMENT_METHOD", "CONFIRM"),
       s("REQUIRE_CONFIRMATION", "CONFIRM"),
@@ -187,7 +334,13 @@ export const decisionRecords: ReadonlyArray<DecisionRecord> = [
     choice:
       "422, `error.type` `API_ERROR`, code `invalid_state`; the message names the operation and the status. Nothing changes.",
     why: "422 is the documented status for a valid request the server cannot process; naming operation and status makes the answer actionable. Every (state, event) the machine does not accept runs its `refuse` action, so the table of refusals is generated, not written.",
-    pins: "Loosely, since the code is ours: status 422 and `error.type`, the code only as a snake_case word.",
+    pins: "Loosely, since the code is ours: status 422 and `error.type` `API_ERROR`, the code only as a snake_case word.",
+    checks: [
+      status(confirmPaid, 422),
+      eq(confirmPaid, "$.error.type", "API_ERROR"),
+      status(captureNothing, 422),
+      status(cancelWaiting, 422),
+    ],
     transitions: [
       s("REQUIRE_ACTION", "CONFIRM"),
       s("PAID", "CONFIRM"),
@@ -211,7 +364,16 @@ export const decisionRecords: ReadonlyArray<DecisionRecord> = [
     choice:
       "Allowed in `REQUIRE_PAYMENT_METHOD` and `REQUIRE_CONFIRMATION` only; `cancellationReason` one of `REQUESTED_BY_CUSTOMER`, `DUPLICATED`, `VOID_SESSION`; sets `cancelledAt`, `cancellationReason`, and `expiryAt := cancelledAt`.",
     why: "The cancel page allows exactly these two statuses and reasons; its example shows `expiryAt` overwritten with the cancel time.",
-    pins: "Both cancels answer `CANCELLED` with the reason; a later GET shows it; the `PAYMENT.CANCELLED` callback carries it.",
+    pins: "Both cancels answer `CANCELLED` with the reason, `cancelledAt` at the clock and `expiryAt` set to it; a later GET shows the reason; the `PAYMENT.CANCELLED` callback carries it.",
+    checks: [
+      eq(cancelConfirmation, "$.data.status", "CANCELLED"),
+      eq(cancelConfirmation, "$.data.cancellationReason", "REQUESTED_BY_CUSTOMER"),
+      at(cancelConfirmation, "$.data.cancelledAt", CLOCK),
+      at(cancelConfirmation, "$.data.expiryAt", CLOCK),
+      eq(cancelNoMethod, "$.data.cancellationReason", "VOID_SESSION"),
+      eq(getCancelled, "$.data.cancellationReason", "DUPLICATED"),
+      eq(hookCancelled, "$.data.cancellationReason", "REQUESTED_BY_CUSTOMER"),
+    ],
     transitions: [s("REQUIRE_PAYMENT_METHOD", "CANCEL"), s("REQUIRE_CONFIRMATION", "CANCEL")],
     guards: [],
     interactions: [
@@ -230,7 +392,19 @@ export const decisionRecords: ReadonlyArray<DecisionRecord> = [
     choice:
       "Time is an input, never a timer inside the machine: every event carries its instant, and a session whose `expiryAt` has passed is `EXPIRED` before the event is applied (lazily, on read or write), with its open charge `EXPIRED`. A sweeper may expire sessions in bulk and reaches the same state. Expiry is not a failure: no `cancellationReason`. The merchant receives `PAYMENT.CANCELLED` with status `EXPIRED`.",
     why: "A pure machine is testable and replayable; lazy expiry makes every reader see the same status whether or not a sweeper ran. The docs fold “system timeout” into `PAYMENT.CANCELLED` and document no `PAYMENT.EXPIRED`.",
-    pins: "A GET of an expired session answers `EXPIRED` with `cancellationReason: null`; the expiry callback is `PAYMENT.CANCELLED` with status `EXPIRED`.",
+    pins: "A GET of an expired session answers `EXPIRED` with its charge `EXPIRED` and `expiryAt` a minute before the clock; a session whose `expiryAt` passes while the clock moves on (`the clock moves on`) reads `EXPIRED`; a simulated expiry reads `EXPIRED`. `cancellationReason` has no value (null or absent, never a reason), in the GET and in the expiry callback, which is `PAYMENT.CANCELLED` with status `EXPIRED`.",
+    checks: [
+      eq(getExpired, "$.data.status", "EXPIRED"),
+      eq(getExpired, "$.data.chargeDetails[0].status", "EXPIRED"),
+      at(getExpired, "$.data.expiryAt", CLOCK_MINUS_1),
+      none(getExpiredNoReason, "$.data.cancellationReason"),
+      eq(getLapsed, "$.data.status", "EXPIRED"),
+      eq(getLapsed, "$.data.chargeDetails[0].status", "EXPIRED"),
+      eq(simulatedExpired, "$.data.status", "EXPIRED"),
+      eq(hookExpired, "$.event", "PAYMENT.CANCELLED"),
+      eq(hookExpired, "$.data.status", "EXPIRED"),
+      none(hookExpiredNoReason, "$.data.cancellationReason"),
+    ],
     transitions: [
       s("REQUIRE_PAYMENT_METHOD", "EXPIRE"),
       s("REQUIRE_ACTION", "EXPIRE"),
@@ -241,8 +415,12 @@ export const decisionRecords: ReadonlyArray<DecisionRecord> = [
     ],
     guards: [sg("isPastExpiry")],
     interactions: [
-      "a request for an expired payment session",
-      "a PAYMENT.CANCELLED callback for a session that expired",
+      getExpired,
+      getExpiredNoReason,
+      getLapsed,
+      simulatedExpired,
+      hookExpired,
+      hookExpiredNoReason,
       "a request to simulate chargeStatus EXPIRED on the open VA charge",
     ],
   },
@@ -257,6 +435,11 @@ export const decisionRecords: ReadonlyArray<DecisionRecord> = [
       "Session `CANCELLED` with `cancellationReason` `CHARGE_FAILED`. The older “failed → EXPIRED” row is recorded as superseded.",
     why: "The newest evidence — the sandbox simulation table, the `CHARGE_FAILED` cancellation reason and the gateway's own code — all say CANCELLED.",
     pins: "The `PAYMENT.CANCELLED` callback after a failed e-wallet charge: status `CANCELLED`, reason `CHARGE_FAILED`, charge `FAILED` with a `failureCode` from the documented list.",
+    checks: [
+      eq(hookFailed, "$.data.status", "CANCELLED"),
+      eq(hookFailed, "$.data.cancellationReason", "CHARGE_FAILED"),
+      eq(hookFailed, "$.data.chargeDetails[0].status", "FAILED"),
+    ],
     transitions: [
       s("REQUIRE_ACTION", "CHARGE_FAILED"),
       s("PROCESSING", "CHARGE_FAILED"),
@@ -273,7 +456,8 @@ export const decisionRecords: ReadonlyArray<DecisionRecord> = [
     question: "Can a merchant cancel once the charge exists (the customer has a VA number)?",
     choice: "Refused: 422 `invalid_state`, in mode API, as documented.",
     why: "The status table marks REQUIRE_ACTION “❌ for API method”; the cancel page allows only the two pre-charge statuses.",
-    pins: "Status 422 and `error.type`, the code loosely (as L2).",
+    pins: "Status 422 and `error.type` `API_ERROR`, the code loosely (as L2).",
+    checks: [status(cancelWaiting, 422), eq(cancelWaiting, "$.error.type", "API_ERROR")],
     transitions: [s("REQUIRE_ACTION", "CANCEL")],
     guards: [],
     interactions: ["a request to cancel a session waiting for the customer's transfer"],
@@ -288,10 +472,19 @@ export const decisionRecords: ReadonlyArray<DecisionRecord> = [
     choice:
       "Refused: 422 `amount_mismatch`, nothing changes. An open static VA (MULTIPLE, no amount) takes any amount ≥ 1.",
     why: "The gateway's own code rejects it (“amount not match”); accepting it would mark a session paid that was not.",
-    pins: "The successful simulation pays exactly the session amount; the mismatch is pinned by the core's tests.",
+    pins: "A simulated payment of the session amount is accepted, and the session then reads `PAID` with its charge `SUCCESS` for exactly that amount; the mismatch is pinned by the core's tests.",
+    checks: [
+      eq(simulatedPaid, "$.data.status", "PAID"),
+      eq(simulatedPaid, "$.data.chargeDetails[0].status", "SUCCESS"),
+      eq(simulatedPaid, "$.data.chargeDetails[0].amount", { value: 20000, currency: "IDR" }),
+    ],
     transitions: [s("REQUIRE_ACTION", "PAYMENT_RECEIVED"), c("WAITING_FOR_USER_ACTION", "PAYMENT_RECEIVED")],
     guards: [cg("amountMatches"), sg("chargeRefuses")],
-    interactions: ["a request to simulate chargeStatus SUCCESS on the open VA charge"],
+    interactions: [
+      "a request to simulate chargeStatus SUCCESS on the open VA charge",
+      simulatedPaid,
+      hookSimulatedPaid,
+    ],
   },
   {
     id: "P2",
@@ -302,6 +495,7 @@ export const decisionRecords: ReadonlyArray<DecisionRecord> = [
     choice: "Nothing: the second answer equals the first.",
     why: "Notifications are delivered at least once; the gateway's code drops duplicates too.",
     pins: "Nothing: a provider-internal rule, checked by the core's tests (and, for the merchant's side, W2).",
+    checks: [],
     transitions: [
       s("PAID", "PAYMENT_RECEIVED"),
       s("PROCESSING", "CHARGE_PROCESSING"),
@@ -320,6 +514,7 @@ export const decisionRecords: ReadonlyArray<DecisionRecord> = [
       "No: terminal states absorb. The payment is recorded as a late-payment anomaly on the session (charge id, amount, instant) for refund or reconciliation; no webhook is invented for it.",
     why: "A status never goes backwards (P5), and the docs name no event for it; keeping the record lets operations refund the customer.",
     pins: "Nothing: the late payment is provider-internal (it appears as `lateCharges` in the session object).",
+    checks: [],
     transitions: [
       s("EXPIRED", "PAYMENT_RECEIVED"),
       s("CANCELLED", "PAYMENT_RECEIVED"),
@@ -337,7 +532,13 @@ export const decisionRecords: ReadonlyArray<DecisionRecord> = [
     choice:
       "A SINGLE session has at most one `SUCCESS` charge, ever; a MULTIPLE session appends one `SUCCESS` charge per payment.",
     why: "SINGLE means one payment; the MULTIPLE pages show each payment as its own charge with its own id.",
-    pins: "The `CHARGE.SUCCESS` callback of a MULTIPLE session carries the new charge; the MULTIPLE create answers `ACTIVE` without charges.",
+    pins: "The `CHARGE.SUCCESS` callback of a MULTIPLE session carries the new charge `SUCCESS`; the MULTIPLE create answers `ACTIVE` without charges.",
+    checks: [
+      eq(createMultiple, "$.data.status", "ACTIVE"),
+      eq(createMultiple, "$.data.chargeDetails", null),
+      eq(hookMultiple, "$.event", "CHARGE.SUCCESS"),
+      eq(hookMultiple, "$.data.chargeDetails[0].status", "SUCCESS"),
+    ],
     transitions: [s("ACTIVE", "PAYMENT_RECEIVED"), s("PAID", "PAYMENT_RECEIVED")],
     guards: [sg("isKnownPayment")],
     interactions: [
@@ -354,7 +555,8 @@ export const decisionRecords: ReadonlyArray<DecisionRecord> = [
     choice:
       "No: the rank REQUIRE_PAYMENT_METHOD < REQUIRE_CONFIRMATION < REQUIRE_ACTION < PROCESSING < terminal only rises; ACTIVE → INACTIVE is the MULTIPLE path.",
     why: "Merchants act on statuses (ship goods, release stock); a status that can fall back makes every such action unsafe.",
-    pins: "Operations on a later status are refused (L2), e.g. a confirm on a paid session.",
+    pins: "Operations on a later status are refused (L2), e.g. a confirm on a paid session: 422.",
+    checks: [status(confirmPaid, 422)],
     transitions: [s("PROCESSING", "CONFIRM"), s("PAID", "CANCEL"), s("INACTIVE", "CONFIRM")],
     guards: [],
     interactions: ["a request to confirm a paid session"],
@@ -368,7 +570,13 @@ export const decisionRecords: ReadonlyArray<DecisionRecord> = [
     choice:
       "It stops at charge `WAITING_FOR_CAPTURE` (session `PROCESSING`); `POST …/capture` with `amount ≤ authorizedAmount` captures once; `releaseRemainingAmount` releases the rest; captured ≤ authorized ≤ amount always. The window ends at the session's `expiryAt` → charge `FAILED` with `EXCEEDED_CAPTURE_PERIOD`, session `CANCELLED` (`CHARGE_FAILED`).",
     why: "The capture page and the gateway's code (failure code `EXCEEDED_CAPTURE_PERIOD`, time-out at the session's expiry) describe it; the docs leave repeated captures open, so one capture is allowed.",
-    pins: "Capturing the full authorised amount answers `PAID` with a captured charge; a capture without a charge waiting for it is 422 (L2).",
+    pins: "The capture answer: status 200, the captured amount exactly and the capture's status `PENDING` or `SUCCESS` (the docs' example answers `PENDING`: settlement is asynchronous); a capture without a charge waiting for it is 422 (L2). The session and charge after the capture are not read back by a contract: the core's tests pin them.",
+    checks: [
+      status(captureFull, 200),
+      eq(captureFull, "$.data.amount", { value: 50000, currency: "IDR" }),
+      oneOf(captureFull, "$.data.status", ["PENDING", "SUCCESS"]),
+      status(captureNothing, 422),
+    ],
     transitions: [
       s("PROCESSING", "CAPTURE"),
       s("PROCESSING", "EXPIRE"),
@@ -390,7 +598,16 @@ export const decisionRecords: ReadonlyArray<DecisionRecord> = [
     choice:
       "`PAYMENT.PROCESSING` (session enters PROCESSING), `PAYMENT.PAID` (SINGLE paid), `CHARGE.SUCCESS` (each payment of a MULTIPLE session), `PAYMENT.CANCELLED` (cancelled by the merchant, by a failed charge, or expired). Body `{event, data: <session object with chargeDetails>}`, header `X-API-Key`.",
     why: "These are the documented payment events; the docs fold “system timeout” into PAYMENT.CANCELLED and name no expiry event. The machine emits them as `emitWebhook` actions, so the table shows which transition sends which.",
-    pins: "Each event's body (status, reason, charge status and failure code where the state fixes them) and the `X-API-Key` metadata, as messages.",
+    pins: "Each event's name and body (status, reason, charge status and failure code where the state fixes them) and the `X-API-Key` metadata, exactly the merchant's Callback API Key from `a merchant with credentials exists`, as messages.",
+    checks: [
+      eq(hookProcessing, "$.event", "PAYMENT.PROCESSING"),
+      eq(hookPaid, "$.event", "PAYMENT.PAID"),
+      eq(hookPaid, "$.data.status", "PAID"),
+      eq(hookSimulatedPaid, "$.event", "PAYMENT.PAID"),
+      eq(hookMultiple, "$.event", "CHARGE.SUCCESS"),
+      eq(hookCancelled, "$.event", "PAYMENT.CANCELLED"),
+      ...webhooks.map(apiKey),
+    ],
     transitions: [
       s("REQUIRE_ACTION", "CUSTOMER_AUTHENTICATING"),
       s("REQUIRE_ACTION", "PAYMENT_RECEIVED"),
@@ -399,14 +616,7 @@ export const decisionRecords: ReadonlyArray<DecisionRecord> = [
       s("REQUIRE_CONFIRMATION", "CANCEL"),
     ],
     guards: [],
-    interactions: [
-      "a PAYMENT.PROCESSING callback for an e-wallet session",
-      "a PAYMENT.PAID callback for a paid VA session",
-      "a CHARGE.SUCCESS callback for a payment into a MULTIPLE static VA session",
-      "a PAYMENT.CANCELLED callback for a session the merchant cancelled",
-      "a PAYMENT.CANCELLED callback for a session whose e-wallet charge failed",
-      "a PAYMENT.CANCELLED callback for a session that expired",
-    ],
+    interactions: webhooks,
   },
   {
     id: "W2",
@@ -417,9 +627,71 @@ export const decisionRecords: ReadonlyArray<DecisionRecord> = [
     choice:
       "At least once; retried after 5 min, 15 min, 1 h, 3 h, 6 h, 12 h on 5xx, 408, 429 or no answer; then marked for manual retry. A handler must be idempotent: the project's consumer handler dedupes on (session id, event, charge id, charge status).",
     why: "The retry schedule is documented; no event id is, so the dedupe key has to be built from the body.",
-    pins: "The messages the handler must accept (each passes through the real handler in the consumer tests: accepted once, the second delivery a duplicate).",
+    pins: "The messages the handler must accept (each passes through the real handler in the consumer tests: accepted once, the second delivery a duplicate); their `X-API-Key` is the merchant's key exactly, the one the handler checks.",
+    checks: [apiKey(hookPaid)],
     transitions: [],
     guards: [],
     interactions: ["a PAYMENT.PAID callback for a paid VA session"],
+  },
+  {
+    id: "F1",
+    slug: "null-or-absent",
+    title: "A field without a value: null or absent",
+    area: "Wire format",
+    question:
+      "May a field without a value be left out (Go `omitempty`, Jackson `NON_NULL`), or must it be sent as `null`?",
+    choice:
+      "The fields a session or a charge always has are sent, `null` when they have no value: `paymentMethod`, `expiryAt` and `chargeDetails` of a session; `authorizedAmount`, `capturedAmount` and `paidAt` of a charge. Every other field without a value (`cancelledAt`, `cancellationReason`, `failureCode`, the other methods' parts `card`/`qr`/`ewallet`, …) may be `null` or left out; a merchant must read both as “no value”.",
+    why: 'The gateway\'s own examples: the seed page\'s charge sends `"authorizedAmount": null, "capturedAmount": null, "paidAt": null` but leaves out `card`, `qr`, `ewallet` and `failureCode`; the object reference types the first group without `?` (`paymentMethod: null | {…}`, `expiryAt: ISO string | null`, `chargeDetails: Charge[] | null`, `paidAt: string|null`) and the second with `?` (`cancelledAt?: string|null`, `cancellationReason?: string|null`). The project\'s client decodes the first group as required (a merchant using it would fail on a body without them) and the second as optional. So a provider built with `omitempty` everywhere is not faithful to the gateway; one that leaves out only the optional fields is.',
+    pins: "The always-present fields as `null` where the state leaves them empty; no contract requires an optional field to be present when it has no value; where a value would be wrong (`cancellationReason` of an expired session, L4), the contract allows `null` or absent and refuses any value.",
+    checks: [
+      eq(createNoMethod, "$.data.paymentMethod", null),
+      eq(createNoMethod, "$.data.chargeDetails", null),
+      eq(createMultiple, "$.data.expiryAt", null),
+      eq(getAction, "$.data.chargeDetails[0].paidAt", null),
+      eq(getAction, "$.data.chargeDetails[0].authorizedAmount", null),
+      eq(getAction, "$.data.chargeDetails[0].capturedAmount", null),
+      none(getExpiredNoReason, "$.data.cancellationReason"),
+      none(getExpiredNoReason, "$.data.cancelledAt"),
+    ],
+    transitions: [],
+    guards: [],
+    interactions: [createNoMethod, createMultiple, getAction, getExpiredNoReason],
+  },
+  {
+    id: "F2",
+    slug: "instants",
+    title: "Instants on the wire",
+    area: "Wire format",
+    question:
+      "The gateway answers instants with 0 to 9 fraction digits (`2025-03-30T05:48:17.105883834Z`, `2025-03-31T23:59:05Z`). Which forms must a provider use, and how do contracts compare an instant they fix?",
+    choice:
+      "Any ISO-8601 instant in UTC with the `Z` suffix and 0–9 fraction digits; `2025-03-31T23:59:05Z` and `2025-03-31T23:59:05.000Z` are the same instant. Where a contract fixes an instant (an `expiryAt` sent by the merchant, the default expiry, a cancel at the clock), it compares the instant, not the text: a regex that admits every fraction of that second (and, for instants the provider takes from its clock during the request, the next few seconds: the clock may tick on).",
+    why: "The gateway's examples mix precisions; merchants parse instants, they do not compare strings. A byte-for-byte pin refused a faithful provider; a pin by shape alone let a provider that ignores the clock pass.",
+    pins: "The seed's `expiryAt` as an instant; every instant the state or the request fixes likewise; all other instants by the ISO-8601 UTC matcher.",
+    checks: [
+      at(seedCreate, "$.data.expiryAt", "2025-03-31T23:59:05Z"),
+      at(createSoon, "$.data.expiryAt", "2025-03-30T05:49:17Z"),
+      at(cancelConfirmation, "$.data.cancelledAt", CLOCK),
+    ],
+    transitions: [],
+    guards: [],
+    interactions: [seedCreate, createSoon, cancelConfirmation],
+  },
+  {
+    id: "F3",
+    slug: "error-type-of-a-missing-session",
+    title: "The error type of an unknown session",
+    area: "Wire format",
+    question:
+      "`GET /v2/payments/{id}` of a session that does not exist: is the `error.type` `GATEWAY_ERROR` or `API_ERROR`?",
+    choice:
+      "404 with the error envelope (`code` `resource_missing`, a message, `error.type`); this API answers `GATEWAY_ERROR`, and a merchant must accept `API_ERROR` too.",
+    why: "The facts list `resource_missing` under GATEWAY_ERROR (§3.3), while the envelope documents three types without tying codes to them; what a merchant acts on is the 404 and the envelope, not the type.",
+    pins: "Status 404, the envelope, the code by regex, and `error.type` as one of `GATEWAY_ERROR`, `API_ERROR`.",
+    checks: [status(getNotFound, 404), oneOf(getNotFound, "$.error.type", ["GATEWAY_ERROR", "API_ERROR"])],
+    transitions: [],
+    guards: [],
+    interactions: [getNotFound],
   },
 ];

@@ -148,7 +148,9 @@ export const describeMatcher = (matcher: Matcher, example?: Json): string => {
     case "boolean":
       return "any boolean";
     case "null":
-      return "null";
+      return "null (or absent, under an object matched key by key)";
+    case "eachKey":
+      return "key by key: each key sent must match the example's, keys may be left out (its fields' own rules below)";
     case "equality":
       return "equal to the example";
     case "include":

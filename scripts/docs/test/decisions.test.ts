@@ -22,19 +22,23 @@ const base: DecisionRecord = {
   choice: "c",
   why: "w",
   pins: "p",
+  checks: [],
   transitions: [],
   guards: [],
   interactions: [],
 };
 
 describe("decision records", () => {
-  it("are C1–C7, L1–L6, P1–P6 and W1–W2, each with question, choice, why and pins", () => {
+  it("are C1–C7, L1–L6, P1–P6, W1–W2 and F1–F3, each with question, choice, why and pins", () => {
     const expected = [
       ...[1, 2, 3, 4, 5, 6, 7].map((n) => `C${n}`),
       ...[1, 2, 3, 4, 5, 6].map((n) => `L${n}`),
       ...[1, 2, 3, 4, 5, 6].map((n) => `P${n}`),
       "W1",
       "W2",
+      "F1",
+      "F2",
+      "F3",
     ];
     expect(decisionRecords.map((r) => r.id)).toEqual(expected);
     for (const r of decisionRecords) {

@@ -257,9 +257,11 @@ export const noPaymentSessionExists = defineState({
 export const paymentSessionsExistWithClientReferenceId = defineState({
   name: "payment sessions exist with clientReferenceId",
   description: [
-    "The merchant has exactly `count` payment sessions, all with this `clientReferenceId` (decision C4: a",
+    "`count` more payment sessions of the merchant, all with this `clientReferenceId` (decision C4: a",
     "reference may repeat), created one after another, each as `a payment session exists` with `status` and",
-    "`amount`. Lists answer them newest first or oldest first, but the same order on every page.",
+    "`amount`. The merchant has no other session with this reference; sessions with other references that",
+    "earlier states of the interaction set up stay (a list by this reference must leave them out). Lists",
+    "answer them newest first or oldest first, but the same order on every page.",
   ].join(" "),
   params: Schema.Struct({
     clientReferenceId: ClientReferenceId,
@@ -296,11 +298,64 @@ export const aPaymentSessionWasCreatedWithRequestId = defineState({
     requestId: { type: "string (1–255 visible ASCII)", meaning: "the `X-REQUEST-ID` of the first create" },
     request: { type: "create body (JSON)", meaning: "the body of the first create" },
   },
-  returns: [{ name: "id", description: "the id of the session the first create made" }],
+  returns: [
+    {
+      name: "id",
+      description:
+        "the id of the session the first create made; the replay must answer exactly this id (not a new session)",
+    },
+  ],
   example: {
     requestId: "create-INV-IDEM-1",
     request: { clientReferenceId: "INV-IDEM-1", amount: { value: 15000, currency: "IDR" } },
   },
+});
+
+/**
+ * `the clock moves on` — later in the same interaction, the clock reads `now`; what was set up stays.
+ *
+ * @since 0.2.0
+ */
+export const theClockMovesOn = defineState({
+  name: "the clock moves on",
+  description: [
+    "Named after the states that set something up, as of `the clock reads`: the provider's clock now reads",
+    "`now` (not earlier than before) and the request is served at `now`. Nothing else changes: the merchant,",
+    "its sessions and its tokens stay as they were set up, and are read as of the new instant (a session",
+    "whose `expiryAt` is not after `now` reads EXPIRED with its open charge EXPIRED and no",
+    "`cancellationReason`, decision L4). This is time passing, not a new interaction.",
+  ].join(" "),
+  params: Schema.Struct({ now: Instant }),
+  paramDocs: {
+    now: { type: "ISO-8601 instant (UTC)", meaning: "what the provider's clock reads from now on" },
+  },
+  returns: [],
+  example: { now: "2025-03-30T05:58:17Z" },
+});
+
+const SimulatedChargeStatus = Schema.Literals(["SUCCESS", "EXPIRED"]);
+
+/**
+ * `a simulation was accepted` — the merchant simulated a charge result on the session set up
+ * before it, and the provider accepted it.
+ *
+ * @since 0.2.0
+ */
+export const aSimulationWasAccepted = defineState({
+  name: "a simulation was accepted",
+  description: [
+    "The merchant sent `POST /v2/payments/simulations` with the id of the session the previous state set",
+    "up and `chargeStatus`, as of the clock, and the provider accepted it (`updated: true`). Set it up by",
+    "running exactly what that endpoint runs (not by writing the expected result): the contracts then read",
+    "the session it leads to, which is how they show that a simulation has an effect. SUCCESS on an open",
+    "charge pays it for the session amount (PAID, `paidAt` set); EXPIRED expires it (session EXPIRED).",
+  ].join(" "),
+  params: Schema.Struct({ chargeStatus: SimulatedChargeStatus }),
+  paramDocs: {
+    chargeStatus: { type: oneOf(SimulatedChargeStatus.literals), meaning: "the simulated charge result" },
+  },
+  returns: [],
+  example: { chargeStatus: "SUCCESS" },
 });
 
 /**
@@ -316,6 +371,8 @@ export const providerStates = {
   [noPaymentSessionExists.name]: noPaymentSessionExists,
   [paymentSessionsExistWithClientReferenceId.name]: paymentSessionsExistWithClientReferenceId,
   [aPaymentSessionWasCreatedWithRequestId.name]: aPaymentSessionWasCreatedWithRequestId,
+  [theClockMovesOn.name]: theClockMovesOn,
+  [aSimulationWasAccepted.name]: aSimulationWasAccepted,
 } as const;
 
 /** The name of a catalogued provider state. @since 0.1.0 */
@@ -337,4 +394,6 @@ export const providerStateNames: ReadonlyArray<ProviderStateName> = [
   noPaymentSessionExists.name,
   paymentSessionsExistWithClientReferenceId.name,
   aPaymentSessionWasCreatedWithRequestId.name,
+  theClockMovesOn.name,
+  aSimulationWasAccepted.name,
 ];

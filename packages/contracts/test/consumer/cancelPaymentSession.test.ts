@@ -4,11 +4,12 @@
  */
 import { describe, expect, it } from "vitest";
 import { givenState } from "../../src/providerStates/index.js";
-import { errorEnvelope, idr, instant, ok, session } from "./support/expectations.js";
+import { errorEnvelope, idr, instantFromClock, ok, session } from "./support/expectations.js";
 import {
   asMerchant,
   authorization,
   clientFor,
+  clockNow,
   example,
   httpPact,
   recorded,
@@ -25,9 +26,10 @@ const cancelled = (clientReferenceId: string, reason: string, paymentMethod: unk
       amount: idr(20000),
       status: "CANCELLED",
       paymentMethod,
-      expiryAt: instant("2025-03-30T05:48:17Z"),
+      // Cancelled at the clock; the cancel sets `expiryAt` to its own instant (L3).
+      expiryAt: instantFromClock(clockNow),
       chargeDetails: null,
-      extra: { cancelledAt: instant("2025-03-30T05:48:17Z"), cancellationReason: reason },
+      extra: { cancelledAt: instantFromClock(clockNow), cancellationReason: reason },
     }),
   );
 

@@ -9,16 +9,27 @@ import { describe, expect, it } from "vitest";
 import { PaymentsApiError } from "../../src/client/index.js";
 import { givenState } from "../../src/providerStates/index.js";
 import {
+  clockPlus,
   errorEnvelope,
   idr,
   instant,
+  instantAt,
+  instantFromClock,
   ok,
   pushCharge,
   session,
   vaNumber,
   vaPart,
 } from "./support/expectations.js";
-import { asMerchant, authorization, clientFor, httpPact, recorded, rejectionOf } from "./support/pact.js";
+import {
+  asMerchant,
+  authorization,
+  clientFor,
+  clockNow,
+  httpPact,
+  recorded,
+  rejectionOf,
+} from "./support/pact.js";
 
 const { like, regex, integer, arrayContaining } = MatchersV3;
 const pact = httpPact();
@@ -46,7 +57,7 @@ describe("POST /v2/payments", () => {
               autoConfirm: true,
               status: "REQUIRE_ACTION",
               paymentMethod: { type: "VIRTUAL_ACCOUNT" },
-              expiryAt: "2025-03-31T23:59:05Z",
+              expiryAt: instantAt("2025-03-31T23:59:05Z"),
               chargeDetails: [
                 pushCharge({
                   clientReferenceId: "1743240981",
@@ -267,6 +278,41 @@ describe("POST /v2/payments", () => {
   });
 });
 
+describe("POST /v2/payments as of the clock", () => {
+  it("a merchant with credentials exists: an expiryAt a minute after the clock is accepted and kept", async () => {
+    const body = {
+      clientReferenceId: "INV-SOON-1",
+      amount: { value: 20000, currency: "IDR" },
+      mode: "API",
+      expiryAt: clockPlus(1),
+    } as const;
+    await asMerchant(pact.addInteraction())
+      .uponReceiving("a request to create a payment session that expires a minute after the clock")
+      .withRequest("POST", "/v2/payments", (b) => b.headers({ Authorization: authorization }).jsonBody(body))
+      .willRespondWith(200, (b) =>
+        b.jsonBody(
+          created(
+            session({
+              clientReferenceId: "INV-SOON-1",
+              amount: idr(20000),
+              status: "REQUIRE_PAYMENT_METHOD",
+              paymentMethod: null,
+              chargeDetails: null,
+              expiryAt: instantAt(clockPlus(1)),
+            }),
+          ),
+        ),
+      )
+      .executeTest(
+        recorded(pact, async (mock) => {
+          const s = await clientFor(mock.url).create(body);
+          expect(s.status).toBe("REQUIRE_PAYMENT_METHOD");
+          expect(Date.parse(s.expiryAt ?? "")).toBe(Date.parse(clockPlus(1)));
+        }),
+      );
+  });
+});
+
 describe("POST /v2/payments with X-REQUEST-ID", () => {
   const requestId = "create-INV-IDEM-1";
   const first = {
@@ -276,10 +322,16 @@ describe("POST /v2/payments with X-REQUEST-ID", () => {
   } as const;
 
   it("a payment session was created with request id: the same key and body answer the first session again", async () => {
-    await givenState(asMerchant(pact.addInteraction()), "a payment session was created with request id", {
-      requestId,
-      request: first,
-    })
+    // The first create ran at the clock; ten minutes later the replay must answer THAT session
+    // (created at the clock, expiring 15 min after it), not a new one created now.
+    await givenState(
+      givenState(asMerchant(pact.addInteraction()), "a payment session was created with request id", {
+        requestId,
+        request: first,
+      }),
+      "the clock moves on",
+      { now: clockPlus(10) },
+    )
       .uponReceiving("a repeated create request with the same X-REQUEST-ID and the same body")
       .withRequest("POST", "/v2/payments", (b) =>
         b.headers({ Authorization: authorization, "X-REQUEST-ID": requestId }).jsonBody(first),
@@ -293,6 +345,8 @@ describe("POST /v2/payments with X-REQUEST-ID", () => {
               status: "REQUIRE_PAYMENT_METHOD",
               paymentMethod: null,
               chargeDetails: null,
+              createdAt: instantFromClock(clockNow),
+              expiryAt: instantFromClock(clockPlus(15)),
             }),
           ),
         ),
@@ -300,6 +354,7 @@ describe("POST /v2/payments with X-REQUEST-ID", () => {
       .executeTest(
         recorded(pact, async (mock) => {
           const s = await clientFor(mock.url).create(first, { requestId });
+          expect(Date.parse(s.createdAt)).toBe(Date.parse(clockNow));
           expect(s.clientReferenceId).toBe("INV-IDEM-1");
           expect(s.status).toBe("REQUIRE_PAYMENT_METHOD");
         }),

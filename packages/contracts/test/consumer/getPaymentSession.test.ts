@@ -6,14 +6,18 @@ import { MatchersV3 } from "@pact-foundation/pact";
 import { describe, expect, it } from "vitest";
 import { givenState } from "../../src/providerStates/index.js";
 import {
+  clockPlus,
   errorEnvelope,
   idr,
   instant,
+  instantAt,
+  instantFromClock,
   ok,
   pushCharge,
   session,
   vaPart,
   vaSessionRequiringAction,
+  withoutValues,
 } from "./support/expectations.js";
 import {
   asMerchant,
@@ -111,10 +115,99 @@ describe("GET /v2/payments/{id}", () => {
               amount: idr(20000),
               status: "EXPIRED",
               paymentMethod: { type: "VIRTUAL_ACCOUNT" },
-              expiryAt: instant("2025-03-30T05:47:17Z"),
+              expiryAt: instantFromClock(clockPlus(-1)),
               chargeDetails: [
                 pushCharge({
                   clientReferenceId: "INV-GET-EXPIRED",
+                  amount: 20000,
+                  status: "EXPIRED",
+                  method: vaPart("PERMATA"),
+                }),
+              ],
+            }),
+          ),
+        ),
+      )
+      .executeTest(
+        recorded(pact, async (mock) => {
+          const s = await clientFor(mock.url).get(example.sessionId);
+          expect(s.status).toBe("EXPIRED");
+          expect(s.chargeDetails?.[0]?.status).toBe("EXPIRED");
+        }),
+      );
+  });
+
+  it("a payment session exists in EXPIRED: no cancellation reason (null or absent, never a value)", async () => {
+    await givenState(asMerchant(pact.addInteraction()), "a payment session exists", {
+      status: "EXPIRED",
+      clientReferenceId: "INV-GET-EXPIRED-REASON",
+      amount: 20000,
+      paymentMethodType: "VIRTUAL_ACCOUNT",
+      channel: "PERMATA",
+    })
+      .uponReceiving("a request for an expired payment session, which has no cancellation reason")
+      .withRequest("GET", sessionPath(), (b) => b.headers({ Authorization: authorization }))
+      .willRespondWith(200, (b) =>
+        b.jsonBody(
+          ok(
+            withoutValues(
+              session({
+                clientReferenceId: "INV-GET-EXPIRED-REASON",
+                amount: idr(20000),
+                status: "EXPIRED",
+                paymentMethod: { type: "VIRTUAL_ACCOUNT" },
+                expiryAt: instantFromClock(clockPlus(-1)),
+                chargeDetails: [
+                  pushCharge({
+                    clientReferenceId: "INV-GET-EXPIRED-REASON",
+                    amount: 20000,
+                    status: "EXPIRED",
+                    method: vaPart("PERMATA"),
+                  }),
+                ],
+              }),
+              ["cancellationReason", "cancelledAt"],
+            ),
+          ),
+        ),
+      )
+      .executeTest(
+        recorded(pact, async (mock) => {
+          const s = await clientFor(mock.url).get(example.sessionId);
+          expect(s.status).toBe("EXPIRED");
+          expect(s.cancellationReason ?? null).toBeNull();
+          expect(s.cancelledAt ?? null).toBeNull();
+        }),
+      );
+  });
+
+  it("a payment session whose expiryAt has passed since it was set up reads EXPIRED", async () => {
+    await givenState(
+      givenState(asMerchant(pact.addInteraction()), "a payment session exists", {
+        status: "REQUIRE_ACTION",
+        clientReferenceId: "INV-GET-LAPSED",
+        amount: 20000,
+        paymentMethodType: "VIRTUAL_ACCOUNT",
+        channel: "PERMATA",
+        expiryAt: clockPlus(5),
+      }),
+      "the clock moves on",
+      { now: clockPlus(10) },
+    )
+      .uponReceiving("a request for a payment session whose expiryAt passed while nobody paid")
+      .withRequest("GET", sessionPath(), (b) => b.headers({ Authorization: authorization }))
+      .willRespondWith(200, (b) =>
+        b.jsonBody(
+          ok(
+            session({
+              clientReferenceId: "INV-GET-LAPSED",
+              amount: idr(20000),
+              status: "EXPIRED",
+              paymentMethod: { type: "VIRTUAL_ACCOUNT" },
+              expiryAt: instantAt(clockPlus(5)),
+              chargeDetails: [
+                pushCharge({
+                  clientReferenceId: "INV-GET-LAPSED",
                   amount: 20000,
                   status: "EXPIRED",
                   method: vaPart("PERMATA"),
@@ -153,6 +246,8 @@ describe("GET /v2/payments/{id}", () => {
               status: "CANCELLED",
               paymentMethod: { type: "VIRTUAL_ACCOUNT" },
               chargeDetails: null,
+              // L3: the cancel set `expiryAt` to its own instant, before the clock.
+              expiryAt: instant("2025-03-30T05:40:00Z"),
               extra: { cancelledAt: instant("2025-03-30T05:40:00Z"), cancellationReason: "DUPLICATED" },
             }),
           ),
@@ -173,17 +268,15 @@ describe("GET /v2/payments/{id}", () => {
       .uponReceiving("a request for a payment session that does not exist")
       .withRequest("GET", `/v2/payments/${unknownId}`, (b) => b.headers({ Authorization: authorization }))
       .willRespondWith(404, (b) =>
-        b.jsonBody(errorEnvelope({ status: 404, code: "resource_missing", type: "GATEWAY_ERROR" })),
+        b.jsonBody(
+          errorEnvelope({ status: 404, code: "resource_missing", type: ["GATEWAY_ERROR", "API_ERROR"] }),
+        ),
       )
       .executeTest(
         recorded(pact, async (mock) => {
           const error = await rejectionOf(clientFor(mock.url).get(unknownId));
-          expect(error).toMatchObject({
-            _tag: "PaymentsApiError",
-            status: 404,
-            code: "resource_missing",
-            type: "GATEWAY_ERROR",
-          });
+          expect(error).toMatchObject({ _tag: "PaymentsApiError", status: 404, code: "resource_missing" });
+          expect(["GATEWAY_ERROR", "API_ERROR"]).toContain(Reflect.get(Object(error), "type"));
         }),
       );
   });

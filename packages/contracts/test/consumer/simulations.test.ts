@@ -1,11 +1,34 @@
 /**
  * Contract: POST /v2/payments/simulations (sandbox) — settle or expire the open charge of a session.
+ *
+ * Answering `{updated: "true"}` proves nothing about the effect, and Pact keeps one request per
+ * interaction, so each simulation is paired with what a merchant then reads: the state
+ * `a simulation was accepted` runs the simulation exactly as the endpoint does (the provider's
+ * own simulation code), and a `GET` reads the session it leads to. A provider whose simulation
+ * changes nothing answers the simulation contract but fails the read.
  */
 import { MatchersV3 } from "@pact-foundation/pact";
 import { describe, expect, it } from "vitest";
 import { givenState } from "../../src/providerStates/index.js";
-import { ok } from "./support/expectations.js";
-import { asMerchant, authorization, clientFor, example, httpPact, recorded } from "./support/pact.js";
+import {
+  clockPlus,
+  idr,
+  instant,
+  instantFromClock,
+  ok,
+  pushCharge,
+  session,
+  vaPart,
+} from "./support/expectations.js";
+import {
+  asMerchant,
+  authorization,
+  clientFor,
+  example,
+  httpPact,
+  recorded,
+  sessionPath,
+} from "./support/pact.js";
 
 const { fromProviderState, regex } = MatchersV3;
 const pact = httpPact();
@@ -38,6 +61,59 @@ describe("POST /v2/payments/simulations", () => {
               chargeStatus,
             });
             expect(String(result.updated)).toBe("true");
+          }),
+        );
+    });
+  }
+
+  const readBack = {
+    SUCCESS: { session: "PAID", charge: "SUCCESS", paid: true, expiryAt: clockPlus(15) },
+    EXPIRED: { session: "EXPIRED", charge: "EXPIRED", paid: false, expiryAt: undefined },
+  } as const;
+  for (const chargeStatus of ["SUCCESS", "EXPIRED"] as const) {
+    const expected = readBack[chargeStatus];
+    it(`a simulation of ${chargeStatus} was accepted: the session then reads ${expected.session}`, async () => {
+      await givenState(
+        givenState(asMerchant(pact.addInteraction()), "a payment session exists", {
+          status: "REQUIRE_ACTION",
+          clientReferenceId: `INV-SIM-READ-${chargeStatus}`,
+          amount: 20000,
+          paymentMethodType: "VIRTUAL_ACCOUNT",
+          channel: "PERMATA",
+        }),
+        "a simulation was accepted",
+        { chargeStatus },
+      )
+        .uponReceiving(`a request for a payment session after a simulated ${chargeStatus} of its VA charge`)
+        .withRequest("GET", sessionPath(), (b) => b.headers({ Authorization: authorization }))
+        .willRespondWith(200, (b) =>
+          b.jsonBody(
+            ok(
+              session({
+                clientReferenceId: `INV-SIM-READ-${chargeStatus}`,
+                amount: idr(20000),
+                status: expected.session,
+                paymentMethod: { type: "VIRTUAL_ACCOUNT" },
+                // A simulated expiry ends the session at the clock (its expiryAt is not extended).
+                expiryAt: expected.expiryAt === undefined ? instant() : instantFromClock(expected.expiryAt),
+                chargeDetails: [
+                  pushCharge({
+                    clientReferenceId: `INV-SIM-READ-${chargeStatus}`,
+                    amount: 20000,
+                    status: expected.charge,
+                    paid: expected.paid,
+                    method: vaPart("PERMATA"),
+                  }),
+                ],
+              }),
+            ),
+          ),
+        )
+        .executeTest(
+          recorded(pact, async (mock) => {
+            const s = await clientFor(mock.url).get(example.sessionId);
+            expect(s.status).toBe(expected.session);
+            expect(s.chargeDetails?.[0]?.status).toBe(expected.charge);
           }),
         );
     });

@@ -10,15 +10,27 @@ import type { PaymentCallback } from "@payment-session/core";
 import { describe, expect, it } from "vitest";
 import { givenState, type ProviderStateParams } from "../../src/providerStates/index.js";
 import { createWebhookHandler } from "../../src/webhooks/index.js";
-import { failureCode, idr, instant, pushCharge, session, vaPart } from "./support/expectations.js";
+import {
+  clockPlus,
+  failureCode,
+  idr,
+  instant,
+  instantFromClock,
+  pushCharge,
+  session,
+  vaPart,
+  withoutValues,
+} from "./support/expectations.js";
 import { asMerchant, merchant, messagePact } from "./support/pact.js";
 
-const { like, integer } = MatchersV3;
+const { integer } = MatchersV3;
 const pact = messagePact();
 
 interface MessageCase {
   readonly description: string;
   readonly state: ProviderStateParams<"a payment session exists">;
+  /** A simulation run after the session was set up (state `a simulation was accepted`). */
+  readonly simulated?: ProviderStateParams<"a simulation was accepted">;
   readonly event: PaymentCallback["event"];
   readonly data: unknown;
   readonly check: (callback: PaymentCallback) => void;
@@ -26,11 +38,21 @@ interface MessageCase {
 
 /** Runs one message through the real handler: 200 once, then 200 as a duplicate, onEvent called once. */
 const verifyMessage = async (c: MessageCase) => {
-  await givenState(asMerchant(pact.addAsynchronousInteraction()), "a payment session exists", c.state)
+  const withSession = givenState(
+    asMerchant(pact.addAsynchronousInteraction()),
+    "a payment session exists",
+    c.state,
+  );
+  await (c.simulated === undefined
+    ? withSession
+    : givenState(withSession, "a simulation was accepted", c.simulated)
+  )
     .expectsToReceive(c.description, (m) =>
       m
         .withJSONContent({ event: c.event, data: c.data })
-        .withMetadata({ "X-API-Key": like(merchant.callbackApiKey) }),
+        // The merchant's own Callback API Key (state `a merchant with credentials exists`), exactly:
+        // the handler refuses any other key, so a webhook signed with another one is worthless.
+        .withMetadata({ "X-API-Key": merchant.callbackApiKey }),
     )
     .executeTest(async (message) => {
       const received: Array<PaymentCallback> = [];
@@ -113,6 +135,8 @@ describe("PAYMENT.CANCELLED", () => {
         status: "CANCELLED",
         paymentMethod: { type: "VIRTUAL_ACCOUNT" },
         chargeDetails: null,
+        // L3: the cancel set `expiryAt` to its own instant, before the clock.
+        expiryAt: instant("2025-03-30T05:40:00Z"),
         extra: { cancelledAt: instant("2025-03-30T05:40:00Z"), cancellationReason: "REQUESTED_BY_CUSTOMER" },
       }),
       check: (callback) => {
@@ -174,7 +198,7 @@ describe("PAYMENT.CANCELLED", () => {
         amount: idr(20000),
         status: "EXPIRED",
         paymentMethod: { type: "VIRTUAL_ACCOUNT" },
-        expiryAt: instant("2025-03-30T05:47:17Z"),
+        expiryAt: instantFromClock(clockPlus(-1)),
         chargeDetails: [
           pushCharge({
             clientReferenceId: "INV-HOOK-EXPIRED",
@@ -187,6 +211,67 @@ describe("PAYMENT.CANCELLED", () => {
       check: (callback) => {
         expect(callback.data.status).toBe("EXPIRED");
         expect(callback.data.cancellationReason ?? null).toBeNull();
+      },
+    });
+  });
+});
+
+describe("PAYMENT.CANCELLED for an expiry carries no reason", () => {
+  it("a payment session exists in EXPIRED: cancellationReason null or absent, never a value", async () => {
+    await verifyMessage({
+      description:
+        "a PAYMENT.CANCELLED callback for a session that expired, which has no cancellation reason",
+      state: {
+        status: "EXPIRED",
+        clientReferenceId: "INV-HOOK-EXPIRED-REASON",
+        amount: 20000,
+        paymentMethodType: "VIRTUAL_ACCOUNT",
+        channel: "PERMATA",
+      },
+      event: "PAYMENT.CANCELLED",
+      data: withoutValues(
+        session({
+          clientReferenceId: "INV-HOOK-EXPIRED-REASON",
+          amount: idr(20000),
+          status: "EXPIRED",
+          paymentMethod: { type: "VIRTUAL_ACCOUNT" },
+          expiryAt: instantFromClock(clockPlus(-1)),
+          chargeDetails: [
+            pushCharge({
+              clientReferenceId: "INV-HOOK-EXPIRED-REASON",
+              amount: 20000,
+              status: "EXPIRED",
+              method: vaPart("PERMATA"),
+            }),
+          ],
+        }),
+        ["cancellationReason", "cancelledAt"],
+      ),
+      check: (callback) => {
+        expect(callback.data.status).toBe("EXPIRED");
+        expect(callback.data.cancellationReason ?? null).toBeNull();
+      },
+    });
+  });
+});
+
+describe("PAYMENT.PAID after a simulation", () => {
+  it("a simulation of SUCCESS was accepted: the PAYMENT.PAID callback it causes", async () => {
+    await verifyMessage({
+      description: "a PAYMENT.PAID callback after a simulated payment of a VA session",
+      state: {
+        status: "REQUIRE_ACTION",
+        clientReferenceId: "INV-HOOK-SIM-PAID",
+        amount: 20000,
+        paymentMethodType: "VIRTUAL_ACCOUNT",
+        channel: "PERMATA",
+      },
+      simulated: { chargeStatus: "SUCCESS" },
+      event: "PAYMENT.PAID",
+      data: vaPaid("INV-HOOK-SIM-PAID"),
+      check: (callback) => {
+        expect(callback.data.status).toBe("PAID");
+        expect(callback.data.chargeDetails?.[0]?.status).toBe("SUCCESS");
       },
     });
   });

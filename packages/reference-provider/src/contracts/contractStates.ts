@@ -15,10 +15,10 @@ import { Result } from "effect";
 import { type Answer, failure } from "../answers.js";
 import type { TestClock } from "../clock.js";
 import type { Merchant } from "../merchants.js";
-import { createPayment } from "../payments.js";
+import { createPayment, simulatePayment } from "../payments.js";
 import type { SeedSessionOptions } from "../seedSession.js";
 import type { ProviderContext } from "../startProvider.js";
-import { loadSession } from "../store/index.js";
+import { loadSession, toEpochMillis } from "../store/index.js";
 
 /**
  * A state the provider could not set up: `status` 400 when the request is wrong (unknown state,
@@ -202,6 +202,39 @@ export const createContractStates = (options: ContractStatesOptions): ContractSt
             clientReferenceId,
             amount,
           });
+        }
+        return {};
+      }
+      case "the clock moves on": {
+        const now = toEpochMillis(decoded.params.now, "now");
+        if (now < clock.now()) {
+          throw new ProviderStateError(decoded.name, 400, `${decoded.params.now} is earlier than the clock`);
+        }
+        clock.set(now);
+        interaction = { ...interaction, now };
+        return {};
+      }
+      case "a simulation was accepted": {
+        const merchant = merchantOf(decoded.name);
+        const sessionId = interaction.sessionIds[interaction.sessionIds.length - 1];
+        if (sessionId === undefined) {
+          throw new ProviderStateError(
+            decoded.name,
+            400,
+            'needs a session state ("a payment session exists") first',
+          );
+        }
+        const answer = await simulatePayment(
+          provider.services,
+          { merchant, at: clock.now(), traceId: provider.ids.traceId(), requestId: undefined },
+          { paymentSessionId: sessionId, chargeStatus: decoded.params.chargeStatus },
+        );
+        if (answer.status !== 200) {
+          throw new ProviderStateError(
+            decoded.name,
+            500,
+            `the simulation was refused: ${answer.status} ${JSON.stringify(answer.body)}`,
+          );
         }
         return {};
       }

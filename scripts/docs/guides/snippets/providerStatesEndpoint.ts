@@ -17,6 +17,7 @@ const testHooks = {
   setClock: (_now: string) => {},
   resetMerchant: (merchantId: string) => `token-for-${merchantId}`,
   seedSession: (_params: object) => randomUUID(),
+  simulate: (_params: object) => {}, // run what POST /v2/payments/simulations runs
 };
 
 const reply = (res: http.ServerResponse, status: number, body: object) => {
@@ -41,6 +42,12 @@ export const providerStates = http.createServer(async (req, res) => {
     case "a payment session exists":
     case "a payment session was created with request id":
       return reply(res, 200, { id: testHooks.seedSession(s.params) }); // fills /v2/payments/${id}
+    case "the clock moves on": // time passes within the interaction: keep what was set up
+      testHooks.setClock(s.params.now);
+      return reply(res, 200, {});
+    case "a simulation was accepted": // on the session the previous state set up
+      testHooks.simulate(s.params);
+      return reply(res, 200, {});
     case "no payment session exists":
     case "payment sessions exist with clientReferenceId":
       testHooks.seedSession(s.params);

@@ -1,0 +1,369 @@
+/**
+ * The wrong providers the contracts must fail (issue 9, "Under-strict") and the faithful variants
+ * they must pass ("Over-strict"), each as one {@link Mutation} of the reference provider applied by
+ * the mutating proxy. `fails` names every interaction the verification must fail, no more, no less.
+ */
+import type { TestClock } from "../../../src/clock.js";
+import {
+  type ApiAnswer,
+  isObject,
+  type Json,
+  type MessageAnswer,
+  type Mutation,
+  mapJson,
+} from "./mutatingProxy.js";
+
+/** One row of the table. */
+export interface StrengthCase {
+  readonly name: string;
+  readonly mutation: Mutation;
+  /** Called before the run (and `after` after it): e.g. puts the provider's own clock elsewhere. */
+  readonly before?: (clock: TestClock) => void;
+  /** The interactions the verification must fail, exactly; `[]`: it must pass. */
+  readonly fails: ReadonlyArray<string>;
+  /** Verify only these interactions (default: every interaction of every pact). */
+  readonly only?: ReadonlyArray<string>;
+}
+
+type JsonObject = { readonly [key: string]: Json };
+
+const dataOf = (answer: ApiAnswer): Json | undefined =>
+  isObject(answer.body) ? answer.body.data : undefined;
+
+/** The answer with `data` replaced. */
+const withData = (answer: ApiAnswer, data: Json): ApiAnswer => ({
+  ...answer,
+  body: { ...(answer.body as JsonObject), data },
+});
+
+/** Rewrites each item of a list answer's `data`. */
+const eachItem =
+  (f: (item: JsonObject) => Json) =>
+  (answer: ApiAnswer): ApiAnswer | undefined => {
+    const data = dataOf(answer);
+    if (!Array.isArray(data)) return undefined;
+    return withData(
+      answer,
+      (data as ReadonlyArray<Json>).map((item) => (isObject(item) ? f(item) : item)),
+    );
+  };
+
+const isList = (path: string, method: string, listPath: string) => method === "GET" && path === listPath;
+const isSessionRead = (path: string, method: string) =>
+  method === "GET" && /^\/v2\/payments\/[^/]+$/u.test(path);
+
+/** An instant written `…:ssZ` rewritten `…:ss.000Z` (the same instant, another ISO-8601 form). */
+const longInstants = (value: Json): Json =>
+  mapJson(value, (v) =>
+    typeof v === "string" && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/u.test(v) ? v.replace("Z", ".000Z") : v,
+  ) ?? null;
+
+/**
+ * The fields a session or a charge always carries, `null` when they have no value (decision F1:
+ * the docs type them without `?` and the gateway's own example sends `null`).
+ */
+export const alwaysPresentFields: ReadonlyArray<string> = [
+  "paymentMethod",
+  "expiryAt",
+  "chargeDetails",
+  "authorizedAmount",
+  "capturedAmount",
+  "paidAt",
+];
+
+/** Removes every `null` field (Go `omitempty`, Jackson `NON_NULL`), or only those not in `keep`. */
+const withoutNulls =
+  (keep: ReadonlyArray<string>) =>
+  (value: Json): Json =>
+    mapJson(value, (v, key) => (v === null && key !== undefined && !keep.includes(key) ? undefined : v)) ??
+    null;
+
+const rewriteMessage = (f: (body: Json) => Json) => (_: string, m: MessageAnswer) => ({
+  ...m,
+  body: f(m.body),
+});
+const rewriteAnswer = (f: (body: Json) => Json) => (_: unknown, a: ApiAnswer) =>
+  a.body === undefined ? undefined : { ...a, body: f(a.body) };
+
+const replayed = "a repeated create request with the same X-REQUEST-ID and the same body";
+const replayedOther = "a create request reusing an X-REQUEST-ID with another body";
+const listByReference = "a request for the payment sessions with a clientReferenceId";
+const listSecondPage =
+  "a request for the second page of payment sessions with a clientReferenceId, two per page";
+const charges = "a request for the charges of a clientReferenceId";
+const expiredNoReason = "a request for an expired payment session, which has no cancellation reason";
+const expiredCallbackNoReason =
+  "a PAYMENT.CANCELLED callback for a session that expired, which has no cancellation reason";
+const simulatedPaidRead = "a request for a payment session after a simulated SUCCESS of its VA charge";
+const simulatedExpiredRead = "a request for a payment session after a simulated EXPIRED of its VA charge";
+const simulatedPaidCallback = "a PAYMENT.PAID callback after a simulated payment of a VA session";
+const notFound = "a request for a payment session that does not exist";
+const seedCreate = "a request to create a VA payment session with the seed page's body";
+const pastCreate = "a request to create a payment session whose expiryAt has passed";
+const soonCreate = "a request to create a payment session that expires a minute after the clock";
+
+/** Every webhook message of the pact (all carry the merchant's callback key). */
+export const webhookMessages: ReadonlyArray<string> = [
+  "a PAYMENT.PAID callback for a paid VA session",
+  "a PAYMENT.CANCELLED callback for a session the merchant cancelled",
+  "a PAYMENT.CANCELLED callback for a session whose e-wallet charge failed",
+  "a PAYMENT.CANCELLED callback for a session that expired",
+  expiredCallbackNoReason,
+  simulatedPaidCallback,
+  "a PAYMENT.PROCESSING callback for an e-wallet session",
+  "a CHARGE.SUCCESS callback for a payment into a MULTIPLE static VA session",
+];
+
+/**
+ * The interactions that depend on the provider's clock (`the clock reads` / `the clock moves on`):
+ * default expiries, instants set by a request served at the clock, expiries relative to it.
+ */
+export const timeDependent: ReadonlyArray<string> = [
+  // Creates served at the clock: the default expiry (clock + 15 min), an expiryAt kept as sent.
+  seedCreate,
+  "a request to create a payment session without a payment method",
+  "a request to create a VA payment session with autoConfirm false",
+  "a request to create a QRIS payment session",
+  soonCreate,
+  replayed,
+  // Sessions set up as of the clock: default expiry clock + 15 min, or clock − 1 min when EXPIRED.
+  "a request for a payment session waiting for the customer's transfer",
+  "a request for a paid payment session",
+  "a request for an expired payment session",
+  expiredNoReason,
+  "a request for a payment session whose expiryAt passed while nobody paid",
+  simulatedPaidRead,
+  "a request to confirm a VA for a session waiting for a payment method",
+  "a request to confirm a session waiting for confirmation",
+  // A cancel at the clock sets cancelledAt and expiryAt to the clock (L3).
+  "a request to cancel a session waiting for confirmation",
+  "a request to cancel a session waiting for a payment method",
+  // Webhooks of sessions set up as of the clock.
+  "a PAYMENT.PAID callback for a paid VA session",
+  "a PAYMENT.PAID callback after a simulated payment of a VA session",
+  "a PAYMENT.CANCELLED callback for a session that expired",
+  expiredCallbackNoReason,
+  "a PAYMENT.CANCELLED callback for a session whose e-wallet charge failed",
+  "a PAYMENT.PROCESSING callback for an e-wallet session",
+];
+
+/** Ignores `the clock reads` and `the clock moves on`: the provider keeps its own clock. */
+const ignoreTheClock: Mutation = {
+  state: (s) => (s.state === "the clock reads" || s.state === "the clock moves on" ? "skip" : undefined),
+};
+
+/** Wrong providers: each must fail exactly the interactions named. */
+export const underStrict: ReadonlyArray<StrengthCase> = [
+  {
+    name: "a replayed create (same X-REQUEST-ID, same body) makes a new session",
+    // The provider ignores the idempotency key: every create is a new session, made now.
+    mutation: {
+      forward: (r) =>
+        r.method === "POST" && r.path === "/v2/payments"
+          ? { ...r, headers: { ...r.headers, "x-request-id": undefined } }
+          : undefined,
+    },
+    fails: [replayedOther, replayed],
+    only: [replayed, replayedOther],
+  },
+  {
+    name: "a list by clientReferenceId ignores the reference",
+    mutation: {
+      forward: (r) => {
+        if (!isList(r.path, r.method, "/v2/payments") && !isList(r.path, r.method, "/v2/charges"))
+          return undefined;
+        const query = new URLSearchParams(r.query);
+        query.delete("clientReferenceId");
+        return { ...r, query };
+      },
+    },
+    fails: [charges, listSecondPage, listByReference],
+    only: [listByReference, listSecondPage, charges],
+  },
+  {
+    name: "a list by clientReferenceId answers items with another clientReferenceId",
+    mutation: {
+      answer: (r, a) =>
+        isList(r.path, r.method, "/v2/payments")
+          ? eachItem((item) => ({ ...item, clientReferenceId: "ORDER-OTHER" }))(a)
+          : undefined,
+    },
+    fails: [listSecondPage, listByReference],
+    only: [listByReference, listSecondPage],
+  },
+  {
+    name: "a list by clientReferenceId answers a status the state did not set up",
+    mutation: {
+      answer: (r, a) =>
+        isList(r.path, r.method, "/v2/payments")
+          ? eachItem((item) => ({ ...item, status: "REQUIRE_CONFIRMATION" }))(a)
+          : undefined,
+    },
+    fails: [listSecondPage, listByReference],
+    only: [listByReference, listSecondPage],
+  },
+  {
+    name: "a list answers one item too few for its page",
+    mutation: {
+      answer: (r, a) => {
+        const data = dataOf(a);
+        return isList(r.path, r.method, "/v2/payments") && Array.isArray(data)
+          ? withData(a, (data as ReadonlyArray<Json>).slice(0, -1))
+          : undefined;
+      },
+    },
+    fails: [listSecondPage, listByReference],
+    only: [listByReference, listSecondPage],
+  },
+  {
+    name: "a list answers one item too many for its page",
+    mutation: {
+      answer: (r, a) => {
+        const data = dataOf(a);
+        return isList(r.path, r.method, "/v2/payments") && Array.isArray(data) && data.length > 0
+          ? withData(a, [...(data as ReadonlyArray<Json>), (data as ReadonlyArray<Json>)[0] ?? null])
+          : undefined;
+      },
+    },
+    fails: [listSecondPage, listByReference],
+    only: [listByReference, listSecondPage],
+  },
+  {
+    name: "the charges of a clientReferenceId carry another reference",
+    mutation: {
+      answer: (r, a) =>
+        isList(r.path, r.method, "/v2/charges")
+          ? eachItem((item) => ({ ...item, paymentSessionClientReferenceId: "INV-CHARGES-OTHER" }))(a)
+          : undefined,
+    },
+    fails: [charges],
+    only: [charges],
+  },
+  {
+    name: "the charges of a clientReferenceId carry another status",
+    mutation: {
+      answer: (r, a) =>
+        isList(r.path, r.method, "/v2/charges")
+          ? eachItem((item) => ({ ...item, status: "PROCESSING" }))(a)
+          : undefined,
+    },
+    fails: [charges],
+    only: [charges],
+  },
+  {
+    name: "the charges of a clientReferenceId carry another currency",
+    mutation: {
+      answer: (r, a) =>
+        isList(r.path, r.method, "/v2/charges")
+          ? eachItem((item) => ({ ...item, amount: { value: 20000, currency: "USD" } }))(a)
+          : undefined,
+    },
+    fails: [charges],
+    only: [charges],
+  },
+  {
+    name: "a simulation changes nothing but answers updated: true",
+    mutation: {
+      request: (r) =>
+        r.method === "POST" && r.path === "/v2/payments/simulations"
+          ? { status: 200, body: { code: "00", message: "Success", data: { updated: "true" } } }
+          : undefined,
+      // The state runs the provider's own simulation: a no-op simulation sets nothing up either.
+      state: (s) => (s.state === "a simulation was accepted" ? "skip" : undefined),
+    },
+    fails: [simulatedPaidCallback, simulatedExpiredRead, simulatedPaidRead],
+    only: [
+      simulatedPaidRead,
+      simulatedExpiredRead,
+      simulatedPaidCallback,
+      "a request to simulate chargeStatus SUCCESS on the open VA charge",
+      "a request to simulate chargeStatus EXPIRED on the open VA charge",
+    ],
+  },
+  {
+    name: "webhooks carry another X-API-Key than the merchant's callback key",
+    mutation: { message: (_, m) => ({ ...m, metadata: { ...m.metadata, "X-API-Key": "some-other-key" } }) },
+    fails: [...webhookMessages].sort(),
+    only: webhookMessages,
+  },
+  {
+    name: "the messages endpoint answers another body (PAYMENT.PAID with the session still waiting)",
+    mutation: {
+      message: (description, m) =>
+        description === "a PAYMENT.PAID callback for a paid VA session" &&
+        isObject(m.body) &&
+        isObject(m.body.data)
+          ? { ...m, body: { ...m.body, data: { ...m.body.data, status: "REQUIRE_ACTION" } } }
+          : undefined,
+    },
+    fails: ["a PAYMENT.PAID callback for a paid VA session"],
+    only: webhookMessages,
+  },
+  {
+    name: "an expired session answers cancellationReason CHARGE_FAILED",
+    mutation: {
+      answer: (r, a) => {
+        const data = dataOf(a);
+        return isSessionRead(r.path, r.method) && isObject(data) && data.status === "EXPIRED"
+          ? withData(a, { ...data, cancellationReason: "CHARGE_FAILED" })
+          : undefined;
+      },
+      message: (_, m) =>
+        isObject(m.body) && isObject(m.body.data) && m.body.data.status === "EXPIRED"
+          ? { ...m, body: { ...m.body, data: { ...m.body.data, cancellationReason: "CHARGE_FAILED" } } }
+          : undefined,
+    },
+    fails: [expiredCallbackNoReason, expiredNoReason],
+  },
+];
+
+/** Faithful variants of the real gateway: each must pass every interaction. */
+export const overStrict: ReadonlyArray<StrengthCase> = [
+  {
+    name: "every instant written with milliseconds (`…:05.000Z`)",
+    mutation: { answer: rewriteAnswer(longInstants), message: rewriteMessage(longInstants) },
+    fails: [],
+  },
+  {
+    name: "an unknown session answered with error.type API_ERROR",
+    mutation: {
+      answer: (r, a) =>
+        isSessionRead(r.path, r.method) && a.status === 404 && isObject(a.body) && isObject(a.body.error)
+          ? { ...a, body: { ...a.body, error: { ...a.body.error, type: "API_ERROR" } } }
+          : undefined,
+    },
+    fails: [],
+    only: [notFound],
+  },
+  {
+    name: "optional fields without a value left out (NON_NULL on the `?` fields)",
+    mutation: {
+      answer: rewriteAnswer(withoutNulls(alwaysPresentFields)),
+      message: rewriteMessage(withoutNulls(alwaysPresentFields)),
+    },
+    fails: [],
+  },
+];
+
+/**
+ * A provider that ignores the clock states, its own clock three days later or a day earlier than the
+ * pact's: every time-dependent interaction fails (a later clock also refuses the seed's expiryAt; an
+ * earlier one accepts the "past" expiryAt).
+ */
+export const clockCases: ReadonlyArray<StrengthCase> = [
+  {
+    name: "the clock states are ignored, the provider's clock reads three days later",
+    before: (clock) => clock.set("2025-04-02T05:48:17Z"),
+    mutation: ignoreTheClock,
+    fails: timeDependent,
+    only: [...timeDependent, pastCreate],
+  },
+  {
+    name: "the clock states are ignored, the provider's clock reads a day earlier",
+    before: (clock) => clock.set("2025-03-29T05:48:17Z"),
+    mutation: ignoreTheClock,
+    // The seed's expiryAt and the one a minute after the pact's clock still lie ahead of it.
+    fails: [...timeDependent.filter((d) => d !== seedCreate && d !== soonCreate), pastCreate],
+    only: [...timeDependent, pastCreate],
+  },
+];
