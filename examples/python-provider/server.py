@@ -142,6 +142,13 @@ class Api:
         action = self.create(merchant, body)
         return self.store.idempotent(merchant.merchant_id, request_key, fingerprint, lambda: run(action))
 
+    def run_simulation(self, merchant, body) -> tuple[int, dict]:
+        """What ``POST /v2/payments/simulations`` does (the provider state ``a simulation was accepted``)."""
+        try:
+            return run(self.simulate(merchant, body))
+        except Refused as error:
+            return refused(error)
+
     def get_session(self, merchant, session_id: str) -> tuple[int, dict]:
         return ok(lifecycle.render_session(self.store.read(merchant.merchant_id, session_id)))
 

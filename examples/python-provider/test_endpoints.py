@@ -67,6 +67,12 @@ class TestEndpoints:
             self.store.clock.set(now)
             self.merchant = self.session_id = None  # a new interaction starts
             return {}
+        if name == "the clock moves on":  # time passes within the interaction: nothing is reset
+            now = wire.parse_instant(params.get("now"))
+            if now is None or now < self.store.clock.now():
+                raise StateError("now must be an ISO-8601 instant with an offset, not earlier than the clock")
+            self.store.clock.set(now)
+            return {}
         if name == "a merchant with credentials exists":
             merchant_id, secret = params.get("merchantId"), params.get("merchantSecret")
             if not merchant_id or not secret:
@@ -95,6 +101,14 @@ class TestEndpoints:
                 raise StateError(f"the create answered {status} {json.dumps(answer)}")
             self.session_id = answer["data"]["id"]
             return {"id": self.session_id}
+        if name == "a simulation was accepted":  # exactly what POST /v2/payments/simulations runs
+            if self.session_id is None:
+                raise StateError("set up the session first: the simulation is for the session the previous state set up")
+            body = {"paymentSessionId": self.session_id, "chargeStatus": params.get("chargeStatus")}
+            status, answer = self.api.run_simulation(self.merchant, body)
+            if status != 200:
+                raise StateError(f"the simulation answered {status} {json.dumps(answer)}")
+            return {}
         raise StateError("unknown provider state (docs/provider-states.md lists them)")
 
     def seed(self, params: dict) -> str:
