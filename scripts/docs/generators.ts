@@ -7,6 +7,7 @@ import { providerStatesMarkdown } from "@payment-session/contracts";
 import { chargeMachine, renderOpenApi, sessionMachine } from "@payment-session/core";
 import { renderApiReference } from "./apiReference.ts";
 import { contractCatalogue } from "./contractCatalogue.ts";
+import { coveragePage } from "./coverage.ts";
 import { decisionPages } from "./decisionRecords.ts";
 import { decisionRecords } from "./decisions.ts";
 import { chargeSamples, type FlowRun, runFlows, sessionSamples } from "./flows.ts";
@@ -106,6 +107,7 @@ export const generators: ReadonlyArray<DocGenerator> = [
   single("provider-states.md", providerStatesMarkdown),
   { name: "lifecycle", render: lifecycle },
   single("contracts.md", () => contractCatalogue(loadPacts(contractsDir))),
+  single("coverage.md", () => coveragePage(contractsDir)),
   { name: "decisions", render: decisions },
   { name: "guides", render: renderGuides },
   { name: "api reference (typedoc)", render: renderApiReference },

@@ -6,6 +6,7 @@
  * @since 0.1.0
  */
 export * from "./client/index.js";
+export * from "./coverage/index.js";
 export * from "./explorer/index.js";
 export * from "./providerStates/index.js";
 export * from "./verifier/index.js";

@@ -24,7 +24,10 @@ const main = async (): Promise<number> => {
   const running = await startContractProvider({ db, background: { intervalMs: 25 } });
   try {
     const given = new Set(argv);
-    const defaults = [...(given.has("--seed") || given.has("--replay") ? [] : ["--seed", "1"])];
+    const defaults = [
+      ...(given.has("--seed") || given.has("--replay") ? [] : ["--seed", "1"]),
+      ...(given.has("--concurrency") || given.has("--replay") ? [] : ["--concurrency", "8"]),
+    ];
     process.stdout.write(
       `Reference provider at ${running.providerBaseUrl} (${databaseUrl === "" ? "PGlite in memory" : "PostgreSQL"}), started in ${((performance.now() - started) / 1000).toFixed(1)} s\n`,
     );

@@ -10,8 +10,8 @@ import {
   type SessionEventType,
   type SessionSnapshot,
   SimulationRequest,
-  simulationEvent,
   seedPath,
+  simulationEvent,
 } from "@payment-session/core";
 
 /** The endpoints (as `METHOD /path`) that cause each session event, or none. @since 0.1.0 */

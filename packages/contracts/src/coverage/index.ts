@@ -7,12 +7,12 @@
 export { type EventCauses, eventCauses } from "./causes.js";
 export { type CoverageIo, type CoverageOptions, coverageMain, runCoverage } from "./main.js";
 export {
+  exercisedKeys,
   type InteractionReplay,
   loadPactFiles,
   type PactFile,
   type PactInteraction,
   type PactState,
-  exercisedKeys,
   replayInteraction,
   replayPacts,
 } from "./replay.js";

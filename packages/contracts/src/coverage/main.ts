@@ -9,7 +9,14 @@ import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { formatTransitionKey, parseTransitionKey } from "@payment-session/core";
 import { loadPactFiles, replayPacts } from "./replay.js";
-import { type CoverageReport, coverageReport, parseAllowList, reportJson, reportMarkdown, summaryText } from "./report.js";
+import {
+  type CoverageReport,
+  coverageReport,
+  parseAllowList,
+  reportJson,
+  reportMarkdown,
+  summaryText,
+} from "./report.js";
 
 /** Where the inputs are and where the reports go. @since 0.1.0 */
 export interface CoverageOptions {
@@ -23,19 +30,32 @@ export interface CoverageOptions {
   readonly markdown?: string | undefined;
 }
 
-const isRecord = (u: unknown): u is Record<string, unknown> => typeof u === "object" && u !== null && !Array.isArray(u);
+const isRecord = (u: unknown): u is Record<string, unknown> =>
+  typeof u === "object" && u !== null && !Array.isArray(u);
 
 /** Reads an exploration's reached keys: strings in `formatTransitionKey` form or key objects. */
 const readReached = (file: string): ReadonlyArray<string> => {
   const json: unknown = JSON.parse(readFileSync(file, "utf8"));
-  const list: unknown = Array.isArray(json) ? json : isRecord(json) ? (json.reached ?? json.transitions) : undefined;
-  if (!Array.isArray(list)) throw new Error(`${file}: want a JSON array of transition keys, or { "reached": [...] }`);
+  const list: unknown = Array.isArray(json)
+    ? json
+    : isRecord(json)
+      ? (json.reached ?? json.transitions)
+      : undefined;
+  if (!Array.isArray(list))
+    throw new Error(`${file}: want a JSON array of transition keys, or { "reached": [...] }`);
   return list.map((item, i) => {
     if (typeof item === "string") {
-      if (parseTransitionKey(item) === null) throw new Error(`${file}: reached[${i}] is not a transition key: ${item}`);
+      if (parseTransitionKey(item) === null)
+        throw new Error(`${file}: reached[${i}] is not a transition key: ${item}`);
       return item.trim().split(/\s+/u).join(" ");
     }
-    if (isRecord(item) && typeof item.machine === "string" && typeof item.state === "string" && typeof item.event === "string" && typeof item.result === "string") {
+    if (
+      isRecord(item) &&
+      typeof item.machine === "string" &&
+      typeof item.state === "string" &&
+      typeof item.event === "string" &&
+      typeof item.result === "string"
+    ) {
       const key = parseTransitionKey(`${item.machine} ${item.state} ${item.event} ${item.result}`);
       if (key !== null) return formatTransitionKey(key);
     }
@@ -60,7 +80,8 @@ export const runCoverage = (options: CoverageOptions): CoverageReport => {
     ...(allowList === undefined ? {} : { allowList }),
     ...(options.reached === undefined ? {} : { reached: readReached(options.reached) }),
   });
-  if (options.json !== undefined) writeFileSync(options.json, `${JSON.stringify(reportJson(report), null, 2)}\n`);
+  if (options.json !== undefined)
+    writeFileSync(options.json, `${JSON.stringify(reportJson(report), null, 2)}\n`);
   if (options.markdown !== undefined) {
     writeFileSync(options.markdown, reportMarkdown(report, { source: "pnpm contracts:coverage" }));
   }
@@ -90,7 +111,11 @@ const processIo: CoverageIo = {
 };
 
 /** The CLI: returns the exit code. @since 0.1.0 */
-export const coverageMain = (argv: ReadonlyArray<string>, root: string, io: CoverageIo = processIo): number => {
+export const coverageMain = (
+  argv: ReadonlyArray<string>,
+  root: string,
+  io: CoverageIo = processIo,
+): number => {
   let values: Record<string, string | boolean | undefined>;
   try {
     values = parseArgs({

@@ -66,7 +66,9 @@ export const loadPactFiles = (dir: string): ReadonlyArray<PactFile> =>
     .filter((name) => name.endsWith(".json"))
     .sort()
     .map((name) => {
-      const json = JSON.parse(readFileSync(join(dir, name), "utf8")) as { interactions?: Array<PactInteraction> };
+      const json = JSON.parse(readFileSync(join(dir, name), "utf8")) as {
+        interactions?: Array<PactInteraction>;
+      };
       return { file: name, interactions: json.interactions ?? [] };
     });
 
@@ -86,16 +88,23 @@ export interface InteractionReplay {
 }
 
 interface Seeded {
+  /** The merchant it belongs to: the latest `a merchant with credentials exists` before it. */
+  readonly merchant?: string;
   readonly snapshot: SessionSnapshot;
   readonly endsAt: number;
-  readonly steps: ReadonlyArray<{ readonly before: SessionSnapshot; readonly event: SessionEvent; readonly applied: Applied }>;
+  readonly steps: ReadonlyArray<{
+    readonly before: SessionSnapshot;
+    readonly event: SessionEvent;
+    readonly applied: Applied;
+  }>;
   readonly requestId?: string;
   readonly request?: CreatePaymentSessionRequest;
 }
 
 class ReplayProblem extends Error {}
 
-const isObject = (u: Json | undefined): u is JsonObject => typeof u === "object" && u !== null && !Array.isArray(u);
+const isObject = (u: Json | undefined): u is JsonObject =>
+  typeof u === "object" && u !== null && !Array.isArray(u);
 const str = (u: Json | undefined): string | undefined => (typeof u === "string" ? u : undefined);
 const num = (u: Json | undefined): number | undefined => (typeof u === "number" ? u : undefined);
 
@@ -190,50 +199,77 @@ const answer = (interaction: PactInteraction, sessions: ReadonlyArray<Seeded>, c
   const path = request.path.replace(/\/+$/u, "");
   const session = sessions[sessions.length - 1];
   const at = Math.max(clock, ...sessions.map((s) => s.endsAt));
-  const need = (): Seeded => {
-    if (session === undefined) throw new ReplayProblem(`${method} ${path} names a session no provider state set up`);
-    return session;
-  };
+  const missing: Answer = { keys: [], status: 404, notes: ["no such session for this merchant"] };
   const body = bodyOf(interaction);
-  if (method === "POST" && path === "/v1/access-token") return { keys: [], status: 200, notes: ["no lifecycle event"] };
+  if (method === "POST" && path === "/v1/access-token")
+    return { keys: [], status: 200, notes: ["no lifecycle event"] };
   if (method === "POST" && path === "/v2/payments") {
     const requestId = header(interaction, "X-REQUEST-ID");
     const earlier = sessions.find((s) => s.requestId !== undefined && s.requestId === requestId);
     if (earlier !== undefined) {
       const same = JSON.stringify(earlier.request) === JSON.stringify(body);
-      return { keys: [], status: same ? 200 : 409, notes: [same ? "an idempotent replay" : "the request id is reused with another body"] };
+      return {
+        keys: [],
+        status: same ? 200 : 409,
+        notes: [same ? "an idempotent replay" : "the request id is reused with another body"],
+      };
     }
     const created = createWithIssued(withCreateDefaults(body as unknown as CreatePaymentSessionRequest), {
       id: "replay-session",
       at,
     });
     if (!created.ok) {
-      return { keys: [], status: refusalAnswer(created.refusal.code).status, notes: [`create → ${created.refusal.code}`] };
+      return {
+        keys: [],
+        status: refusalAnswer(created.refusal.code).status,
+        notes: [`create → ${created.refusal.code}`],
+      };
     }
-    return { keys: creationKeysOf(created.snapshot), status: 200, notes: [`created in ${created.snapshot.value}`] };
+    return {
+      keys: creationKeysOf(created.snapshot),
+      status: 200,
+      notes: [`created in ${created.snapshot.value}`],
+    };
   }
   if (method === "POST" && path === "/v2/payments/simulations") {
-    const target = need();
-    return write(target, at, (snapshot) => {
-      const amount = isObject(body.amount) ? (body.amount as unknown as { value: number; currency: string }) : undefined;
+    if (session === undefined) return missing;
+    return write(session, at, (snapshot) => {
+      const amount = isObject(body.amount)
+        ? (body.amount as unknown as { value: number; currency: string })
+        : undefined;
       const chargeStatus = str(body.chargeStatus) === "EXPIRED" ? "EXPIRED" : "SUCCESS";
-      const plan = simulationEvent(snapshot, { chargeStatus, ...(amount === undefined ? {} : { amount }) }, at, () => "replay-payment");
+      const plan = simulationEvent(
+        snapshot,
+        { chargeStatus, ...(amount === undefined ? {} : { amount }) },
+        at,
+        () => "replay-payment",
+      );
       return plan._tag === "Event" ? plan.event : null;
     });
   }
   const action = /^\/v2\/payments\/[^/]+\/(confirm|cancel|capture)$/u.exec(path)?.[1];
   if (method === "POST" && action !== undefined) {
-    const target = need();
+    if (session === undefined) return missing;
+    const target = session;
     return write(target, at, (): SessionEvent => {
       switch (action) {
         case "confirm": {
-          const paymentMethod = body.paymentMethod as unknown as { type: "VIRTUAL_ACCOUNT" | "QR" | "EWALLET" | "CARD" };
+          const paymentMethod = body.paymentMethod as unknown as {
+            type: "VIRTUAL_ACCOUNT" | "QR" | "EWALLET" | "CARD";
+          };
           return {
             type: "CONFIRM",
             at,
             paymentMethod,
-            ...(isObject(body.paymentMethodOptions) ? { paymentMethodOptions: body.paymentMethodOptions as never } : {}),
-            charge: placeholderIssue(paymentMethod.type, "replay-charge", at, target.snapshot.context.expiryAt),
+            ...(isObject(body.paymentMethodOptions)
+              ? { paymentMethodOptions: body.paymentMethodOptions as never }
+              : {}),
+            charge: placeholderIssue(
+              paymentMethod.type,
+              "replay-charge",
+              at,
+              target.snapshot.context.expiryAt,
+            ),
           };
         }
         case "cancel":
@@ -250,12 +286,16 @@ const answer = (interaction: PactInteraction, sessions: ReadonlyArray<Seeded>, c
     });
   }
   if (method === "GET" && /^\/v2\/payments\/[^/]+$/u.test(path)) {
-    return session === undefined ? { keys: [], status: 404, notes: ["no such session"] } : read([session], at);
+    return session === undefined
+      ? { keys: [], status: 404, notes: ["no such session"] }
+      : read([session], at);
   }
   if (method === "GET" && (path === "/v2/payments" || path === "/v2/charges")) {
     const reference = request.query?.clientReferenceId?.[0];
     return read(
-      sessions.filter((s) => reference === undefined || s.snapshot.context.settings.clientReferenceId === reference),
+      sessions.filter(
+        (s) => reference === undefined || s.snapshot.context.settings.clientReferenceId === reference,
+      ),
       at,
     );
   }
@@ -281,7 +321,11 @@ export const replayInteraction = (file: string, interaction: PactInteraction): I
   const base = { file, description: interaction.description };
   try {
     let clock = 0;
-    const sessions: Array<Seeded> = [];
+    let merchant: string | undefined;
+    const seeded: Array<Seeded> = [];
+    const sessions = {
+      push: (session: Seeded) => seeded.push(merchant === undefined ? session : { ...session, merchant }),
+    };
     for (const state of interaction.providerStates ?? []) {
       const params = state.params ?? {};
       switch (state.name) {
@@ -311,7 +355,9 @@ export const replayInteraction = (file: string, interaction: PactInteraction): I
           break;
         }
         case "a payment session was created with request id": {
-          const request = (isObject(params.request) ? params.request : {}) as unknown as CreatePaymentSessionRequest;
+          const request = (isObject(params.request)
+            ? params.request
+            : {}) as unknown as CreatePaymentSessionRequest;
           const created = createWithIssued(withCreateDefaults(request), { id: "replay-first", at: clock });
           if (!created.ok) throw new ReplayProblem(`the first create is refused: ${created.refusal.message}`);
           sessions.push({
@@ -323,7 +369,42 @@ export const replayInteraction = (file: string, interaction: PactInteraction): I
           });
           break;
         }
+        case "the clock moves on": {
+          // Time passes within the interaction: what was set up stays, read as of the new instant.
+          const now = str(params.now);
+          if (now === undefined) throw new ReplayProblem("'the clock moves on' has no now");
+          clock = Math.max(clock, instantToMillis(now));
+          break;
+        }
+        case "a simulation was accepted": {
+          // The provider runs the simulation on the session set up last, as its endpoint does.
+          const last = seeded[seeded.length - 1];
+          if (last === undefined) throw new ReplayProblem("'a simulation was accepted' needs a session first");
+          const at = Math.max(clock, last.endsAt);
+          const expire: SessionEvent = { type: "EXPIRE", at };
+          const expired = applyEvent(last.snapshot, expire);
+          const chargeStatus = str(params.chargeStatus) === "EXPIRED" ? "EXPIRED" : "SUCCESS";
+          const plan = simulationEvent(expired.snapshot, { chargeStatus }, at, () => "replay-payment");
+          if (plan._tag !== "Event") throw new ReplayProblem(`the simulation of ${chargeStatus} is refused`);
+          const applied = applyEvent(expired.snapshot, plan.event);
+          if (applied.outcome._tag === "Refused") {
+            throw new ReplayProblem(`the simulation of ${chargeStatus} is refused: ${applied.outcome.code}`);
+          }
+          seeded[seeded.length - 1] = {
+            ...last,
+            snapshot: applied.snapshot,
+            endsAt: at,
+            steps: [
+              ...last.steps,
+              { before: last.snapshot, event: expire, applied: expired },
+              { before: expired.snapshot, event: plan.event, applied },
+            ],
+          };
+          break;
+        }
         case "a merchant with credentials exists":
+          merchant = str(params.merchantId) ?? `merchant-${seeded.length}`;
+          break;
         case "no payment session exists":
           break;
         default:
@@ -332,12 +413,20 @@ export const replayInteraction = (file: string, interaction: PactInteraction): I
     }
     if (interaction.request === undefined) {
       const event = messageEvent(interaction);
-      const steps = sessions.flatMap((s) => s.steps);
+      const steps = seeded.flatMap((s) => s.steps);
       const step = [...steps]
         .reverse()
-        .find((s) => s.applied.outcome._tag !== "Refused" && s.applied.outcome.webhooks.some((w) => w.event === event));
+        .find(
+          (s) =>
+            s.applied.outcome._tag !== "Refused" && s.applied.outcome.webhooks.some((w) => w.event === event),
+        );
       if (step === undefined) {
-        return { ...base, keys: [], notes: [], problem: `no seeding step sends the ${event ?? "(unnamed)"} callback` };
+        return {
+          ...base,
+          keys: [],
+          notes: [],
+          problem: `no seeding step sends the ${event ?? "(unnamed)"} callback`,
+        };
       }
       return {
         ...base,
@@ -346,10 +435,23 @@ export const replayInteraction = (file: string, interaction: PactInteraction): I
         problem: null,
       };
     }
-    if (!isAuthenticated(interaction)) {
-      return { ...base, keys: [], notes: ["refused before the lifecycle: not the merchant's issued token"], problem: null };
+    if (interaction.request.path.startsWith("/v1/access-token")) {
+      return { ...base, keys: [], notes: ["an access token: no lifecycle event"], problem: null };
     }
-    const result = answer(interaction, sessions, clock);
+    if (!isAuthenticated(interaction)) {
+      return {
+        ...base,
+        keys: [],
+        notes: ["refused before the lifecycle: not the merchant's issued token"],
+        problem: null,
+      };
+    }
+    // The token is the latest merchant's: another merchant's sessions do not exist for it (404).
+    const result = answer(
+      interaction,
+      seeded.filter((s) => s.merchant === merchant),
+      clock,
+    );
     const expected = interaction.response?.status;
     const problem =
       expected !== undefined && expected !== result.status

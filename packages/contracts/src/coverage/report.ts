@@ -43,7 +43,9 @@ export const parseAllowList = (
     const key = parseTransitionKey(words.slice(0, 4).join(" "));
     const reason = words.slice(4).join(" ");
     if (key === null) {
-      errors.push(`${source}:${index + 1}: not a transition (want "machine STATE EVENT result reason"): ${line}`);
+      errors.push(
+        `${source}:${index + 1}: not a transition (want "machine STATE EVENT result reason"): ${line}`,
+      );
     } else if (reason === "") {
       errors.push(`${source}:${index + 1}: ${formatTransitionKey(key)} has no reason`);
     } else {
@@ -88,7 +90,10 @@ export interface CoverageReport {
 /** The inputs of {@link coverageReport}. @since 0.1.0 */
 export interface CoverageInput {
   readonly replays: ReadonlyArray<InteractionReplay>;
-  readonly allowList?: { readonly entries: ReadonlyArray<AllowListEntry>; readonly errors: ReadonlyArray<string> };
+  readonly allowList?: {
+    readonly entries: ReadonlyArray<AllowListEntry>;
+    readonly errors: ReadonlyArray<string>;
+  };
   /** Keys an exploration reached (formatted); `undefined` when there is no exploration report. */
   readonly reached?: ReadonlyArray<string>;
   readonly universe?: ReadonlyArray<TransitionKey>;
@@ -156,8 +161,12 @@ export const coverageReport = (input: CoverageInput): CoverageReport => {
   const universeIds = new Set(byKey.keys());
   const problems = [
     ...(input.allowList?.errors ?? []),
-    ...input.replays.flatMap((r) => (r.problem === null ? [] : [`${r.file}: "${r.description}": ${r.problem}`])),
-    ...(input.reached ?? []).filter((k) => !universeIds.has(k)).map((k) => `reached key not in the universe: ${k}`),
+    ...input.replays.flatMap((r) =>
+      r.problem === null ? [] : [`${r.file}: "${r.description}": ${r.problem}`],
+    ),
+    ...(input.reached ?? [])
+      .filter((k) => !universeIds.has(k))
+      .map((k) => `reached key not in the universe: ${k}`),
   ];
   return {
     transitions,
@@ -180,9 +189,13 @@ export const summaryText = (report: CoverageReport): string => {
     `transition coverage: ${session.length} session transitions, ${gated.length} a merchant can cause; ` +
       `${covered.length} exercised by ${report.interactions.length} interactions, ${allowed.length} allow-listed, ${report.gaps.length} gaps`,
     ...(reachedKnown
-      ? [`explorer reached ${report.transitions.filter((t) => t.reached === true).length} of ${report.transitions.length} transitions (both machines)`]
+      ? [
+          `explorer reached ${report.transitions.filter((t) => t.reached === true).length} of ${report.transitions.length} transitions (both machines)`,
+        ]
       : []),
-    ...report.gaps.map((g) => `  gap: ${g} (no contract exercises it; add one, or allow-list it with a reason)`),
+    ...report.gaps.map(
+      (g) => `  gap: ${g} (no contract exercises it; add one, or allow-list it with a reason)`,
+    ),
     ...report.stale.map((s) => `  stale: ${s}`),
     ...report.problems.map((p) => `  problem: ${p}`),
     report.ok ? "coverage gate: ok" : "coverage gate: FAILED",

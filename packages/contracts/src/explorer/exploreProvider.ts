@@ -5,14 +5,16 @@
  * @since 0.1.0
  */
 import fc from "fast-check";
+import { runRaces } from "./races.js";
 import { startReceiver } from "./receiver.js";
-import { type Explorer, executeRun, type RunResult } from "./run.js";
+import { type Explorer, executeRun, type RunResult, setUpState } from "./run.js";
 import { stepArbitrary } from "./steps.js";
 import {
   type ExploreFailure,
   type ExploreOptions,
   type ExploreReport,
   ExploreSetupError,
+  type RaceSummary,
   type ReplayFile,
 } from "./types.js";
 
@@ -20,7 +22,52 @@ import {
 const START = Date.parse("2030-01-01T00:00:00Z");
 
 /** The default depth: 100 sequences of up to 50 steps. @since 0.1.0 */
-export const exploreDefaults = { runs: 100, steps: 50 } as const;
+export const exploreDefaults = { runs: 100, steps: 50, raceHistories: 20 } as const;
+
+/** After the last run: deliveries that came late (a run's webhooks checked again after a pause). */
+const lateWebhooks = async (explorer: Explorer, seed: number): Promise<ExploreFailure | undefined> => {
+  if (explorer.lateChecks.length === 0) return undefined;
+  await new Promise((resolve) => setTimeout(resolve, 250));
+  for (const { steps, check } of explorer.lateChecks) {
+    const mismatch = check(explorer.clock);
+    if (mismatch !== undefined) {
+      return {
+        message: `a webhook arrived late that the model does not predict: ${mismatch.path}`,
+        steps: [
+          {
+            number: 1,
+            step: { kind: "webhooks" },
+            request: undefined,
+            expected: mismatch.expected,
+            actual: mismatch.actual,
+            mismatch,
+          },
+        ],
+        replay: { version: 1, seed, steps },
+      };
+    }
+  }
+  return undefined;
+};
+
+/** A fresh merchant for the races, a day after the sequences' clock. */
+const raceMerchant = async (explorer: Explorer): Promise<{ accessToken: string; at: number }> => {
+  explorer.clock += 24 * 60 * 60_000;
+  await setUpState(explorer, "the clock reads", { now: new Date(explorer.clock).toISOString() });
+  const id = `x${explorer.nonce}races`;
+  const values = await setUpState(explorer, "a merchant with credentials exists", {
+    merchantId: id,
+    merchantSecret: `${id}-secret`,
+    callbackApiKey: `${id}-callback-key`,
+    callbackUrl: `${explorer.receiver.url}/${encodeURIComponent(id)}`,
+  });
+  if (typeof values.accessToken !== "string") {
+    throw new ExploreSetupError(
+      `provider state "a merchant with credentials exists" answered no accessToken`,
+    );
+  }
+  return { accessToken: values.accessToken, at: explorer.clock };
+};
 
 const failureOf = (seed: number, result: RunResult): ExploreFailure => {
   const mismatch = result.mismatch;
@@ -68,6 +115,7 @@ export const exploreProvider = async (options: ExploreOptions): Promise<ExploreR
     webhookCount: 0,
     duplicateCount: 0,
     reached: new Map(),
+    lateChecks: [],
     webhookTimeoutMs: options.webhookTimeoutMs ?? 5_000,
     quietMs: 20,
   };
@@ -81,6 +129,7 @@ export const exploreProvider = async (options: ExploreOptions): Promise<ExploreR
       elapsedMs: performance.now() - started,
     });
   let failure: ExploreFailure | undefined;
+  let raceSummary: RaceSummary | undefined;
   try {
     if (options.replay !== undefined) {
       explorer.quietMs = 200;
@@ -131,6 +180,31 @@ export const exploreProvider = async (options: ExploreOptions): Promise<ExploreR
         failure = failureOf(seed, again.mismatch === undefined ? best : again);
       }
     }
+    if (failure === undefined) failure = await lateWebhooks(explorer, seed);
+    if (failure === undefined && options.concurrency !== undefined && options.replay === undefined) {
+      const races = await runRaces({
+        providerBaseUrl: explorer.baseUrl,
+        providerStatesUrl: explorer.statesUrl,
+        histories: options.raceHistories ?? exploreDefaults.raceHistories,
+        concurrency: options.concurrency,
+        seed,
+        setup: () => raceMerchant(explorer),
+      });
+      raceSummary = {
+        histories: races.histories.length,
+        calls: races.calls,
+        unanswered: races.unanswered,
+        ok: races.ok,
+      };
+      if (races.failure !== undefined) {
+        failure = {
+          message: `a race history is not explained by any order of its calls (seed ${seed})`,
+          steps: [],
+          replay: { version: 1, seed, steps: [] },
+          races: races.failure.report,
+        };
+      }
+    }
   } finally {
     await receiver.close();
   }
@@ -152,5 +226,6 @@ export const exploreProvider = async (options: ExploreOptions): Promise<ExploreR
     durationMs: performance.now() - started,
     reached,
     ...(failure === undefined ? {} : { failure }),
+    ...(raceSummary === undefined ? {} : { races: raceSummary }),
   };
 };

@@ -59,7 +59,16 @@ export const formatExploreReport = (report: ExploreReport, options: { replayFile
   lines.push(
     `${report.ok ? "PASS" : "FAIL"} seed ${report.seed}: ${report.runs} runs, ${report.steps} checked steps, ${report.sessions} sessions, ${report.webhooks} webhooks (${report.duplicates} duplicates), ${report.reached.length} transitions reached, ${(report.durationMs / 1000).toFixed(1)} s`,
   );
-  if (report.failure !== undefined) {
+  if (report.races !== undefined) {
+    const r = report.races;
+    lines.push(
+      `races: ${r.histories} histories, ${r.calls} concurrent calls (${r.unanswered} unanswered), ${r.ok ? "all linearizable" : "NOT linearizable"}`,
+    );
+  }
+  if (report.failure?.races !== undefined) {
+    lines.push("");
+    lines.push(report.failure.races);
+  } else if (report.failure !== undefined) {
     const f = report.failure;
     lines.push("");
     lines.push(`The provider answered what the machines do not predict: ${f.message}`);

@@ -40,6 +40,13 @@ export interface LinearizabilityModel<S, I, O> {
   readonly init: () => S;
   readonly step: (state: S, input: I, output: O | undefined) => S | undefined;
   readonly key: (state: S) => string;
+  /**
+   * Whether a call with this answer leaves every state it is possible in unchanged (a read, a
+   * refusal). Such a call is linearized as soon as it can be, with no other order tried: moving a
+   * state-preserving call earlier never breaks an order. Optional; saying `true` for a call that can
+   * change the state makes the checker reject linearizable histories.
+   */
+  readonly readOnly?: (input: I, output: O | undefined) => boolean;
   /** How failures print a call and a state; `JSON.stringify` when absent. */
   readonly describe?: {
     readonly input?: (input: I) => string;
@@ -190,21 +197,41 @@ const searchPartition = <S, I, O>(
   const head = buildList(calls);
   const done = new Bits(calls.length);
   const seen = new Set<string>();
-  const stack: Array<{ node: Node; state: S }> = [];
+  const stack: Array<{ node: Node; state: S; forced: boolean }> = [];
   let state = model.init();
   let answeredLeft = calls.reduce((n, c) => n + (c.output === undefined ? 0 : 1), 0);
   let best: { prefix: Array<number>; state: S } = { prefix: [], state };
+  /**
+   * Undoes the last choice (and the read-only calls taken since, whose other places are no better);
+   * returns the entry to try next, or `undefined` when there is no choice left.
+   */
+  const backtrack = (): Node | undefined => {
+    let top = stack.pop();
+    while (top !== undefined) {
+      const c = calls[top.node.id] as HistoryCall<I, O>;
+      if (c.output !== undefined) answeredLeft += 1;
+      state = top.state;
+      done.clear(top.node.id);
+      unlift(top.node);
+      // The call's own return follows it in the list, so `next` is never the end.
+      if (!top.forced) return top.node.next;
+      top = stack.pop();
+    }
+    return undefined;
+  };
   let entry = head.next;
   while (answeredLeft > 0 && entry !== undefined) {
+    let dead = !entry.isCall; // a return reached: its call must already have taken effect
     if (entry.isCall) {
       const c = calls[entry.id] as HistoryCall<I, O>;
       const next = model.step(state, c.input, c.output);
       if (next !== undefined) {
+        const forced = model.readOnly?.(c.input, c.output) === true;
         done.set(entry.id);
         const key = memoise ? `${done.key()}|${model.key(next)}` : "";
         if (!memoise || !seen.has(key)) {
           if (memoise) seen.add(key);
-          stack.push({ node: entry, state });
+          stack.push({ node: entry, state, forced });
           state = next;
           if (c.output !== undefined) answeredLeft -= 1;
           lift(entry);
@@ -215,21 +242,19 @@ const searchPartition = <S, I, O>(
           continue;
         }
         done.clear(entry.id);
+        // A read-only call that could go now leads to an explored dead end: so does everything here.
+        dead = forced;
       }
-      entry = entry.next;
-    } else {
-      // A return reached: its call must already have taken effect. Undo the last choice.
-      const top = stack.pop();
-      if (top === undefined) {
-        return { ok: false, ...explainFrom(model, calls, best), stateAfterPrefix: best.state };
-      }
-      const c = calls[top.node.id] as HistoryCall<I, O>;
-      if (c.output !== undefined) answeredLeft += 1;
-      state = top.state;
-      done.clear(top.node.id);
-      unlift(top.node);
-      entry = top.node.next;
     }
+    if (!dead) {
+      entry = entry.next;
+      continue;
+    }
+    const resume = backtrack();
+    if (resume === undefined) {
+      return { ok: false, ...explainFrom(model, calls, best), stateAfterPrefix: best.state };
+    }
+    entry = resume;
   }
   return { ok: true, longestPrefix: best.prefix, unexplained: [], stateAfterPrefix: state };
 };

@@ -26,6 +26,7 @@ import {
   chargeToOpen,
   createSession,
   creationIssues,
+  creationKeysOf,
   decodeBody,
   defaultPaymentMethodConfig,
   type ErrorType,
@@ -41,7 +42,9 @@ import {
   type SessionSnapshot,
   SimulationRequest,
   simulationEvent,
+  type TransitionKey,
   toPaymentSession,
+  transitionKeyOf,
   withCreateDefaults,
 } from "@payment-session/core";
 import { Result } from "effect";
@@ -71,29 +74,21 @@ export const isPlaceholder = (value: unknown): boolean =>
 
 /**
  * One transition a step took: in `state`, `event` had `result` (`→TARGET`, `refused:<code>` or
- * `stays`), of the session or the charge machine.
+ * `stays`), of the session or the charge machine — the core's `TransitionKey`, the vocabulary of
+ * the coverage report.
  *
  * @since 0.1.0
  */
-export interface ReachedTransition {
-  readonly machine: "session" | "charge";
-  readonly state: string;
-  readonly event: string;
-  readonly result: string;
-}
+export type ReachedTransition = TransitionKey;
 
-/** The transitions of `event` applied to `before` (the session machine's; see coverage). */
+/** The transitions of `event` applied to `before`: the session machine's and the charge's (core `transitionKeyOf`). */
 const transitionsOf = (
   before: SessionSnapshot,
   event: SessionEvent,
   applied: Applied,
 ): ReadonlyArray<ReachedTransition> => {
-  const state = String(before.value);
-  const after = String(applied.snapshot.value);
-  const outcome = applied.outcome;
-  const result =
-    outcome._tag === "Refused" ? `refused:${outcome.code}` : after !== state ? `→${after}` : "stays";
-  return [{ machine: "session", state, event: event.type, result }];
+  const keys = transitionKeyOf(before, event, applied);
+  return keys.charge === null ? [keys.session] : [keys.session, keys.charge];
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -481,14 +476,7 @@ export const predictCreate = (
     expectation: sessionExpectation(created.snapshot),
     next: created.snapshot,
     webhooks: [],
-    reached: [
-      {
-        machine: "session",
-        state: "(create)",
-        event: "CREATE",
-        result: `→${String(created.snapshot.value)}`,
-      },
-    ],
+    reached: creationKeysOf(created.snapshot),
   };
 };
 

@@ -36,6 +36,7 @@ import {
   type LinearizabilityModel,
 } from "./linearizability.js";
 import {
+  advanceSession,
   checkAnswer,
   formatValue,
   type HttpAnswer,
@@ -181,6 +182,8 @@ export const sessionRaceModel = (
   sessionId: string,
   at: number,
   config?: PaymentMethodConfig,
+  /** `false` computes every prediction again (only to measure what the memo buys). */
+  memoisePredictions = true,
 ): LinearizabilityModel<SessionSnapshot, RaceOperation, HttpAnswer> & {
   readonly stats: RaceModelStats;
   readonly predict: (state: SessionSnapshot, operation: RaceOperation) => Prediction;
@@ -212,25 +215,37 @@ export const sessionRaceModel = (
   const stats: RaceModelStats = { predictions: 0, computed: 0 };
   const predict = (state: SessionSnapshot, operation: RaceOperation): Prediction => {
     stats.predictions += 1;
-    const k = `${key(state)}\u0000${operationKey(operation)}`;
-    let p = predictions.get(k);
+    const k = memoisePredictions ? `${key(state)}\u0000${operationKey(operation)}` : "";
+    let p = memoisePredictions ? predictions.get(k) : undefined;
     if (p === undefined) {
       stats.computed += 1;
       p = predictOperation(state, sessionOperationOf(operation, sessionId), at, config);
-      predictions.set(k, p);
+      if (memoisePredictions) predictions.set(k, p);
     }
     return p;
   };
   const mismatch = (state: SessionSnapshot, operation: RaceOperation, answer: HttpAnswer) =>
     checkAnswer(predict(state, operation).expectation, answer);
+  // Every call is served at `at`: start from the session as of `at` (decision L4), so that no call
+  // changes the state by time alone and reads and refusals leave it as it is.
+  const start = advanceSession(initial, at).snapshot;
+  const readOnly = (operation: RaceOperation, answer: HttpAnswer | undefined): boolean =>
+    operation.kind === "get" || (answer !== undefined && answer.status >= 400);
   return {
-    init: () => initial,
+    init: () => start,
     step: (state, operation, answer) => {
       const p = predict(state, operation);
       if (answer !== undefined && checkAnswer(p.expectation, answer) !== undefined) return undefined;
-      return p.next ?? state;
+      const next = p.next ?? state;
+      if (next !== state && readOnly(operation, answer) && key(next) !== key(state)) {
+        throw new Error(
+          `sessionRaceModel: ${describeOperation(operation)} answered ${answer === undefined ? "nothing" : describeAnswer(answer)} changed the session (${String(state.value)} → ${String(next.value)}), but reads and refusals are declared read-only`,
+        );
+      }
+      return next;
     },
     key,
+    readOnly,
     describe: {
       input: describeOperation,
       output: describeAnswer,

@@ -33,6 +33,8 @@ export interface ExploreOptions {
   readonly webhookTimeoutMs?: number | undefined;
   /** Where the webhook receiver listens (default 127.0.0.1, port 0). */
   readonly receiverHost?: string | undefined;
+  /** Race histories with `concurrency` (default 20). */
+  readonly raceHistories?: number | undefined;
 }
 
 /** The counts of an exploration so far. @since 0.1.0 */
@@ -85,6 +87,16 @@ export interface ExploreFailure {
   readonly message: string;
   readonly steps: ReadonlyArray<FailureStep>;
   readonly replay: ReplayFile;
+  /** A race failure's report (timeline and the answers no order explains), when a race failed. */
+  readonly races?: string | undefined;
+}
+
+/** The race histories checked (`concurrency` given). @since 0.1.0 */
+export interface RaceSummary {
+  readonly ok: boolean;
+  readonly histories: number;
+  readonly calls: number;
+  readonly unanswered: number;
 }
 
 /** A reached transition and how many steps took it. @since 0.1.0 */
@@ -109,8 +121,8 @@ export interface ExploreReport {
   readonly durationMs: number;
   readonly reached: ReadonlyArray<ReachedCount>;
   readonly failure?: ExploreFailure | undefined;
-  /** Race histories checked (`concurrency` given and the race mode available). */
-  readonly races?: unknown;
+  /** Race histories checked (`concurrency` given). */
+  readonly races?: RaceSummary | undefined;
 }
 
 /**

@@ -14,6 +14,7 @@ import {
   eventCauses,
   loadPactFiles,
   parseAllowList,
+  replayInteraction,
   replayPacts,
   reportMarkdown,
 } from "../../src/coverage/index.js";
@@ -31,7 +32,10 @@ afterEach(() => {
 });
 
 /** A copy of the pact folder (after `edit` of each pact file's JSON) and an allow-list file. */
-const workspace = (allowList: string, edit: (pact: { interactions: Array<{ description: string }> }) => void = () => {}) => {
+const workspace = (
+  allowList: string,
+  edit: (pact: { interactions: Array<{ description: string }> }) => void = () => {},
+) => {
   const dir = mkdtempSync(join(tmpdir(), "coverage-"));
   temps.push(dir);
   const pacts = join(dir, "pacts");
@@ -62,14 +66,19 @@ const gapsAsAllowList = (): string => {
 describe("replaying the contracts through the model", () => {
   it("replays every interaction with the contract's HTTP status and only keys of the universe", () => {
     expect(replays.length).toBeGreaterThanOrEqual(36);
-    expect(replays.filter((r) => r.problem !== null).map((r) => `${r.description}: ${r.problem}`)).toEqual([]);
+    expect(replays.filter((r) => r.problem !== null).map((r) => `${r.description}: ${r.problem}`)).toEqual(
+      [],
+    );
     const universe = new Set(transitionUniverse.map(formatTransitionKey));
-    for (const r of replays) for (const k of r.keys) expect(universe.has(formatTransitionKey(k)), formatTransitionKey(k)).toBe(true);
+    for (const r of replays)
+      for (const k of r.keys) expect(universe.has(formatTransitionKey(k)), formatTransitionKey(k)).toBe(true);
   });
 
   it("records what each kind of request does in the model", () => {
     const keysOf = (description: string) =>
-      replays.find((r) => r.description === description)?.keys.map(formatTransitionKey) ?? ["(no such interaction)"];
+      replays.find((r) => r.description === description)?.keys.map(formatTransitionKey) ?? [
+        "(no such interaction)",
+      ];
     expect(keysOf("a request to simulate chargeStatus SUCCESS on the open VA charge")).toEqual([
       "session REQUIRE_ACTION EXPIRE stays",
       "session REQUIRE_ACTION PAYMENT_RECEIVED →PAID",
@@ -83,11 +92,78 @@ describe("replaying the contracts through the model", () => {
       "session REQUIRE_CONFIRMATION (always) →REQUIRE_ACTION",
     ]);
     expect(keysOf("a request for a payment session without an Authorization header")).toEqual([]);
-    expect(keysOf("a PAYMENT.PAID callback for a paid VA session")).toContain("session REQUIRE_ACTION PAYMENT_RECEIVED →PAID");
+    expect(keysOf("a PAYMENT.PAID callback for a paid VA session")).toContain(
+      "session REQUIRE_ACTION PAYMENT_RECEIVED →PAID",
+    );
   });
 });
 
-describe("the coverage gate (pnpm contracts:coverage)", () => {
+// Each run replays every pact (about a second on a loaded machine): a generous timeout, no timing assertion.
+describe("replaying one interaction", () => {
+  const states = (extra: ReadonlyArray<{ name: string; params?: Record<string, unknown> }>) => [
+    { name: "the clock reads", params: { now: "2025-03-30T05:48:17Z" } },
+    { name: "a merchant with credentials exists", params: { merchantId: "m-1", merchantSecret: "s" } },
+    ...extra,
+  ];
+  const request = (method: string, path: string, body?: Readonly<Record<string, string>>) => ({
+    method,
+    path,
+    headers: { Authorization: ["Bearer t"] },
+    generators: { header: { Authorization: { expression: "Bearer ${accessToken}" } } },
+    ...(body === undefined ? {} : { body: { content: body } }),
+  });
+
+  it("reads a session past its expiry as the expiry (a later clock), and another merchant's session as missing", () => {
+    const late = replayInteraction("t.json", {
+      type: "Synchronous/HTTP",
+      description: "late read",
+      providerStates: states([
+        { name: "a payment session exists", params: { status: "REQUIRE_ACTION" } },
+        { name: "the clock reads", params: { now: "2025-03-30T07:48:17Z" } },
+      ]) as never,
+      request: request("GET", "/v2/payments/x"),
+      response: { status: 200 },
+    });
+    expect(late.keys.map(formatTransitionKey)).toEqual([
+      "session REQUIRE_ACTION EXPIRE →EXPIRED",
+      "charge WAITING_FOR_USER_ACTION SESSION_EXPIRED →EXPIRED",
+    ]);
+    const other = replayInteraction("t.json", {
+      type: "Synchronous/HTTP",
+      description: "another merchant",
+      providerStates: states([
+        { name: "a payment session exists", params: { status: "REQUIRE_ACTION" } },
+        { name: "a merchant with credentials exists", params: { merchantId: "m-2", merchantSecret: "s" } },
+      ]) as never,
+      request: request("POST", "/v2/payments/x/cancel", { cancellationReason: "VOID_SESSION" }),
+      response: { status: 404 },
+    });
+    expect(other).toMatchObject({ keys: [], problem: null });
+  });
+
+  it("names a provider state the model does not know, and a state no event path reaches", () => {
+    const unknown = replayInteraction("t.json", {
+      type: "Synchronous/HTTP",
+      description: "unknown state",
+      providerStates: states([{ name: "a refund exists" }]) as never,
+      request: request("GET", "/v2/payments/x"),
+      response: { status: 200 },
+    });
+    expect(unknown.problem).toBe("the model does not know provider state 'a refund exists'");
+    const impossible = replayInteraction("t.json", {
+      type: "Synchronous/HTTP",
+      description: "impossible state",
+      providerStates: states([
+        { name: "a payment session exists", params: { status: "PAID", chargeStatus: "FAILED" } },
+      ]) as never,
+      request: request("GET", "/v2/payments/x"),
+      response: { status: 200 },
+    });
+    expect(impossible.problem).toContain("no event path reaches");
+  });
+});
+
+describe("the coverage gate (pnpm contracts:coverage)", { timeout: 120_000 }, () => {
   it("passes a copy whose every gap is allow-listed, and fails it once the interactions exercising a transition are removed, naming it", () => {
     const baseline = workspace(gapsAsAllowList());
     const ok = run(["--pacts", baseline.pacts, "--allow-list", baseline.allow]);
@@ -112,9 +188,16 @@ describe("the coverage gate (pnpm contracts:coverage)", () => {
   });
 
   it("fails when an allow-list line is removed (the transition becomes a gap)", () => {
-    const line = committedAllowList.split("\n").find((l) => l.startsWith("session REQUIRE_ACTION PAYMENT_RECEIVED refused:unknown_charge"));
+    const line = committedAllowList
+      .split("\n")
+      .find((l) => l.startsWith("session REQUIRE_ACTION PAYMENT_RECEIVED refused:unknown_charge"));
     expect(line).toBeDefined();
-    const copy = workspace(gapsAsAllowList().split("\n").filter((l) => l !== line).join("\n"));
+    const copy = workspace(
+      gapsAsAllowList()
+        .split("\n")
+        .filter((l) => l !== line)
+        .join("\n"),
+    );
     const result = run(["--pacts", copy.pacts, "--allow-list", copy.allow]);
     expect(result.code).toBe(1);
     expect(result.out).toContain("gap: session REQUIRE_ACTION PAYMENT_RECEIVED refused:unknown_charge");
@@ -137,7 +220,9 @@ describe("the coverage gate (pnpm contracts:coverage)", () => {
   });
 
   it("fails when the model answers an interaction with another HTTP status than the contract expects", () => {
-    const refused = replays.find((r) => r.file === HTTP_PACT && r.keys.some((k) => k.result === "refused:invalid_state"));
+    const refused = replays.find(
+      (r) => r.file === HTTP_PACT && r.keys.some((k) => k.result === "refused:invalid_state"),
+    );
     expect(refused).toBeDefined();
     const copy = workspace(gapsAsAllowList(), (pact) => {
       const interaction = pact.interactions.find((i) => i.description === refused?.description) as unknown as
@@ -153,13 +238,32 @@ describe("the coverage gate (pnpm contracts:coverage)", () => {
   it("takes an exploration's reached keys and rejects keys outside the universe", () => {
     const copy = workspace(gapsAsAllowList());
     const reached = join(copy.pacts, "..", "reached.json");
-    writeFileSync(reached, JSON.stringify(["session PROCESSING CAPTURE →PAID", { machine: "charge", state: "SUCCESS", event: "CAPTURE", result: "refused:invalid_state" }]));
+    writeFileSync(
+      reached,
+      JSON.stringify([
+        "session PROCESSING CAPTURE →PAID",
+        { machine: "charge", state: "SUCCESS", event: "CAPTURE", result: "refused:invalid_state" },
+      ]),
+    );
     const json = join(copy.pacts, "..", "report.json");
     const ok = run(["--pacts", copy.pacts, "--allow-list", copy.allow, "--reached", reached, "--json", json]);
     expect(ok.code).toBe(0);
     expect(ok.out).toContain("explorer reached 2 of");
-    const report = JSON.parse(readFileSync(json, "utf8")) as { transitions: Array<{ key: string; reached: boolean }> };
+    const report = JSON.parse(readFileSync(json, "utf8")) as {
+      transitions: Array<{ key: string; reached: boolean }>;
+    };
     expect(report.transitions.find((t) => t.key === "session PROCESSING CAPTURE →PAID")?.reached).toBe(true);
+    // The explorer's own report: { reached: [{ machine, state, event, result, count }] }.
+    writeFileSync(
+      reached,
+      JSON.stringify({
+        ok: true,
+        reached: [{ machine: "session", state: "PAID", event: "EXPIRE", result: "stays", count: 4 }],
+      }),
+    );
+    expect(run(["--pacts", copy.pacts, "--allow-list", copy.allow, "--reached", reached]).out).toContain(
+      "explorer reached 1 of",
+    );
     writeFileSync(reached, JSON.stringify(["session PAID CANCEL →CANCELLED"]));
     const bad = run(["--pacts", copy.pacts, "--allow-list", copy.allow, "--reached", reached]);
     expect(bad.code).toBe(1);
@@ -175,7 +279,9 @@ describe("the coverage gate (pnpm contracts:coverage)", () => {
     const markdown = reportMarkdown(report, { source: "test" });
     for (const gap of report.gaps) {
       const t = byKey.get(gap);
-      expect(markdown).toContain(`| \`${t?.transition.state}\` | \`${t?.transition.event}\` | ${t?.transition.result} |`);
+      expect(markdown).toContain(
+        `| \`${t?.transition.state}\` | \`${t?.transition.event}\` | ${t?.transition.result} |`,
+      );
     }
   });
 });
@@ -199,7 +305,12 @@ describe("what causes each event", () => {
       .filter(([, list]) => list.length === 0)
       .map(([event]) => event)
       .sort();
-    expect(channelOnly).toEqual(["AUTHORIZED", "CHARGE_FAILED", "CHARGE_PROCESSING", "CUSTOMER_AUTHENTICATING"]);
+    expect(channelOnly).toEqual([
+      "AUTHORIZED",
+      "CHARGE_FAILED",
+      "CHARGE_PROCESSING",
+      "CUSTOMER_AUTHENTICATING",
+    ]);
     expect(causes.PAYMENT_RECEIVED).toEqual(["POST /v2/payments/simulations (chargeStatus SUCCESS)"]);
     expect(causes.CHARGE_EXPIRED).toEqual(["POST /v2/payments/simulations (chargeStatus EXPIRED)"]);
   });

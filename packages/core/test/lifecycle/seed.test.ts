@@ -14,7 +14,8 @@ import {
 } from "../../src/lifecycle/index.js";
 import { T0 } from "./fixtures.js";
 
-describe("seedPath", () => {
+// Searches take a second on a loaded machine: a generous timeout, no timing assertion.
+describe("seedPath", { timeout: 60_000 }, () => {
   it("reaches every documented (session, charge) pair, and the path replays to the same session", () => {
     for (const pair of documentedStatusPairs) {
       const target = { status: pair.session, ...(pair.charge === null ? {} : { chargeStatus: pair.charge }) };

@@ -7,8 +7,8 @@
 import fc from "fast-check";
 import type { HistoryCall } from "../../../src/explorer/linearizability.js";
 
-/** A sequential implementation: the state after a call and its answer. */
-export type Run<S, I, O> = (state: S, input: I) => readonly [S, O];
+/** A sequential implementation: the state after a call and its answer (`partition`: whose state). */
+export type Run<S, I, O> = (state: S, input: I, partition: string) => readonly [S, O];
 
 /** One planned call: its input, the gaps that place it in time, and whether its answer is lost. */
 export interface PlannedCall<I> {
@@ -35,7 +35,7 @@ export interface BuiltCall<I, O> extends HistoryCall<I, O> {
  * client's list (what it planned after is dropped).
  */
 export const buildHistory = <S, I, O>(
-  init: () => S,
+  init: (partition: string) => S,
   run: Run<S, I, O>,
   clients: ReadonlyArray<ReadonlyArray<PlannedCall<I>>>,
   partitionOf: (client: number, index: number) => string = () => "p",
@@ -64,7 +64,7 @@ export const buildHistory = <S, I, O>(
   const byPoint = planned.map((x, i) => ({ x, i })).sort((a, b) => a.x.point - b.x.point || a.i - b.i);
   for (const { x, i } of byPoint) {
     if (x.p.lost !== undefined && !x.p.lost.applied) continue;
-    const [next, out] = run(states.get(x.partition) ?? init(), x.p.input);
+    const [next, out] = run(states.get(x.partition) ?? init(x.partition), x.p.input, x.partition);
     states.set(x.partition, next);
     outputs.set(i, out);
   }
@@ -114,7 +114,7 @@ export const sequentialHistory = <S, I, O>(
 ): Array<BuiltCall<I, O>> => {
   let state = init();
   return inputs.map(({ client, input }, i) => {
-    const [next, output] = run(state, input);
+    const [next, output] = run(state, input, "p");
     state = next;
     return {
       client: `c${client}`,

@@ -16,6 +16,7 @@ export const register: LinearizabilityModel<number, RegisterInput, number | "ok"
     return output === undefined || output === state ? state : undefined;
   },
   key: (state) => String(state),
+  readOnly: (input) => input.op === "read",
   describe: {
     input: (i) => (i.op === "write" ? `write(${i.value})` : "read()"),
     output: (o) => String(o),

@@ -21,7 +21,7 @@ import {
   type DecodedProviderStateParams,
   decodeProviderStateParams,
 } from "../../../src/providerStates/index.js";
-import { type Answer, confirmEvent, create, storeNewSession } from "./api.js";
+import { type Answer, confirmEvent, create, simulate, storeNewSession } from "./api.js";
 import type { Merchant, StoredSession, World } from "./world.js";
 
 const MINUTE = 60_000;
@@ -243,6 +243,25 @@ export const makeProviderStates = (world: World): ProviderStates => {
             ...(amount === undefined ? {} : { amount }),
           } as SeedParams;
           seeded.push(seed(world, m, params, now - (count - 1 - i) * 1000).id);
+        }
+        return {};
+      }
+      case "the clock moves on": {
+        // Time passes within the interaction: what was set up stays, and is read as of the new instant.
+        world.setClock(instantToMillis(d.params.now));
+        for (const session of world.sessions.values()) world.expireDue(session);
+        return {};
+      }
+      case "a simulation was accepted": {
+        const sessionId = seeded[seeded.length - 1];
+        if (sessionId === undefined) throw new StateError(400, `"${d.name}" needs a session state first`);
+        const answer = simulate(
+          world,
+          { merchant: merchantOf(d.name), requestId: undefined },
+          { paymentSessionId: sessionId, chargeStatus: d.params.chargeStatus },
+        );
+        if (answer.status !== 200) {
+          throw new StateError(500, `the simulation was refused: ${answer.status} ${JSON.stringify(answer.body)}`);
         }
         return {};
       }
