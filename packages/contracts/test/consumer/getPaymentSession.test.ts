@@ -15,6 +15,7 @@ import {
   ok,
   pushCharge,
   session,
+  sessionId,
   vaPart,
   vaSessionRequiringAction,
   withoutValues,
@@ -26,6 +27,7 @@ import {
   clientFor,
   example,
   httpPact,
+  merchant,
   recorded,
   rejectionOf,
   sessionPath,
@@ -222,6 +224,66 @@ describe("GET /v2/payments/{id}", () => {
           const s = await clientFor(mock.url).get(example.sessionId);
           expect(s.status).toBe("EXPIRED");
           expect(s.chargeDetails?.[0]?.status).toBe("EXPIRED");
+        }),
+      );
+  });
+
+  it("a payment session reaches its expiryAt: at that very instant it reads EXPIRED", async () => {
+    await givenState(
+      givenState(asMerchant(pact.addInteraction()), "a payment session exists", {
+        status: "REQUIRE_ACTION",
+        clientReferenceId: "INV-GET-BOUNDARY",
+        amount: 20000,
+        paymentMethodType: "VIRTUAL_ACCOUNT",
+        channel: "PERMATA",
+        expiryAt: clockPlus(5),
+      }),
+      "the clock moves on",
+      { now: clockPlus(5) },
+    )
+      .uponReceiving("a request for a payment session at the instant its expiryAt is reached")
+      .withRequest("GET", sessionPath(), (b) => b.headers({ Authorization: authorization }))
+      .willRespondWith(200, (b) => b.jsonBody(ok({ id: sessionId(), status: "EXPIRED" })))
+      .executeTest(
+        recorded(pact, async (mock) => {
+          const response = await fetch(`${mock.url}/v2/payments/${example.sessionId}`, {
+            headers: { Authorization: `Bearer ${example.accessToken}` },
+          });
+          expect(((await response.json()) as { data: { status: string } }).data.status).toBe("EXPIRED");
+        }),
+      );
+  });
+
+  it("another merchant's payment session does not exist for this merchant: 404", async () => {
+    const other = {
+      merchantId: "merchant-0002",
+      merchantSecret: "secret-0002",
+      callbackApiKey: "callback-key-0002",
+    } as const;
+    const withOther = givenState(
+      givenState(atClock(pact.addInteraction()), "a merchant with credentials exists", other),
+      "a payment session exists",
+      {
+        status: "REQUIRE_ACTION",
+        clientReferenceId: "INV-GET-OTHER-MERCHANT",
+        amount: 20000,
+        paymentMethodType: "VIRTUAL_ACCOUNT",
+        channel: "PERMATA",
+      },
+    );
+    // The token is the merchant's set up last; the session id is the other merchant's.
+    await givenState(withOther, "a merchant with credentials exists", merchant)
+      .uponReceiving("a request for a payment session of another merchant")
+      .withRequest("GET", sessionPath(), (b) => b.headers({ Authorization: authorization }))
+      .willRespondWith(404, (b) =>
+        b.jsonBody(
+          errorEnvelope({ status: 404, code: "resource_missing", type: ["GATEWAY_ERROR", "API_ERROR"] }),
+        ),
+      )
+      .executeTest(
+        recorded(pact, async (mock) => {
+          const error = await rejectionOf(clientFor(mock.url).get(example.sessionId));
+          expect(error).toMatchObject({ _tag: "PaymentsApiError", status: 404 });
         }),
       );
   });

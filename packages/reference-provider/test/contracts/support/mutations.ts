@@ -132,9 +132,17 @@ export const timeDependent: ReadonlyArray<string> = [
   "a request for an expired payment session",
   expiredNoReason,
   "a request for a payment session whose expiryAt passed while nobody paid",
+  "a request for a payment session at the instant its expiryAt is reached",
   simulatedPaidRead,
   "a request to confirm a VA for a session waiting for a payment method",
   "a request to confirm a session waiting for confirmation",
+  // Sessions whose expiryAt passes while the clock moves on (lifecycleCoverage.test.ts).
+  "a request for a session waiting for a payment method after its expiryAt passed",
+  "a request for a session waiting for confirmation after its expiryAt passed",
+  "a request for a session whose e-wallet charge is processing after its expiryAt passed",
+  "a request for a session whose card waits for capture after its expiryAt passed",
+  "a request for an active MULTIPLE closed-amount session after its expiryAt passed",
+  "a request to simulate chargeStatus EXPIRED on a session that expired before it had a charge, refused",
   // A cancel at the clock sets cancelledAt and expiryAt to the clock (L3).
   "a request to cancel a session waiting for confirmation",
   "a request to cancel a session waiting for a payment method",
@@ -314,15 +322,57 @@ export const underStrict: ReadonlyArray<StrengthCase> = [
           : undefined,
     },
     fails: [expiredCallbackNoReason, expiredNoReason],
+    // Every interaction that reads an expired session or its callback.
+    only: [
+      "a request for an expired payment session",
+      expiredNoReason,
+      "a request for a payment session whose expiryAt passed while nobody paid",
+      simulatedExpiredRead,
+      "a request for a session waiting for a payment method after its expiryAt passed",
+      "a request for a session waiting for confirmation after its expiryAt passed",
+      "a request for a session whose e-wallet charge is processing after its expiryAt passed",
+      "a PAYMENT.CANCELLED callback for a session that expired",
+      expiredCallbackNoReason,
+    ],
   },
 ];
 
-/** Faithful variants of the real gateway: each must pass every interaction. */
+/** What each faithful variant changes, alone (the table runs them together too). */
+const faithful = {
+  longInstants: { answer: rewriteAnswer(longInstants), message: rewriteMessage(longInstants) },
+  optionalNullsLeftOut: {
+    answer: rewriteAnswer(withoutNulls(alwaysPresentFields)),
+    message: rewriteMessage(withoutNulls(alwaysPresentFields)),
+  },
+} satisfies Record<string, Mutation>;
+
+/** A sample of interactions with instants and nulls of every kind (sessions, charges, lists, webhooks). */
+const formatSample: ReadonlyArray<string> = [
+  seedCreate,
+  "a request to create a payment session without a payment method",
+  "a request to create a MULTIPLE open static VA payment session",
+  "a request to create a payment session that expires a minute after the clock",
+  replayed,
+  "a request for a paid payment session",
+  "a request for an expired payment session",
+  expiredNoReason,
+  "a request for a payment session the merchant cancelled",
+  "a request to cancel a session waiting for confirmation",
+  listByReference,
+  charges,
+  "a request to capture the full authorised amount of a card",
+  "a PAYMENT.PAID callback for a paid VA session",
+  expiredCallbackNoReason,
+  "a PAYMENT.CANCELLED callback for a session whose e-wallet charge failed",
+];
+
+/** Faithful variants of the real gateway: each must pass every interaction it runs. */
 export const overStrict: ReadonlyArray<StrengthCase> = [
   {
     name: "every instant written with milliseconds (`…:05.000Z`)",
-    mutation: { answer: rewriteAnswer(longInstants), message: rewriteMessage(longInstants) },
+    mutation: faithful.longInstants,
     fails: [],
+    only: formatSample,
   },
   {
     name: "an unknown session answered with error.type API_ERROR",
@@ -337,13 +387,34 @@ export const overStrict: ReadonlyArray<StrengthCase> = [
   },
   {
     name: "optional fields without a value left out (NON_NULL on the `?` fields)",
+    mutation: faithful.optionalNullsLeftOut,
+    fails: [],
+    only: formatSample,
+  },
+  {
+    name: "all of these at once, on every interaction",
     mutation: {
-      answer: rewriteAnswer(withoutNulls(alwaysPresentFields)),
-      message: rewriteMessage(withoutNulls(alwaysPresentFields)),
+      answer: (r, a) => {
+        const notFound =
+          isSessionRead(r.path, r.method) && a.status === 404 && isObject(a.body) && isObject(a.body.error);
+        const typed = notFound
+          ? {
+              ...a,
+              body: {
+                ...(a.body as JsonObject),
+                error: { ...(a.body as { error: JsonObject }).error, type: "API_ERROR" },
+              },
+            }
+          : a;
+        return rewriteAnswer((b) => withoutNulls(alwaysPresentFields)(longInstants(b)))(r, typed);
+      },
+      message: rewriteMessage((b) => withoutNulls(alwaysPresentFields)(longInstants(b))),
     },
     fails: [],
   },
 ];
+
+export { formatSample };
 
 /**
  * A provider that ignores the clock states, its own clock three days later or a day earlier than the
@@ -362,8 +433,18 @@ export const clockCases: ReadonlyArray<StrengthCase> = [
     name: "the clock states are ignored, the provider's clock reads a day earlier",
     before: (clock) => clock.set("2025-03-29T05:48:17Z"),
     mutation: ignoreTheClock,
-    // The seed's expiryAt and the one a minute after the pact's clock still lie ahead of it.
-    fails: [...timeDependent.filter((d) => d !== seedCreate && d !== soonCreate), pastCreate],
+    // The seed's expiryAt and the one a minute after the pact's clock still lie ahead of it, and a
+    // simulated expiry of a session without a charge is refused whether or not the session expired.
+    fails: [
+      ...timeDependent.filter(
+        (d) =>
+          d !== seedCreate &&
+          d !== soonCreate &&
+          d !==
+            "a request to simulate chargeStatus EXPIRED on a session that expired before it had a charge, refused",
+      ),
+      pastCreate,
+    ],
     only: [...timeDependent, pastCreate],
   },
 ];

@@ -18,9 +18,12 @@ interface Job {
 
 const isJob = (u: unknown): u is Job => typeof u === "object" && u !== null && "id" in u && "options" in u;
 
+/** Jobs run one after another: two verifications at once would set up states over each other. */
+let queue: Promise<void> = Promise.resolve();
+
 process.on("message", (message: unknown) => {
   if (!isJob(message)) return;
-  void (async () => {
+  queue = queue.then(async () => {
     let outcome: VerifyProviderOutcome;
     if (message.description === undefined) delete process.env.PACT_DESCRIPTION;
     else process.env.PACT_DESCRIPTION = message.description;
@@ -33,5 +36,5 @@ process.on("message", (message: unknown) => {
       };
     }
     process.send?.({ id: message.id, outcome });
-  })();
+  });
 });
