@@ -5,6 +5,8 @@
  * Run some sections only with `pnpm bench <name> …` (e.g. `pnpm bench core`).
  */
 import { runCoreBench } from "./core.js";
+import { runExploreBench } from "./explore.js";
+import { runLinearizabilityBench } from "./linearizability.js";
 import { runProviderBench } from "./provider.js";
 
 interface Section {
@@ -20,10 +22,21 @@ const sections: ReadonlyArray<Section> = [
     run: () => runCoreBench(),
   },
   {
+    name: "linearizability",
+    description: "race histories checked against the session model: one partition, 20,000 calls",
+    run: () => runLinearizabilityBench(),
+  },
+  {
     name: "provider",
     description:
       "reference provider over HTTP (create + confirm + get) vs the raw store loop, 1/16/64 clients",
     run: () => runProviderBench(),
+  },
+  {
+    name: "explore",
+    description:
+      "explorer: checked HTTP steps per minute, one session stream, vs the same requests unchecked",
+    run: () => runExploreBench(),
   },
 ];
 

@@ -1,8 +1,11 @@
-import { readdirSync, readFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { providerStateNames, providerStates } from "@payment-session/contracts";
 import { describe, expect, it, vi } from "vitest";
+import { startContractProvider } from "../../../packages/reference-provider/src/contracts/index.ts";
+import { run as runExplore } from "../guides/snippets/exploreFromScript.ts";
 import { run as runWebhooks } from "../guides/snippets/handlingWebhooks.ts";
 import { run as runProviderStates } from "../guides/snippets/providerStatesEndpoint.ts";
 import { run as runCore } from "../guides/snippets/usingTheCore.ts";
@@ -34,6 +37,7 @@ describe("guides: the snippets are included verbatim", () => {
   it("each generated guide shows its snippets' guide regions exactly, with no directive left", () => {
     const guides = renderGuides();
     expect(guides.map((g) => g.path)).toEqual([
+      "guides/exploring-your-implementation.md",
       "guides/handling-webhooks.md",
       "guides/implementing-the-api.md",
       "guides/using-the-core.md",
@@ -106,4 +110,38 @@ describe("guides: the snippets run", () => {
       printed.mockRestore();
     }
   });
+
+  it("exploring from a script: the reference provider is 0, a replay file reruns, a server that does not answer is 2", async () => {
+    const printed = vi.spyOn(console, "log").mockImplementation(() => {});
+    const errors = vi.spyOn(console, "error").mockImplementation(() => {});
+    const running = await startContractProvider({ background: { intervalMs: 10 } });
+    try {
+      const states = running.providerStatesSetupUrl;
+      expect(await runExplore(running.providerBaseUrl, states)).toBe(0);
+      expect(String(printed.mock.calls[0]?.[0])).toMatch(/^PASS seed 42: 10 runs/u);
+      const replayFile = join(mkdtempSync(join(tmpdir(), "explore-guide-")), "replay.json");
+      writeFileSync(
+        replayFile,
+        JSON.stringify({
+          version: 1,
+          seed: 42,
+          steps: [
+            { kind: "create", ref: 0, amount: 20_000 },
+            { kind: "get", session: 0 },
+          ],
+        }),
+      );
+      expect(await runExplore(running.providerBaseUrl, states, { replayFile })).toBe(0);
+      expect(String(printed.mock.calls[1]?.[0])).toMatch(/^PASS seed 42: 1 runs, 3 checked steps/u);
+      const port = await closedPort();
+      expect(
+        await runExplore(`http://127.0.0.1:${port}`, `http://127.0.0.1:${port}/_pact/provider-states`),
+      ).toBe(2);
+      expect(String(errors.mock.calls[0]?.[0])).toContain("did not answer");
+    } finally {
+      await running.close();
+      printed.mockRestore();
+      errors.mockRestore();
+    }
+  }, 120_000);
 });

@@ -45,9 +45,9 @@ const readReached = (file: string): ReadonlyArray<string> => {
     throw new Error(`${file}: want a JSON array of transition keys, or { "reached": [...] }`);
   return list.map((item, i) => {
     if (typeof item === "string") {
-      if (parseTransitionKey(item) === null)
-        throw new Error(`${file}: reached[${i}] is not a transition key: ${item}`);
-      return item.trim().split(/\s+/u).join(" ");
+      const key = parseTransitionKey(item);
+      if (key === null) throw new Error(`${file}: reached[${i}] is not a transition key: ${item}`);
+      return formatTransitionKey(key);
     }
     if (
       isRecord(item) &&

@@ -155,6 +155,7 @@ const isAuthenticated = (interaction: PactInteraction): boolean => {
   const generated = Object.entries(interaction.request?.generators?.header ?? {}).find(
     ([key]) => key.toLowerCase() === "authorization",
   );
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: a Pact provider-state expression, not a template
   return generated?.[1].expression?.includes("${accessToken}") === true;
 };
 

@@ -3,6 +3,7 @@
  *
  * @since 0.1.0
  */
+import { formatTransitionKey, transitionUniverse } from "@payment-session/core";
 import { formatValue } from "./model.js";
 import type { ExploreProgress, ExploreReport, FailureStep } from "./types.js";
 
@@ -49,6 +50,12 @@ export const formatFailureStep = (step: FailureStep): string => {
   return lines.join("\n");
 };
 
+const universe = new Set(transitionUniverse.map(formatTransitionKey));
+
+/** How many of the reached transitions are in the universe read from the machine definitions. */
+const reachedOfUniverse = (report: ExploreReport): number =>
+  report.reached.filter((t) => universe.has(formatTransitionKey(t))).length;
+
 /**
  * The report as text: seed, counts, reached transitions, and a failure's numbered steps.
  *
@@ -57,7 +64,7 @@ export const formatFailureStep = (step: FailureStep): string => {
 export const formatExploreReport = (report: ExploreReport, options: { replayFile?: string } = {}): string => {
   const lines: Array<string> = [];
   lines.push(
-    `${report.ok ? "PASS" : "FAIL"} seed ${report.seed}: ${report.runs} runs, ${report.steps} checked steps, ${report.sessions} sessions, ${report.webhooks} webhooks (${report.duplicates} duplicates), ${report.reached.length} transitions reached, ${(report.durationMs / 1000).toFixed(1)} s`,
+    `${report.ok ? "PASS" : "FAIL"} seed ${report.seed}: ${report.runs} runs, ${report.steps} checked steps, ${report.sessions} sessions, ${report.webhooks} webhooks (${report.duplicates} duplicates), ${reachedOfUniverse(report)} of the machines' ${transitionUniverse.length} transitions reached, ${(report.durationMs / 1000).toFixed(1)} s`,
   );
   if (report.races !== undefined) {
     const r = report.races;

@@ -197,6 +197,17 @@ const searchPartition = <S, I, O>(
   const head = buildList(calls);
   const done = new Bits(calls.length);
   const seen = new Set<string>();
+  // States by small number: the cache key holds the number, not the (possibly long) state key.
+  const stateIds = new Map<string, number>();
+  const stateId = (s: S): number => {
+    const k = model.key(s);
+    let id = stateIds.get(k);
+    if (id === undefined) {
+      id = stateIds.size;
+      stateIds.set(k, id);
+    }
+    return id;
+  };
   const stack: Array<{ node: Node; state: S; forced: boolean }> = [];
   let state = model.init();
   let answeredLeft = calls.reduce((n, c) => n + (c.output === undefined ? 0 : 1), 0);
@@ -228,7 +239,7 @@ const searchPartition = <S, I, O>(
       if (next !== undefined) {
         const forced = model.readOnly?.(c.input, c.output) === true;
         done.set(entry.id);
-        const key = memoise ? `${done.key()}|${model.key(next)}` : "";
+        const key = memoise ? `${done.key()}|${stateId(next)}` : "";
         if (!memoise || !seen.has(key)) {
           if (memoise) seen.add(key);
           stack.push({ node: entry, state, forced });

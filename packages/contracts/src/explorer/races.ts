@@ -28,7 +28,12 @@
  *
  * @since 0.1.0
  */
-import type { PaymentMethodConfig, SessionSnapshot } from "@payment-session/core";
+import {
+  type PaymentMethodConfig,
+  persistSession,
+  restoreSession,
+  type SessionSnapshot,
+} from "@payment-session/core";
 import {
   checkLinearizable,
   type HistoryCall,
@@ -148,7 +153,7 @@ export const describeAnswer = (answer: HttpAnswer): string => {
 // The session model for the checker
 // ---------------------------------------------------------------------------------------------
 
-const PLACEHOLDER_NUMBER = /(provider-chosen:[a-z]+):\d+/g;
+const PLACEHOLDER_NUMBER = /(provider-chosen:[a-z-]+):\d+/g;
 
 /**
  * The state key of a snapshot: its state and context as JSON, with the numbers of placeholder ids
@@ -158,10 +163,86 @@ const PLACEHOLDER_NUMBER = /(provider-chosen:[a-z]+):\d+/g;
 const snapshotKey = (snapshot: SessionSnapshot): string =>
   JSON.stringify([snapshot.value, snapshot.context]).replace(PLACEHOLDER_NUMBER, "$1");
 
-/** Statistics of a {@link sessionRaceModel}: how often a prediction was asked and computed. @since 0.1.0 */
-export interface RaceModelStats {
+/** The canonical session id, client reference and known charge ids of a race model's states. */
+const CANONICAL_SESSION = "provider-chosen:session:0";
+const CANONICAL_REFERENCE = "provider-chosen:reference:0";
+const canonicalCharge = (i: number) => `provider-chosen:known-charge:${i}`;
+
+/**
+ * Predictions shared by the race models of a run: keyed by canonical state and operation, so that
+ * sessions in the same state (each race starts a fresh one) share them. `predictions` counts asked
+ * ones, `computed` those the core had to compute.
+ *
+ * @since 0.1.0
+ */
+export interface RacePredictions {
+  readonly byKey: Map<string, Prediction>;
+  /** Canonical state keys by number, and each snapshot's number (keys are long JSON strings). */
+  readonly states: Map<string, number>;
+  readonly stateKeys: WeakMap<SessionSnapshot, string>;
+  readonly operations: Map<string, number>;
+  readonly operationKeys: WeakMap<RaceOperation, string>;
   predictions: number;
   computed: number;
+  /** Milliseconds spent in the core computing predictions (`performance.now()`). */
+  coreMs: number;
+  /** Answers checked against a prediction (by object identity), per prediction. */
+  readonly checked: WeakMap<Prediction, WeakMap<HttpAnswer, boolean>>;
+}
+
+/** A fresh {@link RacePredictions}. @since 0.1.0 */
+export const racePredictions = (): RacePredictions => ({
+  byKey: new Map(),
+  states: new Map(),
+  stateKeys: new WeakMap(),
+  operations: new Map(),
+  operationKeys: new WeakMap(),
+  predictions: 0,
+  computed: 0,
+  coreMs: 0,
+  checked: new WeakMap(),
+});
+
+const isRecord = (u: unknown): u is Readonly<Record<string, unknown>> =>
+  typeof u === "object" && u !== null && !Array.isArray(u);
+
+/** Replaces every JSON string equal to a key of `names` by its value. */
+const renameStrings = <T>(value: T, names: ReadonlyMap<string, string>): T => {
+  const walk = (u: unknown): unknown => {
+    if (typeof u === "string") return names.get(u) ?? u;
+    if (Array.isArray(u)) return u.map(walk);
+    if (isRecord(u)) return Object.fromEntries(Object.entries(u).map(([k, v]) => [k, walk(v)]));
+    return u;
+  };
+  return walk(value) as T;
+};
+
+/** The race model of one session: see {@link sessionRaceModel}. @since 0.1.0 */
+export interface SessionRaceModel extends LinearizabilityModel<SessionSnapshot, RaceOperation, HttpAnswer> {
+  readonly memo: RacePredictions;
+  /** The core's prediction for `operation` in (canonical) `state`. */
+  readonly predict: (state: SessionSnapshot, operation: RaceOperation) => Prediction;
+  /** Where `answer` differs from what the model expects of `operation` in `state`, if anywhere. */
+  readonly mismatch: (
+    state: SessionSnapshot,
+    operation: RaceOperation,
+    answer: HttpAnswer,
+  ) => Mismatch | undefined;
+  /** `value` with the canonical ids of this session's states replaced by the session's own. */
+  readonly identify: <T>(value: T) => T;
+}
+
+/** Options of {@link sessionRaceModel}. @since 0.1.0 */
+export interface SessionRaceModelOptions {
+  /** The session before the race, with the provider's ids learned (as `runRaces` reads it). */
+  readonly initial: SessionSnapshot;
+  /** The instant every call is served at (the provider's clock, not moved during a race). */
+  readonly at: number;
+  readonly config?: PaymentMethodConfig;
+  /** Predictions to share with the other sessions of a run (default: this model's own). */
+  readonly memo?: RacePredictions;
+  /** `false` computes every prediction again (only to measure what the memo buys). */
+  readonly memoisePredictions?: boolean;
 }
 
 /**
@@ -169,73 +250,139 @@ export interface RaceModelStats {
  * call's answer is possible when it is the one {@link predictOperation} expects at instant `at`
  * (checked by {@link checkAnswer}); a call without answer takes the predicted step.
  *
- * Predictions are memoised by (state key, operation): the search asks the same question many times,
- * and a core step (XState) costs tens of microseconds. `stats` counts asked and computed ones.
+ * - States are canonical: the session's id, `clientReferenceId` and the ids of the charges it had
+ *   before the race are replaced by placeholders, so that every session in the same state shares the
+ *   same predictions (`memo`, one per run: a core step costs tens of microseconds and the search
+ *   asks the same questions again and again). What the placeholders hide is checked on its own:
+ *   a session answer must carry the session's id, `clientReferenceId`, and its known charges' ids
+ *   and `paymentSessionId`; a capture answer the session's id.
+ * - The search starts from the session as of `at` (decision L4), so reads and refusals never change
+ *   the state: they are declared `readOnly` (and the step throws if the core ever disagrees).
  *
  * @example
- * const model = sessionRaceModel(snapshot, sessionId, at)
+ * const model = sessionRaceModel({ initial: snapshot, at })
  * checkLinearizable({ model, history })
  * @since 0.1.0
  */
-export const sessionRaceModel = (
-  initial: SessionSnapshot,
-  sessionId: string,
-  at: number,
-  config?: PaymentMethodConfig,
-  /** `false` computes every prediction again (only to measure what the memo buys). */
-  memoisePredictions = true,
-): LinearizabilityModel<SessionSnapshot, RaceOperation, HttpAnswer> & {
-  readonly stats: RaceModelStats;
-  readonly predict: (state: SessionSnapshot, operation: RaceOperation) => Prediction;
-  readonly mismatch: (
-    state: SessionSnapshot,
-    operation: RaceOperation,
-    answer: HttpAnswer,
-  ) => Mismatch | undefined;
-} => {
-  const keys = new WeakMap<SessionSnapshot, string>();
+export const sessionRaceModel = (options: SessionRaceModelOptions): SessionRaceModel => {
+  const { at, config } = options;
+  const memo = options.memo ?? racePredictions();
+  const memoise = options.memoisePredictions ?? true;
+  const initial = advanceSession(options.initial, at).snapshot;
+  const sessionId = initial.context.id;
+  const reference = initial.context.settings.clientReferenceId;
+  const knownCharges = initial.context.charges.map((c) => c.context.id);
+  const toCanonical = new Map<string, string>([
+    [sessionId, CANONICAL_SESSION],
+    ...(typeof reference === "string" ? ([[reference, CANONICAL_REFERENCE]] as const) : []),
+    ...knownCharges.map((id, i) => [id, canonicalCharge(i)] as const),
+  ]);
+  const fromCanonical = new Map([...toCanonical].map(([k, v]) => [v, k] as const));
+  const persisted = renameStrings(persistSession(initial), toCanonical);
+  const restored = restoreSession(persisted);
+  if (!restored.ok) {
+    throw new Error(`sessionRaceModel: the canonical form of session ${sessionId} does not restore`);
+  }
+  const start = restored.snapshot;
+
+  /** A short key per distinct canonical state (`s<n>`), computed once per snapshot object. */
   const key = (snapshot: SessionSnapshot): string => {
-    let k = keys.get(snapshot);
+    let k = memo.stateKeys.get(snapshot);
     if (k === undefined) {
-      k = snapshotKey(snapshot);
-      keys.set(snapshot, k);
+      const long = snapshotKey(snapshot);
+      let n = memo.states.get(long);
+      if (n === undefined) {
+        n = memo.states.size;
+        memo.states.set(long, n);
+      }
+      k = `s${n}`;
+      memo.stateKeys.set(snapshot, k);
     }
     return k;
   };
-  const operationKeys = new WeakMap<RaceOperation, string>();
   const operationKey = (operation: RaceOperation): string => {
-    let k = operationKeys.get(operation);
+    let k = memo.operationKeys.get(operation);
     if (k === undefined) {
-      k = JSON.stringify(operation);
-      operationKeys.set(operation, k);
+      const long = JSON.stringify(operation);
+      let n = memo.operations.get(long);
+      if (n === undefined) {
+        n = memo.operations.size;
+        memo.operations.set(long, n);
+      }
+      k = `o${n}`;
+      memo.operationKeys.set(operation, k);
     }
     return k;
   };
-  const predictions = new Map<string, Prediction>();
-  const stats: RaceModelStats = { predictions: 0, computed: 0 };
   const predict = (state: SessionSnapshot, operation: RaceOperation): Prediction => {
-    stats.predictions += 1;
-    const k = memoisePredictions ? `${key(state)}\u0000${operationKey(operation)}` : "";
-    let p = memoisePredictions ? predictions.get(k) : undefined;
+    memo.predictions += 1;
+    const k = memoise ? `${key(state)} ${operationKey(operation)}` : "";
+    let p = memoise ? memo.byKey.get(k) : undefined;
     if (p === undefined) {
-      stats.computed += 1;
-      p = predictOperation(state, sessionOperationOf(operation, sessionId), at, config);
-      if (memoisePredictions) predictions.set(k, p);
+      memo.computed += 1;
+      const started = performance.now();
+      p = predictOperation(state, sessionOperationOf(operation, CANONICAL_SESSION), at, config);
+      memo.coreMs += performance.now() - started;
+      if (memoise) memo.byKey.set(k, p);
     }
     return p;
   };
-  const mismatch = (state: SessionSnapshot, operation: RaceOperation, answer: HttpAnswer) =>
-    checkAnswer(predict(state, operation).expectation, answer);
-  // Every call is served at `at`: start from the session as of `at` (decision L4), so that no call
-  // changes the state by time alone and reads and refusals leave it as it is.
-  const start = advanceSession(initial, at).snapshot;
+
+  /** What the canonical expectation does not see: the session's own ids in the answer. */
+  const identityMismatch = (p: Prediction, answer: HttpAnswer): Mismatch | undefined => {
+    const data = isRecord(answer.body) ? answer.body.data : undefined;
+    if (p.expectation.kind === "capture") {
+      const id = isRecord(data) ? data.paymentSessionId : undefined;
+      return id === sessionId
+        ? undefined
+        : { path: "data.paymentSessionId", expected: sessionId, actual: id };
+    }
+    if (p.expectation.kind !== "session" || !isRecord(data)) return undefined;
+    if (data.id !== sessionId) return { path: "data.id", expected: sessionId, actual: data.id };
+    if (reference !== undefined && data.clientReferenceId !== reference) {
+      return { path: "data.clientReferenceId", expected: reference, actual: data.clientReferenceId };
+    }
+    const charges = Array.isArray(data.chargeDetails) ? data.chargeDetails : [];
+    for (const [i, charge] of charges.entries()) {
+      const c = isRecord(charge) ? charge : {};
+      const known = knownCharges[i];
+      if (known !== undefined && c.id !== known) {
+        return { path: `data.chargeDetails[${i}].id`, expected: known, actual: c.id };
+      }
+      if (c.paymentSessionId !== undefined && c.paymentSessionId !== sessionId) {
+        return {
+          path: `data.chargeDetails[${i}].paymentSessionId`,
+          expected: sessionId,
+          actual: c.paymentSessionId,
+        };
+      }
+    }
+    return undefined;
+  };
+  const mismatch = (state: SessionSnapshot, operation: RaceOperation, answer: HttpAnswer) => {
+    const p = predict(state, operation);
+    return checkAnswer(p.expectation, answer) ?? identityMismatch(p, answer);
+  };
+  const fits = (p: Prediction, answer: HttpAnswer): boolean => {
+    let answers = memo.checked.get(p);
+    if (answers === undefined) {
+      answers = new WeakMap();
+      memo.checked.set(p, answers);
+    }
+    let ok = answers.get(answer);
+    if (ok === undefined) {
+      ok = checkAnswer(p.expectation, answer) === undefined && identityMismatch(p, answer) === undefined;
+      answers.set(answer, ok);
+    }
+    return ok;
+  };
   const readOnly = (operation: RaceOperation, answer: HttpAnswer | undefined): boolean =>
     operation.kind === "get" || (answer !== undefined && answer.status >= 400);
   return {
     init: () => start,
     step: (state, operation, answer) => {
       const p = predict(state, operation);
-      if (answer !== undefined && checkAnswer(p.expectation, answer) !== undefined) return undefined;
+      if (answer !== undefined && !fits(p, answer)) return undefined;
       const next = p.next ?? state;
       if (next !== state && readOnly(operation, answer) && key(next) !== key(state)) {
         throw new Error(
@@ -254,9 +401,10 @@ export const sessionRaceModel = (
         return `${String(s.value)} [${charges}]`;
       },
     },
-    stats,
+    memo,
     predict,
     mismatch,
+    identify: (value) => renameStrings(value, fromCanonical),
   };
 };
 
@@ -526,6 +674,7 @@ export const runRaces = async (options: RunRacesOptions): Promise<RunRacesResult
   const { accessToken, at } = await (options.setup?.() ??
     defaultSetup(doFetch, options.providerStatesUrl, options.now ?? defaultRaceInstant));
   const random = seededRandom(seed);
+  const predictionsOfRun = racePredictions();
 
   const send = async (
     method: "GET" | "POST",
@@ -643,7 +792,12 @@ export const runRaces = async (options: RunRacesOptions): Promise<RunRacesResult
     const history: RaceHistory = { index, startingStatus, sessionId, initial: snapshot, calls: recorded };
     histories.push(history);
     options.onHistory?.(history);
-    const model = sessionRaceModel(snapshot, sessionId, at, options.config);
+    const model = sessionRaceModel({
+      initial: snapshot,
+      at,
+      memo: predictionsOfRun,
+      ...(options.config === undefined ? {} : { config: options.config }),
+    });
     const result = checkLinearizable({ model, history: recorded, partition: (c) => c.sessionId });
     if (!result.ok) {
       const report = [
@@ -667,7 +821,7 @@ export const runRaces = async (options: RunRacesOptions): Promise<RunRacesResult
 
 /** For each unexplained answer: where it differs from what the model expects after the longest order. */
 const unexplainedDetails = (
-  model: ReturnType<typeof sessionRaceModel>,
+  model: SessionRaceModel,
   failure: LinearizabilityFailure<RaceOperation, HttpAnswer>,
   _at: number,
 ): ReadonlyArray<string> => {

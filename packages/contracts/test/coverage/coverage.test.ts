@@ -53,7 +53,14 @@ const workspace = (
 const run = (args: ReadonlyArray<string>) => {
   let out = "";
   let err = "";
-  const code = coverageMain(args, root, { out: (t) => void (out += t), err: (t) => void (err += t) });
+  const code = coverageMain(args, root, {
+    out: (t) => {
+      out += t;
+    },
+    err: (t) => {
+      err += t;
+    },
+  });
   return { code, out, err };
 };
 
@@ -63,7 +70,7 @@ const gapsAsAllowList = (): string => {
   return `${committedAllowList}\n${report.gaps.map((g) => `${g} left to the contracts helper (test baseline)`).join("\n")}\n`;
 };
 
-describe("replaying the contracts through the model", () => {
+describe("replaying the contracts through the model", { timeout: 60_000 }, () => {
   it("replays every interaction with the contract's HTTP status and only keys of the universe", () => {
     expect(replays.length).toBeGreaterThanOrEqual(36);
     expect(replays.filter((r) => r.problem !== null).map((r) => `${r.description}: ${r.problem}`)).toEqual(
@@ -99,7 +106,7 @@ describe("replaying the contracts through the model", () => {
 });
 
 // Each run replays every pact (about a second on a loaded machine): a generous timeout, no timing assertion.
-describe("replaying one interaction", () => {
+describe("replaying one interaction", { timeout: 60_000 }, () => {
   const states = (extra: ReadonlyArray<{ name: string; params?: Record<string, unknown> }>) => [
     { name: "the clock reads", params: { now: "2025-03-30T05:48:17Z" } },
     { name: "a merchant with credentials exists", params: { merchantId: "m-1", merchantSecret: "s" } },
@@ -109,6 +116,7 @@ describe("replaying one interaction", () => {
     method,
     path,
     headers: { Authorization: ["Bearer t"] },
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a Pact provider-state expression, not a template
     generators: { header: { Authorization: { expression: "Bearer ${accessToken}" } } },
     ...(body === undefined ? {} : { body: { content: body } }),
   });
@@ -286,7 +294,7 @@ describe("the coverage gate (pnpm contracts:coverage)", { timeout: 120_000 }, ()
   });
 });
 
-describe("what causes each event", () => {
+describe("what causes each event", { timeout: 60_000 }, () => {
   it("names endpoints of the API description, and leaves the channels' steps to channels", () => {
     const paths = Object.keys((JSON.parse(renderOpenApi()) as { paths: Record<string, unknown> }).paths);
     const causes = eventCauses();

@@ -6,12 +6,12 @@ import { AT, answerOf, startingSnapshot } from "./support/raceAnswers.js";
 
 const setUp = (status: Parameters<typeof startingSnapshot>[0]) => {
   const { snapshot, sessionId } = startingSnapshot(status);
-  const model = sessionRaceModel(snapshot, sessionId, AT);
+  const model = sessionRaceModel({ initial: snapshot, at: AT });
   /** The answer a correct provider gives to `operation` after `before` (applied in order). */
   const answer = (operation: RaceOperation, before: ReadonlyArray<RaceOperation> = []): HttpAnswer => {
-    let state = snapshot;
+    let state = model.init();
     for (const op of before) state = model.predict(state, op).next ?? state;
-    return answerOf(model.predict(state, operation).expectation);
+    return answerOf(model.identify(model.predict(state, operation).expectation));
   };
   const call = (
     client: string,
@@ -102,7 +102,7 @@ describe("the session model of races", () => {
     const { model, answer, call, check } = setUp("REQUIRE_ACTION");
     const history = Array.from({ length: 8 }, (_, i) => call(`c${i}`, get, answer(get), 0, 1));
     expect(check(history).ok).toBe(true);
-    expect(model.stats.computed).toBe(1);
-    expect(model.stats.predictions).toBeGreaterThan(1);
+    expect(model.memo.computed).toBe(1);
+    expect(model.memo.predictions).toBeGreaterThan(1);
   });
 });

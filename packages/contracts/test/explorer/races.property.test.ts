@@ -11,7 +11,9 @@ import type { HttpAnswer } from "../../src/explorer/model.js";
 import {
   generateRaceOperation,
   type RaceOperation,
+  racePredictions,
   raceStartingStatuses,
+  type SessionRaceModel,
   seededRandom,
   sessionRaceModel,
 } from "../../src/explorer/races.js";
@@ -21,7 +23,7 @@ import {
   plannedClients,
   sequentialHistory,
 } from "./support/linearizableHistories.js";
-import { AT, raceRun, startingSnapshot } from "./support/raceAnswers.js";
+import { AT, answerOf, raceRun, startingSnapshot } from "./support/raceAnswers.js";
 
 const seed = Number(process.env.FC_SEED ?? 20261124);
 const numRuns = 200;
@@ -30,16 +32,27 @@ console.log(`race model properties: FC_SEED=${seed} (${numRuns} runs each)`);
 const operation: fc.Arbitrary<RaceOperation> = fc.nat().map((n) => generateRaceOperation(seededRandom(n)));
 const status = fc.constantFrom(...raceStartingStatuses);
 
-type Model = ReturnType<typeof sessionRaceModel>;
+type Model = SessionRaceModel;
 type Wrap = (model: Model) => LinearizabilityModel<ReturnType<Model["init"]>, RaceOperation, HttpAnswer>;
 const asIs: Wrap = (m) => m;
 /** The deliberate defect: a model whose step ignores the observed answer. */
 const ignoresAnswer: Wrap = (m) => ({ ...m, step: (state, input) => m.step(state, input, undefined) });
 
+/** One prediction memo for every run, as `runRaces` shares one per run (states are canonical). */
+const memo = racePredictions();
+
+const setUps = new Map(
+  raceStartingStatuses.map((s) => {
+    const { snapshot } = startingSnapshot(s);
+    const model = sessionRaceModel({ initial: snapshot, at: AT, memo });
+    return [s, { model, run: raceRun(model), init: model.init }] as const;
+  }),
+);
+/** The (pure, reusable) model of a session in status `s`. */
 const setUp = (s: (typeof raceStartingStatuses)[number]) => {
-  const { snapshot, sessionId } = startingSnapshot(s);
-  const model = sessionRaceModel(snapshot, sessionId, AT);
-  return { model, run: raceRun(model), init: () => snapshot };
+  const found = setUps.get(s);
+  if (found === undefined) throw new Error(`no starting status ${s}`);
+  return found;
 };
 
 const builtPass = (wrap: Wrap) =>
@@ -85,8 +98,11 @@ const sequentialOtherFails = (wrap: Wrap) =>
       const at = pick % history.length;
       const target = history[at];
       if (target === undefined) return;
+      // The other status's answer, with this session's ids (so that it differs in what matters).
       const otherSide = setUp(other);
-      const wrong = otherSide.run(otherSide.init(), target.input)[1];
+      const wrong = answerOf(
+        model.identify(otherSide.model.predict(otherSide.init(), target.input).expectation),
+      );
       // The state before the target call, to keep only answers the core refuses there.
       let state = init();
       for (const c of history.slice(0, at)) state = run(state, c.input)[0];

@@ -48,16 +48,18 @@ export const formatTransitionKey = (key: TransitionKey): string =>
   `${key.machine} ${key.state} ${key.event} ${key.result}`;
 
 /**
- * Reads {@link formatTransitionKey}'s form back; `null` when the text is not four words with a known
- * machine.
+ * Reads {@link formatTransitionKey}'s form back (`->X` is read as `→X`); `null` when the text is not
+ * four words with a known machine.
  *
  * @since 0.1.0
  */
 export const parseTransitionKey = (text: string): TransitionKey | null => {
   const parts = text.trim().split(/\s+/u);
   if (parts.length !== 4) return null;
-  const [machine, state, event, result] = parts as [string, string, string, string];
+  const [machine, state, event, written] = parts as [string, string, string, string];
   if (machine !== "session" && machine !== "charge") return null;
+  // `->X` is accepted for `→X` (easier to type in an allow-list).
+  const result = written.startsWith("->") ? `→${written.slice(2)}` : written;
   return { machine, state, event, result };
 };
 
@@ -212,15 +214,20 @@ export const pastExpiryOnlyKeys: ReadonlyArray<TransitionKey> = pastExpiryOnlyKe
  *
  * @since 0.1.0
  */
-export const creationKeysOf = (snapshot: Pick<SessionSnapshot, "value">): ReadonlyArray<TransitionKey> => {
+export const creationKeysOf = (snapshot: Pick<SessionSnapshot, "value">): ReadonlyArray<TransitionKey> =>
+  creationPaths().get(String(snapshot.value)) ?? [];
+
+let creationPathsMemo: ReadonlyMap<string, ReadonlyArray<TransitionKey>> | null = null;
+
+/** Breadth first from the initial state along the `(always)` edges (a tree): each state's path. */
+const creationPaths = (): ReadonlyMap<string, ReadonlyArray<TransitionKey>> => {
+  if (creationPathsMemo !== null) return creationPathsMemo;
   const model = describeMachine(sessionMachine);
   const edges = model.states.flatMap((state) =>
     (state.transitions.find((t) => t.event === ALWAYS)?.branches ?? []).flatMap((b) =>
       b.target === null ? [] : [{ from: state.name, to: b.target }],
     ),
   );
-  const target = String(snapshot.value);
-  // Breadth first from the initial state: the eventless edges form a tree.
   const paths = new Map<string, ReadonlyArray<TransitionKey>>([[model.initial, []]]);
   const queue = [model.initial];
   while (queue.length > 0) {
@@ -233,7 +240,8 @@ export const creationKeysOf = (snapshot: Pick<SessionSnapshot, "value">): Readon
       queue.push(edge.to);
     }
   }
-  return paths.get(target) ?? [];
+  creationPathsMemo = paths;
+  return paths;
 };
 
 /**

@@ -147,6 +147,7 @@ describe("the transition universe", () => {
 
   it("prints and parses keys", () => {
     for (const key of transitionUniverse) expect(parseTransitionKey(formatTransitionKey(key))).toEqual(key);
+    expect(parseTransitionKey("session REQUIRE_ACTION PAYMENT_RECEIVED ->PAID")?.result).toBe("→PAID");
     expect(parseTransitionKey("session PAID")).toBeNull();
     expect(parseTransitionKey("other PAID CANCEL stays")).toBeNull();
   });

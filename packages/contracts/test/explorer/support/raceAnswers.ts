@@ -14,8 +14,8 @@ import {
   type RaceOperation,
   type RaceStartingStatus,
   raceSetup,
+  type SessionRaceModel,
   sessionOperationOf,
-  type sessionRaceModel,
 } from "../../../src/explorer/races.js";
 
 /** 2026-03-01T10:00:00Z in epoch ms: the instant every race call is served at. */
@@ -76,10 +76,13 @@ export const startingSnapshot = (
   return { snapshot, sessionId };
 };
 
-/** The sequential run of the race model from a snapshot: the next snapshot and a correct answer. */
+/**
+ * The sequential run of the race model from one of its states: the next state and the answer a
+ * correct provider gives (with the session's own ids).
+ */
 export const raceRun =
-  (model: ReturnType<typeof sessionRaceModel>) =>
+  (model: SessionRaceModel) =>
   (state: SessionSnapshot, operation: RaceOperation): readonly [SessionSnapshot, HttpAnswer] => {
     const p = model.predict(state, operation);
-    return [p.next ?? state, answerOf(p.expectation)];
+    return [p.next ?? state, answerOf(model.identify(p.expectation))];
   };
