@@ -380,7 +380,8 @@ export const replayInteraction = (file: string, interaction: PactInteraction): I
         case "a simulation was accepted": {
           // The provider runs the simulation on the session set up last, as its endpoint does.
           const last = seeded[seeded.length - 1];
-          if (last === undefined) throw new ReplayProblem("'a simulation was accepted' needs a session first");
+          if (last === undefined)
+            throw new ReplayProblem("'a simulation was accepted' needs a session first");
           const at = Math.max(clock, last.endsAt);
           const expire: SessionEvent = { type: "EXPIRE", at };
           const expired = applyEvent(last.snapshot, expire);

@@ -29,6 +29,7 @@ import {
   predictOperation,
   type ReachedTransition,
   type SessionOperation,
+  unauthorizedExpectation,
 } from "./model.js";
 import type { WebhookReceiver } from "./receiver.js";
 import { createBody, methodBody, referenceOf, type Step } from "./steps.js";
@@ -67,6 +68,8 @@ interface Merchant {
   readonly callbackApiKey: string;
   token: string;
   tokenAt: number;
+  /** A token the provider's clock has expired (the one replaced by the last refresh). */
+  expiredToken: string | undefined;
 }
 
 interface SessionEntry {
@@ -215,7 +218,14 @@ export const executeRun = async (explorer: Explorer, steps: ReadonlyArray<Step>)
         `provider state "a merchant with credentials exists" answered no accessToken: ${JSON.stringify(values).slice(0, 200)}`,
       );
     }
-    return { id, secret, callbackApiKey, token: values.accessToken, tokenAt: explorer.clock };
+    return {
+      id,
+      secret,
+      callbackApiKey,
+      token: values.accessToken,
+      tokenAt: explorer.clock,
+      expiredToken: undefined,
+    };
   };
   const main = await makeMerchant("a");
   const other = await makeMerchant("b");
@@ -265,6 +275,7 @@ export const executeRun = async (explorer: Explorer, steps: ReadonlyArray<Step>)
     const mismatch = checkAnswer(expected, answer);
     if (mismatch !== undefined) return record({ kind: "token" }, request, expected, answer, mismatch);
     const data = isRecord(answer.body) ? answer.body.data : undefined;
+    merchant.expiredToken = merchant.token;
     merchant.token = String(isRecord(data) ? data.accessToken : "");
     merchant.tokenAt = explorer.clock;
     return undefined;
@@ -538,6 +549,17 @@ export const executeRun = async (explorer: Explorer, steps: ReadonlyArray<Step>)
           ? { kind: "replay", status: post.answer.status, body: post.answer.body }
           : idempotencyConflictExpectation;
         const { mismatch } = await checked(step, request, expectation);
+        return mismatch;
+      }
+      case "expiredToken": {
+        const entry = sessionAt(step.session);
+        if (entry === undefined || main.expiredToken === undefined) return "skipped";
+        const request: SentRequest = {
+          method: "GET",
+          path: `/v2/payments/${encodeURIComponent(entry.id)}`,
+          headers: { authorization: `Bearer ${main.expiredToken}` },
+        };
+        const { mismatch } = await checked(step, request, unauthorizedExpectation);
         return mismatch;
       }
       case "otherMerchant": {

@@ -38,7 +38,8 @@ export type InvalidBody =
  *   session's `expiryAt`, or by `ms`;
  * - `repeat`: POST number `post` (of this run's successful POSTs) again under its `X-REQUEST-ID`,
  *   with the same body or another one;
- * - `otherMerchant`: `get` / `cancel` / `confirm` of a session with another merchant's token.
+ * - `otherMerchant`: `get` / `cancel` / `confirm` of a session with another merchant's token;
+ * - `expiredToken`: `get` of a session with a token the provider's clock has expired (900 s).
  *
  * @since 0.1.0
  */
@@ -86,7 +87,8 @@ export type Step =
       readonly ms?: number;
     }
   | { readonly kind: "repeat"; readonly post: number; readonly sameBody: boolean }
-  | { readonly kind: "otherMerchant"; readonly session: number; readonly op: "get" | "cancel" | "confirm" };
+  | { readonly kind: "otherMerchant"; readonly session: number; readonly op: "get" | "cancel" | "confirm" }
+  | { readonly kind: "expiredToken"; readonly session: number };
 
 const method: fc.Arbitrary<MethodChoice> = fc.oneof(
   fc.record({
@@ -120,7 +122,7 @@ const create: fc.Arbitrary<Step> = fc.oneof(
       {
         kind: fc.constant("create" as const),
         ref: fc.nat({ max: 2 }),
-        amount: fc.constantFrom(20_000, 10_000, 75_000, 500, 15_000_000),
+        amount: fc.constantFrom(20_000, 20_000, 20_000, 10_000, 75_000, 500, 15_000_000),
         method,
         autoConfirm: fc.boolean(),
         mode: fc.constantFrom("API" as const, "REDIRECT" as const),
@@ -142,6 +144,18 @@ const create: fc.Arbitrary<Step> = fc.oneof(
       autoConfirm: fc.constant(true),
       mode: fc.constant("API" as const),
       multiple: fc.constant(true),
+    }),
+  },
+  {
+    // A manual-capture card (its payment waits for capture, decision P6).
+    weight: 2,
+    arbitrary: fc.record({
+      kind: fc.constant("create" as const),
+      ref: fc.nat({ max: 2 }),
+      amount: fc.constant(20_000),
+      method: fc.constant({ type: "CARD" as const, captureMethod: "manual" as const }),
+      autoConfirm: fc.constant(true),
+      mode: fc.constant("API" as const),
     }),
   },
   {
@@ -183,11 +197,17 @@ export const stepArbitrary: fc.Arbitrary<Step> = fc.oneof(
     }),
   },
   {
-    weight: 2,
+    weight: 3,
     arbitrary: fc.record({
       kind: fc.constant("capture" as const),
       session,
-      amount: fc.constantFrom("partial" as const, "full" as const, "over" as const, "none" as const),
+      amount: fc.constantFrom(
+        "partial" as const,
+        "full" as const,
+        "over" as const,
+        "over" as const,
+        "none" as const,
+      ),
       release: fc.boolean(),
     }),
   },
@@ -240,6 +260,7 @@ export const stepArbitrary: fc.Arbitrary<Step> = fc.oneof(
       op: fc.constantFrom("get" as const, "cancel" as const, "confirm" as const),
     }),
   },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant("expiredToken" as const), session }) },
 );
 
 // ---------------------------------------------------------------------------------------------

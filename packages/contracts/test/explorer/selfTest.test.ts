@@ -78,13 +78,14 @@ describe(`explore against the faulty provider (FC_SEED=${SEED})`, () => {
       const explore = report.ok ? "passes" : "FAILS";
       const shrunk = report.failure?.steps.length ?? "-";
       const why = report.failure?.message.split("\n")[0]?.slice(0, 90) ?? OUT_OF_REACH[defect.name] ?? "";
-      return `| ${defect.name} | ${defect.area} | ${verify} | ${explore} | ${shrunk} | ${why} |`;
+      const seconds = (report.durationMs / 1000).toFixed(1);
+      return `| ${defect.name} | ${defect.area} | ${verify} | ${explore} | ${shrunk} | ${seconds} | ${why} |`;
     });
     console.info(
       [
         `FC_SEED=${SEED}`,
-        "| defect | area | verify | explore | shrunk steps | explore's first finding |",
-        "|---|---|---|---|---|---|",
+        "| defect | area | verify | explore | shrunk steps | explore s | explore's first finding |",
+        "|---|---|---|---|---|---|---|",
         ...rows,
       ].join("\n"),
     );

@@ -59,7 +59,7 @@ describe.each(drivers)("the reference provider verified against contracts/ on $n
     expect(report.interactions).toHaveLength(expected.length);
     expect(new Set(report.interactions.map((i) => i.kind))).toEqual(new Set(["http", "message"]));
     expect(report.ok).toBe(true);
-  });
+  }, 180_000);
 });
 
 describe("the contract verification", () => {
@@ -93,5 +93,5 @@ describe("the contract verification", () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
-  });
+  }, 180_000);
 });
