@@ -8,7 +8,8 @@
  * The model is the explorer's ({@link predictOperation} and {@link checkAnswer} of `model.ts`): the
  * core decides, nothing about the lifecycle is restated here.
  *
- * For E1 (wiring `exploreProvider` / `explore --concurrency N`), call it like this:
+ * `exploreProvider` (and so `explore --concurrency N`) calls it after the sequences, with a merchant
+ * of its own (`setup`); called directly:
  *
  * ```ts
  * import { runRaces } from "./races.js"
@@ -694,6 +695,19 @@ export const runRaces = async (options: RunRacesOptions): Promise<RunRacesResult
     return readAnswer(response);
   };
 
+  /** A setup request; no answer (connection refused or reset) reads as status 0 with the reason. */
+  const sendSetup = async (method: "GET" | "POST", path: string, body: unknown): Promise<HttpAnswer> => {
+    try {
+      return await send(method, path, body);
+    } catch (error) {
+      const cause = error instanceof Error && error.cause instanceof Error ? `: ${error.cause.message}` : "";
+      return {
+        status: 0,
+        body: `no answer to ${method} ${path} (${error instanceof Error ? error.message : String(error)}${cause})`,
+      };
+    }
+  };
+
   const histories: Array<RaceHistory> = [];
   let calls = 0;
   let unanswered = 0;
@@ -705,8 +719,8 @@ export const runRaces = async (options: RunRacesOptions): Promise<RunRacesResult
 
     // Set the session up through the public API, each answer checked against the model.
     const created = predictCreate(setup.create, at, options.config);
-    const createAnswer = await send("POST", "/v2/payments", setup.create);
-    const createMismatch = checkAnswer(created.expectation, createAnswer);
+    const createAnswer = await sendSetup("POST", "/v2/payments", setup.create);
+    const createMismatch = noAnswer(createAnswer) ?? checkAnswer(created.expectation, createAnswer);
     if (createMismatch !== undefined || created.next === null) {
       return setupFailure(
         seed,
@@ -724,8 +738,8 @@ export const runRaces = async (options: RunRacesOptions): Promise<RunRacesResult
     for (const operation of setup.steps) {
       const p = predictOperation(snapshot, sessionOperationOf(operation, sessionId), at, options.config);
       const request = requestOf(operation, sessionId);
-      const answer = await send(request.method, request.path, request.body);
-      const mismatch = checkAnswer(p.expectation, answer);
+      const answer = await sendSetup(request.method, request.path, request.body);
+      const mismatch = noAnswer(answer) ?? checkAnswer(p.expectation, answer);
       if (mismatch !== undefined || p.next === null) {
         return setupFailure(
           seed,
@@ -741,9 +755,9 @@ export const runRaces = async (options: RunRacesOptions): Promise<RunRacesResult
       snapshot = p.next;
     }
     // Read the session once, to learn what the provider chose (charge ids) before the race.
-    const read = await send("GET", `/v2/payments/${encodeURIComponent(sessionId)}`, undefined);
+    const read = await sendSetup("GET", `/v2/payments/${encodeURIComponent(sessionId)}`, undefined);
     const readPrediction = predictOperation(snapshot, { kind: "get" }, at, options.config);
-    const readMismatch = checkAnswer(readPrediction.expectation, read);
+    const readMismatch = noAnswer(read) ?? checkAnswer(readPrediction.expectation, read);
     if (readMismatch !== undefined) {
       return setupFailure(seed, histories, index, startingStatus, "get", readMismatch, calls, unanswered);
     }
@@ -842,6 +856,10 @@ const unexplainedDetails = (
         ];
   });
 };
+
+/** The mismatch of a setup request that got no answer (see `sendSetup`). */
+const noAnswer = (answer: HttpAnswer): Mismatch | undefined =>
+  answer.status === 0 ? { path: "(connection)", expected: "an answer", actual: answer.body } : undefined;
 
 const setupFailure = (
   seed: number,

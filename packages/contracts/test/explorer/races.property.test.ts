@@ -27,6 +27,8 @@ import { AT, answerOf, raceRun, startingSnapshot } from "./support/raceAnswers.j
 
 const seed = Number(process.env.FC_SEED ?? 20261124);
 const numRuns = 200;
+/** Runs of the shortcut property: a wrong read-only claim shows up in a few hundred (see below). */
+const shortcutRuns = 500;
 console.log(`race model properties: FC_SEED=${seed} (${numRuns} runs each)`);
 
 const operation: fc.Arbitrary<RaceOperation> = fc.nat().map((n) => generateRaceOperation(seededRandom(n)));
@@ -112,7 +114,41 @@ const sequentialOtherFails = (wrap: Wrap) =>
     },
   );
 
+/**
+ * With the cache and the read-only shortcut (reads and refusals placed as early as they can go) the
+ * checker gives the verdict of the plain search (every order tried), on histories with some answers
+ * swapped for other statuses' (so that both verdicts occur).
+ */
+const shortcutsChangeNothing = (wrap: Wrap) =>
+  fc.property(
+    status,
+    plannedClients(plannedCall(operation, 0.1), { min: 2, max: 3 }, { min: 1, max: 3 }),
+    fc.array(fc.option(status, { nil: undefined, freq: 3 }), { minLength: 9, maxLength: 9 }),
+    (s, clients, swaps) => {
+      const { model, run, init } = setUp(s);
+      const history = buildHistory(init, run, clients).map((c, i) => {
+        const other = swaps[i];
+        if (other === undefined || c.output === undefined) return c;
+        const side = setUp(other);
+        return {
+          ...c,
+          output: answerOf(model.identify(side.model.predict(side.init(), c.input).expectation)),
+        };
+      });
+      const fast = checkLinearizable({ model: wrap(model), history }).ok;
+      const plain = checkLinearizable({
+        model: { ...model, readOnly: undefined },
+        history,
+        memoise: false,
+      }).ok;
+      expect(fast).toBe(plain);
+    },
+  );
+
 describe("race model properties", () => {
+  it("gives the verdict of the plain search (no cache, no read-only shortcut)", () => {
+    fc.assert(shortcutsChangeNothing(asIs), { seed, numRuns: shortcutRuns });
+  });
   it("passes every history of race calls built from a sequential run of the core", () => {
     fc.assert(builtPass(asIs), { seed, numRuns });
   });
@@ -133,6 +169,13 @@ describe("each race property can fail: a model that ignores answers is caught", 
   });
   // (A constant cache key is caught by the register's property, linearizability.property.test.ts;
   // the session's state after a set of race calls rarely depends on their order, so it is not here.)
+  it("'the shortcuts change nothing' finds writes declared read-only", () => {
+    // Rare in a session's races (most writes commute or are refused): hence more runs there.
+    const writesReadOnly: Wrap = (m) => ({ ...m, readOnly: () => true });
+    const found = fc.check(shortcutsChangeNothing(writesReadOnly), { seed, numRuns: shortcutRuns });
+    expect(found.failed).toBe(true);
+    console.log(`writes declared read-only: found after ${found.numRuns} runs`);
+  });
   it("'built histories pass' finds a model that refuses what the core answers", () => {
     // The opposite defect: a model that never accepts a read (its step refuses every answered get).
     const refusesReads: Wrap = (m) => ({

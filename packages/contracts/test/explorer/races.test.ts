@@ -51,6 +51,22 @@ describe("runRaces against the reference provider", () => {
     expect([...kinds].sort()).toEqual(["cancel", "capture", "confirm", "expire", "get", "pay"]);
   }, 60_000);
 
+  it("says which setup request got no answer, and where, when the provider is not there", async () => {
+    const closed = await startRaceProxy("http://127.0.0.1:9", "stale-get");
+    await closed.close();
+    const result = await runRaces({
+      providerBaseUrl: closed.url,
+      setup: async () => ({ accessToken: "token", at: Date.parse("2026-03-01T10:00:00Z") }),
+      histories: 1,
+      seed,
+    });
+    expect(result.ok).toBe(false);
+    expect(result.failure?._tag).toBe("SetupMismatch");
+    expect(result.failure?.report).toMatch(
+      /setting a session up in [A-Z_]+, the create answer differs at \(connection\): expected "an answer", got "no answer to POST \/v2\/payments \(fetch failed/,
+    );
+  });
+
   it("is reproducible from its seed: the same starting statuses and mixes", async () => {
     const run = () =>
       runRaces({
@@ -66,6 +82,26 @@ describe("runRaces against the reference provider", () => {
         ...h.calls.map((c) => `${c.client}:${JSON.stringify(c.input)}`).sort(),
       ]);
     expect(plan(await run())).toEqual(plan(await run()));
+  }, 60_000);
+
+  it("treats calls whose connection was reset after the write as possibly applied, and passes", async () => {
+    const proxy = await startRaceProxy(provider.providerBaseUrl, "reset-after-write");
+    try {
+      const result = await runRaces({
+        providerBaseUrl: proxy.url,
+        providerStatesUrl: provider.providerStatesSetupUrl,
+        histories: 7,
+        concurrency: 8,
+        seed,
+      });
+      if (!result.ok) throw new Error(result.failure?.report);
+      expect(result.unanswered).toBeGreaterThan(0);
+      expect(result.unanswered).toBe(proxy.rewritten());
+      const lost = result.histories.flatMap((h) => h.calls).filter((c) => c.output === undefined);
+      expect(lost.every((c) => c.return === Number.POSITIVE_INFINITY && c.error !== undefined)).toBe(true);
+    } finally {
+      await proxy.close();
+    }
   }, 60_000);
 
   it.each<ProxyDefect>(["stale-get", "refusal-says-applied"])(

@@ -8,11 +8,14 @@
  * - `refusal-says-applied`: when the provider refuses a write with 422 `invalid_state`, answers as
  *   if it were applied (the last 200 session answer of that session, or `updated: true` for a
  *   simulation): two concurrent cancels both say CANCELLED, an expire after a pay says applied.
+ * - `reset-after-write` (not a defect: a flaky network): every third POST that arrives while another
+ *   call on its session is in flight (a race, not a setup step) is passed on and applied, then the
+ *   connection is reset before the answer is sent; the client sees no answer.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 
-export type ProxyDefect = "stale-get" | "refusal-says-applied";
+export type ProxyDefect = "stale-get" | "refusal-says-applied" | "reset-after-write";
 
 export interface RaceProxy {
   readonly url: string;
@@ -43,9 +46,27 @@ export const startRaceProxy = async (upstream: string, defect: ProxyDefect): Pro
   const firstGet = new Map<string, string>();
   const lastSession = new Map<string, string>();
   let rewritten = 0;
+  let posts = 0;
+  const inFlight = new Map<string, number>();
   const handle = async (request: IncomingMessage, response: ServerResponse) => {
     const path = request.url ?? "/";
     const body = await readBody(request);
+    const session = sessionIdOf(path, body);
+    const concurrent = session !== undefined && (inFlight.get(session) ?? 0) > 0;
+    if (session !== undefined) inFlight.set(session, (inFlight.get(session) ?? 0) + 1);
+    try {
+      await forward(request, response, path, body, concurrent);
+    } finally {
+      if (session !== undefined) inFlight.set(session, (inFlight.get(session) ?? 1) - 1);
+    }
+  };
+  const forward = async (
+    request: IncomingMessage,
+    response: ServerResponse,
+    path: string,
+    body: string,
+    concurrent: boolean,
+  ) => {
     const headers: Record<string, string> = {};
     for (const [k, v] of Object.entries(request.headers)) {
       if (typeof v === "string" && k !== "host" && k !== "content-length" && k !== "connection")
@@ -58,6 +79,14 @@ export const startRaceProxy = async (upstream: string, defect: ProxyDefect): Pro
     });
     let status = upstreamResponse.status;
     let text = await upstreamResponse.text();
+    if (defect === "reset-after-write" && request.method === "POST" && concurrent) {
+      posts += 1;
+      if (posts % 3 === 0) {
+        rewritten += 1;
+        request.socket.destroy();
+        return;
+      }
+    }
     const sessionId = sessionIdOf(path, body);
     if (sessionId !== undefined) {
       if (defect === "stale-get" && request.method === "GET" && status === 200) {
