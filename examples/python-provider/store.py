@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 import lifecycle
 
-TOKEN_LIFETIME_SECONDS = 900  # POST /v1/access-token answers expiresIn "900" (facts §1)
+TOKEN_LIFETIME_MS = 900_000  # POST /v1/access-token answers expiresIn "900" (seconds, facts §1)
 IDEMPOTENCY_WINDOW_MS = 24 * 60 * lifecycle.MINUTE  # C6
 RETRY_AFTER_SECONDS = [5 * 60, 15 * 60, 60 * 60, 3 * 3600, 6 * 3600, 12 * 3600]  # W2
 
@@ -54,7 +54,7 @@ class Store:
     clock: Clock = field(default_factory=Clock)
     lock: threading.RLock = field(default_factory=threading.RLock)
     merchants: dict = field(default_factory=dict)  # merchant id -> Merchant
-    tokens: dict = field(default_factory=dict)  # token -> (merchant id, expires at, wall-clock seconds)
+    tokens: dict = field(default_factory=dict)  # token -> (merchant id, expires at on the provider's clock)
     sessions: dict = field(default_factory=dict)  # session id -> session (lifecycle.new_session)
     idempotency: dict = field(default_factory=dict)  # (merchant id, X-REQUEST-ID) -> record
     outbox: dict = field(default_factory=dict)  # session id -> [(event, body, X-API-Key)]
@@ -77,20 +77,20 @@ class Store:
             )
 
     def issue_token(self, merchant_id: str, secret: str) -> str | None:
-        """``POST /v1/access-token``: a token for the right id and secret, else None. Tokens live 900 s
-        of wall-clock time: they are credentials, not part of the payment lifecycle."""
+        """``POST /v1/access-token``: a token for the right id and secret, else None. A token lives 900 s
+        of the provider's clock (the explorer moves the clock on and expects old tokens to be refused)."""
         with self.lock:
             merchant = self.merchants.get(merchant_id)
             if merchant is None or not secrets.compare_digest(merchant.secret, secret):
                 return None
             token = secrets.token_urlsafe(32)
-            self.tokens[token] = (merchant_id, time.time() + TOKEN_LIFETIME_SECONDS)
+            self.tokens[token] = (merchant_id, self.clock.now() + TOKEN_LIFETIME_MS)
             return token
 
     def merchant_of_token(self, token: str) -> Merchant | None:
         with self.lock:
             entry = self.tokens.get(token)
-            if entry is None or entry[1] < time.time():
+            if entry is None or self.clock.now() >= entry[1]:
                 return None
             return self.merchants.get(entry[0])
 
