@@ -340,6 +340,10 @@ export const decisionRecords: ReadonlyArray<DecisionRecord> = [
       eq(confirmPaid, "$.error.type", "API_ERROR"),
       status(captureNothing, 422),
       status(cancelWaiting, 422),
+      status("a request to cancel a paid session, refused", 422),
+      status("a request to confirm a cancelled session, refused", 422),
+      status("a request to capture an inactive MULTIPLE session, refused", 422),
+      status("a request to confirm an expired session whose VA charge expired, refused", 422),
     ],
     transitions: [
       s("REQUIRE_ACTION", "CONFIRM"),
@@ -353,6 +357,10 @@ export const decisionRecords: ReadonlyArray<DecisionRecord> = [
       "a request to confirm a paid session",
       "a request to capture a session with no charge waiting for capture",
       "a request to cancel a session waiting for the customer's transfer",
+      "a request to cancel a paid session, refused",
+      "a request to confirm a cancelled session, refused",
+      "a request to capture an inactive MULTIPLE session, refused",
+      "a request to confirm an expired session whose VA charge expired, refused",
     ],
   },
   {
@@ -494,15 +502,15 @@ export const decisionRecords: ReadonlyArray<DecisionRecord> = [
     question: "What does a repeated bank or acquirer notification do?",
     choice: "Nothing: the second answer equals the first.",
     why: "Notifications are delivered at least once; the gateway's code drops duplicates too.",
-    pins: "Nothing: a provider-internal rule, checked by the core's tests (and, for the merchant's side, W2).",
-    checks: [],
+    pins: "A second simulated payment of a paid session is accepted (200), not refused; that it changes nothing is pinned by the core's tests (and, for the merchant's side, W2).",
+    checks: [status("a request to simulate chargeStatus SUCCESS on a paid session, a duplicate", 200)],
     transitions: [
       s("PAID", "PAYMENT_RECEIVED"),
       s("PROCESSING", "CHARGE_PROCESSING"),
       c("SUCCESS", "PAYMENT_RECEIVED"),
     ],
     guards: [sg("chargeSeesDuplicate"), sg("isKnownPayment")],
-    interactions: [],
+    interactions: ["a request to simulate chargeStatus SUCCESS on a paid session, a duplicate"],
   },
   {
     id: "P3",
@@ -513,15 +521,24 @@ export const decisionRecords: ReadonlyArray<DecisionRecord> = [
     choice:
       "No: terminal states absorb. The payment is recorded as a late-payment anomaly on the session (charge id, amount, instant) for refund or reconciliation; no webhook is invented for it.",
     why: "A status never goes backwards (P5), and the docs name no event for it; keeping the record lets operations refund the customer.",
-    pins: "Nothing: the late payment is provider-internal (it appears as `lateCharges` in the session object).",
-    checks: [],
+    pins: "A payment simulated after the end (a cancelled or an expired session) is accepted (200) and recorded, not refused; where it is recorded (`lateCharges` in the session object) is provider-internal.",
+    checks: [
+      status("a request to simulate chargeStatus SUCCESS on a cancelled session, recorded as late", 200),
+      status(
+        "a request to simulate chargeStatus SUCCESS on an expired session whose VA charge expired, recorded as late",
+        200,
+      ),
+    ],
     transitions: [
       s("EXPIRED", "PAYMENT_RECEIVED"),
       s("CANCELLED", "PAYMENT_RECEIVED"),
       s("REQUIRE_ACTION", "PAYMENT_RECEIVED"),
     ],
     guards: [sg("isKnownPayment")],
-    interactions: [],
+    interactions: [
+      "a request to simulate chargeStatus SUCCESS on a cancelled session, recorded as late",
+      "a request to simulate chargeStatus SUCCESS on an expired session whose VA charge expired, recorded as late",
+    ],
   },
   {
     id: "P4",

@@ -266,12 +266,12 @@ const rows: ReadonlyArray<Row> = [
   reading("inactive", "INACTIVE"),
 ];
 
-const referenceOf = (row: Row, index: number) => `INV-COV-${String(index + 1).padStart(2, "0")}`;
+const referenceOf = (index: number) => `INV-COV-${String(index + 1).padStart(2, "0")}`;
 
 describe("the rest of the lifecycle a merchant can cause", () => {
   rows.forEach((row, index) => {
     it(row.description, async () => {
-      const params = { ...sessions[row.session], ...row.extra, clientReferenceId: referenceOf(row, index) };
+      const params = { ...sessions[row.session], ...row.extra, clientReferenceId: referenceOf(index) };
       const withSession = givenState(asMerchant(pact.addInteraction()), "a payment session exists", params);
       const given =
         row.clockMovesTo === undefined

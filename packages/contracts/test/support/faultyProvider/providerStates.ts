@@ -261,7 +261,10 @@ export const makeProviderStates = (world: World): ProviderStates => {
           { paymentSessionId: sessionId, chargeStatus: d.params.chargeStatus },
         );
         if (answer.status !== 200) {
-          throw new StateError(500, `the simulation was refused: ${answer.status} ${JSON.stringify(answer.body)}`);
+          throw new StateError(
+            500,
+            `the simulation was refused: ${answer.status} ${JSON.stringify(answer.body)}`,
+          );
         }
         return {};
       }

@@ -9,6 +9,8 @@ import type { DefectName } from "./defects.js";
 
 /** The defects the contracts fail today, with an interaction that fails each. */
 export const CAUGHT_BY_VERIFY: Readonly<Partial<Record<DefectName, string>>> = {
+  expiryOffByOneMinute: "a request for a payment session at the instant its expiryAt is reached",
+  otherMerchantSessionVisible: "a request for a payment session of another merchant",
   autoConfirmDefaultsToFalse: "a request to create a MULTIPLE open static VA payment session",
   autoConfirmIgnored: "a request to create a VA payment session with autoConfirm false",
   confirmAgainIsNoop: "a request to confirm a session waiting for the customer's transfer, refused",
