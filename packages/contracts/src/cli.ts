@@ -6,7 +6,7 @@
  * @since 0.1.0
  */
 import { fileURLToPath } from "node:url";
-import { EXPLORE_USAGE, runExploreCli } from "./explorer/command.js";
+import { EXPLORE_USAGE } from "./explorer/usage.js";
 import { runCli, USAGE } from "./verifier/command.js";
 
 const io = {
@@ -26,6 +26,8 @@ Commands:
 
 const main = async (): Promise<number> => {
   if (argv[0] === "explore") {
+    // Loaded only for `explore`: `verify` and `--help` start without the explorer.
+    const { runExploreCli } = await import("./explorer/command.js");
     return runExploreCli(argv.slice(1), {
       ...io,
       isTty: process.stdout.isTTY === true && process.env.CI === undefined,

@@ -17,12 +17,10 @@ import {
   type RaceSummary,
   type ReplayFile,
 } from "./types.js";
+import { exploreDefaults } from "./usage.js";
 
 /** Where an exploration's clock starts (it only moves forward from there). */
 const START = Date.parse("2030-01-01T00:00:00Z");
-
-/** The default depth: 100 sequences of up to 50 steps. @since 0.1.0 */
-export const exploreDefaults = { runs: 100, steps: 50, raceHistories: 20 } as const;
 
 /** After the last run: deliveries that came late (a run's webhooks checked again after a pause). */
 const lateWebhooks = async (explorer: Explorer, seed: number): Promise<ExploreFailure | undefined> => {

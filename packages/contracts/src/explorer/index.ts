@@ -4,10 +4,29 @@
  *
  * @since 0.1.0
  */
-export { EXPLORE_USAGE, type ExploreIo, exploreJUnit, runExploreCli } from "./command.js";
-export { exploreDefaults, exploreProvider } from "./exploreProvider.js";
+export { type ExploreIo, exploreJUnit, runExploreCli } from "./command.js";
+export { exploreProvider } from "./exploreProvider.js";
 export { formatExploreReport, formatFailureStep, formatProgress } from "./format.js";
+export {
+  type CheckLinearizableOptions,
+  checkLinearizable,
+  formatTimeline,
+  type HistoryCall,
+  type LinearizabilityFailure,
+  type LinearizabilityModel,
+  type LinearizabilityResult,
+} from "./linearizability.js";
 export * from "./model.js";
+export {
+  type RaceCall,
+  type RaceFailure,
+  type RaceHistory,
+  type RaceOperation,
+  type RunRacesOptions,
+  type RunRacesResult,
+  raceStartingStatuses,
+  runRaces,
+} from "./races.js";
 export { type Delivery, startReceiver, type WebhookReceiver } from "./receiver.js";
 export {
   createBody,
@@ -19,3 +38,4 @@ export {
   stepArbitrary,
 } from "./steps.js";
 export * from "./types.js";
+export { EXPLORE_USAGE, exploreDefaults } from "./usage.js";

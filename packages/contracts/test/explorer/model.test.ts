@@ -4,6 +4,7 @@
  */
 import {
   applyEvent,
+  type Charge,
   createSession,
   type PaymentSession,
   refusalAnswer,
@@ -240,5 +241,51 @@ describe("checks catch every compared field", () => {
         body: { data: [two[1]], pagination: { ...pagination, totalItems: 3 } },
       })?.path,
     ).toBe("pagination.totalItems");
+  });
+
+  it("sessions created at the same instant may come in any order among themselves, on lists and charge lists", () => {
+    const later = { ...expected, id: "s3", createdAt: "2030-01-01T00:00:01Z" };
+    const tied = [expected, { ...expected, id: "s2" }, later];
+    const list: Expectation = { kind: "sessionList", status: 200, sessions: tied, page: 2, perPage: 1 };
+    const pagination = { page: 2, perPage: 1, totalItems: 3, totalPages: 3 };
+    // Newest first: s3, then s1 and s2 in either order.
+    expect(checkAnswer(list, { status: 200, body: { data: [tied[0]], pagination } })).toBeUndefined();
+    expect(checkAnswer(list, { status: 200, body: { data: [tied[1]], pagination } })).toBeUndefined();
+    expect(checkAnswer(list, { status: 200, body: { data: [later], pagination } })?.path).toBe("data[0].id");
+    const charges: Expectation = { kind: "chargeList", status: 200, sessions: tied, page: 1, perPage: 1 };
+    const chargeOf = (s: PaymentSession): Charge => {
+      const charge = s.chargeDetails?.[0];
+      if (charge === undefined) throw new Error("no charge");
+      return charge;
+    };
+    const cp = { page: 1, perPage: 1, totalItems: 3, totalPages: 3 };
+    const withCharge = (s: PaymentSession, id: string): PaymentSession => ({
+      ...s,
+      chargeDetails: [{ ...chargeOf(s), id, paymentSessionId: s.id }],
+    });
+    const sessions = [
+      withCharge(tied[0] as PaymentSession, "c1"),
+      withCharge(tied[1] as PaymentSession, "c2"),
+    ];
+    const tiedCharges: Expectation = { ...charges, sessions };
+    const cp2 = { ...cp, totalItems: 2, totalPages: 2 };
+    expect(
+      checkAnswer(tiedCharges, {
+        status: 200,
+        body: { data: [chargeOf(sessions[1] as PaymentSession)], pagination: cp2 },
+      }),
+    ).toBeUndefined();
+    expect(
+      checkAnswer(tiedCharges, {
+        status: 200,
+        body: { data: [chargeOf(sessions[0] as PaymentSession)], pagination: cp2 },
+      }),
+    ).toBeUndefined();
+    expect(
+      checkAnswer(tiedCharges, {
+        status: 200,
+        body: { data: [{ ...chargeOf(sessions[0] as PaymentSession), id: "c9" }], pagination: cp2 },
+      })?.path,
+    ).toBe("data[0].id");
   });
 });
