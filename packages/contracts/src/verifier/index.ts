@@ -32,6 +32,7 @@ export {
 export {
   checkHttpUrl,
   type PreparedVerification,
+  preloadVerifier,
   prepareVerification,
   verifyProvider,
 } from "./verifyProvider.js";

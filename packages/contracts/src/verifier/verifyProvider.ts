@@ -175,6 +175,17 @@ export const prepareVerification = async (
   };
 };
 
+/**
+ * Loads the Pact core (its native library) ahead of {@link verifyProvider}, which otherwise loads it on
+ * first use. A process that waits for its options (a verification worker) calls it to overlap the load
+ * with other work. Safe to call any number of times.
+ *
+ * @example void preloadVerifier()
+ */
+export const preloadVerifier = async (): Promise<void> => {
+  await import("@pact-foundation/pact");
+};
+
 const firstLine = (text: string): string => text.split("\n").find((l) => l.trim().length > 0) ?? text;
 
 /**
