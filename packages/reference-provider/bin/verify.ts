@@ -1,5 +1,8 @@
 /**
  * `pnpm verify [--pact-dir DIR] [--junit FILE] [--log-level LEVEL]`: the repository's main job.
+ * `pnpm verify --serve`: only start the provider as the verification would (fresh embedded database,
+ * test clock, provider-states and messages endpoints), print the verifier flags that reach it on one
+ * line, and serve until stopped: for running another verifier (e.g. a packed CLI) against it.
  * Starts the reference provider on a free port with a fresh embedded database (PGlite in memory) and
  * the provider-states endpoint mounted, verifies every pact file of `contracts/` (HTTP interactions
  * and webhook messages) with the contracts package's verifier, prints the per-interaction report and
@@ -7,9 +10,11 @@
  */
 import { parseArgs } from "node:util";
 import { formatReport, type VerifierLogLevel } from "@payment-session/contracts";
-import { defaultPactDir, verifyContracts } from "../src/contracts/index.js";
+import { defaultPactDir, startContractProvider, verifyContracts } from "../src/contracts/index.js";
+import { openDatabase } from "../src/store/index.js";
 
 const usage = `Usage: pnpm verify [--pact-dir DIR] [--junit FILE] [--log-level LEVEL]
+       pnpm verify --serve
 
 Verifies the reference provider (fresh embedded database, provider states mounted) against every
 pact file in DIR (default: the repository's contracts/) and prints one line per interaction.
@@ -18,6 +23,9 @@ pact file in DIR (default: the repository's contracts/) and prints one line per 
   --junit FILE       also write a JUnit XML report
   --log-level LEVEL  error (default), warn, info, debug or trace; info and above show the
                      Pact core's transcript on stderr
+  --serve            start the provider in contract-test mode only, print the verifier's
+                     --provider-base-url, --provider-states-setup-url and --provider-messages-url
+                     on one line, and serve until stopped (Ctrl-C, SIGTERM)
 
 Exit codes: 0 every interaction passed, 1 a contract failed, 2 the verification could not run.`;
 
@@ -28,8 +36,25 @@ const flags = {
   "pact-dir": { type: "string" },
   junit: { type: "string" },
   "log-level": { type: "string" },
+  serve: { type: "boolean" },
   help: { type: "boolean", short: "h" },
 } as const;
+
+/** `--serve`: the provider in contract-test mode until SIGINT/SIGTERM; its flags on stdout's first line. */
+const serve = async (): Promise<number> => {
+  const db = await openDatabase({ memory: true });
+  const running = await startContractProvider({ db });
+  process.stdout.write(
+    `--provider-base-url ${running.providerBaseUrl} --provider-states-setup-url ${running.providerStatesSetupUrl} --provider-messages-url ${running.providerMessagesUrl}\n`,
+  );
+  await new Promise<void>((resolve) => {
+    process.once("SIGINT", resolve);
+    process.once("SIGTERM", resolve);
+  });
+  await running.close();
+  await db.close();
+  return 0;
+};
 
 const main = async (): Promise<number> => {
   let values: ReturnType<typeof parseArgs<{ options: typeof flags }>>["values"];
@@ -43,6 +68,7 @@ const main = async (): Promise<number> => {
     process.stdout.write(`${usage}\n`);
     return 0;
   }
+  if (values.serve === true) return serve();
   const logLevel = values["log-level"];
   if (logLevel !== undefined && !isLogLevel(logLevel)) {
     process.stderr.write(
