@@ -63,6 +63,7 @@ describe("a request that used the pact's example value", () => {
     const { get } = await run("text");
     expect(get.status).toBe("failed");
     expect(get.notes).toEqual([
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: the pact's fromProviderState expression, not a template
       'the request used the pact\'s example value for ${sessionId}: no provider state returned "sessionId" ("a payment session exists" answered content type text/plain, not JSON, so the verifier ignored its body "{\\"sessionId\\":\\"0d8f2b1e-3c4a-4b5d-8e6f-7a8b9c0d1e2f\\"}")',
     ]);
   });
@@ -70,6 +71,7 @@ describe("a request that used the pact's example value", () => {
   it("says so when the state answered a JSON object without the key", async () => {
     const { get } = await run("empty");
     expect(get.notes).toEqual([
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: the pact's fromProviderState expression, not a template
       'the request used the pact\'s example value for ${sessionId}: no provider state returned "sessionId" ("a payment session exists" returned no values ({}))',
     ]);
   });
