@@ -6,6 +6,7 @@
  */
 import { runCoreBench } from "./core.js";
 import { runProviderBench } from "./provider.js";
+import { runVerifyBench } from "./verify.js";
 
 interface Section {
   readonly name: string;
@@ -24,6 +25,12 @@ const sections: ReadonlyArray<Section> = [
     description:
       "reference provider over HTTP (create + confirm + get) vs the raw store loop, 1/16/64 clients",
     run: () => runProviderBench(),
+  },
+  {
+    name: "verify",
+    description:
+      "`pnpm verify` wall time (prepared PGlite image vs initdb + migrations) and ms per interaction vs Pact's bare Verifier",
+    run: () => runVerifyBench(),
   },
 ];
 

@@ -9,7 +9,7 @@
  * exits 0 when every interaction passed, 1 when a contract failed, 2 when it could not run.
  */
 import { parseArgs } from "node:util";
-import { formatReport, type VerifierLogLevel } from "@payment-session/contracts";
+import { formatReport, type VerifierLogLevel } from "@payment-session/contracts/verifier";
 import { defaultPactDir, startContractProvider, verifyContracts } from "../src/contracts/index.js";
 import { openDatabase } from "../src/store/index.js";
 

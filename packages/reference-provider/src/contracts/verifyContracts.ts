@@ -15,7 +15,7 @@ import type {
   VerifierUsageError,
   VerifyProviderOptions,
   VerifyProviderOutcome,
-} from "@payment-session/contracts";
+} from "@payment-session/contracts/verifier";
 import { type Database, openDatabase } from "../store/index.js";
 import { startContractProvider } from "./contractProvider.js";
 

@@ -10,7 +10,7 @@ import {
   type VerifyProviderOptions,
   type VerifyProviderOutcome,
   verifyProvider,
-} from "@payment-session/contracts";
+} from "@payment-session/contracts/verifier";
 
 const isOptions = (u: unknown): u is { readonly options: VerifyProviderOptions } =>
   typeof u === "object" &&
