@@ -8,10 +8,13 @@
  * and webhook messages) with the contracts package's verifier, prints the per-interaction report and
  * exits 0 when every interaction passed, 1 when a contract failed, 2 when it could not run.
  */
+import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { formatReport, type VerifierLogLevel } from "@payment-session/contracts/verifier";
-import { defaultPactDir, startContractProvider, verifyContracts } from "../src/contracts/index.js";
-import { openDatabase } from "../src/store/index.js";
+// Light on purpose: the provider's modules load after the verification worker has been forked.
+import { startVerifyWorker } from "../src/contracts/startVerifyWorker.js";
+
+const defaultPactDir = fileURLToPath(new URL("../../../contracts", import.meta.url));
 
 const usage = `Usage: pnpm verify [--pact-dir DIR] [--junit FILE] [--log-level LEVEL]
        pnpm verify --serve
@@ -42,6 +45,8 @@ const flags = {
 
 /** `--serve`: the provider in contract-test mode until SIGINT/SIGTERM; its flags on stdout's first line. */
 const serve = async (): Promise<number> => {
+  const { openDatabase } = await import("../src/store/index.js");
+  const { startContractProvider } = await import("../src/contracts/index.js");
   const db = await openDatabase({ memory: true });
   const running = await startContractProvider({ db });
   process.stdout.write(
@@ -77,15 +82,19 @@ const main = async (): Promise<number> => {
     return 2;
   }
   const echoCore = logLevel === "info" || logLevel === "debug" || logLevel === "trace";
-  let run: Awaited<ReturnType<typeof verifyContracts>>;
+  // The worker (Node, tsx, the verifier, the Pact core) starts while this process loads the provider.
+  const worker = startVerifyWorker(120_000, echoCore ? (text) => process.stderr.write(text) : undefined);
+  let run: Awaited<ReturnType<typeof import("../src/contracts/index.js")["verifyContracts"]>>;
   try {
+    const { verifyContracts } = await import("../src/contracts/index.js");
     run = await verifyContracts({
-      pactDir: values["pact-dir"],
+      pactDir: values["pact-dir"] ?? defaultPactDir,
       junitFile: values.junit,
       logLevel,
-      onCoreOutput: echoCore ? (text) => process.stderr.write(text) : undefined,
+      worker,
     });
   } catch (error) {
+    worker.stop();
     process.stderr.write(
       `error: the reference provider could not start: ${error instanceof Error ? error.message : String(error)}\n`,
     );
