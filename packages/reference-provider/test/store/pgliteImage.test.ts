@@ -1,23 +1,24 @@
 /**
  * The prepared image of an in-memory PGlite: the first open from `initdb` saves it after the
  * migrations, later opens start from it (already migrated, empty), and an image that does not load is
- * replaced. Each test uses its own image folder (PAYMENT_SESSION_PGLITE_IMAGE).
+ * replaced. The tests share one image folder of their own (PAYMENT_SESSION_PGLITE_IMAGE), in order:
+ * the first builds the image, the second spoils it.
  */
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase } from "../../src/store/index.js";
 import { openPglite, pgliteImageFile } from "../../src/store/internal/pglite.js";
 
 let folder = "";
 let before: string | undefined;
-beforeEach(() => {
+beforeAll(() => {
   before = process.env.PAYMENT_SESSION_PGLITE_IMAGE;
   folder = mkdtempSync(join(tmpdir(), "pglite-image-"));
   process.env.PAYMENT_SESSION_PGLITE_IMAGE = folder;
 });
-afterEach(() => {
+afterAll(() => {
   if (before === undefined) delete process.env.PAYMENT_SESSION_PGLITE_IMAGE;
   else process.env.PAYMENT_SESSION_PGLITE_IMAGE = before;
   rmSync(folder, { recursive: true, force: true });
@@ -26,7 +27,9 @@ afterEach(() => {
 const migrationRows = async (db: Awaited<ReturnType<typeof openPglite>>) =>
   (await db.query<{ version: number }>("SELECT version FROM schema_migrations ORDER BY version")).rows;
 
-describe("the prepared PGlite image", () => {
+// Two of these tests start a PGlite from initdb (about 3 s on an idle 2-core machine, several times that
+// when the machine is busy), which is what the image exists to avoid elsewhere.
+describe("the prepared PGlite image", { timeout: 120_000 }, () => {
   it("is saved migrated and empty by the first in-memory open and loaded by the next", async () => {
     const file = pgliteImageFile(undefined);
     expect(file?.startsWith(folder)).toBe(true);
@@ -53,8 +56,7 @@ describe("the prepared PGlite image", () => {
   it("replaces an image that does not load", async () => {
     const file = pgliteImageFile(undefined);
     if (file === undefined) throw new Error("images are off");
-    const first = await openPglite({ dataDir: undefined, schema: undefined });
-    await first.close();
+    expect(existsSync(file)).toBe(true); // built by the test before
     writeFileSync(file, "not a tarball");
     const db = await openPglite({ dataDir: undefined, schema: undefined });
     try {
@@ -69,6 +71,10 @@ describe("the prepared PGlite image", () => {
   it("is named by schema, and is off with PAYMENT_SESSION_PGLITE_IMAGE=off", () => {
     expect(pgliteImageFile("tenant_a")).not.toEqual(pgliteImageFile(undefined));
     process.env.PAYMENT_SESSION_PGLITE_IMAGE = "off";
-    expect(pgliteImageFile(undefined)).toBeUndefined();
+    try {
+      expect(pgliteImageFile(undefined)).toBeUndefined();
+    } finally {
+      process.env.PAYMENT_SESSION_PGLITE_IMAGE = folder;
+    }
   });
 });
