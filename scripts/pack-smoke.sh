@@ -8,6 +8,8 @@
 set -euo pipefail
 build=true
 [ "${1:-}" = "--no-build" ] && build=false
+# pnpm as the caller runs it (CI: `npx -y pnpm@10.34.9`); plain `pnpm` by default.
+read -r -a pnpm_cmd <<<"${PNPM_CMD:-pnpm}"
 cd "$(dirname "$0")/.."
 repo=$PWD
 work=$(mktemp -d "${TMPDIR:-/tmp}/pack-smoke-XXXXXX")
@@ -22,12 +24,12 @@ started=$SECONDS
 phase() { echo "pack-smoke: $1 ($((SECONDS - started)) s)"; }
 phase "build and pack core + contracts"
 if $build; then
-  pnpm --filter @payment-session/core --filter @payment-session/contracts run build >"$work/build.log" 2>&1 ||
+  "${pnpm_cmd[@]}" --filter @payment-session/core --filter @payment-session/contracts run build >"$work/build.log" 2>&1 ||
     { cat "$work/build.log"; exit 1; }
 fi
 mkdir -p "$work/tarballs" "$work/app"
-(cd packages/core && pnpm pack --pack-destination "$work/tarballs" >/dev/null)
-(cd packages/contracts && pnpm pack --pack-destination "$work/tarballs" >/dev/null)
+(cd packages/core && "${pnpm_cmd[@]}" pack --pack-destination "$work/tarballs" >/dev/null)
+(cd packages/contracts && "${pnpm_cmd[@]}" pack --pack-destination "$work/tarballs" >/dev/null)
 
 phase "npm install of the tarballs into an empty folder"
 cd "$work/app"
