@@ -8,6 +8,7 @@ import { runCoreBench } from "./core.js";
 import { runExploreBench } from "./explore.js";
 import { runLinearizabilityBench } from "./linearizability.js";
 import { runProviderBench } from "./provider.js";
+import { runVerifyBench } from "./verify.js";
 
 interface Section {
   readonly name: string;
@@ -37,6 +38,12 @@ const sections: ReadonlyArray<Section> = [
     description:
       "explorer: checked HTTP steps per minute, one session stream, vs the same requests unchecked",
     run: () => runExploreBench(),
+  },
+  {
+    name: "verify",
+    description:
+      "`pnpm verify` wall time (prepared PGlite image vs initdb + migrations) and ms per interaction vs Pact's bare Verifier",
+    run: () => runVerifyBench(),
   },
 ];
 

@@ -4,10 +4,12 @@
  */
 import { anchor, anchorId, cell, code, githubSlug } from "./markdown.ts";
 import {
+  describeMatcher,
   describeRule,
   type Generator,
   type HttpInteraction,
   type Json,
+  type Matcher,
   type MessageInteraction,
   type Pact,
   type PactState,
@@ -62,20 +64,53 @@ export const jsonWithNotes = (
   return lines.join("\n");
 };
 
-const bodyNotes =
+/** A literal regex on a JSON literal (`^true$`, `^42$`). Pact matches a regex against a boolean's or a number's text too. */
+const JSON_LITERAL_REGEX = /^\^(true|false|-?\d+(?:\.\d+)?)\$$/u;
+
+/** One matcher in words, with what a regex on a JSON literal also accepts. */
+const matcherText = (matcher: Matcher, value: Json): string => {
+  const literal = matcher.match === "regex" ? JSON_LITERAL_REGEX.exec(String(matcher.regex)) : null;
+  if (literal?.[1] !== undefined)
+    return `${literal[1]}, as text or as JSON (${JSON.stringify(literal[1])} or ${literal[1]})`;
+  return describeMatcher(matcher, value);
+};
+
+const leafKind = (value: Json): string | null =>
+  value === null ? "null" : typeof value === "object" ? null : typeof value;
+
+/**
+ * The comment beside one body value: its own rules in words (a matcher repeated by several rules said
+ * once), the provider-state expression that fills it, or, for a leaf with no rule of its own inside an
+ * object or array matched by type, the type it must have (Pact's type rule reaches the children).
+ */
+export const ruleNotes =
   (rules: Rules | undefined, generators: Readonly<Record<string, Generator>> | undefined) =>
   (segments: ReadonlyArray<string>, value: Json): string | null => {
     const notes: Array<string> = [];
     for (const [path, rule] of Object.entries(rules ?? {})) {
-      if (rulePathMatches(path, segments)) notes.push(describeRule(rule, value));
+      if (rulePathMatches(path, segments)) notes.push(...rule.matchers.map((m) => matcherText(m, value)));
+    }
+    const kind = leafKind(value);
+    if (notes.length === 0 && kind !== null) {
+      for (let depth = segments.length - 1; depth >= 0 && notes.length === 0; depth--) {
+        const parent = Object.entries(rules ?? {}).find(
+          ([path, rule]) =>
+            rulePathMatches(path, segments.slice(0, depth)) && rule.matchers.some((m) => m.match === "type"),
+        );
+        if (parent !== undefined)
+          notes.push(`${kind === "null" ? "null" : `any ${kind}`} (the type rule of ${parent[0]})`);
+      }
     }
     for (const [path, generator] of Object.entries(generators ?? {})) {
       if (rulePathMatches(path, segments) && generator.expression !== undefined) {
         notes.push(`from provider state: ${generator.expression}`);
       }
     }
-    return notes.length === 0 ? null : notes.join("; ");
+    const unique = [...new Set(notes)];
+    return unique.length === 0 ? null : unique.join("; ");
   };
+
+const bodyNotes = ruleNotes;
 
 const stateLink = (state: PactState): string =>
   `[${code(state.name)}](provider-states.md#${githubSlug(state.name)})`;

@@ -1,15 +1,23 @@
 /**
  * `pnpm verify [--pact-dir DIR] [--junit FILE] [--log-level LEVEL]`: the repository's main job.
+ * `pnpm verify --serve`: only start the provider as the verification would (fresh embedded database,
+ * test clock, provider-states and messages endpoints), print the verifier flags that reach it on one
+ * line, and serve until stopped: for running another verifier (e.g. a packed CLI) against it.
  * Starts the reference provider on a free port with a fresh embedded database (PGlite in memory) and
  * the provider-states endpoint mounted, verifies every pact file of `contracts/` (HTTP interactions
  * and webhook messages) with the contracts package's verifier, prints the per-interaction report and
  * exits 0 when every interaction passed, 1 when a contract failed, 2 when it could not run.
  */
+import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { formatReport, type VerifierLogLevel } from "@payment-session/contracts";
-import { defaultPactDir, verifyContracts } from "../src/contracts/index.js";
+import { formatReport, type VerifierLogLevel } from "@payment-session/contracts/verifier";
+// Light on purpose: the provider's modules load after the verification worker has been forked.
+import { startVerifyWorker } from "../src/contracts/startVerifyWorker.js";
+
+const defaultPactDir = fileURLToPath(new URL("../../../contracts", import.meta.url));
 
 const usage = `Usage: pnpm verify [--pact-dir DIR] [--junit FILE] [--log-level LEVEL]
+       pnpm verify --serve
 
 Verifies the reference provider (fresh embedded database, provider states mounted) against every
 pact file in DIR (default: the repository's contracts/) and prints one line per interaction.
@@ -18,6 +26,9 @@ pact file in DIR (default: the repository's contracts/) and prints one line per 
   --junit FILE       also write a JUnit XML report
   --log-level LEVEL  error (default), warn, info, debug or trace; info and above show the
                      Pact core's transcript on stderr
+  --serve            start the provider in contract-test mode only, print the verifier's
+                     --provider-base-url, --provider-states-setup-url and --provider-messages-url
+                     on one line, and serve until stopped (Ctrl-C, SIGTERM)
 
 Exit codes: 0 every interaction passed, 1 a contract failed, 2 the verification could not run.`;
 
@@ -28,8 +39,27 @@ const flags = {
   "pact-dir": { type: "string" },
   junit: { type: "string" },
   "log-level": { type: "string" },
+  serve: { type: "boolean" },
   help: { type: "boolean", short: "h" },
 } as const;
+
+/** `--serve`: the provider in contract-test mode until SIGINT/SIGTERM; its flags on stdout's first line. */
+const serve = async (): Promise<number> => {
+  const { openDatabase } = await import("../src/store/index.js");
+  const { startContractProvider } = await import("../src/contracts/index.js");
+  const db = await openDatabase({ memory: true });
+  const running = await startContractProvider({ db });
+  process.stdout.write(
+    `--provider-base-url ${running.providerBaseUrl} --provider-states-setup-url ${running.providerStatesSetupUrl} --provider-messages-url ${running.providerMessagesUrl}\n`,
+  );
+  await new Promise<void>((resolve) => {
+    process.once("SIGINT", resolve);
+    process.once("SIGTERM", resolve);
+  });
+  await running.close();
+  await db.close();
+  return 0;
+};
 
 const main = async (): Promise<number> => {
   let values: ReturnType<typeof parseArgs<{ options: typeof flags }>>["values"];
@@ -43,6 +73,7 @@ const main = async (): Promise<number> => {
     process.stdout.write(`${usage}\n`);
     return 0;
   }
+  if (values.serve === true) return serve();
   const logLevel = values["log-level"];
   if (logLevel !== undefined && !isLogLevel(logLevel)) {
     process.stderr.write(
@@ -51,15 +82,19 @@ const main = async (): Promise<number> => {
     return 2;
   }
   const echoCore = logLevel === "info" || logLevel === "debug" || logLevel === "trace";
-  let run: Awaited<ReturnType<typeof verifyContracts>>;
+  // The worker (Node, tsx, the verifier, the Pact core) starts while this process loads the provider.
+  const worker = startVerifyWorker(120_000, echoCore ? (text) => process.stderr.write(text) : undefined);
+  let run: Awaited<ReturnType<typeof import("../src/contracts/index.js")["verifyContracts"]>>;
   try {
+    const { verifyContracts } = await import("../src/contracts/index.js");
     run = await verifyContracts({
-      pactDir: values["pact-dir"],
+      pactDir: values["pact-dir"] ?? defaultPactDir,
       junitFile: values.junit,
       logLevel,
-      onCoreOutput: echoCore ? (text) => process.stderr.write(text) : undefined,
+      worker,
     });
   } catch (error) {
+    worker.stop();
     process.stderr.write(
       `error: the reference provider could not start: ${error instanceof Error ? error.message : String(error)}\n`,
     );

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { contractCatalogue, interactionAnchor, jsonWithNotes } from "../contractCatalogue.ts";
+import { contractCatalogue, interactionAnchor, jsonWithNotes, ruleNotes } from "../contractCatalogue.ts";
 import { contractsDir } from "../generators.ts";
 import { describeMatcher, loadPacts, rulePathMatches } from "../pacts.ts";
 
@@ -39,5 +39,46 @@ describe("contract catalogue", () => {
     // biome-ignore lint/suspicious/noTemplateCurlyInString: a Pact provider-state expression, not a template
     expect(page).toContain("`GET /v2/payments/${id}` | 200");
     expect(page).toContain('"id": "7f65c757-355f-4645-ac14-028b34ab51b1", // any UUID');
+  });
+
+  it("says what a value inside an object or array matched by type must be, not that it is exact", () => {
+    const notes = ruleNotes({ "$.data": { matchers: [{ match: "type", min: 1 }] } }, undefined);
+    const text = jsonWithNotes({ data: [{ status: "PAID", paidAt: null, amount: 1 }] }, notes);
+    expect(text).toContain('"status": "PAID", // any string (the type rule of $.data)');
+    expect(text).toContain('"paidAt": null, // null (the type rule of $.data)');
+    expect(text).toContain('"amount": 1 // any number (the type rule of $.data)');
+    // A value with a rule of its own keeps it; one outside any type rule stays unmarked (exact).
+    const own = ruleNotes(
+      {
+        "$.data": { matchers: [{ match: "type" }] },
+        "$.data.status": { matchers: [{ match: "regex", regex: "^PAID$" }] },
+      },
+      undefined,
+    );
+    expect(own(["data", "status"], "PAID")).toBe("exactly PAID");
+    expect(ruleNotes({}, undefined)(["code"], "00")).toBeNull();
+  });
+
+  it("says that a regex on true or a number also accepts the JSON value, and says a repeated matcher once", () => {
+    const notes = ruleNotes(
+      {
+        "$.data.updated": { matchers: [{ match: "regex", regex: "^true$" }] },
+        "$.data.autoConfirm": { matchers: [{ match: "boolean" }] },
+        "$.data['autoConfirm']": { matchers: [{ match: "boolean" }] },
+      },
+      undefined,
+    );
+    expect(notes(["data", "updated"], "true")).toBe('true, as text or as JSON ("true" or true)');
+    expect(notes(["data", "autoConfirm"], true)).toBe("any boolean");
+  });
+
+  it("reads the committed pacts that way: updated accepts a boolean, no matcher said twice", () => {
+    const page = contractCatalogue(loadPacts(contractsDir));
+    expect(page).toContain('"updated": "true" // true, as text or as JSON ("true" or true)');
+    expect(page).not.toContain("// exactly true");
+    for (const line of page.split("\n").filter((l) => l.includes(" // "))) {
+      const parts = (line.split(" // ")[1] ?? "").split(/; | and /);
+      expect(new Set(parts).size, line).toBe(parts.length);
+    }
   });
 });

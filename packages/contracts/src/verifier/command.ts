@@ -39,10 +39,15 @@ Required:
   --provider-base-url URL          base URL of the running implementation
   --provider-states-setup-url URL  endpoint that sets up provider states:
                                    POST {"state","params","action":"setup"|"teardown"} -> 200 JSON object
+                                   (application/json; its keys feed the request, e.g. "id").
+                                   Each set-up is sent once: any non-2xx answer, 5xx included,
+                                   fails the interaction and is not retried.
 
 Messages (webhooks):
   --provider-messages-url URL      endpoint that produces a webhook message:
-                                   POST {"description","providerStates"} -> 200 message body
+                                   POST {"description","providerStates"} -> 200 message body;
+                                   a message with metadata (e.g. the X-API-Key header) also needs
+                                   the Pact-Message-Metadata header: base64 of a JSON object
 
 Pacts (default: the contracts shipped with this package, else ./contracts):
   --pact-dir DIR                   folder of pact files (*.json)
@@ -55,6 +60,7 @@ Pacts (default: the contracts shipped with this package, else ./contracts):
   --provider-branch BRANCH         provider branch for published results
 
 Other:
+  --interaction REGEX              verify only the interactions whose description matches REGEX
   --provider NAME                  provider name in the pacts (default: payments-v2-api)
   --junit FILE                     also write a JUnit XML report
   --log-level LEVEL                error (default), warn, info, debug or trace; info and above
@@ -81,6 +87,7 @@ const FLAGS = {
   "provider-version": { type: "string" },
   "provider-branch": { type: "string" },
   provider: { type: "string" },
+  interaction: { type: "string" },
   junit: { type: "string" },
   "log-level": { type: "string" },
   timeout: { type: "string" },
@@ -185,9 +192,11 @@ export const parseVerifyArgs = (argv: ReadonlyArray<string>): Parsed | VerifierU
     ...(values["provider-version"] === undefined ? {} : { providerVersion: values["provider-version"] }),
     ...(values["provider-branch"] === undefined ? {} : { providerVersionBranch: values["provider-branch"] }),
     ...(values.provider === undefined ? {} : { provider: values.provider }),
+    ...(values.interaction === undefined ? {} : { interaction: values.interaction }),
     ...(values.junit === undefined ? {} : { junitFile: values.junit }),
     ...(logLevel === undefined ? {} : { logLevel }),
     ...(timeout === undefined ? {} : { timeout }),
+    hints: "cli",
   };
   return { options };
 };

@@ -1,19 +1,65 @@
 /**
- * Plain-text rendering of a verification report, as the CLI prints it.
+ * Plain-text rendering of a verification report, as the CLI prints it. Nothing is cut: a long value
+ * (a field path, an expected or actual value, a provider state's params) is wrapped onto indented
+ * continuation lines, so the whole of it can be read and copied.
  *
  * @since 0.1.0
  */
-import { mismatchLine } from "./junit.js";
-import type { InteractionVerification, ProviderStateRef, VerificationReport } from "./types.js";
+import type {
+  InteractionVerification,
+  ProviderStateRef,
+  VerificationMismatch,
+  VerificationReport,
+} from "./types.js";
 
-const MAX_VALUE = 160;
+/** Lines longer than this are wrapped. */
+export const REPORT_WIDTH = 100;
 
-const clip = (text: string): string => (text.length > MAX_VALUE ? `${text.slice(0, MAX_VALUE - 1)}…` : text);
+/**
+ * Splits `text` into pieces of at most `width` characters, breaking after a space or a comma where there
+ * is one in the second half of the piece, else exactly at `width` (a long JSON value without spaces).
+ */
+export const wrapText = (text: string, width: number): ReadonlyArray<string> => {
+  const pieces: Array<string> = [];
+  let rest = text;
+  while (rest.length > width) {
+    const window = rest.slice(0, width);
+    const soft = Math.max(window.lastIndexOf(" "), window.lastIndexOf(","));
+    const cut = soft >= width / 2 ? soft + 1 : width;
+    pieces.push(rest.slice(0, cut).trimEnd());
+    rest = rest.slice(cut).trimStart();
+  }
+  pieces.push(rest);
+  return pieces;
+};
 
-const stateLine = (s: ProviderStateRef): string =>
-  Object.keys(s.params).length === 0
-    ? `given ${s.name}`
-    : `given ${s.name} ${clip(JSON.stringify(s.params))}`;
+/** `first` after `indent`, wrapped; continuation lines indented by `indent` plus `hang`. */
+const wrapped = (indent: string, first: string, hang = "  "): ReadonlyArray<string> => {
+  const pieces = wrapText(first, Math.max(20, REPORT_WIDTH - indent.length - hang.length));
+  return pieces.map((p, i) => (i === 0 ? `${indent}${p}` : `${indent}${hang}${p}`));
+};
+
+/** A provider state as the report names it: `given a payment session exists {"status":"PAID"}`. */
+export const stateText = (s: ProviderStateRef): string =>
+  Object.keys(s.params).length === 0 ? `given ${s.name}` : `given ${s.name} ${JSON.stringify(s.params)}`;
+
+/** How a value reads: the JSON text as given, `(empty)` for an empty text (never nothing). */
+const shown = (value: string): string => (value === "" ? "(empty)" : value);
+
+/**
+ * One mismatch: `$.data.status: expected "REQUIRE_ACTION", actual "PAID"` when that fits on a line,
+ * else the path, then `expected` and `actual` on lines of their own, each wrapped.
+ */
+export const mismatchLines = (m: VerificationMismatch, indent: string): ReadonlyArray<string> => {
+  if (m.expected === "" && m.actual === "") return wrapped(indent, `${m.path}: ${m.message}`);
+  const oneLine = `${m.path}: expected ${shown(m.expected)}, actual ${shown(m.actual)}`;
+  if (indent.length + oneLine.length <= REPORT_WIDTH) return [`${indent}${oneLine}`];
+  return [
+    ...wrapped(indent, `${m.path}:`),
+    ...wrapped(`${indent}  `, `expected ${shown(m.expected)}`, "         "),
+    ...wrapped(`${indent}  `, `actual   ${shown(m.actual)}`, "         "),
+  ];
+};
 
 const interactionLines = (i: InteractionVerification): ReadonlyArray<string> => {
   const mark = i.status === "passed" ? "✓" : i.pending ? "!" : "✗";
@@ -21,15 +67,17 @@ const interactionLines = (i: InteractionVerification): ReadonlyArray<string> => 
     .filter((s) => s.length > 0)
     .join(", ");
   return [
-    `  ${mark} ${i.description}${suffix.length > 0 ? ` (${suffix})` : ""}`,
-    ...i.providerStates.map((s) => `      ${stateLine(s)}`),
-    ...i.mismatches.map((m) => `      ${clip(mismatchLine(m))}`),
+    ...wrapped("  ", `${mark} ${i.description}${suffix.length > 0 ? ` (${suffix})` : ""}`, "    "),
+    ...i.providerStates.flatMap((s) => wrapped("      ", stateText(s))),
+    ...i.mismatches.flatMap((m) => mismatchLines(m, "      ")),
+    ...i.notes.flatMap((n) => wrapped("      ", `note: ${n}`, "      ")),
   ];
 };
 
 /**
  * The per-interaction report: per consumer, `✓`/`✗` per interaction with its provider states and, for a
- * failure, each failing field path with expected and actual; then one summary line.
+ * failure, each failing field path with expected and actual (`null` as `null`, a missing field as
+ * `(missing)`), then notes (e.g. a request that used the pact's example value); then one summary line.
  *
  * @example
  * merchant-checkout -> payments-v2-api
@@ -46,7 +94,7 @@ export const formatReport = (report: VerificationReport): string => {
     ...report.interactions.filter((i) => i.consumer === consumer).flatMap(interactionLines),
     "",
   ]);
-  const notices = report.notices.map((n) => `note: ${n}`);
+  const notices = report.notices.flatMap((n) => wrapped("", `note: ${n}`, "      "));
   const { passed, failed } = report.summary;
   const total = passed + failed;
   const summary = `Verified ${total} interaction${total === 1 ? "" : "s"} of ${report.provider}: ${passed} passed, ${failed} failed.`;

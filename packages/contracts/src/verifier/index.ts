@@ -5,7 +5,7 @@
  * @since 0.1.0
  */
 export { ExitCode, parseVerifyArgs, runCli, USAGE } from "./command.js";
-export { formatReport } from "./format.js";
+export { formatReport, REPORT_WIDTH } from "./format.js";
 export { toJUnitXml } from "./junit.js";
 export {
   type ConsumerVersionSelector,
@@ -32,6 +32,7 @@ export {
 export {
   checkHttpUrl,
   type PreparedVerification,
+  preloadVerifier,
   prepareVerification,
   verifyProvider,
 } from "./verifyProvider.js";

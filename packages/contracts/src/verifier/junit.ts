@@ -4,6 +4,7 @@
  *
  * @since 0.1.0
  */
+import { stateText } from "./format.js";
 import type { InteractionVerification, VerificationMismatch, VerificationReport } from "./types.js";
 
 const escapeXml = (text: string): string =>
@@ -30,14 +31,24 @@ export const interactionTitle = (i: InteractionVerification): string =>
     ? i.description
     : `${i.description} (given ${i.providerStates.map((s) => s.name).join(" and ")})`;
 
+/** The provider states with their params, and the notes: every testcase's `<system-out>`. */
+const context = (i: InteractionVerification): string =>
+  [...i.providerStates.map(stateText), ...i.notes.map((n) => `note: ${n}`)].join("\n");
+
 const testcase = (i: InteractionVerification): string => {
   const open = `    <testcase classname="${escapeXml(i.consumer)}" name="${escapeXml(interactionTitle(i))}" time="${seconds(i.durationMs)}"`;
-  if (i.status === "passed") return `${open}/>`;
+  const out = context(i);
+  const systemOut = out === "" ? "" : `\n      <system-out>${escapeXml(out)}</system-out>`;
+  if (i.status === "passed") return systemOut === "" ? `${open}/>` : `${open}>${systemOut}\n    </testcase>`;
   const first = i.mismatches[0];
   const summary = first === undefined ? "failed" : mismatchLine(first);
-  const details = i.mismatches.map((m) => `${mismatchLine(m)}\n  ${m.message}`).join("\n");
+  const details = [
+    ...i.providerStates.map(stateText),
+    ...i.mismatches.map((m) => `${mismatchLine(m)}\n  ${m.message}`),
+    ...i.notes.map((n) => `note: ${n}`),
+  ].join("\n");
   const tag = i.pending ? "skipped" : "failure";
-  return `${open}>\n      <${tag} message="${escapeXml(summary)}" type="ContractMismatch">${escapeXml(details)}</${tag}>\n    </testcase>`;
+  return `${open}>\n      <${tag} message="${escapeXml(summary)}" type="ContractMismatch">${escapeXml(details)}</${tag}>${systemOut}\n    </testcase>`;
 };
 
 /**

@@ -127,6 +127,13 @@ export interface VerifyProviderOptions {
   readonly timeout?: number;
   /** Write a JUnit XML report here (one testcase per interaction). */
   readonly junitFile?: string;
+  /**
+   * Verify only the interactions whose description matches this regular expression (e.g. `cancel`); the
+   * Pact core's `PACT_DESCRIPTION` filter. A pattern that matches no local interaction is a usage error.
+   */
+  readonly interaction?: string;
+  /** How hints in messages name options: as API options (`providerMessagesUrl`, default) or CLI flags. */
+  readonly hints?: "api" | "cli";
 }
 
 /**
@@ -155,6 +162,11 @@ export interface InteractionVerification {
   /** A failure of a pending pact (broker "pending" feature) does not make the run fail. */
   readonly pending: boolean;
   readonly mismatches: ReadonlyArray<VerificationMismatch>;
+  /**
+   * What the verifier noticed that explains a result without being a field mismatch, e.g. that the request
+   * used the pact's example value for `${id}` because no provider state returned an `id`.
+   */
+  readonly notes: ReadonlyArray<string>;
   /** Time the core spent on the interaction, when it reported one. */
   readonly durationMs: number | undefined;
 }

@@ -148,6 +148,27 @@ export const prepareVerification = async (
   const provider = options.provider ?? DEFAULT_PROVIDER;
   const sources = loadSources(options, provider);
   if (isUsageError(sources)) return sources;
+  const interactionFlag = options.hints === "cli" ? "--interaction" : "interaction";
+  if (options.interaction !== undefined) {
+    let pattern: RegExp;
+    try {
+      pattern = new RegExp(options.interaction);
+    } catch (e) {
+      return verifierUsageError(
+        `${interactionFlag}: not a regular expression: ${JSON.stringify(options.interaction)} (${e instanceof Error ? e.message : String(e)})`,
+      );
+    }
+    const local = sources.pacts.flatMap((p) => p.interactions);
+    if (
+      sources.remote.length === 0 &&
+      options.brokerUrl === undefined &&
+      !local.some((i) => pattern.test(i.description))
+    ) {
+      return verifierUsageError(
+        `${interactionFlag}: no interaction's description matches /${options.interaction}/ (of ${local.length} in the pacts)`,
+      );
+    }
+  }
 
   const probeTimeout = Math.min(timeout, PROBE_TIMEOUT_MS);
   const targets = [baseUrl, ...extraUrls.filter((u) => u.origin !== baseUrl.origin)];
@@ -173,6 +194,17 @@ export const prepareVerification = async (
     timeout,
     logLevel,
   };
+};
+
+/**
+ * Loads the Pact core (its native library) ahead of {@link verifyProvider}, which otherwise loads it on
+ * first use. A process that waits for its options (a verification worker) calls it to overlap the load
+ * with other work. Safe to call any number of times.
+ *
+ * @example void preloadVerifier()
+ */
+export const preloadVerifier = async (): Promise<void> => {
+  await import("@pact-foundation/pact");
 };
 
 const firstLine = (text: string): string => text.split("\n").find((l) => l.trim().length > 0) ?? text;
@@ -205,8 +237,14 @@ export const verifyProvider = async (options: VerifyProviderOptions): Promise<Ve
   let stateServer: StateServer | undefined;
   let coreText: string;
   try {
-    if (options.stateHandlers !== undefined) stateServer = await startStateServer(options.stateHandlers);
-    const statesUrl = stateServer?.url ?? options.providerStatesSetupUrl;
+    if (options.stateHandlers !== undefined)
+      stateServer = await startStateServer({ handlers: options.stateHandlers });
+    else if (options.providerStatesSetupUrl !== undefined)
+      stateServer = await startStateServer({
+        url: options.providerStatesSetupUrl,
+        timeoutMs: prepared.timeout,
+      });
+    const statesUrl = stateServer?.url;
     const pactOptions: VerifierOptions = {
       provider: prepared.provider,
       providerBaseUrl: options.providerBaseUrl,
@@ -225,6 +263,7 @@ export const verifyProvider = async (options: VerifyProviderOptions): Promise<Ve
         open: prepared.remotePactUrls.length > 0 || options.brokerUrl !== undefined,
         failures: messageFailures,
         requested: messagesRequested,
+        hints: options.hints ?? "api",
       }),
       ...(statesUrl === undefined ? {} : { providerStatesSetupUrl: statesUrl }),
       ...(prepared.pacts.length + prepared.remotePactUrls.length === 0
@@ -254,6 +293,9 @@ export const verifyProvider = async (options: VerifyProviderOptions): Promise<Ve
     // Pact would otherwise try to send usage data; this machine and most CI have no such network.
     process.env.PACT_DO_NOT_TRACK ??= "true";
     const { Verifier } = await import("@pact-foundation/pact");
+    // The core reads its description filter from the environment only; set it for this run alone.
+    const filterBefore = process.env.PACT_DESCRIPTION;
+    if (options.interaction !== undefined) process.env.PACT_DESCRIPTION = options.interaction;
     try {
       coreText = await new Verifier(pactOptions).verifyProvider();
     } catch (e) {
@@ -262,6 +304,9 @@ export const verifyProvider = async (options: VerifyProviderOptions): Promise<Ve
       if (parseCoreReport(text) === undefined)
         return verifierCoreError(`the Pact core could not run: ${firstLine(text)}`);
       coreText = text;
+    } finally {
+      if (filterBefore === undefined) delete process.env.PACT_DESCRIPTION;
+      else process.env.PACT_DESCRIPTION = filterBefore;
     }
   } finally {
     await stateServer?.close();
@@ -283,7 +328,7 @@ export const verifyProvider = async (options: VerifyProviderOptions): Promise<Ve
     local: prepared.pacts.flatMap((p) => p.interactions),
     messageFailures,
     messagesRequested,
-    stateFailures: stateServer?.failures ?? new Map(),
+    stateCalls: stateServer?.calls ?? [],
   });
   if (options.junitFile !== undefined) {
     try {

@@ -56,7 +56,11 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
-describe("payment-session-contracts verify", () => {
+// Each test here spawns the CLI, which starts Node with tsx twice (the command and its verification worker):
+// on a busy 2-core machine that alone can take longer than vitest's default 5 s.
+const SPAWNS_THE_CLI = { timeout: 60_000 };
+
+describe("payment-session-contracts verify", SPAWNS_THE_CLI, () => {
   it("exits 0 and prints ✓ per interaction with its provider state against a correct provider", async () => {
     const provider = await startTinyProvider();
     try {
@@ -89,13 +93,57 @@ describe("payment-session-contracts verify", () => {
         "  ✗ a request to cancel a payment session",
       ]);
       expect(run.stdout).toContain(
-        '  ✗ a request for a payment session\n      given a payment session exists {"sessionId":"7f65c757-355f-4645-ac14-028b34ab51b1","status":"REQUIRE_ACTION"}\n      $.data.status: expected "REQUIRE_ACTION", actual "PAID"\n',
+        // Wrapped at the report's width, not cut.
+        '  ✗ a request for a payment session\n      given a payment session exists {"sessionId":"7f65c757-355f-4645-ac14-028b34ab51b1",\n        "status":"REQUIRE_ACTION"}\n      $.data.status: expected "REQUIRE_ACTION", actual "PAID"\n',
       );
       expect(run.stdout).toContain(
         '      given a payment session awaits a payment method {"clientReferenceId":"INV-001"}\n      $.data.cancellationReason: expected "REQUESTED_BY_CUSTOMER", actual (missing)\n',
       );
       expect(run.stdout).toContain("Verified 4 interactions of payments-v2-api: 2 passed, 2 failed.");
       expect(parseXml(readFileSync(junit, "utf8")).attributes).toMatchObject({ failures: "2" });
+    } finally {
+      await provider.close();
+    }
+  });
+
+  it("--interaction REGEX verifies only the interactions whose description matches", async () => {
+    const provider = await startTinyProvider();
+    try {
+      const run = await cli("verify", ...urls(provider), "--pact-dir", PACTS, "--interaction", "to cancel");
+      expect(run.code).toBe(0);
+      expect(run.stdout.split("\n").filter((l) => /^ {2}[✓✗] /.test(l))).toEqual([
+        "  ✓ a request to cancel a payment session",
+      ]);
+      expect(run.stdout.trimEnd().split("\n").at(-1)).toBe(
+        "Verified 1 interaction of payments-v2-api: 1 passed, 0 failed.",
+      );
+      const none = await cli("verify", ...urls(provider), "--pact-dir", PACTS, "--interaction", "refund");
+      expect([none.code, none.stderr]).toEqual([
+        2,
+        "error: --interaction: no interaction's description matches /refund/ (of 4 in the pacts)\n",
+      ]);
+    } finally {
+      await provider.close();
+    }
+  });
+
+  it("names --provider-messages-url, not an API option, when a message has no provider", async () => {
+    const provider = await startTinyProvider();
+    try {
+      const run = await cli(
+        "verify",
+        "--provider-base-url",
+        provider.baseUrl,
+        "--provider-states-setup-url",
+        provider.statesUrl,
+        "--pact-dir",
+        PACTS,
+      );
+      expect(run.code).toBe(1);
+      expect(run.stdout).toContain(
+        'message: no message provider for "a PAYMENT.PAID webhook": give --provider-messages-url URL',
+      );
+      expect(run.stdout).not.toContain("messageProviders");
     } finally {
       await provider.close();
     }
@@ -128,7 +176,7 @@ describe("payment-session-contracts verify", () => {
   });
 });
 
-describe("bad usage: exit 2 and one line on stderr, never a stack trace", () => {
+describe("bad usage: exit 2 and one line on stderr, never a stack trace", SPAWNS_THE_CLI, () => {
   const ok = [
     "--provider-base-url",
     "http://127.0.0.1:9",

@@ -48,7 +48,7 @@ const localInteractions = (): ReadonlyArray<PactInteractionInfo> =>
 const noFailures = {
   messageFailures: new Map<string, string>(),
   messagesRequested: new Set<string>(),
-  stateFailures: new Map<string, string>(),
+  stateCalls: [],
 };
 
 describe("parseCoreReport", () => {
@@ -126,14 +126,22 @@ describe("joinReport", () => {
       local: localInteractions(),
       messagesRequested: new Set(["a PAYMENT.PAID webhook"]),
       messageFailures: new Map([["a PAYMENT.PAID webhook", "message provider failed: boom"]]),
-      stateFailures: new Map([
-        ["the merchant is active", 'state handler for "the merchant is active" failed: no merchant'],
-      ]),
+      stateCalls: [
+        {
+          state: "the merchant is active",
+          params: { merchantId: "m-1" },
+          action: "setup",
+          ok: false,
+          failure: "its state handler threw: no merchant",
+          values: undefined,
+          noValuesReason: "",
+        },
+      ],
     });
     const messages = (d: string) =>
       r.interactions.find((i) => i.description === d)?.mismatches.map((m) => m.message);
     expect(messages("a request for a payment session")).toEqual([
-      'state handler for "the merchant is active" failed: no merchant',
+      'provider state "the merchant is active" {"merchantId":"m-1"} failed: its state handler threw: no merchant',
     ]);
     expect(messages("a PAYMENT.PAID webhook")).toEqual(["message provider failed: boom"]);
   });

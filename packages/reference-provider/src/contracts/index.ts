@@ -7,5 +7,6 @@
  */
 export * from "./contractProvider.js";
 export * from "./contractStates.js";
+export * from "./startVerifyWorker.js";
 export * from "./verifyContracts.js";
 export * from "./webhookMessages.js";

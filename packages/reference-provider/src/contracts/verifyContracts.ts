@@ -6,18 +6,12 @@
  *
  * @since 0.1.0
  */
-import { fork } from "node:child_process";
 import { randomUUID } from "node:crypto";
-import { createRequire } from "node:module";
-import { fileURLToPath, pathToFileURL } from "node:url";
-import type {
-  VerifierLogLevel,
-  VerifierUsageError,
-  VerifyProviderOptions,
-  VerifyProviderOutcome,
-} from "@payment-session/contracts";
+import { fileURLToPath } from "node:url";
+import type { VerifierLogLevel, VerifyProviderOutcome } from "@payment-session/contracts/verifier";
 import { type Database, openDatabase } from "../store/index.js";
 import { startContractProvider } from "./contractProvider.js";
+import { startVerifyWorker, type VerifyWorker } from "./startVerifyWorker.js";
 
 /** The repository's `contracts/` folder (the default pact folder). @since 0.1.0 */
 export const defaultPactDir = fileURLToPath(new URL("../../../../contracts", import.meta.url));
@@ -31,6 +25,8 @@ export const defaultPactDir = fileURLToPath(new URL("../../../../contracts", imp
  * - `logLevel`, `junitFile`, `timeoutMs` (of each request): passed to `verifyProvider`.
  * - `runTimeoutMs`: the whole verification is stopped after this long (default 120 s).
  * - `onCoreOutput`: receives the Pact core's transcript (default: discarded).
+ * - `worker`: a {@link VerifyWorker} started earlier (`pnpm verify` starts it first); default one
+ *   started here (then `runTimeoutMs` and `onCoreOutput` apply to it).
  *
  * @since 0.1.0
  */
@@ -42,6 +38,7 @@ export interface VerifyContractsOptions {
   readonly timeoutMs?: number | undefined;
   readonly runTimeoutMs?: number | undefined;
   readonly onCoreOutput?: ((text: string) => void) | undefined;
+  readonly worker?: VerifyWorker | undefined;
 }
 
 /**
@@ -58,71 +55,6 @@ export interface ContractsVerification {
   readonly database: string;
   readonly durationMs: number;
 }
-
-const usageError = (message: string): VerifierUsageError => ({ _tag: "VerifierUsageError", message });
-
-const workerFile = fileURLToPath(new URL("./verifyWorker.ts", import.meta.url));
-
-/** Node flags of the child: the workspace's source condition and tsx (it runs TypeScript sources). */
-const workerExecArgv = (): ReadonlyArray<string> => {
-  const tsx = pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href;
-  return ["--conditions=@payment-session/source", "--import", tsx];
-};
-
-const isReply = (u: unknown): u is { readonly outcome: VerifyProviderOutcome } =>
-  typeof u === "object" && u !== null && "outcome" in u;
-
-/**
- * Runs `verifyProvider(options)` in a child process and resolves its outcome; a child that stops
- * without answering, or runs past `runTimeoutMs`, is a `VerifierUsageError` saying so.
- *
- * @since 0.1.0
- */
-export const verifyInChildProcess = (
-  options: VerifyProviderOptions,
-  runTimeoutMs: number,
-  onCoreOutput?: (text: string) => void,
-): Promise<VerifyProviderOutcome> =>
-  new Promise((resolve) => {
-    const child = fork(workerFile, [], {
-      execArgv: [...workerExecArgv()],
-      env: { ...process.env, PACT_DO_NOT_TRACK: process.env.PACT_DO_NOT_TRACK ?? "true" },
-      stdio: ["ignore", "pipe", "pipe", "ipc"],
-    });
-    let outcome: VerifyProviderOutcome | undefined;
-    let errors = "";
-    const timer = setTimeout(() => {
-      child.kill();
-      outcome ??= usageError(`the verification did not finish within ${runTimeoutMs / 1000} s`);
-    }, runTimeoutMs);
-    child.stdout?.on("data", (chunk: Buffer) => onCoreOutput?.(chunk.toString("utf8")));
-    child.stderr?.on("data", (chunk: Buffer) => {
-      const text = chunk.toString("utf8");
-      errors = `${errors}${text}`.slice(-4000);
-      onCoreOutput?.(text);
-    });
-    child.on("message", (message: unknown) => {
-      if (!isReply(message)) return;
-      outcome = message.outcome;
-      // The worker exits by itself; should a native handle keep it alive, end it once it answered.
-      setTimeout(() => child.kill(), 2_000).unref();
-    });
-    child.on("error", (error) => {
-      clearTimeout(timer);
-      resolve(usageError(`cannot start the verification process: ${error.message}`));
-    });
-    child.on("exit", (code, signal) => {
-      clearTimeout(timer);
-      const last = errors.trim().split("\n").pop() ?? "";
-      resolve(
-        outcome ??
-          usageError(
-            `the verification process stopped (${signal ?? `exit code ${code}`}) before it reported a result${last === "" ? "" : `: ${last}`}`,
-          ),
-      );
-    });
-    child.send({ options });
-  });
 
 const openFresh = async (
   databaseUrl: string | undefined,
@@ -157,23 +89,30 @@ export const verifyContracts = async (
   options: VerifyContractsOptions = {},
 ): Promise<ContractsVerification> => {
   const started = performance.now();
-  const fresh = await openFresh(options.databaseUrl);
+  // Loading the verifier and the Pact core in the child overlaps the database's start.
+  const worker = options.worker ?? startVerifyWorker(options.runTimeoutMs ?? 120_000, options.onCoreOutput);
+  let fresh: Awaited<ReturnType<typeof openFresh>>;
   try {
-    const running = await startContractProvider({ db: fresh.db });
+    fresh = await openFresh(options.databaseUrl);
+  } catch (error) {
+    worker.stop();
+    throw error;
+  }
+  try {
+    const running = await startContractProvider({ db: fresh.db }).catch((error: unknown) => {
+      worker.stop();
+      throw error;
+    });
     try {
-      const outcome = await verifyInChildProcess(
-        {
-          providerBaseUrl: running.providerBaseUrl,
-          providerStatesSetupUrl: running.providerStatesSetupUrl,
-          providerMessagesUrl: running.providerMessagesUrl,
-          pactDir: options.pactDir ?? defaultPactDir,
-          ...(options.logLevel === undefined ? {} : { logLevel: options.logLevel }),
-          ...(options.junitFile === undefined ? {} : { junitFile: options.junitFile }),
-          ...(options.timeoutMs === undefined ? {} : { timeout: options.timeoutMs }),
-        },
-        options.runTimeoutMs ?? 120_000,
-        options.onCoreOutput,
-      );
+      const outcome = await worker.verify({
+        providerBaseUrl: running.providerBaseUrl,
+        providerStatesSetupUrl: running.providerStatesSetupUrl,
+        providerMessagesUrl: running.providerMessagesUrl,
+        pactDir: options.pactDir ?? defaultPactDir,
+        ...(options.logLevel === undefined ? {} : { logLevel: options.logLevel }),
+        ...(options.junitFile === undefined ? {} : { junitFile: options.junitFile }),
+        ...(options.timeoutMs === undefined ? {} : { timeout: options.timeoutMs }),
+      });
       return {
         outcome,
         problems: running.problems(),

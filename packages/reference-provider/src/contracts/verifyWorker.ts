@@ -6,10 +6,11 @@
  * @since 0.1.0
  */
 import {
+  preloadVerifier,
   type VerifyProviderOptions,
   type VerifyProviderOutcome,
   verifyProvider,
-} from "@payment-session/contracts";
+} from "@payment-session/contracts/verifier";
 
 const isOptions = (u: unknown): u is { readonly options: VerifyProviderOptions } =>
   typeof u === "object" &&
@@ -35,4 +36,9 @@ process.once("message", (message: unknown) => {
       process.disconnect?.();
     });
   })();
+});
+
+// Loaded while the parent starts the provider; verifyProvider would otherwise load it on first use.
+void preloadVerifier().catch(() => {
+  // verifyProvider reports a Pact core that cannot load.
 });

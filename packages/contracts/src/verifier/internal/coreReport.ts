@@ -19,6 +19,7 @@ import type {
 } from "../types.js";
 import { arrayAt, isRecord, stringAt, toText, type UnknownRecord } from "./json.js";
 import type { PactInteractionInfo } from "./pactFiles.js";
+import type { StateCall } from "./stateServer.js";
 
 /** The parts of the core's JSON report this module reads. */
 export interface CoreReport {
@@ -137,13 +138,25 @@ const lookup = (body: unknown, jsonPath: string): unknown => {
 };
 
 const MISSING_KEYS_RE = /missing the following keys: (.+)$/;
+/** The core leaves `actual` (or `expected`) empty where the value is JSON null; its message still says so. */
+const ACTUAL_NULL_RE = /^(?:Type mismatch: )?Expected null \(Null\)/;
+const EXPECTED_NULL_RE = /to (?:be|equal) (?:equal to |the same type as )?null \(Null\)/;
+const MISSING_RE = /\bbut was missing\b|\bwas not present\b/i;
+
+/** Names what an empty text stands for: `null` or `(missing)` when the core's message says which. */
+const namedEmpty = (text: string, message: string, nullRe: RegExp): string => {
+  if (text !== "") return text;
+  if (nullRe.test(message)) return "null";
+  if (MISSING_RE.test(message)) return "(missing)";
+  return text;
+};
 
 /** Maps one core mismatch object to one or more field-level mismatches. */
 const fieldMismatches = (m: UnknownRecord, expectedBody: unknown): ReadonlyArray<VerificationMismatch> => {
   const type = stringAt(m, "type") ?? "";
   const message = stringAt(m, "mismatch") ?? toText(m);
-  const expected = toText(m.expected);
-  const actual = toText(m.actual);
+  const expected = namedEmpty(toText(m.expected), message, EXPECTED_NULL_RE);
+  const actual = namedEmpty(toText(m.actual), message, ACTUAL_NULL_RE);
   switch (type) {
     case "BodyMismatch": {
       const at = stringAt(m, "path") ?? "$";
@@ -234,17 +247,90 @@ interface JoinInput {
   readonly messageFailures: ReadonlyMap<string, string>;
   /** Descriptions the core asked a message provider for (tells message interactions of remote pacts apart). */
   readonly messagesRequested: ReadonlySet<string>;
-  /** Why an in-process state handler failed, by state name. */
-  readonly stateFailures: ReadonlyMap<string, string>;
+  /** Every provider-state call, as the implementation (or a state handler) answered it. */
+  readonly stateCalls: ReadonlyArray<StateCall>;
 }
+
+/** JSON with sorted keys, so params compare equal whatever order the core sent them in. */
+const canonical = (u: unknown): string =>
+  JSON.stringify(u, (_key, value: unknown) =>
+    isRecord(value)
+      ? Object.fromEntries(
+          Object.keys(value)
+            .sort()
+            .map((k) => [k, value[k]]),
+        )
+      : value,
+  );
+
+/** How a provider state and its params read in a message: `"a payment session exists" {"status":"PAID"}`. */
+export const stateLabel = (s: ProviderStateRef): string =>
+  Object.keys(s.params).length === 0
+    ? JSON.stringify(s.name)
+    : `${JSON.stringify(s.name)} ${JSON.stringify(s.params)}`;
+
+/** The set-up calls made for one provider state of an interaction (by name, and by params when known). */
+const setupCallsOf = (calls: ReadonlyArray<StateCall>, s: ProviderStateRef): ReadonlyArray<StateCall> => {
+  const params = canonical(s.params);
+  const known = Object.keys(s.params).length > 0;
+  return calls.filter(
+    (c) => c.action === "setup" && c.state === s.name && (!known || canonical(c.params) === params),
+  );
+};
+
+/** Why the set-up of each provider state of the interaction failed, one message per failed state. */
+const stateFailureMessages = (
+  states: ReadonlyArray<ProviderStateRef>,
+  calls: ReadonlyArray<StateCall>,
+): ReadonlyArray<string> =>
+  states.flatMap((s) => {
+    const failed = setupCallsOf(calls, s).find((c) => !c.ok);
+    return failed === undefined ? [] : [`provider state ${stateLabel(s)} failed: ${failed.failure}`];
+  });
+
+/**
+ * The values the interaction's request takes from its provider states (`${id}`) that no set-up returned:
+ * the core then sends the pact's example value instead. One note per missing key, saying which state
+ * answered what.
+ */
+const exampleValueNotes = (
+  keys: ReadonlyArray<string>,
+  states: ReadonlyArray<ProviderStateRef>,
+  calls: ReadonlyArray<StateCall>,
+): ReadonlyArray<string> => {
+  const answered = states.map((s) => ({ state: s, calls: setupCallsOf(calls, s).filter((c) => c.ok) }));
+  if (answered.some((a) => a.calls.length === 0)) return []; // a state failed or was not set up: reported as such
+  return keys.flatMap((key) => {
+    if (answered.some((a) => a.calls.some((c) => c.values !== undefined && Object.hasOwn(c.values, key))))
+      return [];
+    const answers = answered.map(({ state, calls: made }) => {
+      const last = made.at(-1);
+      const what =
+        last === undefined
+          ? "was not called"
+          : last.values === undefined
+            ? last.noValuesReason
+            : Object.keys(last.values).length === 0
+              ? "returned no values ({})"
+              : `returned ${Object.keys(last.values)
+                  .map((k) => JSON.stringify(k))
+                  .join(", ")}`;
+      return `${JSON.stringify(state.name)} ${what}`;
+    });
+    return [
+      `the request used the pact's example value for \${${key}}: no provider state returned "${key}" (${answers.join("; ")})`,
+    ];
+  });
+};
 
 /** Replaces the core's generic text with the reason we recorded (a message or state handler that failed). */
 const withRecordedFailure = (
   verdict: InteractionVerification,
-  { messageFailures, stateFailures }: Pick<JoinInput, "messageFailures" | "stateFailures">,
+  { messageFailures }: Pick<JoinInput, "messageFailures">,
+  calls: ReadonlyArray<StateCall>,
 ): InteractionVerification => {
   if (verdict.status === "passed") return verdict;
-  const stateReasons = verdict.providerStates.flatMap((s) => stateFailures.get(s.name) ?? []);
+  const stateReasons = stateFailureMessages(verdict.providerStates, calls);
   if (stateReasons.length > 0 && verdict.mismatches.some((m) => m.path === "provider state")) {
     return {
       ...verdict,
@@ -268,7 +354,7 @@ export const joinReport = ({
   local,
   messageFailures,
   messagesRequested,
-  stateFailures,
+  stateCalls,
 }: JoinInput): VerificationReport => {
   const remaining = [...core.errors];
   const takeError = (predicate: (e: CoreError) => boolean): CoreError | undefined => {
@@ -307,6 +393,7 @@ export const joinReport = ({
           : failed
             ? [{ path: "interaction", expected: "", actual: "", message: `core result: ${result.result}` }]
             : [],
+      notes: exampleValueNotes(info.providerStateKeys, info.providerStates, stateCalls),
       durationMs: parseDuration(result.duration),
     });
   }
@@ -331,11 +418,12 @@ export const joinReport = ({
       status: failed ? "failed" : "passed",
       pending: error?.pending ?? false,
       mismatches: error !== undefined ? toMismatches(error.mismatch, undefined) : [],
+      notes: [],
       durationMs: parseDuration(result.duration),
     });
   }
 
-  const interactions = verdicts.map((v) => withRecordedFailure(v, { messageFailures, stateFailures }));
+  const interactions = verdicts.map((v) => withRecordedFailure(v, { messageFailures }, stateCalls));
   const failed = interactions.filter((i) => i.status === "failed").length;
   const blocking = interactions.filter((i) => i.status === "failed" && !i.pending).length;
   const notices = [

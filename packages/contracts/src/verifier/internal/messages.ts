@@ -77,6 +77,8 @@ interface MessageProvidersInput {
   readonly failures: Map<string, string>;
   /** Filled with every description the core asks for. */
   readonly requested: Set<string>;
+  /** Name options as CLI flags (`--provider-messages-url`) or as API options. */
+  readonly hints: "api" | "cli";
 }
 
 /** Property names other code may probe on an object (JSON.stringify, await, util.inspect); never descriptions. */
@@ -94,6 +96,7 @@ export const pactMessageProviders = ({
   open,
   failures,
   requested,
+  hints,
 }: MessageProvidersInput): Record<string, PactMessageProvider> => {
   const resolve =
     (description: string): PactMessageProvider =>
@@ -101,7 +104,10 @@ export const pactMessageProviders = ({
       requested.add(description);
       const provider = Object.hasOwn(providers, description) ? providers[description] : fallback;
       if (provider === undefined) {
-        const reason = `no message provider for "${description}": give messageProviders["${description}"] or providerMessagesUrl (--provider-messages-url)`;
+        const reason =
+          hints === "cli"
+            ? `no message provider for "${description}": give --provider-messages-url URL (your messages endpoint, which answers POST {"description","providerStates"} with the message)`
+            : `no message provider for "${description}": give messageProviders["${description}"] or providerMessagesUrl`;
         failures.set(description, reason);
         throw new Error(reason);
       }

@@ -19,6 +19,11 @@ export interface PactInteractionInfo {
   readonly pending: boolean;
   /** The example body the pact expects (response body or message contents), for naming missing keys. */
   readonly expectedBody: unknown;
+  /**
+   * The provider-state values the interaction takes (`${id}` of a `fromProviderState` expression), in
+   * order of first use; without them the core sends the pact's example value instead.
+   */
+  readonly providerStateKeys: ReadonlyArray<string>;
 }
 
 /** A local pact file that was read and understood. */
@@ -82,6 +87,18 @@ const providerStatesOf = (interaction: UnknownRecord): ReadonlyArray<ProviderSta
   return legacy === undefined ? [] : [{ name: legacy, params: {} }];
 };
 
+/** Every `${key}` of the ProviderState generators anywhere under `u` (request, response, message). */
+const providerStateKeysOf = (u: unknown, found: Set<string> = new Set()): Set<string> => {
+  if (Array.isArray(u)) for (const v of u) providerStateKeysOf(v, found);
+  else if (isRecord(u)) {
+    const expression = u.type === "ProviderState" ? stringAt(u, "expression") : undefined;
+    if (expression !== undefined)
+      for (const m of expression.matchAll(/\$\{([^}]+)\}/g)) found.add(m[1] ?? "");
+    for (const v of Object.values(u)) providerStateKeysOf(v, found);
+  }
+  return found;
+};
+
 const bodyContent = (body: unknown): unknown =>
   isRecord(body) && "content" in body && ("contentType" in body || "encoded" in body) ? body.content : body;
 
@@ -110,6 +127,7 @@ const interactionInfo = (
     providerStates: providerStatesOf(raw),
     pending: raw.pending === true,
     expectedBody,
+    providerStateKeys: [...providerStateKeysOf(raw)].filter((k) => k.length > 0),
   };
 };
 

@@ -1,17 +1,47 @@
 /**
- * In-process `stateHandlers` are served on a loopback setup URL that speaks the same provider-states protocol
- * as any other implementation's endpoint, so the Pact core has one code path for both.
+ * The provider-states endpoint the Pact core talks to is always ours: a loopback server that either runs
+ * in-process `stateHandlers` or forwards each call, once, to the implementation's setup URL. Either way
+ * it records every call (state, params, HTTP status, content type, the start of the body, the values),
+ * so that a failed set-up is reported by what failed instead of the core's "One or more of the setup
+ * state change handlers has failed", and an interaction whose request fell back to the pact's example
+ * values (a state that returned no `id`) can say so.
+ *
+ * The core retries a set-up that answers 5xx (three attempts, a second apart). A set-up is not
+ * idempotent (it creates sessions), so the proxy sends it to the implementation once and answers the core
+ * a failure it does not retry (424); the recorded status is the implementation's.
  */
 import http from "node:http";
 import type { JsonValue, StateHandler } from "../types.js";
 import { isRecord, stringAt } from "./json.js";
 
-/** A running state server: its URL, the failures its handlers raised (by state name), and `close`. */
+/** One provider-state call as the implementation answered it. */
+export interface StateCall {
+  readonly state: string;
+  readonly params: Readonly<Record<string, JsonValue>>;
+  readonly action: string;
+  /** True for a 2xx answer (or a handler that returned). */
+  readonly ok: boolean;
+  /** Why it failed, one line (`POST … answered HTTP 404 (text/html): "…"`); empty when ok. */
+  readonly failure: string;
+  /** The values the core can use: the answer's JSON object, or undefined when it gave none. */
+  readonly values: Readonly<Record<string, JsonValue>> | undefined;
+  /** Why the answer gave no values (not JSON, not an object), for the report; empty when it did. */
+  readonly noValuesReason: string;
+}
+
+/** A running state server: its URL, every call it served (in order), and `close`. */
 export interface StateServer {
   readonly url: string;
-  readonly failures: ReadonlyMap<string, string>;
+  readonly calls: ReadonlyArray<StateCall>;
   readonly close: () => Promise<void>;
 }
+
+/** Where the calls go: in-process handlers, or the implementation's setup URL. */
+export type StateBackend =
+  | { readonly handlers: Readonly<Record<string, StateHandler>> }
+  | { readonly url: string; readonly timeoutMs: number };
+
+const BODY_START = 200;
 
 const readBody = (req: http.IncomingMessage): Promise<string> =>
   new Promise((resolve, reject) => {
@@ -26,30 +56,135 @@ const handlerFor = (handler: StateHandler, action: string) => {
   return action === "setup" ? handler.setup : action === "teardown" ? handler.teardown : undefined;
 };
 
-/** Starts the loopback state server for `handlers` (port chosen by the OS). */
-export const startStateServer = async (
+/** The start of a body as one quoted line: `"Cannot POST /_pact/provider-state"`, `"" (empty)`. */
+export const bodyStart = (text: string): string => {
+  const flat = text.replace(/\s+/g, " ").trim();
+  if (flat.length === 0) return "(empty body)";
+  return JSON.stringify(flat.length > BODY_START ? `${flat.slice(0, BODY_START)}…` : flat);
+};
+
+/** What the Pact core does with a set-up answer: a JSON object under a JSON content type gives values. */
+const valuesOf = (
+  contentType: string,
+  text: string,
+): { values: Readonly<Record<string, JsonValue>> | undefined; reason: string } => {
+  if (!/\bjson\b/i.test(contentType)) {
+    return {
+      values: undefined,
+      reason: `answered ${contentType === "" ? "without a content type" : `content type ${contentType}`}, not JSON, so the verifier ignored its body ${bodyStart(text)}`,
+    };
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    return { values: undefined, reason: `answered a body that is not JSON: ${bodyStart(text)}` };
+  }
+  if (!isRecord(json)) return { values: undefined, reason: `answered ${bodyStart(text)}, not a JSON object` };
+  return { values: json as Readonly<Record<string, JsonValue>>, reason: "" };
+};
+
+const runHandler = async (
   handlers: Readonly<Record<string, StateHandler>>,
-): Promise<StateServer> => {
-  const failures = new Map<string, string>();
+  state: string,
+  params: Readonly<Record<string, JsonValue>>,
+  action: string,
+): Promise<Omit<StateCall, "state" | "params" | "action">> => {
+  const handler = Object.hasOwn(handlers, state) ? handlers[state] : undefined;
+  const fn = handler === undefined ? undefined : handlerFor(handler, action);
+  try {
+    const values = fn === undefined ? undefined : await fn(params);
+    return { ok: true, failure: "", values: values ?? {}, noValuesReason: "" };
+  } catch (e) {
+    const message = e instanceof Error ? e.message : String(e);
+    return {
+      ok: false,
+      failure: `its state handler threw: ${message}`,
+      values: undefined,
+      noValuesReason: "",
+    };
+  }
+};
+
+const forward = async (
+  url: string,
+  timeoutMs: number,
+  body: string,
+): Promise<
+  Omit<StateCall, "state" | "params" | "action"> & { readonly contentType: string; readonly text: string }
+> => {
+  let res: Response;
+  try {
+    res = await fetch(url, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body,
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+  } catch (e) {
+    const cause = e instanceof Error && e.cause instanceof Error ? e.cause.message : "";
+    const message = e instanceof Error ? e.message : String(e);
+    return {
+      ok: false,
+      failure: `POST ${url} got no answer: ${cause === "" ? message : cause}`,
+      values: undefined,
+      noValuesReason: "",
+      contentType: "",
+      text: "",
+    };
+  }
+  const text = await res.text().catch(() => "");
+  const contentType = res.headers.get("content-type") ?? "";
+  if (!res.ok) {
+    return {
+      ok: false,
+      failure: `POST ${url} answered HTTP ${res.status}${contentType === "" ? "" : ` (${contentType})`}: ${bodyStart(text)}`,
+      values: undefined,
+      noValuesReason: "",
+      contentType,
+      text,
+    };
+  }
+  const { values, reason } = valuesOf(contentType, text);
+  return { ok: true, failure: "", values, noValuesReason: reason, contentType, text };
+};
+
+/** Starts the loopback state server in front of `backend` (port chosen by the OS). */
+export const startStateServer = async (backend: StateBackend): Promise<StateServer> => {
+  const calls: Array<StateCall> = [];
   const server = http.createServer((req, res) => {
     void (async () => {
-      let stateName = "";
+      const raw = await readBody(req).catch(() => "");
+      let body: unknown;
       try {
-        const body: unknown = JSON.parse((await readBody(req)) || "{}");
-        const r = isRecord(body) ? body : {};
-        stateName = stringAt(r, "state") ?? "";
-        const params = isRecord(r.params) ? (r.params as Readonly<Record<string, JsonValue>>) : {};
-        const handler = Object.hasOwn(handlers, stateName) ? handlers[stateName] : undefined;
-        const fn = handler === undefined ? undefined : handlerFor(handler, stringAt(r, "action") ?? "setup");
-        const values = fn === undefined ? undefined : await fn(params);
-        res.writeHead(200, { "content-type": "application/json" });
-        res.end(JSON.stringify(values ?? {}));
-      } catch (e) {
-        const message = e instanceof Error ? e.message : String(e);
-        failures.set(stateName, `state handler for "${stateName}" failed: ${message}`);
-        res.writeHead(500, { "content-type": "text/plain" });
-        res.end(message);
+        body = JSON.parse(raw || "{}");
+      } catch {
+        body = {};
       }
+      const r = isRecord(body) ? body : {};
+      const state = stringAt(r, "state") ?? "";
+      const params = isRecord(r.params) ? (r.params as Readonly<Record<string, JsonValue>>) : {};
+      const action = stringAt(r, "action") ?? "setup";
+      if ("handlers" in backend) {
+        const result = await runHandler(backend.handlers, state, params, action);
+        calls.push({ state, params, action, ...result });
+        res.writeHead(result.ok ? 200 : 424, {
+          "content-type": result.ok ? "application/json" : "text/plain",
+        });
+        res.end(result.ok ? JSON.stringify(result.values ?? {}) : result.failure);
+        return;
+      }
+      const { contentType, text, ...result } = await forward(backend.url, backend.timeoutMs, raw);
+      calls.push({ state, params, action, ...result });
+      if (result.ok) {
+        // The implementation's own answer, so the core reads values exactly as it would without us.
+        res.writeHead(200, contentType === "" ? {} : { "content-type": contentType });
+        res.end(text);
+        return;
+      }
+      // 424, not the implementation's 5xx: the core would send the set-up twice more.
+      res.writeHead(424, { "content-type": "text/plain" });
+      res.end(result.failure);
     })();
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
@@ -57,7 +192,11 @@ export const startStateServer = async (
   const port = address !== null && typeof address === "object" ? address.port : 0;
   return {
     url: `http://127.0.0.1:${port}/`,
-    failures,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    calls,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 };

@@ -1,7 +1,8 @@
 /**
  * A tiny implementation of the fixture pacts' slice of the Payments v2 API (node:http, port 0), with a
  * provider-states endpoint and a messages endpoint. `wrong: true` breaks two interactions on purpose:
- * GET answers the wrong `data.status`, cancel leaves out `data.cancellationReason`.
+ * GET answers the wrong `data.status`, cancel leaves out `data.cancellationReason`. `states` makes the
+ * provider-states endpoint misbehave one way, `data` overrides fields of what GET answers as `data`.
  */
 import http from "node:http";
 
@@ -75,11 +76,23 @@ export const paidWebhook = (sessionId: string, status = "PAID") => ({
   },
 });
 
+/**
+ * How the provider-states endpoint misbehaves: `"500"` answers HTTP 500 text/plain "database is down";
+ * `"text"` answers 200 with the right values as text/plain (so they are ignored); `"empty"` answers
+ * 200 `{}` (sets up the session but returns no `sessionId`).
+ */
+export type StatesMisbehaviour = "500" | "text" | "empty";
+
 /** Starts the tiny provider on 127.0.0.1 (port chosen by the OS). */
 export const startTinyProvider = async ({
   wrong = false,
+  states,
+  data,
 }: {
   wrong?: boolean;
+  states?: StatesMisbehaviour;
+  /** Fields GET answers in `data` instead of the session's (e.g. `{ status: null }`). */
+  data?: Record<string, unknown>;
 } = {}): Promise<TinyProvider> => {
   const sessions = new Map<string, Session>();
   const stateCalls: Array<StateCall> = [];
@@ -127,11 +140,18 @@ export const startTinyProvider = async ({
       const url = new URL(req.url ?? "/", "http://localhost");
       const body = record(await readJson(req));
       if (req.method === "POST" && url.pathname === STATES_PATH) {
-        send(
-          res,
-          200,
-          applyState({ state: String(body.state), params: record(body.params), action: String(body.action) }),
-        );
+        const values = applyState({
+          state: String(body.state),
+          params: record(body.params),
+          action: String(body.action),
+        });
+        if (states === "500") {
+          res.writeHead(500, { "content-type": "text/plain" });
+          res.end("database is down");
+        } else if (states === "text") {
+          res.writeHead(200, { "content-type": "text/plain" });
+          res.end(JSON.stringify(values));
+        } else send(res, 200, states === "empty" ? {} : values);
         return;
       }
       if (req.method === "POST" && url.pathname === MESSAGES_PATH) {
@@ -164,6 +184,7 @@ export const startTinyProvider = async ({
             clientReferenceId: session.clientReferenceId,
             status: wrong ? "PAID" : session.status,
             amount: { value: 20000, currency: "IDR" },
+            ...data,
           },
         });
         return;

@@ -2,11 +2,25 @@
  * The PGlite driver: PostgreSQL in WASM, in process, one connection. Transactions use PGlite's own
  * `transaction()`, which holds a mutex: transactions and autocommit queries run one at a time.
  */
-import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { createHash } from "node:crypto";
+import {
+  closeSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+  writeSync,
+} from "node:fs";
+import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
 import type { PGlite, Results } from "@electric-sql/pglite";
 import type { Database, QueryResult, SqlValue, Tx } from "../Database.js";
 import { StoreError, toStoreError } from "../errors.js";
+import { migrations, runMigrations } from "../migrations.js";
 import { assertNotInTransaction, closedError, runInTransactionScope } from "./scope.js";
 
 /** Folders held by an open PGlite of this process (PGlite itself does not refuse a second open). */
@@ -63,17 +77,101 @@ const toResult = <Row>(result: Results<Row>): QueryResult<Row> => ({
   rowCount: result.rowCount ?? result.affectedRows ?? result.rows.length,
 });
 
-/** Opens PGlite (in memory, or persisted in `dataDir`) without running migrations. */
+/** The installed PGlite's version (part of the image's name), or "unknown" where it cannot be read. */
+const pgliteVersion = (): string => {
+  try {
+    const url: unknown = import.meta.url; // absent in a CommonJS build
+    if (typeof url !== "string") return "unknown";
+    const entry = createRequire(url).resolve("@electric-sql/pglite");
+    const manifest: unknown = JSON.parse(readFileSync(join(dirname(entry), "..", "package.json"), "utf8"));
+    return typeof manifest === "object" && manifest !== null && "version" in manifest
+      ? String(manifest.version)
+      : "unknown";
+  } catch {
+    return "unknown";
+  }
+};
+
+/**
+ * Where the prepared image of a migrated, empty in-memory database lives: a PGlite data-directory
+ * tarball (`dumpDataDir("gzip")`, about 4.5 MB) in `node_modules/.cache/payment-session/` under the
+ * working directory, else under the system's temporary folder. A fresh PGlite runs `initdb` (about
+ * 2 s of WASM on a 2-core machine) and then the migrations; loading the image skips both. The name
+ * carries a hash of the PGlite version, the schema and every migration's text, so a changed
+ * migration never loads an old image. `PAYMENT_SESSION_PGLITE_IMAGE` set to a folder puts the images
+ * there; set to `off` it turns them off (`undefined`: every in-memory open starts from `initdb`).
+ */
+export const pgliteImageFile = (schema: string | undefined): string | undefined => {
+  const setting = process.env.PAYMENT_SESSION_PGLITE_IMAGE ?? "";
+  if (setting === "off") return undefined;
+  const key = createHash("sha256")
+    .update(JSON.stringify({ pglite: pgliteVersion(), schema: schema ?? null, migrations }))
+    .digest("hex")
+    .slice(0, 16);
+  const modules = resolve("node_modules");
+  const dir =
+    setting !== ""
+      ? resolve(setting)
+      : existsSync(modules)
+        ? join(modules, ".cache", "payment-session")
+        : join(tmpdir(), "payment-session");
+  return join(dir, `pglite-image-${key}.tar.gz`);
+};
+
+/** Writes the image beside its final name and renames it: a concurrent reader never sees half a file. */
+const saveImage = async (pglite: PGlite, file: string): Promise<void> => {
+  try {
+    const tarball = Buffer.from(await (await pglite.dumpDataDir("gzip")).arrayBuffer());
+    mkdirSync(dirname(file), { recursive: true });
+    const partial = `${file}.${process.pid}.partial`;
+    writeFileSync(partial, tarball);
+    renameSync(partial, file);
+  } catch {
+    // A cache that cannot be written costs the next open its initdb, nothing else.
+  }
+};
+
+/**
+ * Starts an in-memory PGlite from the prepared image when there is one (an image that does not load
+ * is deleted), else from `initdb`. `fresh` says which, so the caller migrates and saves the image.
+ */
+const createInMemory = async (
+  file: string | undefined,
+): Promise<{ readonly pglite: PGlite; readonly fresh: boolean }> => {
+  const { PGlite } = await import("@electric-sql/pglite");
+  if (file !== undefined && existsSync(file)) {
+    try {
+      return { pglite: await PGlite.create({ loadDataDir: new Blob([readFileSync(file)]) }), fresh: false };
+    } catch {
+      rmSync(file, { force: true });
+    }
+  }
+  return { pglite: await PGlite.create(), fresh: true };
+};
+
+/**
+ * Opens PGlite (in memory, or persisted in `dataDir`). Migrations are `openDatabase`'s job; an
+ * in-memory open that started from `initdb` runs them here first, to save the prepared image
+ * (see {@link pgliteImageFile}), so the next in-memory open starts migrated.
+ */
 export const openPglite = async (options: {
   readonly dataDir: string | undefined;
   readonly schema: string | undefined;
 }): Promise<Database> => {
   const dataDir = options.dataDir === undefined ? undefined : resolve(options.dataDir);
   const release = dataDir === undefined ? () => {} : lockDataDir(dataDir);
+  const imageFile = dataDir === undefined ? pgliteImageFile(options.schema) : undefined;
   let pglite: PGlite;
+  let saveImageAfterMigrations = false;
   try {
-    const { PGlite } = await import("@electric-sql/pglite");
-    pglite = dataDir === undefined ? await PGlite.create() : await PGlite.create({ dataDir });
+    if (dataDir === undefined) {
+      const started = await createInMemory(imageFile);
+      pglite = started.pglite;
+      saveImageAfterMigrations = started.fresh && imageFile !== undefined;
+    } else {
+      const { PGlite } = await import("@electric-sql/pglite");
+      pglite = await PGlite.create({ dataDir });
+    }
     // Session-level, set before the schema exists: the migrations create it.
     if (options.schema !== undefined) await pglite.query(`SET search_path TO ${options.schema}`);
   } catch (error) {
@@ -145,5 +243,14 @@ export const openPglite = async (options: {
       }
     },
   };
+  if (saveImageAfterMigrations && imageFile !== undefined) {
+    try {
+      await runMigrations(handle);
+    } catch (error) {
+      await handle.close();
+      throw error;
+    }
+    await saveImage(db, imageFile);
+  }
   return handle;
 };

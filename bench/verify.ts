@@ -1,0 +1,84 @@
+/**
+ * `pnpm bench verify`: how long the main job takes and what the verifier adds per interaction.
+ *
+ * 1. `pnpm verify` as a whole process (the provider's start on a fresh embedded database included),
+ *    `BENCH_VERIFY_RUNS` times (default 3), alternating with the same command started the old way
+ *    (`PAYMENT_SESSION_PGLITE_IMAGE=off`: PGlite from `initdb` plus the migrations instead of the
+ *    prepared image): median wall seconds of each and their ratio.
+ * 2. Per interaction: every contract verified against the already-running provider by the contracts
+ *    package's `verifyProvider` and by Pact's bare `Verifier` (bench/verifyInteractions.ts, in a child
+ *    whose Pact transcript is discarded): median ms per interaction of each and their ratio.
+ */
+import { spawn } from "node:child_process";
+import { join } from "node:path";
+
+const ROOT = join(import.meta.dirname, "..");
+const RUNS = Number(process.env.BENCH_VERIFY_RUNS ?? "3");
+const NODE_ARGS = ["-C", "@payment-session/source", "--import", "tsx"];
+
+const runNode = (
+  args: ReadonlyArray<string>,
+  env: Record<string, string> = {},
+): Promise<{ code: number | null; seconds: number; stderr: string }> =>
+  new Promise((resolve, reject) => {
+    const started = performance.now();
+    const child = spawn(process.execPath, [...NODE_ARGS, ...args], {
+      cwd: ROOT,
+      env: { ...process.env, PACT_DO_NOT_TRACK: "true", ...env },
+      stdio: ["ignore", "ignore", "pipe"],
+    });
+    let stderr = "";
+    child.stderr.on("data", (c: Buffer) => {
+      stderr += c.toString("utf8");
+    });
+    child.on("error", reject);
+    child.on("close", (code) => resolve({ code, seconds: (performance.now() - started) / 1000, stderr }));
+  });
+
+const median = (xs: ReadonlyArray<number>) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
+
+export const runVerifyBench = async (): Promise<void> => {
+  const verify = ["packages/reference-provider/bin/verify.ts"];
+  const image: Array<number> = [];
+  const initdb: Array<number> = [];
+  await runNode(verify); // warm-up: builds the prepared image if there is none yet
+  for (let i = 0; i < RUNS; i++) {
+    for (const [times, env] of [
+      [image, {}],
+      [initdb, { PAYMENT_SESSION_PGLITE_IMAGE: "off" }],
+    ] as const) {
+      const run = await runNode(verify, env);
+      if (run.code !== 0) throw new Error(`pnpm verify exited ${run.code}: ${run.stderr}`);
+      times.push(run.seconds);
+    }
+  }
+  const a = median(image);
+  const b = median(initdb);
+  console.log("verify: `pnpm verify` wall time, whole process (start + every contract)");
+  console.log(
+    `  command: node ${NODE_ARGS.join(" ")} packages/reference-provider/bin/verify.ts  (${RUNS} runs each)`,
+  );
+  console.log(
+    `  prepared PGlite image (default):              median ${a.toFixed(2)} s  [${image.map((t) => t.toFixed(2)).join(", ")}]`,
+  );
+  console.log(
+    `  baseline, initdb + migrations (IMAGE=off):    median ${b.toFixed(2)} s  [${initdb.map((t) => t.toFixed(2)).join(", ")}]`,
+  );
+  console.log(`  ratio image / baseline: ${(a / b).toFixed(2)}`);
+
+  const per = await runNode(["bench/verifyInteractions.ts"]);
+  const line = per.stderr.trim().split("\n").at(-1) ?? "";
+  const figures = JSON.parse(line) as { interactions: number; rounds: number; ours: number; bare: number };
+  const ours = figures.ours / figures.interactions;
+  const bare = figures.bare / figures.interactions;
+  console.log(
+    `verify: per interaction, ${figures.interactions} interactions against the running provider (${figures.rounds} rounds)`,
+  );
+  console.log(
+    `  verifyProvider (contracts package): median ${figures.ours.toFixed(0)} ms per run, ${ours.toFixed(1)} ms per interaction`,
+  );
+  console.log(
+    `  bare Pact Verifier (baseline):      median ${figures.bare.toFixed(0)} ms per run, ${bare.toFixed(1)} ms per interaction`,
+  );
+  console.log(`  ratio verifyProvider / bare Verifier: ${(ours / bare).toFixed(2)}`);
+};
