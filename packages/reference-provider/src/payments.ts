@@ -34,6 +34,7 @@ import {
   type SessionSnapshot,
   type SimulationRequest,
   SimulationResponse,
+  simulationResultOf,
   SimulationRequest as SimulationSchema,
   sessionStatus,
   toCharge,
@@ -437,7 +438,8 @@ export const capturePayment = (
  *   payment again is answered the same (P2); after the end it is recorded as late (P3).
  * - `EXPIRED` → `CHARGE_EXPIRED`.
  *
- * Answers `{ updated: "true" }`.
+ * Answers `{ updated: "true", result }`: `APPLIED`, `DUPLICATE` or `RECORDED_LATE` (P3). A payment
+ * into a session that never had a charge is refused by the core (422 `invalid_state`).
  *
  * @since 0.1.0
  */
@@ -474,8 +476,15 @@ export const simulatePayment = (
           const chargeId = charge?.context.id ?? services.ids.chargeId();
           return { _tag: "Event", event: { type: "PAYMENT_RECEIVED", at: context.at, chargeId, amount } };
         },
-        answer: () =>
-          success(SimulationResponse, { code: "00", message: "Success", data: { updated: "true" } }),
+        answer: ({ outcome }) =>
+          success(SimulationResponse, {
+            code: "00",
+            message: "Success",
+            data: {
+              updated: "true",
+              ...(outcome._tag === "Refused" ? {} : { result: simulationResultOf(outcome) }),
+            },
+          }),
       },
       key,
     ),

@@ -37,7 +37,7 @@ export {
   restoreSession,
   sessionSchemaVersion,
 } from "./persistence.js";
-export { toCharge, toPaymentSession } from "./render.js";
+export { simulationResultOf, toCharge, toPaymentSession } from "./render.js";
 export {
   confirmationIssues,
   currentCharge,

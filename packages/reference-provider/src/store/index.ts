@@ -40,6 +40,7 @@ export {
   type WebhookStatus,
 } from "./outbox.js";
 export { nextSequence } from "./sequences.js";
+export { loadOrCreateSetting } from "./settings.js";
 export {
   claimExpired,
   finalSessionStatuses,
