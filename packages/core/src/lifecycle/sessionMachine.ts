@@ -219,7 +219,7 @@ const toProcessing = {
 const staysProcessing = { actions: ["stepCharge", "touch"] } as const;
 
 /**
- * P2 / P3: a payment after EXPIRED, CANCELLED or INACTIVE is recorded, once. A SINGLE session that
+ * P2 / P3: a payment after EXPIRED or CANCELLED is recorded, once. A SINGLE session that
  * never had a charge had nothing a customer could pay into: the payment is refused (422
  * `invalid_state`), not recorded (P3).
  */
@@ -311,6 +311,15 @@ const ended = {
   CHARGE_FAILED: refuseInvalidState,
   CHARGE_EXPIRED: refuseInvalidState,
   EXPIRE: unchangedByTime,
+} as const;
+
+/** INACTIVE (MULTIPLE): its static VA or QR can still be paid into, so every payment is recorded. */
+const inactive = {
+  ...ended,
+  PAYMENT_RECEIVED: [
+    { guard: "isKnownPayment", actions: "ignoreDuplicate" },
+    { actions: ["recordLatePayment", "touch"] },
+  ],
 } as const;
 
 /**
@@ -530,7 +539,7 @@ export const sessionMachine = setup({
         EXPIRE: [expireToInactive("nothing"), unchangedByTime],
       },
     },
-    INACTIVE: { type: "final", on: ended },
+    INACTIVE: { type: "final", on: inactive },
   },
 });
 
