@@ -98,7 +98,10 @@ for (const driver of drivers) {
         for (const bad of bads) {
           const reply = await h.http.post("/v2/payments", vaCreateBody({ metadata: { [bad.value]: "x" } }));
           const fields = envelopeOf(reply, 400).error.details?.map((d) => d.field) ?? [];
-          expect(fields.some((f) => f.startsWith("metadata")), `${bad.name} in a metadata key`).toBe(true);
+          expect(
+            fields.some((f) => f.startsWith("metadata")),
+            `${bad.name} in a metadata key`,
+          ).toBe(true);
         }
         const nested = vaCreateBody({ metadata: { lines: [{ note: "ok" }, { note: "x\u0000" }] } });
         const deep = envelopeOf(await h.http.post("/v2/payments", nested), 400);
@@ -166,15 +169,24 @@ for (const driver of drivers) {
 
       it("says whether a payment was applied, a repeat, or recorded late", async () => {
         const paid = sessionOf(await h.http.post("/v2/payments", vaCreateBody()));
-        expect(dataOf(await pay(paid.id), SimulationResponse)).toEqual({ updated: "true", result: "APPLIED" });
-        expect(dataOf(await pay(paid.id), SimulationResponse)).toEqual({ updated: "true", result: "DUPLICATE" });
+        expect(dataOf(await pay(paid.id), SimulationResponse)).toEqual({
+          updated: "true",
+          result: "APPLIED",
+        });
+        expect(dataOf(await pay(paid.id), SimulationResponse)).toEqual({
+          updated: "true",
+          result: "DUPLICATE",
+        });
         const late = sessionOf(await h.http.post("/v2/payments", vaCreateBody()));
         h.clock.advance(16 * MINUTE);
         expect(dataOf(await pay(late.id), SimulationResponse)).toEqual({
           updated: "true",
           result: "RECORDED_LATE",
         });
-        expect(dataOf(await pay(late.id), SimulationResponse)).toEqual({ updated: "true", result: "DUPLICATE" });
+        expect(dataOf(await pay(late.id), SimulationResponse)).toEqual({
+          updated: "true",
+          result: "DUPLICATE",
+        });
         expect(sessionOf(await h.http.get(`/v2/payments/${late.id}`)).lateCharges).toHaveLength(1);
       });
     });
@@ -222,7 +234,10 @@ for (const driver of drivers) {
       it("refuses a currency other than IDR for a virtual account, with amount.currency", async () => {
         const before = await rowCounts(h.db);
         for (const currency of ["ZZZ", "A", "USD"]) {
-          const reply = await h.http.post("/v2/payments", vaCreateBody({ amount: { value: 20000, currency } }));
+          const reply = await h.http.post(
+            "/v2/payments",
+            vaCreateBody({ amount: { value: 20000, currency } }),
+          );
           expect(envelopeOf(reply, 400).error.details?.map((d) => d.field)).toContain("amount.currency");
         }
         expect(await rowCounts(h.db)).toEqual(before);
@@ -332,7 +347,10 @@ for (const driver of drivers) {
       it("is refused beyond the method's maximum (30 days), in the past, or unequal to expiryAt", async () => {
         const before = await rowCounts(h.db);
         const field = "paymentMethodOptions.virtualAccount.expiryAt";
-        const yearAhead = envelopeOf(await h.http.post("/v2/payments", withOptionExpiry(iso(T0 + 365 * DAY))), 400);
+        const yearAhead = envelopeOf(
+          await h.http.post("/v2/payments", withOptionExpiry(iso(T0 + 365 * DAY))),
+          400,
+        );
         expect(yearAhead.error.details).toContainEqual({ field, message: expect.stringMatching(/30 days/) });
         const past = envelopeOf(await h.http.post("/v2/payments", withOptionExpiry(iso(T0 - MINUTE))), 400);
         expect(past.error.details?.map((d) => d.field)).toContain(field);

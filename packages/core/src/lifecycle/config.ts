@@ -3,8 +3,9 @@
  *
  * @since 0.1.0
  */
-import type { Amount, ErrorDetail, PaymentMethodOptions, PaymentMethodType } from "../schemas/index.js";
+
 import { instantToMillis, millisToInstant } from "../schemas/Instant.js";
+import type { Amount, ErrorDetail, PaymentMethodOptions, PaymentMethodType } from "../schemas/index.js";
 
 const MINUTE = 60_000;
 const DAY = 24 * 60 * MINUTE;
@@ -55,7 +56,13 @@ export const defaultPaymentMethodConfig: PaymentMethodConfig = {
       maximumAmount: 9_999_999_999,
       maximumExpiryMs: 30 * DAY,
     },
-    QR: { enabled: true, currencies: IDR_ONLY, minimumAmount: 1_000, maximumAmount: 9_999_999, maximumExpiryMs: 60 * MINUTE },
+    QR: {
+      enabled: true,
+      currencies: IDR_ONLY,
+      minimumAmount: 1_000,
+      maximumAmount: 9_999_999,
+      maximumExpiryMs: 60 * MINUTE,
+    },
     EWALLET: {
       enabled: true,
       currencies: IDR_ONLY,

@@ -125,9 +125,7 @@ export const toPaymentSession = (snapshot: SessionSnapshot): PaymentSession => {
  * simulationResultOf(applyEvent(snapshot, payment).outcome) // "APPLIED"
  * @since 0.1.0
  */
-export const simulationResultOf = (
-  outcome: Exclude<Outcome, Refused>,
-): SimulationApplication => {
+export const simulationResultOf = (outcome: Exclude<Outcome, Refused>): SimulationApplication => {
   switch (outcome._tag) {
     case "Accepted":
       return "APPLIED";

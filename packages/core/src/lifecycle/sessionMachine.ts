@@ -9,7 +9,12 @@ import { and, assign, not, setup } from "xstate";
 import { instantToMillis } from "../schemas/Instant.js";
 import type { Amount, ChargeStatus, ErrorDetail, PaymentMethod, WebhookEvent } from "../schemas/index.js";
 import { type ChargeStep, openCharge, stepCharge } from "./chargeMachine.js";
-import { defaultPaymentMethodConfig, methodIssues, methodOptionExpiry, optionExpiryIssues } from "./config.js";
+import {
+  defaultPaymentMethodConfig,
+  methodIssues,
+  methodOptionExpiry,
+  optionExpiryIssues,
+} from "./config.js";
 import {
   type ChargeEvent,
   type ChargeInstrument,

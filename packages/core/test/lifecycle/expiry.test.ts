@@ -198,7 +198,9 @@ describe("payments after the end (P3)", () => {
     const { outcome } = applyEvent(pending, { ...late, chargeId: "phantom-1", at: T0 + 60 * MINUTE });
     expect(outcome).toMatchObject({ _tag: "Refused", code: "invalid_state" });
     const expired = accept(pending, { type: "EXPIRE", at: T0 + 60 * MINUTE }).snapshot;
-    expect(applyEvent(expired, { ...late, chargeId: "phantom-2", at: T0 + 60 * MINUTE }).outcome).toMatchObject({
+    expect(
+      applyEvent(expired, { ...late, chargeId: "phantom-2", at: T0 + 60 * MINUTE }).outcome,
+    ).toMatchObject({
       _tag: "Refused",
       code: "invalid_state",
       status: "EXPIRED",

@@ -266,7 +266,11 @@ const globalAdapter = (services: ProviderServices) =>
           // Read (and cache) the body here, where its size and depth can be answered in the envelope;
           // the route reads the same cached text.
           const body = yield* Effect.result(
-            Effect.provideService(request.text, HttpIncomingMessage.MaxBodySize, ByteSize.bytes(maxBodyBytes)),
+            Effect.provideService(
+              request.text,
+              HttpIncomingMessage.MaxBodySize,
+              ByteSize.bytes(maxBodyBytes),
+            ),
           );
           if (Result.isFailure(body) && isMaxBytes(body.failure)) return tooLarge(traceId);
           if (Result.isSuccess(body) && jsonDepthExceeds(body.success, maxJsonDepth)) {
@@ -403,10 +407,15 @@ const withClientErrors = (server: Server, services: ProviderServices): Server =>
     const traceId = services.ids.traceId();
     const headers = error.code === "HPE_HEADER_OVERFLOW";
     const answer = headers
-      ? failure(431, "api_validation_error", `The request's header block is larger than ${maxHeaderBytes} bytes`, {
-          traceId,
-          details: [{ field: "headers", message: `at most ${maxHeaderBytes} bytes` }],
-        })
+      ? failure(
+          431,
+          "api_validation_error",
+          `The request's header block is larger than ${maxHeaderBytes} bytes`,
+          {
+            traceId,
+            details: [{ field: "headers", message: `at most ${maxHeaderBytes} bytes` }],
+          },
+        )
       : failure(400, "api_validation_error", "Malformed HTTP request", {
           traceId,
           details: [{ field: "", message: error.code ?? "unreadable request" }],

@@ -40,7 +40,6 @@ export {
   type WebhookStatus,
 } from "./outbox.js";
 export { nextSequence } from "./sequences.js";
-export { loadOrCreateSetting } from "./settings.js";
 export {
   claimExpired,
   finalSessionStatuses,
@@ -56,6 +55,7 @@ export {
   type UpdateSessionResult,
   updateSession,
 } from "./sessions.js";
+export { loadOrCreateSetting } from "./settings.js";
 export {
   type SessionDecision,
   type SessionUpdateOptions,

@@ -16,11 +16,15 @@ import { text } from "./internal/values.js";
  * const secret = await loadOrCreateSetting(db, "access_token_secret", () => randomBytes(32).toString("base64url"))
  * @since 0.1.0
  */
-export const loadOrCreateSetting = async (db: Queryable, name: string, make: () => string): Promise<string> => {
-  await db.query("INSERT INTO provider_settings (name, value) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING", [
-    name,
-    make(),
-  ]);
+export const loadOrCreateSetting = async (
+  db: Queryable,
+  name: string,
+  make: () => string,
+): Promise<string> => {
+  await db.query(
+    "INSERT INTO provider_settings (name, value) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING",
+    [name, make()],
+  );
   const { rows } = await db.query<{ value: unknown }>("SELECT value FROM provider_settings WHERE name = $1", [
     name,
   ]);

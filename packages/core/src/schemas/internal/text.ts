@@ -1,7 +1,6 @@
 import { Schema } from "effect";
 
 /** A high surrogate not followed by a low one, or a low one not preceded by a high one. */
-// biome-ignore lint/suspicious/noMisleadingCharacterClass: the class matches UTF-16 code units on purpose (no `u` flag)
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
 /**
@@ -41,7 +40,7 @@ const jsonTextIssues = (
     const issue = textIssue(value);
     if (issue !== undefined) out.push({ path, issue: `a string that ${issue}` });
   } else if (Array.isArray(value)) {
-    value.forEach((item, index) => jsonTextIssues(item, [...path, index], out));
+    for (const [index, item] of value.entries()) jsonTextIssues(item, [...path, index], out);
   } else if (typeof value === "object" && value !== null) {
     for (const [key, item] of Object.entries(value)) {
       const issue = textIssue(key);
