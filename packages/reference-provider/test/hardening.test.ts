@@ -312,18 +312,26 @@ for (const driver of drivers) {
       });
 
       it("keep one secret per database, and take PAYMENT_SESSION_TOKEN_SECRET from the environment", async () => {
+        // (The harness empties every table before each test, the secret's too: two fresh instances.)
         const second = await startProvider({ db: h.db, clock: h.clock });
+        const third = await startProvider({ db: h.db, clock: h.clock });
         try {
-          expect(second.services.tokenSecret).toBe(h.provider.services.tokenSecret);
           expect(second.services.tokenSecret).toMatch(/^[A-Za-z0-9_-]{43,}$/u);
+          expect(third.services.tokenSecret).toBe(second.services.tokenSecret);
+          const token = second.issueAccessToken(demoMerchant.id);
+          const reply = await fetch(`${third.url}/v2/payments`, {
+            headers: { authorization: `Bearer ${token}` },
+          });
+          expect(reply.status).toBe(200);
         } finally {
           await second.close();
+          await third.close();
         }
         process.env.PAYMENT_SESSION_TOKEN_SECRET = "from-the-environment-0123456789abcdef";
         try {
-          const third = await startProvider({ db: h.db, clock: h.clock });
-          expect(third.services.tokenSecret).toBe("from-the-environment-0123456789abcdef");
-          await third.close();
+          const fourth = await startProvider({ db: h.db, clock: h.clock });
+          expect(fourth.services.tokenSecret).toBe("from-the-environment-0123456789abcdef");
+          await fourth.close();
         } finally {
           delete process.env.PAYMENT_SESSION_TOKEN_SECRET;
         }

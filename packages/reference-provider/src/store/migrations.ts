@@ -38,7 +38,7 @@ export interface Migration {
  *
  * Version 2: `idempotency_records.response_body` is `text` (the encoded answer as sent, so a replay
  * is byte-identical); `provider_settings` holds settings that live with the data (the token
- * signing secret). It is not in {@link storeTables}: emptying the store keeps the secret.
+ * signing secret).
  *
  * @since 0.1.0
  */
@@ -120,6 +120,7 @@ export const storeTables = [
   "idempotency_records",
   "payment_sessions",
   "issuer_sequences",
+  "provider_settings",
 ] as const;
 
 /**
