@@ -490,4 +490,19 @@ export const decisionRecords: ReadonlyArray<DecisionRecord> = [
     guards: [],
     interactions: [],
   },
+  {
+    id: "H5",
+    slug: "metadata-size",
+    title: "How much metadata a session carries",
+    area: "Input and access",
+    question:
+      "`metadata` is a free object, echoed in every session answer and every list item. How large may it be, and how deep may a request body nest?",
+    choice:
+      "A create request's `metadata` is at most 512 characters as JSON (which also bounds its keys and its depth); more is refused with 400 and a `details[]` entry for `metadata`, and nothing is stored. Any request body nested deeper than 64 levels (objects and arrays) is refused with 400 before it is parsed, and logged with its trace id.",
+    why: "The gateway's code caps metadata at 512 (facts: evidence C). Without a cap one merchant's ~1 MB of metadata per session made a single list page 63 MB and four at once took the server past 1.2 GB; at 512 characters a page of 100 sessions stays well under a megabyte. Deep nesting made the parser or the decoder overflow its stack, which the old error handler misread as a 413.",
+    pins: "Nothing: the contracts' create bodies carry small metadata; checked by the core's schema tests and the provider's hardening and bad-input tests.",
+    transitions: [],
+    guards: [],
+    interactions: [],
+  },
 ];

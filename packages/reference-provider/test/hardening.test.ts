@@ -258,6 +258,27 @@ for (const driver of drivers) {
       });
     });
 
+    describe("metadata size (H5)", () => {
+      it("refuses metadata over 512 characters as JSON with a 400 at metadata, and stores nothing", async () => {
+        const before = await rowCounts(h.db);
+        const big = { blob: "x".repeat(600) };
+        const manyKeys = Object.fromEntries(Array.from({ length: 100 }, (_, i) => [`k${i}`, i]));
+        const deep = JSON.parse(`${'{"abcdefghij":'.repeat(60)}1${"}".repeat(60)}`);
+        for (const metadata of [big, manyKeys, deep]) {
+          const envelope = envelopeOf(await h.http.post("/v2/payments", vaCreateBody({ metadata })), 400);
+          expect(envelope.error.details).toContainEqual({
+            field: "metadata",
+            message: expect.stringMatching(/at most 512/),
+          });
+        }
+        expect(await rowCounts(h.db)).toEqual(before);
+        const fits = { note: "y".repeat(400) };
+        expect(
+          sessionOf(await h.http.post("/v2/payments", vaCreateBody({ metadata: fits }))).metadata,
+        ).toEqual(fits);
+      });
+    });
+
     describe("idempotent replays", () => {
       it("replay the first answer byte for byte", async () => {
         const body = vaCreateBody({ metadata: { zebra: 1, a: { zz: true, b: [3, 2, 1] }, mm: "x" } });

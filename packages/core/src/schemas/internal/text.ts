@@ -62,3 +62,23 @@ export const JsonObject = Schema.JsonObject.check(
     { expected: `a JSON object of ${expected}` },
   ),
 );
+
+/** The longest `metadata` a create request may carry, as JSON text (decision H5). */
+export const maxMetadataChars = 512;
+
+/**
+ * `metadata` of a create request: a {@link JsonObject} of at most {@link maxMetadataChars}
+ * characters as JSON (decision H5: the gateway's code caps it at 512), which also bounds its keys,
+ * its depth and what every list answer echoes.
+ */
+export const Metadata = JsonObject.check(
+  Schema.makeFilter<typeof Schema.JsonObject.Type>(
+    (value) => {
+      const length = JSON.stringify(value).length;
+      return length <= maxMetadataChars
+        ? true
+        : `metadata is ${length} characters as JSON; at most ${maxMetadataChars}`;
+    },
+    { expected: `a JSON object of at most ${maxMetadataChars} characters as JSON` },
+  ),
+);
