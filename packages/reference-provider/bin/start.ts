@@ -13,7 +13,9 @@ const usage = `Usage: pnpm start [--port N] [--host HOST] [--data-dir DIR] [--ca
   --data-dir DIR      folder of the embedded database (default .data)
   --callback-url URL  where the demo merchant's webhooks go (default: $CALLBACK_URL, else none)
 
-  DATABASE_URL=postgres://…  use a PostgreSQL server instead of the embedded database`;
+  DATABASE_URL=postgres://…  use a PostgreSQL server instead of the embedded database
+  PAYMENT_SESSION_TOKEN_SECRET=…  sign access tokens with this secret (≥ 32 characters); without it,
+                              the database's own random secret (made on first start, kept with the data)`;
 
 const fail = (message: string): never => {
   console.error(`error: ${message}`);

@@ -45,21 +45,29 @@ export const issueAccessToken = (merchant: Merchant, now: number, tokenSecret: s
   return `${input}.${sign(input, signingKey(merchant, tokenSecret))}`;
 };
 
-const readMerchantId = (payload: string): { merchantId: string; exp: number } | undefined => {
+const readClaims = (payload: string): { merchantId: string; iat: number; exp: number } | undefined => {
   try {
     const claims: unknown = JSON.parse(Buffer.from(payload, "base64url").toString("utf8"));
     if (typeof claims !== "object" || claims === null) return undefined;
     const merchantId: unknown = Reflect.get(claims, "merchantId");
+    const iat: unknown = Reflect.get(claims, "iat");
     const exp: unknown = Reflect.get(claims, "exp");
-    return typeof merchantId === "string" && typeof exp === "number" ? { merchantId, exp } : undefined;
+    return typeof merchantId === "string" &&
+      typeof iat === "number" &&
+      typeof exp === "number" &&
+      Number.isSafeInteger(iat) &&
+      Number.isSafeInteger(exp)
+      ? { merchantId, iat, exp }
+      : undefined;
   } catch {
     return undefined;
   }
 };
 
 /**
- * The merchant a token belongs to, if its signature is right and it has not expired at `now`
- * (epoch ms); otherwise `undefined`. A token of a merchant no longer configured is refused.
+ * The merchant a token belongs to, if its signature is right, it was issued no later than `now`
+ * (epoch ms, claim `iat`), for exactly {@link accessTokenLifetimeSeconds} (`exp - iat`), and it has
+ * not expired at `now`; otherwise `undefined`. A token of a merchant no longer configured is refused.
  *
  * @since 0.1.0
  */
@@ -73,12 +81,14 @@ export const verifyAccessToken = (
   if (parts.length !== 3) return undefined;
   const [header, payload, signature] = parts;
   if (header !== HEADER || payload === undefined || signature === undefined) return undefined;
-  const claims = readMerchantId(payload);
+  const claims = readClaims(payload);
   if (claims === undefined) return undefined;
   const merchant = merchants.get(claims.merchantId);
   if (merchant === undefined) return undefined;
   const expected = Buffer.from(sign(`${header}.${payload}`, signingKey(merchant, tokenSecret)));
   const given = Buffer.from(signature);
   if (expected.length !== given.length || !timingSafeEqual(expected, given)) return undefined;
+  // Only tokens as this provider issues them: issued no later than now, for exactly the lifetime.
+  if (claims.iat * 1000 > now || claims.exp - claims.iat !== accessTokenLifetimeSeconds) return undefined;
   return now < claims.exp * 1000 ? merchant : undefined;
 };

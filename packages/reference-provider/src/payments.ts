@@ -36,6 +36,7 @@ import {
   SimulationRequest as SimulationSchema,
   sessionStatus,
   simulationEvent,
+  simulationResultOf,
   toCharge,
   toPaymentSession,
   withCreateDefaults,
@@ -437,7 +438,8 @@ export const capturePayment = (
  *   payment again is answered the same (P2); after the end it is recorded as late (P3).
  * - `EXPIRED` → `CHARGE_EXPIRED`.
  *
- * Answers `{ updated: "true" }`.
+ * Answers `{ updated: "true", result }`: `APPLIED`, `DUPLICATE` or `RECORDED_LATE` (P3). A payment
+ * into a session that never had a charge is refused by the core (422 `invalid_state`).
  *
  * @since 0.1.0
  */
@@ -463,8 +465,15 @@ export const simulatePayment = (
             }),
           };
         },
-        answer: () =>
-          success(SimulationResponse, { code: "00", message: "Success", data: { updated: "true" } }),
+        answer: ({ outcome }) =>
+          success(SimulationResponse, {
+            code: "00",
+            message: "Success",
+            data: {
+              updated: "true",
+              ...(outcome._tag === "Refused" ? {} : { result: simulationResultOf(outcome) }),
+            },
+          }),
       },
       key,
     ),

@@ -4,6 +4,7 @@
  *
  * @since 0.1.0
  */
+import { randomBytes } from "node:crypto";
 import { join } from "node:path";
 import { issueAccessToken as signAccessToken } from "./accessToken.js";
 import { type ProviderClock, systemClock } from "./clock.js";
@@ -14,7 +15,7 @@ import { createMerchantRegistry, type Merchant, type MerchantRegistry } from "./
 import type { ProviderServices } from "./payments.js";
 import { type SeededSession, type SeedSessionOptions, seedSession } from "./seedSession.js";
 import { sweepExpired } from "./sessionWrites.js";
-import { type Database, deleteMerchantData, openDatabase } from "./store/index.js";
+import { type Database, deleteMerchantData, loadOrCreateSetting, openDatabase } from "./store/index.js";
 import { type DispatchOptions, type DispatchReport, dispatchDue, every } from "./webhookDispatcher.js";
 
 /**
@@ -25,7 +26,8 @@ import { type DispatchOptions, type DispatchReport, dispatchDue, every } from ".
  *   (PostgreSQL server, optional `databaseSchema`); `memory: true` (PGlite in memory); else PGlite
  *   in `dataDir` (default `.data`, data in `<dataDir>/pglite`).
  * - `clock` (default the wall clock; see `createTestClock`), `merchants` (default the demo
- *   merchant), `issuers` (default `sandboxIssuers`), `ids` (default random UUIDs), `tokenSecret`.
+ *   merchant), `issuers` (default `sandboxIssuers`), `ids` (default random UUIDs), `tokenSecret`
+ *   (default `$PAYMENT_SESSION_TOKEN_SECRET`, else the database's own: {@link tokenSecretOf}).
  * - `background`: run the webhook dispatcher and the expiry sweeper every `intervalMs` (default off;
  *   `pnpm start` turns it on).
  * - `dispatch`: options of every `dispatchDue` (e.g. a custom sender).
@@ -93,8 +95,31 @@ export interface RunningProvider extends ProviderContext {
   readonly close: () => Promise<void>;
 }
 
-/** The default token secret: fixed, so tokens survive a restart (each token is also keyed by its merchant's secret). @since 0.1.0 */
-export const defaultTokenSecret = "payment-session-reference-provider";
+/**
+ * The environment variable that sets the access-token signing secret (at least 32 characters) for
+ * every instance that shares it; without it, the secret is the database's own (see
+ * {@link tokenSecretOf}).
+ *
+ * @since 0.1.0
+ */
+export const tokenSecretVariable = "PAYMENT_SESSION_TOKEN_SECRET";
+
+const environmentTokenSecret = (): string | undefined => {
+  const value = process.env[tokenSecretVariable];
+  if (value === undefined || value === "") return undefined;
+  if (value.length < 32) throw new Error(`${tokenSecretVariable} must be at least 32 characters long`);
+  return value;
+};
+
+/**
+ * The access-token signing secret of a database: 32 random bytes made the first time a provider
+ * starts on it and kept in `provider_settings`, so tokens survive a restart and instances on one
+ * database accept each other's tokens, while no two data folders share a secret.
+ *
+ * @since 0.1.0
+ */
+export const tokenSecretOf = (db: Database): Promise<string> =>
+  loadOrCreateSetting(db, "access_token_secret", () => randomBytes(32).toString("base64url"));
 
 const openStore = (options: StartProviderOptions): Promise<Database> =>
   options.databaseUrl !== undefined && options.databaseUrl !== ""
@@ -102,6 +127,8 @@ const openStore = (options: StartProviderOptions): Promise<Database> =>
     : options.memory === true
       ? openDatabase({ memory: true, schema: options.databaseSchema })
       : openDatabase({ dataDir: join(options.dataDir ?? ".data", "pglite"), schema: options.databaseSchema });
+
+const processTokenSecret = randomBytes(32).toString("base64url");
 
 /**
  * Builds the {@link ProviderContext} on an open database (no HTTP server): for tests that drive
@@ -123,7 +150,8 @@ export const makeProviderContext = (
     merchants,
     issuers: options.issuers ?? sandboxIssuers,
     ids: options.ids ?? randomIds,
-    tokenSecret: options.tokenSecret ?? defaultTokenSecret,
+    // Without a secret from the caller or the environment: one of this process only.
+    tokenSecret: options.tokenSecret ?? environmentTokenSecret() ?? processTokenSecret,
   };
   return {
     services,
@@ -162,7 +190,14 @@ export const makeProviderContext = (
 export const startProvider = async (options: StartProviderOptions = {}): Promise<RunningProvider> => {
   const ownsDb = options.db === undefined;
   const db = options.db ?? (await openStore(options));
-  const context = makeProviderContext(db, options);
+  let context: ProviderContext;
+  try {
+    const tokenSecret = options.tokenSecret ?? environmentTokenSecret() ?? (await tokenSecretOf(db));
+    context = makeProviderContext(db, { ...options, tokenSecret });
+  } catch (error) {
+    if (ownsDb) await db.close();
+    throw error;
+  }
   const host = options.host ?? "127.0.0.1";
   let served: Awaited<ReturnType<typeof serveProvider>>;
   try {

@@ -93,7 +93,7 @@ for (const driver of drivers) {
           paymentSessionId: created.id,
           chargeStatus: "SUCCESS",
         });
-        expect(dataOf(simulated, SimulationResponse)).toEqual({ updated: "true" });
+        expect(dataOf(simulated, SimulationResponse)).toEqual({ updated: "true", result: "APPLIED" });
 
         const paid = sessionOf(await h.http.get(`/v2/payments/${created.id}`));
         expect(paid.status).toBe("PAID");

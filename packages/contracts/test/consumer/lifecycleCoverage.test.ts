@@ -48,6 +48,13 @@ const sessions = {
   },
   paid: { status: "PAID", amount: 20000, paymentMethodType: "VIRTUAL_ACCOUNT" },
   cancelled: { status: "CANCELLED", amount: 20000, paymentMethodType: "VIRTUAL_ACCOUNT" },
+  cancelledChargeFailed: {
+    status: "CANCELLED",
+    amount: 20000,
+    paymentMethodType: "EWALLET",
+    channel: "OVO",
+    cancellationReason: "CHARGE_FAILED",
+  },
   expiredVa: { status: "EXPIRED", amount: 20000, paymentMethodType: "VIRTUAL_ACCOUNT" },
   activeClosed: {
     status: "ACTIVE",
@@ -76,6 +83,7 @@ const named: Record<SessionName, string> = {
   processingCardManual: "a session whose card waits for capture",
   paid: "a paid session",
   cancelled: "a cancelled session",
+  cancelledChargeFailed: "a session cancelled when its charge failed",
   expiredVa: "an expired session whose VA charge expired",
   activeClosed: "an active MULTIPLE closed-amount session",
   inactive: "an inactive MULTIPLE session",
@@ -237,7 +245,9 @@ const rows: ReadonlyArray<Row> = [
   simulation("SUCCESS", "processingCardManual", "a repeat of the authorisation", 200, updated),
   simulation("SUCCESS", "processingEwallet", "settled", 200, updated),
   simulation("SUCCESS", "paid", "a duplicate", 200, updated),
-  simulation("SUCCESS", "cancelled", "recorded as late", 200, updated),
+  // A cancelled session that never had a charge has nothing a customer could pay into (P3).
+  simulation("SUCCESS", "cancelled", "refused: nothing to pay into", 422, invalidState),
+  simulation("SUCCESS", "cancelledChargeFailed", "recorded as late", 200, updated),
   simulation("SUCCESS", "expiredVa", "recorded as late", 200, updated),
   simulation("SUCCESS", "activeClosed", "refused for the amount", 422, amountMismatch, 1000),
   simulation("SUCCESS", "inactive", "recorded as late", 200, updated, 20000),

@@ -3,19 +3,23 @@
  *
  * @since 0.1.0
  */
-import type { Amount, ErrorDetail, PaymentMethodType } from "../schemas/index.js";
+
+import { instantToMillis, millisToInstant } from "../schemas/Instant.js";
+import type { Amount, ErrorDetail, PaymentMethodOptions, PaymentMethodType } from "../schemas/index.js";
 
 const MINUTE = 60_000;
 const DAY = 24 * 60 * MINUTE;
 
 /**
- * One method's limits, as the gateway's payment-method config lists them: enabled or not, amount
- * bounds (inclusive, integer units) and the longest session life (`maximumExpiryMs`).
+ * One method's limits, as the gateway's payment-method config lists them: enabled or not, the
+ * currencies it settles (decision H2), amount bounds (inclusive, integer units) and the longest
+ * session life (`maximumExpiryMs`).
  *
  * @since 0.1.0
  */
 export interface MethodLimits {
   readonly enabled: boolean;
+  readonly currencies: ReadonlyArray<string>;
   readonly minimumAmount: number;
   readonly maximumAmount: number;
   readonly maximumExpiryMs: number;
@@ -32,9 +36,12 @@ export interface PaymentMethodConfig {
   readonly methods: Readonly<Record<PaymentMethodType, MethodLimits>>;
 }
 
+const IDR_ONLY: ReadonlyArray<string> = ["IDR"];
+
 /**
- * The example merchant config of the docs: 15 min default expiry; VA 10 000 – 9 999 999 999 and
- * 30 days; QR 1 000 – 9 999 999 and 60 min; e-wallet 10 000 – 9 999 999 and 30 min; card
+ * The example merchant config of the docs: 15 min default expiry; every method in IDR only (H2: the
+ * docs' limits are all in IDR, and VA, QRIS and the e-wallets are domestic rails);
+ * VA 10 000 – 9 999 999 999 and 30 days; QR 1 000 – 9 999 999 and 60 min; e-wallet 10 000 – 9 999 999 and 30 min; card
  * 10 000 – 9 999 999 999 and 30 days.
  *
  * @since 0.1.0
@@ -44,13 +51,32 @@ export const defaultPaymentMethodConfig: PaymentMethodConfig = {
   methods: {
     VIRTUAL_ACCOUNT: {
       enabled: true,
+      currencies: IDR_ONLY,
       minimumAmount: 10_000,
       maximumAmount: 9_999_999_999,
       maximumExpiryMs: 30 * DAY,
     },
-    QR: { enabled: true, minimumAmount: 1_000, maximumAmount: 9_999_999, maximumExpiryMs: 60 * MINUTE },
-    EWALLET: { enabled: true, minimumAmount: 10_000, maximumAmount: 9_999_999, maximumExpiryMs: 30 * MINUTE },
-    CARD: { enabled: true, minimumAmount: 10_000, maximumAmount: 9_999_999_999, maximumExpiryMs: 30 * DAY },
+    QR: {
+      enabled: true,
+      currencies: IDR_ONLY,
+      minimumAmount: 1_000,
+      maximumAmount: 9_999_999,
+      maximumExpiryMs: 60 * MINUTE,
+    },
+    EWALLET: {
+      enabled: true,
+      currencies: IDR_ONLY,
+      minimumAmount: 10_000,
+      maximumAmount: 9_999_999,
+      maximumExpiryMs: 30 * MINUTE,
+    },
+    CARD: {
+      enabled: true,
+      currencies: IDR_ONLY,
+      minimumAmount: 10_000,
+      maximumAmount: 9_999_999_999,
+      maximumExpiryMs: 30 * DAY,
+    },
   },
 };
 
@@ -62,8 +88,10 @@ const describeDuration = (ms: number): string =>
  * decided at instant `at`: one `details[]` entry per broken rule (empty when fine).
  *
  * - method disabled → `paymentMethod.type`
+ * - a currency the method does not settle (H2) → `amount.currency`
  * - amount outside the method's bounds → `amount.value` (skipped for an open amount, `value` 0)
- * - `expiryAt ≤ at`, or further than the method's maximum from `at` → `expiryAt`
+ * - `expiryAt ≤ at`, or further than the method's maximum from `at` → `expiryField` (default
+ *   `expiryAt`; the method option's own field when the expiry came from it, H3)
  *
  * @example
  * methodIssues(defaultPaymentMethodConfig, "QR", { value: 500, currency: "IDR" }, 0, 60_000)
@@ -76,11 +104,18 @@ export const methodIssues = (
   amount: Amount,
   at: number,
   expiryAt: number | null,
+  expiryField = "expiryAt",
 ): ReadonlyArray<ErrorDetail> => {
   const limits = config.methods[method];
   const issues: Array<ErrorDetail> = [];
   if (!limits.enabled) {
     issues.push({ field: "paymentMethod.type", message: `payment method ${method} is not enabled` });
+  }
+  if (!limits.currencies.includes(amount.currency)) {
+    issues.push({
+      field: "amount.currency",
+      message: `${method} settles only ${limits.currencies.join(", ")}, not ${amount.currency}`,
+    });
   }
   if (amount.value !== 0 && amount.value < limits.minimumAmount) {
     issues.push({
@@ -95,12 +130,62 @@ export const methodIssues = (
     });
   }
   if (expiryAt !== null && expiryAt <= at) {
-    issues.push({ field: "expiryAt", message: "expiryAt must be later than the request instant" });
+    issues.push({ field: expiryField, message: `${expiryField} must be later than the request instant` });
   } else if (expiryAt !== null && expiryAt - at > limits.maximumExpiryMs) {
     issues.push({
-      field: "expiryAt",
-      message: `expiryAt is beyond the ${method} maximum of ${describeDuration(limits.maximumExpiryMs)}`,
+      field: expiryField,
+      message: `${expiryField} is beyond the ${method} maximum of ${describeDuration(limits.maximumExpiryMs)}`,
     });
   }
   return issues;
 };
+
+/** The `paymentMethodOptions` key of each method that carries its own `expiryAt`. */
+const optionKeys = {
+  VIRTUAL_ACCOUNT: "virtualAccount",
+  QR: "qr",
+  EWALLET: "ewallet",
+} as const satisfies Partial<Record<PaymentMethodType, keyof PaymentMethodOptions>>;
+
+/**
+ * The `expiryAt` a method's options carry (`paymentMethodOptions.virtualAccount.expiryAt`, `.qr.`,
+ * `.ewallet.`), with its field path, or `null` (decision H3: a session has one expiry; the option's
+ * is honoured as the session's when the request has no `expiryAt` of its own, and must equal it
+ * otherwise).
+ *
+ * @example
+ * methodOptionExpiry("VIRTUAL_ACCOUNT", { virtualAccount: { channel: "BNI", expiryAt: "2026-03-02T00:00:00Z" } })
+ * // { field: "paymentMethodOptions.virtualAccount.expiryAt", expiryAt: 1772409600000 }
+ * @since 0.1.0
+ */
+export const methodOptionExpiry = (
+  method: PaymentMethodType | undefined,
+  options: PaymentMethodOptions | null | undefined,
+): { readonly field: string; readonly expiryAt: number } | null => {
+  if (method === undefined || method === "CARD" || options == null) return null;
+  const key = optionKeys[method];
+  const expiryAt = options[key]?.expiryAt;
+  return expiryAt === undefined
+    ? null
+    : { field: `paymentMethodOptions.${key}.expiryAt`, expiryAt: instantToMillis(expiryAt) };
+};
+
+/**
+ * H3 on a request that carries both `expiryAt` and a method option's `expiryAt`: they must be the
+ * same instant (a session has one expiry).
+ *
+ * @since 0.1.0
+ */
+export const optionExpiryIssues = (
+  option: { readonly field: string; readonly expiryAt: number } | null,
+  expiryAt: number | null,
+  expiryName: string,
+): ReadonlyArray<ErrorDetail> =>
+  option !== null && expiryAt !== null && option.expiryAt !== expiryAt
+    ? [
+        {
+          field: option.field,
+          message: `${option.field} must equal ${expiryName} (${millisToInstant(expiryAt)}): a session has one expiry`,
+        },
+      ]
+    : [];

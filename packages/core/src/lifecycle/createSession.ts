@@ -17,7 +17,13 @@ import type {
   PaymentMethodType,
 } from "../schemas/index.js";
 import { refusalMessage } from "./applyEvent.js";
-import { defaultPaymentMethodConfig, methodIssues, type PaymentMethodConfig } from "./config.js";
+import {
+  defaultPaymentMethodConfig,
+  methodIssues,
+  methodOptionExpiry,
+  optionExpiryIssues,
+  type PaymentMethodConfig,
+} from "./config.js";
 import { sessionMachine } from "./sessionMachine.js";
 import { type SessionSnapshot, sessionStatus } from "./status.js";
 import type { Accepted, ChargeIssue, ChargeRecord, ConfirmEvent, Refused, SessionInput } from "./types.js";
@@ -66,12 +72,12 @@ export const creationIssues = (
   const issues: Array<ErrorDetail> = [];
   const method = request.paymentMethod?.type;
   const isMultiple = request.paymentType === "MULTIPLE";
-  const expiryAt =
-    request.expiryAt !== undefined
-      ? instantToMillis(request.expiryAt)
-      : isMultiple
-        ? null
-        : at + config.defaultExpiryMs;
+  const option = methodOptionExpiry(method, request.paymentMethodOptions);
+  const given = request.expiryAt !== undefined ? instantToMillis(request.expiryAt) : null;
+  // H3: the option's expiry is the session's when the request has none of its own.
+  const expiryAt = given ?? option?.expiryAt ?? (isMultiple ? null : at + config.defaultExpiryMs);
+  const expiryField = given === null && option !== null ? option.field : "expiryAt";
+  issues.push(...optionExpiryIssues(option, given, "expiryAt"));
   if (isMultiple) {
     if (request.mode !== "API")
       issues.push({ field: "mode", message: "MULTIPLE is only allowed in mode API" });
@@ -89,7 +95,7 @@ export const creationIssues = (
   }
   if (method !== undefined) {
     const amount: Amount = request.amount ?? { value: 0, currency: "IDR" };
-    issues.push(...methodIssues(config, method, amount, at, expiryAt));
+    issues.push(...methodIssues(config, method, amount, at, expiryAt, expiryField));
   } else if (expiryAt !== null && expiryAt <= at) {
     issues.push({ field: "expiryAt", message: "expiryAt must be later than the request instant" });
   }

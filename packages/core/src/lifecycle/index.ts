@@ -48,7 +48,7 @@ export {
   restoreSession,
   sessionSchemaVersion,
 } from "./persistence.js";
-export { toCharge, toPaymentSession } from "./render.js";
+export { simulationResultOf, toCharge, toPaymentSession } from "./render.js";
 export { createWithIssued, placeholderIssue, type SeedPath, type SeedTarget, seedPath } from "./seed.js";
 export {
   confirmationIssues,

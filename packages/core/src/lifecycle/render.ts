@@ -5,9 +5,9 @@
  */
 
 import { millisToInstant } from "../schemas/Instant.js";
-import type { Amount, Charge, PaymentSession } from "../schemas/index.js";
+import type { Amount, Charge, PaymentSession, SimulationApplication } from "../schemas/index.js";
 import { chargeStatus, type SessionSnapshot, sessionStatus } from "./status.js";
-import type { ChargeRecord, LatePayment, SessionContext } from "./types.js";
+import type { ChargeRecord, LatePayment, Outcome, Refused, SessionContext } from "./types.js";
 
 const amountOf = (value: number | null, currency: string): Amount | null =>
   value === null ? null : { value, currency };
@@ -115,4 +115,23 @@ export const toPaymentSession = (snapshot: SessionSnapshot): PaymentSession => {
     ...(s.metadata === undefined ? {} : { metadata: s.metadata }),
     ...(c.latePayments.length === 0 ? {} : { lateCharges: c.latePayments.map(renderLate) }),
   };
+};
+
+/**
+ * The simulation answer's `result` for an outcome that was not refused (decision P3): applied, a
+ * repeat (P2), or recorded late.
+ *
+ * @example
+ * simulationResultOf(applyEvent(snapshot, payment).outcome) // "APPLIED"
+ * @since 0.1.0
+ */
+export const simulationResultOf = (outcome: Exclude<Outcome, Refused>): SimulationApplication => {
+  switch (outcome._tag) {
+    case "Accepted":
+      return "APPLIED";
+    case "Duplicate":
+      return "DUPLICATE";
+    case "LatePaymentRecorded":
+      return "RECORDED_LATE";
+  }
 };

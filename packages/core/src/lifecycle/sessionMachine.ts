@@ -7,9 +7,14 @@
  */
 import { and, assign, not, setup } from "xstate";
 import { instantToMillis } from "../schemas/Instant.js";
-import type { Amount, ChargeStatus, PaymentMethod, WebhookEvent } from "../schemas/index.js";
+import type { Amount, ChargeStatus, ErrorDetail, PaymentMethod, WebhookEvent } from "../schemas/index.js";
 import { type ChargeStep, openCharge, stepCharge } from "./chargeMachine.js";
-import { defaultPaymentMethodConfig, methodIssues } from "./config.js";
+import {
+  defaultPaymentMethodConfig,
+  methodIssues,
+  methodOptionExpiry,
+  optionExpiryIssues,
+} from "./config.js";
 import {
   type ChargeEvent,
   type ChargeInstrument,
@@ -218,9 +223,14 @@ const toProcessing = {
 /** Still PROCESSING: the charge moved between authentication, processing and capture. */
 const staysProcessing = { actions: ["stepCharge", "touch"] } as const;
 
-/** P2 / P3: a payment after EXPIRED, CANCELLED or INACTIVE is recorded, once. */
+/**
+ * P2 / P3: a payment after EXPIRED or CANCELLED is recorded, once. A SINGLE session that
+ * never had a charge had nothing a customer could pay into: the payment is refused (422
+ * `invalid_state`), not recorded (P3).
+ */
 const latePayment = [
   { guard: "isKnownPayment", actions: "ignoreDuplicate" },
+  { guard: "hasNothingToPayInto", actions: refuse("invalid_state") },
   { actions: ["recordLatePayment", "touch"] },
 ] as const;
 
@@ -239,7 +249,8 @@ const preCharge = {
   CUSTOMER_AUTHENTICATING: [expireToExpired("refuse"), refuseInvalidState],
   CHARGE_PROCESSING: [expireToExpired("refuse"), refuseInvalidState],
   AUTHORIZED: [expireToExpired("refuse"), refuseInvalidState],
-  PAYMENT_RECEIVED: [expireToExpired("latePayment"), refuseInvalidState],
+  // P3: no charge yet, so nothing a customer could have paid into, even past expiry.
+  PAYMENT_RECEIVED: [expireToExpired("refuse"), refuseInvalidState],
   CHARGE_FAILED: [expireToExpired("refuse"), refuseInvalidState],
   CHARGE_EXPIRED: [expireToExpired("refuse"), refuseInvalidState],
   EXPIRE: [expireToExpired("nothing"), unchangedByTime],
@@ -307,6 +318,15 @@ const ended = {
   EXPIRE: unchangedByTime,
 } as const;
 
+/** INACTIVE (MULTIPLE): its static VA or QR can still be paid into, so every payment is recorded. */
+const inactive = {
+  ...ended,
+  PAYMENT_RECEIVED: [
+    { guard: "isKnownPayment", actions: "ignoreDuplicate" },
+    { actions: ["recordLatePayment", "touch"] },
+  ],
+} as const;
+
 /**
  * The session machine. States are the session statuses.
  *
@@ -354,6 +374,12 @@ export const sessionMachine = setup({
       chargeStepFor(context, event)?.charge.state === params.status,
     /** On expiry the charge would fail (it waits for capture: P6). */
     chargeFailsOnExpiry: ({ context }) => expiryStep(context)?.charge.state === "FAILED",
+    /**
+     * P3: a SINGLE session that never had a charge (ended before confirmation): there is no VA, QR
+     * or card authorisation a payment could have gone to.
+     */
+    hasNothingToPayInto: ({ context }) =>
+      context.settings.paymentType !== "MULTIPLE" && context.charges.length === 0,
     /** This payment is a SUCCESS charge or a late payment already recorded (P2). */
     isKnownPayment: ({ context, event }) =>
       event.type === "PAYMENT_RECEIVED" &&
@@ -518,7 +544,7 @@ export const sessionMachine = setup({
         EXPIRE: [expireToInactive("nothing"), unchangedByTime],
       },
     },
-    INACTIVE: { type: "final", on: ended },
+    INACTIVE: { type: "final", on: inactive },
   },
 });
 
@@ -574,12 +600,12 @@ export const initialContext = (input: SessionInput): SessionContext => {
     encryptionKey: input.encryptionKey ?? null,
     createdAt: input.at,
     updatedAt: input.at,
+    // H3: a method option's `expiryAt` is the session's when the request has none of its own.
     expiryAt:
       expiryAt !== undefined
         ? instantToMillis(expiryAt)
-        : isMultiple
-          ? null
-          : input.at + config.defaultExpiryMs,
+        : (methodOptionExpiry(paymentMethod?.type, paymentMethodOptions)?.expiryAt ??
+          (isMultiple ? null : input.at + config.defaultExpiryMs)),
     cancelledAt: null,
     cancellationReason: null,
     issuedCharge: input.charge ?? null,
@@ -597,14 +623,21 @@ export const initialContext = (input: SessionInput): SessionContext => {
 export const confirmationIssues = (
   context: SessionContext,
   event: Extract<SessionEvent, { type: "CONFIRM" }>,
-) =>
-  methodIssues(
+): ReadonlyArray<ErrorDetail> => [
+  ...methodIssues(
     event.config ?? defaultPaymentMethodConfig,
     event.paymentMethod.type,
     context.amount,
     event.at,
     context.expiryAt,
-  );
+  ),
+  // H3: the session's expiry was fixed at creation; an option may repeat it, not move it.
+  ...optionExpiryIssues(
+    methodOptionExpiry(event.paymentMethod.type, event.paymentMethodOptions),
+    context.expiryAt,
+    "the session's expiryAt",
+  ),
+];
 
 /**
  * The refusal a charge event gets from the charge machine (for the `relayChargeRefusal` action).

@@ -9,7 +9,7 @@ import { Customer } from "./Customer.js";
 import { ExpirationMode, Mode, PaymentType } from "./Enums.js";
 import { ClientReferenceId } from "./Identifiers.js";
 import { Instant } from "./Instant.js";
-import { JsonObject, Text } from "./internal/text.js";
+import { Metadata, Text } from "./internal/text.js";
 import { Order } from "./Order.js";
 import { PaymentMethod } from "./PaymentMethod.js";
 import { PaymentMethodOptions } from "./PaymentMethodOptions.js";
@@ -33,7 +33,7 @@ const CreatePaymentSessionFields = Schema.Struct({
   statementDescriptor: Schema.optionalKey(Text(0, 20)),
   expirationMode: Schema.optionalKey(ExpirationMode),
   expiryAt: Schema.optionalKey(Instant),
-  metadata: Schema.optionalKey(JsonObject),
+  metadata: Schema.optionalKey(Metadata),
 });
 
 /**

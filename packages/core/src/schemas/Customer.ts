@@ -4,7 +4,7 @@
  * @since 0.1.0
  */
 import { Schema } from "effect";
-import { JsonObject, Text } from "./internal/text.js";
+import { FreeText, JsonObject, Text } from "./internal/text.js";
 
 /** A phone number split as the gateway wants it: `{ countryCode: "+62", number: "8…" }`. @since 0.1.0 */
 export const PhoneNumber = Schema.Struct({
@@ -44,7 +44,7 @@ export type RefundPreference = typeof RefundPreference.Type;
  * @since 0.1.0
  */
 export const Customer = Schema.Struct({
-  id: Schema.optionalKey(Schema.String),
+  id: Schema.optionalKey(FreeText),
   givenName: Schema.optionalKey(Text(1, 255)),
   surname: Schema.optionalKey(Text(0, 255)),
   email: Text(1, 255),

@@ -6,7 +6,7 @@
 import { Schema } from "effect";
 import { Amount } from "./Amount.js";
 import { PhoneNumber } from "./Customer.js";
-import { Text } from "./internal/text.js";
+import { FreeText, Text } from "./internal/text.js";
 
 /** Kind of product sold. @since 0.1.0 */
 export const ProductType = Schema.Literals(["PHYSICAL", "DIGITAL", "SERVICE"]);
@@ -37,11 +37,11 @@ export const BillingInfo = Schema.Struct({
   surname: Schema.optionalKey(Text(0, 255)),
   email: Text(1, 255),
   phoneNumber: Schema.optionalKey(PhoneNumber),
-  addressLine1: Schema.optionalKey(Schema.String),
-  city: Schema.optionalKey(Schema.String),
-  provinceState: Schema.optionalKey(Schema.String),
-  country: Schema.optionalKey(Schema.String),
-  postalCode: Schema.optionalKey(Schema.String),
+  addressLine1: Schema.optionalKey(FreeText),
+  city: Schema.optionalKey(FreeText),
+  provinceState: Schema.optionalKey(FreeText),
+  country: Schema.optionalKey(FreeText),
+  postalCode: Schema.optionalKey(FreeText),
 }).annotate({ identifier: "BillingInfo" });
 /** @since 0.1.0 */
 export type BillingInfo = typeof BillingInfo.Type;
@@ -52,11 +52,11 @@ export const ShippingInfo = Schema.Struct({
   surname: Schema.optionalKey(Text(0, 255)),
   email: Text(1, 255),
   phoneNumber: Schema.optionalKey(PhoneNumber),
-  addressLine1: Schema.String,
-  city: Schema.String,
-  provinceState: Schema.String,
-  country: Schema.String,
-  postalCode: Schema.optionalKey(Schema.String),
+  addressLine1: FreeText,
+  city: FreeText,
+  provinceState: FreeText,
+  country: FreeText,
+  postalCode: Schema.optionalKey(FreeText),
   method: ShippingMethod,
   shippingFee: Schema.optionalKey(Amount),
 }).annotate({ identifier: "ShippingInfo" });

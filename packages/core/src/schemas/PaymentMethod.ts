@@ -6,7 +6,7 @@
 import { Schema } from "effect";
 import { EwalletChannel, PaymentMethodType, QrAcquirer, QrType, VirtualAccountChannel } from "./Enums.js";
 import { Instant } from "./Instant.js";
-import { Text } from "./internal/text.js";
+import { FreeText, Text } from "./internal/text.js";
 
 /**
  * Card data of a payment method. All parts optional: a saved card sends `token`; the API-mode
@@ -16,15 +16,15 @@ import { Text } from "./internal/text.js";
  */
 export const PaymentMethodCard = Schema.Struct({
   encryptedCard: Schema.optionalKey(Text(0, 500)),
-  token: Schema.optionalKey(Schema.String),
-  number: Schema.optionalKey(Schema.String),
+  token: Schema.optionalKey(FreeText),
+  number: Schema.optionalKey(FreeText),
   expMonth: Schema.optionalKey(Schema.Int),
   expYear: Schema.optionalKey(Schema.Int),
   cvc: Schema.optionalKey(Text(0, 4)),
-  cardHolderFirstName: Schema.optionalKey(Schema.String),
-  cardHolderLastName: Schema.optionalKey(Schema.String),
-  cardHolderEmail: Schema.optionalKey(Schema.String),
-  cardHolderPhone: Schema.optionalKey(Schema.String),
+  cardHolderFirstName: Schema.optionalKey(FreeText),
+  cardHolderLastName: Schema.optionalKey(FreeText),
+  cardHolderEmail: Schema.optionalKey(FreeText),
+  cardHolderPhone: Schema.optionalKey(FreeText),
 }).annotate({ identifier: "PaymentMethodCard" });
 /** @since 0.1.0 */
 export type PaymentMethodCard = typeof PaymentMethodCard.Type;
@@ -47,11 +47,11 @@ export type PaymentMethodVirtualAccount = typeof PaymentMethodVirtualAccount.Typ
 /** QR data of a payment method (a static QR of a MULTIPLE session carries it). @since 0.1.0 */
 export const PaymentMethodQr = Schema.Struct({
   acquirer: Schema.optionalKey(QrAcquirer),
-  qrContent: Schema.optionalKey(Schema.String),
-  qrUrl: Schema.optionalKey(Schema.String),
+  qrContent: Schema.optionalKey(FreeText),
+  qrUrl: Schema.optionalKey(FreeText),
   qrType: Schema.optionalKey(QrType),
-  storeId: Schema.optionalKey(Schema.String),
-  merchantName: Schema.optionalKey(Schema.String),
+  storeId: Schema.optionalKey(FreeText),
+  merchantName: Schema.optionalKey(FreeText),
   expiryAt: Schema.optionalKey(Instant),
 }).annotate({ identifier: "PaymentMethodQr" });
 /** @since 0.1.0 */
@@ -60,7 +60,7 @@ export type PaymentMethodQr = typeof PaymentMethodQr.Type;
 /** E-wallet data of a payment method: the customer's registered phone (API flow). @since 0.1.0 */
 export const PaymentMethodEwallet = Schema.Struct({
   channel: Schema.optionalKey(EwalletChannel),
-  accountIdentifier: Schema.optionalKey(Schema.String),
+  accountIdentifier: Schema.optionalKey(FreeText),
 }).annotate({ identifier: "PaymentMethodEwallet" });
 /** @since 0.1.0 */
 export type PaymentMethodEwallet = typeof PaymentMethodEwallet.Type;

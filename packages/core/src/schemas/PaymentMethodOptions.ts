@@ -6,7 +6,7 @@
 import { Schema } from "effect";
 import { CaptureMethod, EwalletChannel, QrAcquirer, ThreeDsMethod, VirtualAccountChannel } from "./Enums.js";
 import { Instant } from "./Instant.js";
-import { JsonObject, Text } from "./internal/text.js";
+import { FreeText, JsonObject, Text } from "./internal/text.js";
 
 /** Card options: capture and 3-D Secure policy, facilitator and card-on-file data, installments. @since 0.1.0 */
 export const CardOptions = Schema.Struct({
@@ -21,9 +21,9 @@ export const CardOptions = Schema.Struct({
   ),
   cardOnFile: Schema.optionalKey(
     Schema.Struct({
-      initiator: Schema.optionalKey(Schema.String),
-      type: Schema.optionalKey(Schema.String),
-      previousNetworkTransactionId: Schema.optionalKey(Schema.String),
+      initiator: Schema.optionalKey(FreeText),
+      type: Schema.optionalKey(FreeText),
+      previousNetworkTransactionId: Schema.optionalKey(FreeText),
     }),
   ),
   installment: Schema.optionalKey(JsonObject),
@@ -75,7 +75,7 @@ export type QrOptions = typeof QrOptions.Type;
  * @since 0.1.0
  */
 export const PaymentMethodOptions = Schema.Struct({
-  id: Schema.optionalKey(Schema.String),
+  id: Schema.optionalKey(FreeText),
   card: Schema.optionalKey(CardOptions),
   virtualAccount: Schema.optionalKey(VirtualAccountOptions),
   ewallet: Schema.optionalKey(EwalletOptions),

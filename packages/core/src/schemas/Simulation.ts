@@ -22,12 +22,27 @@ export const SimulationRequest = Schema.Struct({
 export type SimulationRequest = typeof SimulationRequest.Type;
 
 /**
- * Simulation answer: `{ updated: "true" }` (documented Boolean, example string: both are read).
+ * What a simulated notification did to the session (decision P3; this project's addition, so
+ * optional when read): `APPLIED` (it moved the charge or the session), `DUPLICATE` (a repeat of one
+ * already taken, P2), `RECORDED_LATE` (a payment after the session ended, kept in `lateCharges`).
+ *
+ * @since 0.1.0
+ */
+export const SimulationApplication = Schema.Literals(["APPLIED", "DUPLICATE", "RECORDED_LATE"]).annotate({
+  identifier: "SimulationApplication",
+});
+/** @since 0.1.0 */
+export type SimulationApplication = typeof SimulationApplication.Type;
+
+/**
+ * Simulation answer: `{ updated: "true", result }` (`updated`: documented Boolean, example string:
+ * both are read; `result`: see {@link SimulationApplication}, absent from the real gateway).
  *
  * @since 0.1.0
  */
 export const SimulationResult = Schema.Struct({
   updated: Schema.Union([Schema.String, Schema.Boolean]),
+  result: Schema.optionalKey(SimulationApplication),
 }).annotate({ identifier: "SimulationResult" });
 /** @since 0.1.0 */
 export type SimulationResult = typeof SimulationResult.Type;

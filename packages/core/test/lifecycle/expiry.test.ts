@@ -179,14 +179,31 @@ describe("payments after the end (P3)", () => {
     expect(twice.snapshot).toBe(once);
   });
 
-  it("records a payment after a merchant cancel too", () => {
+  it("refuses a payment after a merchant cancel before any charge: nothing to pay into", () => {
     const pending = created(singleRequest("VIRTUAL_ACCOUNT", { autoConfirm: false }));
     const cancelled = accept(pending, {
       type: "CANCEL",
       at: T0 + MINUTE,
       cancellationReason: "DUPLICATED",
     }).snapshot;
-    const { outcome } = applyEvent(cancelled, { ...late, at: T0 + 2 * MINUTE });
-    expect(outcome).toMatchObject({ _tag: "LatePaymentRecorded", status: "CANCELLED", webhooks: [] });
+    for (const chargeId of ["phantom-1", "phantom-2"]) {
+      const { snapshot, outcome } = applyEvent(cancelled, { ...late, chargeId, at: T0 + 2 * MINUTE });
+      expect(outcome).toMatchObject({ _tag: "Refused", code: "invalid_state", status: "CANCELLED" });
+      expect(snapshot).toBe(cancelled);
+    }
+  });
+
+  it("refuses a payment that notices the expiry of a session without a charge", () => {
+    const pending = created(singleRequest("VIRTUAL_ACCOUNT", { autoConfirm: false }));
+    const { outcome } = applyEvent(pending, { ...late, chargeId: "phantom-1", at: T0 + 60 * MINUTE });
+    expect(outcome).toMatchObject({ _tag: "Refused", code: "invalid_state" });
+    const expired = accept(pending, { type: "EXPIRE", at: T0 + 60 * MINUTE }).snapshot;
+    expect(
+      applyEvent(expired, { ...late, chargeId: "phantom-2", at: T0 + 60 * MINUTE }).outcome,
+    ).toMatchObject({
+      _tag: "Refused",
+      code: "invalid_state",
+      status: "EXPIRED",
+    });
   });
 });

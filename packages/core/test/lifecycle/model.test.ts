@@ -103,7 +103,9 @@ const table = new Map<string, Next>([
   ["REQUIRE_ACTION|chargeExpire", "EXPIRED_WITH_CHARGE"],
   ["EXPIRED_WITH_CHARGE|chargeExpire", "same"],
   ...FINAL.map((status): [string, Next] => [`${status}|expire`, "same"]),
-  ...FINAL.filter((s) => s !== "PAID").flatMap(
+  // P3: only an ended session that had a charge can be paid into late; CANCELLED and EXPIRED
+  // here never had one (they end from REQUIRE_PAYMENT_METHOD / REQUIRE_CONFIRMATION).
+  ...(["CANCELLED_BY_FAILURE", "EXPIRED_WITH_CHARGE"] as const).flatMap(
     (status): Array<[string, Next]> => [
       [`${status}|pay`, "late"],
       [`${status}|payWrong`, "late"],

@@ -75,6 +75,9 @@ const jsonObject = fc.dictionary(
   { maxKeys: 4 },
 );
 
+/** Create-request metadata: a JSON object of at most 512 characters as JSON (decision H5). */
+const metadata = jsonObject.filter((value) => JSON.stringify(value).length <= 512);
+
 export const paymentMethod: fc.Arbitrary<PaymentMethod> = fc.record(
   {
     type: fc.constantFrom(...paymentMethodTypes),
@@ -273,7 +276,7 @@ export const createPaymentSessionRequest: fc.Arbitrary<CreatePaymentSessionReque
       statementDescriptor: text(0, 20),
       expirationMode: fc.constantFrom(...expirationModes),
       expiryAt: instant,
-      metadata: jsonObject,
+      metadata,
     },
     { requiredKeys: ["clientReferenceId"] },
   )

@@ -6,7 +6,8 @@
  *
  * @since 0.1.0
  */
-import { createServer } from "node:http";
+import { createServer, type Server } from "node:http";
+import type { Duplex } from "node:stream";
 import { NodeHttpServer } from "@effect/platform-node";
 import {
   AuthenticatedMerchant,
@@ -18,7 +19,7 @@ import {
   RequestValidation,
   renderOpenApi,
 } from "@payment-session/core";
-import { ByteSize, Cause, Context, Effect, Exit, Layer, Redacted, Scope, type Types } from "effect";
+import { ByteSize, Cause, Context, Effect, Exit, Layer, Redacted, Result, Scope, type Types } from "effect";
 import {
   HttpIncomingMessage,
   HttpRouter,
@@ -43,9 +44,26 @@ import {
   type RequestContext,
   simulatePayment,
 } from "../payments.js";
+import { jsonDepthExceeds } from "./jsonDepth.js";
 
 /** The largest request body the provider reads: 1 MB (1 048 576 bytes). @since 0.1.0 */
 export const maxBodyBytes = 1_048_576;
+
+/**
+ * The deepest JSON nesting a body may have (objects and arrays, the body itself being level 1): a
+ * deeper body is refused 400 before it is parsed, so no parser or decoder recurses on it.
+ *
+ * @since 0.1.0
+ */
+export const maxJsonDepth = 64;
+
+/**
+ * The largest header block the server reads (Node's default, 16 KB): a larger one is answered 431
+ * in the envelope by the server's `clientError` handler.
+ *
+ * @since 0.1.0
+ */
+export const maxHeaderBytes = 16_384;
 
 /**
  * The trace id of the current request (made by the global adapter, quoted in every error envelope
@@ -195,7 +213,31 @@ const tooLarge = (traceId: string): HttpServerResponse.HttpServerResponse =>
       traceId,
       details: [{ field: "", message: `at most ${maxBodyBytes} bytes` }],
     }),
-  ).pipe(HttpServerResponse.setHeader("connection", "close"));
+  ).pipe(
+    HttpServerResponse.setHeader("connection", "close"),
+    HttpServerResponse.setHeader("x-trace-id", traceId),
+  );
+
+const tooDeep = (traceId: string): HttpServerResponse.HttpServerResponse =>
+  toResponse(
+    failure(400, "api_validation_error", `The request body is nested deeper than ${maxJsonDepth} levels`, {
+      traceId,
+      details: [{ field: "", message: `JSON nested at most ${maxJsonDepth} levels deep` }],
+    }),
+  );
+
+/** The body was cut at {@link maxBodyBytes} while it was read (a chunked body without a length). */
+const isMaxBytes = (error: unknown): boolean => {
+  for (let current = error, hops = 0; current !== undefined && current !== null && hops < 5; hops++) {
+    if (typeof current !== "object") return false;
+    if (Reflect.get(current, "_tag") === "MaxBytesError") return true;
+    current = Reflect.get(current, "cause");
+  }
+  return false;
+};
+
+/** Methods whose body the adapter reads (and checks) before the route does. */
+const BODY_METHODS = new Set(["POST", "PUT", "PATCH", "DELETE"]);
 
 /**
  * The global adapter, outermost around every route:
@@ -220,6 +262,24 @@ const globalAdapter = (services: ProviderServices) =>
         const traceId = services.ids.traceId();
         const length = Number(request.headers["content-length"] ?? "0");
         if (Number.isFinite(length) && length > maxBodyBytes) return tooLarge(traceId);
+        if (BODY_METHODS.has(request.method)) {
+          // Read (and cache) the body here, where its size and depth can be answered in the envelope;
+          // the route reads the same cached text.
+          const body = yield* Effect.result(
+            Effect.provideService(
+              request.text,
+              HttpIncomingMessage.MaxBodySize,
+              ByteSize.bytes(maxBodyBytes),
+            ),
+          );
+          if (Result.isFailure(body) && isMaxBytes(body.failure)) return tooLarge(traceId);
+          if (Result.isSuccess(body) && jsonDepthExceeds(body.success, maxJsonDepth)) {
+            console.error(
+              `[reference-provider] ${traceId}: refused ${request.method} ${request.url.split("?")[0] ?? ""}: body nested deeper than ${maxJsonDepth} levels`,
+            );
+            return HttpServerResponse.setHeader(tooDeep(traceId), "x-trace-id", traceId);
+          }
+        }
         const response = yield* httpEffect.pipe(
           Effect.provideService(CurrentTraceId, traceId),
           Effect.provideService(HttpIncomingMessage.MaxBodySize, ByteSize.bytes(maxBodyBytes)),
@@ -240,9 +300,9 @@ const globalAdapter = (services: ProviderServices) =>
               );
             }
             if (Cause.hasInterruptsOnly(cause)) return Effect.failCause(cause);
-            const text = Cause.pretty(cause);
-            if (/max(imum)? ?body|too large|maxBytes|exceed/i.test(text))
+            if (cause.reasons.some((reason) => reason._tag === "Fail" && isMaxBytes(reason.error)))
               return Effect.succeed(tooLarge(traceId));
+            const text = Cause.pretty(cause);
             return Effect.sync(() => {
               console.error(`[reference-provider] ${traceId}: ${text}`);
               return toResponse(internalError(traceId));
@@ -333,6 +393,41 @@ export const providerRoutes = (services: ProviderServices, extraRoutes: Readonly
   );
 
 /**
+ * What Node refuses before a request reaches the router (a header block over
+ * {@link maxHeaderBytes}, a malformed request line), answered in the envelope as a raw HTTP/1.1
+ * response when the socket can still take one: 431 for the headers, 400 otherwise. Node's own
+ * answer is a bare status line with an empty body.
+ */
+const withClientErrors = (server: Server, services: ProviderServices): Server =>
+  server.on("clientError", (error: NodeJS.ErrnoException, socket: Duplex) => {
+    if (error.code === "ECONNRESET" || !socket.writable) {
+      socket.destroy();
+      return;
+    }
+    const traceId = services.ids.traceId();
+    const headers = error.code === "HPE_HEADER_OVERFLOW";
+    const answer = headers
+      ? failure(
+          431,
+          "api_validation_error",
+          `The request's header block is larger than ${maxHeaderBytes} bytes`,
+          {
+            traceId,
+            details: [{ field: "headers", message: `at most ${maxHeaderBytes} bytes` }],
+          },
+        )
+      : failure(400, "api_validation_error", "Malformed HTTP request", {
+          traceId,
+          details: [{ field: "", message: error.code ?? "unreadable request" }],
+        });
+    const body = JSON.stringify(answer.body);
+    const reason = headers ? "Request Header Fields Too Large" : "Bad Request";
+    socket.end(
+      `HTTP/1.1 ${answer.status} ${reason}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nx-trace-id: ${traceId}\r\nconnection: close\r\n\r\n${body}`,
+    );
+  });
+
+/**
  * A listening Node server: its address and how to close it (graceful: open requests finish).
  *
  * @since 0.1.0
@@ -359,7 +454,7 @@ export const serveProvider = async (
   });
   const server = Layer.provideMerge(
     app,
-    NodeHttpServer.layer(() => createServer(), {
+    NodeHttpServer.layer(() => withClientErrors(createServer({ maxHeaderSize: maxHeaderBytes }), services), {
       host: options.host,
       port: options.port,
       gracefulShutdownTimeout: "2 seconds",

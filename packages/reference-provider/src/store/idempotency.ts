@@ -46,7 +46,11 @@ const toRecord = (raw: RawRow): IdempotencyRecord => ({
   endpoint: text(raw.endpoint, "idempotency_records.endpoint"),
   requestHash: text(raw.request_hash, "idempotency_records.request_hash"),
   responseStatus: toSafeNumber(raw.response_status, "idempotency_records.response_status"),
-  responseBody: raw.response_body,
+  // Stored as the text that was sent; parsing it keeps the key order, so re-encoding gives the same bytes.
+  responseBody:
+    raw.response_body === null || raw.response_body === undefined
+      ? null
+      : JSON.parse(text(raw.response_body, "idempotency_records.response_body")),
   createdAt: toSafeNumber(raw.created_at, "idempotency_records.created_at"),
 });
 
@@ -89,7 +93,7 @@ export const saveIdempotencyRecord = async (
   const { rowCount } = await db.query(
     `INSERT INTO idempotency_records
        (merchant_id, request_key, endpoint, request_hash, response_status, response_body, created_at)
-     VALUES ($1, $2, $3, $4, $5, $6::jsonb, ${sqlInstant(7)})
+     VALUES ($1, $2, $3, $4, $5, $6, ${sqlInstant(7)})
      ON CONFLICT (merchant_id, request_key) DO UPDATE
         SET endpoint = EXCLUDED.endpoint, request_hash = EXCLUDED.request_hash,
             response_status = EXCLUDED.response_status, response_body = EXCLUDED.response_body,

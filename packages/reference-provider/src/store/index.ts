@@ -55,6 +55,7 @@ export {
   type UpdateSessionResult,
   updateSession,
 } from "./sessions.js";
+export { loadOrCreateSetting } from "./settings.js";
 export {
   type SessionDecision,
   type SessionUpdateOptions,

@@ -36,6 +36,10 @@ export interface Migration {
  * - `issuer_sequences` hands out counters for deterministic VA numbers; unlike a SEQUENCE,
  *   a rolled-back transaction gives its number back (no gaps).
  *
+ * Version 2: `idempotency_records.response_body` is `text` (the encoded answer as sent, so a replay
+ * is byte-identical); `provider_settings` holds settings that live with the data (the token
+ * signing secret).
+ *
  * @since 0.1.0
  */
 export const migrations: ReadonlyArray<Migration> = [
@@ -94,6 +98,20 @@ export const migrations: ReadonlyArray<Migration> = [
       )`,
     ],
   },
+  {
+    version: 2,
+    name: "replay bytes and provider settings",
+    statements: [
+      // A replay must be the first answer byte for byte (C6); jsonb reorders keys. Existing rows
+      // keep jsonb's text of them (the best left of the original bytes).
+      "ALTER TABLE idempotency_records ALTER COLUMN response_body TYPE text USING response_body::text",
+      // Provider-wide settings kept with the data, e.g. the access-token signing secret.
+      `CREATE TABLE provider_settings (
+        name text PRIMARY KEY,
+        value text NOT NULL
+      )`,
+    ],
+  },
 ];
 
 /** The table names of the current schema (handy for tests that truncate). @since 0.1.0 */
@@ -102,6 +120,7 @@ export const storeTables = [
   "idempotency_records",
   "payment_sessions",
   "issuer_sequences",
+  "provider_settings",
 ] as const;
 
 /**
