@@ -525,12 +525,18 @@ export const decisionRecords: ReadonlyArray<DecisionRecord> = [
     why: 'A status never goes backwards (P5), and the docs name no event for it; keeping the record lets operations refund the customer. Recording payments into a session without a charge gave every simulated payment a fresh charge id, so each call added another phantom late charge to reconcile (246 in one race of the hardening probe): there is no instrument such a payment could have reached, so refusing it is the honest answer. The simulation\'s `updated: "true"` cannot tell an applied payment from a late one; `result` can, and an added field leaves existing readers unaffected.',
     pins: "A payment simulated into the charge of a session that has ended (an expired session whose VA charge expired, a session cancelled because its charge failed) is accepted (200) and recorded, not refused; a payment for a cancelled session that never had a charge is refused (422). The answer's `updated` is pinned (`^true$`); `result` is this project's addition and is not pinned. Where a late payment is recorded (`lateCharges` in the session object) is provider-internal.",
     checks: [
-      status("a request to simulate chargeStatus SUCCESS on a session cancelled when its charge failed, recorded as late", 200),
+      status(
+        "a request to simulate chargeStatus SUCCESS on a session cancelled when its charge failed, recorded as late",
+        200,
+      ),
       status(
         "a request to simulate chargeStatus SUCCESS on an expired session whose VA charge expired, recorded as late",
         200,
       ),
-      status("a request to simulate chargeStatus SUCCESS on a cancelled session, refused: nothing to pay into", 422),
+      status(
+        "a request to simulate chargeStatus SUCCESS on a cancelled session, refused: nothing to pay into",
+        422,
+      ),
     ],
     transitions: [
       s("EXPIRED", "PAYMENT_RECEIVED"),
@@ -544,6 +550,7 @@ export const decisionRecords: ReadonlyArray<DecisionRecord> = [
       "a request to simulate chargeStatus SUCCESS on a session cancelled when its charge failed, recorded as late",
       "a request to simulate chargeStatus SUCCESS on an expired session whose VA charge expired, recorded as late",
       "a request to simulate chargeStatus SUCCESS on a cancelled session, refused: nothing to pay into",
+      "a request to simulate chargeStatus SUCCESS on a session that expired before it had a charge, refused: nothing to pay into",
     ],
   },
   {
@@ -728,6 +735,7 @@ export const decisionRecords: ReadonlyArray<DecisionRecord> = [
       "Any well-formed Unicode text except U+0000, in every string the core's request schemas read (and in every key and string inside `metadata` and the other free JSON objects). A NUL or a lone surrogate is refused with 400 `api_validation_error` and a `details[]` entry at the field's path (`metadata.lines[1].note`; for a key, the path of the object that holds it, without echoing the key). Nothing is stored. Length limits are unchanged (UTF-16 code units).",
     why: "The probe got 500s from the store for these (nothing stored, but no field named). Deciding in the schemas makes the refusal a validation like any other, on create and on confirm, on every driver, before a store is involved; other control characters are stored fine and real names and notes contain tabs and newlines, so only what cannot be stored or encoded is refused.",
     pins: "Nothing: the contracts' 400 interactions match the envelope loosely (status, `error.type`, a `details[]` entry); the rule is checked by the core's schema tests and the provider's hardening tests on both drivers.",
+    checks: [],
     transitions: [],
     guards: [],
     interactions: [],
@@ -743,6 +751,7 @@ export const decisionRecords: ReadonlyArray<DecisionRecord> = [
       "Each method in the merchant's payment-method config lists its currencies; in the example config every method (VA, QRIS, e-wallet, card) settles IDR only. Another currency (`USD`, `ZZZ`, `A`) for the chosen method is refused with 400 and a `details[]` entry for `amount.currency`, at create when a method is given, otherwise at confirm. Nothing is stored or changed.",
     why: "Virtual accounts, QRIS and the e-wallets are domestic rupiah rails, the docs' examples and limits are all in IDR, and the facts leave other currencies an open question (facts §13); accepting a code the method cannot settle only fails later, at the bank. A merchant config can widen a method's list when a real one does.",
     pins: "Nothing: a config-dependent refusal, in the 400 envelope of C3 and C5.",
+    checks: [],
     transitions: [s("REQUIRE_CONFIRMATION", "CONFIRM")],
     guards: [sg("isConfirmationValid")],
     interactions: [],
@@ -758,6 +767,7 @@ export const decisionRecords: ReadonlyArray<DecisionRecord> = [
       "A session has one expiry, and the option's is honoured: without a top-level `expiryAt`, the method option's `expiryAt` becomes the session's (and so its charge's). It is checked like `expiryAt` (C3): later than the request instant and within the method's maximum (VA 30 days, QR 60 min, e-wallet 30 min in the example config), else 400 with a `details[]` entry at `paymentMethodOptions.<method>.expiryAt` naming the maximum. With both given they must be the same instant; at confirm the option may repeat the session's expiry, not move it (fixed at creation). Otherwise 400 at the option's field.",
     why: "The probe's option a year ahead was accepted, echoed and then ignored: the VA expired after the default 15 minutes. Two expiries for one session would need a charge that outlives or precedes its session, which the lifecycle (L4) does not have; honouring the option where it is the only one given keeps static VAs with a documented per-VA expiry working, and refusing a conflict tells the merchant instead of silently picking one.",
     pins: "Nothing: the contracts' create bodies carry no option expiry; checked by the core's creation checks and the provider's hardening tests.",
+    checks: [],
     transitions: [s("REQUIRE_CONFIRMATION", "CONFIRM")],
     guards: [sg("isConfirmationValid")],
     interactions: [],
@@ -773,6 +783,7 @@ export const decisionRecords: ReadonlyArray<DecisionRecord> = [
       "The signing secret comes from the caller, else `PAYMENT_SESSION_TOKEN_SECRET` (at least 32 characters), else the database's own: 32 random bytes made the first time a provider starts on it and kept in `provider_settings`, so tokens survive a restart and every instance on one database accepts them, while no two data folders share one. A token is accepted only if its signature is right, `iat` ≤ now, `exp − iat` is exactly the issued lifetime (900 s), and now < `exp`.",
     why: "The secret was a public constant that `pnpm start` could not change: anyone with a merchant secret could mint a token valid for a century. Checking `iat` and the lifetime refuses tokens this provider never issued even if a secret leaks.",
     pins: 'Nothing: the contracts get their tokens from `POST /v1/access-token` and pin `expiresIn: "900"` and the Bearer type only.',
+    checks: [],
     transitions: [],
     guards: [],
     interactions: [],
@@ -788,6 +799,7 @@ export const decisionRecords: ReadonlyArray<DecisionRecord> = [
       "A create request's `metadata` is at most 512 characters as JSON (which also bounds its keys and its depth); more is refused with 400 and a `details[]` entry for `metadata`, and nothing is stored. Any request body nested deeper than 64 levels (objects and arrays) is refused with 400 before it is parsed, and logged with its trace id.",
     why: "The gateway's code caps metadata at 512 (facts: evidence C). Without a cap one merchant's ~1 MB of metadata per session made a single list page 63 MB and four at once took the server past 1.2 GB; at 512 characters a page of 100 sessions stays well under a megabyte. Deep nesting made the parser or the decoder overflow its stack, which the old error handler misread as a 413.",
     pins: "Nothing: the contracts' create bodies carry small metadata; checked by the core's schema tests and the provider's hardening and bad-input tests.",
+    checks: [],
     transitions: [],
     guards: [],
     interactions: [],

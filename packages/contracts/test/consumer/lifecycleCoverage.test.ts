@@ -264,6 +264,13 @@ const rows: ReadonlyArray<Row> = [
     extra: { expiryAt: clockPlus(5) },
     clockMovesTo: clockPlus(10),
   },
+  {
+    ...simulation("SUCCESS", "requirePaymentMethod", "refused", 422, invalidState),
+    description:
+      "a request to simulate chargeStatus SUCCESS on a session that expired before it had a charge, refused: nothing to pay into",
+    extra: { expiryAt: clockPlus(5) },
+    clockMovesTo: clockPlus(10),
+  },
   simulation("EXPIRED", "activeClosed", "refused", 422, invalidState),
   simulation("EXPIRED", "inactive", "refused", 422, invalidState),
   // Time passing (L4, P6): each status past its expiryAt, and the statuses that stay.
