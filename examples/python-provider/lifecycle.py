@@ -367,10 +367,15 @@ def receive_payment(session: dict, at: int, amount: dict, charge_id: str | None)
       a manual-capture card stops at WAITING_FOR_CAPTURE (PROCESSING), anything else is paid (PAID).
     - the same payment again changes nothing (P2), on a PAID session too.
     - MULTIPLE: each payment is a new SUCCESS charge (P4), the exact amount on a closed one.
-    - an ended session stays ended; the money is recorded as a late payment (P3), no callback.
+    - an ended session stays ended; money paid into its charge (or into a MULTIPLE session's static
+      VA/QR) is recorded as a late payment, once per charge id (P3), no callback.
+    - a SINGLE session that ended before it had a charge had nothing to pay into: 422 ``invalid_state``
+      (P3), nothing recorded.
     - before a charge exists: 422 ``invalid_state``.
     """
     status = session["status"]
+    if status in ("CANCELLED", "EXPIRED") and not session["charges"]:
+        raise invalid_state(session, "pay")
     if status in ("CANCELLED", "EXPIRED", "INACTIVE"):
         known = {c["chargeId"] for c in session["lateCharges"]} | {
             c["id"] for c in session["charges"] if c["status"] == "SUCCESS"
