@@ -38,7 +38,7 @@ npm install --no-audit --no-fund --prefer-offline "$work"/tarballs/*.tgz >"$work
   { cat "$work/install.log"; exit 1; }
 
 phase "npx payment-session-contracts --help"
-PACT_DO_NOT_TRACK=true npx --no-install payment-session-contracts --help | head -1 | grep -q '^Usage: payment-session-contracts verify'
+PACT_DO_NOT_TRACK=true npx --no-install payment-session-contracts --help | head -1 | grep -q '^Usage: payment-session-contracts'
 node --input-type=module -e "const m = await import('@payment-session/contracts/verifier'); if (typeof m.verifyProvider !== 'function') throw new Error('no verifyProvider in @payment-session/contracts/verifier');"
 
 phase "the reference provider (pnpm verify --serve), verified by the installed CLI"

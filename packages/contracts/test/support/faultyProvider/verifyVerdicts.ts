@@ -25,7 +25,8 @@ export const CAUGHT_BY_VERIFY: Readonly<Partial<Record<DefectName, string>>> = {
     "a request to simulate chargeStatus SUCCESS of 1000 IDR on a session waiting for the customer's transfer, refused for the amount",
   overCaptureClamped: "a request to capture more than a card's authorised amount",
   partialCaptureTakesAll: "a request to capture more than a card's authorised amount",
-  latePaymentRefused: "a request to simulate chargeStatus SUCCESS on a cancelled session, recorded as late",
+  latePaymentRefused:
+    "a request to simulate chargeStatus SUCCESS on a session cancelled when its charge failed, recorded as late",
   repeatedPaymentRefused: "a request to simulate chargeStatus SUCCESS on a paid session, a duplicate",
   webhookWrongEventName: "a PAYMENT.PAID callback after a simulated payment of a VA session",
   webhookWrongApiKey: "a CHARGE.SUCCESS callback for a payment into a MULTIPLE static VA session",

@@ -3,12 +3,10 @@
  * histories of 8 concurrent clients pass; the same races through a proxy that answers
  * non-linearizably fail, with a timeline of the history.
  */
+
+import { type RaceHistory, runRaces } from "@payment-session/contracts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  type ContractProvider,
-  startContractProvider,
-} from "../../../reference-provider/src/contracts/index.js";
-import { type RaceHistory, runRaces } from "../../src/explorer/races.js";
+import { type ContractProvider, startContractProvider } from "../../src/contracts/index.js";
 import { type ProxyDefect, startRaceProxy } from "./support/raceProxies.js";
 
 const seed = Number(process.env.FC_SEED ?? 20261124);
