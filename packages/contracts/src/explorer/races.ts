@@ -286,35 +286,36 @@ export const sessionRaceModel = (options: SessionRaceModelOptions): SessionRaceM
   }
   const start = restored.snapshot;
 
-  /** A short key per distinct canonical state (`s<n>`), computed once per snapshot object. */
-  const key = (snapshot: SessionSnapshot): string => {
-    let k = memo.stateKeys.get(snapshot);
+  /**
+   * A short key (`<prefix><n>`) per distinct value, computed once per object: `long` is the value's
+   * full key, `numbers` numbers the distinct full keys, `byObject` remembers the short key per object.
+   */
+  const shortKey = <A extends object>(
+    value: A,
+    prefix: string,
+    long: (a: A) => string,
+    numbers: Map<string, number>,
+    byObject: WeakMap<A, string>,
+  ): string => {
+    let k = byObject.get(value);
     if (k === undefined) {
-      const long = snapshotKey(snapshot);
-      let n = memo.states.get(long);
+      const full = long(value);
+      let n = numbers.get(full);
       if (n === undefined) {
-        n = memo.states.size;
-        memo.states.set(long, n);
+        n = numbers.size;
+        numbers.set(full, n);
       }
-      k = `s${n}`;
-      memo.stateKeys.set(snapshot, k);
+      k = `${prefix}${n}`;
+      byObject.set(value, k);
     }
     return k;
   };
-  const operationKey = (operation: RaceOperation): string => {
-    let k = memo.operationKeys.get(operation);
-    if (k === undefined) {
-      const long = JSON.stringify(operation);
-      let n = memo.operations.get(long);
-      if (n === undefined) {
-        n = memo.operations.size;
-        memo.operations.set(long, n);
-      }
-      k = `o${n}`;
-      memo.operationKeys.set(operation, k);
-    }
-    return k;
-  };
+  /** A short key per distinct canonical state (`s<n>`). */
+  const key = (snapshot: SessionSnapshot): string =>
+    shortKey(snapshot, "s", snapshotKey, memo.states, memo.stateKeys);
+  /** A short key per distinct operation (`o<n>`). */
+  const operationKey = (operation: RaceOperation): string =>
+    shortKey(operation, "o", (o) => JSON.stringify(o), memo.operations, memo.operationKeys);
   const predict = (state: SessionSnapshot, operation: RaceOperation): Prediction => {
     memo.predictions += 1;
     const k = memoise ? `${key(state)} ${operationKey(operation)}` : "";
