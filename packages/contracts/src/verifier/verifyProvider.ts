@@ -7,6 +7,7 @@
 import { mkdirSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import type { VerifierOptions } from "@pact-foundation/pact";
+import { withoutCertificateStore } from "./internal/certificateStore.js";
 import { joinReport, parseCoreReport } from "./internal/coreReport.js";
 import { httpMessageProvider, pactMessageProviders } from "./internal/messages.js";
 import { defaultPactDir, type LoadedPact, readPactDir, readPactFile } from "./internal/pactFiles.js";
@@ -297,7 +298,11 @@ export const verifyProvider = async (options: VerifyProviderOptions): Promise<Ve
     const filterBefore = process.env.PACT_DESCRIPTION;
     if (options.interaction !== undefined) process.env.PACT_DESCRIPTION = options.interaction;
     try {
-      coreText = await new Verifier(pactOptions).verifyProvider();
+      // The core's peers are then our loopback servers over http: only (see certificateStore.ts).
+      const plainHttpOnly = prepared.remotePactUrls.length === 0 && options.brokerUrl === undefined;
+      coreText = await withoutCertificateStore(plainHttpOnly, () =>
+        new Verifier(pactOptions).verifyProvider(),
+      );
     } catch (e) {
       // pact-core rejects a failed verification with Error(<the JSON report>); anything else is a core error.
       const text = e instanceof Error ? e.message : String(e);
