@@ -43,6 +43,7 @@ export { nextSequence } from "./sequences.js";
 export {
   claimExpired,
   finalSessionStatuses,
+  finalStatusesSql,
   findByClientReferenceId,
   insertSession,
   listSessions,

@@ -4,6 +4,7 @@
  *
  * @since 0.1.0
  */
+import { isFinalSessionStatus, SessionStatus } from "@payment-session/core";
 import type { Queryable, SqlValue, Tx } from "./Database.js";
 import { StoreError } from "./errors.js";
 import {
@@ -85,14 +86,17 @@ export interface SessionPage {
 }
 
 /**
- * Session statuses that never change again, so never expire: the sweeper's partial index and
- * {@link claimExpired} leave them out (the same list is written in migration 1).
+ * Session statuses that never change again, so never expire (the core's `isFinalSessionStatus`):
+ * the sweeper's partial index and {@link claimExpired} leave them out. Migration 1 wrote the same
+ * list into the index's predicate, as frozen SQL; a test checks the two agree.
  *
  * @since 0.1.0
  */
-export const finalSessionStatuses = ["PAID", "CANCELLED", "EXPIRED", "INACTIVE"] as const;
+export const finalSessionStatuses: ReadonlyArray<SessionStatus> =
+  SessionStatus.literals.filter(isFinalSessionStatus);
 
-const FINAL_SQL = "('PAID', 'CANCELLED', 'EXPIRED', 'INACTIVE')";
+/** `('PAID', 'CANCELLED', …)`, in the core's order, as the partial index's predicate spells it. @since 0.1.0 */
+export const finalStatusesSql = `(${finalSessionStatuses.map((s) => `'${s}'`).join(", ")})`;
 
 const COLUMNS = `id::text AS id, merchant_id, client_reference_id, status, payment_type,
   ${sqlMillis("expiry_at")} AS expiry_at, snapshot, version,
@@ -277,7 +281,7 @@ export const claimExpired = async (
 ): Promise<ReadonlyArray<SessionRow>> => {
   const { rows } = await tx.query<RawRow>(
     `SELECT ${COLUMNS} FROM payment_sessions
-      WHERE expiry_at IS NOT NULL AND status NOT IN ${FINAL_SQL} AND expiry_at <= ${sqlInstant(1)}
+      WHERE expiry_at IS NOT NULL AND status NOT IN ${finalStatusesSql} AND expiry_at <= ${sqlInstant(1)}
       ORDER BY expiry_at, id
       LIMIT $2
       FOR UPDATE SKIP LOCKED`,
