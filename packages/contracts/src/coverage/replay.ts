@@ -165,10 +165,15 @@ interface Answer {
   readonly notes: ReadonlyArray<string>;
 }
 
+/** The session brought to `at` (decision L4: every read and write applies `EXPIRE` at its instant first). */
+const expireAt = (snapshot: SessionSnapshot, at: number) => {
+  const expire: SessionEvent = { type: "EXPIRE", at };
+  return { expire, expired: applyEvent(snapshot, expire) };
+};
+
 /** The provider's write path: EXPIRE at `at`, then the event. */
 const write = (session: Seeded, at: number, event: (s: SessionSnapshot) => SessionEvent | null): Answer => {
-  const expire: SessionEvent = { type: "EXPIRE", at };
-  const expired = applyEvent(session.snapshot, expire);
+  const { expire, expired } = expireAt(session.snapshot, at);
   const keys = keysOf(session.snapshot, expire, expired);
   const next = event(expired.snapshot);
   if (next === null) return { keys, status: 400, notes: ["the request is refused before the lifecycle"] };
@@ -180,8 +185,8 @@ const write = (session: Seeded, at: number, event: (s: SessionSnapshot) => Sessi
 
 const read = (sessions: ReadonlyArray<Seeded>, at: number): Answer => ({
   keys: sessions.flatMap((session) => {
-    const expire: SessionEvent = { type: "EXPIRE", at };
-    return keysOf(session.snapshot, expire, applyEvent(session.snapshot, expire));
+    const { expire, expired } = expireAt(session.snapshot, at);
+    return keysOf(session.snapshot, expire, expired);
   }),
   status: 200,
   notes: [],
@@ -383,8 +388,7 @@ export const replayInteraction = (file: string, interaction: PactInteraction): I
           if (last === undefined)
             throw new ReplayProblem("'a simulation was accepted' needs a session first");
           const at = Math.max(clock, last.endsAt);
-          const expire: SessionEvent = { type: "EXPIRE", at };
-          const expired = applyEvent(last.snapshot, expire);
+          const { expire, expired } = expireAt(last.snapshot, at);
           const chargeStatus = str(params.chargeStatus) === "EXPIRED" ? "EXPIRED" : "SUCCESS";
           const plan = simulationEvent(expired.snapshot, { chargeStatus }, at, () => "replay-payment");
           if (plan._tag !== "Event") throw new ReplayProblem(`the simulation of ${chargeStatus} is refused`);

@@ -310,8 +310,9 @@ export const predictOperation = (
       reached: current.reached,
     };
   }
-  // Rebuild the event on the session as of `at` (a simulation's charge depends on it).
-  const rebuilt = eventOf(current.snapshot, operation, at, config);
+  // Rebuild the event on the session as of `at` (a simulation's charge depends on it); when time
+  // changed nothing (the same snapshot object), the event already built is that event.
+  const rebuilt = current.snapshot === snapshot ? event : eventOf(current.snapshot, operation, at, config);
   if (rebuilt._tag === "Expectation") {
     return {
       expectation: rebuilt.expectation,
