@@ -10,7 +10,7 @@
  * @since 0.1.0
  */
 import { Schema } from "effect";
-import type { RefusalCode } from "../lifecycle/types.js";
+import type { RefusalCode, Refused } from "../lifecycle/types.js";
 import type { BodyValidationError } from "../schemas/BodyValidation.js";
 import { ErrorCode, type ErrorSource, type ErrorType } from "../schemas/Enums.js";
 import { ApiErrorBody, type ErrorDetail } from "../schemas/Envelope.js";
@@ -196,13 +196,77 @@ export const invalidStateError = (operation: string, status: string, options?: E
     error: errorBody(undefined, options),
   });
 
-/** The 422 answer for a payment whose amount differs from the session's (decision P1). @since 0.1.0 */
-export const amountMismatchError = (expected: number, received: number, options?: ErrorOptions) =>
-  new UnprocessableError({
-    code: "amount_mismatch",
-    message: `Amount ${received} does not match the payment session amount ${expected}`,
-    error: errorBody(undefined, options),
+/**
+ * The 404 answer for a payment session id the merchant does not have (also another merchant's).
+ *
+ * @since 0.1.0
+ */
+export const sessionMissingError = (id: string, options?: ErrorOptions): ResourceMissingError =>
+  resourceMissingError("PaymentSession", id, options);
+
+/**
+ * The 409 answer when a session changed under every attempt of a request (the store lost its
+ * compare-and-set each time): `duplicate_error`, retry later.
+ *
+ * @since 0.1.0
+ */
+export const concurrentChangeError = (options?: ErrorOptions): IdempotencyError =>
+  new IdempotencyError({
+    code: "duplicate_error",
+    message: "The payment session changed concurrently; retry the request",
+    error: { ...errorBody(undefined, options), type: "GATEWAY_ERROR" },
   });
+
+/**
+ * The HTTP status of an error value: its class's `httpApiStatus` (the one the OpenAPI document
+ * lists it under), read from the class, never written again.
+ *
+ * @example
+ * apiErrorStatus(idempotencyError()) // 409
+ * @since 0.1.0
+ */
+export const apiErrorStatus = (error: ApiErrorResponse): number => {
+  const status: unknown = Reflect.get(error.constructor, "ast")?.annotations?.httpApiStatus;
+  if (typeof status !== "number") throw new Error(`${error._tag} has no httpApiStatus`);
+  return status;
+};
+
+/** The error classes a lifecycle refusal becomes. @since 0.1.0 */
+export type RefusalError = ApiValidationError | ResourceMissingError | UnprocessableError;
+
+/**
+ * The API error of a lifecycle refusal ({@link Refused} of `applyEvent` / `createSession`), with
+ * the core's message (it names the operation and the status), as {@link refusalAnswer} describes:
+ * `validation` → {@link ApiValidationError} with the refusal's `details`; `invalid_state` /
+ * `amount_mismatch` → {@link UnprocessableError}; `unknown_charge` → {@link ResourceMissingError}.
+ * `charge_required` is a bug of the caller (it did not issue the charge the core asked for), not
+ * an answer: it throws.
+ *
+ * @example
+ * const applied = applyEvent(snapshot, event)
+ * if (applied.outcome._tag === "Refused") return yield* Effect.fail(refusalError(applied.outcome, { traceId }))
+ * @since 0.1.0
+ */
+export const refusalError = (refused: Refused, options?: ErrorOptions): RefusalError => {
+  const { code, type, source } = refusalAnswer(refused.code);
+  const error: ApiErrorBody = {
+    ...errorBody(refused.code === "validation" ? (refused.details ?? []) : undefined, options),
+    type,
+    source,
+  };
+  const fields = { code, message: refused.message, error };
+  switch (refused.code) {
+    case "validation":
+      return new ApiValidationError(fields);
+    case "invalid_state":
+    case "amount_mismatch":
+      return new UnprocessableError(fields);
+    case "unknown_charge":
+      return new ResourceMissingError(fields);
+    case "charge_required":
+      throw new Error(`lifecycle refused: ${refused.message} (the provider must issue the charge first)`);
+  }
+};
 
 /**
  * The HTTP answer class of a lifecycle refusal ({@link Refused} of `applyEvent` / `createSession`):

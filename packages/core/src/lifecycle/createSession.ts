@@ -171,12 +171,120 @@ export function chargeToOpen(
 }
 
 /**
+ * What a new session gets from the provider besides a charge: a hosted payment page (mode
+ * REDIRECT), the card encryption key (CARD in mode API with autoConfirm false: the customer's card
+ * is encrypted client-side before the confirm) and, for a MULTIPLE session, its static VA or QR
+ * (`staticMethod`). The provider's issuers make them; the core decides which.
+ *
+ * @since 0.1.0
+ */
+export interface SessionExtras {
+  readonly hostedPage: boolean;
+  readonly encryptionKey: boolean;
+  readonly staticMethod: "VIRTUAL_ACCOUNT" | "QR" | null;
+}
+
+/**
+ * A create request checked and planned once: the request with its defaults (`input`), the
+ * charge it opens (`charge`, as {@link chargeToOpen} says; `null` for none) and the session's
+ * {@link SessionExtras}. Made by {@link planCreate}, turned into a session by
+ * {@link createFromPlan} once the provider issued what the plan asks for.
+ *
+ * @since 0.1.0
+ */
+export interface CreatePlan {
+  readonly input: CreatePaymentSessionInput;
+  readonly at: number;
+  readonly config: PaymentMethodConfig;
+  readonly charge: ChargeToOpen | null;
+  readonly extras: SessionExtras;
+}
+
+const extrasOf = (input: CreatePaymentSessionInput): SessionExtras => {
+  const method = input.paymentMethod?.type;
+  return {
+    hostedPage: input.mode === "REDIRECT",
+    encryptionKey: method === "CARD" && input.mode === "API" && !input.autoConfirm,
+    staticMethod:
+      input.paymentType === "MULTIPLE" && (method === "VIRTUAL_ACCOUNT" || method === "QR") ? method : null,
+  };
+};
+
+const refusal = (code: "validation" | "charge_required", details?: ReadonlyArray<ErrorDetail>): Refused => ({
+  _tag: "Refused",
+  code,
+  message: refusalMessage(code, "create", null),
+  operation: "create",
+  status: null,
+  ...(details === undefined ? {} : { details }),
+});
+
+/**
+ * Checks a create request at instant `at` ({@link creationIssues}: refused with `validation` and
+ * `details`, decisions C3, C5) and plans it: which charge it opens and what else the session gets.
+ * Call it before issuing anything; then {@link createFromPlan}.
+ *
+ * @example
+ * const plan = planCreate(request, at, config)
+ * if (!plan.ok) return fail(refusalError(plan.refusal))
+ * const charge = plan.plan.charge === null ? undefined : await issue(plan.plan.charge)
+ * createFromPlan(plan.plan, { id, charge })
+ * @since 0.1.0
+ */
+export const planCreate = (
+  request: CreatePaymentSessionRequest,
+  at: number,
+  config: PaymentMethodConfig = defaultPaymentMethodConfig,
+): { readonly ok: true; readonly plan: CreatePlan } | { readonly ok: false; readonly refusal: Refused } => {
+  const input = withCreateDefaults(request);
+  const issues = creationIssues(input, at, config);
+  if (issues.length > 0) return { ok: false, refusal: refusal("validation", issues) };
+  return {
+    ok: true,
+    plan: { input, at, config, charge: chargeToOpen(request, at), extras: extrasOf(input) },
+  };
+};
+
+/**
+ * Creates the session of a {@link CreatePlan} with what the provider issued for it (`id`, the
+ * charge the plan opens, the static method, page and key it asks for). Refused with
+ * `charge_required` when the plan opens a charge and `issued.charge` is missing.
+ *
+ * @since 0.1.0
+ */
+export const createFromPlan = (
+  plan: CreatePlan,
+  issued: Omit<CreateSessionContext, "at" | "config">,
+): CreateSessionResult => {
+  if (issued.charge === undefined && plan.charge !== null) {
+    return { ok: false, refusal: refusal("charge_required") };
+  }
+  const sessionInput: SessionInput = {
+    id: issued.id,
+    at: plan.at,
+    request: plan.input,
+    config: plan.config,
+    ...(issued.charge === undefined ? {} : { charge: issued.charge }),
+    ...(issued.paymentMethod === undefined ? {} : { paymentMethod: issued.paymentMethod }),
+    ...(issued.paymentUrl === undefined ? {} : { paymentUrl: issued.paymentUrl }),
+    ...(issued.encryptionKey === undefined ? {} : { encryptionKey: issued.encryptionKey }),
+  };
+  const [snapshot] = initialTransition(sessionMachine, sessionInput);
+  return {
+    ok: true,
+    snapshot,
+    outcome: { _tag: "Accepted", operation: "create", status: sessionStatus(snapshot), webhooks: [] },
+  };
+};
+
+/**
  * Creates a payment session (decision C1 picks the first status inside the machine):
  * no method → REQUIRE_PAYMENT_METHOD; method + autoConfirm false → REQUIRE_CONFIRMATION; method +
  * autoConfirm true → REQUIRE_ACTION with the issued charge WAITING_FOR_USER_ACTION; MULTIPLE →
  * ACTIVE. `expiryAt` defaults to `at` + 15 min (C2). Refused with `validation` and `details` when
  * {@link creationIssues} finds something (C3, C5: nothing is stored), or `charge_required` when
- * the request opens a charge and `context.charge` is missing.
+ * the request opens a charge and `context.charge` is missing. {@link planCreate} then
+ * {@link createFromPlan}, in one call.
  *
  * @example
  * const created = createSession(request, { id: "7f65…", at: Date.parse("2025-03-30T05:48:17Z"), charge })
@@ -188,48 +296,6 @@ export const createSession = (
   request: CreatePaymentSessionRequest,
   context: CreateSessionContext,
 ): CreateSessionResult => {
-  const input = withCreateDefaults(request);
-  const config = context.config ?? defaultPaymentMethodConfig;
-  const issues = creationIssues(input, context.at, config);
-  if (issues.length > 0) {
-    return {
-      ok: false,
-      refusal: {
-        _tag: "Refused",
-        code: "validation",
-        message: refusalMessage("validation", "create", null),
-        operation: "create",
-        status: null,
-        details: issues,
-      },
-    };
-  }
-  if (context.charge === undefined && chargeToOpen(request, context.at) !== null) {
-    return {
-      ok: false,
-      refusal: {
-        _tag: "Refused",
-        code: "charge_required",
-        message: refusalMessage("charge_required", "create", null),
-        operation: "create",
-        status: null,
-      },
-    };
-  }
-  const sessionInput: SessionInput = {
-    id: context.id,
-    at: context.at,
-    request: input,
-    config,
-    ...(context.charge === undefined ? {} : { charge: context.charge }),
-    ...(context.paymentMethod === undefined ? {} : { paymentMethod: context.paymentMethod }),
-    ...(context.paymentUrl === undefined ? {} : { paymentUrl: context.paymentUrl }),
-    ...(context.encryptionKey === undefined ? {} : { encryptionKey: context.encryptionKey }),
-  };
-  const [snapshot] = initialTransition(sessionMachine, sessionInput);
-  return {
-    ok: true,
-    snapshot,
-    outcome: { _tag: "Accepted", operation: "create", status: sessionStatus(snapshot), webhooks: [] },
-  };
+  const planned = planCreate(request, context.at, context.config);
+  return planned.ok ? createFromPlan(planned.plan, context) : { ok: false, refusal: planned.refusal };
 };

@@ -5,7 +5,7 @@
  *
  * @since 0.1.0
  */
-export { type Applied, applyEvent, applyEvents, operationOfEvent, refusalMessage } from "./applyEvent.js";
+export { type Applied, applyEvent, operationOfEvent, refusalMessage } from "./applyEvent.js";
 export {
   type ChargeStep,
   captureAmountIssues,
@@ -23,11 +23,15 @@ export {
 export {
   type ChargeToOpen,
   type ConfirmIntent,
+  type CreatePlan,
   type CreateSessionContext,
   type CreateSessionResult,
   chargeToOpen,
+  createFromPlan,
   createSession,
   creationIssues,
+  planCreate,
+  type SessionExtras,
 } from "./createSession.js";
 export {
   type ActionRef,
@@ -48,7 +52,7 @@ export {
   restoreSession,
   sessionSchemaVersion,
 } from "./persistence.js";
-export { simulationResultOf, toCharge, toPaymentSession } from "./render.js";
+export { simulationResultOf, toCapture, toCharge, toPaymentSession } from "./render.js";
 export { createWithIssued, placeholderIssue, type SeedPath, type SeedTarget, seedPath } from "./seed.js";
 export {
   confirmationIssues,
@@ -86,3 +90,4 @@ export {
   type UniverseSource,
 } from "./transitions.js";
 export * from "./types.js";
+export { callbackCharge, callbackDedupeKey } from "./webhooks.js";

@@ -5,9 +5,12 @@
  */
 
 import { millisToInstant } from "../schemas/Instant.js";
-import type { Amount, Charge, PaymentSession, SimulationApplication } from "../schemas/index.js";
+import type { Amount, Capture, Charge, PaymentSession, SimulationApplication } from "../schemas/index.js";
 import { chargeStatus, type SessionSnapshot, sessionStatus } from "./status.js";
 import type { ChargeRecord, LatePayment, Outcome, Refused, SessionContext } from "./types.js";
+
+/** A capture's status: the sandbox captures at once (decision P6), so every capture it records succeeded. */
+const captureStatus = "SUCCESS" as const;
 
 const amountOf = (value: number | null, currency: string): Amount | null =>
   value === null ? null : { value, currency };
@@ -50,7 +53,7 @@ const renderCharge = (context: SessionContext, charge: ChargeRecord): Charge => 
             captureId: capture.captureId,
             currency: c.amount.currency,
             capturedAmount: capture.amount,
-            status: "SUCCESS" as const,
+            status: captureStatus,
             createdAt: millisToInstant(capture.at),
           })),
         }),
@@ -134,4 +137,38 @@ export const simulationResultOf = (outcome: Exclude<Outcome, Refused>): Simulati
     case "LatePaymentRecorded":
       return "RECORDED_LATE";
   }
+};
+
+/**
+ * Renders the capture object of `POST /v2/payments/{id}/capture` for the capture `captureId` a
+ * CAPTURE event recorded (decision P6: the sandbox captures at once, so its status is `SUCCESS`).
+ * `null` when the session has no capture with that id (the event did not record one).
+ *
+ * @example
+ * const applied = applyEvent(snapshot, { type: "CAPTURE", at, captureId, releaseRemainingAmount: false })
+ * toCapture(applied.snapshot, captureId, false)?.status // "SUCCESS"
+ * @since 0.1.0
+ */
+export const toCapture = (
+  snapshot: SessionSnapshot,
+  captureId: string,
+  releaseRemainingAmount: boolean,
+): Capture | null => {
+  const session = snapshot.context;
+  for (const charge of session.charges) {
+    const record = charge.context.captures.find((capture) => capture.captureId === captureId);
+    if (record === undefined) continue;
+    const instant = millisToInstant(record.at);
+    return {
+      id: captureId,
+      paymentSessionId: session.id,
+      paymentSessionClientReferenceId: session.settings.clientReferenceId,
+      releaseRemainingAmount,
+      amount: { value: record.amount, currency: charge.context.amount.currency },
+      status: captureStatus,
+      createdAt: instant,
+      updatedAt: instant,
+    };
+  }
+  return null;
 };

@@ -203,8 +203,6 @@ export const webhookEvents = WebhookEvent.literals;
 export const ErrorType = Schema.Literals(["API_ERROR", "GATEWAY_ERROR", "PARTNER_ERROR"]);
 /** @since 0.1.0 */
 export type ErrorType = typeof ErrorType.Type;
-/** Every {@link ErrorType}. @since 0.1.0 */
-export const errorTypes = ErrorType.literals;
 
 /** `error.source` (newer docs): UPSTREAM = the merchant's request, DOWNSTREAM = a dependency, SYSTEM = the gateway. @since 0.1.0 */
 export const ErrorSource = Schema.Literals(["UPSTREAM", "DOWNSTREAM", "SYSTEM"]);
@@ -237,8 +235,6 @@ export const ErrorCode = Schema.Literals([
 ]);
 /** @since 0.1.0 */
 export type ErrorCode = typeof ErrorCode.Type;
-/** Every {@link ErrorCode}. @since 0.1.0 */
-export const errorCodes = ErrorCode.literals;
 
 /** Status of a manual capture (capture object, `captureHistories[]`). @since 0.1.0 */
 export const CaptureStatus = Schema.Literals(["PENDING", "SUCCESS", "FAILED"]);

@@ -90,7 +90,8 @@ const save = async (tx: Tx, record: NewIdempotencyRecord | undefined): Promise<v
 };
 
 /**
- * Runs load → `decide(row)` → update in one transaction. On a version conflict the attempt is rolled
+ * Runs load → `decide(row)` → update in one transaction (or, given a `Tx`, inside that one:
+ * don't pass `idempotency` records then, the caller saves them). On a version conflict the attempt is rolled
  * back to a savepoint (so whatever `decide` wrote through `tx`, e.g. a `nextSequence`, is undone)
  * and `decide` runs again on the reloaded row; after `maxAttempts` conflicts it throws
  * {@link ConcurrencyConflict} and nothing is written. If `decide` throws, everything is rolled back
@@ -110,7 +111,7 @@ const save = async (tx: Tx, record: NewIdempotencyRecord | undefined): Promise<v
  * @since 0.1.0
  */
 export const withSessionUpdate = async <A>(
-  db: Database,
+  db: Database | Tx,
   merchantId: string,
   id: string,
   decide: (
@@ -121,41 +122,45 @@ export const withSessionUpdate = async <A>(
 ): Promise<SessionUpdateOutcome<A>> => {
   const maxAttempts = positiveInt(options.maxAttempts ?? 5, "maxAttempts", 1000);
   const forUpdate = options.forUpdate ?? true;
-  try {
-    return await db.transaction(async (tx): Promise<SessionUpdateOutcome<A>> => {
-      await tx.query("SAVEPOINT session_update");
-      for (let attempt = 1; attempt <= maxAttempts; attempt++) {
-        if (attempt > 1) await tx.query("ROLLBACK TO SAVEPOINT session_update");
-        const loaded = await loadSession(tx, merchantId, id, { forUpdate });
-        if (loaded === null) return { _tag: "NotFound" };
-        const decision = await decide(loaded.row, { tx, attempt });
-        if (decision._tag === "Keep") {
-          await save(tx, decision.idempotency);
-          return { _tag: "Kept", value: decision.value, row: loaded.row };
-        }
-        const { change } = decision;
-        const result = await updateSession(tx, { ...change, id, merchantId }, loaded.version);
-        if (result === "not_found") return { _tag: "NotFound" };
-        if (result === "version_conflict") continue;
-        const webhooks = await enqueueWebhooks(tx, decision.webhooks ?? []);
+  const run = async (tx: Tx): Promise<SessionUpdateOutcome<A>> => {
+    await tx.query("SAVEPOINT session_update");
+    for (let attempt = 1; attempt <= maxAttempts; attempt++) {
+      if (attempt > 1) await tx.query("ROLLBACK TO SAVEPOINT session_update");
+      const loaded = await loadSession(tx, merchantId, id, { forUpdate });
+      if (loaded === null) return { _tag: "NotFound" };
+      const decision = await decide(loaded.row, { tx, attempt });
+      if (decision._tag === "Keep") {
         await save(tx, decision.idempotency);
-        const row: SessionRow = {
-          ...loaded.row,
-          status: change.status,
-          expiryAt: change.expiryAt === null ? null : toEpochMillis(change.expiryAt, "expiryAt"),
-          snapshot: change.snapshot,
-          updatedAt: toEpochMillis(change.updatedAt, "updatedAt"),
-          version: loaded.version + 1,
-        };
-        return { _tag: "Written", value: decision.value, row, webhooks };
+        return { _tag: "Kept", value: decision.value, row: loaded.row };
       }
-      throw new ConcurrencyConflict({
-        message: `session ${id} changed under every one of ${maxAttempts} attempts`,
-        merchantId,
-        sessionId: id,
-        attempts: maxAttempts,
-      });
+      const { change } = decision;
+      const result = await updateSession(tx, { ...change, id, merchantId }, loaded.version);
+      if (result === "not_found") return { _tag: "NotFound" };
+      if (result === "version_conflict") continue;
+      const webhooks = await enqueueWebhooks(tx, decision.webhooks ?? []);
+      await save(tx, decision.idempotency);
+      const row: SessionRow = {
+        ...loaded.row,
+        status: change.status,
+        expiryAt: change.expiryAt === null ? null : toEpochMillis(change.expiryAt, "expiryAt"),
+        snapshot: change.snapshot,
+        updatedAt: toEpochMillis(change.updatedAt, "updatedAt"),
+        version: loaded.version + 1,
+      };
+      return { _tag: "Written", value: decision.value, row, webhooks };
+    }
+    throw new ConcurrencyConflict({
+      message: `session ${id} changed under every one of ${maxAttempts} attempts`,
+      merchantId,
+      sessionId: id,
+      attempts: maxAttempts,
     });
+  };
+  // Inside the caller's transaction: the savepoint loop only; the caller commits (and saves any
+  // idempotency record itself).
+  if (db._tag === "Tx") return run(db);
+  try {
+    return await db.transaction(run);
   } catch (error) {
     if (!(error instanceof DuplicateRequest)) throw error;
     const { record } = error;
