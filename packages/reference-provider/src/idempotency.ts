@@ -1,95 +1,131 @@
 /**
- * `X-REQUEST-ID` (decision C6) on top of the store's idempotency records: the key of a request,
- * the replay of a stored answer, the 409 for a reused key.
+ * `X-REQUEST-ID` (decision C6) as one layer around the write endpoints: it runs the operation in a
+ * transaction, encodes its answer once, stores that encoded answer in the same transaction, and
+ * replays it byte for byte to a retry — or answers 409 to a key reused for another request.
  *
  * @since 0.1.0
  */
 import { createHash } from "node:crypto";
-import { idempotencyError } from "@payment-session/core";
-import { type Answer, fromApiError } from "./answers.js";
-import type { IdempotencyRecord, NewIdempotencyRecord } from "./store/index.js";
+import {
+  type ApiErrorResponse,
+  type IdempotencyError,
+  idempotencyError,
+  requestIdentity,
+} from "@payment-session/core";
+import { Effect, Exit } from "effect";
+import { type Answer, errorAnswer } from "./answers.js";
+import type { ProviderServices, RequestContext } from "./payments.js";
+import { fromStore, inTransaction } from "./sessionWrites.js";
+import {
+  findIdempotencyRecord,
+  type IdempotencyRecord,
+  saveIdempotencyRecord,
+  type Tx,
+} from "./store/index.js";
 
 /**
- * What identifies one request for idempotency: the merchant's key, the endpoint, and a hash of the
- * endpoint, its path parameters and its decoded body (so the same JSON with other key order or
- * other ignored fields is the same request).
+ * The write endpoints, by the name their idempotency records carry (a key reused on another
+ * endpoint is a 409).
  *
  * @since 0.1.0
  */
-export interface IdempotencyKey {
-  readonly merchantId: string;
-  readonly requestKey: string;
-  readonly endpoint: string;
-  readonly requestHash: string;
-  readonly at: number;
+export const idempotentEndpoints = {
+  create: "POST /v2/payments",
+  confirm: "POST /v2/payments/{id}/confirm",
+  cancel: "POST /v2/payments/{id}/cancel",
+  capture: "POST /v2/payments/{id}/capture",
+  simulate: "POST /v2/payments/simulations",
+} as const;
+
+/**
+ * One request to a write endpoint: which one, its `X-REQUEST-ID` (none: no replay protection), and
+ * what identifies it besides (its path parameters and its encoded body: the same JSON with another
+ * key order or other ignored fields is the same request).
+ *
+ * @since 0.1.0
+ */
+export interface IdempotentRequest {
+  readonly endpoint: keyof typeof idempotentEndpoints;
+  readonly requestId: string | undefined;
+  readonly request: unknown;
 }
 
-const canonical = (value: unknown): unknown => {
-  if (Array.isArray(value)) return value.map(canonical);
-  if (typeof value === "object" && value !== null) {
-    return Object.fromEntries(
-      Object.keys(value)
-        .sort()
-        .map((key) => [key, canonical((value as Record<string, unknown>)[key])]),
+/** Only answers of requests that ran are kept: 200, and the 422 refusals of the lifecycle (C6). */
+const recordable = <A, E extends ApiErrorResponse>(
+  exit: Exit.Exit<A, E>,
+  encode: (value: A) => unknown,
+): Answer | undefined => {
+  if (Exit.isSuccess(exit)) return { status: 200, body: encode(exit.value) };
+  const error = exit.cause.reasons.find((reason) => reason._tag === "Fail")?.error;
+  if (error === undefined) return undefined;
+  const answer = errorAnswer(error);
+  return answer.status === 422 ? answer : undefined;
+};
+
+class DuplicateRequest {
+  readonly _tag = "DuplicateRequest";
+}
+
+/**
+ * Runs `run` in one transaction unless the request's key already has a live record (then that
+ * record's answer again, or 409 `idempotency_error` for another request). Its answer is encoded
+ * with `encode` (the endpoint's success schema) or its error class; when it is kept (200, 422),
+ * the record is saved in the same transaction, and a concurrent request with the same key that
+ * committed first is replayed instead (everything this one did is rolled back). Other errors
+ * (400, 404, 409) fail as they are and are not kept: a corrected retry is served afresh.
+ *
+ * @since 0.1.0
+ */
+export const idempotent = <A, E extends ApiErrorResponse>(
+  services: ProviderServices,
+  context: RequestContext,
+  request: IdempotentRequest,
+  encode: (value: A) => unknown,
+  run: (tx: Tx) => Effect.Effect<A, E>,
+): Effect.Effect<Answer, E | IdempotencyError> =>
+  Effect.gen(function* () {
+    const endpoint = idempotentEndpoints[request.endpoint];
+    const requestHash = createHash("sha256").update(requestIdentity(endpoint, request.request)).digest("hex");
+    const requestKey = request.requestId;
+    const merchantId = context.merchant.id;
+    const replay = (record: IdempotencyRecord | null): Effect.Effect<Answer, IdempotencyError> =>
+      record !== null && record.requestHash === requestHash && record.endpoint === endpoint
+        ? Effect.succeed({ status: record.responseStatus, body: record.responseBody })
+        : Effect.fail(idempotencyError({ traceId: context.traceId }));
+    const find = (key: string) =>
+      fromStore(() => findIdempotencyRecord(services.db, merchantId, key, context.at));
+    if (requestKey !== undefined) {
+      const record = yield* find(requestKey);
+      if (record !== null) return yield* replay(record);
+    }
+    const ran = yield* inTransaction(services.db, (tx) =>
+      Effect.gen(function* () {
+        const exit = yield* Effect.exit(run(tx));
+        // A defect (a bug, the database gone) rolls everything back.
+        if (Exit.isFailure(exit) && !Exit.hasFails(exit)) return yield* Effect.failCause(exit.cause);
+        const answer = recordable(exit, encode);
+        if (requestKey !== undefined && answer !== undefined) {
+          const saved = yield* fromStore(() =>
+            saveIdempotencyRecord(tx, {
+              merchantId,
+              requestKey,
+              endpoint,
+              requestHash,
+              responseStatus: answer.status,
+              responseBody: answer.body,
+              createdAt: context.at,
+            }),
+          );
+          if (saved === "duplicate") return yield* Effect.fail(new DuplicateRequest());
+        }
+        return { exit, answer };
+      }),
+    ).pipe(
+      Effect.catchTag("DuplicateRequest", () => Effect.map(find(requestKey ?? ""), (record) => ({ record }))),
     );
-  }
-  return value;
-};
-
-/**
- * The request's {@link IdempotencyKey}, or `undefined` without an `X-REQUEST-ID` (no replay
- * protection then). `request` is the encoded body plus path parameters.
- *
- * @since 0.1.0
- */
-export const idempotencyKeyOf = (
-  merchantId: string,
-  requestKey: string | undefined,
-  endpoint: string,
-  request: unknown,
-  at: number,
-): IdempotencyKey | undefined => {
-  if (requestKey === undefined) return undefined;
-  const requestHash = createHash("sha256")
-    .update(`${endpoint}\n${JSON.stringify(canonical(request))}`)
-    .digest("hex");
-  return { merchantId, requestKey, endpoint, requestHash, at };
-};
-
-/**
- * The answer to a request whose key already has a live record: the stored answer again (same
- * status, same body) when it is the same request, else 409 `idempotency_error`.
- *
- * @since 0.1.0
- */
-export const replayOrConflict = (
-  record: IdempotencyRecord | null,
-  key: IdempotencyKey,
-  traceId: string,
-): Answer =>
-  record !== null && record.requestHash === key.requestHash && record.endpoint === key.endpoint
-    ? { status: record.responseStatus, body: record.responseBody }
-    : fromApiError(idempotencyError({ traceId }));
-
-/**
- * The record to store with an answer, or `undefined`. Kept: answers of requests that ran (200 and
- * the 422 refusals of the lifecycle). Not kept: 4xx that refuse the request before it ran (400,
- * 401, 404, 409) and 5xx, so a corrected retry with the same key is served afresh.
- *
- * @since 0.1.0
- */
-export const idempotencyRecordOf = (
-  key: IdempotencyKey | undefined,
-  answer: Answer,
-): NewIdempotencyRecord | undefined =>
-  key === undefined || (answer.status !== 200 && answer.status !== 422)
-    ? undefined
-    : {
-        merchantId: key.merchantId,
-        requestKey: key.requestKey,
-        endpoint: key.endpoint,
-        requestHash: key.requestHash,
-        responseStatus: answer.status,
-        responseBody: answer.body,
-        createdAt: key.at,
-      };
+    if ("record" in ran) return yield* replay(ran.record);
+    if (ran.answer !== undefined) return ran.answer;
+    return yield* Exit.isFailure(ran.exit)
+      ? Effect.failCause(ran.exit.cause)
+      : Effect.die(new Error("unreachable: a success is always kept"));
+  });

@@ -19,6 +19,7 @@ import {
   type PaymentMethod,
   type QrAcquirer,
   type QrCharge,
+  type SessionExtras,
   type VirtualAccountChannel,
   type VirtualAccountCharge,
 } from "@payment-session/core";
@@ -42,18 +43,23 @@ export interface ChargeIssueRequest {
   readonly charge: ChargeToOpen;
 }
 
-/** What an issuer knows when a session is created (defaults applied). @since 0.1.0 */
+/**
+ * What an issuer knows when a session is created (defaults applied), and what the core says the
+ * session gets (`extras`: `planCreate`'s hosted page, encryption key, static VA / QR).
+ *
+ * @since 0.1.0
+ */
 export interface SessionIssueRequest {
   readonly db: Queryable;
   readonly merchant: Merchant;
   readonly sessionId: string;
   readonly at: number;
   readonly request: CreatePaymentSessionInput;
+  readonly extras: SessionExtras;
 }
 
 /**
- * What a session gets at creation: the hosted page (REDIRECT mode), the card encryption key (CARD,
- * API, autoConfirm false) and the static VA / QR of a MULTIPLE session. Absent = none.
+ * What a session gets at creation, as the core's `SessionExtras` asked. Absent = none.
  *
  * @since 0.1.0
  */
@@ -196,11 +202,14 @@ export const sandboxEncryptionKey = (): string => {
   return cachedEncryptionKey;
 };
 
-/** The static VA / QR of a MULTIPLE session (VIRTUAL_ACCOUNT or QR), numbered like dynamic ones. */
-const staticPaymentMethod = async (request: SessionIssueRequest): Promise<PaymentMethod | undefined> => {
+/** The static VA / QR of a MULTIPLE session, numbered like dynamic ones. */
+const staticPaymentMethod = async (
+  request: SessionIssueRequest,
+  method: "VIRTUAL_ACCOUNT" | "QR",
+): Promise<PaymentMethod> => {
   const { paymentMethod, paymentMethodOptions, expiryAt } = request.request;
-  if (paymentMethod?.type === "VIRTUAL_ACCOUNT") {
-    const channel = vaChannelOf(paymentMethod, paymentMethodOptions ?? null);
+  if (method === "VIRTUAL_ACCOUNT") {
+    const channel = vaChannelOf(paymentMethod ?? null, paymentMethodOptions ?? null);
     return {
       type: "VIRTUAL_ACCOUNT",
       virtualAccount: {
@@ -208,27 +217,24 @@ const staticPaymentMethod = async (request: SessionIssueRequest): Promise<Paymen
         virtualAccountNumber: await vaNumber(request.db, channel, "static-va"),
         virtualAccountName: virtualAccountName(
           request.merchant,
-          vaNameOf(paymentMethod, paymentMethodOptions ?? null),
+          vaNameOf(paymentMethod ?? null, paymentMethodOptions ?? null),
         ),
         expiryAt: expiryAt ?? NO_EXPIRY,
       },
     };
   }
-  if (paymentMethod?.type === "QR") {
-    const acquirer = paymentMethodOptions?.qr?.acquirer ?? "BRI";
-    return {
-      type: "QR",
-      qr: {
-        acquirer,
-        qrContent: qrContent(acquirer, request.sessionId, request.request.amount?.value ?? 0, "STATIC"),
-        qrUrl: `https://${sandboxHost}/qr/${request.sessionId}.png`,
-        qrType: "STATIC",
-        storeId: request.merchant.id,
-        merchantName: request.merchant.name,
-      },
-    };
-  }
-  return undefined;
+  const acquirer = paymentMethodOptions?.qr?.acquirer ?? "BRI";
+  return {
+    type: "QR",
+    qr: {
+      acquirer,
+      qrContent: qrContent(acquirer, request.sessionId, request.request.amount?.value ?? 0, "STATIC"),
+      qrUrl: `https://${sandboxHost}/qr/${request.sessionId}.png`,
+      qrType: "STATIC",
+      storeId: request.merchant.id,
+      merchantName: request.merchant.name,
+    },
+  };
 };
 
 /**
@@ -240,8 +246,8 @@ const staticPaymentMethod = async (request: SessionIssueRequest): Promise<Paymen
  * - QR: acquirer from the options (default BRI), a QRIS-like content string and a made-up image URL.
  * - E-wallet: the channel's deep link (`dana://…`, `shopeepayid://…`, `ovo://…`) in API mode.
  * - Card: the masked parts of a PAN if one was sent; a 3-D Secure page URL in API mode.
- * - Session: a hosted page URL in REDIRECT mode; an RSA key for CARD + API + autoConfirm false;
- *   a static VA / QR for MULTIPLE.
+ * - Session: what the core's `SessionExtras` ask for: a hosted page URL, the process's RSA key, a
+ *   static VA / QR.
  *
  * Every URL is on {@link sandboxHost}, which never resolves.
  *
@@ -269,12 +275,11 @@ export const sandboxIssuers: Issuers = {
     }
   },
   forSession: async (request) => {
-    const { mode, autoConfirm, paymentType, paymentMethod } = request.request;
+    const { hostedPage, encryptionKey, staticMethod } = request.extras;
     return {
-      paymentUrl: mode === "REDIRECT" ? `https://${sandboxHost}/checkout/${request.sessionId}` : undefined,
-      encryptionKey:
-        paymentMethod?.type === "CARD" && mode === "API" && !autoConfirm ? sandboxEncryptionKey() : undefined,
-      paymentMethod: paymentType === "MULTIPLE" ? await staticPaymentMethod(request) : undefined,
+      paymentUrl: hostedPage ? `https://${sandboxHost}/checkout/${request.sessionId}` : undefined,
+      encryptionKey: encryptionKey ? sandboxEncryptionKey() : undefined,
+      paymentMethod: staticMethod === null ? undefined : await staticPaymentMethod(request, staticMethod),
     };
   },
 };

@@ -1,69 +1,65 @@
 /**
- * The operations behind each endpoint, as plain async functions over the store and the core:
- * decoded request in, {@link Answer} out. The HTTP layer calls them; so do the seeding helpers, so
- * test data is made by the same code paths a merchant's requests take.
+ * The operations behind each endpoint, as Effects over the store and the core: decoded request in,
+ * the endpoint's success value out, or one of the endpoint's declared errors (the core's API error
+ * classes). The HTTP layer runs them (the writes inside the idempotency layer's transaction); so do
+ * the seeding helpers, so test data is made by the same code paths a merchant's requests take.
  *
  * @since 0.1.0
  */
 import {
-  AccessTokenResponse,
+  type AccessTokenResponse,
+  type ApiValidationError,
+  apiValidationError,
   type CancelPaymentSessionRequest,
-  CancelPaymentSessionRequest as CancelSchema,
   type CapturePaymentSessionRequest,
-  CaptureResponse,
-  CapturePaymentSessionRequest as CaptureSchema,
+  type CaptureResponse,
   type Charge,
-  ChargeListResponse,
+  type ChargeListResponse,
   type ConfirmPaymentSessionRequest,
-  ConfirmPaymentSessionRequest as ConfirmSchema,
   type CreatePaymentSessionRequest,
-  CreatePaymentSessionRequest as CreateSchema,
+  type CredentialsInvalidError,
   chargeToOpen,
-  createSession,
-  creationIssues,
+  createFromPlan,
   credentialsInvalidError,
   type ListChargesQuery,
   type ListPaymentSessionsQuery,
-  millisToInstant,
   type Pagination,
-  PaymentSessionListResponse,
-  PaymentSessionResponse,
+  type PaymentSessionListResponse,
+  type PaymentSessionResponse,
   persistSession,
+  planCreate,
+  type ResourceMissingError,
   type SessionEvent,
   type SessionSnapshot,
   type SimulationRequest,
-  SimulationResponse,
-  SimulationRequest as SimulationSchema,
+  type SimulationResponse,
+  sessionMissingError,
   sessionStatus,
   simulationEvent,
   simulationResultOf,
+  toCapture,
   toCharge,
   toPaymentSession,
-  withCreateDefaults,
   withPageDefaults,
 } from "@payment-session/core";
-import { Schema } from "effect";
+import { Effect } from "effect";
 import { issueAccessToken as signAccessToken } from "./accessToken.js";
-import { type Answer, failure, fromApiError, fromRefusal, sessionMissing, success } from "./answers.js";
 import type { ProviderClock } from "./clock.js";
-import {
-  type IdempotencyKey,
-  idempotencyKeyOf,
-  idempotencyRecordOf,
-  replayOrConflict,
-} from "./idempotency.js";
 import type { IdGenerator } from "./ids.js";
 import type { Issuers } from "./issuers.js";
 import { type Merchant, type MerchantRegistry, merchantConfig } from "./merchants.js";
-import { applyToSession, freshSnapshot, type OperationContext, readSession } from "./sessionWrites.js";
+import {
+  applyToSession,
+  freshSnapshot,
+  fromStore,
+  type OperationContext,
+  readSession,
+} from "./sessionWrites.js";
 import {
   type Database,
   findByClientReferenceId,
-  findIdempotencyRecord,
   insertSession,
   listSessions,
-  type SessionPage,
-  saveIdempotencyRecord,
   type Tx,
 } from "./store/index.js";
 
@@ -86,7 +82,7 @@ export interface ProviderServices {
 
 /**
  * One request as the operations see it: the merchant (from the Bearer token), the instant (from
- * the clock, read once), the trace id of error answers, and the `X-REQUEST-ID` if any.
+ * the clock, read once) and the trace id of error answers.
  *
  * @since 0.1.0
  */
@@ -94,8 +90,9 @@ export interface RequestContext {
   readonly merchant: Merchant;
   readonly at: number;
   readonly traceId: string;
-  readonly requestId?: string | undefined;
 }
+
+type PaymentSessionAnswer = typeof PaymentSessionResponse.Type;
 
 const operationContext = (context: RequestContext): OperationContext => ({
   merchantId: context.merchant.id,
@@ -103,36 +100,9 @@ const operationContext = (context: RequestContext): OperationContext => ({
   traceId: context.traceId,
 });
 
-/** The endpoint names idempotency records carry (a key reused on another endpoint is a 409). */
-const endpoints = {
-  create: "POST /v2/payments",
-  confirm: "POST /v2/payments/{id}/confirm",
-  cancel: "POST /v2/payments/{id}/cancel",
-  capture: "POST /v2/payments/{id}/capture",
-  simulate: "POST /v2/payments/simulations",
-} as const;
+const ok = <A>(data: A) => ({ code: "00", message: "Success", data }) as const;
 
-/**
- * Runs `run` unless the request's `X-REQUEST-ID` already has a live record (then its replay, or a
- * 409 for another request).
- */
-const idempotent = async (
-  services: ProviderServices,
-  context: RequestContext,
-  endpoint: string,
-  request: unknown,
-  run: (key: IdempotencyKey | undefined) => Promise<Answer>,
-): Promise<Answer> => {
-  const key = idempotencyKeyOf(context.merchant.id, context.requestId, endpoint, request, context.at);
-  if (key !== undefined) {
-    const record = await findIdempotencyRecord(services.db, key.merchantId, key.requestKey, key.at);
-    if (record !== null) return replayOrConflict(record, key, context.traceId);
-  }
-  return run(key);
-};
-
-const sessionAnswer = (snapshot: SessionSnapshot): Answer =>
-  success(PaymentSessionResponse, { code: "00", message: "Success", data: toPaymentSession(snapshot) });
+const sessionAnswer = (snapshot: SessionSnapshot): PaymentSessionAnswer => ok(toPaymentSession(snapshot));
 
 const pagination = (page: number, perPage: number, totalItems: number): Pagination => ({
   page,
@@ -140,10 +110,6 @@ const pagination = (page: number, perPage: number, totalItems: number): Paginati
   totalItems,
   totalPages: Math.ceil(totalItems / perPage),
 });
-
-// ---------------------------------------------------------------------------------------------
-// POST /v1/access-token
-// ---------------------------------------------------------------------------------------------
 
 /**
  * `POST /v1/access-token`: a Bearer token valid 900 s for the merchant whose id and secret these
@@ -156,126 +122,92 @@ export const accessToken = (
   credentials: { readonly merchantId: string; readonly merchantSecret: string },
   at: number,
   traceId: string,
-): Answer => {
+): Effect.Effect<typeof AccessTokenResponse.Type, CredentialsInvalidError> => {
   const merchant = services.merchants.authenticate(credentials.merchantId, credentials.merchantSecret);
-  if (merchant === undefined) {
-    return fromApiError(credentialsInvalidError("Invalid X-MERCHANT-ID or X-MERCHANT-SECRET", { traceId }));
-  }
-  return success(AccessTokenResponse, {
-    code: "00",
-    message: "Success",
-    data: {
-      accessToken: signAccessToken(merchant, at, services.tokenSecret),
-      expiresIn: "900",
-      tokenType: "Bearer",
-    },
-  });
-};
-
-// ---------------------------------------------------------------------------------------------
-// POST /v2/payments
-// ---------------------------------------------------------------------------------------------
-
-/** Thrown inside the create transaction to roll it back with an answer. */
-class CreateRefused {
-  constructor(readonly answer: Answer) {}
-}
-
-/** Thrown inside the create transaction when a concurrent request with the same key committed first. */
-class DuplicateCreate {}
-
-const createInTransaction = async (
-  services: ProviderServices,
-  context: RequestContext,
-  request: CreatePaymentSessionRequest,
-  tx: Tx,
-  key: IdempotencyKey | undefined,
-): Promise<Answer> => {
-  const { merchant, at, traceId } = context;
-  const id = services.ids.sessionId();
-  const plan = chargeToOpen(request, at);
-  const input = withCreateDefaults(request);
-  const chargeId = services.ids.chargeId();
-  const charge =
-    plan === null
-      ? undefined
-      : {
-          id: chargeId,
-          ...(await services.issuers.forCharge({
-            db: tx,
-            merchant,
-            sessionId: id,
-            chargeId,
-            mode: input.mode,
-            at,
-            charge: plan,
-          })),
-        };
-  const issued = await services.issuers.forSession({ db: tx, merchant, sessionId: id, at, request: input });
-  const created = createSession(request, {
-    id,
-    at,
-    config: merchantConfig(merchant),
-    ...(charge === undefined ? {} : { charge }),
-    ...(issued.paymentMethod === undefined ? {} : { paymentMethod: issued.paymentMethod }),
-    ...(issued.paymentUrl === undefined ? {} : { paymentUrl: issued.paymentUrl }),
-    ...(issued.encryptionKey === undefined ? {} : { encryptionKey: issued.encryptionKey }),
-  });
-  if (!created.ok) throw new CreateRefused(fromRefusal(created.refusal, traceId));
-  const { snapshot } = created;
-  await insertSession(tx, {
-    id,
-    merchantId: merchant.id,
-    clientReferenceId: request.clientReferenceId,
-    status: sessionStatus(snapshot),
-    paymentType: input.paymentType,
-    expiryAt: snapshot.context.expiryAt,
-    snapshot: persistSession(snapshot),
-    createdAt: at,
-  });
-  const answer = sessionAnswer(snapshot);
-  const record = idempotencyRecordOf(key, answer);
-  if (record !== undefined && (await saveIdempotencyRecord(tx, record)) === "duplicate") {
-    throw new DuplicateCreate();
-  }
-  return answer;
+  return merchant === undefined
+    ? Effect.fail(credentialsInvalidError("Invalid X-MERCHANT-ID or X-MERCHANT-SECRET", { traceId }))
+    : Effect.succeed(
+        ok({
+          accessToken: signAccessToken(merchant, at, services.tokenSecret),
+          expiresIn: "900",
+          tokenType: "Bearer" as const,
+        }),
+      );
 };
 
 /**
- * `POST /v2/payments`: validates the request against the merchant's config (C3, C5: 400 with
- * `details`, nothing stored), asks the core whether it opens a charge (`chargeToOpen`), issues the
- * instruments, creates the session through the core (C1, C2) and stores it with the idempotency
- * record in one transaction.
+ * `POST /v2/payments`: the core checks and plans the request once (`planCreate`: C3, C5 → 400 with
+ * `details`, nothing stored), the issuers make what the plan asks for (the charge an autoConfirm
+ * create opens, the static VA / QR, the hosted page, the key), the core creates the session (C1,
+ * C2) and it is stored in `tx`.
  *
  * @since 0.1.0
  */
 export const createPayment = (
   services: ProviderServices,
   context: RequestContext,
+  tx: Tx,
   request: CreatePaymentSessionRequest,
-): Promise<Answer> =>
-  idempotent(services, context, endpoints.create, Schema.encodeSync(CreateSchema)(request), async (key) => {
-    const issues = creationIssues(withCreateDefaults(request), context.at, merchantConfig(context.merchant));
-    if (issues.length > 0) {
-      return failure(400, "api_validation_error", "Request validation failed", {
-        traceId: context.traceId,
-        details: issues,
-      });
-    }
-    try {
-      return await services.db.transaction((tx) => createInTransaction(services, context, request, tx, key));
-    } catch (error) {
-      if (error instanceof CreateRefused) return error.answer;
-      if (!(error instanceof DuplicateCreate) || key === undefined) throw error;
-      // A concurrent request with the same key committed first: replay it (or 409 if it differs).
-      const record = await findIdempotencyRecord(services.db, key.merchantId, key.requestKey, key.at);
-      return replayOrConflict(record, key, context.traceId);
-    }
+): Effect.Effect<PaymentSessionAnswer, ApiValidationError> =>
+  Effect.gen(function* () {
+    const { merchant, at, traceId } = context;
+    const planned = planCreate(request, at, merchantConfig(merchant));
+    if (!planned.ok)
+      return yield* Effect.fail(apiValidationError(planned.refusal.details ?? [], { traceId }));
+    const { plan } = planned;
+    const id = services.ids.sessionId();
+    const chargeId = services.ids.chargeId();
+    const opens = plan.charge;
+    const charge =
+      opens === null
+        ? undefined
+        : {
+            id: chargeId,
+            ...(yield* fromStore(() =>
+              services.issuers.forCharge({
+                db: tx,
+                merchant,
+                sessionId: id,
+                chargeId,
+                mode: plan.input.mode,
+                at,
+                charge: opens,
+              }),
+            )),
+          };
+    const issued = yield* fromStore(() =>
+      services.issuers.forSession({
+        db: tx,
+        merchant,
+        sessionId: id,
+        at,
+        request: plan.input,
+        extras: plan.extras,
+      }),
+    );
+    const created = createFromPlan(plan, {
+      id,
+      ...(charge === undefined ? {} : { charge }),
+      ...(issued.paymentMethod === undefined ? {} : { paymentMethod: issued.paymentMethod }),
+      ...(issued.paymentUrl === undefined ? {} : { paymentUrl: issued.paymentUrl }),
+      ...(issued.encryptionKey === undefined ? {} : { encryptionKey: issued.encryptionKey }),
+    });
+    if (!created.ok) return yield* Effect.die(new Error(created.refusal.message));
+    const { snapshot } = created;
+    yield* fromStore(() =>
+      insertSession(tx, {
+        id,
+        merchantId: merchant.id,
+        clientReferenceId: request.clientReferenceId,
+        status: sessionStatus(snapshot),
+        paymentType: plan.input.paymentType,
+        expiryAt: snapshot.context.expiryAt,
+        snapshot: persistSession(snapshot),
+        createdAt: at,
+      }),
+    );
+    return sessionAnswer(snapshot);
   });
-
-// ---------------------------------------------------------------------------------------------
-// POST /v2/payments/{id}/confirm, cancel, capture
-// ---------------------------------------------------------------------------------------------
 
 /**
  * `POST /v2/payments/{id}/confirm` (decision L1): the core's `CONFIRM` with a charge issued only if
@@ -286,49 +218,38 @@ export const createPayment = (
 export const confirmPayment = (
   services: ProviderServices,
   context: RequestContext,
+  tx: Tx,
   id: string,
   body: ConfirmPaymentSessionRequest,
-): Promise<Answer> =>
-  idempotent(
-    services,
-    context,
-    endpoints.confirm,
-    { id, body: Schema.encodeSync(ConfirmSchema)(body) },
-    (key) =>
-      applyToSession(
-        services.db,
-        operationContext(context),
-        id,
-        {
-          plan: async (snapshot, tx) => {
-            const intent = {
-              type: "CONFIRM" as const,
-              at: context.at,
-              paymentMethod: body.paymentMethod,
-              paymentMethodOptions: body.paymentMethodOptions,
-              config: merchantConfig(context.merchant),
-            };
-            const plan = chargeToOpen(snapshot, intent);
-            const chargeId = services.ids.chargeId();
-            const issued =
-              plan === null
-                ? {}
-                : await services.issuers.forCharge({
-                    db: tx,
-                    merchant: context.merchant,
-                    sessionId: id,
-                    chargeId,
-                    mode: snapshot.context.settings.mode,
-                    at: context.at,
-                    charge: plan,
-                  });
-            return { _tag: "Event", event: { ...intent, charge: { id: chargeId, ...issued } } };
-          },
-          answer: (applied) => sessionAnswer(applied.snapshot),
-        },
-        key,
-      ),
-  );
+) =>
+  applyToSession(tx, operationContext(context), id, (snapshot, tx) =>
+    Effect.gen(function* () {
+      const intent = {
+        type: "CONFIRM" as const,
+        at: context.at,
+        paymentMethod: body.paymentMethod,
+        paymentMethodOptions: body.paymentMethodOptions,
+        config: merchantConfig(context.merchant),
+      };
+      const opens = chargeToOpen(snapshot, intent);
+      const chargeId = services.ids.chargeId();
+      const issued =
+        opens === null
+          ? {}
+          : yield* fromStore(() =>
+              services.issuers.forCharge({
+                db: tx,
+                merchant: context.merchant,
+                sessionId: id,
+                chargeId,
+                mode: snapshot.context.settings.mode,
+                at: context.at,
+                charge: opens,
+              }),
+            );
+      return { ...intent, charge: { id: chargeId, ...issued } } satisfies SessionEvent;
+    }),
+  ).pipe(Effect.map((applied): PaymentSessionAnswer => sessionAnswer(applied.snapshot)));
 
 /**
  * `POST /v2/payments/{id}/cancel` (decisions L3, L6): the core's `CANCEL`.
@@ -336,152 +257,80 @@ export const confirmPayment = (
  * @since 0.1.0
  */
 export const cancelPayment = (
-  services: ProviderServices,
   context: RequestContext,
+  tx: Tx,
   id: string,
   body: CancelPaymentSessionRequest,
-): Promise<Answer> =>
-  idempotent(
-    services,
-    context,
-    endpoints.cancel,
-    { id, body: Schema.encodeSync(CancelSchema)(body) },
-    (key) =>
-      applyToSession(
-        services.db,
-        operationContext(context),
-        id,
-        {
-          plan: async () => ({
-            _tag: "Event",
-            event: { type: "CANCEL", at: context.at, cancellationReason: body.cancellationReason },
-          }),
-          answer: (applied) => sessionAnswer(applied.snapshot),
-        },
-        key,
-      ),
-  );
+) => applyChannelEvent(context, tx, id, () => ({ type: "CANCEL", at: context.at, ...body }));
 
 /**
  * `POST /v2/payments/{id}/capture` (decision P6): the core's `CAPTURE` with a new capture id; the
- * answer is the capture object (status `SUCCESS`: the sandbox captures at once).
+ * answer is the core's capture object (`toCapture`).
  *
  * @since 0.1.0
  */
 export const capturePayment = (
   services: ProviderServices,
   context: RequestContext,
+  tx: Tx,
   id: string,
   body: CapturePaymentSessionRequest,
-): Promise<Answer> =>
-  idempotent(
-    services,
-    context,
-    endpoints.capture,
-    { id, body: Schema.encodeSync(CaptureSchema)(body) },
-    (key) => {
-      const captureId = services.ids.captureId();
-      return applyToSession(
-        services.db,
-        operationContext(context),
-        id,
-        {
-          plan: async () => ({
-            _tag: "Event",
-            event: {
-              type: "CAPTURE",
-              at: context.at,
-              captureId,
-              releaseRemainingAmount: body.releaseRemainingAmount,
-              amount: body.amount,
-            },
-          }),
-          answer: (applied) => {
-            const session = applied.snapshot.context;
-            const charge = session.charges.find((c) =>
-              c.context.captures.some((x) => x.captureId === captureId),
-            );
-            const record = charge?.context.captures.find((x) => x.captureId === captureId);
-            const currency = charge?.context.amount.currency ?? session.amount.currency;
-            const instant = millisToInstant(record?.at ?? context.at);
-            return success(CaptureResponse, {
-              code: "00",
-              message: "Success",
-              data: {
-                id: captureId,
-                paymentSessionId: session.id,
-                paymentSessionClientReferenceId: session.settings.clientReferenceId,
-                releaseRemainingAmount: body.releaseRemainingAmount,
-                amount: { value: record?.amount ?? 0, currency },
-                status: "SUCCESS",
-                createdAt: instant,
-                updatedAt: instant,
-              },
-            });
-          },
-        },
-        key,
-      );
-    },
+) => {
+  const captureId = services.ids.captureId();
+  return applyToSession(tx, operationContext(context), id, () =>
+    Effect.succeed<SessionEvent>({ type: "CAPTURE", at: context.at, captureId, ...body }),
+  ).pipe(
+    Effect.flatMap((applied) => {
+      const capture = toCapture(applied.snapshot, captureId, body.releaseRemainingAmount);
+      return capture === null
+        ? Effect.die(new Error(`capture ${captureId} was accepted but not recorded`))
+        : Effect.succeed<typeof CaptureResponse.Type>(ok(capture));
+    }),
   );
-
-// ---------------------------------------------------------------------------------------------
-// POST /v2/payments/simulations
-// ---------------------------------------------------------------------------------------------
+};
 
 /**
- * `POST /v2/payments/simulations` (sandbox): the same core events a bank notification would send.
- *
- * - `SUCCESS` → `PAYMENT_RECEIVED` for the session's charge (a MULTIPLE session's payment is a new
- *   transfer, so it gets a new charge id), for `amount` (default: the charge's amount; mandatory
- *   for an open-amount MULTIPLE session). A wrong amount is 422 `amount_mismatch` (P1); the same
- *   payment again is answered the same (P2); after the end it is recorded as late (P3).
- * - `EXPIRED` → `CHARGE_EXPIRED`.
- *
- * Answers `{ updated: "true", result }`: `APPLIED`, `DUPLICATE` or `RECORDED_LATE` (P3). A payment
- * into a session that never had a charge is refused by the core (422 `invalid_state`).
+ * `POST /v2/payments/simulations` (sandbox): the event the core's `simulationEvent` says a bank
+ * notification is (a 400 when it says the amount is missing). A wrong amount is 422
+ * `amount_mismatch` (P1); the same payment again is answered the same (P2); after the end it is
+ * recorded as late (P3). Answers `{ updated: "true", result }`.
  *
  * @since 0.1.0
  */
 export const simulatePayment = (
   services: ProviderServices,
   context: RequestContext,
+  tx: Tx,
   body: SimulationRequest,
-): Promise<Answer> =>
-  idempotent(services, context, endpoints.simulate, Schema.encodeSync(SimulationSchema)(body), (key) =>
-    applyToSession(
-      services.db,
-      operationContext(context),
-      body.paymentSessionId,
-      {
-        plan: async (snapshot) => {
-          const plan = simulationEvent(snapshot, body, context.at, () => services.ids.chargeId());
-          if (plan._tag === "Event") return plan;
-          return {
-            _tag: "Answer",
-            answer: failure(400, "api_validation_error", "Request validation failed", {
-              traceId: context.traceId,
-              details: plan.details,
-            }),
-          };
-        },
-        answer: ({ outcome }) =>
-          success(SimulationResponse, {
-            code: "00",
-            message: "Success",
-            data: {
-              updated: "true",
-              ...(outcome._tag === "Refused" ? {} : { result: simulationResultOf(outcome) }),
-            },
-          }),
-      },
-      key,
+) =>
+  applyToSession(tx, operationContext(context), body.paymentSessionId, (snapshot) => {
+    const plan = simulationEvent(snapshot, body, context.at, () => services.ids.chargeId());
+    return plan._tag === "Event"
+      ? Effect.succeed(plan.event)
+      : Effect.fail(apiValidationError(plan.details, { traceId: context.traceId }));
+  }).pipe(
+    Effect.map(({ outcome }): typeof SimulationResponse.Type =>
+      ok({ updated: "true" as const, result: simulationResultOf(outcome) }),
     ),
   );
 
-// ---------------------------------------------------------------------------------------------
-// GET /v2/payments/{id}, GET /v2/payments, GET /v2/charges
-// ---------------------------------------------------------------------------------------------
+/**
+ * Applies a channel's notification (or any event the caller builds from the session as of now) to
+ * a session through the same write path as the API (lazy expiry, core, outbox): the customer
+ * authenticating, the partner processing, an authorisation, a decline (`CUSTOMER_AUTHENTICATING`,
+ * `CHARGE_PROCESSING`, `AUTHORIZED`, `CHARGE_FAILED`, …). Its `at` should be `context.at`.
+ *
+ * @since 0.1.0
+ */
+export const applyChannelEvent = (
+  context: RequestContext,
+  tx: Tx,
+  id: string,
+  event: (snapshot: SessionSnapshot) => SessionEvent,
+) =>
+  applyToSession(tx, operationContext(context), id, (snapshot) => Effect.sync(() => event(snapshot))).pipe(
+    Effect.map((applied): PaymentSessionAnswer => sessionAnswer(applied.snapshot)),
+  );
 
 /**
  * `GET /v2/payments/{id}`: the session as of now (expired and stored first if its time passed,
@@ -489,20 +338,26 @@ export const simulatePayment = (
  *
  * @since 0.1.0
  */
-export const getPayment = async (
+export const getPayment = (
   services: ProviderServices,
   context: RequestContext,
   id: string,
-): Promise<Answer> => {
-  const snapshot = await readSession(services.db, context.merchant.id, id, context.at);
-  return snapshot === null ? sessionMissing(id, context.traceId) : sessionAnswer(snapshot);
-};
+): Effect.Effect<PaymentSessionAnswer, ResourceMissingError> =>
+  Effect.flatMap(
+    fromStore(() => readSession(services.db, context.merchant.id, id, context.at)),
+    (snapshot) =>
+      snapshot === null
+        ? Effect.fail(sessionMissingError(id, { traceId: context.traceId }))
+        : Effect.succeed(sessionAnswer(snapshot)),
+  );
 
-const freshPage = async (services: ProviderServices, at: number, page: SessionPage) => {
+const freshPage = async (services: ProviderServices, at: number, rows: ReadonlyArray<SessionRowLike>) => {
   const snapshots: Array<SessionSnapshot> = [];
-  for (const row of page.items) snapshots.push(await freshSnapshot(services.db, row, at));
+  for (const row of rows) snapshots.push(await freshSnapshot(services.db, row, at));
   return snapshots;
 };
+
+type SessionRowLike = Parameters<typeof freshSnapshot>[1];
 
 /**
  * `GET /v2/payments[?clientReferenceId=…][&page=…&perPage=…]`: the merchant's sessions, newest
@@ -510,27 +365,26 @@ const freshPage = async (services: ProviderServices, at: number, page: SessionPa
  *
  * @since 0.1.0
  */
-export const listPayments = async (
+export const listPayments = (
   services: ProviderServices,
   context: RequestContext,
   query: ListPaymentSessionsQuery,
-): Promise<Answer> => {
-  const { page, perPage } = withPageDefaults(query);
-  const result =
-    query.clientReferenceId === undefined
-      ? await listSessions(services.db, context.merchant.id, { page, perPage })
-      : await findByClientReferenceId(services.db, context.merchant.id, query.clientReferenceId, {
-          page,
-          perPage,
-        });
-  const snapshots = await freshPage(services, context.at, result);
-  return success(PaymentSessionListResponse, {
-    code: "00",
-    message: "Success",
-    data: snapshots.map(toPaymentSession),
-    pagination: pagination(page, perPage, result.totalItems),
+): Effect.Effect<typeof PaymentSessionListResponse.Type> =>
+  fromStore(async () => {
+    const { page, perPage } = withPageDefaults(query);
+    const result =
+      query.clientReferenceId === undefined
+        ? await listSessions(services.db, context.merchant.id, { page, perPage })
+        : await findByClientReferenceId(services.db, context.merchant.id, query.clientReferenceId, {
+            page,
+            perPage,
+          });
+    const snapshots = await freshPage(services, context.at, result.items);
+    return {
+      ...ok(snapshots.map(toPaymentSession)),
+      pagination: pagination(page, perPage, result.totalItems),
+    };
   });
-};
 
 /**
  * `GET /v2/charges?clientReferenceId=…`: every charge of the merchant's sessions with that
@@ -538,51 +392,28 @@ export const listPayments = async (
  *
  * @since 0.1.0
  */
-export const listCharges = async (
+export const listCharges = (
   services: ProviderServices,
   context: RequestContext,
   query: ListChargesQuery,
-): Promise<Answer> => {
-  const { page, perPage } = withPageDefaults(query);
-  const charges: Array<Charge> = [];
-  for (let sessionPage = 1; ; sessionPage++) {
-    const result = await findByClientReferenceId(services.db, context.merchant.id, query.clientReferenceId, {
-      page: sessionPage,
-      perPage: 100,
-    });
-    for (const snapshot of await freshPage(services, context.at, result)) {
-      for (const charge of snapshot.context.charges) charges.push(toCharge(snapshot, charge));
+): Effect.Effect<typeof ChargeListResponse.Type> =>
+  fromStore(async () => {
+    const { page, perPage } = withPageDefaults(query);
+    const charges: Array<Charge> = [];
+    for (let sessionPage = 1; ; sessionPage++) {
+      const result = await findByClientReferenceId(
+        services.db,
+        context.merchant.id,
+        query.clientReferenceId,
+        { page: sessionPage, perPage: 100 },
+      );
+      for (const snapshot of await freshPage(services, context.at, result.items)) {
+        for (const charge of snapshot.context.charges) charges.push(toCharge(snapshot, charge));
+      }
+      if (sessionPage * 100 >= result.totalItems) break;
     }
-    if (sessionPage * 100 >= result.totalItems) break;
-  }
-  return success(ChargeListResponse, {
-    code: "00",
-    message: "Success",
-    data: charges.slice((page - 1) * perPage, page * perPage),
-    pagination: pagination(page, perPage, charges.length),
-  });
-};
-
-// ---------------------------------------------------------------------------------------------
-// Channel notifications
-// ---------------------------------------------------------------------------------------------
-
-/**
- * Applies a channel's notification to a session — the customer authenticating, the partner
- * processing, an authorisation, a decline (`CUSTOMER_AUTHENTICATING`, `CHARGE_PROCESSING`,
- * `AUTHORIZED`, `CHARGE_FAILED`, …) — through the same write path as the API (lazy expiry, core,
- * outbox). `event` gets the session as of now and returns the event (its `at` should be
- * `context.at`). Answers the session, or the refusal.
- *
- * @since 0.1.0
- */
-export const applyChannelEvent = (
-  services: ProviderServices,
-  context: RequestContext,
-  id: string,
-  event: (snapshot: SessionSnapshot) => SessionEvent,
-): Promise<Answer> =>
-  applyToSession(services.db, operationContext(context), id, {
-    plan: async (snapshot) => ({ _tag: "Event", event: event(snapshot) }),
-    answer: (applied) => sessionAnswer(applied.snapshot),
+    return {
+      ...ok(charges.slice((page - 1) * perPage, page * perPage)),
+      pagination: pagination(page, perPage, charges.length),
+    };
   });

@@ -1,8 +1,8 @@
 /**
- * The write path every operation shares: load the session, apply the instant (lazy expiry, decision
- * L4), apply the event through the core, and store the snapshot, its derived columns, the webhook
- * events and the idempotency record in one transaction — or nothing but the expiry when the core
- * refuses.
+ * The write path every operation shares: load the session, bring it to the request's instant
+ * (lazy expiry, decision L4), apply the event through the core, and store the snapshot, its derived
+ * columns and its webhook events in the caller's transaction — or nothing but the expiry when the
+ * core refuses. Failures are the core's API errors; store failures are defects (`StoreError`).
  *
  * @since 0.1.0
  */
@@ -10,16 +10,21 @@ import {
   type Applied,
   applyEvent,
   type PaymentCallback as Callback,
+  callbackDedupeKey,
+  concurrentChangeError,
+  type IdempotencyError,
   PaymentCallback,
   persistSession,
+  type RefusalError,
+  type ResourceMissingError,
+  refusalError,
   restoreSession,
   type SessionEvent,
   type SessionSnapshot,
+  sessionMissingError,
   sessionStatus,
 } from "@payment-session/core";
-import { Schema } from "effect";
-import { type Answer, failure, fromRefusal, sessionMissing } from "./answers.js";
-import { type IdempotencyKey, idempotencyRecordOf, replayOrConflict } from "./idempotency.js";
+import { Cause, Effect, Exit, Schema } from "effect";
 import {
   ConcurrencyConflict,
   claimExpired,
@@ -34,6 +39,45 @@ import {
   updateSession,
   withSessionUpdate,
 } from "./store/index.js";
+
+/**
+ * A store call as an Effect: its rejection (a `StoreError`: the database is unreachable, a bug) is a
+ * defect, answered 503 / 500 by the HTTP shell.
+ *
+ * @since 0.1.0
+ */
+export const fromStore = <A>(run: () => Promise<A>): Effect.Effect<A> => Effect.promise(run);
+
+class RolledBack {
+  constructor(readonly exit: Exit.Exit<unknown, unknown>) {}
+}
+
+/**
+ * Runs `body` in one transaction of `db`: committed when it succeeds, rolled back when it fails
+ * (typed failure or defect), which it then fails with. A driver error is a defect.
+ *
+ * @since 0.1.0
+ */
+export const inTransaction = <A, E, R>(
+  db: Database,
+  body: (tx: Tx) => Effect.Effect<A, E, R>,
+): Effect.Effect<A, E, R> =>
+  Effect.flatMap(Effect.context<R>(), (context) =>
+    Effect.flatten(
+      Effect.promise(
+        (): Promise<Exit.Exit<A, E>> =>
+          db
+            .transaction(async (tx) => {
+              const exit = await Effect.runPromiseExitWith(context)(body(tx));
+              if (Exit.isFailure(exit)) throw new RolledBack(exit);
+              return exit;
+            })
+            .catch((error: unknown) =>
+              error instanceof RolledBack ? (error.exit as Exit.Exit<A, E>) : Exit.die(error),
+            ),
+      ),
+    ),
+  );
 
 /**
  * Restores a stored row's snapshot with the core. A row the core cannot read is a `StoreError`
@@ -56,9 +100,12 @@ export const restoreRow = (row: SessionRow): SessionSnapshot => {
  * The session as of instant `at` (decision L4): `EXPIRE` applied through the core. `changed` is
  * true when that moved the session (it must then be stored, with `webhooks`).
  *
+ * The one place the provider handles time: when the core's `applyEvent` brings a session to
+ * `event.at` itself, this becomes that.
+ *
  * @since 0.1.0
  */
-export const expireAt = (
+export const sessionAt = (
   snapshot: SessionSnapshot,
   at: number,
 ): {
@@ -79,31 +126,17 @@ export const expireAt = (
  *
  * @since 0.1.0
  */
-export const sessionChange = (snapshot: SessionSnapshot): Omit<SessionChange, "id" | "merchantId"> => ({
+const sessionChange = (snapshot: SessionSnapshot): Omit<SessionChange, "id" | "merchantId"> => ({
   status: sessionStatus(snapshot),
   expiryAt: snapshot.context.expiryAt,
   snapshot: persistSession(snapshot),
   updatedAt: snapshot.context.updatedAt,
 });
 
-/**
- * The dedupe key of a callback (decision W2): session id, event, and the latest charge's id and
- * status (empty when there is no charge).
- *
- * @example
- * webhookDedupeKey(callback) // "7f65…|PAYMENT.PAID|b4db…|SUCCESS"
- * @since 0.1.0
- */
-export const webhookDedupeKey = (callback: Callback): string => {
-  const charges = callback.data.chargeDetails ?? [];
-  const charge = charges[charges.length - 1];
-  return [callback.data.id, callback.event, charge?.id ?? "", charge?.status ?? ""].join("|");
-};
-
 const encodeCallback = Schema.encodeSync(PaymentCallback);
 
-/** Outbox rows for the callbacks of an outcome, due at `at`. @since 0.1.0 */
-export const outboxRows = (
+/** Outbox rows for callbacks, due at `at`, keyed by the core's `callbackDedupeKey` (W2). */
+const outboxRows = (
   merchantId: string,
   callbacks: ReadonlyArray<Callback>,
   at: number,
@@ -113,30 +146,9 @@ export const outboxRows = (
     sessionId: callback.data.id,
     event: callback.event,
     payload: encodeCallback(callback),
-    dedupeKey: webhookDedupeKey(callback),
+    dedupeKey: callbackDedupeKey(callback),
     createdAt: at,
   }));
-
-/**
- * What an operation wants to do with the session as of now: apply an `event`, or answer without
- * one (a request the session makes impossible before any event, e.g. a missing amount).
- *
- * @since 0.1.0
- */
-export type Planned =
-  | { readonly _tag: "Event"; readonly event: SessionEvent }
-  | { readonly _tag: "Answer"; readonly answer: Answer };
-
-/**
- * One operation on a stored session: `plan` picks the event from the session as of now (it may
- * issue instruments through `tx`); `answer` renders an applied (not refused) outcome.
- *
- * @since 0.1.0
- */
-export interface SessionOperation {
-  readonly plan: (snapshot: SessionSnapshot, tx: Tx) => Promise<Planned>;
-  readonly answer: (applied: Applied) => Answer;
-}
 
 /** Who asks, when, and how to quote an error. @since 0.1.0 */
 export interface OperationContext {
@@ -145,98 +157,84 @@ export interface OperationContext {
   readonly traceId: string;
 }
 
+/** What `applyEvent` answered when it did not refuse. @since 0.1.0 */
+export type AppliedEvent = Applied & { readonly outcome: Exclude<Applied["outcome"], { _tag: "Refused" }> };
+
+const applyOrRefuse = (
+  snapshot: SessionSnapshot,
+  event: SessionEvent,
+  traceId: string,
+): Effect.Effect<AppliedEvent, RefusalError> =>
+  Effect.suspend(() => {
+    const applied = applyEvent(snapshot, event);
+    return applied.outcome._tag === "Refused"
+      ? Effect.fail(refusalError(applied.outcome, { traceId }))
+      : Effect.succeed(applied as AppliedEvent);
+  });
+
 /**
- * Runs `operation` on session `id` of the merchant in one transaction (the store's
- * `withSessionUpdate`, row locked):
+ * Applies to session `id` of the merchant, inside `tx` (row locked), the event `plan` picks from
+ * the session as of now (it may issue instruments through `tx`):
  *
- * 1. restore the snapshot; apply `EXPIRE` at `at` (stored if it changed anything, with its
- *    `PAYMENT.CANCELLED`);
- * 2. plan and apply the event through the core;
- * 3. refused → the refusal's answer (422 / 400 / 404), the session unchanged; accepted → store the
- *    snapshot (version + 1), derived columns, outbox rows of the outcome's callbacks;
- * 4. save the idempotency record with the answer (200 and 422 only).
+ * 1. restore the snapshot and bring it to `at` ({@link sessionAt}; stored if it changed anything,
+ *    with its `PAYMENT.CANCELLED`);
+ * 2. apply the event through the core: a refusal fails with the core's error for it (422 / 400 /
+ *    404), the session unchanged; accepted → store the snapshot (version + 1), derived columns and
+ *    outbox rows of the outcome's callbacks.
  *
- * A concurrent request with the same key that committed first is replayed (or 409). An unknown
- * session is 404.
+ * An unknown session fails with 404; a session that changed under every attempt with 409.
  *
  * @since 0.1.0
  */
-export const applyToSession = async (
-  db: Database,
+export const applyToSession = <E>(
+  tx: Tx,
   context: OperationContext,
   id: string,
-  operation: SessionOperation,
-  idempotency?: IdempotencyKey,
-): Promise<Answer> => {
-  const { merchantId, at, traceId } = context;
-  try {
-    const outcome = await withSessionUpdate(db, merchantId, id, async (row, { tx }) => {
-      const expiry = expireAt(restoreRow(row), at);
-      const planned = await operation.plan(expiry.snapshot, tx);
-      let next = expiry.snapshot;
-      let changed = expiry.changed;
-      const callbacks = [...expiry.webhooks];
-      let answer: Answer;
-      if (planned._tag === "Answer") {
-        answer = planned.answer;
-      } else {
-        const applied = applyEvent(expiry.snapshot, planned.event);
-        if (applied.outcome._tag === "Refused") {
-          answer = fromRefusal(applied.outcome, traceId);
-        } else {
-          answer = operation.answer(applied);
-          callbacks.push(...applied.outcome.webhooks);
-          if (applied.outcome._tag !== "Duplicate") {
-            next = applied.snapshot;
-            changed = true;
-          }
-        }
-      }
-      const record = idempotencyRecordOf(idempotency, answer);
-      return changed
-        ? {
-            _tag: "Write" as const,
-            change: sessionChange(next),
-            webhooks: outboxRows(merchantId, callbacks, at),
-            idempotency: record,
-            value: answer,
-          }
-        : { _tag: "Keep" as const, idempotency: record, value: answer };
-    });
-    switch (outcome._tag) {
-      case "Written":
-      case "Kept":
-        return outcome.value;
-      case "NotFound":
-        return sessionMissing(id, traceId);
-      case "DuplicateRequest":
-        return idempotency === undefined
-          ? sessionMissing(id, traceId)
-          : replayOrConflict(outcome.record, idempotency, traceId);
+  plan: (snapshot: SessionSnapshot, tx: Tx) => Effect.Effect<SessionEvent, E>,
+): Effect.Effect<AppliedEvent, E | RefusalError | ResourceMissingError | IdempotencyError> =>
+  Effect.gen(function* () {
+    const { merchantId, at, traceId } = context;
+    const outcome = yield* fromStore(() =>
+      withSessionUpdate(tx, merchantId, id, async (row, { tx }) => {
+        const now = sessionAt(restoreRow(row), at);
+        const exit = await Effect.runPromiseExit(
+          Effect.flatMap(plan(now.snapshot, tx), (event) => applyOrRefuse(now.snapshot, event, traceId)),
+        );
+        if (Exit.isFailure(exit) && !Exit.hasFails(exit)) throw Cause.squash(exit.cause);
+        const applied = Exit.isSuccess(exit) ? exit.value : undefined;
+        const moved = applied !== undefined && applied.outcome._tag !== "Duplicate";
+        if (!moved && !now.changed) return { _tag: "Keep" as const, value: exit };
+        return {
+          _tag: "Write" as const,
+          change: sessionChange(moved ? applied.snapshot : now.snapshot),
+          webhooks: outboxRows(merchantId, [...now.webhooks, ...(applied?.outcome.webhooks ?? [])], at),
+          value: exit,
+        };
+      }).catch((error: unknown) => {
+        if (error instanceof ConcurrencyConflict) return "conflict" as const;
+        throw error;
+      }),
+    );
+    if (outcome === "conflict") return yield* Effect.fail(concurrentChangeError({ traceId }));
+    if (outcome._tag === "NotFound" || outcome._tag === "DuplicateRequest") {
+      return yield* Effect.fail(sessionMissingError(id, { traceId }));
     }
-  } catch (error) {
-    if (error instanceof ConcurrencyConflict) {
-      return failure(409, "duplicate_error", "The payment session changed concurrently; retry the request", {
-        traceId,
-        type: "GATEWAY_ERROR",
-      });
-    }
-    throw error;
-  }
-};
+    const exit: Exit.Exit<AppliedEvent, E | RefusalError> = outcome.value;
+    return yield* Exit.isSuccess(exit) ? Effect.succeed(exit.value) : Effect.failCause(exit.cause);
+  });
 
 /**
- * A stored session as of `at`: restored, and expired through the core if its time has passed —
- * in which case the expiry is stored first (with its webhook), so a read never shows a state the
- * database does not hold.
+ * A stored session as of `at`: restored, and brought to `at` ({@link sessionAt}) — if that changed
+ * it, the change is stored first (with its webhook), so a read never shows a state the database
+ * does not hold.
  *
  * @since 0.1.0
  */
 export const freshSnapshot = async (db: Database, row: SessionRow, at: number): Promise<SessionSnapshot> => {
-  const expiry = expireAt(restoreRow(row), at);
+  const expiry = sessionAt(restoreRow(row), at);
   if (!expiry.changed) return expiry.snapshot;
   const outcome = await withSessionUpdate(db, row.merchantId, row.id, (current) => {
-    const now = expireAt(restoreRow(current), at);
+    const now = sessionAt(restoreRow(current), at);
     return now.changed
       ? {
           _tag: "Write" as const,
@@ -266,10 +264,11 @@ export const readSession = async (
 };
 
 /**
- * The expiry sweeper (decision L4): expires every session whose `expiryAt` is not after `at`, in
- * transactions of up to `batchSize` sessions claimed with `FOR UPDATE SKIP LOCKED` (so sweepers and
- * requests never wait for each other), through the same core `EXPIRE` as the lazy path, writing the
- * same snapshot and `PAYMENT.CANCELLED` outbox rows. Returns how many sessions it expired.
+ * The expiry sweeper (decision L4): brings every session whose `expiryAt` is not after `at` to `at`
+ * ({@link sessionAt}), in transactions of up to `batchSize` sessions claimed with
+ * `FOR UPDATE SKIP LOCKED` (so sweepers and requests never wait for each other), writing the same
+ * snapshot and `PAYMENT.CANCELLED` outbox rows as the lazy path. Returns how many sessions it
+ * expired.
  *
  * @since 0.1.0
  */
@@ -280,7 +279,7 @@ export const sweepExpired = async (db: Database, at: number, batchSize = 100): P
       const rows = await claimExpired(tx, at, batchSize);
       let count = 0;
       for (const row of rows) {
-        const expiry = expireAt(restoreRow(row), at);
+        const expiry = sessionAt(restoreRow(row), at);
         if (!expiry.changed) continue;
         const change = { ...sessionChange(expiry.snapshot), id: row.id, merchantId: row.merchantId };
         if ((await updateSession(tx, change, row.version)) !== "updated") continue;

@@ -12,13 +12,13 @@ import {
   type ProviderStateValues,
 } from "@payment-session/contracts";
 import { Result } from "effect";
-import { type Answer, failure } from "../answers.js";
+import { type Answer, envelope } from "../answers.js";
 import type { TestClock } from "../clock.js";
 import type { Merchant } from "../merchants.js";
-import { createPayment, simulatePayment } from "../payments.js";
 import type { SeedSessionOptions } from "../seedSession.js";
 import type { ProviderContext } from "../startProvider.js";
 import { loadSession, toEpochMillis } from "../store/index.js";
+import { answerOf, writeEndpoints } from "../writes.js";
 
 /**
  * A state the provider could not set up: `status` 400 when the request is wrong (unknown state,
@@ -224,10 +224,12 @@ export const createContractStates = (options: ContractStatesOptions): ContractSt
             'needs a session state ("a payment session exists") first',
           );
         }
-        const answer = await simulatePayment(
-          provider.services,
-          { merchant, at: clock.now(), traceId: provider.ids.traceId(), requestId: undefined },
-          { paymentSessionId: sessionId, chargeStatus: decoded.params.chargeStatus },
+        const answer = await answerOf(
+          writeEndpoints(provider.services).simulate(
+            { merchant, at: clock.now(), traceId: provider.ids.traceId() },
+            undefined,
+            { paymentSessionId: sessionId, chargeStatus: decoded.params.chargeStatus },
+          ),
         );
         if (answer.status !== 200) {
           throw new ProviderStateError(
@@ -241,10 +243,12 @@ export const createContractStates = (options: ContractStatesOptions): ContractSt
       case "a payment session was created with request id": {
         const merchant = merchantOf(decoded.name);
         const at = clock.now();
-        const answer = await createPayment(
-          provider.services,
-          { merchant, at, traceId: provider.ids.traceId(), requestId: decoded.params.requestId },
-          decoded.params.request,
+        const answer = await answerOf(
+          writeEndpoints(provider.services).create(
+            { merchant, at, traceId: provider.ids.traceId() },
+            decoded.params.requestId,
+            decoded.params.request,
+          ),
         );
         const body: unknown = answer.body;
         const data = isRecord(body) ? body.data : undefined;
@@ -285,7 +289,7 @@ export const createContractStates = (options: ContractStatesOptions): ContractSt
     const state = typeof request.state === "string" ? request.state : "";
     const action = request.action ?? "setup";
     if (action !== "setup" && action !== "teardown") {
-      return failure(400, "api_validation_error", "Request validation failed", {
+      return envelope(400, "api_validation_error", "Request validation failed", {
         traceId,
         details: [{ field: "action", message: 'expected "setup" or "teardown"' }],
       });
@@ -295,7 +299,7 @@ export const createContractStates = (options: ContractStatesOptions): ContractSt
       return { status: 200, body: values };
     } catch (error) {
       const status = error instanceof ProviderStateError ? error.status : 500;
-      return failure(
+      return envelope(
         status,
         status === 400 ? "api_validation_error" : "internal_error",
         messageOf(error),

@@ -30,20 +30,17 @@ import {
 } from "effect/http";
 import { HttpApiBuilder, HttpApiMiddleware, HttpApiScalar } from "effect/http-api";
 import { verifyAccessToken } from "../accessToken.js";
-import { type Answer, failure, internalError } from "../answers.js";
+import { type Answer, envelope } from "../answers.js";
 import {
   accessToken,
-  cancelPayment,
-  capturePayment,
-  confirmPayment,
-  createPayment,
   getPayment,
   listCharges,
   listPayments,
   type ProviderServices,
   type RequestContext,
-  simulatePayment,
 } from "../payments.js";
+import { StoreError } from "../store/index.js";
+import { writeEndpoints } from "../writes.js";
 import { jsonDepthExceeds } from "./jsonDepth.js";
 
 /** The largest request body the provider reads: 1 MB (1 048 576 bytes). @since 0.1.0 */
@@ -111,58 +108,58 @@ const toResponse = (answer: Answer): HttpServerResponse.HttpServerResponse =>
   });
 
 const makeHandlers = (services: ProviderServices) => {
-  /** Runs an operation for the authenticated merchant at the clock's instant. */
-  const run = (requestId: string | undefined, operation: (context: RequestContext) => Promise<Answer>) =>
-    Effect.gen(function* () {
-      const { merchantId } = yield* AuthenticatedMerchant;
-      const traceId = yield* CurrentTraceId;
-      const merchant = services.merchants.get(merchantId);
-      if (merchant === undefined) {
-        return toResponse(failure(401, "credentials_invalid", "Unknown merchant", { traceId }));
-      }
-      const at = services.clock.now();
-      const answer = yield* Effect.promise(() => operation({ merchant, at, traceId, requestId }));
-      return toResponse(answer);
-    });
+  /** The authenticated merchant, the clock's instant (read once) and the trace id. */
+  const requestContext = Effect.gen(function* () {
+    const { merchantId } = yield* AuthenticatedMerchant;
+    const traceId = yield* CurrentTraceId;
+    const merchant = services.merchants.get(merchantId);
+    if (merchant === undefined)
+      return yield* Effect.fail(credentialsInvalidError("Unknown merchant", { traceId }));
+    return { merchant, at: services.clock.now(), traceId } satisfies RequestContext;
+  });
 
   const auth = HttpApiBuilder.group(PaymentsApi, "auth", (handlers) =>
     handlers.handle("accessToken", ({ headers }) =>
-      Effect.gen(function* () {
-        const traceId = yield* CurrentTraceId;
-        const credentials = {
-          merchantId: headers["x-merchant-id"],
-          merchantSecret: headers["x-merchant-secret"],
-        };
-        return toResponse(accessToken(services, credentials, services.clock.now(), traceId));
-      }),
+      Effect.flatMap(CurrentTraceId, (traceId) =>
+        accessToken(
+          services,
+          { merchantId: headers["x-merchant-id"], merchantSecret: headers["x-merchant-secret"] },
+          services.clock.now(),
+          traceId,
+        ),
+      ),
     ),
   );
+
+  const writes = writeEndpoints(services);
+  const write = <E>(run: (context: RequestContext) => Effect.Effect<Answer, E>) =>
+    Effect.flatMap(requestContext, run).pipe(Effect.map(toResponse));
+  const read = <A, E>(run: (context: RequestContext) => Effect.Effect<A, E>) =>
+    Effect.flatMap(requestContext, run);
 
   const payments = HttpApiBuilder.group(PaymentsApi, "payments", (handlers) =>
     handlers
       .handle("create", ({ headers, payload }) =>
-        run(headers["x-request-id"], (context) => createPayment(services, context, payload)),
+        write((context) => writes.create(context, headers["x-request-id"], payload)),
       )
       .handle("confirm", ({ headers, params, payload }) =>
-        run(headers["x-request-id"], (context) => confirmPayment(services, context, params.id, payload)),
+        write((context) => writes.confirm(context, headers["x-request-id"], params.id, payload)),
       )
-      .handle("get", ({ params }) => run(undefined, (context) => getPayment(services, context, params.id)))
-      .handle("list", ({ query }) => run(undefined, (context) => listPayments(services, context, query)))
+      .handle("get", ({ params }) => read((context) => getPayment(services, context, params.id)))
+      .handle("list", ({ query }) => read((context) => listPayments(services, context, query)))
       .handle("cancel", ({ headers, params, payload }) =>
-        run(headers["x-request-id"], (context) => cancelPayment(services, context, params.id, payload)),
+        write((context) => writes.cancel(context, headers["x-request-id"], params.id, payload)),
       )
       .handle("capture", ({ headers, params, payload }) =>
-        run(headers["x-request-id"], (context) => capturePayment(services, context, params.id, payload)),
+        write((context) => writes.capture(context, headers["x-request-id"], params.id, payload)),
       )
       .handle("simulate", ({ headers, payload }) =>
-        run(headers["x-request-id"], (context) => simulatePayment(services, context, payload)),
+        write((context) => writes.simulate(context, headers["x-request-id"], payload)),
       ),
   );
 
   const charges = HttpApiBuilder.group(PaymentsApi, "charges", (handlers) =>
-    handlers.handle("list", ({ query }) =>
-      run(undefined, (context) => listCharges(services, context, query)),
-    ),
+    handlers.handle("list", ({ query }) => read((context) => listCharges(services, context, query))),
   );
 
   /** Bearer tokens: the stateless signed tokens of `POST /v1/access-token`, checked on the clock. */
@@ -209,7 +206,7 @@ const isRouteNotFound = (cause: Cause.Cause<unknown>): boolean =>
 
 const tooLarge = (traceId: string): HttpServerResponse.HttpServerResponse =>
   toResponse(
-    failure(413, "api_validation_error", `The request body is larger than ${maxBodyBytes} bytes`, {
+    envelope(413, "api_validation_error", `The request body is larger than ${maxBodyBytes} bytes`, {
       traceId,
       details: [{ field: "", message: `at most ${maxBodyBytes} bytes` }],
     }),
@@ -220,7 +217,7 @@ const tooLarge = (traceId: string): HttpServerResponse.HttpServerResponse =>
 
 const tooDeep = (traceId: string): HttpServerResponse.HttpServerResponse =>
   toResponse(
-    failure(400, "api_validation_error", `The request body is nested deeper than ${maxJsonDepth} levels`, {
+    envelope(400, "api_validation_error", `The request body is nested deeper than ${maxJsonDepth} levels`, {
       traceId,
       details: [{ field: "", message: `JSON nested at most ${maxJsonDepth} levels deep` }],
     }),
@@ -235,6 +232,15 @@ const isMaxBytes = (error: unknown): boolean => {
   }
   return false;
 };
+
+/** A store failure that says the database cannot be reached (not a bug): answered 503. */
+const isUnavailable = (cause: Cause.Cause<unknown>): boolean =>
+  cause.reasons.some(
+    (reason) =>
+      reason._tag === "Die" &&
+      reason.defect instanceof StoreError &&
+      (reason.defect.reason === "connect" || reason.defect.reason === "closed"),
+  );
 
 /** Methods whose body the adapter reads (and checks) before the route does. */
 const BODY_METHODS = new Set(["POST", "PUT", "PATCH", "DELETE"]);
@@ -287,7 +293,7 @@ const globalAdapter = (services: ProviderServices) =>
             if (isRouteNotFound(cause)) {
               return Effect.succeed(
                 toResponse(
-                  failure(
+                  envelope(
                     404,
                     "not_found",
                     `No route for ${request.method} ${request.url.split("?")[0] ?? ""}`,
@@ -305,14 +311,26 @@ const globalAdapter = (services: ProviderServices) =>
             const text = Cause.pretty(cause);
             return Effect.sync(() => {
               console.error(`[reference-provider] ${traceId}: ${text}`);
-              return toResponse(internalError(traceId));
+              return toResponse(
+                isUnavailable(cause)
+                  ? envelope(503, "service_unavailable", "The database is unavailable; retry later", {
+                      traceId,
+                      type: "GATEWAY_ERROR",
+                      source: "DOWNSTREAM",
+                    })
+                  : envelope(500, "internal_error", "Internal error; quote the traceId to support", {
+                      traceId,
+                      type: "GATEWAY_ERROR",
+                      source: "SYSTEM",
+                    }),
+              );
             });
           }),
         );
         const answered =
           response.status === 415
             ? toResponse(
-                failure(415, "api_validation_error", "Unsupported Content-Type: send application/json", {
+                envelope(415, "api_validation_error", "Unsupported Content-Type: send application/json", {
                   traceId,
                   details: [{ field: "content-type", message: "expected application/json" }],
                 }),
@@ -340,7 +358,7 @@ const extraRouteLayer = (route: ExtraRoute) =>
       const parsed = yield* readJson(request);
       if (!parsed.ok) {
         return toResponse(
-          failure(400, "api_validation_error", "Request validation failed", {
+          envelope(400, "api_validation_error", "Request validation failed", {
             traceId,
             details: [{ field: "", message: "Expected a valid JSON body" }],
           }),
@@ -407,7 +425,7 @@ const withClientErrors = (server: Server, services: ProviderServices): Server =>
     const traceId = services.ids.traceId();
     const headers = error.code === "HPE_HEADER_OVERFLOW";
     const answer = headers
-      ? failure(
+      ? envelope(
           431,
           "api_validation_error",
           `The request's header block is larger than ${maxHeaderBytes} bytes`,
@@ -416,7 +434,7 @@ const withClientErrors = (server: Server, services: ProviderServices): Server =>
             details: [{ field: "headers", message: `at most ${maxHeaderBytes} bytes` }],
           },
         )
-      : failure(400, "api_validation_error", "Malformed HTTP request", {
+      : envelope(400, "api_validation_error", "Malformed HTTP request", {
           traceId,
           details: [{ field: "", message: error.code ?? "unreadable request" }],
         });

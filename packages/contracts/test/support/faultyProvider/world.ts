@@ -15,6 +15,7 @@ import {
   type PaymentSession,
   type SessionSnapshot,
   type SessionStatus,
+  requestIdentity,
   sessionStatus,
   toPaymentSession,
   type WebhookEvent,
@@ -59,22 +60,10 @@ export interface IdempotencyRecord {
 
 const encodeCallback = Schema.encodeSync(PaymentCallback);
 
-const canonical = (value: unknown): unknown => {
-  if (Array.isArray(value)) return value.map(canonical);
-  if (typeof value === "object" && value !== null) {
-    return Object.fromEntries(
-      Object.keys(value)
-        .sort()
-        .map((key) => [key, canonical((value as Record<string, unknown>)[key])]),
-    );
-  }
-  return value;
-};
-
 /** A stable hash of an endpoint and its (encoded) request, for idempotency records. */
 export const requestHash = (endpoint: string, request: unknown): string =>
   createHash("sha256")
-    .update(`${endpoint}\n${JSON.stringify(canonical(request))}`)
+    .update(requestIdentity(endpoint, request))
     .digest("hex");
 
 /** Everything the provider holds, and the write path over it. */
