@@ -28,7 +28,8 @@ const MINUTE = 60_000;
 /**
  * The session to seed: the core's {@link SeedTarget} (only `status` is needed) of merchant
  * `merchantId`, as of `at` ("now", default: the provider's clock), following the provider-state
- * catalogue's defaults: `expiryAt` now + 15 min for a SINGLE session, none for a MULTIPLE one, and
+ * catalogue's defaults: a card captured automatically (unless only a manual capture reaches it),
+ * `expiryAt` now + 15 min for a SINGLE session, none for a MULTIPLE one, and
  * now − 1 min when the status needs the expiry to have passed (every step of a seeding lies before
  * now). `requestId` is the create's `X-REQUEST-ID`; `request` overrides create fields.
  *
@@ -65,17 +66,21 @@ export class SeedError extends Error {
   }
 }
 
-/** The path to `target` as of `now`, with the catalogue's expiry defaults (see {@link SeedSessionOptions}). */
+/**
+ * The path to `target` as of `now`, with the catalogue's defaults (see {@link SeedSessionOptions}):
+ * a card captured automatically unless only a manual capture reaches the target, and its expiry.
+ */
 const pathTo = (target: SeedTarget, now: number): SeedPath | null => {
-  const path = seedPath(target, now);
+  const path =
+    (target.captureMethod === undefined ? seedPath({ ...target, captureMethod: "automatic" }, now) : null) ??
+    seedPath(target, now);
   if (path === null || target.expiryAt !== undefined) return path;
-  const { paymentType } = path.request;
+  const captureMethod = path.request.paymentMethodOptions?.card?.captureMethod ?? target.captureMethod;
+  const same = { ...target, paymentType: path.request.paymentType, captureMethod };
   const soon =
-    paymentType === "MULTIPLE"
-      ? path
-      : seedPath({ ...target, paymentType, expiryAt: now + 15 * MINUTE }, now);
+    same.paymentType === "MULTIPLE" ? path : seedPath({ ...same, expiryAt: now + 15 * MINUTE }, now);
   if (soon !== null && soon.endsAt <= now) return soon;
-  return seedPath({ ...target, paymentType, expiryAt: now - MINUTE }, now);
+  return seedPath({ ...same, expiryAt: now - MINUTE }, now);
 };
 
 const dataId = (answer: Answer): string | undefined => {
