@@ -9,8 +9,8 @@
  */
 import { randomUUID } from "node:crypto";
 import { runExploreCli } from "@payment-session/contracts";
-import { startContractProvider } from "../src/contracts/index.js";
-import { type Database, openDatabase } from "../src/store/index.js";
+import { type Database, openDatabase } from "@payment-session/reference-provider";
+import { startContractProvider } from "@payment-session/reference-provider/contracts";
 
 const started = performance.now();
 const io = {

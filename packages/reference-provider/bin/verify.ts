@@ -10,9 +10,14 @@
  */
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { formatReport, type VerifierLogLevel } from "@payment-session/contracts/verifier";
+import {
+  formatReport,
+  isVerifierLogLevel,
+  showsCoreTranscript,
+  verifierLogLevels,
+} from "@payment-session/contracts/verifier";
 // Light on purpose: the provider's modules load after the verification worker has been forked.
-import { startVerifyWorker } from "../src/contracts/startVerifyWorker.js";
+import { startVerifyWorker } from "@payment-session/reference-provider/contracts/worker";
 
 const defaultPactDir = fileURLToPath(new URL("../../../contracts", import.meta.url));
 
@@ -32,9 +37,6 @@ pact file in DIR (default: the repository's contracts/) and prints one line per 
 
 Exit codes: 0 every interaction passed, 1 a contract failed, 2 the verification could not run.`;
 
-const LOG_LEVELS: ReadonlyArray<string> = ["error", "warn", "info", "debug", "trace"];
-const isLogLevel = (s: string): s is VerifierLogLevel => LOG_LEVELS.includes(s);
-
 const flags = {
   "pact-dir": { type: "string" },
   junit: { type: "string" },
@@ -45,8 +47,8 @@ const flags = {
 
 /** `--serve`: the provider in contract-test mode until SIGINT/SIGTERM; its flags on stdout's first line. */
 const serve = async (): Promise<number> => {
-  const { openDatabase } = await import("../src/store/index.js");
-  const { startContractProvider } = await import("../src/contracts/index.js");
+  const { openDatabase } = await import("@payment-session/reference-provider");
+  const { startContractProvider } = await import("@payment-session/reference-provider/contracts");
   const db = await openDatabase({ memory: true });
   const running = await startContractProvider({ db });
   process.stdout.write(
@@ -75,18 +77,20 @@ const main = async (): Promise<number> => {
   }
   if (values.serve === true) return serve();
   const logLevel = values["log-level"];
-  if (logLevel !== undefined && !isLogLevel(logLevel)) {
+  if (logLevel !== undefined && !isVerifierLogLevel(logLevel)) {
     process.stderr.write(
-      `error: --log-level: one of ${LOG_LEVELS.join(", ")}, not ${JSON.stringify(logLevel)}\n`,
+      `error: --log-level: one of ${verifierLogLevels.join(", ")}, not ${JSON.stringify(logLevel)}\n`,
     );
     return 2;
   }
-  const echoCore = logLevel === "info" || logLevel === "debug" || logLevel === "trace";
+  const echoCore = showsCoreTranscript(logLevel);
   // The worker (Node, tsx, the verifier, the Pact core) starts while this process loads the provider.
   const worker = startVerifyWorker(120_000, echoCore ? (text) => process.stderr.write(text) : undefined);
-  let run: Awaited<ReturnType<typeof import("../src/contracts/index.js")["verifyContracts"]>>;
+  let run: Awaited<
+    ReturnType<typeof import("@payment-session/reference-provider/contracts")["verifyContracts"]>
+  >;
   try {
-    const { verifyContracts } = await import("../src/contracts/index.js");
+    const { verifyContracts } = await import("@payment-session/reference-provider/contracts");
     run = await verifyContracts({
       pactDir: values["pact-dir"] ?? defaultPactDir,
       junitFile: values.junit,

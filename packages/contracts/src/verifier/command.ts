@@ -5,17 +5,18 @@
  *
  * @since 0.1.0
  */
-import { fork } from "node:child_process";
 import { parseArgs } from "node:util";
 import { formatReport } from "./format.js";
-import type {
-  ConsumerVersionSelector,
-  VerifierLogLevel,
-  VerifierUsageError,
-  VerifyProviderOptions,
-  VerifyProviderOutcome,
+import {
+  type ConsumerVersionSelector,
+  isVerifierLogLevel,
+  showsCoreTranscript,
+  type VerifierUsageError,
+  type VerifyProviderOptions,
+  verifierLogLevels,
 } from "./types.js";
-import { checkHttpUrl, prepareVerification, verifyProvider } from "./verifyProvider.js";
+import { checkHttpUrl, prepareVerification } from "./verifyProvider.js";
+import { serveVerifyWorker, startVerifyWorker } from "./worker.js";
 
 /** Exit codes of the CLI. */
 export const ExitCode = { passed: 0, contractFailed: 1, usage: 2 } as const;
@@ -94,9 +95,6 @@ const FLAGS = {
   help: { type: "boolean", short: "h" },
 } as const;
 
-const LOG_LEVELS: ReadonlyArray<string> = ["error", "warn", "info", "debug", "trace"];
-const isLogLevel = (s: string): s is VerifierLogLevel => LOG_LEVELS.includes(s);
-
 type Parsed = { readonly help: true } | { readonly options: VerifyProviderOptions };
 
 const usageError = (message: string): VerifierUsageError => ({ _tag: "VerifierUsageError", message });
@@ -166,8 +164,8 @@ export const parseVerifyArgs = (argv: ReadonlyArray<string>): Parsed | VerifierU
   if (values.publish === true && values["broker-url"] === undefined)
     return usageError("--publish needs --broker-url");
   const logLevel = values["log-level"];
-  if (logLevel !== undefined && !isLogLevel(logLevel)) {
-    return usageError(`--log-level: one of ${LOG_LEVELS.join(", ")}, not ${JSON.stringify(logLevel)}`);
+  if (logLevel !== undefined && !isVerifierLogLevel(logLevel)) {
+    return usageError(`--log-level: one of ${verifierLogLevels.join(", ")}, not ${JSON.stringify(logLevel)}`);
   }
   const timeoutText = values.timeout;
   const timeout = timeoutText === undefined ? undefined : Number(timeoutText);
@@ -201,88 +199,21 @@ export const parseVerifyArgs = (argv: ReadonlyArray<string>): Parsed | VerifierU
   return { options };
 };
 
-interface WorkerRequest {
-  readonly options: VerifyProviderOptions;
-}
-
-interface WorkerReply {
-  readonly outcome: VerifyProviderOutcome;
-}
-
-const isWorkerReply = (u: unknown): u is WorkerReply => typeof u === "object" && u !== null && "outcome" in u;
-
-const isWorkerRequest = (u: unknown): u is WorkerRequest =>
-  typeof u === "object" &&
-  u !== null &&
-  "options" in u &&
-  typeof u.options === "object" &&
-  u.options !== null;
-
 /** Node flags a child must not inherit (a second inspector would fight for the port). */
 const childExecArgv = (): ReadonlyArray<string> =>
   process.execArgv.filter((a) => !/^--(inspect|debug)/.test(a));
 
 /**
- * Runs `verifyProvider` in a child process of `entry` (this CLI file) and collects what the Pact core
- * printed, so that stdout carries only our report.
+ * Runs `verifyProvider` in a child process of `entry` (this CLI file), so that stdout carries only
+ * our report; the Pact core's transcript goes to stderr at log level info and above.
  */
-const verifyInChild = (
-  entry: string,
-  options: VerifyProviderOptions,
-  io: CommandIo,
-): Promise<VerifyProviderOutcome | VerifierUsageError> =>
-  new Promise((resolve) => {
-    const echoCore =
-      options.logLevel === "info" || options.logLevel === "debug" || options.logLevel === "trace";
-    const child = fork(entry, [WORKER_ARG], {
-      execArgv: [...childExecArgv()],
-      env: { ...process.env, PACT_DO_NOT_TRACK: process.env.PACT_DO_NOT_TRACK ?? "true" },
-      stdio: ["ignore", "pipe", "inherit", "ipc"],
-    });
-    let outcome: VerifyProviderOutcome | undefined;
-    child.stdout?.on("data", (chunk: Buffer) => {
-      if (echoCore) io.stderr(chunk.toString("utf8"));
-    });
-    child.on("message", (m: unknown) => {
-      if (!isWorkerReply(m)) return;
-      outcome = m.outcome;
-      // The worker exits by itself; should a native handle keep it alive, end it once it has answered.
-      setTimeout(() => child.kill(), 2_000).unref();
-    });
-    child.on("error", (e) => resolve(usageError(`cannot start the verifier process: ${e.message}`)));
-    child.on("exit", (code, signal) => {
-      resolve(
-        outcome ??
-          usageError(
-            `the verifier process stopped (${signal ?? `exit code ${code}`}) before it reported a result`,
-          ),
-      );
-    });
-    child.send({ options } satisfies WorkerRequest);
-  });
-
-/** The worker side: receives options over IPC, verifies in-process, replies, exits. */
-const runWorker = (): Promise<number> =>
-  new Promise((resolve) => {
-    process.once("message", (m: unknown) => {
-      void (async () => {
-        let outcome: VerifyProviderOutcome;
-        try {
-          if (!isWorkerRequest(m)) throw new Error("the worker got no options");
-          outcome = await verifyProvider(m.options);
-        } catch (e) {
-          outcome = {
-            _tag: "VerifierCoreError",
-            message: `the verifier failed: ${e instanceof Error ? e.message : String(e)}`,
-          };
-        }
-        process.send?.({ outcome } satisfies WorkerReply, () => {
-          process.disconnect?.();
-          resolve(0);
-        });
-      })();
-    });
-  });
+const verifyInChild = (entry: string, options: VerifyProviderOptions, io: CommandIo) =>
+  startVerifyWorker({
+    entry,
+    args: [WORKER_ARG],
+    execArgv: childExecArgv(),
+    ...(showsCoreTranscript(options.logLevel) ? { onOutput: io.stderr } : {}),
+  }).verify(options);
 
 /**
  * Runs the CLI with `argv` (without `node` and the script). `entry` is the file that runs the CLI (it is
@@ -291,7 +222,7 @@ const runWorker = (): Promise<number> =>
  * @example process.exitCode = await runCli(process.argv.slice(2), fileURLToPath(import.meta.url), io)
  */
 export const runCli = async (argv: ReadonlyArray<string>, entry: string, io: CommandIo): Promise<number> => {
-  if (argv[0] === WORKER_ARG) return runWorker();
+  if (argv[0] === WORKER_ARG) return serveVerifyWorker().then(() => 0);
   const parsed = parseVerifyArgs(argv);
   if (isUsageError(parsed)) {
     io.stderr(`error: ${parsed.message}\n`);

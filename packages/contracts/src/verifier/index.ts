@@ -12,6 +12,7 @@ export {
   DEFAULT_PROVIDER,
   type InteractionVerification,
   isVerifierError,
+  isVerifierLogLevel,
   type JsonValue,
   type MessageProducer,
   type MessageProvider,
@@ -19,6 +20,7 @@ export {
   type ProviderStateRef,
   type ProviderStateValues,
   type StateHandler,
+  showsCoreTranscript,
   type VerificationMismatch,
   type VerificationReport,
   type VerifierCoreError,
@@ -27,6 +29,7 @@ export {
   type VerifyProviderOptions,
   type VerifyProviderOutcome,
   verifierCoreError,
+  verifierLogLevels,
   verifierUsageError,
 } from "./types.js";
 export {
@@ -36,3 +39,9 @@ export {
   prepareVerification,
   verifyProvider,
 } from "./verifyProvider.js";
+export {
+  serveVerifyWorker,
+  startVerifyWorker,
+  type VerifyWorker,
+  type VerifyWorkerOptions,
+} from "./worker.js";

@@ -14,7 +14,18 @@ export type JsonValue =
   | { readonly [key: string]: JsonValue };
 
 /** Pact's log levels for the native core (`error` is quiet; `debug`/`trace` are for bug reports). */
-export type VerifierLogLevel = "error" | "warn" | "info" | "debug" | "trace";
+export const verifierLogLevels = ["error", "warn", "info", "debug", "trace"] as const;
+
+/** One of {@link verifierLogLevels}. */
+export type VerifierLogLevel = (typeof verifierLogLevels)[number];
+
+/** Whether `s` is a {@link VerifierLogLevel}. */
+export const isVerifierLogLevel = (s: string): s is VerifierLogLevel =>
+  (verifierLogLevels as ReadonlyArray<string>).includes(s);
+
+/** Whether a run at `level` shows the Pact core's transcript (info and above). */
+export const showsCoreTranscript = (level: VerifierLogLevel | undefined): boolean =>
+  level === "info" || level === "debug" || level === "trace";
 
 /** The name every consumer pact of this package gives the provider. */
 export const DEFAULT_PROVIDER = "payments-v2-api";

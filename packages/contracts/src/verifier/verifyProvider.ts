@@ -16,16 +16,17 @@ import { type StateServer, startStateServer } from "./internal/stateServer.js";
 import { toJUnitXml } from "./junit.js";
 import {
   DEFAULT_PROVIDER,
+  isVerifierLogLevel,
   type VerificationReport,
   type VerifierLogLevel,
   type VerifierUsageError,
   type VerifyProviderOptions,
   type VerifyProviderOutcome,
   verifierCoreError,
+  verifierLogLevels,
   verifierUsageError,
 } from "./types.js";
 
-const LOG_LEVELS: ReadonlyArray<VerifierLogLevel> = ["error", "warn", "info", "debug", "trace"];
 const DEFAULT_TIMEOUT_MS = 30_000;
 const PROBE_TIMEOUT_MS = 5_000;
 
@@ -143,8 +144,10 @@ export const prepareVerification = async (
     );
   }
   const logLevel = options.logLevel ?? "error";
-  if (!LOG_LEVELS.includes(logLevel)) {
-    return verifierUsageError(`logLevel: one of ${LOG_LEVELS.join(", ")}, not ${JSON.stringify(logLevel)}`);
+  if (!isVerifierLogLevel(logLevel)) {
+    return verifierUsageError(
+      `logLevel: one of ${verifierLogLevels.join(", ")}, not ${JSON.stringify(logLevel)}`,
+    );
   }
   const provider = options.provider ?? DEFAULT_PROVIDER;
   const sources = loadSources(options, provider);
