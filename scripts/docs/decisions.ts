@@ -655,7 +655,7 @@ export const decisionRecords: ReadonlyArray<DecisionRecord> = [
     area: "Webhooks",
     question: "How often is a callback delivered, and how must a merchant's handler cope?",
     choice:
-      "At least once; retried after 5 min, 15 min, 1 h, 3 h, 6 h, 12 h on 5xx, 408, 429 or no answer; then marked for manual retry. A handler must be idempotent: the project's consumer handler dedupes on (session id, event, charge id, charge status).",
+      "At least once; retried after 5 min, 15 min, 1 h, 3 h, 6 h, 12 h on 5xx, 408, 429 or no answer; then marked for manual retry. A handler must be idempotent: the project's consumer handler dedupes on (session id, event, charge id, charge status) — the core's `callbackDedupeKey`, the key the reference provider enqueues its outbox rows under too.",
     why: "The retry schedule is documented; no event id is, so the dedupe key has to be built from the body.",
     pins: "The messages the handler must accept (each passes through the real handler in the consumer tests: accepted once, the second delivery a duplicate); their `X-API-Key` is the merchant's key exactly, the one the handler checks.",
     checks: [apiKey(hookPaid)],
