@@ -216,9 +216,7 @@ export const applyToSession = <E>(
       }),
     );
     if (outcome === "conflict") return yield* Effect.fail(concurrentChangeError({ traceId }));
-    if (outcome._tag === "NotFound" || outcome._tag === "DuplicateRequest") {
-      return yield* Effect.fail(sessionMissingError(id, { traceId }));
-    }
+    if (outcome._tag === "NotFound") return yield* Effect.fail(sessionMissingError(id, { traceId }));
     const exit: Exit.Exit<AppliedEvent, E | RefusalError> = outcome.value;
     return yield* Exit.isSuccess(exit) ? Effect.succeed(exit.value) : Effect.failCause(exit.cause);
   });

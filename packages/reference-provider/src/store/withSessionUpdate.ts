@@ -1,18 +1,13 @@
 /**
  * One request's write, in one transaction: load the session, decide (the core's `applyEvent`), then
- * store the new snapshot by compare-and-set, with its webhook events and idempotency record.
+ * store the new snapshot by compare-and-set, with its webhook events. (The request's idempotency
+ * record is the caller's: the provider's idempotency layer saves it in the same transaction.)
  *
  * @since 0.1.0
  */
 import type { Database, Tx } from "./Database.js";
 import { ConcurrencyConflict } from "./errors.js";
 import { toEpochMillis } from "./Instant.js";
-import {
-  findIdempotencyRecord,
-  type IdempotencyRecord,
-  type NewIdempotencyRecord,
-  saveIdempotencyRecord,
-} from "./idempotency.js";
 import { positiveInt } from "./internal/values.js";
 import { enqueueWebhooks, type NewWebhook, type OutboxRow } from "./outbox.js";
 import { loadSession, type SessionChange, type SessionRow, updateSession } from "./sessions.js";
@@ -20,9 +15,8 @@ import { loadSession, type SessionChange, type SessionRow, updateSession } from 
 /**
  * What the callback decided about the loaded session.
  *
- * - `Write`: store `change` (version + 1), enqueue `webhooks`, save `idempotency`; `value` is handed back.
- * - `Keep`: change nothing (e.g. the core refused the event: a 422), but still save `idempotency`
- *   when given, so a retry with the same key replays the same refusal.
+ * - `Write`: store `change` (version + 1), enqueue `webhooks`; `value` is handed back.
+ * - `Keep`: change nothing (e.g. the core refused the event: a 422).
  *
  * @since 0.1.0
  */
@@ -31,14 +25,9 @@ export type SessionDecision<A> =
       readonly _tag: "Write";
       readonly change: Omit<SessionChange, "id" | "merchantId">;
       readonly webhooks?: ReadonlyArray<NewWebhook> | undefined;
-      readonly idempotency?: NewIdempotencyRecord | undefined;
       readonly value: A;
     }
-  | {
-      readonly _tag: "Keep";
-      readonly idempotency?: NewIdempotencyRecord | undefined;
-      readonly value: A;
-    };
+  | { readonly _tag: "Keep"; readonly value: A };
 
 /**
  * What {@link withSessionUpdate} did.
@@ -47,9 +36,6 @@ export type SessionDecision<A> =
  *   (a duplicate `dedupeKey` is left out).
  * - `Kept`: committed without a session change.
  * - `NotFound`: no such session for this merchant; the callback was not called.
- * - `DuplicateRequest`: a live idempotency record for the key appeared meanwhile (a concurrent
- *   request with the same key committed first); everything was rolled back; `record` is that
- *   record (replay it, or 409 if its hash differs).
  *
  * @since 0.1.0
  */
@@ -61,8 +47,7 @@ export type SessionUpdateOutcome<A> =
       readonly webhooks: ReadonlyArray<OutboxRow>;
     }
   | { readonly _tag: "Kept"; readonly value: A; readonly row: SessionRow }
-  | { readonly _tag: "NotFound" }
-  | { readonly _tag: "DuplicateRequest"; readonly record: IdempotencyRecord | null };
+  | { readonly _tag: "NotFound" };
 
 /**
  * Options of {@link withSessionUpdate}.
@@ -80,18 +65,8 @@ export interface SessionUpdateOptions {
   readonly maxAttempts?: number | undefined;
 }
 
-class DuplicateRequest {
-  constructor(readonly record: NewIdempotencyRecord) {}
-}
-
-const save = async (tx: Tx, record: NewIdempotencyRecord | undefined): Promise<void> => {
-  if (record === undefined) return;
-  if ((await saveIdempotencyRecord(tx, record)) === "duplicate") throw new DuplicateRequest(record);
-};
-
 /**
- * Runs load → `decide(row)` → update in one transaction (or, given a `Tx`, inside that one:
- * don't pass `idempotency` records then, the caller saves them). On a version conflict the attempt is rolled
+ * Runs load → `decide(row)` → update in one transaction (or, given a `Tx`, inside that one). On a version conflict the attempt is rolled
  * back to a savepoint (so whatever `decide` wrote through `tx`, e.g. a `nextSequence`, is undone)
  * and `decide` runs again on the reloaded row; after `maxAttempts` conflicts it throws
  * {@link ConcurrencyConflict} and nothing is written. If `decide` throws, everything is rolled back
@@ -103,9 +78,8 @@ const save = async (tx: Tx, record: NewIdempotencyRecord | undefined): Promise<v
  * const outcome = await withSessionUpdate(db, merchantId, id, (row) => {
  *   const next = applyEvent(row.snapshot, { type: "CONFIRM", at, ... })
  *   return next.refused
- *     ? { _tag: "Keep", value: next, idempotency: record(422) }
- *     : { _tag: "Write", value: next, change: { status, expiryAt, snapshot, updatedAt: at },
- *         webhooks: [...], idempotency: record(200) }
+ *     ? { _tag: "Keep", value: next }
+ *     : { _tag: "Write", value: next, change: { status, expiryAt, snapshot, updatedAt: at }, webhooks: [...] }
  * })
  * ```
  * @since 0.1.0
@@ -129,16 +103,12 @@ export const withSessionUpdate = async <A>(
       const loaded = await loadSession(tx, merchantId, id, { forUpdate });
       if (loaded === null) return { _tag: "NotFound" };
       const decision = await decide(loaded.row, { tx, attempt });
-      if (decision._tag === "Keep") {
-        await save(tx, decision.idempotency);
-        return { _tag: "Kept", value: decision.value, row: loaded.row };
-      }
+      if (decision._tag === "Keep") return { _tag: "Kept", value: decision.value, row: loaded.row };
       const { change } = decision;
       const result = await updateSession(tx, { ...change, id, merchantId }, loaded.version);
       if (result === "not_found") return { _tag: "NotFound" };
       if (result === "version_conflict") continue;
       const webhooks = await enqueueWebhooks(tx, decision.webhooks ?? []);
-      await save(tx, decision.idempotency);
       const row: SessionRow = {
         ...loaded.row,
         status: change.status,
@@ -156,17 +126,6 @@ export const withSessionUpdate = async <A>(
       attempts: maxAttempts,
     });
   };
-  // Inside the caller's transaction: the savepoint loop only; the caller commits (and saves any
-  // idempotency record itself).
-  if (db._tag === "Tx") return run(db);
-  try {
-    return await db.transaction(run);
-  } catch (error) {
-    if (!(error instanceof DuplicateRequest)) throw error;
-    const { record } = error;
-    return {
-      _tag: "DuplicateRequest",
-      record: await findIdempotencyRecord(db, record.merchantId, record.requestKey, record.createdAt),
-    };
-  }
+  // Inside the caller's transaction: the savepoint loop only; the caller commits.
+  return db._tag === "Tx" ? run(db) : db.transaction(run);
 };

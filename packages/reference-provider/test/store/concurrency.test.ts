@@ -5,16 +5,13 @@ import {
   claimExpired,
   type Database,
   enqueueWebhooks,
-  findIdempotencyRecord,
   insertSession,
   listWebhooks,
   loadSession,
   markDelivered,
-  type NewIdempotencyRecord,
   nextSequence,
   type SessionDecision,
   type SessionRow,
-  saveIdempotencyRecord,
   type Tx,
   updateSession,
   withSessionUpdate,
@@ -45,17 +42,6 @@ const increment = (row: SessionRow): SessionDecision<number> => {
     webhooks: [newWebhook(row.id, { event: "TEST.INCREMENT", dedupeKey: `${row.id}:${counter}` })],
   };
 };
-
-const idempotency = (overrides: Partial<NewIdempotencyRecord> = {}): NewIdempotencyRecord => ({
-  merchantId: MERCHANT,
-  requestKey: "confirm-1",
-  endpoint: "POST /v2/payments/{id}/confirm",
-  requestHash: "h1",
-  responseStatus: 200,
-  responseBody: { code: "00" },
-  createdAt: T0,
-  ...overrides,
-});
 
 /**
  * Two claimers in two transactions. On the server they overlap: the first keeps its rows locked
@@ -102,12 +88,9 @@ describe.each(drivers)("withSessionUpdate and concurrency on $name", (driver) =>
     return session.id;
   };
 
-  it("writes the snapshot as version + 1 with its webhook events and idempotency record, in one commit", async () => {
+  it("writes the snapshot as version + 1 with its webhook events, in one commit", async () => {
     const id = await aSession();
-    const outcome = await withSessionUpdate(store.db, MERCHANT, id, (row) => ({
-      ...increment(row),
-      idempotency: idempotency(),
-    }));
+    const outcome = await withSessionUpdate(store.db, MERCHANT, id, increment);
     expect(outcome).toMatchObject({
       _tag: "Written",
       value: 1,
@@ -117,9 +100,6 @@ describe.each(drivers)("withSessionUpdate and concurrency on $name", (driver) =>
     const stored = await loadSession(store.db, MERCHANT, id);
     expect(outcome._tag === "Written" && outcome.row).toEqual(stored?.row);
     expect(await listWebhooks(store.db, MERCHANT, id)).toHaveLength(1);
-    expect(await findIdempotencyRecord(store.db, MERCHANT, "confirm-1", T0)).toMatchObject({
-      responseStatus: 200,
-    });
   });
 
   it("writes nothing at all when the decision throws", async () => {
@@ -136,18 +116,27 @@ describe.each(drivers)("withSessionUpdate and concurrency on $name", (driver) =>
     expect(await nextSequence(store.db, "va:BCA")).toBe(1);
   });
 
-  it("keeps the session but saves the idempotency record of a refusal", async () => {
+  it("keeps the session as it is on Keep (e.g. a refusal)", async () => {
     const id = await aSession();
     const outcome = await withSessionUpdate(store.db, MERCHANT, id, () => ({
       _tag: "Keep",
       value: "invalid_state",
-      idempotency: idempotency({ responseStatus: 422, responseBody: { code: "invalid_state" } }),
     }));
     expect(outcome).toMatchObject({ _tag: "Kept", value: "invalid_state", row: { id, version: 1 } });
     expect((await loadSession(store.db, MERCHANT, id))?.version).toBe(1);
-    expect(await findIdempotencyRecord(store.db, MERCHANT, "confirm-1", T0)).toMatchObject({
-      responseStatus: 422,
-    });
+  });
+
+  it("works inside the caller's transaction, which then commits or rolls back everything", async () => {
+    const id = await aSession();
+    await expect(
+      store.db.transaction(async (tx) => {
+        expect(await withSessionUpdate(tx, MERCHANT, id, increment)).toMatchObject({ _tag: "Written" });
+        throw new Error("the caller fails after the update");
+      }),
+    ).rejects.toThrow("the caller fails");
+    expect((await loadSession(store.db, MERCHANT, id))?.version).toBe(1);
+    await store.db.transaction((tx) => withSessionUpdate(tx, MERCHANT, id, increment));
+    expect((await loadSession(store.db, MERCHANT, id))?.version).toBe(2);
   });
 
   it("answers NotFound for an unknown session or another merchant's, without calling the decision", async () => {
@@ -162,18 +151,6 @@ describe.each(drivers)("withSessionUpdate and concurrency on $name", (driver) =>
       _tag: "NotFound",
     });
     expect(calls).toBe(0);
-  });
-
-  it("rolls back and reports a DuplicateRequest when a live record for the key already exists", async () => {
-    const id = await aSession();
-    await saveIdempotencyRecord(store.db, idempotency({ requestHash: "first" }));
-    const outcome = await withSessionUpdate(store.db, MERCHANT, id, (row) => ({
-      ...increment(row),
-      idempotency: idempotency({ requestHash: "second", createdAt: T0 + MINUTE }),
-    }));
-    expect(outcome).toMatchObject({ _tag: "DuplicateRequest", record: { requestHash: "first" } });
-    expect((await loadSession(store.db, MERCHANT, id))?.version).toBe(1);
-    expect(await listWebhooks(store.db, MERCHANT, id)).toEqual([]);
   });
 
   it("after a lost compare-and-set, undoes the attempt's writes and decides again on the new version", async () => {
