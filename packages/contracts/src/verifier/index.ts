@@ -6,6 +6,7 @@
  */
 export { ExitCode, parseVerifyArgs, runCli, USAGE } from "./command.js";
 export { formatReport, REPORT_WIDTH } from "./format.js";
+export { readRequestText } from "./internal/stateServer.js";
 export { toJUnitXml } from "./junit.js";
 export {
   type ConsumerVersionSelector,

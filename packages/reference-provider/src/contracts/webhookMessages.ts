@@ -8,6 +8,7 @@
  */
 import http from "node:http";
 import type { MessageRequest } from "@payment-session/contracts";
+import { readRequestText } from "@payment-session/contracts/verifier";
 import type { ProviderContext } from "../startProvider.js";
 import type { ContractStates } from "./contractStates.js";
 
@@ -54,14 +55,6 @@ export type WebhookMessageProducer = (
   request: MessageRequest,
   inbox: WebhookInbox,
 ) => Promise<WebhookMessage>;
-
-const readBody = (req: http.IncomingMessage): Promise<string> =>
-  new Promise((resolve, reject) => {
-    const chunks: Array<Buffer> = [];
-    req.on("data", (chunk: Buffer) => chunks.push(chunk));
-    req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
-    req.on("error", reject);
-  });
 
 const isRecord = (u: unknown): u is Readonly<Record<string, unknown>> =>
   typeof u === "object" && u !== null && !Array.isArray(u);
@@ -112,7 +105,7 @@ export const startWebhookEndpoints = async (produce: WebhookMessageProducer): Pr
   };
   const server = http.createServer((req, res) => {
     void (async () => {
-      const text = await readBody(req);
+      const text = await readRequestText(req);
       const path = (req.url ?? "/").split("?")[0];
       if (req.method === "POST" && path === "/webhooks") {
         received.push({ headers: headerValues(req), body: text });

@@ -44,7 +44,13 @@ export type StateBackend =
 
 const BODY_START = 200;
 
-const readBody = (req: http.IncomingMessage): Promise<string> =>
+/**
+ * The whole body of a Node request as UTF-8 text: the one reader of the contract-test servers (the
+ * provider-states proxy here, the reference provider's message endpoint).
+ *
+ * @since 0.1.0
+ */
+export const readRequestText = (req: http.IncomingMessage): Promise<string> =>
   new Promise((resolve, reject) => {
     const chunks: Array<Buffer> = [];
     req.on("data", (c: Buffer) => chunks.push(c));
@@ -198,7 +204,7 @@ export const startStateServer = async (backend: StateBackend): Promise<StateServ
   };
   const server = http.createServer((req, res) => {
     void (async () => {
-      const raw = await readBody(req).catch(() => "");
+      const raw = await readRequestText(req).catch(() => "");
       let body: unknown;
       try {
         body = JSON.parse(raw || "{}");
