@@ -33,6 +33,7 @@ import {
   simulatePayment,
 } from "./payments.js";
 import { inTransaction } from "./sessionWrites.js";
+import type { Tx } from "./store/index.js";
 
 const encode = Schema.encodeSync;
 
@@ -42,77 +43,58 @@ const encode = Schema.encodeSync;
  *
  * @since 0.1.0
  */
-export const writeEndpoints = (services: ProviderServices) => ({
-  create: (context: RequestContext, requestId: string | undefined, payload: CreatePaymentSessionRequest) =>
-    idempotent(
-      services,
-      context,
-      { endpoint: "create", requestId, request: encode(CreatePaymentSessionRequest)(payload) },
-      encode(PaymentSessionResponse),
-      (tx) => createPayment(services, context, tx, payload),
+export const writeEndpoints = (services: ProviderServices) => {
+  /** An endpoint on session `{id}`: the request identity is the id and the encoded body. */
+  const onSession =
+    <P, I, A, E extends ApiErrorResponse>(
+      endpoint: "confirm" | "cancel" | "capture",
+      body: Schema.Codec<P, I>,
+      success: Schema.Codec<A, unknown>,
+      operation: (context: RequestContext, tx: Tx, id: string, payload: P) => Effect.Effect<A, E>,
+    ) =>
+    (context: RequestContext, requestId: string | undefined, id: string, payload: P) =>
+      idempotent(
+        services,
+        context,
+        { endpoint, requestId, request: { id, body: encode(body)(payload) } },
+        encode(success),
+        (tx) => operation(context, tx, id, payload),
+      );
+  return {
+    create: (context: RequestContext, requestId: string | undefined, payload: CreatePaymentSessionRequest) =>
+      idempotent(
+        services,
+        context,
+        { endpoint: "create", requestId, request: encode(CreatePaymentSessionRequest)(payload) },
+        encode(PaymentSessionResponse),
+        (tx) => createPayment(services, context, tx, payload),
+      ),
+    confirm: onSession(
+      "confirm",
+      ConfirmPaymentSessionRequest,
+      PaymentSessionResponse,
+      (context, tx, id, payload) => confirmPayment(services, context, tx, id, payload),
     ),
-  confirm: (
-    context: RequestContext,
-    requestId: string | undefined,
-    id: string,
-    payload: ConfirmPaymentSessionRequest,
-  ) =>
-    idempotent(
-      services,
-      context,
-      {
-        endpoint: "confirm",
-        requestId,
-        request: { id, body: encode(ConfirmPaymentSessionRequest)(payload) },
-      },
-      encode(PaymentSessionResponse),
-      (tx) => confirmPayment(services, context, tx, id, payload),
+    cancel: onSession("cancel", CancelPaymentSessionRequest, PaymentSessionResponse, cancelPayment),
+    capture: onSession("capture", CapturePaymentSessionRequest, CaptureResponse, (context, tx, id, payload) =>
+      capturePayment(services, context, tx, id, payload),
     ),
-  cancel: (
-    context: RequestContext,
-    requestId: string | undefined,
-    id: string,
-    payload: CancelPaymentSessionRequest,
-  ) =>
-    idempotent(
-      services,
-      context,
-      { endpoint: "cancel", requestId, request: { id, body: encode(CancelPaymentSessionRequest)(payload) } },
-      encode(PaymentSessionResponse),
-      (tx) => cancelPayment(context, tx, id, payload),
-    ),
-  capture: (
-    context: RequestContext,
-    requestId: string | undefined,
-    id: string,
-    payload: CapturePaymentSessionRequest,
-  ) =>
-    idempotent(
-      services,
-      context,
-      {
-        endpoint: "capture",
-        requestId,
-        request: { id, body: encode(CapturePaymentSessionRequest)(payload) },
-      },
-      encode(CaptureResponse),
-      (tx) => capturePayment(services, context, tx, id, payload),
-    ),
-  simulate: (context: RequestContext, requestId: string | undefined, payload: SimulationRequest) =>
-    idempotent(
-      services,
-      context,
-      { endpoint: "simulate", requestId, request: encode(SimulationRequest)(payload) },
-      encode(SimulationResponse),
-      (tx) => simulatePayment(services, context, tx, payload),
-    ),
-  /** A channel's notification (not an endpoint: no idempotency record). */
-  channel: (context: RequestContext, id: string, event: (snapshot: SessionSnapshot) => SessionEvent) =>
-    Effect.map(
-      inTransaction(services.db, (tx) => applyChannelEvent(context, tx, id, event)),
-      (value): Answer => ({ status: 200, body: encode(PaymentSessionResponse)(value) }),
-    ),
-});
+    simulate: (context: RequestContext, requestId: string | undefined, payload: SimulationRequest) =>
+      idempotent(
+        services,
+        context,
+        { endpoint: "simulate", requestId, request: encode(SimulationRequest)(payload) },
+        encode(SimulationResponse),
+        (tx) => simulatePayment(services, context, tx, payload),
+      ),
+    /** A channel's notification (not an endpoint: no idempotency record). */
+    channel: (context: RequestContext, id: string, event: (snapshot: SessionSnapshot) => SessionEvent) =>
+      Effect.map(
+        inTransaction(services.db, (tx) => applyChannelEvent(context, tx, id, event)),
+        (value): Answer => ({ status: 200, body: encode(PaymentSessionResponse)(value) }),
+      ),
+  };
+};
 
 /**
  * Runs a write outside HTTP (seeding, provider states) and answers as the HTTP layer would: the
