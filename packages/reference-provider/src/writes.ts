@@ -60,15 +60,29 @@ export const writeEndpoints = (services: ProviderServices) => {
         encode(success),
         (tx) => operation(context, tx, id, payload),
       );
-  return {
-    create: (context: RequestContext, requestId: string | undefined, payload: CreatePaymentSessionRequest) =>
+  /** An endpoint without a path id: the request identity is the encoded body. */
+  const onBody =
+    <P, I, A, E extends ApiErrorResponse>(
+      endpoint: "create" | "simulate",
+      body: Schema.Codec<P, I>,
+      success: Schema.Codec<A, unknown>,
+      operation: (
+        services: ProviderServices,
+        context: RequestContext,
+        tx: Tx,
+        payload: P,
+      ) => Effect.Effect<A, E>,
+    ) =>
+    (context: RequestContext, requestId: string | undefined, payload: P) =>
       idempotent(
         services,
         context,
-        { endpoint: "create", requestId, request: encode(CreatePaymentSessionRequest)(payload) },
-        encode(PaymentSessionResponse),
-        (tx) => createPayment(services, context, tx, payload),
-      ),
+        { endpoint, requestId, request: encode(body)(payload) },
+        encode(success),
+        (tx) => operation(services, context, tx, payload),
+      );
+  return {
+    create: onBody("create", CreatePaymentSessionRequest, PaymentSessionResponse, createPayment),
     confirm: onSession(
       "confirm",
       ConfirmPaymentSessionRequest,
@@ -79,14 +93,7 @@ export const writeEndpoints = (services: ProviderServices) => {
     capture: onSession("capture", CapturePaymentSessionRequest, CaptureResponse, (context, tx, id, payload) =>
       capturePayment(services, context, tx, id, payload),
     ),
-    simulate: (context: RequestContext, requestId: string | undefined, payload: SimulationRequest) =>
-      idempotent(
-        services,
-        context,
-        { endpoint: "simulate", requestId, request: encode(SimulationRequest)(payload) },
-        encode(SimulationResponse),
-        (tx) => simulatePayment(services, context, tx, payload),
-      ),
+    simulate: onBody("simulate", SimulationRequest, SimulationResponse, simulatePayment),
     /** A channel's notification (not an endpoint: no idempotency record). */
     channel: (context: RequestContext, id: string, event: (snapshot: SessionSnapshot) => SessionEvent) =>
       Effect.map(
