@@ -30,7 +30,9 @@ export { deleteMerchantData } from "./maintenance.js";
 export { type Migration, migrations, runMigrations, storeTables } from "./migrations.js";
 export {
   claimDueWebhooks,
+  claimNextWebhook,
   enqueueWebhooks,
+  type LeaseFence,
   listWebhooks,
   markDelivered,
   markManual,
