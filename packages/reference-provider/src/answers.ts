@@ -124,3 +124,16 @@ export const internalError = (traceId: string): Answer =>
     type: "GATEWAY_ERROR",
     source: "SYSTEM",
   });
+
+/**
+ * 503 `service_unavailable`: the database did not answer (unreachable, connection lost, timeout).
+ * Nothing can be promised about a write that was in flight: retry with the same `X-REQUEST-ID`.
+ *
+ * @since 0.1.0
+ */
+export const serviceUnavailable = (traceId: string): Answer =>
+  failure(503, "service_unavailable", "The service is unavailable; retry later with the same X-REQUEST-ID", {
+    traceId,
+    type: "GATEWAY_ERROR",
+    source: "SYSTEM",
+  });

@@ -30,7 +30,7 @@ import {
 } from "effect/http";
 import { HttpApiBuilder, HttpApiMiddleware, HttpApiScalar } from "effect/http-api";
 import { verifyAccessToken } from "../accessToken.js";
-import { type Answer, failure, internalError } from "../answers.js";
+import { type Answer, failure, internalError, serviceUnavailable } from "../answers.js";
 import {
   accessToken,
   cancelPayment,
@@ -44,6 +44,7 @@ import {
   type RequestContext,
   simulatePayment,
 } from "../payments.js";
+import { isDatabaseUnavailable } from "../store/errors.js";
 import { jsonDepthExceeds } from "./jsonDepth.js";
 
 /** The largest request body the provider reads: 1 MB (1 048 576 bytes). @since 0.1.0 */
@@ -303,9 +304,15 @@ const globalAdapter = (services: ProviderServices) =>
             if (cause.reasons.some((reason) => reason._tag === "Fail" && isMaxBytes(reason.error)))
               return Effect.succeed(tooLarge(traceId));
             const text = Cause.pretty(cause);
+            // The database is unavailable: 503, so a caller retries instead of reporting a bug.
+            const unavailable = cause.reasons.some(
+              (reason) => Cause.isDieReason(reason) && isDatabaseUnavailable(reason.defect),
+            );
             return Effect.sync(() => {
-              console.error(`[reference-provider] ${traceId}: ${text}`);
-              return toResponse(internalError(traceId));
+              console.error(
+                `[reference-provider] ${traceId}: ${unavailable ? "database unavailable: " : ""}${text}`,
+              );
+              return toResponse(unavailable ? serviceUnavailable(traceId) : internalError(traceId));
             });
           }),
         );
