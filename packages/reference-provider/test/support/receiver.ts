@@ -7,12 +7,13 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { Socket } from "node:net";
 
 /**
- * How a path answers: `ok` (200 at once), `slow` (200 after `delayMs`), `hung` (never: the request
- * is held until the receiver closes), or a status code at once.
+ * How a path answers: `ok` (200 at once), `slow` (200 after `delayMs`; with `firstOnly`, only the
+ * first time it gets a body, later copies at once), `hung` (never: the request is held until the
+ * receiver closes), or a status code at once.
  */
 export type Behaviour =
   | { readonly kind: "ok" }
-  | { readonly kind: "slow"; readonly delayMs: number }
+  | { readonly kind: "slow"; readonly delayMs: number; readonly firstOnly?: boolean }
   | { readonly kind: "hung" }
   | { readonly kind: "status"; readonly status: number };
 
@@ -38,6 +39,7 @@ export const startReceiver = async (): Promise<Receiver> => {
   const behaviours = new Map<string, Behaviour>();
   const sockets = new Set<Socket>();
   const timers = new Set<ReturnType<typeof setTimeout>>();
+  const seen = new Set<string>();
   const answer = (res: ServerResponse, status: number) => {
     if (res.writableEnded || res.destroyed) return;
     res.writeHead(status, { "content-type": "application/json" });
@@ -64,6 +66,10 @@ export const startReceiver = async (): Promise<Receiver> => {
         case "hung":
           return;
         case "slow": {
+          const text = JSON.stringify(body);
+          const again = seen.has(text);
+          seen.add(text);
+          if (behaviour.firstOnly === true && again) return answer(res, 200);
           const timer = setTimeout(() => {
             timers.delete(timer);
             answer(res, 200);
