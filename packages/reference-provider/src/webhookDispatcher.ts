@@ -166,7 +166,8 @@ const positive = (value: number | undefined, fallback: number, name: string): nu
  * So an event is sent twice only when its first outcome is truly unknown: no answer within
  * `timeoutMs` (the merchant may have it), or this dispatcher died or lost the database before it
  * recorded the outcome (the lease runs out, another dispatcher sends it again). At most
- * `perMerchant` deliveries of one merchant run at once, so a slow merchant delays only itself.
+ * `perMerchant` deliveries of one merchant run at once, so a slow merchant delays only itself, and
+ * one of a session, so a run sends a session's events in the order they were written.
  *
  * A run ends when nothing more is due (or claimable), after `limit` claims, or once `maxRunMs` has
  * passed, when its deliveries have ended. Call it with the provider's clock (`pnpm start` runs it
@@ -204,6 +205,8 @@ export const dispatchDue = async (
   };
   const inFlight = new Set<Promise<void>>();
   const perMerchantInFlight = new Map<string, number>();
+  // One delivery per session at a time: a session's events go out in the order they were written.
+  const sessionsInFlight = new Set<string>();
   const failures: unknown[] = [];
   let claims = 0;
 
@@ -236,11 +239,13 @@ export const dispatchDue = async (
 
   const start = (row: OutboxRow, leasedUntil: number) => {
     perMerchantInFlight.set(row.merchantId, (perMerchantInFlight.get(row.merchantId) ?? 0) + 1);
+    sessionsInFlight.add(row.sessionId);
     const delivery: Promise<void> = deliver(row, leasedUntil)
       .catch((error: unknown) => {
         failures.push(error);
       })
       .finally(() => {
+        sessionsInFlight.delete(row.sessionId);
         const left = (perMerchantInFlight.get(row.merchantId) ?? 1) - 1;
         if (left === 0) perMerchantInFlight.delete(row.merchantId);
         else perMerchantInFlight.set(row.merchantId, left);
@@ -257,12 +262,13 @@ export const dispatchDue = async (
       const saturated = [...perMerchantInFlight].filter(([, n]) => n >= perMerchant).map(([id]) => id);
       const claimAt = now();
       const leasedUntil = claimAt + leaseMs;
-      const row = await claimNextWebhook(db, claimAt, leasedUntil, { excludeMerchants: saturated }).catch(
-        (error: unknown) => {
-          failures.push(error);
-          return undefined;
-        },
-      );
+      const row = await claimNextWebhook(db, claimAt, leasedUntil, {
+        excludeMerchants: saturated,
+        excludeSessions: [...sessionsInFlight],
+      }).catch((error: unknown) => {
+        failures.push(error);
+        return undefined;
+      });
       if (row === undefined) break;
       claims++;
       start(row, leasedUntil);

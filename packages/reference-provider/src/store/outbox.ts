@@ -160,7 +160,8 @@ export const claimDueWebhooks = async (
 };
 
 /**
- * Claims the one oldest pending event due at `at` whose merchant is not in `excludeMerchants`, and
+ * Claims the one oldest pending event due at `at` whose merchant is not in `excludeMerchants` and
+ * whose session is not in `excludeSessions`, and
  * leases it until `leasedUntil` (its `nextAttemptAt` moves there, so no other dispatcher takes it
  * before then), in one statement (`FOR UPDATE SKIP LOCKED`: concurrent claimers get different
  * events and never wait). `undefined` when nothing is due.
@@ -174,7 +175,10 @@ export const claimNextWebhook = async (
   db: Queryable,
   at: Instant,
   leasedUntil: Instant,
-  options: { readonly excludeMerchants?: ReadonlyArray<string> | undefined } = {},
+  options: {
+    readonly excludeMerchants?: ReadonlyArray<string> | undefined;
+    readonly excludeSessions?: ReadonlyArray<string> | undefined;
+  } = {},
 ): Promise<OutboxRow | undefined> => {
   const { rows } = await db.query<RawRow>(
     `UPDATE webhook_outbox SET next_attempt_at = ${sqlInstant(2)}
@@ -182,6 +186,7 @@ export const claimNextWebhook = async (
         SELECT id FROM webhook_outbox
          WHERE status = 'pending' AND next_attempt_at <= ${sqlInstant(1)}
            AND merchant_id NOT IN (SELECT jsonb_array_elements_text($3::jsonb))
+           AND session_id::text NOT IN (SELECT jsonb_array_elements_text($4::jsonb))
          ORDER BY next_attempt_at, id
          LIMIT 1
          FOR UPDATE SKIP LOCKED)
@@ -190,6 +195,7 @@ export const claimNextWebhook = async (
       toEpochMillis(at, "at"),
       toEpochMillis(leasedUntil, "leasedUntil"),
       JSON.stringify(options.excludeMerchants ?? []),
+      JSON.stringify(options.excludeSessions ?? []),
     ],
   );
   const raw = rows[0];
