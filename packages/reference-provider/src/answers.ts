@@ -126,7 +126,8 @@ export const internalError = (traceId: string): Answer =>
   });
 
 /**
- * 503 `service_unavailable`: the database did not answer (unreachable, connection lost, timeout).
+ * 503 `service_unavailable` (decision H7): the database did not answer (unreachable, connection
+ * lost, timeout).
  * Nothing can be promised about a write that was in flight: retry with the same `X-REQUEST-ID`.
  *
  * @since 0.1.0

@@ -169,7 +169,7 @@ export const makeProviderContext = (
     resetMerchant: async (merchantId) => {
       await deleteMerchantData(db, merchantId);
     },
-    // Without an explicit instant, each claim and outcome takes the clock's (decision W3).
+    // Without an explicit instant, each claim and outcome takes the clock's (decision H6).
     dispatchDue: (at, dispatch) =>
       dispatchDue(db, merchants, at ?? services.clock.now(), {
         ...(at === undefined ? { now: () => services.clock.now() } : {}),

@@ -97,7 +97,7 @@ export interface DispatchReport {
 }
 
 /**
- * Options of {@link dispatchDue} (decision W3):
+ * Options of {@link dispatchDue} (decision H6):
  *
  * - `limit`: the most events one run claims (default 100);
  * - `timeoutMs`: how long one delivery is waited for (default 10 s); no answer by then is a failed
@@ -157,7 +157,7 @@ const positive = (value: number | undefined, fallback: number, name: string): nu
 };
 
 /**
- * Delivers the outbox's events due at `at` (decisions W2, W3), several at once, each claimed by
+ * Delivers the outbox's events due at `at` (decisions W2, H6), several at once, each claimed by
  * itself just before its delivery and leased for `leaseMs` (other dispatchers, in this process or
  * another instance on the same database, leave it alone meanwhile), then records each outcome
  * under that lease: delivered; retry at the outcome's instant + the next delay of

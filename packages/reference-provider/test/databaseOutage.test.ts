@@ -1,5 +1,5 @@
 /**
- * A PostgreSQL outage, played by a TCP proxy between the provider and the server of `DATABASE_URL`
+ * A PostgreSQL outage (decision H7), played by a TCP proxy between the provider and the server of `DATABASE_URL`
  * (never the server itself), on a database the test creates and drops: while the proxy refuses
  * connections (server down) or swallows every byte (network partition), every request that needs
  * the database answers 503 `service_unavailable` in the envelope within a bounded time instead of

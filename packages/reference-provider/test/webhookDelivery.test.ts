@@ -1,9 +1,9 @@
 /**
- * Webhook delivery by two dispatchers on one database (decision W3), on the wall clock with
+ * Webhook delivery by two dispatchers on one database (decision H6), on the wall clock with
  * real leases: against a receiver that answers after 2 s and one that never answers (the 10 s
  * timeout lowered to 1 s), every event reaches the merchant once, a second time only after an
  * attempt whose outcome is unknown (no answer in time), and a slow merchant does not delay
- * another. The same scenarios run against the dispatcher as it was before W3 (one batch claimed
+ * another. The same scenarios run against the dispatcher as it was before H6 (one batch claimed
  * under one lease, delivered one after another: test/support/legacyDispatcher.ts), where the
  * same checks must find duplicates and a delayed merchant: that is how the test shows it catches
  * the defect.
@@ -241,7 +241,7 @@ describe(`webhook delivery by two dispatchers on one database (${driver.name})`,
     expect((await rows()).map((row) => [row.status, row.attempts])).toEqual(Array(7).fill(["delivered", 2]));
   }, 30_000);
 
-  it("the same checks catch the dispatcher before W3 (a batch under one lease, delivered in sequence)", async () => {
+  it("the same checks catch the dispatcher before H6 (a batch under one lease, delivered in sequence)", async () => {
     const slow = await slowScenario("legacy");
     console.log(`[webhook delivery] legacy, slow receiver: ${JSON.stringify(slow)}`);
     const found = problems(slow, SLOW_MS - 100);

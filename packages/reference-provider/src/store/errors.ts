@@ -121,7 +121,8 @@ const reasonOfDriverError = (rawCode: string | undefined, detail: string): Store
 /**
  * Whether `error` (or an error in its `cause` chain) says the database is unavailable: a
  * {@link StoreError} with reason `connect` (unreachable, connection lost, no answer within the
- * connect or query timeout). The provider answers such a request 503 `service_unavailable`; the
+ * connect or query timeout). The provider answers such a request 503 `service_unavailable` (decision
+ * H7); the
  * outcome of a write that was in flight is unknown to the caller, who retries it with the same
  * `X-REQUEST-ID`.
  *

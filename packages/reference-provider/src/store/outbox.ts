@@ -166,7 +166,7 @@ export const claimDueWebhooks = async (
  * before then), in one statement (`FOR UPDATE SKIP LOCKED`: concurrent claimers get different
  * events and never wait). `undefined` when nothing is due.
  *
- * This is the dispatcher's claim (decision W3): one event at a time, just before its delivery, so
+ * This is the dispatcher's claim (decision H6): one event at a time, just before its delivery, so
  * a lease only has to outlast one delivery (its timeout), never a batch.
  *
  * @since 0.1.0

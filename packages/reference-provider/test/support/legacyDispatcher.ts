@@ -1,5 +1,5 @@
 /**
- * The dispatcher as it was before decision W3, kept as the defect the delivery tests must catch:
+ * The dispatcher as it was before decision H6, kept as the defect the delivery tests must catch:
  * one claim of a whole batch under one lease, then the batch delivered one event after another.
  * A batch that outlasts its lease is claimed again by a second dispatcher and delivered twice, and
  * one slow merchant delays every merchant behind it.
