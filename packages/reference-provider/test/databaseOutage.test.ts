@@ -20,6 +20,7 @@ import {
   type RunningProvider,
   startProvider,
 } from "../src/index.js";
+import { vaCreateBody } from "./support/provider.js";
 import {
   createServerDatabase,
   type ServerDatabase,
@@ -27,7 +28,6 @@ import {
   serverUrl,
 } from "./support/serverDatabase.js";
 import { type CutMode, startTcpProxy, type TcpProxy } from "./support/tcpProxy.js";
-import { vaCreateBody } from "./support/provider.js";
 
 /** The longest a request may take to answer while the database is cut. */
 const BOUND_MS = 6000;

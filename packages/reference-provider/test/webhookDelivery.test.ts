@@ -25,9 +25,9 @@ import {
   type OutboxRow,
   storeTables,
 } from "../src/index.js";
+import { drivers, newSession, randomSchema } from "./store/harness.js";
 import { legacyDispatchDue } from "./support/legacyDispatcher.js";
 import { type Receiver, startReceiver } from "./support/receiver.js";
-import { drivers, newSession, randomSchema } from "./store/harness.js";
 
 const driver = drivers[drivers.length - 1] ?? drivers[0];
 if (driver === undefined) throw new Error("no driver");
@@ -158,7 +158,7 @@ describe(`webhook delivery by two dispatchers on one database (${driver.name})`,
   const slowScenario = async (kind: Kind): Promise<Figures> => {
     receiver.behave("/slow", { kind: "slow", delayMs: SLOW_MS });
     receiver.behave("/fast", { kind: "ok" });
-    receiver.receipts.length = 0;
+    receiver.clear();
     await enqueue("slow", 8);
     await enqueue("fast", 8);
     const started = performance.now();
@@ -187,7 +187,7 @@ describe(`webhook delivery by two dispatchers on one database (${driver.name})`,
   /** 7 events of a merchant that never answers, the dispatch timeout lowered from 10 s to 1 s. */
   const hungScenario = async (kind: Kind): Promise<Figures> => {
     receiver.behave("/hung", { kind: "hung" });
-    receiver.receipts.length = 0;
+    receiver.clear();
     await enqueue("hung", 7);
     const started = performance.now();
     const run = runDispatchers(kind, { timeoutMs: 1000, leaseMs: 3000 });

@@ -29,6 +29,8 @@ export interface Receiver {
   readonly url: (path: string) => string;
   readonly receipts: ReadonlyArray<Receipt>;
   readonly behave: (path: string, behaviour: Behaviour) => void;
+  /** Forgets every receipt so far. */
+  readonly clear: () => void;
   /** Receipts per key (`keyOf(body)`), e.g. per (session, event). */
   readonly countBy: (keyOf: (body: unknown) => string) => Map<string, number>;
   readonly close: () => Promise<void>;
@@ -91,6 +93,10 @@ export const startReceiver = async (): Promise<Receiver> => {
     url: (path) => `http://127.0.0.1:${port}${path}`,
     receipts,
     behave: (path, behaviour) => behaviours.set(path, behaviour),
+    clear: () => {
+      receipts.length = 0;
+      seen.clear();
+    },
     countBy: (keyOf) => {
       const counts = new Map<string, number>();
       for (const receipt of receipts) {
