@@ -3,8 +3,8 @@ import type { Pin } from "./pinChecks.ts";
 
 /**
  * The project's decision records: the choices of shared/api/decisions.md (C1–C7, L1–L6, P1–P6,
- * W1–W2), and this project's own on what input and access it accepts (H1–H4, from the hardening
- * of issue 11), as prose written once here, and the places that embody each — transitions of the machines,
+ * W1–W2), and this project's own on what input and access it accepts and how it runs (H1–H7, from the
+ * hardening of issue 11), as prose written once here, and the places that embody each — transitions of the machines,
  * guards, and Pact interactions by description. The generator resolves every link against the
  * machine definitions and the pact files and fails, naming the record, when one no longer exists.
  */
@@ -34,7 +34,8 @@ export interface DecisionRecord {
     | "Payments arriving"
     | "Webhooks"
     | "Wire format"
-    | "Input and access";
+    | "Input and access"
+    | "Operations";
   readonly question: string;
   readonly choice: string;
   readonly why: string;
@@ -799,6 +800,38 @@ export const decisionRecords: ReadonlyArray<DecisionRecord> = [
       "A create request's `metadata` is at most 512 characters as JSON (which also bounds its keys and its depth); more is refused with 400 and a `details[]` entry for `metadata`, and nothing is stored. Any request body nested deeper than 64 levels (objects and arrays) is refused with 400 before it is parsed, and logged with its trace id.",
     why: "The gateway's code caps metadata at 512 (facts: evidence C). Without a cap one merchant's ~1 MB of metadata per session made a single list page 63 MB and four at once took the server past 1.2 GB; at 512 characters a page of 100 sessions stays well under a megabyte. Deep nesting made the parser or the decoder overflow its stack, which the old error handler misread as a 413.",
     pins: "Nothing: the contracts' create bodies carry small metadata; checked by the core's schema tests and the provider's hardening and bad-input tests.",
+    checks: [],
+    transitions: [],
+    guards: [],
+    interactions: [],
+  },
+  {
+    id: "H6",
+    slug: "webhook-delivery-across-instances",
+    title: "Webhook delivery by several instances",
+    area: "Operations",
+    question:
+      "Several provider instances share one database, each running a webhook dispatcher. How is each event sent once, and how much can one slow merchant delay the others?",
+    choice:
+      "A dispatcher claims one event at a time, just before sending it, and leases it for longer than one delivery may take (timeout 10 s, lease 60 s by default); it records the outcome under that lease (a failed attempt whose lease was taken over is not recorded over the other dispatcher's). Deliveries run concurrently: at most 8 per instance, 2 per merchant, 1 per session (a session's events go out in the order written). A run stops claiming after 100 events or 30 s. An event is sent a second time only when the first attempt's outcome is unknown: no answer within the timeout (retried on the W2 schedule, 5 min later), or the instance died or lost the database before recording it (sent again when the lease ends). A merchant's handler still dedupes (W2).",
+    why: "The probe committed 50 events together to a receiver answering after 2 s: one batch claimed under one 60 s lease and delivered in sequence outlasted its lease, so a second instance claimed the rest again (70 deliveries, 20 doubled; with the 10 s timeout a hung receiver caused it with 7 events), and every merchant waited behind the slow one. A lease per event only has to cover one delivery's timeout, which the dispatcher enforces itself; the per-merchant limit keeps a slow merchant's deliveries to a few slots.",
+    pins: "Nothing: the contracts' webhook messages pass through the real dispatcher (one event each); checked by the provider's delivery tests (two dispatchers on one database against a slow and a hung receiver; the dispatcher before this decision fails them) and the two-instance test.",
+    checks: [],
+    transitions: [],
+    guards: [],
+    interactions: [],
+  },
+  {
+    id: "H7",
+    slug: "database-unavailable",
+    title: "When the database is unavailable",
+    area: "Operations",
+    question:
+      "The provider's PostgreSQL server stops answering (down, restarting, partitioned). What does a request that needs it answer, how soon, and what happens when the server is back?",
+    choice:
+      "503 `service_unavailable` in the error envelope (`error.type` `GATEWAY_ERROR`, `source` `SYSTEM`, a trace id), within the driver's connect timeout (5 s) or query timeout (10 s), instead of a 500 or a request that hangs. Nothing is promised about a write that was in flight: the caller retries it with the same `X-REQUEST-ID` (C6). The provider keeps running (its sweeper and dispatcher log and try again each second) and serves again as soon as the server answers, with no restart.",
+    why: "The facts list 503 `service_unavailable` as the gateway's answer when a downstream is down (§3.3), and a caller's retry logic keys on 5xx: 503 says retry later, while 500 reports a bug. Without timeouts a partitioned server left every request waiting forever; with a refused connection the store error became a 500.",
+    pins: "Nothing: no contract plays an outage; checked by the provider's outage test (a TCP proxy the test cuts: refused, then partitioned).",
     checks: [],
     transitions: [],
     guards: [],

@@ -169,8 +169,13 @@ export const makeProviderContext = (
     resetMerchant: async (merchantId) => {
       await deleteMerchantData(db, merchantId);
     },
+    // Without an explicit instant, each claim and outcome takes the clock's (decision H6).
     dispatchDue: (at, dispatch) =>
-      dispatchDue(db, merchants, at ?? services.clock.now(), { ...options.dispatch, ...dispatch }),
+      dispatchDue(db, merchants, at ?? services.clock.now(), {
+        ...(at === undefined ? { now: () => services.clock.now() } : {}),
+        ...options.dispatch,
+        ...dispatch,
+      }),
     sweepExpired: (at, batchSize) => sweepExpired(db, at ?? services.clock.now(), batchSize),
   };
 };

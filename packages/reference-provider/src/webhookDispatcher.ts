@@ -6,7 +6,7 @@
  */
 import type { MerchantRegistry } from "./merchants.js";
 import {
-  claimDueWebhooks,
+  claimNextWebhook,
   type Database,
   markDelivered,
   markManual,
@@ -45,7 +45,8 @@ export type DeliveryResult =
 
 /**
  * Sends one callback. The default POSTs the JSON payload with `X-API-Key`, `Content-Type` and
- * `Accept: application/json`, giving up after `timeoutMs`.
+ * `Accept: application/json`. `signal` aborts when the dispatcher stops waiting (its `timeoutMs`):
+ * a sender should give up then; its answer is not waited for anyway.
  *
  * @since 0.1.0
  */
@@ -53,22 +54,30 @@ export type WebhookSender = (request: {
   readonly url: string;
   readonly apiKey: string;
   readonly payload: unknown;
+  readonly signal?: AbortSignal | undefined;
 }) => Promise<DeliveryResult>;
 
+const noAnswer = (error: unknown): DeliveryResult => ({
+  _tag: "retry",
+  error: `no answer: ${error instanceof Error ? error.message : String(error)}`,
+});
+
 /**
- * The default {@link WebhookSender}: `fetch` with a timeout (default 10 s).
+ * The default {@link WebhookSender}: `fetch` with a timeout (default 10 s), also aborted by the
+ * request's `signal`.
  *
  * @since 0.1.0
  */
 export const fetchWebhookSender =
   (timeoutMs = 10_000): WebhookSender =>
-  async ({ url, apiKey, payload }) => {
+  async ({ url, apiKey, payload, signal }) => {
     try {
+      const timeout = AbortSignal.timeout(timeoutMs);
       const response = await fetch(url, {
         method: "POST",
         headers: { "content-type": "application/json", accept: "application/json", "x-api-key": apiKey },
         body: JSON.stringify(payload),
-        signal: AbortSignal.timeout(timeoutMs),
+        signal: signal === undefined ? timeout : AbortSignal.any([signal, timeout]),
       });
       await response.arrayBuffer().catch(() => undefined);
       if (response.ok) return { _tag: "delivered" };
@@ -76,7 +85,7 @@ export const fetchWebhookSender =
       const retryable = response.status >= 500 || response.status === 408 || response.status === 429;
       return retryable ? { _tag: "retry", error } : { _tag: "rejected", error };
     } catch (error) {
-      return { _tag: "retry", error: `no answer: ${error instanceof Error ? error.message : String(error)}` };
+      return noAnswer(error);
     }
   };
 
@@ -88,48 +97,82 @@ export interface DispatchReport {
 }
 
 /**
- * Options of {@link dispatchDue}: `limit` events per run (default 100), the lease that keeps other
- * dispatchers off claimed events while they are delivered (default 60 s), the sender.
+ * Options of {@link dispatchDue} (decision H6):
+ *
+ * - `limit`: the most events one run claims (default 100);
+ * - `timeoutMs`: how long one delivery is waited for (default 10 s); no answer by then is a failed
+ *   attempt (retried on the W2 schedule) whose outcome is unknown: the merchant may have it;
+ * - `leaseMs`: how long a claimed event is kept from other dispatchers (default 60 s); it must
+ *   exceed `timeoutMs`, since it covers one delivery and the recording of its outcome;
+ * - `concurrency`: deliveries in flight at once (default 8), `perMerchant`: of one merchant (default
+ *   2), so that one slow merchant holds at most `perMerchant` of them;
+ * - `maxRunMs`: a run stops claiming after this much wall time (default 30 s) and ends when its
+ *   deliveries have;
+ * - `pollMs`: while deliveries are in flight and nothing is claimable, look again this often
+ *   (default 250 ms), so an event due meanwhile does not wait for a slow delivery;
+ * - `now`: the instant of each claim and outcome (default: the run's `at` throughout); a run on
+ *   the wall clock passes it so that a lease taken late in a run is as long as one taken early;
+ * - `send`: the sender (default {@link fetchWebhookSender} with `timeoutMs`).
  *
  * @since 0.1.0
  */
 export interface DispatchOptions {
   readonly limit?: number | undefined;
+  readonly timeoutMs?: number | undefined;
   readonly leaseMs?: number | undefined;
+  readonly concurrency?: number | undefined;
+  readonly perMerchant?: number | undefined;
+  readonly maxRunMs?: number | undefined;
+  readonly pollMs?: number | undefined;
+  readonly now?: (() => number) | undefined;
   readonly send?: WebhookSender | undefined;
 }
 
-const deliver = async (
-  db: Database,
-  merchants: MerchantRegistry,
+/** Waits for the sender at most `timeoutMs`, then aborts it: no answer in time is a retry. */
+const sendWithin = async (
   send: WebhookSender,
-  row: OutboxRow,
-  at: number,
-): Promise<keyof DispatchReport> => {
-  const merchant = merchants.get(row.merchantId);
-  const result: DeliveryResult =
-    merchant?.callbackUrl === undefined
-      ? { _tag: "retry", error: "the merchant has no callback URL" }
-      : await send({ url: merchant.callbackUrl, apiKey: merchant.callbackApiKey, payload: row.payload });
-  if (result._tag === "delivered") {
-    await markDelivered(db, row.id, at);
-    return "delivered";
+  request: { readonly url: string; readonly apiKey: string; readonly payload: unknown },
+  timeoutMs: number,
+): Promise<DeliveryResult> => {
+  const controller = new AbortController();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timedOut = new Promise<DeliveryResult>((resolve) => {
+    timer = setTimeout(() => {
+      controller.abort();
+      resolve({ _tag: "retry", error: `no answer within ${timeoutMs} ms` });
+    }, timeoutMs);
+  });
+  try {
+    return await Promise.race([send({ ...request, signal: controller.signal }).catch(noAnswer), timedOut]);
+  } finally {
+    clearTimeout(timer);
   }
-  const delay = webhookRetryDelaysMs[row.attempts];
-  if (result._tag === "retry" && delay !== undefined) {
-    await scheduleRetry(db, row.id, at + delay, result.error);
-    return "retried";
-  }
-  await markManual(db, row.id, result.error);
-  return "manual";
+};
+
+const positive = (value: number | undefined, fallback: number, name: string): number => {
+  const chosen = value ?? fallback;
+  if (!Number.isInteger(chosen) || chosen < 1)
+    throw new RangeError(`${name} must be a positive integer, got ${chosen}`);
+  return chosen;
 };
 
 /**
- * Delivers every outbox event due at `at` (one claim of up to `limit`, leased so concurrent
- * dispatchers take other rows), outside any transaction, then records each outcome: delivered;
- * retry at `at` + the next delay of {@link webhookRetryDelaysMs}; or manual when retries are used
- * up or the merchant rejects it. Call it with the provider's clock (`pnpm start` runs it every
- * second); tests call it directly after advancing a test clock.
+ * Delivers the outbox's events due at `at` (decisions W2, H6), several at once, each claimed by
+ * itself just before its delivery and leased for `leaseMs` (other dispatchers, in this process or
+ * another instance on the same database, leave it alone meanwhile), then records each outcome
+ * under that lease: delivered; retry at the outcome's instant + the next delay of
+ * {@link webhookRetryDelaysMs}; or manual when retries are used up or the merchant rejects it.
+ *
+ * So an event is sent twice only when its first outcome is truly unknown: no answer within
+ * `timeoutMs` (the merchant may have it), or this dispatcher died or lost the database before it
+ * recorded the outcome (the lease runs out, another dispatcher sends it again). At most
+ * `perMerchant` deliveries of one merchant run at once, so a slow merchant delays only itself, and
+ * one of a session, so a run sends a session's events in the order they were written.
+ *
+ * A run ends when nothing more is due (or claimable), after `limit` claims, or once `maxRunMs` has
+ * passed, when its deliveries have ended. Call it with the provider's clock (`pnpm start` runs it
+ * every second with `now` = the clock); tests call it directly after advancing a test clock. A
+ * failure to record an outcome rejects the run after its other deliveries have ended.
  *
  * @since 0.1.0
  */
@@ -139,16 +182,112 @@ export const dispatchDue = async (
   at: number,
   options: DispatchOptions = {},
 ): Promise<DispatchReport> => {
-  const send = options.send ?? fetchWebhookSender();
-  const rows = await db.transaction((tx) =>
-    claimDueWebhooks(tx, at, options.limit ?? 100, { leaseMs: options.leaseMs ?? 60_000 }),
-  );
+  const timeoutMs = positive(options.timeoutMs, 10_000, "timeoutMs");
+  const leaseMs = positive(options.leaseMs, Math.max(60_000, 2 * timeoutMs), "leaseMs");
+  if (leaseMs <= timeoutMs) {
+    throw new RangeError(
+      `leaseMs (${leaseMs}) must exceed timeoutMs (${timeoutMs}): a lease covers one delivery`,
+    );
+  }
+  const limit = positive(options.limit, 100, "limit");
+  const concurrency = positive(options.concurrency, 8, "concurrency");
+  const perMerchant = positive(options.perMerchant, 2, "perMerchant");
+  const maxRunMs = positive(options.maxRunMs, 30_000, "maxRunMs");
+  const pollMs = positive(options.pollMs, 250, "pollMs");
+  const now = options.now ?? (() => at);
+  const send = options.send ?? fetchWebhookSender(timeoutMs);
+  const started = performance.now();
+
   const report: { delivered: number[]; retried: number[]; manual: number[] } = {
     delivered: [],
     retried: [],
     manual: [],
   };
-  for (const row of rows) report[await deliver(db, merchants, send, row, at)].push(row.id);
+  const inFlight = new Set<Promise<void>>();
+  const perMerchantInFlight = new Map<string, number>();
+  // One delivery per session at a time: a session's events go out in the order they were written.
+  const sessionsInFlight = new Set<string>();
+  const failures: unknown[] = [];
+  let claims = 0;
+
+  const deliver = async (row: OutboxRow, leasedUntil: number): Promise<void> => {
+    const merchant = merchants.get(row.merchantId);
+    const result: DeliveryResult =
+      merchant?.callbackUrl === undefined
+        ? { _tag: "retry", error: "the merchant has no callback URL" }
+        : await sendWithin(
+            send,
+            { url: merchant.callbackUrl, apiKey: merchant.callbackApiKey, payload: row.payload },
+            timeoutMs,
+          );
+    const outcomeAt = now();
+    if (result._tag === "delivered") {
+      // Delivered is a fact even if the lease ran out meanwhile: recorded unless already recorded.
+      await markDelivered(db, row.id, outcomeAt);
+      report.delivered.push(row.id);
+      return;
+    }
+    const delay = webhookRetryDelaysMs[row.attempts];
+    if (result._tag === "retry" && delay !== undefined) {
+      await scheduleRetry(db, row.id, outcomeAt + delay, result.error, { leasedUntil });
+      report.retried.push(row.id);
+      return;
+    }
+    await markManual(db, row.id, result.error, { leasedUntil });
+    report.manual.push(row.id);
+  };
+
+  const start = (row: OutboxRow, leasedUntil: number) => {
+    perMerchantInFlight.set(row.merchantId, (perMerchantInFlight.get(row.merchantId) ?? 0) + 1);
+    sessionsInFlight.add(row.sessionId);
+    const delivery: Promise<void> = deliver(row, leasedUntil)
+      .catch((error: unknown) => {
+        failures.push(error);
+      })
+      .finally(() => {
+        sessionsInFlight.delete(row.sessionId);
+        const left = (perMerchantInFlight.get(row.merchantId) ?? 1) - 1;
+        if (left === 0) perMerchantInFlight.delete(row.merchantId);
+        else perMerchantInFlight.set(row.merchantId, left);
+        inFlight.delete(delivery);
+      });
+    inFlight.add(delivery);
+  };
+
+  const mayClaim = () => claims < limit && performance.now() - started < maxRunMs && failures.length === 0;
+
+  for (;;) {
+    // Fill the free slots, one claim at a time (so the per-merchant count is exact).
+    while (inFlight.size < concurrency && mayClaim()) {
+      const saturated = [...perMerchantInFlight].filter(([, n]) => n >= perMerchant).map(([id]) => id);
+      const claimAt = now();
+      const leasedUntil = claimAt + leaseMs;
+      const row = await claimNextWebhook(db, claimAt, leasedUntil, {
+        excludeMerchants: saturated,
+        excludeSessions: [...sessionsInFlight],
+      }).catch((error: unknown) => {
+        failures.push(error);
+        return undefined;
+      });
+      if (row === undefined) break;
+      claims++;
+      start(row, leasedUntil);
+    }
+    if (inFlight.size === 0) break;
+    if (!mayClaim()) {
+      await Promise.all(inFlight);
+      break;
+    }
+    // Wait for a delivery to end or, with a slot free, look again after pollMs (an event due
+    // meanwhile, or of a merchant no longer saturated, does not wait for a slow delivery).
+    let poll: ReturnType<typeof setTimeout> | undefined;
+    const waits: Array<Promise<void>> = [...inFlight];
+    if (inFlight.size < concurrency)
+      waits.push(new Promise<void>((resolve) => (poll = setTimeout(resolve, pollMs))));
+    await Promise.race(waits);
+    clearTimeout(poll);
+  }
+  if (failures.length > 0) throw failures[0];
   return report;
 };
 

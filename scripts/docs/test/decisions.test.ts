@@ -29,7 +29,7 @@ const base: DecisionRecord = {
 };
 
 describe("decision records", () => {
-  it("are C1–C7, L1–L6, P1–P6, W1–W2, F1–F3 and H1–H5, each with question, choice, why and pins", () => {
+  it("are C1–C7, L1–L6, P1–P6, W1–W2, F1–F3 and H1–H7, each with question, choice, why and pins", () => {
     const expected = [
       ...[1, 2, 3, 4, 5, 6, 7].map((n) => `C${n}`),
       ...[1, 2, 3, 4, 5, 6].map((n) => `L${n}`),
@@ -39,7 +39,7 @@ describe("decision records", () => {
       "F1",
       "F2",
       "F3",
-      ...[1, 2, 3, 4, 5].map((n) => `H${n}`),
+      ...[1, 2, 3, 4, 5, 6, 7].map((n) => `H${n}`),
     ];
     expect(decisionRecords.map((r) => r.id)).toEqual(expected);
     for (const r of decisionRecords) {

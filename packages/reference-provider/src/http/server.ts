@@ -39,6 +39,7 @@ import {
   type ProviderServices,
   type RequestContext,
 } from "../payments.js";
+import { isDatabaseUnavailable } from "../store/errors.js";
 import { StoreError } from "../store/index.js";
 import { writeEndpoints } from "../writes.js";
 import { jsonDepthExceeds } from "./jsonDepth.js";
@@ -238,8 +239,8 @@ const isUnavailable = (cause: Cause.Cause<unknown>): boolean =>
   cause.reasons.some(
     (reason) =>
       reason._tag === "Die" &&
-      reason.defect instanceof StoreError &&
-      (reason.defect.reason === "connect" || reason.defect.reason === "closed"),
+      (isDatabaseUnavailable(reason.defect) ||
+        (reason.defect instanceof StoreError && reason.defect.reason === "closed")),
   );
 
 /** Methods whose body the adapter reads (and checks) before the route does. */
@@ -309,15 +310,18 @@ const globalAdapter = (services: ProviderServices) =>
             if (cause.reasons.some((reason) => reason._tag === "Fail" && isMaxBytes(reason.error)))
               return Effect.succeed(tooLarge(traceId));
             const text = Cause.pretty(cause);
+            // The database is unavailable: 503, so a caller retries instead of reporting a bug.
+            const unavailable = isUnavailable(cause);
             return Effect.sync(() => {
-              console.error(`[reference-provider] ${traceId}: ${text}`);
+              console.error(`[reference-provider] ${traceId}: ${unavailable ? "database unavailable: " : ""}${text}`);
               return toResponse(
-                isUnavailable(cause)
-                  ? envelope(503, "service_unavailable", "The database is unavailable; retry later", {
-                      traceId,
-                      type: "GATEWAY_ERROR",
-                      source: "DOWNSTREAM",
-                    })
+                unavailable
+                  ? envelope(
+                      503,
+                      "service_unavailable",
+                      "The service is unavailable; retry later with the same X-REQUEST-ID",
+                      { traceId, type: "GATEWAY_ERROR", source: "SYSTEM" },
+                    )
                   : envelope(500, "internal_error", "Internal error; quote the traceId to support", {
                       traceId,
                       type: "GATEWAY_ERROR",

@@ -84,6 +84,10 @@ export interface Database extends Queryable {
  * `schema`: a PostgreSQL schema to create if missing and use (`search_path`) for every table, so that
  * test runs or tenants can share one server. Lower-case letters, digits and `_`.
  * `poolSize`: connections of the `pg` pool (default 10).
+ * `connectTimeoutMs` (default 5 s): the longest the `pg` driver waits for a connection (a new one,
+ * or a free one of the pool); `queryTimeoutMs` (default 10 s): the longest it waits for one
+ * statement's answer. Past either, the call fails with a `StoreError` (`connect`) instead of
+ * waiting for a server that is gone (see `isDatabaseUnavailable`).
  *
  * @since 0.1.0
  */
@@ -93,6 +97,8 @@ export interface OpenDatabaseOptions {
   readonly memory?: boolean | undefined;
   readonly schema?: string | undefined;
   readonly poolSize?: number | undefined;
+  readonly connectTimeoutMs?: number | undefined;
+  readonly queryTimeoutMs?: number | undefined;
 }
 
 const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
@@ -109,7 +115,7 @@ const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
  * @since 0.1.0
  */
 export const openDatabase = async (options: OpenDatabaseOptions = {}): Promise<Database> => {
-  const { url, dataDir, memory, schema, poolSize } = options;
+  const { url, dataDir, memory, schema, poolSize, connectTimeoutMs, queryTimeoutMs } = options;
   if (schema !== undefined && !SCHEMA_NAME.test(schema)) {
     throw new StoreError({
       reason: "invalid_input",
@@ -124,7 +130,13 @@ export const openDatabase = async (options: OpenDatabaseOptions = {}): Promise<D
   }
   const db =
     url !== undefined && url !== ""
-      ? await openPostgres({ url, schema, poolSize: poolSize ?? 10 })
+      ? await openPostgres({
+          url,
+          schema,
+          poolSize: poolSize ?? 10,
+          connectTimeoutMs: connectTimeoutMs ?? 5000,
+          queryTimeoutMs: queryTimeoutMs ?? 10_000,
+        })
       : await openPglite({ dataDir, schema });
   try {
     await runMigrations(db);

@@ -10,7 +10,8 @@ import { Data } from "effect";
 /**
  * Why a {@link StoreError} happened.
  *
- * - `connect`: the server could not be reached or dropped the connection.
+ * - `connect`: the server could not be reached, dropped the connection, or did not answer in time
+ *   (connect or query timeout): the database is unavailable, see {@link isDatabaseUnavailable}.
  * - `query`: PostgreSQL refused a statement (see `code`, the SQLSTATE).
  * - `unique_violation`: an INSERT hit a unique key (SQLSTATE 23505; `constraint` names it).
  * - `serialization_failure`: a deadlock or serialization failure (40001, 40P01): retrying the
@@ -102,12 +103,36 @@ const reasonOfSqlState = (code: string): StoreErrorReason => {
   if (code === "23505") return "unique_violation";
   if (code === "40001" || code === "40P01") return "serialization_failure";
   if (code === "25P02") return "transaction_aborted";
-  if (code.startsWith("08") || code === "57P01") return "connect";
+  // 08: connection exceptions; 57P01–57P03: the server shutting down or starting; 53300: no
+  // connection slot left.
+  if (code.startsWith("08") || code === "57P01" || code === "57P02" || code === "57P03" || code === "53300")
+    return "connect";
   return "query";
 };
 
 const reasonOfDriverError = (rawCode: string | undefined, detail: string): StoreErrorReason => {
   if (/\bclosed\b|\bended\b/i.test(detail)) return "closed";
-  if (rawCode?.startsWith("E") === true || /connect|terminat/i.test(detail)) return "connect";
+  // Socket errors (ECONNREFUSED, ECONNRESET, ETIMEDOUT, …), a connection terminated, and the
+  // driver's timeouts ("timeout exceeded when trying to connect", "Query read timeout").
+  if (rawCode?.startsWith("E") === true || /connect|terminat|timeout/i.test(detail)) return "connect";
   return "query";
+};
+
+/**
+ * Whether `error` (or an error in its `cause` chain) says the database is unavailable: a
+ * {@link StoreError} with reason `connect` (unreachable, connection lost, no answer within the
+ * connect or query timeout). The provider answers such a request 503 `service_unavailable` (decision
+ * H7); the
+ * outcome of a write that was in flight is unknown to the caller, who retries it with the same
+ * `X-REQUEST-ID`.
+ *
+ * @since 0.1.0
+ */
+export const isDatabaseUnavailable = (error: unknown): boolean => {
+  let current: unknown = error;
+  for (let hops = 0; hops < 8 && typeof current === "object" && current !== null; hops++) {
+    if (current instanceof StoreError) return current.reason === "connect";
+    current = Reflect.get(current, "cause");
+  }
+  return false;
 };

@@ -16,7 +16,13 @@ export {
   type SqlValue,
   type Tx,
 } from "./Database.js";
-export { ConcurrencyConflict, StoreError, type StoreErrorReason, toStoreError } from "./errors.js";
+export {
+  ConcurrencyConflict,
+  isDatabaseUnavailable,
+  StoreError,
+  type StoreErrorReason,
+  toStoreError,
+} from "./errors.js";
 export { type Instant, toEpochMillis } from "./Instant.js";
 export {
   findIdempotencyRecord,
@@ -30,7 +36,9 @@ export { deleteMerchantData } from "./maintenance.js";
 export { type Migration, migrations, runMigrations, storeTables } from "./migrations.js";
 export {
   claimDueWebhooks,
+  claimNextWebhook,
   enqueueWebhooks,
+  type LeaseFence,
   listWebhooks,
   markDelivered,
   markManual,

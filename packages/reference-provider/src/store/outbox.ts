@@ -160,6 +160,68 @@ export const claimDueWebhooks = async (
 };
 
 /**
+ * Claims the one oldest pending event due at `at` whose merchant is not in `excludeMerchants` and
+ * whose session is not in `excludeSessions`, and
+ * leases it until `leasedUntil` (its `nextAttemptAt` moves there, so no other dispatcher takes it
+ * before then), in one statement (`FOR UPDATE SKIP LOCKED`: concurrent claimers get different
+ * events and never wait). `undefined` when nothing is due.
+ *
+ * This is the dispatcher's claim (decision H6): one event at a time, just before its delivery, so
+ * a lease only has to outlast one delivery (its timeout), never a batch.
+ *
+ * @since 0.1.0
+ */
+export const claimNextWebhook = async (
+  db: Queryable,
+  at: Instant,
+  leasedUntil: Instant,
+  options: {
+    readonly excludeMerchants?: ReadonlyArray<string> | undefined;
+    readonly excludeSessions?: ReadonlyArray<string> | undefined;
+  } = {},
+): Promise<OutboxRow | undefined> => {
+  const { rows } = await db.query<RawRow>(
+    `UPDATE webhook_outbox SET next_attempt_at = ${sqlInstant(2)}
+      WHERE id = (
+        SELECT id FROM webhook_outbox
+         WHERE status = 'pending' AND next_attempt_at <= ${sqlInstant(1)}
+           AND merchant_id NOT IN (SELECT jsonb_array_elements_text($3::jsonb))
+           AND session_id::text NOT IN (SELECT jsonb_array_elements_text($4::jsonb))
+         ORDER BY next_attempt_at, id
+         LIMIT 1
+         FOR UPDATE SKIP LOCKED)
+      RETURNING ${COLUMNS}`,
+    [
+      toEpochMillis(at, "at"),
+      toEpochMillis(leasedUntil, "leasedUntil"),
+      JSON.stringify(options.excludeMerchants ?? []),
+      JSON.stringify(options.excludeSessions ?? []),
+    ],
+  );
+  const raw = rows[0];
+  return raw === undefined ? undefined : toOutboxRow(raw);
+};
+
+/**
+ * `leasedUntil`: record the outcome only while the event is still under the lease this dispatcher
+ * took ({@link claimNextWebhook}); once another dispatcher has claimed it again or recorded an
+ * outcome, nothing is changed (`false`).
+ *
+ * @since 0.1.0
+ */
+export interface LeaseFence {
+  readonly leasedUntil?: Instant | undefined;
+}
+
+const fence = (options: LeaseFence, n: number): { readonly sql: string; readonly params: SqlValue[] } =>
+  options.leasedUntil === undefined
+    ? { sql: "", params: [] }
+    : {
+        sql: ` AND next_attempt_at = ${sqlInstant(n)}`,
+        params: [toEpochMillis(options.leasedUntil, "leasedUntil")],
+      };
+
+/**
  * Records a successful delivery at `at`. Returns `false` (and changes nothing) when the event is not
  * pending (already delivered or manual).
  *
@@ -176,7 +238,8 @@ export const markDelivered = async (db: Queryable, id: number, at: Instant): Pro
 
 /**
  * Records a failed attempt and when to try again (the W2 schedule is the dispatcher's: 5 min, 15 min,
- * 1 h, 3 h, 6 h, 12 h). Returns `false` when the event is not pending.
+ * 1 h, 3 h, 6 h, 12 h). Returns `false` when the event is not pending (or, with `leasedUntil`, no
+ * longer under that lease).
  *
  * @since 0.1.0
  */
@@ -185,26 +248,34 @@ export const scheduleRetry = async (
   id: number,
   nextAt: Instant,
   error: string,
+  options: LeaseFence = {},
 ): Promise<boolean> => {
+  const leased = fence(options, 4);
   const { rowCount } = await db.query(
     `UPDATE webhook_outbox SET attempts = attempts + 1, next_attempt_at = ${sqlInstant(2)}, last_error = $3
-      WHERE id = $1 AND status = 'pending'`,
-    [id, toEpochMillis(nextAt, "nextAt"), error],
+      WHERE id = $1 AND status = 'pending'${leased.sql}`,
+    [id, toEpochMillis(nextAt, "nextAt"), error, ...leased.params],
   );
   return rowCount > 0;
 };
 
 /**
  * Records the last failed attempt and stops retrying (`failed_manual`). Returns `false` when the
- * event is not pending.
+ * event is not pending (or, with `leasedUntil`, no longer under that lease).
  *
  * @since 0.1.0
  */
-export const markManual = async (db: Queryable, id: number, error: string): Promise<boolean> => {
+export const markManual = async (
+  db: Queryable,
+  id: number,
+  error: string,
+  options: LeaseFence = {},
+): Promise<boolean> => {
+  const leased = fence(options, 3);
   const { rowCount } = await db.query(
     `UPDATE webhook_outbox SET status = 'failed_manual', attempts = attempts + 1, last_error = $2
-      WHERE id = $1 AND status = 'pending'`,
-    [id, error],
+      WHERE id = $1 AND status = 'pending'${leased.sql}`,
+    [id, error, ...leased.params],
   );
   return rowCount > 0;
 };

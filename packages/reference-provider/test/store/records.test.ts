@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import {
   claimDueWebhooks,
+  claimNextWebhook,
   enqueueWebhooks,
   findIdempotencyRecord,
   idempotencyWindowMs,
@@ -104,8 +105,8 @@ describe.each(drivers)("records beside a session on $name", (driver) => {
   });
 
   describe("webhook outbox", () => {
-    const aSession = async () => {
-      const session = newSession();
+    const aSession = async (overrides: Parameters<typeof newSession>[0] = {}) => {
+      const session = newSession(overrides);
       await insertSession(store.db, session);
       return session.id;
     };
@@ -198,6 +199,47 @@ describe.each(drivers)("records beside a session on $name", (driver) => {
       expect(await store.db.transaction((tx) => claimDueWebhooks(tx, T0 + MINUTE, 10))).toEqual([]);
       const [again] = await store.db.transaction((tx) => claimDueWebhooks(tx, T0 + 2 * MINUTE, 10));
       expect(again).toMatchObject({ id: leased[0]?.id, status: "pending", attempts: 0 });
+    });
+
+    it("claimNextWebhook leases the oldest due event by itself, skipping excluded merchants and sessions", async () => {
+      const first = await aSession();
+      const second = await aSession();
+      const other = await aSession({ merchantId: OTHER_MERCHANT });
+      await enqueueWebhooks(store.db, [
+        newWebhook(first, { dedupeKey: "a", nextAttemptAt: T0 - 3 }),
+        newWebhook(second, { dedupeKey: "b", nextAttemptAt: T0 - 2 }),
+        newWebhook(other, { merchantId: OTHER_MERCHANT, dedupeKey: "c", nextAttemptAt: T0 - 1 }),
+        newWebhook(first, { dedupeKey: "later", nextAttemptAt: T0 + MINUTE }),
+      ]);
+      const lease = T0 + 2 * MINUTE;
+      const a = await claimNextWebhook(store.db, T0, lease);
+      expect(a).toMatchObject({ dedupeKey: "a", nextAttemptAt: lease, attempts: 0 });
+      const c = await claimNextWebhook(store.db, T0, lease, { excludeMerchants: [MERCHANT] });
+      expect(c?.dedupeKey).toBe("c");
+      expect(await claimNextWebhook(store.db, T0, lease, { excludeSessions: [second] })).toBeUndefined();
+      expect((await claimNextWebhook(store.db, T0, lease))?.dedupeKey).toBe("b");
+      // Everything due is leased now; "later" is not due yet.
+      expect(await claimNextWebhook(store.db, T0 + MINUTE - 1, lease)).toBeUndefined();
+    });
+
+    it("a failed attempt is recorded only under the lease it was claimed with", async () => {
+      const sessionId = await aSession();
+      await enqueueWebhooks(store.db, [newWebhook(sessionId)]);
+      const mine = await claimNextWebhook(store.db, T0, T0 + MINUTE);
+      const id = mine?.id ?? -1;
+      // The lease ran out and another dispatcher claimed the event again.
+      const theirs = await claimNextWebhook(store.db, T0 + MINUTE, T0 + 2 * MINUTE);
+      expect(theirs?.id).toBe(id);
+      expect(await scheduleRetry(store.db, id, T0 + 6 * MINUTE, "mine", { leasedUntil: T0 + MINUTE })).toBe(
+        false,
+      );
+      expect(await markManual(store.db, id, "mine", { leasedUntil: T0 + MINUTE })).toBe(false);
+      expect(
+        await scheduleRetry(store.db, id, T0 + 7 * MINUTE, "theirs", { leasedUntil: T0 + 2 * MINUTE }),
+      ).toBe(true);
+      expect(await listWebhooks(store.db, MERCHANT, sessionId)).toMatchObject([
+        { status: "pending", attempts: 1, nextAttemptAt: T0 + 7 * MINUTE, lastError: "theirs" },
+      ]);
     });
 
     it("nothing is enqueued when the transaction rolls back", async () => {

@@ -4,7 +4,7 @@
  */
 import pg from "pg";
 import type { Database, QueryResult, SqlValue, Tx } from "../Database.js";
-import { StoreError, toStoreError } from "../errors.js";
+import { isDatabaseUnavailable, StoreError, toStoreError } from "../errors.js";
 import { assertNotInTransaction, closedError, runInTransactionScope } from "./scope.js";
 
 const toResult = <Row>(result: pg.QueryResult): QueryResult<Row> => ({
@@ -18,10 +18,15 @@ export const openPostgres = async (options: {
   readonly url: string;
   readonly schema: string | undefined;
   readonly poolSize: number;
+  readonly connectTimeoutMs: number;
+  readonly queryTimeoutMs: number;
 }): Promise<Database> => {
   const pool = new pg.Pool({
     connectionString: options.url,
     max: options.poolSize,
+    // A server that is gone (refused, partitioned) fails the call instead of leaving it waiting.
+    connectionTimeoutMillis: options.connectTimeoutMs,
+    query_timeout: options.queryTimeoutMs,
     // Every connection starts with this search_path; the schema itself is created by the migrations.
     ...(options.schema === undefined ? {} : { options: `-c search_path=${options.schema}` }),
   });
@@ -84,6 +89,12 @@ export const openPostgres = async (options: {
           result = await runInTransactionScope(owner, () => fn(tx));
         } catch (error) {
           done = true;
+          if (isDatabaseUnavailable(error)) {
+            // The connection is lost or silent: a ROLLBACK would only wait for the query timeout
+            // again. Destroying the connection ends the transaction on the server.
+            discard = true;
+            throw error;
+          }
           // A failed ROLLBACK marks the connection for disposal; fn's error is still the one thrown.
           await statement("ROLLBACK").catch(() => undefined);
           throw error;
