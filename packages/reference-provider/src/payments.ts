@@ -60,6 +60,7 @@ import {
   findByClientReferenceId,
   insertSession,
   listSessions,
+  type SessionRow,
   type Tx,
 } from "./store/index.js";
 
@@ -351,13 +352,11 @@ export const getPayment = (
         : Effect.succeed(sessionAnswer(snapshot)),
   );
 
-const freshPage = async (services: ProviderServices, at: number, rows: ReadonlyArray<SessionRowLike>) => {
+const freshPage = async (services: ProviderServices, at: number, rows: ReadonlyArray<SessionRow>) => {
   const snapshots: Array<SessionSnapshot> = [];
   for (const row of rows) snapshots.push(await freshSnapshot(services.db, row, at));
   return snapshots;
 };
-
-type SessionRowLike = Parameters<typeof freshSnapshot>[1];
 
 /**
  * `GET /v2/payments[?clientReferenceId=…][&page=…&perPage=…]`: the merchant's sessions, newest

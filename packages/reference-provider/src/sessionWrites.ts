@@ -85,7 +85,7 @@ export const inTransaction = <A, E, R>(
  *
  * @since 0.1.0
  */
-export const restoreRow = (row: SessionRow): SessionSnapshot => {
+const restoreRow = (row: SessionRow): SessionSnapshot => {
   const restored = restoreSession(row.snapshot);
   if (!restored.ok) {
     throw new StoreError({

@@ -58,9 +58,9 @@ export interface StartProviderOptions {
  * What the running provider is made of, and the helpers that act on it as the API would. This is
  * what `extraRoutes` receives (the provider-states endpoint builds its state handlers on it).
  *
- * - `services`: db, clock, merchants, issuers, ids, tokenSecret (pass it to the operations of
- *   `payments.ts`: `createPayment`, `confirmPayment`, `applyChannelEvent`, …).
- * - `seedSession(options)`: a session of a merchant driven into a status by the core's own events.
+ * - `services`: db, clock, merchants, issuers, ids, tokenSecret (what the write endpoints of
+ *   `writes.ts` run on, as the HTTP layer runs them).
+ * - `seedSession(options)`: a session of a merchant driven into a status along the core's `seedPath`.
  * - `issueAccessToken(merchantId, at?)`: a Bearer token as `POST /v1/access-token` gives.
  * - `resetMerchant(merchantId)`: deletes the merchant's sessions, idempotency keys and webhooks.
  * - `dispatchDue(at?, options?)`, `sweepExpired(at?, batchSize?)`: one run of the webhook

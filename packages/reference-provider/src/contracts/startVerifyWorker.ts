@@ -8,12 +8,7 @@
  */
 import { createRequire } from "node:module";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import {
-  startVerifyWorker as startWorker,
-  type VerifyProviderOptions,
-  type VerifyProviderOutcome,
-  type VerifyWorker,
-} from "@payment-session/contracts/verifier";
+import { startVerifyWorker as startWorker, type VerifyWorker } from "@payment-session/contracts/verifier";
 
 export type { VerifyWorker };
 
@@ -42,14 +37,3 @@ export const startVerifyWorker = (
     runTimeoutMs,
     ...(onCoreOutput === undefined ? {} : { onOutput: onCoreOutput }),
   });
-
-/**
- * Runs `verifyProvider(options)` in a child process and resolves its outcome.
- *
- * @since 0.1.0
- */
-export const verifyInChildProcess = (
-  options: VerifyProviderOptions,
-  runTimeoutMs: number,
-  onCoreOutput?: (text: string) => void,
-): Promise<VerifyProviderOutcome> => startVerifyWorker(runTimeoutMs, onCoreOutput).verify(options);
