@@ -34,7 +34,8 @@ export interface DecisionRecord {
     | "Payments arriving"
     | "Webhooks"
     | "Wire format"
-    | "Input and access";
+    | "Input and access"
+    | "Sandbox";
   readonly question: string;
   readonly choice: string;
   readonly why: string;
@@ -799,6 +800,22 @@ export const decisionRecords: ReadonlyArray<DecisionRecord> = [
       "A create request's `metadata` is at most 512 characters as JSON (which also bounds its keys and its depth); more is refused with 400 and a `details[]` entry for `metadata`, and nothing is stored. Any request body nested deeper than 64 levels (objects and arrays) is refused with 400 before it is parsed, and logged with its trace id.",
     why: "The gateway's code caps metadata at 512 (facts: evidence C). Without a cap one merchant's ~1 MB of metadata per session made a single list page 63 MB and four at once took the server past 1.2 GB; at 512 characters a page of 100 sessions stays well under a megabyte. Deep nesting made the parser or the decoder overflow its stack, which the old error handler misread as a 413.",
     pins: "Nothing: the contracts' create bodies carry small metadata; checked by the core's schema tests and the provider's hardening and bad-input tests.",
+    checks: [],
+    transitions: [],
+    guards: [],
+    interactions: [],
+  },
+  {
+    id: "S1",
+    slug: "sandbox-test-clock",
+    title: "The sandbox's test clock",
+    area: "Sandbox",
+    question:
+      "A merchant rehearsing expiry, webhook retries or the idempotency window cannot wait hours. How is the sandbox's time moved, and what do several instances on one database see?",
+    choice:
+      'The sandbox (`pnpm start`, never contract-test mode) reads real time plus an offset that only grows, kept in the database (`provider_settings.sandbox_clock_offset_ms`). `POST /_sandbox/clock` with `{ "advanceSeconds": n }` (n > 0) or `{ "to": "<instant>" }` (later than now) adds to it in one statement (from the larger of the stored and the caller\'s offset, so two moves at once both count and time never goes back), then runs the expiry sweeper and the webhook dispatcher once at the new instant and answers the time, the offset and what they did; `GET /_sandbox/clock` reads it. Another instance on the database reads the offset at start, before every background tick (1 s) and on its own `/_sandbox/clock` calls. A move backwards or a malformed body is 400 with the field path. No credentials: the sandbox listens on 127.0.0.1 by default and the clock is one for all merchants.',
+    why: "Every instant of a request, the sweeper and the dispatcher already come from the provider's one clock (token expiry, lazy expiry, the capture window, the 24 h idempotency window, the W2 retry schedule), so an offset on that clock moves them all through the same code as real time, with no second path to keep in step. Keeping the offset with the data makes it survive a restart and be the same for every instance, as the token secret is; a clock that goes back would let a paid session become unpaid-and-open, so it only moves forward.",
+    pins: "Nothing: the endpoint is sandbox-only and outside the Payments v2 API the contracts describe; checked by the provider's sandbox clock tests (two instances on one database).",
     checks: [],
     transitions: [],
     guards: [],

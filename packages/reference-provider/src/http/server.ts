@@ -86,6 +86,8 @@ export interface ExtraRouteRequest {
   readonly headers: Readonly<Record<string, string | undefined>>;
   readonly query: URLSearchParams;
   readonly params: Readonly<Record<string, string | undefined>>;
+  /** The request's trace id (quote it as `error.traceId` in an error envelope). */
+  readonly traceId: string;
 }
 
 /**
@@ -98,8 +100,25 @@ export interface ExtraRouteRequest {
 export interface ExtraRoute {
   readonly method: "GET" | "POST" | "PUT" | "DELETE";
   readonly path: `/${string}`;
-  readonly handle: (request: ExtraRouteRequest) => Promise<Answer>;
+  readonly handle: (request: ExtraRouteRequest) => Promise<Answer | PageAnswer>;
 }
+
+/**
+ * An extra route's answer that is not JSON: an HTML page (`html`) or a redirect (`location`, 303).
+ * The sandbox's hosted payment page and dashboard answer these.
+ *
+ * @since 0.1.0
+ */
+export type PageAnswer =
+  | { readonly status: number; readonly html: string }
+  | { readonly status: 303; readonly location: string };
+
+const pageResponse = (answer: Answer | PageAnswer): HttpServerResponse.HttpServerResponse =>
+  "html" in answer
+    ? HttpServerResponse.text(answer.html, { status: answer.status, contentType: "text/html; charset=utf-8" })
+    : "location" in answer
+      ? HttpServerResponse.empty({ status: 303, headers: { location: answer.location } })
+      : toResponse(answer);
 
 const toResponse = (answer: Answer): HttpServerResponse.HttpServerResponse =>
   HttpServerResponse.text(JSON.stringify(answer.body), {
@@ -367,9 +386,15 @@ const extraRouteLayer = (route: ExtraRoute) =>
       const { params } = yield* HttpRouter.RouteContext;
       const url = new URL(request.url, "http://localhost");
       const answer = yield* Effect.promise(() =>
-        route.handle({ body: parsed.body, headers: request.headers, query: url.searchParams, params }),
+        route.handle({
+          body: parsed.body,
+          headers: request.headers,
+          query: url.searchParams,
+          params,
+          traceId,
+        }),
       );
-      return toResponse(answer);
+      return pageResponse(answer);
     }),
   );
 
