@@ -35,7 +35,9 @@ import { type DispatchOptions, type DispatchReport, dispatchDue, every } from ".
  * - `extraRoutes`: routes mounted beside the API, built from the provider's context — how test mode
  *   adds `POST /_pact/provider-states`. Never passed by `pnpm start`.
  * - `sandbox`: the merchant's sandbox (`pnpm start`): the test clock over `clock`, shared through
- *   the database (`/_sandbox/clock`, decision S1). Off by default (and in contract-test mode).
+ *   the database (`/_sandbox/clock`, decision S1), and the hosted payment page (`/checkout/{id}`)
+ *   every `paymentUrl` points at (on `sandbox.publicUrl`, default the listening address). Off by
+ *   default (and in contract-test mode).
  *
  * @since 0.1.0
  */
@@ -200,7 +202,12 @@ export const startProvider = async (options: StartProviderOptions = {}): Promise
     const tokenSecret = options.tokenSecret ?? environmentTokenSecret() ?? (await tokenSecretOf(db));
     sandbox = options.sandbox === undefined ? undefined : createSandbox(options.clock, options.sandbox);
     await sandbox?.load(db);
-    context = makeProviderContext(db, { ...options, tokenSecret, clock: sandbox?.clock ?? options.clock });
+    context = makeProviderContext(db, {
+      ...options,
+      tokenSecret,
+      clock: sandbox?.clock ?? options.clock,
+      issuers: sandbox?.issuers(options.issuers ?? sandboxIssuers) ?? options.issuers,
+    });
   } catch (error) {
     if (ownsDb) await db.close();
     throw error;
@@ -234,6 +241,7 @@ export const startProvider = async (options: StartProviderOptions = {}): Promise
   }
   let closed: Promise<void> | undefined;
   const urlHost = host.includes(":") ? `[${host}]` : host;
+  sandbox?.listening(`http://${urlHost}:${served.port}`);
   return {
     ...context,
     url: `http://${urlHost}:${served.port}`,

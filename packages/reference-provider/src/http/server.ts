@@ -104,18 +104,22 @@ export interface ExtraRoute {
 }
 
 /**
- * An extra route's answer that is not JSON: an HTML page (`html`) or a redirect (`location`, 303).
- * The sandbox's hosted payment page and dashboard answer these.
+ * An extra route's answer that is not JSON: a page (`html`, served as `contentType`, default
+ * `text/html; charset=utf-8`) or a redirect (`location`, 303). The sandbox's hosted payment page
+ * answers these.
  *
  * @since 0.1.0
  */
 export type PageAnswer =
-  | { readonly status: number; readonly html: string }
+  | { readonly status: number; readonly html: string; readonly contentType?: string | undefined }
   | { readonly status: 303; readonly location: string };
 
 const pageResponse = (answer: Answer | PageAnswer): HttpServerResponse.HttpServerResponse =>
   "html" in answer
-    ? HttpServerResponse.text(answer.html, { status: answer.status, contentType: "text/html; charset=utf-8" })
+    ? HttpServerResponse.text(answer.html, {
+        status: answer.status,
+        contentType: answer.contentType ?? "text/html; charset=utf-8",
+      })
     : "location" in answer
       ? HttpServerResponse.empty({ status: 303, headers: { location: answer.location } })
       : toResponse(answer);
