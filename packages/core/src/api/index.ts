@@ -4,6 +4,6 @@
  * @since 0.1.0
  */
 export * from "./ApiErrors.js";
+export * from "./idempotency.js";
 export * from "./OpenApiDocument.js";
 export * from "./PaymentsApi.js";
-export * from "./idempotency.js";

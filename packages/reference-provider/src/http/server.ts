@@ -42,6 +42,7 @@ import {
 import { StoreError } from "../store/index.js";
 import { writeEndpoints } from "../writes.js";
 import { jsonDepthExceeds } from "./jsonDepth.js";
+import { isAccessTokenRequest, tolerantAccessToken } from "./tolerantToken.js";
 
 /** The largest request body the provider reads: 1 MB (1 048 576 bytes). @since 0.1.0 */
 export const maxBodyBytes = 1_048_576;
@@ -291,6 +292,11 @@ const globalAdapter = (services: ProviderServices) =>
         const traceId = services.ids.traceId();
         const length = Number(request.headers["content-length"] ?? "0");
         if (Number.isFinite(length) && length > maxBodyBytes) return tooLarge(traceId);
+        // The token request never fails on its body or content type (decision C7 extended).
+        if (isAccessTokenRequest(request)) {
+          const answer = yield* tolerantAccessToken(services, request, traceId);
+          return HttpServerResponse.setHeader(toResponse(answer), "x-trace-id", traceId);
+        }
         if (BODY_METHODS.has(request.method)) {
           // Read (and cache) the body here, where its size and depth can be answered in the envelope;
           // the route reads the same cached text.

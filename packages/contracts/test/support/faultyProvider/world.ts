@@ -13,9 +13,9 @@ import {
   PaymentCallback,
   type PaymentMethodConfig,
   type PaymentSession,
+  requestIdentity,
   type SessionSnapshot,
   type SessionStatus,
-  requestIdentity,
   sessionStatus,
   toPaymentSession,
   type WebhookEvent,
@@ -62,9 +62,7 @@ const encodeCallback = Schema.encodeSync(PaymentCallback);
 
 /** A stable hash of an endpoint and its (encoded) request, for idempotency records. */
 export const requestHash = (endpoint: string, request: unknown): string =>
-  createHash("sha256")
-    .update(requestIdentity(endpoint, request))
-    .digest("hex");
+  createHash("sha256").update(requestIdentity(endpoint, request)).digest("hex");
 
 /** Everything the provider holds, and the write path over it. */
 export interface World {
