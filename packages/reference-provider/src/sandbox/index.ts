@@ -16,6 +16,7 @@ import { hostedPageIssuers, hostedPageRoutes } from "./hostedPage.js";
 import { createSandboxClock, type SandboxClock } from "./sandboxClock.js";
 
 export * from "./clockRoutes.js";
+export * from "./decryptCard.js";
 export * from "./hostedPage.js";
 export * from "./qrSvg.js";
 export * from "./sandboxClock.js";
