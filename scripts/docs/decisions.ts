@@ -35,7 +35,8 @@ export interface DecisionRecord {
     | "Webhooks"
     | "Wire format"
     | "Input and access"
-    | "Operations";
+    | "Operations"
+    | "Sandbox";
   readonly question: string;
   readonly choice: string;
   readonly why: string;
@@ -118,6 +119,10 @@ const getExpired = "a request for an expired payment session";
 const getExpiredNoReason = "a request for an expired payment session, which has no cancellation reason";
 const getLapsed = "a request for a payment session whose expiryAt passed while nobody paid";
 const getNotFound = "a request for a payment session that does not exist";
+const tokenAsForm =
+  "a request for an access token whose JSON body is sent as application/x-www-form-urlencoded";
+const tokenNoBody = "a request for an access token without a body or a content type";
+const tokenNoCredentials = "a request for an access token without credentials";
 const simulatedPaid = "a request for a payment session after a simulated SUCCESS of its VA charge";
 const simulatedExpired = "a request for a payment session after a simulated EXPIRED of its VA charge";
 const hookPaid = "a PAYMENT.PAID callback for a paid VA session";
@@ -836,5 +841,44 @@ export const decisionRecords: ReadonlyArray<DecisionRecord> = [
     transitions: [],
     guards: [],
     interactions: [],
+  },
+  {
+    id: "S1",
+    slug: "sandbox-test-clock",
+    title: "The sandbox's test clock",
+    area: "Sandbox",
+    question:
+      "A merchant rehearsing expiry, webhook retries or the idempotency window cannot wait hours. How is the sandbox's time moved, and what do several instances on one database see?",
+    choice:
+      'The sandbox (`pnpm start`, never contract-test mode) reads real time plus an offset that only grows, kept in the database (`provider_settings.sandbox_clock_offset_ms`). `POST /_sandbox/clock` with `{ "advanceSeconds": n }` (n > 0) or `{ "to": "<instant>" }` (later than now) adds to it in one statement (from the larger of the stored and the caller\'s offset, so two moves at once both count and time never goes back), then runs the expiry sweeper and the webhook dispatcher once at the new instant and answers the time, the offset and what they did; `GET /_sandbox/clock` reads it. Another instance on the database reads the offset at start, before every background tick (1 s) and on its own `/_sandbox/clock` calls. A move backwards or a malformed body is 400 with the field path. No credentials: the sandbox listens on 127.0.0.1 by default and the clock is one for all merchants.',
+    why: "Every instant of a request, the sweeper and the dispatcher already come from the provider's one clock (token expiry, lazy expiry, the capture window, the 24 h idempotency window, the W2 retry schedule), so an offset on that clock moves them all through the same code as real time, with no second path to keep in step. Keeping the offset with the data makes it survive a restart and be the same for every instance, as the token secret is; a clock that goes back would let a paid session become unpaid-and-open, so it only moves forward.",
+    pins: "Nothing: the endpoint is sandbox-only and outside the Payments v2 API the contracts describe; checked by the provider's sandbox clock tests (two instances on one database).",
+    checks: [],
+    transitions: [],
+    guards: [],
+    interactions: [],
+  },
+  {
+    id: "S2",
+    slug: "tolerant-front-door",
+    title: "A tolerant front door (C7 extended)",
+    area: "Input and access",
+    question:
+      "Real clients get a token with a JSON body sent as `application/x-www-form-urlencoded` (PHP curl's default), with no body or no content type; they match the text of a wrong-state 422. What does the API accept and say?",
+    choice:
+      '`POST /v1/access-token` answers on the `X-MERCHANT-ID` / `X-MERCHANT-SECRET` headers alone: its body and content type are never a reason to refuse (JSON, a JSON body labelled as a form, a form, an empty body, no body, no content type all get a token when the credentials are right; a body over 1 MB is still 413). Missing, empty or wrong credentials are 401 `credentials_invalid`, never 400. The 422 `invalid_state` message reads as the gateway\'s: it contains "not allowed to <operation> payment session" ("Payment session in status PAID is not allowed to confirm payment session"), for confirm, cancel and capture alike.',
+    why: "Decision C7: liberal in what it accepts. The token request carries nothing the provider needs in its body, so refusing a body or a content type only breaks clients that work against the gateway; 400 for missing credentials made an authentication failure look like a malformed request. Clients decide on the 422's text, so the phrase is part of the contract.",
+    pins: "The three token interactions (a JSON body as a form, no body and no content type → 200 with a token; no credentials → 401 `credentials_invalid`), and the 422 messages of confirm, cancel and capture by regex on the phrase.",
+    checks: [
+      status(tokenAsForm, 200),
+      status(tokenNoBody, 200),
+      status(tokenNoCredentials, 401),
+      status(confirmPaid, 422),
+      status(cancelWaiting, 422),
+      status(captureNothing, 422),
+    ],
+    transitions: [],
+    guards: [],
+    interactions: [tokenAsForm, tokenNoBody, tokenNoCredentials, confirmPaid, cancelWaiting, captureNothing],
   },
 ];

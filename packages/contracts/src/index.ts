@@ -5,6 +5,8 @@
  *
  * @since 0.1.0
  */
+
+export * from "./card/encryptCard.js";
 export * from "./client/index.js";
 export * from "./coverage/index.js";
 export * from "./explorer/index.js";

@@ -1,17 +1,18 @@
 /**
- * `pnpm start [--port N] [--host H] [--data-dir DIR] [--callback-url URL]`: the sandbox a merchant
+ * `pnpm start [--port N] [--host H] [--data-dir DIR] [--callback-url URL] [--public-url URL]`: the sandbox a merchant
  * points an app at. Embedded PostgreSQL (PGlite) in DIR (default `.data`), or the server of
  * `DATABASE_URL`. Prints the URL, the demo credentials and where the API docs are; Ctrl-C stops it.
  */
 import { parseArgs } from "node:util";
 import { demoMerchant, StoreError, startProvider } from "../src/index.js";
 
-const usage = `Usage: pnpm start [--port N] [--host HOST] [--data-dir DIR] [--callback-url URL]
+const usage = `Usage: pnpm start [--port N] [--host HOST] [--data-dir DIR] [--callback-url URL] [--public-url URL]
 
   --port N            port to listen on (default 4000; 0 = any free port)
   --host HOST         interface to listen on (default 127.0.0.1)
   --data-dir DIR      folder of the embedded database (default .data)
   --callback-url URL  where the demo merchant's webhooks go (default: $CALLBACK_URL, else none)
+  --public-url URL    the base URL browsers reach the sandbox at (hosted pages; default: the listening address)
 
   DATABASE_URL=postgres://…  use a PostgreSQL server instead of the embedded database
   PAYMENT_SESSION_TOKEN_SECRET=…  sign access tokens with this secret (≥ 32 characters); without it,
@@ -65,6 +66,7 @@ const options = {
   host: { type: "string" },
   "data-dir": { type: "string" },
   "callback-url": { type: "string" },
+  "public-url": { type: "string" },
   help: { type: "boolean", short: "h" },
 } as const;
 try {
@@ -93,6 +95,7 @@ const provider = await startProvider({
   databaseUrl,
   merchants: [merchant],
   background: true,
+  sandbox: { publicUrl: args.values["public-url"] },
 }).catch((error: unknown) => fail(describe(error, port, dataDir)));
 
 const storage =
@@ -104,6 +107,7 @@ console.log(`Pivot Payments v2 sandbox (payment-session reference provider) list
   API docs:        ${provider.url}/docs   (OpenAPI: ${provider.url}/openapi.json)
   demo merchant:   X-MERCHANT-ID: ${merchant.id}   X-MERCHANT-SECRET: ${merchant.secret}
   webhooks:        ${callbackUrl ?? "no callback URL (pass --callback-url URL); events wait in the outbox"}  X-API-Key: ${merchant.callbackApiKey}
+  test clock:      curl -s -X POST ${provider.url}/_sandbox/clock -H 'Content-Type: application/json' -d '{"advanceSeconds":3600}'   (sandbox only)
   get a token:     curl -s -X POST ${provider.url}/v1/access-token -H 'X-MERCHANT-ID: ${merchant.id}' -H 'X-MERCHANT-SECRET: ${merchant.secret}' -H 'Content-Type: application/json' -d '{"grantType":"client_credentials"}'
 Press Ctrl-C to stop.`);
 

@@ -13,6 +13,7 @@ import { type IdGenerator, randomIds } from "./ids.js";
 import { type Issuers, sandboxIssuers } from "./issuers.js";
 import { createMerchantRegistry, type Merchant, type MerchantRegistry } from "./merchants.js";
 import type { ProviderServices } from "./payments.js";
+import { createSandbox, type Sandbox, type SandboxOptions } from "./sandbox/index.js";
 import { type SeededSession, type SeedSessionOptions, seedSession } from "./seedSession.js";
 import { sweepExpired } from "./sessionWrites.js";
 import { type Database, deleteMerchantData, loadOrCreateSetting, openDatabase } from "./store/index.js";
@@ -33,6 +34,10 @@ import { type DispatchOptions, type DispatchReport, dispatchDue, every } from ".
  * - `dispatch`: options of every `dispatchDue` (e.g. a custom sender).
  * - `extraRoutes`: routes mounted beside the API, built from the provider's context — how test mode
  *   adds `POST /_pact/provider-states`. Never passed by `pnpm start`.
+ * - `sandbox`: the merchant's sandbox (`pnpm start`): the test clock over `clock`, shared through
+ *   the database (`/_sandbox/clock`, decision S1), and the hosted payment page (`/checkout/{id}`)
+ *   every `paymentUrl` points at (on `sandbox.publicUrl`, default the listening address). Off by
+ *   default (and in contract-test mode).
  *
  * @since 0.1.0
  */
@@ -52,6 +57,7 @@ export interface StartProviderOptions {
   readonly background?: { readonly intervalMs?: number | undefined } | boolean | undefined;
   readonly dispatch?: DispatchOptions | undefined;
   readonly extraRoutes?: ((provider: ProviderContext) => ReadonlyArray<ExtraRoute>) | undefined;
+  readonly sandbox?: SandboxOptions | undefined;
 }
 
 /**
@@ -196,9 +202,17 @@ export const startProvider = async (options: StartProviderOptions = {}): Promise
   const ownsDb = options.db === undefined;
   const db = options.db ?? (await openStore(options));
   let context: ProviderContext;
+  let sandbox: Sandbox | undefined;
   try {
     const tokenSecret = options.tokenSecret ?? environmentTokenSecret() ?? (await tokenSecretOf(db));
-    context = makeProviderContext(db, { ...options, tokenSecret });
+    sandbox = options.sandbox === undefined ? undefined : createSandbox(options.clock, options.sandbox);
+    await sandbox?.load(db);
+    context = makeProviderContext(db, {
+      ...options,
+      tokenSecret,
+      clock: sandbox?.clock ?? options.clock,
+      issuers: sandbox?.issuers(options.issuers ?? sandboxIssuers) ?? options.issuers,
+    });
   } catch (error) {
     if (ownsDb) await db.close();
     throw error;
@@ -209,7 +223,7 @@ export const startProvider = async (options: StartProviderOptions = {}): Promise
     served = await serveProvider(context.services, {
       host,
       port: options.port ?? 0,
-      extraRoutes: options.extraRoutes?.(context) ?? [],
+      extraRoutes: [...(options.extraRoutes?.(context) ?? []), ...(sandbox?.routes(context) ?? [])],
     });
   } catch (error) {
     if (ownsDb) await db.close();
@@ -222,11 +236,17 @@ export const startProvider = async (options: StartProviderOptions = {}): Promise
     const intervalMs = background.intervalMs ?? 1000;
     const report = (error: unknown) =>
       console.error(`[reference-provider] background task failed: ${String(error)}`);
-    stops.push(every(intervalMs, () => context.sweepExpired(), report));
+    // The sandbox first reads the shared clock offset (a move made by another instance).
+    const sweep = async () => {
+      await sandbox?.load(db);
+      return context.sweepExpired();
+    };
+    stops.push(every(intervalMs, sweep, report));
     stops.push(every(intervalMs, () => context.dispatchDue(), report));
   }
   let closed: Promise<void> | undefined;
   const urlHost = host.includes(":") ? `[${host}]` : host;
+  sandbox?.listening(`http://${urlHost}:${served.port}`);
   return {
     ...context,
     url: `http://${urlHost}:${served.port}`,

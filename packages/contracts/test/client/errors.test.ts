@@ -110,7 +110,7 @@ describe("error envelopes become PaymentsApiError", () => {
       status: 422,
       body: {
         code: "invalid_state",
-        message: "Cannot confirm a payment session in status PAID",
+        message: "Payment session in status PAID is not allowed to confirm payment session",
         error: { type: "API_ERROR" },
       },
     });

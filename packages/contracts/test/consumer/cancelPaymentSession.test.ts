@@ -97,7 +97,18 @@ describe("POST /v2/payments/{id}/cancel", () => {
         b.headers({ Authorization: authorization }).jsonBody({ cancellationReason: "REQUESTED_BY_CUSTOMER" }),
       )
       .willRespondWith(422, (b) =>
-        b.jsonBody(errorEnvelope({ status: 422, code: "invalid_state", ours: true, type: "API_ERROR" })),
+        b.jsonBody(
+          errorEnvelope({
+            status: 422,
+            code: "invalid_state",
+            ours: true,
+            type: "API_ERROR",
+            message: {
+              contains: "not allowed to cancel payment session",
+              example: "Payment session in status REQUIRE_ACTION is not allowed to cancel payment session",
+            },
+          }),
+        ),
       )
       .executeTest(
         recorded(pact, async (mock) => {

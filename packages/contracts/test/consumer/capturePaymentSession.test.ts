@@ -71,7 +71,18 @@ describe("POST /v2/payments/{id}/capture", () => {
         b.headers({ Authorization: authorization }).jsonBody(body),
       )
       .willRespondWith(422, (b) =>
-        b.jsonBody(errorEnvelope({ status: 422, code: "invalid_state", ours: true, type: "API_ERROR" })),
+        b.jsonBody(
+          errorEnvelope({
+            status: 422,
+            code: "invalid_state",
+            ours: true,
+            type: "API_ERROR",
+            message: {
+              contains: "not allowed to capture payment session",
+              example: "Payment session in status REQUIRE_ACTION is not allowed to capture payment session",
+            },
+          }),
+        ),
       )
       .executeTest(
         recorded(pact, async (mock) => {

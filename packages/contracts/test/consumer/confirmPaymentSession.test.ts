@@ -99,7 +99,18 @@ describe("POST /v2/payments/{id}/confirm", () => {
         b.headers({ Authorization: authorization }).jsonBody(seedConfirmRequest),
       )
       .willRespondWith(422, (b) =>
-        b.jsonBody(errorEnvelope({ status: 422, code: "invalid_state", ours: true, type: "API_ERROR" })),
+        b.jsonBody(
+          errorEnvelope({
+            status: 422,
+            code: "invalid_state",
+            ours: true,
+            type: "API_ERROR",
+            message: {
+              contains: "not allowed to confirm payment session",
+              example: "Payment session in status PAID is not allowed to confirm payment session",
+            },
+          }),
+        ),
       )
       .executeTest(
         recorded(pact, async (mock) => {

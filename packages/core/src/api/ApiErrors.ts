@@ -186,13 +186,13 @@ export const idempotencyError = (options?: ErrorOptions) =>
  * The 422 answer for an operation the status does not allow (decision L2).
  *
  * @example
- * invalidStateError("confirm", "PAID").message // "Cannot confirm a payment session in status PAID"
+ * invalidStateError("confirm", "PAID").message // "Payment session in status PAID is not allowed to confirm payment session"
  * @since 0.1.0
  */
 export const invalidStateError = (operation: string, status: string, options?: ErrorOptions) =>
   new UnprocessableError({
     code: "invalid_state",
-    message: `Cannot ${operation} a payment session in status ${status}`,
+    message: `Payment session in status ${status} is not allowed to ${operation} payment session`,
     error: errorBody(undefined, options),
   });
 

@@ -44,10 +44,11 @@ export const operationOfEvent: Readonly<Record<SessionEventType, Operation>> = {
 };
 
 /**
- * The message of a refusal: it names the operation and the status (L2).
+ * The message of a refusal: it names the operation and the status (L2). A wrong state reads as the
+ * gateway's does ("… is not allowed to confirm payment session": clients match this text).
  *
  * @example
- * refusalMessage("invalid_state", "confirm", "PAID") // "Cannot confirm a payment session in status PAID"
+ * refusalMessage("invalid_state", "confirm", "PAID") // "Payment session in status PAID is not allowed to confirm payment session"
  * @since 0.1.0
  */
 export const refusalMessage = (
@@ -60,7 +61,7 @@ export const refusalMessage = (
   const charge = chargeStatus === undefined ? "" : ` (charge ${chargeStatus})`;
   switch (code) {
     case "invalid_state":
-      return `Cannot ${operation} a payment session${where}${charge}`;
+      return `Payment session${where} is not allowed to ${operation} payment session${charge}`;
     case "amount_mismatch":
       return `Cannot ${operation}: the amount does not match the payment session amount${charge}`;
     case "validation":

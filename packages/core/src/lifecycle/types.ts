@@ -394,7 +394,7 @@ export interface RefusalParams {
   readonly check?: ValidationCheck;
 }
 
-/** The API's name of an event, used in refusal messages ("Cannot confirm …"). @since 0.1.0 */
+/** The API's name of an event, used in refusal messages ("… is not allowed to confirm payment session"). @since 0.1.0 */
 export type Operation =
   | "create"
   | "confirm"
@@ -414,7 +414,7 @@ export type Operation =
  *
  * @example
  * { _tag: "Refused", code: "invalid_state", operation: "confirm", status: "PAID",
- *   message: "Cannot confirm a payment session in status PAID" }
+ *   message: "Payment session in status PAID is not allowed to confirm payment session" }
  * @since 0.1.0
  */
 export interface Refused {

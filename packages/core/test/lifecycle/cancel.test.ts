@@ -72,7 +72,9 @@ describe("cancel (L3, L6)", () => {
     const before = make();
     expect(sessionStatus(before)).toBe(status);
     const refusal = refuse(before, cancelAt(T0 + 3 * MINUTE), "invalid_state");
-    expect(refusal.message).toBe(`Cannot cancel a payment session in status ${status}`);
+    expect(refusal.message).toBe(
+      `Payment session in status ${status} is not allowed to cancel payment session`,
+    );
     expect(refusal.operation).toBe("cancel");
   });
 });

@@ -59,7 +59,9 @@ describe("confirm (L1)", () => {
       confirmQr(),
       "invalid_state",
     );
-    expect(refusal.message).toBe("Cannot confirm a payment session in status REQUIRE_ACTION");
+    expect(refusal.message).toBe(
+      "Payment session in status REQUIRE_ACTION is not allowed to confirm payment session",
+    );
   });
 
   it("is refused after expiry, naming EXPIRED, with the input snapshot returned", () => {

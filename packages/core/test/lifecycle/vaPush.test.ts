@@ -84,7 +84,7 @@ describe("SINGLE virtual account (push)", () => {
   it("refuses pull-only steps on a push charge (invalid_state, message names the operation)", () => {
     const refusal = refuse(start(), { type: "CUSTOMER_AUTHENTICATING", at: T0 + MINUTE }, "invalid_state");
     expect(refusal.message).toBe(
-      "Cannot authenticate a payment session in status REQUIRE_ACTION (charge WAITING_FOR_USER_ACTION)",
+      "Payment session in status REQUIRE_ACTION is not allowed to authenticate payment session (charge WAITING_FOR_USER_ACTION)",
     );
   });
 });

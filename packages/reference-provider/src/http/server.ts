@@ -43,6 +43,7 @@ import { isDatabaseUnavailable } from "../store/errors.js";
 import { StoreError } from "../store/index.js";
 import { writeEndpoints } from "../writes.js";
 import { jsonDepthExceeds } from "./jsonDepth.js";
+import { isAccessTokenRequest, tolerantAccessToken } from "./tolerantToken.js";
 
 /** The largest request body the provider reads: 1 MB (1 048 576 bytes). @since 0.1.0 */
 export const maxBodyBytes = 1_048_576;
@@ -87,6 +88,8 @@ export interface ExtraRouteRequest {
   readonly headers: Readonly<Record<string, string | undefined>>;
   readonly query: URLSearchParams;
   readonly params: Readonly<Record<string, string | undefined>>;
+  /** The request's trace id (quote it as `error.traceId` in an error envelope). */
+  readonly traceId: string;
 }
 
 /**
@@ -99,8 +102,29 @@ export interface ExtraRouteRequest {
 export interface ExtraRoute {
   readonly method: "GET" | "POST" | "PUT" | "DELETE";
   readonly path: `/${string}`;
-  readonly handle: (request: ExtraRouteRequest) => Promise<Answer>;
+  readonly handle: (request: ExtraRouteRequest) => Promise<Answer | PageAnswer>;
 }
+
+/**
+ * An extra route's answer that is not JSON: a page (`html`, served as `contentType`, default
+ * `text/html; charset=utf-8`) or a redirect (`location`, 303). The sandbox's hosted payment page
+ * answers these.
+ *
+ * @since 0.1.0
+ */
+export type PageAnswer =
+  | { readonly status: number; readonly html: string; readonly contentType?: string | undefined }
+  | { readonly status: 303; readonly location: string };
+
+const pageResponse = (answer: Answer | PageAnswer): HttpServerResponse.HttpServerResponse =>
+  "html" in answer
+    ? HttpServerResponse.text(answer.html, {
+        status: answer.status,
+        contentType: answer.contentType ?? "text/html; charset=utf-8",
+      })
+    : "location" in answer
+      ? HttpServerResponse.empty({ status: 303, headers: { location: answer.location } })
+      : toResponse(answer);
 
 const toResponse = (answer: Answer): HttpServerResponse.HttpServerResponse =>
   HttpServerResponse.text(JSON.stringify(answer.body), {
@@ -269,6 +293,11 @@ const globalAdapter = (services: ProviderServices) =>
         const traceId = services.ids.traceId();
         const length = Number(request.headers["content-length"] ?? "0");
         if (Number.isFinite(length) && length > maxBodyBytes) return tooLarge(traceId);
+        // The token request never fails on its body or content type (decision C7 extended).
+        if (isAccessTokenRequest(request)) {
+          const answer = yield* tolerantAccessToken(services, request, traceId);
+          return HttpServerResponse.setHeader(toResponse(answer), "x-trace-id", traceId);
+        }
         if (BODY_METHODS.has(request.method)) {
           // Read (and cache) the body here, where its size and depth can be answered in the envelope;
           // the route reads the same cached text.
@@ -371,9 +400,15 @@ const extraRouteLayer = (route: ExtraRoute) =>
       const { params } = yield* HttpRouter.RouteContext;
       const url = new URL(request.url, "http://localhost");
       const answer = yield* Effect.promise(() =>
-        route.handle({ body: parsed.body, headers: request.headers, query: url.searchParams, params }),
+        route.handle({
+          body: parsed.body,
+          headers: request.headers,
+          query: url.searchParams,
+          params,
+          traceId,
+        }),
       );
-      return toResponse(answer);
+      return pageResponse(answer);
     }),
   );
 

@@ -88,12 +88,17 @@ export const errorEnvelope = (options: {
   /** The `error.type`, or the types a faithful implementation may answer (matched by regex, first one the example). */
   readonly type: ErrorType | readonly [ErrorType, ...Array<ErrorType>];
   readonly details?: unknown;
+  /** A phrase the message must contain (clients match it), with an example message. */
+  readonly message?: { readonly contains: string; readonly example: string };
 }) => ({
   code:
     options.ours === true
       ? regex("^[a-z][a-z0-9_]*$", options.code)
       : regex(`^(${options.code}|${options.status}[0-9]*)$`, options.code),
-  message: like("message"),
+  message:
+    options.message === undefined
+      ? like("message")
+      : regex(`^.*${options.message.contains}.*$`, options.message.example),
   error: {
     type:
       typeof options.type === "string"

@@ -1,0 +1,419 @@
+/**
+ * The sandbox's hosted payment page (`GET /checkout/{id}`): what the customer of a REDIRECT
+ * session, an e-wallet charge or a card 3-D Secure step sees, server-rendered HTML with a little
+ * script. Its buttons act through the same operations as the API: choosing a method is a confirm,
+ * "pay" and "let it expire" are the simulation endpoint's events (a card's "pay" is the issuer's
+ * authentication and authorisation), "fail" is the channel's decline with a documented failure
+ * code. Then the browser goes to the session's `redirectUrl` for the outcome.
+ *
+ * @since 0.1.0
+ */
+import {
+  type Charge,
+  type FailureCode,
+  failureCodes,
+  type PaymentSession,
+  type SessionEvent,
+  toPaymentSession,
+} from "@payment-session/core";
+import { type Answer, envelope } from "../answers.js";
+import type { ExtraRoute, ExtraRouteRequest, PageAnswer } from "../http/server.js";
+import type { Issuers } from "../issuers.js";
+import type { ProviderServices, RequestContext } from "../payments.js";
+import { readSession } from "../sessionWrites.js";
+import { merchantOfSession } from "../store/sessionOwner.js";
+import { answerOf, writeEndpoints } from "../writes.js";
+import { qrSvg } from "./qrSvg.js";
+
+/**
+ * The hosted page of session `id` on the sandbox at `base` (no trailing slash).
+ *
+ * @since 0.1.0
+ */
+export const checkoutUrl = (base: string, sessionId: string): string =>
+  `${base}/checkout/${encodeURIComponent(sessionId)}`;
+
+/**
+ * Issuers whose customer-facing URLs are on the sandbox itself: every `paymentUrl` the `inner`
+ * issuers hand out (a REDIRECT session's hosted page, an e-wallet's or a card's step in mode API)
+ * becomes the session's {@link checkoutUrl}, and a QR's `qrUrl` its image there. `base()` is read
+ * when a URL is made (the listening address is known only once the server is up).
+ *
+ * @since 0.1.0
+ */
+export const hostedPageIssuers = (inner: Issuers, base: () => string): Issuers => ({
+  forCharge: async (request) => {
+    const issued = await inner.forCharge(request);
+    const qr = issued.instrument?.qr;
+    return {
+      ...issued,
+      ...(qr === undefined
+        ? {}
+        : {
+            instrument: {
+              ...issued.instrument,
+              qr: { ...qr, qrUrl: `${checkoutUrl(base(), request.sessionId)}/qr.svg` },
+            },
+          }),
+      ...(issued.paymentUrl === undefined ? {} : { paymentUrl: checkoutUrl(base(), request.sessionId) }),
+    };
+  },
+  forSession: async (request) => {
+    const issued = await inner.forSession(request);
+    return issued.paymentUrl === undefined
+      ? issued
+      : { ...issued, paymentUrl: checkoutUrl(base(), request.sessionId) };
+  },
+});
+
+const html = (value: unknown): string =>
+  String(value ?? "")
+    .replaceAll("&", "&amp;")
+    .replaceAll("<", "&lt;")
+    .replaceAll(">", "&gt;")
+    .replaceAll('"', "&quot;")
+    .replaceAll("'", "&#39;");
+
+/** The charge the customer acts on: the last one of the session. */
+const currentCharge = (session: PaymentSession): Charge | undefined => session.chargeDetails?.at(-1);
+
+/** The method of the current charge, else of the session. */
+const methodOf = (session: PaymentSession) => {
+  const charge = currentCharge(session);
+  if (charge?.virtualAccount != null) return "VIRTUAL_ACCOUNT";
+  if (charge?.qr != null) return "QR";
+  if (charge?.ewallet != null) return "EWALLET";
+  if (charge?.card != null) return "CARD";
+  return session.paymentMethod?.type ?? null;
+};
+
+/**
+ * Where the customer goes back to for the session's status, as documented: PAID → the success URL,
+ * CANCELLED → the failure URL, EXPIRED → the expiration URL; `null` while it is open (or when the
+ * merchant gave no URL for it).
+ *
+ * @since 0.1.0
+ */
+export const returnUrlOf = (session: PaymentSession): string | null => {
+  const urls = session.redirectUrl;
+  switch (session.status) {
+    case "PAID":
+      return urls?.successReturnUrl ?? null;
+    case "CANCELLED":
+      return urls?.failureReturnUrl ?? null;
+    case "EXPIRED":
+      return urls?.expirationReturnUrl ?? null;
+    default:
+      return null;
+  }
+};
+
+const formatAmount = (session: PaymentSession) =>
+  `${session.amount.currency} ${new Intl.NumberFormat("en-US").format(session.amount.value)}`;
+
+const instrumentHtml = (session: PaymentSession): string => {
+  const charge = currentCharge(session);
+  if (charge?.virtualAccount != null) {
+    const va = charge.virtualAccount;
+    return `<section class="instrument"><h2>Bank transfer (virtual account)</h2>
+<dl><dt>Bank</dt><dd data-testid="va-bank">${html(va.channel)}</dd>
+<dt>Virtual account number</dt><dd data-testid="va-number" class="mono">${html(va.virtualAccountNumber)}</dd>
+<dt>Account name</dt><dd>${html(va.virtualAccountName)}</dd></dl></section>`;
+  }
+  if (charge?.qr != null) {
+    return `<section class="instrument"><h2>QRIS (${html(charge.qr.acquirer)})</h2>
+<img data-testid="qr" alt="QR code to scan" width="240" height="240" src="/checkout/${html(session.id)}/qr.svg">
+<p class="mono small">${html(charge.qr.qrContent)}</p></section>`;
+  }
+  if (charge?.ewallet != null) {
+    return `<section class="instrument"><h2>E-wallet: ${html(charge.ewallet.channel)}</h2>
+<p>Approve the payment in the ${html(charge.ewallet.channel)} app${charge.ewallet.accountInformations?.mobileNumber ? ` for ${html(charge.ewallet.accountInformations.mobileNumber)}` : ""}.</p></section>`;
+  }
+  if (charge?.card != null) {
+    const card = charge.card;
+    return `<section class="instrument"><h2>Card: 3-D Secure</h2>
+<p>The issuer asks the cardholder to authenticate${card.last4 ? ` card ending ${html(card.last4)}` : ""}.</p></section>`;
+  }
+  return "";
+};
+
+const choices = [
+  { method: "VIRTUAL_ACCOUNT", label: "Bank transfer (PERMATA virtual account)" },
+  { method: "QR", label: "QRIS" },
+  { method: "EWALLET", label: "DANA e-wallet" },
+] as const;
+
+const style = `body{font-family:system-ui,sans-serif;max-width:34rem;margin:2rem auto;padding:0 1rem;color:#1d2433}
+h1{font-size:1.3rem}.amount{font-size:2rem;font-weight:600}.mono{font-family:ui-monospace,monospace}
+.small{font-size:.75rem;word-break:break-all;color:#555}dl{display:grid;grid-template-columns:auto 1fr;gap:.3rem 1rem}
+dt{color:#555}dd{margin:0}.badge{display:inline-block;padding:.1rem .5rem;border-radius:.3rem;background:#eef;font-size:.85rem}
+button{font:inherit;padding:.5rem 1rem;margin:.25rem .25rem .25rem 0;border-radius:.4rem;border:1px solid #889;background:#fff;cursor:pointer}
+button.primary{background:#1d4ed8;color:#fff;border-color:#1d4ed8}.error{color:#b91c1c}
+footer{margin-top:2rem;font-size:.8rem;color:#777}`;
+
+const script = `(() => {
+  const root = document.querySelector("[data-session]");
+  if (!root) return;
+  const id = root.dataset.session;
+  const expiry = root.dataset.expiry ? Date.parse(root.dataset.expiry) : NaN;
+  const skew = Date.parse(root.dataset.now) - Date.now();
+  const countdown = document.querySelector("[data-testid=countdown]");
+  const tick = () => {
+    if (!countdown || Number.isNaN(expiry)) return;
+    const left = Math.max(0, Math.floor((expiry - (Date.now() + skew)) / 1000));
+    const h = Math.floor(left / 3600), m = Math.floor((left % 3600) / 60), s = left % 60;
+    countdown.textContent = (h > 0 ? h + ":" : "") + String(m).padStart(h > 0 ? 2 : 1, "0") + ":" + String(s).padStart(2, "0");
+  };
+  tick();
+  setInterval(tick, 1000);
+  const message = document.querySelector("[data-testid=message]");
+  for (const button of document.querySelectorAll("button[data-action]")) {
+    button.addEventListener("click", async () => {
+      const body = {};
+      if (button.dataset.method) body.method = button.dataset.method;
+      if (button.dataset.action === "fail") body.failureCode = document.querySelector("[name=failureCode]").value;
+      for (const b of document.querySelectorAll("button")) b.disabled = true;
+      const response = await fetch("/checkout/" + id + "/" + button.dataset.action, {
+        method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body),
+      });
+      const answer = await response.json().catch(() => ({}));
+      if (!response.ok) {
+        message.textContent = answer.message || ("HTTP " + response.status);
+        for (const b of document.querySelectorAll("button")) b.disabled = false;
+        return;
+      }
+      location.href = answer.returnUrl || location.href;
+    });
+  }
+})();`;
+
+const actionsHtml = (session: PaymentSession): string => {
+  if (session.status === "REQUIRE_PAYMENT_METHOD") {
+    return `<section><h2>Choose how to pay</h2>${choices
+      .map(
+        (choice) =>
+          `<button data-action="choose" data-method="${choice.method}" data-testid="choose-${choice.method}">${html(choice.label)}</button>`,
+      )
+      .join("")}</section>`;
+  }
+  const charge = currentCharge(session);
+  if (
+    charge === undefined ||
+    !["WAITING_FOR_USER_ACTION", "WAITING_FOR_AUTHENTICATION", "PROCESSING"].includes(charge.status)
+  )
+    return "";
+  const card = methodOf(session) === "CARD";
+  return `<section><h2>Sandbox: what the customer does</h2>
+<button class="primary" data-action="pay" data-testid="pay">${card ? "Authenticate and pay" : "Pay"}</button>
+<label>Failure code <select name="failureCode" data-testid="failure-code">${failureCodes
+    .map((code) => `<option>${html(code)}</option>`)
+    .join("")}</select></label>
+<button data-action="fail" data-testid="fail">Fail</button>
+${card ? "" : `<button data-action="expire" data-testid="expire">Let it expire</button>`}</section>`;
+};
+
+/**
+ * The hosted page of a session as HTML: merchant, amount, countdown to `expiryAt`, the current
+ * charge's instrument (VA number and bank, QR image, e-wallet or card step), the sandbox's buttons,
+ * and when the session has ended, its status and the link back to the merchant.
+ *
+ * @since 0.1.0
+ */
+export const renderCheckout = (session: PaymentSession, merchantName: string, now: string): string => {
+  const back = returnUrlOf(session);
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
+<title>Pay ${html(merchantName)} — sandbox</title><style>${style}</style></head>
+<body><main data-session="${html(session.id)}" data-expiry="${html(session.expiryAt ?? "")}" data-now="${html(now)}">
+<h1 data-testid="merchant">${html(merchantName)}</h1>
+<p class="amount" data-testid="amount">${html(formatAmount(session))}</p>
+<p>Order <span class="mono">${html(session.clientReferenceId)}</span> · status <span class="badge" data-testid="status">${html(session.status)}</span></p>
+${session.expiryAt ? `<p>Expires at ${html(session.expiryAt)} — <strong data-testid="countdown"></strong> left</p>` : ""}
+${instrumentHtml(session)}
+${actionsHtml(session)}
+${back === null ? "" : `<p><a data-testid="return" href="${html(back)}">Return to ${html(merchantName)}</a></p>`}
+<p class="error" data-testid="message" role="alert"></p>
+<footer>Pivot Payments v2 sandbox (payment-session reference provider). No money moves.</footer>
+</main><script>${script}</script></body></html>`;
+};
+
+const notFoundPage = (id: string): PageAnswer => ({
+  status: 404,
+  html: `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Not found</title></head><body><p>No payment session ${html(id)}.</p></body></html>`,
+});
+
+const invalid = (traceId: string, field: string, message: string): Answer =>
+  envelope(400, "api_validation_error", "Request validation failed", {
+    traceId,
+    details: [{ field, message }],
+  });
+
+const missing = (traceId: string, id: string): Answer =>
+  envelope(404, "resource_missing", `Payment session ${id} not found`, { traceId, type: "GATEWAY_ERROR" });
+
+/**
+ * The hosted page's routes on `services`:
+ *
+ * - `GET /checkout/{id}`: the page; `GET /checkout/{id}/qr.svg`: the current QR as an image;
+ * - `POST /checkout/{id}/choose` `{ method }`: a confirm with that method (REDIRECT, no method yet);
+ * - `POST /checkout/{id}/pay`: the simulation's `SUCCESS` (a card: authentication, then the
+ *   issuer's authorisation of the full amount);
+ * - `POST /checkout/{id}/fail` `{ failureCode }`: the channel's decline (`CHARGE_FAILED`);
+ * - `POST /checkout/{id}/expire`: the simulation's `EXPIRED`.
+ *
+ * Each action answers `{ status, returnUrl }` (the session's status after it, and where the
+ * customer goes: {@link returnUrlOf}), or the API's error answer.
+ *
+ * @since 0.1.0
+ */
+export const hostedPageRoutes = (services: ProviderServices): ReadonlyArray<ExtraRoute> => {
+  const writes = writeEndpoints(services);
+
+  /** The session's merchant and the request's instant, as an API request of that merchant. */
+  const contextOf = async (id: string, traceId: string): Promise<RequestContext | null> => {
+    const merchantId = await merchantOfSession(services.db, id);
+    const merchant = merchantId === null ? undefined : services.merchants.get(merchantId);
+    return merchant === undefined ? null : { merchant, at: services.clock.now(), traceId };
+  };
+
+  const sessionOf = async (context: RequestContext, id: string): Promise<PaymentSession | null> => {
+    const snapshot = await readSession(services.db, context.merchant.id, id, context.at);
+    return snapshot === null ? null : toPaymentSession(snapshot);
+  };
+
+  const channel = (context: RequestContext, id: string, event: SessionEvent) =>
+    answerOf(writes.channel(context, id, () => event));
+
+  const after = async (context: RequestContext, id: string, answer: Answer): Promise<Answer> => {
+    if (answer.status !== 200) return answer;
+    const session = await sessionOf({ ...context, at: services.clock.now() }, id);
+    return session === null
+      ? missing(context.traceId, id)
+      : { status: 200, body: { status: session.status, returnUrl: returnUrlOf(session) } };
+  };
+
+  const action =
+    (
+      run: (
+        context: RequestContext,
+        id: string,
+        session: PaymentSession,
+        request: ExtraRouteRequest,
+      ) => Promise<Answer>,
+    ) =>
+    async (request: ExtraRouteRequest): Promise<Answer> => {
+      const id = request.params.id ?? "";
+      const context = await contextOf(id, request.traceId);
+      const session = context === null ? null : await sessionOf(context, id);
+      if (context === null || session === null) return missing(request.traceId, id);
+      return after(context, id, await run(context, id, session, request));
+    };
+
+  const bodyField = (request: ExtraRouteRequest, name: string): unknown =>
+    typeof request.body === "object" && request.body !== null
+      ? (request.body as Record<string, unknown>)[name]
+      : undefined;
+
+  return [
+    {
+      method: "GET",
+      path: "/checkout/:id",
+      handle: async (request) => {
+        const id = request.params.id ?? "";
+        const context = await contextOf(id, request.traceId);
+        const session = context === null ? null : await sessionOf(context, id);
+        if (context === null || session === null) return notFoundPage(id);
+        return {
+          status: 200,
+          html: renderCheckout(session, context.merchant.name, new Date(context.at).toISOString()),
+        };
+      },
+    },
+    {
+      method: "GET",
+      path: "/checkout/:id/qr.svg",
+      handle: async (request) => {
+        const id = request.params.id ?? "";
+        const context = await contextOf(id, request.traceId);
+        const session = context === null ? null : await sessionOf(context, id);
+        const content =
+          session === null
+            ? undefined
+            : (currentCharge(session)?.qr?.qrContent ?? session.paymentMethod?.qr?.qrContent);
+        if (content === undefined || content === null) return notFoundPage(id);
+        return { status: 200, html: qrSvg(content), contentType: "image/svg+xml" };
+      },
+    },
+    {
+      method: "POST",
+      path: "/checkout/:id/choose",
+      handle: action(async (context, id, _session, request) => {
+        const method = bodyField(request, "method");
+        const chosen = choices.find((choice) => choice.method === method);
+        if (chosen === undefined)
+          return invalid(request.traceId, "method", `one of ${choices.map((c) => c.method).join(", ")}`);
+        const payload =
+          chosen.method === "VIRTUAL_ACCOUNT"
+            ? {
+                paymentMethod: { type: "VIRTUAL_ACCOUNT" as const },
+                paymentMethodOptions: { virtualAccount: { channel: "PERMATA" as const } },
+              }
+            : chosen.method === "QR"
+              ? {
+                  paymentMethod: { type: "QR" as const },
+                  paymentMethodOptions: { qr: { acquirer: "BRI" as const } },
+                }
+              : {
+                  paymentMethod: { type: "EWALLET" as const },
+                  paymentMethodOptions: { ewallet: { channel: "DANA" as const } },
+                };
+        return answerOf(writes.confirm(context, undefined, id, payload));
+      }),
+    },
+    {
+      method: "POST",
+      path: "/checkout/:id/pay",
+      handle: action(async (context, id, session) => {
+        const charge = currentCharge(session);
+        if (methodOf(session) === "CARD" && charge !== undefined) {
+          if (charge.status === "WAITING_FOR_USER_ACTION") {
+            const authenticating = await channel(context, id, {
+              type: "CUSTOMER_AUTHENTICATING",
+              at: context.at,
+            });
+            if (authenticating.status !== 200) return authenticating;
+          }
+          return channel(context, id, {
+            type: "AUTHORIZED",
+            at: context.at,
+            authorizedAmount: charge.amount,
+          });
+        }
+        return answerOf(
+          writes.simulate(context, undefined, { paymentSessionId: id, chargeStatus: "SUCCESS" }),
+        );
+      }),
+    },
+    {
+      method: "POST",
+      path: "/checkout/:id/fail",
+      handle: action(async (context, id, _session, request) => {
+        const code = bodyField(request, "failureCode");
+        if (!(failureCodes as ReadonlyArray<unknown>).includes(code))
+          return invalid(request.traceId, "failureCode", `one of ${failureCodes.join(", ")}`);
+        return channel(context, id, {
+          type: "CHARGE_FAILED",
+          at: context.at,
+          failureCode: code as FailureCode,
+        });
+      }),
+    },
+    {
+      method: "POST",
+      path: "/checkout/:id/expire",
+      handle: action((context, id) =>
+        answerOf(writes.simulate(context, undefined, { paymentSessionId: id, chargeStatus: "EXPIRED" })),
+      ),
+    },
+  ];
+};

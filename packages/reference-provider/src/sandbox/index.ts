@@ -1,0 +1,98 @@
+/**
+ * The sandbox a merchant rehearses on (`pnpm start`): the test clock (`/_sandbox/clock`, decision
+ * S1) and the hosted payment page (`/checkout/{id}`, every `paymentUrl` pointing at it), mounted
+ * beside the API. Never mounted in contract-test mode.
+ *
+ * @since 0.1.0
+ */
+import type { ProviderClock } from "../clock.js";
+import type { ExtraRoute } from "../http/server.js";
+import type { Issuers } from "../issuers.js";
+import type { ProviderServices } from "../payments.js";
+import type { Database } from "../store/index.js";
+import type { DispatchReport } from "../webhookDispatcher.js";
+import { clockRoutes } from "./clockRoutes.js";
+import { hostedPageIssuers, hostedPageRoutes } from "./hostedPage.js";
+import { createSandboxClock, type SandboxClock } from "./sandboxClock.js";
+
+export * from "./clockRoutes.js";
+export * from "./decryptCard.js";
+export * from "./hostedPage.js";
+export * from "./qrSvg.js";
+export * from "./sandboxClock.js";
+
+/**
+ * Options of the sandbox (`startProvider({ sandbox })`): `publicUrl`, the base URL customers'
+ * browsers reach the sandbox at (default: the address it listens on).
+ *
+ * @since 0.1.0
+ */
+export interface SandboxOptions {
+  readonly publicUrl?: string | undefined;
+}
+
+/**
+ * What the sandbox needs from the running provider to mount its routes.
+ *
+ * @since 0.1.0
+ */
+export interface SandboxHost {
+  readonly services: ProviderServices;
+  readonly db: Database;
+  readonly sweepExpired: (at?: number) => Promise<number>;
+  readonly dispatchDue: (at?: number) => Promise<DispatchReport>;
+}
+
+/**
+ * The sandbox of one provider: its clock (the provider's clock plus the shared offset, loaded from
+ * the database by {@link Sandbox.load}), and its routes.
+ *
+ * @since 0.1.0
+ */
+export interface Sandbox {
+  readonly clock: SandboxClock;
+  /** Reads the shared clock offset (at start and before every background tick). */
+  readonly load: (db: Database) => Promise<void>;
+  /** `inner` with every customer-facing URL on the sandbox ({@link hostedPageIssuers}). */
+  readonly issuers: (inner: Issuers) => Issuers;
+  /** Tells the sandbox the address it listens on (the base of its URLs without `publicUrl`). */
+  readonly listening: (url: string) => void;
+  readonly routes: (host: SandboxHost) => ReadonlyArray<ExtraRoute>;
+}
+
+/**
+ * Makes the sandbox over the provider's `base` clock.
+ *
+ * @since 0.1.0
+ */
+export const createSandbox = (base: ProviderClock | undefined, options: SandboxOptions = {}): Sandbox => {
+  const clock = createSandboxClock(base);
+  const configured =
+    options.publicUrl === undefined || options.publicUrl === "" ? undefined : options.publicUrl;
+  if (configured !== undefined && !/^https?:\/\/[^/]+/.test(configured))
+    throw new Error(`the public URL must be an http(s) URL, got ${configured}`);
+  let listeningUrl: string | undefined;
+  const baseUrl = () => {
+    const url = configured ?? listeningUrl;
+    if (url === undefined) throw new Error("the sandbox's URL is not known before it listens");
+    return url.replace(/\/+$/, "");
+  };
+  return {
+    clock,
+    load: async (db) => {
+      await clock.load(db);
+    },
+    issuers: (inner) => hostedPageIssuers(inner, baseUrl),
+    listening: (url) => {
+      listeningUrl = url;
+    },
+    routes: (host) => [
+      ...clockRoutes(clock, {
+        db: host.db,
+        sweepExpired: (at) => host.sweepExpired(at),
+        dispatchDue: (at) => host.dispatchDue(at),
+      }),
+      ...hostedPageRoutes(host.services),
+    ],
+  };
+};
