@@ -12,15 +12,20 @@
 import { Schema } from "effect";
 import type { RefusalCode } from "../lifecycle/types.js";
 import type { BodyValidationError } from "../schemas/BodyValidation.js";
-import { ErrorCode, type ErrorSource, type ErrorType } from "../schemas/Enums.js";
+import type { ErrorCode, ErrorSource, ErrorType } from "../schemas/Enums.js";
 import { ApiErrorBody, type ErrorDetail } from "../schemas/Envelope.js";
 
-/** The fields of the error envelope, shared by every error class. */
-const envelopeFields = {
-  code: Schema.Union([ErrorCode, Schema.String]),
+/**
+ * The fields of the error envelope with `code` fixed to the codes its status can carry (facts §3.3,
+ * decisions L2 and P1), so that a generated client can narrow an error by status and code.
+ */
+const envelopeFields = <Code extends Schema.Literal<ErrorCode> | Schema.Literals<ReadonlyArray<ErrorCode>>>(
+  code: Code,
+) => ({
+  code: code.annotate({ description: "Fixed per status: a client can narrow an error by status and code" }),
   message: Schema.String,
   error: ApiErrorBody,
-};
+});
 
 /**
  * 400 `api_validation_error`: the request (body, query, path or headers) does not fit its schema,
@@ -29,7 +34,7 @@ const envelopeFields = {
  * @since 0.1.0
  */
 export class ApiValidationError extends Schema.Error<ApiValidationError>("ApiValidationError")(
-  envelopeFields,
+  envelopeFields(Schema.Literal("api_validation_error")),
   {
     identifier: "ApiValidationError",
     description:
@@ -48,7 +53,7 @@ Object.defineProperty(ApiValidationError.prototype, "_tag", { value: "ApiValidat
  * @since 0.1.0
  */
 export class CredentialsInvalidError extends Schema.Error<CredentialsInvalidError>("CredentialsInvalidError")(
-  envelopeFields,
+  envelopeFields(Schema.Literal("credentials_invalid")),
   {
     identifier: "CredentialsInvalidError",
     description: "401 credentials_invalid: token (or merchant id/secret) missing or invalid",
@@ -65,7 +70,7 @@ Object.defineProperty(CredentialsInvalidError.prototype, "_tag", { value: "Crede
  * @since 0.1.0
  */
 export class ResourceMissingError extends Schema.Error<ResourceMissingError>("ResourceMissingError")(
-  envelopeFields,
+  envelopeFields(Schema.Literal("resource_missing")),
   {
     identifier: "ResourceMissingError",
     description: "404 resource_missing: $resource with ID $id cannot be found",
@@ -82,11 +87,14 @@ Object.defineProperty(ResourceMissingError.prototype, "_tag", { value: "Resource
  *
  * @since 0.1.0
  */
-export class IdempotencyError extends Schema.Error<IdempotencyError>("IdempotencyError")(envelopeFields, {
-  identifier: "IdempotencyError",
-  description: "409 idempotency_error: X-REQUEST-ID reused with another payload or endpoint",
-  httpApiStatus: 409,
-}) {
+export class IdempotencyError extends Schema.Error<IdempotencyError>("IdempotencyError")(
+  envelopeFields(Schema.Literal("idempotency_error")),
+  {
+    identifier: "IdempotencyError",
+    description: "409 idempotency_error: X-REQUEST-ID reused with another payload or endpoint",
+    httpApiStatus: 409,
+  },
+) {
   declare readonly _tag: "IdempotencyError";
 }
 Object.defineProperty(IdempotencyError.prototype, "_tag", { value: "IdempotencyError" });
@@ -99,7 +107,7 @@ Object.defineProperty(IdempotencyError.prototype, "_tag", { value: "IdempotencyE
  * @since 0.1.0
  */
 export class UnprocessableError extends Schema.Error<UnprocessableError>("UnprocessableError")(
-  envelopeFields,
+  envelopeFields(Schema.Literals(["invalid_state", "amount_mismatch"])),
   {
     identifier: "UnprocessableError",
     description:
@@ -112,8 +120,52 @@ export class UnprocessableError extends Schema.Error<UnprocessableError>("Unproc
 Object.defineProperty(UnprocessableError.prototype, "_tag", { value: "UnprocessableError" });
 
 /**
- * Any error class of this API (the union of their instances): what a server fails with and what
- * `HttpApiClient` decodes an error envelope into. (The contracts package's `PaymentsApiError` is the
+ * 413 `api_validation_error`: the request body is larger than the server takes (the reference
+ * provider: 1 MiB). Answered before any handler runs; `error.details[0].field` is `""`.
+ *
+ * @since 0.2.0
+ */
+export class PayloadTooLargeError extends Schema.Error<PayloadTooLargeError>("PayloadTooLargeError")(
+  envelopeFields(Schema.Literal("api_validation_error")),
+  {
+    identifier: "PayloadTooLargeError",
+    description: "413 api_validation_error: the request body is larger than the server accepts",
+    httpApiStatus: 413,
+  },
+) {
+  declare readonly _tag: "PayloadTooLargeError";
+}
+Object.defineProperty(PayloadTooLargeError.prototype, "_tag", { value: "PayloadTooLargeError" });
+
+/**
+ * 415 `api_validation_error`: a body sent with a `Content-Type` other than `application/json`.
+ * Answered before any handler runs; `error.details[0].field` is `content-type`.
+ *
+ * @since 0.2.0
+ */
+export class UnsupportedMediaTypeError extends Schema.Error<UnsupportedMediaTypeError>(
+  "UnsupportedMediaTypeError",
+)(envelopeFields(Schema.Literal("api_validation_error")), {
+  identifier: "UnsupportedMediaTypeError",
+  description: "415 api_validation_error: the body is not sent as application/json",
+  httpApiStatus: 415,
+}) {
+  declare readonly _tag: "UnsupportedMediaTypeError";
+}
+Object.defineProperty(UnsupportedMediaTypeError.prototype, "_tag", { value: "UnsupportedMediaTypeError" });
+
+/**
+ * The errors a server answers about the body itself, before a handler runs (413, 415). Every POST
+ * endpoint declares them.
+ *
+ * @since 0.2.0
+ */
+export type BodyRefusalError = PayloadTooLargeError | UnsupportedMediaTypeError;
+
+/**
+ * Any error class a handler of this API fails with (the union of their instances): what a server
+ * fails with and what `HttpApiClient` decodes an error envelope into ({@link BodyRefusalError} are
+ * answered before a handler runs). (The contracts package's `PaymentsApiError` is the
  * client-side error a merchant catches.)
  *
  * @since 0.1.0

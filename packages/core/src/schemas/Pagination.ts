@@ -21,6 +21,9 @@ export type Pagination = typeof Pagination.Type;
 /** Default page (1) and page size (20); the largest page size is 100. @since 0.1.0 */
 export const pageDefaults = { page: 1, perPage: 20, maxPerPage: 100 } as const;
 
+/** The largest `page` a list query takes (nine decimal digits). @since 0.2.0 */
+export const maxPage = 999_999_999;
+
 /** A URL parameter holding a decimal integer in `[min, max]` ("007" reads as 7; "1e2", "0x10" are refused). */
 const IntParam = (min: number, max: number) =>
   Schema.String.check(Schema.isPattern(/^[0-9]{1,9}$/u, { expected: "a decimal integer" })).pipe(
@@ -31,9 +34,32 @@ const IntParam = (min: number, max: number) =>
   );
 
 /** `page` URL parameter: integer ≥ 1. @since 0.1.0 */
-export const PageParam = IntParam(1, 999_999_999);
+export const PageParam = IntParam(1, maxPage);
 /** `perPage` URL parameter: integer 1–100. @since 0.1.0 */
 export const PerPageParam = IntParam(1, pageDefaults.maxPerPage);
+
+/**
+ * What the `page` and `perPage` URL parameters accept, as the OpenAPI document states it: decimal
+ * integers within the bounds {@link PageParam} and {@link PerPageParam} decode (the wire is text,
+ * `?page=2`; an integer query parameter is the standard way to say so), with their defaults.
+ *
+ * @since 0.2.0
+ */
+export const pagingParameters = {
+  page: {
+    description: `Page number, from 1 (default ${pageDefaults.page}). Decimal digits only.`,
+    schema: { type: "integer", minimum: 1, maximum: maxPage, default: pageDefaults.page },
+  },
+  perPage: {
+    description: `Items per page, 1–${pageDefaults.maxPerPage} (default ${pageDefaults.perPage}). Decimal digits only.`,
+    schema: {
+      type: "integer",
+      minimum: 1,
+      maximum: pageDefaults.maxPerPage,
+      default: pageDefaults.perPage,
+    },
+  },
+} as const;
 
 /**
  * Query of `GET /v2/payments`: an optional `clientReferenceId` filter and paging. URL parameters are
