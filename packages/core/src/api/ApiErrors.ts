@@ -19,13 +19,13 @@ import { ApiErrorBody, type ErrorDetail } from "../schemas/Envelope.js";
  * The fields of the error envelope with `code` fixed to the codes its status can carry (facts §3.3,
  * decisions L2 and P1), so that a generated client can narrow an error by status and code.
  */
-const envelopeFields = <Code extends Schema.Literal<ErrorCode> | Schema.Literals<ReadonlyArray<ErrorCode>>>(
-  code: Code,
-) => ({
-  code: code.annotate({ description: "Fixed per status: a client can narrow an error by status and code" }),
+const envelopeFields = <Code extends Schema.Top>(code: Code) => ({
+  code,
   message: Schema.String,
   error: ApiErrorBody,
 });
+
+const fixedCodeNote = { description: "Fixed per status: a client can narrow an error by status and code" };
 
 /**
  * 400 `api_validation_error`: the request (body, query, path or headers) does not fit its schema,
@@ -34,7 +34,7 @@ const envelopeFields = <Code extends Schema.Literal<ErrorCode> | Schema.Literals
  * @since 0.1.0
  */
 export class ApiValidationError extends Schema.Error<ApiValidationError>("ApiValidationError")(
-  envelopeFields(Schema.Literal("api_validation_error")),
+  envelopeFields(Schema.Literal("api_validation_error").annotate(fixedCodeNote)),
   {
     identifier: "ApiValidationError",
     description:
@@ -53,7 +53,7 @@ Object.defineProperty(ApiValidationError.prototype, "_tag", { value: "ApiValidat
  * @since 0.1.0
  */
 export class CredentialsInvalidError extends Schema.Error<CredentialsInvalidError>("CredentialsInvalidError")(
-  envelopeFields(Schema.Literal("credentials_invalid")),
+  envelopeFields(Schema.Literal("credentials_invalid").annotate(fixedCodeNote)),
   {
     identifier: "CredentialsInvalidError",
     description: "401 credentials_invalid: token (or merchant id/secret) missing or invalid",
@@ -70,7 +70,7 @@ Object.defineProperty(CredentialsInvalidError.prototype, "_tag", { value: "Crede
  * @since 0.1.0
  */
 export class ResourceMissingError extends Schema.Error<ResourceMissingError>("ResourceMissingError")(
-  envelopeFields(Schema.Literal("resource_missing")),
+  envelopeFields(Schema.Literal("resource_missing").annotate(fixedCodeNote)),
   {
     identifier: "ResourceMissingError",
     description: "404 resource_missing: $resource with ID $id cannot be found",
@@ -88,7 +88,7 @@ Object.defineProperty(ResourceMissingError.prototype, "_tag", { value: "Resource
  * @since 0.1.0
  */
 export class IdempotencyError extends Schema.Error<IdempotencyError>("IdempotencyError")(
-  envelopeFields(Schema.Literal("idempotency_error")),
+  envelopeFields(Schema.Literal("idempotency_error").annotate(fixedCodeNote)),
   {
     identifier: "IdempotencyError",
     description: "409 idempotency_error: X-REQUEST-ID reused with another payload or endpoint",
@@ -107,7 +107,7 @@ Object.defineProperty(IdempotencyError.prototype, "_tag", { value: "IdempotencyE
  * @since 0.1.0
  */
 export class UnprocessableError extends Schema.Error<UnprocessableError>("UnprocessableError")(
-  envelopeFields(Schema.Literals(["invalid_state", "amount_mismatch"])),
+  envelopeFields(Schema.Literals(["invalid_state", "amount_mismatch"]).annotate(fixedCodeNote)),
   {
     identifier: "UnprocessableError",
     description:
@@ -126,7 +126,7 @@ Object.defineProperty(UnprocessableError.prototype, "_tag", { value: "Unprocessa
  * @since 0.2.0
  */
 export class PayloadTooLargeError extends Schema.Error<PayloadTooLargeError>("PayloadTooLargeError")(
-  envelopeFields(Schema.Literal("api_validation_error")),
+  envelopeFields(Schema.Literal("api_validation_error").annotate(fixedCodeNote)),
   {
     identifier: "PayloadTooLargeError",
     description: "413 api_validation_error: the request body is larger than the server accepts",
@@ -145,7 +145,7 @@ Object.defineProperty(PayloadTooLargeError.prototype, "_tag", { value: "PayloadT
  */
 export class UnsupportedMediaTypeError extends Schema.Error<UnsupportedMediaTypeError>(
   "UnsupportedMediaTypeError",
-)(envelopeFields(Schema.Literal("api_validation_error")), {
+)(envelopeFields(Schema.Literal("api_validation_error").annotate(fixedCodeNote)), {
   identifier: "UnsupportedMediaTypeError",
   description: "415 api_validation_error: the body is not sent as application/json",
   httpApiStatus: 415,
