@@ -33,6 +33,7 @@ import { invalidRequest, requestFailure, responseFailure } from "./internal/fail
  * `POST /v1/access-token`.
  *
  * @since 0.1.0
+ * @category Client
  */
 export interface MerchantCredentials {
   readonly merchantId: string;
@@ -49,6 +50,7 @@ export interface MerchantCredentials {
  * - neither: send no `Authorization` header (only `accessToken()` works then).
  *
  * @since 0.1.0
+ * @category Client
  */
 export interface PaymentsClientOptions {
   /** Where the API lives, e.g. `https://api-stg.pivot-payment.com` (no trailing path). */
@@ -67,32 +69,33 @@ export interface PaymentsClientOptions {
  *   same key with another body is a 409 `idempotency_error`.
  *
  * @since 0.1.0
+ * @category Client
  */
 export interface RequestOptions {
   readonly requestId?: string | undefined;
 }
 
-/** Paging of list calls: `page` ≥ 1 (default 1), `perPage` 1–100 (default 20). @since 0.1.0 */
+/** Paging of list calls: `page` ≥ 1 (default 1), `perPage` 1–100 (default 20). @since 0.1.0 @category Client */
 export interface PageOptions {
   readonly page?: number | undefined;
   readonly perPage?: number | undefined;
 }
 
-/** A page of a list answer: the items and the `pagination` object. @since 0.1.0 */
+/** A page of a list answer: the items and the `pagination` object. @since 0.1.0 @category Client */
 export interface Page<A> {
   readonly data: ReadonlyArray<A>;
   readonly pagination: Pagination;
 }
 
-/** The create body as sent on the wire (instants with any offset, `captureMethod` in any case). @since 0.1.0 */
+/** The create body as sent on the wire (instants with any offset, `captureMethod` in any case). @since 0.1.0 @category Client */
 export type CreatePaymentSessionBody = typeof CreatePaymentSessionRequest.Encoded;
-/** The confirm body as sent on the wire. @since 0.1.0 */
+/** The confirm body as sent on the wire. @since 0.1.0 @category Client */
 export type ConfirmPaymentSessionBody = typeof ConfirmPaymentSessionRequest.Encoded;
-/** The cancel body as sent on the wire. @since 0.1.0 */
+/** The cancel body as sent on the wire. @since 0.1.0 @category Client */
 export type CancelPaymentSessionBody = typeof CancelPaymentSessionRequest.Encoded;
-/** The capture body as sent on the wire. @since 0.1.0 */
+/** The capture body as sent on the wire. @since 0.1.0 @category Client */
 export type CapturePaymentSessionBody = typeof CapturePaymentSessionRequest.Encoded;
-/** The simulation body as sent on the wire. @since 0.1.0 */
+/** The simulation body as sent on the wire. @since 0.1.0 @category Client */
 export type SimulationBody = typeof SimulationRequest.Encoded;
 
 /**
@@ -100,6 +103,7 @@ export type SimulationBody = typeof SimulationRequest.Encoded;
  * calls: `data` and `pagination`) and fail with a {@link PaymentsClientError}.
  *
  * @since 0.1.0
+ * @category Client
  */
 export interface PaymentsClientService {
   /** `POST /v1/access-token`: a token for the given credentials (default: the client's own). */
@@ -196,6 +200,7 @@ const pagingQuery = (paging: PageOptions | undefined) => ({
  *   return session.status
  * }).pipe(Effect.provide(FetchHttpClient.layer))
  * @since 0.1.0
+ * @category Client
  */
 export const makePaymentsClient = (
   options: PaymentsClientOptions,
@@ -440,6 +445,7 @@ export const makePaymentsClient = (
  * {@link layerPaymentsClient}).
  *
  * @since 0.1.0
+ * @category Client
  */
 export class PaymentsClient extends Context.Service<PaymentsClient, PaymentsClientService>()(
   "@payment-session/contracts/PaymentsClient",
@@ -451,6 +457,7 @@ export class PaymentsClient extends Context.Service<PaymentsClient, PaymentsClie
  * @example
  * const ClientLive = layerPaymentsClient({ baseUrl, credentials }).pipe(Layer.provide(FetchHttpClient.layer))
  * @since 0.1.0
+ * @category Client
  */
 export const layerPaymentsClient = (
   options: PaymentsClientOptions,

@@ -32,6 +32,7 @@ const fixedCodeNote = { description: "Fixed per status: a client can narrow an e
  * or breaks a documented rule (decision C3, C5). `error.details` lists every offending field.
  *
  * @since 0.1.0
+ * @category Errors
  */
 export class ApiValidationError extends Schema.Error<ApiValidationError>("ApiValidationError")(
   envelopeFields(Schema.Literal("api_validation_error").annotate(fixedCodeNote)),
@@ -51,6 +52,7 @@ Object.defineProperty(ApiValidationError.prototype, "_tag", { value: "ApiValidat
  * `POST /v1/access-token`.
  *
  * @since 0.1.0
+ * @category Errors
  */
 export class CredentialsInvalidError extends Schema.Error<CredentialsInvalidError>("CredentialsInvalidError")(
   envelopeFields(Schema.Literal("credentials_invalid").annotate(fixedCodeNote)),
@@ -68,6 +70,7 @@ Object.defineProperty(CredentialsInvalidError.prototype, "_tag", { value: "Crede
  * 404 `resource_missing`: no payment session with that id (for this merchant).
  *
  * @since 0.1.0
+ * @category Errors
  */
 export class ResourceMissingError extends Schema.Error<ResourceMissingError>("ResourceMissingError")(
   envelopeFields(Schema.Literal("resource_missing").annotate(fixedCodeNote)),
@@ -83,15 +86,17 @@ Object.defineProperty(ResourceMissingError.prototype, "_tag", { value: "Resource
 
 /**
  * 409 `idempotency_error`: the `X-REQUEST-ID` was used within 24 h with another body or on another
- * endpoint (decision C6).
+ * endpoint (decision C6); or `duplicate_error` (facts §3.3): the request conflicts with a record.
  *
  * @since 0.1.0
+ * @category Errors
  */
 export class IdempotencyError extends Schema.Error<IdempotencyError>("IdempotencyError")(
-  envelopeFields(Schema.Literal("idempotency_error").annotate(fixedCodeNote)),
+  envelopeFields(Schema.Literals(["idempotency_error", "duplicate_error"]).annotate(fixedCodeNote)),
   {
     identifier: "IdempotencyError",
-    description: "409 idempotency_error: X-REQUEST-ID reused with another payload or endpoint",
+    description:
+      "409 idempotency_error (X-REQUEST-ID reused with another payload or endpoint) or duplicate_error (conflicts with a record)",
     httpApiStatus: 409,
   },
 ) {
@@ -105,6 +110,7 @@ Object.defineProperty(IdempotencyError.prototype, "_tag", { value: "IdempotencyE
  * whose amount differs from the session's).
  *
  * @since 0.1.0
+ * @category Errors
  */
 export class UnprocessableError extends Schema.Error<UnprocessableError>("UnprocessableError")(
   envelopeFields(Schema.Literals(["invalid_state", "amount_mismatch"]).annotate(fixedCodeNote)),
@@ -124,6 +130,7 @@ Object.defineProperty(UnprocessableError.prototype, "_tag", { value: "Unprocessa
  * provider: 1 MiB). Answered before any handler runs; `error.details[0].field` is `""`.
  *
  * @since 0.2.0
+ * @category Errors
  */
 export class PayloadTooLargeError extends Schema.Error<PayloadTooLargeError>("PayloadTooLargeError")(
   envelopeFields(Schema.Literal("api_validation_error").annotate(fixedCodeNote)),
@@ -142,6 +149,7 @@ Object.defineProperty(PayloadTooLargeError.prototype, "_tag", { value: "PayloadT
  * Answered before any handler runs; `error.details[0].field` is `content-type`.
  *
  * @since 0.2.0
+ * @category Errors
  */
 export class UnsupportedMediaTypeError extends Schema.Error<UnsupportedMediaTypeError>(
   "UnsupportedMediaTypeError",
@@ -159,6 +167,7 @@ Object.defineProperty(UnsupportedMediaTypeError.prototype, "_tag", { value: "Uns
  * endpoint declares them.
  *
  * @since 0.2.0
+ * @category Errors
  */
 export type BodyRefusalError = PayloadTooLargeError | UnsupportedMediaTypeError;
 
@@ -169,6 +178,7 @@ export type BodyRefusalError = PayloadTooLargeError | UnsupportedMediaTypeError;
  * client-side error a merchant catches.)
  *
  * @since 0.1.0
+ * @category Errors
  */
 export type ApiErrorResponse =
   | ApiValidationError
@@ -199,6 +209,7 @@ const errorBody = (
  * const r = decodeBody(CreatePaymentSessionRequest)(json)
  * if (Result.isFailure(r)) return yield* apiValidationError(r.failure.details)
  * @since 0.1.0
+ * @category Errors
  */
 export const apiValidationError = (
   details: ReadonlyArray<ErrorDetail> | BodyValidationError,
@@ -210,7 +221,7 @@ export const apiValidationError = (
     error: errorBody("details" in details ? details.details : details, options),
   });
 
-/** The 401 answer. @since 0.1.0 */
+/** The 401 answer. @since 0.1.0 @category Errors */
 export const credentialsInvalidError = (message = "Invalid credentials", options?: ErrorOptions) =>
   new CredentialsInvalidError({ code: "credentials_invalid", message, error: errorBody(undefined, options) });
 
@@ -218,6 +229,7 @@ export const credentialsInvalidError = (message = "Invalid credentials", options
  * The 404 answer: `"<resource> with ID <id> cannot be found"` (type GATEWAY_ERROR, as documented).
  *
  * @since 0.1.0
+ * @category Errors
  */
 export const resourceMissingError = (resource: string, id: string, options?: ErrorOptions) =>
   new ResourceMissingError({
@@ -226,7 +238,7 @@ export const resourceMissingError = (resource: string, id: string, options?: Err
     error: { ...errorBody(undefined, options), type: "GATEWAY_ERROR" },
   });
 
-/** The 409 answer for a reused `X-REQUEST-ID`. @since 0.1.0 */
+/** The 409 answer for a reused `X-REQUEST-ID`. @since 0.1.0 @category Errors */
 export const idempotencyError = (options?: ErrorOptions) =>
   new IdempotencyError({
     code: "idempotency_error",
@@ -240,6 +252,7 @@ export const idempotencyError = (options?: ErrorOptions) =>
  * @example
  * invalidStateError("confirm", "PAID").message // "Cannot confirm a payment session in status PAID"
  * @since 0.1.0
+ * @category Errors
  */
 export const invalidStateError = (operation: string, status: string, options?: ErrorOptions) =>
   new UnprocessableError({
@@ -248,7 +261,7 @@ export const invalidStateError = (operation: string, status: string, options?: E
     error: errorBody(undefined, options),
   });
 
-/** The 422 answer for a payment whose amount differs from the session's (decision P1). @since 0.1.0 */
+/** The 422 answer for a payment whose amount differs from the session's (decision P1). @since 0.1.0 @category Errors */
 export const amountMismatchError = (expected: number, received: number, options?: ErrorOptions) =>
   new UnprocessableError({
     code: "amount_mismatch",
@@ -270,6 +283,7 @@ export const amountMismatchError = (expected: number, received: number, options?
  * @example
  * refusalAnswer("invalid_state") // { status: 422, code: "invalid_state", type: "API_ERROR", source: "UPSTREAM" }
  * @since 0.1.0
+ * @category Errors
  */
 export const refusalAnswer = (code: RefusalCode): RefusalAnswer => {
   switch (code) {
@@ -285,7 +299,7 @@ export const refusalAnswer = (code: RefusalCode): RefusalAnswer => {
   }
 };
 
-/** What {@link refusalAnswer} answers. @since 0.1.0 */
+/** What {@link refusalAnswer} answers. @since 0.1.0 @category Errors */
 export interface RefusalAnswer {
   readonly status: 400 | 404 | 422 | 500;
   readonly code: ErrorCode;

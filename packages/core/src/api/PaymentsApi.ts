@@ -69,7 +69,7 @@ const openObjects = (spec: Record<string, unknown>): Record<string, unknown> => 
   return open(spec) as Record<string, unknown>;
 };
 
-/** Version of the API description (the `info.version` of the OpenAPI document). @since 0.1.0 */
+/** Version of the API description (the `info.version` of the OpenAPI document). @since 0.1.0 @category API description */
 export const apiVersion = "0.1.0";
 
 /**
@@ -78,36 +78,37 @@ export const apiVersion = "0.1.0";
  * the URL `pnpm start` prints.
  *
  * @since 0.2.0
+ * @category API description
  */
 export const apiServers = [
   { url: "https://api-stg.pivot-payment.com", description: "Sandbox (testing; simulations)" },
   { url: "https://api.pivot-payment.com", description: "Production" },
 ] as const;
 
-/** Title of the OpenAPI document. @since 0.1.0 */
+/** Title of the OpenAPI document. @since 0.1.0 @category API description */
 export const apiTitle = "Pivot Payments v2 (payment-session)";
 
 // ---------------------------------------------------------------------------------------------
 // Response bodies (named, so that the OpenAPI document shows them as components)
 // ---------------------------------------------------------------------------------------------
 
-/** `{ code: "00", message, data: PaymentSession }`: create, confirm, get and cancel answer it. @since 0.1.0 */
+/** `{ code: "00", message, data: PaymentSession }`: create, confirm, get and cancel answer it. @since 0.1.0 @category API description */
 export const PaymentSessionResponse = SuccessEnvelope(PaymentSession).annotate({
   identifier: "PaymentSessionResponse",
 });
-/** `{ code: "00", message, data: PaymentSession[], pagination }`. @since 0.1.0 */
+/** `{ code: "00", message, data: PaymentSession[], pagination }`. @since 0.1.0 @category API description */
 export const PaymentSessionListResponse = ListEnvelope(PaymentSession).annotate({
   identifier: "PaymentSessionListResponse",
 });
-/** `{ code: "00", message, data: Charge[], pagination }`. @since 0.1.0 */
+/** `{ code: "00", message, data: Charge[], pagination }`. @since 0.1.0 @category API description */
 export const ChargeListResponse = ListEnvelope(Charge).annotate({ identifier: "ChargeListResponse" });
-/** `{ code: "00", message, data: Capture }`. @since 0.1.0 */
+/** `{ code: "00", message, data: Capture }`. @since 0.1.0 @category API description */
 export const CaptureResponse = SuccessEnvelope(Capture).annotate({ identifier: "CaptureResponse" });
-/** `{ code: "00", message, data: { updated } }`. @since 0.1.0 */
+/** `{ code: "00", message, data: { updated } }`. @since 0.1.0 @category API description */
 export const SimulationResponse = SuccessEnvelope(SimulationResult).annotate({
   identifier: "SimulationResponse",
 });
-/** `{ code: "00", message, data: AccessToken }`. @since 0.1.0 */
+/** `{ code: "00", message, data: AccessToken }`. @since 0.1.0 @category API description */
 export const AccessTokenResponse = SuccessEnvelope(AccessToken).annotate({
   identifier: "AccessTokenResponse",
 });
@@ -121,6 +122,7 @@ export const AccessTokenResponse = SuccessEnvelope(AccessToken).annotate({
  * `/v2` handler.
  *
  * @since 0.1.0
+ * @category API description
  */
 export class AuthenticatedMerchant extends Context.Service<
   AuthenticatedMerchant,
@@ -135,6 +137,7 @@ export class AuthenticatedMerchant extends Context.Service<
  * Gotcha: a client adds the header itself (e.g. `HttpClient.mapRequest(HttpClientRequest.bearerToken(token))`).
  *
  * @since 0.1.0
+ * @category API description
  */
 export class BearerAuthentication extends HttpApiMiddleware.Service<
   BearerAuthentication,
@@ -150,6 +153,7 @@ export class BearerAuthentication extends HttpApiMiddleware.Service<
  * {@link RequestValidationLive} to the server.
  *
  * @since 0.1.0
+ * @category API description
  */
 export class RequestValidation extends HttpApiMiddleware.Service<RequestValidation>()(
   "@payment-session/core/RequestValidation",
@@ -162,6 +166,7 @@ export class RequestValidation extends HttpApiMiddleware.Service<RequestValidati
  * e.g. `amount.value`, `perPage`, `x-request-id`).
  *
  * @since 0.1.0
+ * @category API description
  */
 export const RequestValidationLive = HttpApiMiddleware.layerSchemaErrorTransform(RequestValidation, (error) =>
   Effect.fail(apiValidationError(issueDetails(error.cause.issue))),
@@ -341,12 +346,12 @@ const listCharges = HttpApiEndpoint.get("list", "/v2/charges", {
     }),
   );
 
-/** Group `auth`: endpoint `accessToken`. @since 0.1.0 */
+/** Group `auth`: endpoint `accessToken`. @since 0.1.0 @category API description */
 export const AuthGroup = HttpApiGroup.make("auth")
   .add(accessToken)
   .annotate(OpenApi.Description, "Access tokens (client credentials)");
 
-/** Group `payments`: `create`, `confirm`, `get`, `list`, `cancel`, `capture`, `simulate` (Bearer). @since 0.1.0 */
+/** Group `payments`: `create`, `confirm`, `get`, `list`, `cancel`, `capture`, `simulate` (Bearer). @since 0.1.0 @category API description */
 export const PaymentsGroup = HttpApiGroup.make("payments")
   .add(create, confirm, get, list, cancel, capture, simulate)
   .middleware(BearerAuthentication)
@@ -355,7 +360,7 @@ export const PaymentsGroup = HttpApiGroup.make("payments")
     "Payment sessions: create, confirm, retrieve, list, cancel, capture, simulate",
   );
 
-/** Group `charges`: endpoint `list` (Bearer). @since 0.1.0 */
+/** Group `charges`: endpoint `list` (Bearer). @since 0.1.0 @category API description */
 export const ChargesGroup = HttpApiGroup.make("charges")
   .add(listCharges)
   .middleware(BearerAuthentication)
@@ -370,6 +375,7 @@ export const ChargesGroup = HttpApiGroup.make("charges")
  * // server: HttpApiBuilder.layer(PaymentsApi) + group handlers + BearerAuthentication + RequestValidationLive
  * // client: HttpApiClient.make(PaymentsApi, { baseUrl })
  * @since 0.1.0
+ * @category API description
  */
 export const PaymentsApi = HttpApi.make("PaymentsApi")
   .add(AuthGroup)
@@ -388,5 +394,5 @@ export const PaymentsApi = HttpApi.make("PaymentsApi")
     "Payment sessions and charges of the Pivot Payment (ex-Harsya) Payments v2 API, as served by this project's reference provider.",
   );
 
-/** @since 0.1.0 */
+/** @since 0.1.0 @category API description */
 export type PaymentsApi = typeof PaymentsApi;

@@ -21,7 +21,7 @@ describe("error codes per class", () => {
     expectTypeOf<ApiValidationError["code"]>().toEqualTypeOf<"api_validation_error">();
     expectTypeOf<CredentialsInvalidError["code"]>().toEqualTypeOf<"credentials_invalid">();
     expectTypeOf<ResourceMissingError["code"]>().toEqualTypeOf<"resource_missing">();
-    expectTypeOf<IdempotencyError["code"]>().toEqualTypeOf<"idempotency_error">();
+    expectTypeOf<IdempotencyError["code"]>().toEqualTypeOf<"idempotency_error" | "duplicate_error">();
     expectTypeOf<UnprocessableError["code"]>().toEqualTypeOf<"invalid_state" | "amount_mismatch">();
     expectTypeOf<PayloadTooLargeError["code"]>().toEqualTypeOf<"api_validation_error">();
     expectTypeOf<UnsupportedMediaTypeError["code"]>().toEqualTypeOf<"api_validation_error">();
@@ -34,9 +34,9 @@ describe("error codes per class", () => {
   });
 
   it("refuses another code when built", () => {
+    const fields = { code: "invalid_state", message: "", error: { type: "API_ERROR" } } as const;
     // @ts-expect-error a 400 is api_validation_error, never invalid_state
-    const wrong = () =>
-      new ApiValidationError({ code: "invalid_state", message: "", error: { type: "API_ERROR" } });
+    const wrong = () => new ApiValidationError(fields);
     expect(wrong).toThrow();
   });
 });

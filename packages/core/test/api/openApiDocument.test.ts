@@ -241,7 +241,7 @@ describe("what third-party tools read beyond the schemas", () => {
     expect(codeEnum("ApiValidationErrorEncoded")).toEqual(["api_validation_error"]);
     expect(codeEnum("CredentialsInvalidErrorEncoded")).toEqual(["credentials_invalid"]);
     expect(codeEnum("ResourceMissingErrorEncoded")).toEqual(["resource_missing"]);
-    expect(codeEnum("IdempotencyErrorEncoded")).toEqual(["idempotency_error"]);
+    expect(codeEnum("IdempotencyErrorEncoded")).toEqual(["idempotency_error", "duplicate_error"]);
     expect(codeEnum("UnprocessableErrorEncoded")).toEqual(["invalid_state", "amount_mismatch"]);
     expect(codeEnum("PayloadTooLargeErrorEncoded")).toEqual(["api_validation_error"]);
     expect(codeEnum("UnsupportedMediaTypeErrorEncoded")).toEqual(["api_validation_error"]);
