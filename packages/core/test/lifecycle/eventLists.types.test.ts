@@ -1,7 +1,8 @@
 /**
  * The event lists the tables and the graph tests iterate are complete: every member of the event
  * union is listed (a type-level check: `satisfies` alone only says each listed name is valid) and
- * none twice. Type assertions are checked by vitest's typecheck (and by `pnpm typecheck`).
+ * none twice. The type assertions are checked by `pnpm typecheck` (tsc over every
+ * package's tests, a CI step); the run-time ones by vitest.
  */
 import { describe, expect, expectTypeOf, it } from "vitest";
 import {

@@ -13,9 +13,10 @@ import {
   PaymentSession,
   SimulationRequest,
 } from "../../src/schemas/index.js";
+import { propertySeed } from "../../src/testing/index.js";
 import * as arb from "./arbitraries.js";
 
-const params = { seed: Number(process.env.FC_SEED ?? 20261124), numRuns: 1000 };
+const params = { seed: propertySeed("schema properties").seed, numRuns: 1000 };
 
 type Json = null | boolean | number | string | ReadonlyArray<Json> | { readonly [key: string]: Json };
 type Path = ReadonlyArray<string | number>;

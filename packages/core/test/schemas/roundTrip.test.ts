@@ -14,9 +14,10 @@ import {
   PaymentSession,
   SimulationRequest,
 } from "../../src/schemas/index.js";
+import { propertySeed } from "../../src/testing/index.js";
 import * as arb from "./arbitraries.js";
 
-const params = { seed: Number(process.env.FC_SEED ?? 20261124), numRuns: 1000 };
+const params = { seed: propertySeed("schema properties").seed, numRuns: 1000 };
 
 const roundTrips = <S extends Schema.Codec<unknown, unknown>>(schema: S, value: S["Type"]) => {
   const encoded = encodeBody(schema)(value);
