@@ -180,7 +180,15 @@ const checkQuery =
       Effect.mapError((error) => invalidRequest(operation, error)),
     );
 
-const idempotencyHeaders = (operation: string, options: RequestOptions | undefined) =>
+/** The headers of a POST: the idempotency key, when the caller gave one. */
+interface IdempotencyHeaders {
+  readonly "x-request-id"?: string;
+}
+
+const idempotencyHeaders = (
+  operation: string,
+  options: RequestOptions | undefined,
+): Effect.Effect<IdempotencyHeaders, PaymentsClientError> =>
   options?.requestId === undefined
     ? Effect.succeed({})
     : Effect.map(decodeWith(RequestId, operation)(options.requestId), (id) => ({ "x-request-id": id }));
@@ -298,6 +306,30 @@ export const makePaymentsClient = (
       charges: HttpApiClient.decodeResponse(PaymentsApi, { group: "charges", endpoint: "list" }),
     };
 
+    /**
+     * Every POST with a body: check the body against its schema (nothing is sent when it does not
+     * fit), add the idempotency key, send with the token, decode; answers the envelope's `data`.
+     */
+    const post = <S extends Schema.Constraint & { readonly DecodingServices: never }, A>(
+      operation: string,
+      schema: S,
+      body: unknown,
+      requestOptions: RequestOptions | undefined,
+      send: (
+        headers: IdempotencyHeaders,
+        payload: S["Type"],
+      ) => Effect.Effect<HttpClientResponse.HttpClientResponse, unknown>,
+      decode: (
+        response: HttpClientResponse.HttpClientResponse,
+      ) => Effect.Effect<{ readonly data: A }, unknown>,
+    ): Effect.Effect<A, PaymentsClientError> =>
+      Effect.gen(function* () {
+        const payload = yield* decodeWith(schema, operation)(body);
+        const headers = yield* idempotencyHeaders(operation, requestOptions);
+        const envelope = yield* authenticated(execute(operation, send(headers, payload), decode));
+        return envelope.data;
+      });
+
     const list = (
       query: PageOptions & { readonly clientReferenceId?: string | undefined } = {},
     ): Effect.Effect<Page<PaymentSession>, PaymentsClientError> => {
@@ -331,37 +363,26 @@ export const makePaymentsClient = (
           : fetchToken(using);
       },
 
-      create: (body, requestOptions) => {
-        const operation = "payments.create";
-        return Effect.gen(function* () {
-          const payload = yield* decodeWith(CreatePaymentSessionRequest, operation)(body);
-          const headers = yield* idempotencyHeaders(operation, requestOptions);
-          const envelope = yield* authenticated(
-            execute(
-              operation,
-              api.payments.create({ headers, payload, responseMode: "response-only" }),
-              decoders.create,
-            ),
-          );
-          return envelope.data;
-        });
-      },
+      create: (body, requestOptions) =>
+        post(
+          "payments.create",
+          CreatePaymentSessionRequest,
+          body,
+          requestOptions,
+          (headers, payload) => api.payments.create({ headers, payload, responseMode: "response-only" }),
+          decoders.create,
+        ),
 
-      confirm: (id, body, requestOptions) => {
-        const operation = "payments.confirm";
-        return Effect.gen(function* () {
-          const payload = yield* decodeWith(ConfirmPaymentSessionRequest, operation)(body);
-          const headers = yield* idempotencyHeaders(operation, requestOptions);
-          const envelope = yield* authenticated(
-            execute(
-              operation,
-              api.payments.confirm({ params: { id }, headers, payload, responseMode: "response-only" }),
-              decoders.confirm,
-            ),
-          );
-          return envelope.data;
-        });
-      },
+      confirm: (id, body, requestOptions) =>
+        post(
+          "payments.confirm",
+          ConfirmPaymentSessionRequest,
+          body,
+          requestOptions,
+          (headers, payload) =>
+            api.payments.confirm({ params: { id }, headers, payload, responseMode: "response-only" }),
+          decoders.confirm,
+        ),
 
       get: (id) =>
         authenticated(
@@ -376,37 +397,27 @@ export const makePaymentsClient = (
 
       list,
 
-      cancel: (id, body, requestOptions) => {
-        const operation = "payments.cancel";
-        return Effect.gen(function* () {
-          const payload = yield* decodeWith(CancelPaymentSessionRequest, operation)(body);
-          const headers = yield* idempotencyHeaders(operation, requestOptions);
-          const envelope = yield* authenticated(
-            execute(
-              operation,
-              api.payments.cancel({ params: { id }, headers, payload, responseMode: "response-only" }),
-              decoders.cancel,
-            ),
-          );
-          return envelope.data;
-        });
-      },
+      cancel: (id, body, requestOptions) =>
+        post(
+          "payments.cancel",
+          CancelPaymentSessionRequest,
+          body,
+          requestOptions,
+          (headers, payload) =>
+            api.payments.cancel({ params: { id }, headers, payload, responseMode: "response-only" }),
+          decoders.cancel,
+        ),
 
-      capture: (id, body, requestOptions) => {
-        const operation = "payments.capture";
-        return Effect.gen(function* () {
-          const payload = yield* decodeWith(CapturePaymentSessionRequest, operation)(body);
-          const headers = yield* idempotencyHeaders(operation, requestOptions);
-          const envelope = yield* authenticated(
-            execute(
-              operation,
-              api.payments.capture({ params: { id }, headers, payload, responseMode: "response-only" }),
-              decoders.capture,
-            ),
-          );
-          return envelope.data;
-        });
-      },
+      capture: (id, body, requestOptions) =>
+        post(
+          "payments.capture",
+          CapturePaymentSessionRequest,
+          body,
+          requestOptions,
+          (headers, payload) =>
+            api.payments.capture({ params: { id }, headers, payload, responseMode: "response-only" }),
+          decoders.capture,
+        ),
 
       charges: (clientReferenceId, paging) => {
         const operation = "charges.list";
@@ -422,21 +433,15 @@ export const makePaymentsClient = (
         });
       },
 
-      simulate: (body, requestOptions) => {
-        const operation = "payments.simulate";
-        return Effect.gen(function* () {
-          const payload = yield* decodeWith(SimulationRequest, operation)(body);
-          const headers = yield* idempotencyHeaders(operation, requestOptions);
-          const envelope = yield* authenticated(
-            execute(
-              operation,
-              api.payments.simulate({ headers, payload, responseMode: "response-only" }),
-              decoders.simulate,
-            ),
-          );
-          return envelope.data;
-        });
-      },
+      simulate: (body, requestOptions) =>
+        post(
+          "payments.simulate",
+          SimulationRequest,
+          body,
+          requestOptions,
+          (headers, payload) => api.payments.simulate({ headers, payload, responseMode: "response-only" }),
+          decoders.simulate,
+        ),
     } satisfies PaymentsClientService;
   });
 
