@@ -247,6 +247,32 @@ export const idempotencyError = (options?: ErrorOptions) =>
   });
 
 /**
+ * The 413 answer for a body larger than `maxBytes` (the reference provider: 1 MiB).
+ *
+ * @since 0.2.0
+ * @category Errors
+ */
+export const payloadTooLargeError = (maxBytes: number, options?: ErrorOptions) =>
+  new PayloadTooLargeError({
+    code: "api_validation_error",
+    message: `The request body is larger than ${maxBytes} bytes`,
+    error: errorBody([{ field: "", message: `at most ${maxBytes} bytes` }], options),
+  });
+
+/**
+ * The 415 answer for a body sent with a `Content-Type` other than `application/json`.
+ *
+ * @since 0.2.0
+ * @category Errors
+ */
+export const unsupportedMediaTypeError = (options?: ErrorOptions) =>
+  new UnsupportedMediaTypeError({
+    code: "api_validation_error",
+    message: "Unsupported Content-Type: send application/json",
+    error: errorBody([{ field: "content-type", message: "expected application/json" }], options),
+  });
+
+/**
  * The 422 answer for an operation the status does not allow (decision L2).
  *
  * @example

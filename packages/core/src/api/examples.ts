@@ -7,6 +7,7 @@
  *
  * @since 0.2.0
  */
+import { Schema } from "effect";
 import type { AccessTokenRequest } from "../schemas/AccessToken.js";
 import type { CancelPaymentSessionRequest } from "../schemas/CancelPaymentSessionRequest.js";
 import type { CapturePaymentSessionRequest } from "../schemas/Capture.js";
@@ -14,6 +15,22 @@ import type { ConfirmPaymentSessionRequest } from "../schemas/ConfirmPaymentSess
 import type { CreatePaymentSessionRequest } from "../schemas/CreatePaymentSessionRequest.js";
 import type { ErrorEnvelope } from "../schemas/Envelope.js";
 import type { SimulationRequest } from "../schemas/Simulation.js";
+import {
+  ApiValidationError,
+  apiValidationError,
+  CredentialsInvalidError,
+  credentialsInvalidError,
+  IdempotencyError,
+  idempotencyError,
+  invalidStateError,
+  PayloadTooLargeError,
+  payloadTooLargeError,
+  ResourceMissingError,
+  resourceMissingError,
+  UnprocessableError,
+  UnsupportedMediaTypeError,
+  unsupportedMediaTypeError,
+} from "./ApiErrors.js";
 import type {
   AccessTokenResponse,
   CaptureResponse,
@@ -184,41 +201,34 @@ export const simulationResponseExample: Wire<typeof SimulationResponse> = {
   data: { updated: true, result: "APPLIED" },
 };
 
-const apiError = (
-  code: Wire<typeof ErrorEnvelope>["code"],
-  message: string,
-  details?: ReadonlyArray<{ readonly field: string; readonly message: string }>,
-  type: "API_ERROR" | "GATEWAY_ERROR" = "API_ERROR",
-): Wire<typeof ErrorEnvelope> => ({
-  code,
-  message,
-  error: { type, source: "UPSTREAM", ...(details === undefined ? {} : { details }), traceId },
-});
+/** The wire form of an error value, as a server encodes it. */
+const wire = <S extends Schema.Top & { readonly EncodingServices: never }>(schema: S, value: S["Type"]) =>
+  Schema.encodeSync(schema)(value) as Wire<typeof ErrorEnvelope>;
+
+const withTrace = { traceId };
 
 /**
- * One error answer per declared status (400, 401, 404, 409, 413, 415, 422), as the reference
- * provider writes them.
+ * One error answer per declared status (400, 401, 404, 409, 413, 415, 422), built by the core's
+ * own error constructors (the ones a server answers with), in their wire form.
  *
  * @since 0.2.0
  * @category Examples
  */
 export const errorExamples = {
-  400: apiError("api_validation_error", "Request validation failed", [
-    { field: "amount.value", message: "Expected a number greater than 0, got -1" },
-  ]),
-  401: apiError("credentials_invalid", "Missing, invalid or expired access token"),
-  404: apiError(
-    "resource_missing",
-    `Payment session with ID ${sessionId} cannot be found`,
-    undefined,
-    "GATEWAY_ERROR",
+  400: wire(
+    ApiValidationError,
+    apiValidationError(
+      [{ field: "amount.value", message: "Expected a number greater than 0, got -1" }],
+      withTrace,
+    ),
   ),
-  409: apiError("idempotency_error", "X-REQUEST-ID was already used with a different payload or endpoint"),
-  413: apiError("api_validation_error", "The request body is larger than 1048576 bytes", [
-    { field: "", message: "at most 1048576 bytes" },
-  ]),
-  415: apiError("api_validation_error", "Unsupported Content-Type: send application/json", [
-    { field: "content-type", message: "expected application/json" },
-  ]),
-  422: apiError("invalid_state", "Cannot confirm a payment session in status PAID"),
+  401: wire(
+    CredentialsInvalidError,
+    credentialsInvalidError("Missing, invalid or expired access token", withTrace),
+  ),
+  404: wire(ResourceMissingError, resourceMissingError("PaymentSession", sessionId, withTrace)),
+  409: wire(IdempotencyError, idempotencyError(withTrace)),
+  413: wire(PayloadTooLargeError, payloadTooLargeError(1_048_576, withTrace)),
+  415: wire(UnsupportedMediaTypeError, unsupportedMediaTypeError(withTrace)),
+  422: wire(UnprocessableError, invalidStateError("confirm", "PAID", withTrace)),
 } as const;
