@@ -105,6 +105,16 @@ export class IdempotencyError extends Schema.Error<IdempotencyError>("Idempotenc
 Object.defineProperty(IdempotencyError.prototype, "_tag", { value: "IdempotencyError" });
 
 /**
+ * Every `code` a 422 {@link UnprocessableError} carries: `invalid_state` (decision L2) and
+ * `amount_mismatch` (decision P1). A new 422 refusal adds its code here (the schema, the OpenAPI
+ * document and the type all follow).
+ *
+ * @since 0.2.0
+ * @category Errors
+ */
+export const unprocessableErrorCodes = ["invalid_state", "amount_mismatch"] as const;
+
+/**
  * 422: a valid request the session's state does not allow. `code` is `invalid_state` (decision L2:
  * the message names the operation and the status) or `amount_mismatch` (decision P1: a payment
  * whose amount differs from the session's).
@@ -113,7 +123,7 @@ Object.defineProperty(IdempotencyError.prototype, "_tag", { value: "IdempotencyE
  * @category Errors
  */
 export class UnprocessableError extends Schema.Error<UnprocessableError>("UnprocessableError")(
-  envelopeFields(Schema.Literals(["invalid_state", "amount_mismatch"]).annotate(fixedCodeNote)),
+  envelopeFields(Schema.Literals(unprocessableErrorCodes).annotate(fixedCodeNote)),
   {
     identifier: "UnprocessableError",
     description:

@@ -50,7 +50,12 @@ import {
   simulationRequestExample,
   simulationResponseExample,
 } from "./examples.js";
-import { amountLimitsExtension, amountLimitsMarkdown, documented } from "./operationDocs.js";
+import {
+  amountLimitsExtension,
+  amountLimitsMarkdown,
+  describeParameters,
+  documented,
+} from "./operationDocs.js";
 
 /**
  * Drops every `additionalProperties: false` that Effect writes for closed structs: this API ignores
@@ -384,7 +389,7 @@ export const PaymentsApi = HttpApi.make("PaymentsApi")
   .middleware(RequestValidation)
   .annotate(HttpApi.ParseOptions, { errors: "all" })
   .annotate(HttpApi.HeadersParseOptions, { errors: "all" })
-  .annotate(OpenApi.Transform, openObjects)
+  .annotate(OpenApi.Transform, (spec) => describeParameters(openObjects(spec)))
   .annotate(OpenApi.Title, apiTitle)
   .annotate(OpenApi.Version, apiVersion)
   .annotate(OpenApi.License, { name: "MIT", identifier: "MIT" })

@@ -1,7 +1,8 @@
 /**
  * What the OpenAPI document says beyond the schemas: operation descriptions, parameter
  * descriptions, the integer paging parameters and the request/answer examples. Internal to
- * {@link PaymentsApi}; each endpoint is annotated with {@link documented}.
+ * {@link PaymentsApi}; each endpoint is annotated with {@link documented}, and the whole document
+ * goes through {@link describeParameters}.
  *
  * @since 0.2.0
  */
@@ -34,14 +35,14 @@ const jsonContent = (holder: unknown): Json | undefined => {
  * A parameter's description (lifted from its schema's `description`, which third-party tools do not
  * read there), and `page` / `perPage` as the bounded integers they decode to.
  */
-const describeParameter = (parameter: unknown): unknown => {
+const describeParameter = (path: string, parameter: unknown): unknown => {
   if (!isObject(parameter)) return parameter;
   const name = String(parameter.name);
   if (parameter.in === "query" && (name === "page" || name === "perPage")) {
     const paging = pagingParameters[name];
     return { ...parameter, description: paging.description, schema: { ...paging.schema } };
   }
-  if (parameter.in === "path" && name === "id") {
+  if (parameter.in === "path" && name === "id" && path.startsWith("/v2/payments/")) {
     return {
       ...parameter,
       description: "Pivot's id of the payment session (`data.id` of the create answer)",
@@ -56,15 +57,38 @@ const describeParameter = (parameter: unknown): unknown => {
 };
 
 /**
+ * Describes the parameters of every operation of a document (see {@link describeParameter}): the
+ * API-level `OpenApi.Transform` of {@link PaymentsApi} runs it, so a new endpoint gets it too.
+ *
+ * @since 0.2.0
+ */
+export const describeParameters = (spec: Json): Json => {
+  if (!isObject(spec.paths)) return spec;
+  const paths = Object.fromEntries(
+    Object.entries(spec.paths).map(([path, item]) => [
+      path,
+      isObject(item)
+        ? Object.fromEntries(
+            Object.entries(item).map(([method, operation]) => [
+              method,
+              isObject(operation) && Array.isArray(operation.parameters)
+                ? { ...operation, parameters: operation.parameters.map((p) => describeParameter(path, p)) }
+                : operation,
+            ]),
+          )
+        : item,
+    ]),
+  );
+  return { ...spec, paths };
+};
+
+/**
  * Adds {@link OperationDocs} to one operation of the document: the endpoint annotation
  * `OpenApi.Transform` calls it with the operation object Effect derived.
  */
 const addDocs =
   (docs: OperationDocs) =>
   (operation: Json): Json => {
-    const parameters = Array.isArray(operation.parameters)
-      ? operation.parameters.map(describeParameter)
-      : operation.parameters;
     const requestJson = jsonContent(operation.requestBody);
     if (requestJson !== undefined && docs.request !== undefined) requestJson.example = docs.request;
     const responses = isObject(operation.responses) ? operation.responses : {};
@@ -77,7 +101,7 @@ const addDocs =
       }
       json.example = example;
     }
-    return { ...operation, description: docs.description, parameters };
+    return { ...operation, description: docs.description };
   };
 
 /**
