@@ -15,10 +15,11 @@ import {
   type SessionSnapshot,
   sessionStatus,
 } from "@payment-session/core";
+import { idr, seedPageInstant } from "@payment-session/core/testing";
 
 const MINUTE = 60_000;
-const T0 = Date.UTC(2025, 2, 30, 5, 48, 17);
-const IDR = (value: number) => ({ value, currency: "IDR" });
+const T0 = seedPageInstant;
+const IDR = idr;
 
 /** mulberry32: a small seeded PRNG, so every run benchmarks the same sequences. */
 const prng = (seed: number) => {

@@ -1,11 +1,4 @@
-import { defineConfig } from "tsup";
+import { packageBuild } from "../../tsup.shared.ts";
 
-export default defineConfig({
-  entry: ["src/index.ts"],
-  format: ["esm", "cjs"],
-  dts: { compilerOptions: { composite: false, ignoreDeprecations: "6.0" } },
-  sourcemap: true,
-  clean: true,
-  treeshake: true,
-  target: "node20",
-});
+// `@payment-session/core/testing`: shared test support (property seed, example bodies), not in the main entry.
+export default packageBuild({ index: "src/index.ts", "testing/index": "src/testing/index.ts" });

@@ -1,11 +1,8 @@
-import { defineConfig } from "tsup";
+import { packageBuild } from "../../tsup.shared.ts";
 
-export default defineConfig({
-  entry: ["src/index.ts"],
-  format: ["esm", "cjs"],
-  dts: { compilerOptions: { composite: false, ignoreDeprecations: "6.0" } },
-  sourcemap: true,
-  clean: true,
-  treeshake: true,
-  target: "node20",
+export default packageBuild({
+  index: "src/index.ts",
+  // The contract-test mode (subpath exports ./contracts and ./contracts/worker).
+  "contracts/index": "src/contracts/index.ts",
+  "contracts/startVerifyWorker": "src/contracts/startVerifyWorker.ts",
 });

@@ -8,7 +8,6 @@
  */
 import {
   applyEvent,
-  type ChargeIssue,
   type ChargeRecord,
   type ChargeStatus,
   type CreatePaymentSessionRequest,
@@ -23,39 +22,26 @@ import {
   sessionStatus,
   toPaymentSession,
 } from "@payment-session/core";
+import {
+  cardIssue as exampleCardIssue,
+  ewalletIssue as exampleEwalletIssue,
+  qrIssue as exampleQrIssue,
+  vaIssue as exampleVaIssue,
+  idr,
+  seedPageInstant,
+} from "@payment-session/core/testing";
 
 /** 2025-03-30T05:48:17Z, the instant of the seed page (and of the contracts' `the clock reads`). */
-export const T0 = Date.UTC(2025, 2, 30, 5, 48, 17);
+export const T0 = seedPageInstant;
 const MINUTE = 60_000;
-const IDR = (value: number) => ({ value, currency: "IDR" });
+const IDR = idr;
 /** The default session life (decision C2): the flows' EXPIRE events happen then. */
 const EXPIRY = T0 + 15 * MINUTE;
 
-const vaIssue: ChargeIssue = {
-  id: "charge-va-1",
-  instrument: {
-    virtualAccount: {
-      channel: "PERMATA",
-      virtualAccountNumber: "76630000123456",
-      virtualAccountName: "Pivot - Reforza Harsya",
-      expiryAt: "2025-03-30T06:03:17Z",
-    },
-  },
-};
-const qrIssue: ChargeIssue = {
-  id: "charge-qr-1",
-  instrument: { qr: { acquirer: "BRI", qrContent: "00020101021226…", qrType: "DYNAMIC", expiryAt: null } },
-};
-const ewalletIssue: ChargeIssue = {
-  id: "charge-ewallet-1",
-  instrument: { ewallet: { channel: "SHOPEEPAY" } },
-  paymentUrl: "shopeepayid://pay?token=abc",
-};
-const cardIssue: ChargeIssue = {
-  id: "charge-card-1",
-  instrument: { card: {} },
-  paymentUrl: "https://creditcard-webview-stg.harsya.com/3ds/abc",
-};
+const vaIssue = exampleVaIssue();
+const qrIssue = exampleQrIssue();
+const ewalletIssue = exampleEwalletIssue("charge-ewallet-1");
+const cardIssue = exampleCardIssue();
 
 const single = (overrides: Partial<CreatePaymentSessionRequest>): CreatePaymentSessionRequest => ({
   clientReferenceId: "INV-2025-0001",

@@ -14,22 +14,13 @@ import {
   sessionStatus,
   toPaymentSession,
 } from "@payment-session/core";
+import { seedCreateRequest } from "@payment-session/core/testing";
 
 const T0 = Date.UTC(2025, 2, 30, 5, 48, 17);
 const MINUTE = 60_000;
 
 /** The seed page's create request (decision C1: VA, autoConfirm true → REQUIRE_ACTION). */
-const request: CreatePaymentSessionRequest = {
-  clientReferenceId: "1743240981",
-  amount: { value: 20000, currency: "IDR" },
-  paymentMethod: { type: "VIRTUAL_ACCOUNT" },
-  paymentMethodOptions: { virtualAccount: { channel: "PERMATA", virtualAccountName: "Reforza Harsya" } },
-  mode: "API",
-  autoConfirm: true,
-  statementDescriptor: "Harsya",
-  metadata: { invoiceNo: "INV001" },
-};
-
+const request: CreatePaymentSessionRequest = seedCreateRequest;
 const line = (at: number, what: string, snapshot: SessionSnapshot, extra = "") => {
   const session = toPaymentSession(snapshot);
   const charge = session.chargeDetails?.[0];

@@ -33,6 +33,7 @@ import { invalidRequest, requestFailure, responseFailure } from "./internal/fail
  * `POST /v1/access-token`.
  *
  * @since 0.1.0
+ * @category Client
  */
 export interface MerchantCredentials {
   readonly merchantId: string;
@@ -49,6 +50,7 @@ export interface MerchantCredentials {
  * - neither: send no `Authorization` header (only `accessToken()` works then).
  *
  * @since 0.1.0
+ * @category Client
  */
 export interface PaymentsClientOptions {
   /** Where the API lives, e.g. `https://api-stg.pivot-payment.com` (no trailing path). */
@@ -67,32 +69,33 @@ export interface PaymentsClientOptions {
  *   same key with another body is a 409 `idempotency_error`.
  *
  * @since 0.1.0
+ * @category Client
  */
 export interface RequestOptions {
   readonly requestId?: string | undefined;
 }
 
-/** Paging of list calls: `page` ≥ 1 (default 1), `perPage` 1–100 (default 20). @since 0.1.0 */
+/** Paging of list calls: `page` ≥ 1 (default 1), `perPage` 1–100 (default 20). @since 0.1.0 @category Client */
 export interface PageOptions {
   readonly page?: number | undefined;
   readonly perPage?: number | undefined;
 }
 
-/** A page of a list answer: the items and the `pagination` object. @since 0.1.0 */
+/** A page of a list answer: the items and the `pagination` object. @since 0.1.0 @category Client */
 export interface Page<A> {
   readonly data: ReadonlyArray<A>;
   readonly pagination: Pagination;
 }
 
-/** The create body as sent on the wire (instants with any offset, `captureMethod` in any case). @since 0.1.0 */
+/** The create body as sent on the wire (instants with any offset, `captureMethod` in any case). @since 0.1.0 @category Client */
 export type CreatePaymentSessionBody = typeof CreatePaymentSessionRequest.Encoded;
-/** The confirm body as sent on the wire. @since 0.1.0 */
+/** The confirm body as sent on the wire. @since 0.1.0 @category Client */
 export type ConfirmPaymentSessionBody = typeof ConfirmPaymentSessionRequest.Encoded;
-/** The cancel body as sent on the wire. @since 0.1.0 */
+/** The cancel body as sent on the wire. @since 0.1.0 @category Client */
 export type CancelPaymentSessionBody = typeof CancelPaymentSessionRequest.Encoded;
-/** The capture body as sent on the wire. @since 0.1.0 */
+/** The capture body as sent on the wire. @since 0.1.0 @category Client */
 export type CapturePaymentSessionBody = typeof CapturePaymentSessionRequest.Encoded;
-/** The simulation body as sent on the wire. @since 0.1.0 */
+/** The simulation body as sent on the wire. @since 0.1.0 @category Client */
 export type SimulationBody = typeof SimulationRequest.Encoded;
 
 /**
@@ -100,6 +103,7 @@ export type SimulationBody = typeof SimulationRequest.Encoded;
  * calls: `data` and `pagination`) and fail with a {@link PaymentsClientError}.
  *
  * @since 0.1.0
+ * @category Client
  */
 export interface PaymentsClientService {
   /** `POST /v1/access-token`: a token for the given credentials (default: the client's own). */
@@ -176,7 +180,15 @@ const checkQuery =
       Effect.mapError((error) => invalidRequest(operation, error)),
     );
 
-const idempotencyHeaders = (operation: string, options: RequestOptions | undefined) =>
+/** The headers of a POST: the idempotency key, when the caller gave one. */
+interface IdempotencyHeaders {
+  readonly "x-request-id"?: string;
+}
+
+const idempotencyHeaders = (
+  operation: string,
+  options: RequestOptions | undefined,
+): Effect.Effect<IdempotencyHeaders, PaymentsClientError> =>
   options?.requestId === undefined
     ? Effect.succeed({})
     : Effect.map(decodeWith(RequestId, operation)(options.requestId), (id) => ({ "x-request-id": id }));
@@ -196,6 +208,7 @@ const pagingQuery = (paging: PageOptions | undefined) => ({
  *   return session.status
  * }).pipe(Effect.provide(FetchHttpClient.layer))
  * @since 0.1.0
+ * @category Client
  */
 export const makePaymentsClient = (
   options: PaymentsClientOptions,
@@ -293,6 +306,30 @@ export const makePaymentsClient = (
       charges: HttpApiClient.decodeResponse(PaymentsApi, { group: "charges", endpoint: "list" }),
     };
 
+    /**
+     * Every POST with a body: check the body against its schema (nothing is sent when it does not
+     * fit), add the idempotency key, send with the token, decode; answers the envelope's `data`.
+     */
+    const post = <S extends Schema.Constraint & { readonly DecodingServices: never }, A>(
+      operation: string,
+      schema: S,
+      body: unknown,
+      requestOptions: RequestOptions | undefined,
+      send: (
+        headers: IdempotencyHeaders,
+        payload: S["Type"],
+      ) => Effect.Effect<HttpClientResponse.HttpClientResponse, unknown>,
+      decode: (
+        response: HttpClientResponse.HttpClientResponse,
+      ) => Effect.Effect<{ readonly data: A }, unknown>,
+    ): Effect.Effect<A, PaymentsClientError> =>
+      Effect.gen(function* () {
+        const payload = yield* decodeWith(schema, operation)(body);
+        const headers = yield* idempotencyHeaders(operation, requestOptions);
+        const envelope = yield* authenticated(execute(operation, send(headers, payload), decode));
+        return envelope.data;
+      });
+
     const list = (
       query: PageOptions & { readonly clientReferenceId?: string | undefined } = {},
     ): Effect.Effect<Page<PaymentSession>, PaymentsClientError> => {
@@ -326,37 +363,26 @@ export const makePaymentsClient = (
           : fetchToken(using);
       },
 
-      create: (body, requestOptions) => {
-        const operation = "payments.create";
-        return Effect.gen(function* () {
-          const payload = yield* decodeWith(CreatePaymentSessionRequest, operation)(body);
-          const headers = yield* idempotencyHeaders(operation, requestOptions);
-          const envelope = yield* authenticated(
-            execute(
-              operation,
-              api.payments.create({ headers, payload, responseMode: "response-only" }),
-              decoders.create,
-            ),
-          );
-          return envelope.data;
-        });
-      },
+      create: (body, requestOptions) =>
+        post(
+          "payments.create",
+          CreatePaymentSessionRequest,
+          body,
+          requestOptions,
+          (headers, payload) => api.payments.create({ headers, payload, responseMode: "response-only" }),
+          decoders.create,
+        ),
 
-      confirm: (id, body, requestOptions) => {
-        const operation = "payments.confirm";
-        return Effect.gen(function* () {
-          const payload = yield* decodeWith(ConfirmPaymentSessionRequest, operation)(body);
-          const headers = yield* idempotencyHeaders(operation, requestOptions);
-          const envelope = yield* authenticated(
-            execute(
-              operation,
-              api.payments.confirm({ params: { id }, headers, payload, responseMode: "response-only" }),
-              decoders.confirm,
-            ),
-          );
-          return envelope.data;
-        });
-      },
+      confirm: (id, body, requestOptions) =>
+        post(
+          "payments.confirm",
+          ConfirmPaymentSessionRequest,
+          body,
+          requestOptions,
+          (headers, payload) =>
+            api.payments.confirm({ params: { id }, headers, payload, responseMode: "response-only" }),
+          decoders.confirm,
+        ),
 
       get: (id) =>
         authenticated(
@@ -371,37 +397,27 @@ export const makePaymentsClient = (
 
       list,
 
-      cancel: (id, body, requestOptions) => {
-        const operation = "payments.cancel";
-        return Effect.gen(function* () {
-          const payload = yield* decodeWith(CancelPaymentSessionRequest, operation)(body);
-          const headers = yield* idempotencyHeaders(operation, requestOptions);
-          const envelope = yield* authenticated(
-            execute(
-              operation,
-              api.payments.cancel({ params: { id }, headers, payload, responseMode: "response-only" }),
-              decoders.cancel,
-            ),
-          );
-          return envelope.data;
-        });
-      },
+      cancel: (id, body, requestOptions) =>
+        post(
+          "payments.cancel",
+          CancelPaymentSessionRequest,
+          body,
+          requestOptions,
+          (headers, payload) =>
+            api.payments.cancel({ params: { id }, headers, payload, responseMode: "response-only" }),
+          decoders.cancel,
+        ),
 
-      capture: (id, body, requestOptions) => {
-        const operation = "payments.capture";
-        return Effect.gen(function* () {
-          const payload = yield* decodeWith(CapturePaymentSessionRequest, operation)(body);
-          const headers = yield* idempotencyHeaders(operation, requestOptions);
-          const envelope = yield* authenticated(
-            execute(
-              operation,
-              api.payments.capture({ params: { id }, headers, payload, responseMode: "response-only" }),
-              decoders.capture,
-            ),
-          );
-          return envelope.data;
-        });
-      },
+      capture: (id, body, requestOptions) =>
+        post(
+          "payments.capture",
+          CapturePaymentSessionRequest,
+          body,
+          requestOptions,
+          (headers, payload) =>
+            api.payments.capture({ params: { id }, headers, payload, responseMode: "response-only" }),
+          decoders.capture,
+        ),
 
       charges: (clientReferenceId, paging) => {
         const operation = "charges.list";
@@ -417,21 +433,15 @@ export const makePaymentsClient = (
         });
       },
 
-      simulate: (body, requestOptions) => {
-        const operation = "payments.simulate";
-        return Effect.gen(function* () {
-          const payload = yield* decodeWith(SimulationRequest, operation)(body);
-          const headers = yield* idempotencyHeaders(operation, requestOptions);
-          const envelope = yield* authenticated(
-            execute(
-              operation,
-              api.payments.simulate({ headers, payload, responseMode: "response-only" }),
-              decoders.simulate,
-            ),
-          );
-          return envelope.data;
-        });
-      },
+      simulate: (body, requestOptions) =>
+        post(
+          "payments.simulate",
+          SimulationRequest,
+          body,
+          requestOptions,
+          (headers, payload) => api.payments.simulate({ headers, payload, responseMode: "response-only" }),
+          decoders.simulate,
+        ),
     } satisfies PaymentsClientService;
   });
 
@@ -440,6 +450,7 @@ export const makePaymentsClient = (
  * {@link layerPaymentsClient}).
  *
  * @since 0.1.0
+ * @category Client
  */
 export class PaymentsClient extends Context.Service<PaymentsClient, PaymentsClientService>()(
   "@payment-session/contracts/PaymentsClient",
@@ -451,6 +462,7 @@ export class PaymentsClient extends Context.Service<PaymentsClient, PaymentsClie
  * @example
  * const ClientLive = layerPaymentsClient({ baseUrl, credentials }).pipe(Layer.provide(FetchHttpClient.layer))
  * @since 0.1.0
+ * @category Client
  */
 export const layerPaymentsClient = (
   options: PaymentsClientOptions,

@@ -27,6 +27,7 @@ import {
  * to use (default: the global one; pass your own for proxies, timeouts or tests).
  *
  * @since 0.1.0
+ * @category Client
  */
 export interface CreatePaymentsClientOptions extends PaymentsClientOptions {
   readonly fetch?: typeof globalThis.fetch | undefined;
@@ -39,6 +40,7 @@ export interface CreatePaymentsClientOptions extends PaymentsClientOptions {
  * `PaymentsInvalidRequestError` or `PaymentsTransportError` — never with raw JSON.
  *
  * @since 0.1.0
+ * @category Client
  */
 export interface PaymentsClientPromise {
   readonly accessToken: (credentials?: MerchantCredentials) => Promise<AccessToken>;
@@ -97,6 +99,7 @@ const runWith =
  * )
  * session.chargeDetails?.[0]?.virtualAccount?.virtualAccountNumber
  * @since 0.1.0
+ * @category Client
  */
 export const createPaymentsClient = (options: CreatePaymentsClientOptions): PaymentsClientPromise => {
   const client: PaymentsClientService = Effect.runSync(

@@ -34,6 +34,7 @@ import { Data } from "effect";
  *   if (e instanceof PaymentsApiError && e.code === "invalid_state") showAlreadyPaid()
  * }
  * @since 0.1.0
+ * @category Client errors
  */
 export class PaymentsApiError extends Data.TaggedError("PaymentsApiError")<{
   readonly operation: string;
@@ -56,6 +57,7 @@ export class PaymentsApiError extends Data.TaggedError("PaymentsApiError")<{
  * broken body): read the session back (`getByClientReferenceId`) before retrying.
  *
  * @since 0.1.0
+ * @category Client errors
  */
 export class PaymentsDecodeError extends Data.TaggedError("PaymentsDecodeError")<{
   readonly operation: string;
@@ -69,6 +71,7 @@ export class PaymentsDecodeError extends Data.TaggedError("PaymentsDecodeError")
  * `X-REQUEST-ID` with a space): nothing was sent. `details` lists the offending fields.
  *
  * @since 0.1.0
+ * @category Client errors
  */
 export class PaymentsInvalidRequestError extends Data.TaggedError("PaymentsInvalidRequestError")<{
   readonly operation: string;
@@ -84,6 +87,7 @@ export class PaymentsInvalidRequestError extends Data.TaggedError("PaymentsInval
  * (`X-REQUEST-ID`) to get the first answer back instead of a second session.
  *
  * @since 0.1.0
+ * @category Client errors
  */
 export class PaymentsTransportError extends Data.TaggedError("PaymentsTransportError")<{
   readonly operation: string;
@@ -95,6 +99,7 @@ export class PaymentsTransportError extends Data.TaggedError("PaymentsTransportE
  * Any failure of a payments client call.
  *
  * @since 0.1.0
+ * @category Client errors
  */
 export type PaymentsClientError =
   | PaymentsApiError
@@ -106,6 +111,7 @@ export type PaymentsClientError =
  * Whether a value is one of the payments client's errors (useful in a `catch` block).
  *
  * @since 0.1.0
+ * @category Client errors
  */
 export const isPaymentsClientError = (u: unknown): u is PaymentsClientError =>
   u instanceof PaymentsApiError ||

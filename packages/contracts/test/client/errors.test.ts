@@ -143,6 +143,59 @@ describe("error envelopes become PaymentsApiError", () => {
   });
 });
 
+describe("a declared status with a code its class does not fix still becomes PaymentsApiError", () => {
+  // The API fixes `code` per status (404 → resource_missing); the gateway also answers a 404
+  // `not_found` (wrong URL) or `data_not_found`, a 400 with an older numeric-looking code (facts §3).
+  it("404 not_found (a wrong URL) on get", async () => {
+    const client = await answering({
+      status: 404,
+      body: {
+        code: "not_found",
+        message: "No route for GET /v2/payments/x",
+        error: { type: "GATEWAY_ERROR", traceId: "trace-nf" },
+      },
+    });
+    const error = await rejectionOf(client.get(sessionId));
+    expect(error).toBeInstanceOf(PaymentsApiError);
+    expect(error).toMatchObject({
+      status: 404,
+      code: "not_found",
+      type: "GATEWAY_ERROR",
+      traceId: "trace-nf",
+    });
+  });
+
+  it("400 with a numeric-looking code", async () => {
+    const client = await answering({
+      status: 400,
+      body: { code: "400100001", message: "Bad request", error: { type: "API_ERROR" } },
+    });
+    const error = await rejectionOf(client.get(sessionId));
+    expect(error).toBeInstanceOf(PaymentsApiError);
+    expect(error).toMatchObject({ status: 400, code: "400100001" });
+  });
+
+  it("413 and 415, the body refusals every POST declares", async () => {
+    for (const status of [413, 415]) {
+      const client = await answering({
+        status,
+        body: {
+          code: "api_validation_error",
+          message: "refused",
+          error: { type: "API_ERROR", details: [{ field: "", message: "refused" }] },
+        },
+      });
+      const error = await rejectionOf(
+        client.create({ clientReferenceId: "INV-1", amount: { value: 20000, currency: "IDR" } }),
+      );
+      expect(error).toBeInstanceOf(PaymentsApiError);
+      expect(error).toMatchObject({ status, code: "api_validation_error", details: [{ field: "" }] });
+      await server?.close();
+      server = undefined;
+    }
+  });
+});
+
 describe("answers that do not fit become PaymentsDecodeError", () => {
   it("a 200 whose session lacks fields names each one", async () => {
     const client = await answering({

@@ -12,24 +12,30 @@
 import { Schema } from "effect";
 import type { RefusalCode, Refused } from "../lifecycle/types.js";
 import type { BodyValidationError } from "../schemas/BodyValidation.js";
-import { ErrorCode, type ErrorSource, type ErrorType } from "../schemas/Enums.js";
+import type { ErrorCode, ErrorSource, ErrorType } from "../schemas/Enums.js";
 import { ApiErrorBody, type ErrorDetail } from "../schemas/Envelope.js";
 
-/** The fields of the error envelope, shared by every error class. */
-const envelopeFields = {
-  code: Schema.Union([ErrorCode, Schema.String]),
+/**
+ * The fields of the error envelope with `code` fixed to the codes its status can carry (facts §3.3,
+ * decisions L2 and P1), so that a generated client can narrow an error by status and code.
+ */
+const envelopeFields = <Code extends Schema.Top>(code: Code) => ({
+  code,
   message: Schema.String,
   error: ApiErrorBody,
-};
+});
+
+const fixedCodeNote = { description: "Fixed per status: a client can narrow an error by status and code" };
 
 /**
  * 400 `api_validation_error`: the request (body, query, path or headers) does not fit its schema,
  * or breaks a documented rule (decision C3, C5). `error.details` lists every offending field.
  *
  * @since 0.1.0
+ * @category Errors
  */
 export class ApiValidationError extends Schema.Error<ApiValidationError>("ApiValidationError")(
-  envelopeFields,
+  envelopeFields(Schema.Literal("api_validation_error").annotate(fixedCodeNote)),
   {
     identifier: "ApiValidationError",
     description:
@@ -46,9 +52,10 @@ Object.defineProperty(ApiValidationError.prototype, "_tag", { value: "ApiValidat
  * `POST /v1/access-token`.
  *
  * @since 0.1.0
+ * @category Errors
  */
 export class CredentialsInvalidError extends Schema.Error<CredentialsInvalidError>("CredentialsInvalidError")(
-  envelopeFields,
+  envelopeFields(Schema.Literal("credentials_invalid").annotate(fixedCodeNote)),
   {
     identifier: "CredentialsInvalidError",
     description: "401 credentials_invalid: token (or merchant id/secret) missing or invalid",
@@ -63,9 +70,10 @@ Object.defineProperty(CredentialsInvalidError.prototype, "_tag", { value: "Crede
  * 404 `resource_missing`: no payment session with that id (for this merchant).
  *
  * @since 0.1.0
+ * @category Errors
  */
 export class ResourceMissingError extends Schema.Error<ResourceMissingError>("ResourceMissingError")(
-  envelopeFields,
+  envelopeFields(Schema.Literal("resource_missing").annotate(fixedCodeNote)),
   {
     identifier: "ResourceMissingError",
     description: "404 resource_missing: $resource with ID $id cannot be found",
@@ -78,18 +86,33 @@ Object.defineProperty(ResourceMissingError.prototype, "_tag", { value: "Resource
 
 /**
  * 409 `idempotency_error`: the `X-REQUEST-ID` was used within 24 h with another body or on another
- * endpoint (decision C6).
+ * endpoint (decision C6); or `duplicate_error` (facts §3.3): the request conflicts with a record.
  *
  * @since 0.1.0
+ * @category Errors
  */
-export class IdempotencyError extends Schema.Error<IdempotencyError>("IdempotencyError")(envelopeFields, {
-  identifier: "IdempotencyError",
-  description: "409 idempotency_error: X-REQUEST-ID reused with another payload or endpoint",
-  httpApiStatus: 409,
-}) {
+export class IdempotencyError extends Schema.Error<IdempotencyError>("IdempotencyError")(
+  envelopeFields(Schema.Literals(["idempotency_error", "duplicate_error"]).annotate(fixedCodeNote)),
+  {
+    identifier: "IdempotencyError",
+    description:
+      "409 idempotency_error (X-REQUEST-ID reused with another payload or endpoint) or duplicate_error (conflicts with a record)",
+    httpApiStatus: 409,
+  },
+) {
   declare readonly _tag: "IdempotencyError";
 }
 Object.defineProperty(IdempotencyError.prototype, "_tag", { value: "IdempotencyError" });
+
+/**
+ * Every `code` a 422 {@link UnprocessableError} carries: `invalid_state` (decision L2) and
+ * `amount_mismatch` (decision P1). A new 422 refusal adds its code here (the schema, the OpenAPI
+ * document and the type all follow).
+ *
+ * @since 0.2.0
+ * @category Errors
+ */
+export const unprocessableErrorCodes = ["invalid_state", "amount_mismatch"] as const;
 
 /**
  * 422: a valid request the session's state does not allow. `code` is `invalid_state` (decision L2:
@@ -97,9 +120,10 @@ Object.defineProperty(IdempotencyError.prototype, "_tag", { value: "IdempotencyE
  * whose amount differs from the session's).
  *
  * @since 0.1.0
+ * @category Errors
  */
 export class UnprocessableError extends Schema.Error<UnprocessableError>("UnprocessableError")(
-  envelopeFields,
+  envelopeFields(Schema.Literals(unprocessableErrorCodes).annotate(fixedCodeNote)),
   {
     identifier: "UnprocessableError",
     description:
@@ -112,11 +136,59 @@ export class UnprocessableError extends Schema.Error<UnprocessableError>("Unproc
 Object.defineProperty(UnprocessableError.prototype, "_tag", { value: "UnprocessableError" });
 
 /**
- * Any error class of this API (the union of their instances): what a server fails with and what
- * `HttpApiClient` decodes an error envelope into. (The contracts package's `PaymentsApiError` is the
+ * 413 `api_validation_error`: the request body is larger than the server takes (the reference
+ * provider: 1 MiB). Answered before any handler runs; `error.details[0].field` is `""`.
+ *
+ * @since 0.2.0
+ * @category Errors
+ */
+export class PayloadTooLargeError extends Schema.Error<PayloadTooLargeError>("PayloadTooLargeError")(
+  envelopeFields(Schema.Literal("api_validation_error").annotate(fixedCodeNote)),
+  {
+    identifier: "PayloadTooLargeError",
+    description: "413 api_validation_error: the request body is larger than the server accepts",
+    httpApiStatus: 413,
+  },
+) {
+  declare readonly _tag: "PayloadTooLargeError";
+}
+Object.defineProperty(PayloadTooLargeError.prototype, "_tag", { value: "PayloadTooLargeError" });
+
+/**
+ * 415 `api_validation_error`: a body sent with a `Content-Type` other than `application/json`.
+ * Answered before any handler runs; `error.details[0].field` is `content-type`.
+ *
+ * @since 0.2.0
+ * @category Errors
+ */
+export class UnsupportedMediaTypeError extends Schema.Error<UnsupportedMediaTypeError>(
+  "UnsupportedMediaTypeError",
+)(envelopeFields(Schema.Literal("api_validation_error").annotate(fixedCodeNote)), {
+  identifier: "UnsupportedMediaTypeError",
+  description: "415 api_validation_error: the body is not sent as application/json",
+  httpApiStatus: 415,
+}) {
+  declare readonly _tag: "UnsupportedMediaTypeError";
+}
+Object.defineProperty(UnsupportedMediaTypeError.prototype, "_tag", { value: "UnsupportedMediaTypeError" });
+
+/**
+ * The errors a server answers about the body itself, before a handler runs (413, 415). Every POST
+ * endpoint declares them.
+ *
+ * @since 0.2.0
+ * @category Errors
+ */
+export type BodyRefusalError = PayloadTooLargeError | UnsupportedMediaTypeError;
+
+/**
+ * Any error class a handler of this API fails with (the union of their instances): what a server
+ * fails with and what `HttpApiClient` decodes an error envelope into ({@link BodyRefusalError} are
+ * answered before a handler runs). (The contracts package's `PaymentsApiError` is the
  * client-side error a merchant catches.)
  *
  * @since 0.1.0
+ * @category Errors
  */
 export type ApiErrorResponse =
   | ApiValidationError
@@ -147,6 +219,7 @@ const errorBody = (
  * const r = decodeBody(CreatePaymentSessionRequest)(json)
  * if (Result.isFailure(r)) return yield* apiValidationError(r.failure.details)
  * @since 0.1.0
+ * @category Errors
  */
 export const apiValidationError = (
   details: ReadonlyArray<ErrorDetail> | BodyValidationError,
@@ -158,7 +231,7 @@ export const apiValidationError = (
     error: errorBody("details" in details ? details.details : details, options),
   });
 
-/** The 401 answer. @since 0.1.0 */
+/** The 401 answer. @since 0.1.0 @category Errors */
 export const credentialsInvalidError = (message = "Invalid credentials", options?: ErrorOptions) =>
   new CredentialsInvalidError({ code: "credentials_invalid", message, error: errorBody(undefined, options) });
 
@@ -166,6 +239,7 @@ export const credentialsInvalidError = (message = "Invalid credentials", options
  * The 404 answer: `"<resource> with ID <id> cannot be found"` (type GATEWAY_ERROR, as documented).
  *
  * @since 0.1.0
+ * @category Errors
  */
 export const resourceMissingError = (resource: string, id: string, options?: ErrorOptions) =>
   new ResourceMissingError({
@@ -174,7 +248,7 @@ export const resourceMissingError = (resource: string, id: string, options?: Err
     error: { ...errorBody(undefined, options), type: "GATEWAY_ERROR" },
   });
 
-/** The 409 answer for a reused `X-REQUEST-ID`. @since 0.1.0 */
+/** The 409 answer for a reused `X-REQUEST-ID`. @since 0.1.0 @category Errors */
 export const idempotencyError = (options?: ErrorOptions) =>
   new IdempotencyError({
     code: "idempotency_error",
@@ -183,11 +257,38 @@ export const idempotencyError = (options?: ErrorOptions) =>
   });
 
 /**
+ * The 413 answer for a body larger than `maxBytes` (the reference provider: 1 MiB).
+ *
+ * @since 0.2.0
+ * @category Errors
+ */
+export const payloadTooLargeError = (maxBytes: number, options?: ErrorOptions) =>
+  new PayloadTooLargeError({
+    code: "api_validation_error",
+    message: `The request body is larger than ${maxBytes} bytes`,
+    error: errorBody([{ field: "", message: `at most ${maxBytes} bytes` }], options),
+  });
+
+/**
+ * The 415 answer for a body sent with a `Content-Type` other than `application/json`.
+ *
+ * @since 0.2.0
+ * @category Errors
+ */
+export const unsupportedMediaTypeError = (options?: ErrorOptions) =>
+  new UnsupportedMediaTypeError({
+    code: "api_validation_error",
+    message: "Unsupported Content-Type: send application/json",
+    error: errorBody([{ field: "content-type", message: "expected application/json" }], options),
+  });
+
+/**
  * The 422 answer for an operation the status does not allow (decision L2).
  *
  * @example
  * invalidStateError("confirm", "PAID").message // "Payment session in status PAID is not allowed to confirm payment session"
  * @since 0.1.0
+ * @category Errors
  */
 export const invalidStateError = (operation: string, status: string, options?: ErrorOptions) =>
   new UnprocessableError({
@@ -200,6 +301,7 @@ export const invalidStateError = (operation: string, status: string, options?: E
  * The 404 answer for a payment session id the merchant does not have (also another merchant's).
  *
  * @since 0.1.0
+ * @category Errors
  */
 export const sessionMissingError = (id: string, options?: ErrorOptions): ResourceMissingError =>
   resourceMissingError("PaymentSession", id, options);
@@ -209,6 +311,7 @@ export const sessionMissingError = (id: string, options?: ErrorOptions): Resourc
  * compare-and-set each time): `duplicate_error`, retry later.
  *
  * @since 0.1.0
+ * @category Errors
  */
 export const concurrentChangeError = (options?: ErrorOptions): IdempotencyError =>
   new IdempotencyError({
@@ -224,6 +327,7 @@ export const concurrentChangeError = (options?: ErrorOptions): IdempotencyError 
  * @example
  * apiErrorStatus(idempotencyError()) // 409
  * @since 0.1.0
+ * @category Errors
  */
 export const apiErrorStatus = (error: ApiErrorResponse): number => {
   const status: unknown = Reflect.get(error.constructor, "ast")?.annotations?.httpApiStatus;
@@ -231,7 +335,7 @@ export const apiErrorStatus = (error: ApiErrorResponse): number => {
   return status;
 };
 
-/** The error classes a lifecycle refusal becomes. @since 0.1.0 */
+/** The error classes a lifecycle refusal becomes. @since 0.1.0 @category Errors */
 export type RefusalError = ApiValidationError | ResourceMissingError | UnprocessableError;
 
 /**
@@ -246,23 +350,24 @@ export type RefusalError = ApiValidationError | ResourceMissingError | Unprocess
  * const applied = applyEvent(snapshot, event)
  * if (applied.outcome._tag === "Refused") return yield* Effect.fail(refusalError(applied.outcome, { traceId }))
  * @since 0.1.0
+ * @category Errors
  */
 export const refusalError = (refused: Refused, options?: ErrorOptions): RefusalError => {
-  const { code, type, source } = refusalAnswer(refused.code);
+  const { type, source } = refusalAnswer(refused.code);
   const error: ApiErrorBody = {
     ...errorBody(refused.code === "validation" ? (refused.details ?? []) : undefined, options),
     type,
     source,
   };
-  const fields = { code, message: refused.message, error };
+  const message = refused.message;
   switch (refused.code) {
     case "validation":
-      return new ApiValidationError(fields);
+      return new ApiValidationError({ code: "api_validation_error", message, error });
     case "invalid_state":
     case "amount_mismatch":
-      return new UnprocessableError(fields);
+      return new UnprocessableError({ code: refused.code, message, error });
     case "unknown_charge":
-      return new ResourceMissingError(fields);
+      return new ResourceMissingError({ code: "resource_missing", message, error });
     case "charge_required":
       throw new Error(`lifecycle refused: ${refused.message} (the provider must issue the charge first)`);
   }
@@ -282,6 +387,7 @@ export const refusalError = (refused: Refused, options?: ErrorOptions): RefusalE
  * @example
  * refusalAnswer("invalid_state") // { status: 422, code: "invalid_state", type: "API_ERROR", source: "UPSTREAM" }
  * @since 0.1.0
+ * @category Errors
  */
 export const refusalAnswer = (code: RefusalCode): RefusalAnswer => {
   switch (code) {
@@ -297,7 +403,7 @@ export const refusalAnswer = (code: RefusalCode): RefusalAnswer => {
   }
 };
 
-/** What {@link refusalAnswer} answers. @since 0.1.0 */
+/** What {@link refusalAnswer} answers. @since 0.1.0 @category Errors */
 export interface RefusalAnswer {
   readonly status: 400 | 404 | 422 | 500;
   readonly code: ErrorCode;

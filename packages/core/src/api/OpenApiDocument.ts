@@ -11,6 +11,7 @@ import { PaymentsApi } from "./PaymentsApi.js";
  * (payment-session)", version {@link apiVersion}). A fresh copy on every call.
  *
  * @since 0.1.0
+ * @category API description
  */
 export const openApiDocument = (): OpenApi.OpenAPISpec => OpenApi.fromApi(PaymentsApi);
 
@@ -31,5 +32,6 @@ const sortKeys = (value: unknown): unknown => {
  * sorted, so the same API always renders the same bytes (fit for a `docs:check` diff).
  *
  * @since 0.1.0
+ * @category API description
  */
 export const renderOpenApi = (): string => `${JSON.stringify(sortKeys(openApiDocument()), null, 2)}\n`;

@@ -30,9 +30,32 @@ import {
   apiValidationError,
   CredentialsInvalidError,
   IdempotencyError,
+  PayloadTooLargeError,
   ResourceMissingError,
   UnprocessableError,
+  UnsupportedMediaTypeError,
 } from "./ApiErrors.js";
+import {
+  accessTokenRequestExample,
+  accessTokenResponseExample,
+  cancelRequestExample,
+  captureRequestExample,
+  captureResponseExample,
+  chargeListResponseExample,
+  confirmRequestExample,
+  createRequestExample,
+  errorExamples,
+  paymentSessionListResponseExample,
+  paymentSessionResponseExample,
+  simulationRequestExample,
+  simulationResponseExample,
+} from "./examples.js";
+import {
+  amountLimitsExtension,
+  amountLimitsMarkdown,
+  describeParameters,
+  documented,
+} from "./operationDocs.js";
 
 /**
  * Drops every `additionalProperties: false` that Effect writes for closed structs: this API ignores
@@ -51,33 +74,46 @@ const openObjects = (spec: Record<string, unknown>): Record<string, unknown> => 
   return open(spec) as Record<string, unknown>;
 };
 
-/** Version of the API description (the `info.version` of the OpenAPI document). @since 0.1.0 */
+/** Version of the API description (the `info.version` of the OpenAPI document). @since 0.1.0 @category API description */
 export const apiVersion = "0.1.0";
 
-/** Title of the OpenAPI document. @since 0.1.0 */
+/**
+ * The gateway's hosts (facts §1): the sandbox first (the only one that serves
+ * `/v2/payments/simulations`), then production. The reference provider serves the same paths on
+ * the URL `pnpm start` prints.
+ *
+ * @since 0.2.0
+ * @category API description
+ */
+export const apiServers = [
+  { url: "https://api-stg.pivot-payment.com", description: "Sandbox (testing; simulations)" },
+  { url: "https://api.pivot-payment.com", description: "Production" },
+] as const;
+
+/** Title of the OpenAPI document. @since 0.1.0 @category API description */
 export const apiTitle = "Pivot Payments v2 (payment-session)";
 
 // ---------------------------------------------------------------------------------------------
 // Response bodies (named, so that the OpenAPI document shows them as components)
 // ---------------------------------------------------------------------------------------------
 
-/** `{ code: "00", message, data: PaymentSession }`: create, confirm, get and cancel answer it. @since 0.1.0 */
+/** `{ code: "00", message, data: PaymentSession }`: create, confirm, get and cancel answer it. @since 0.1.0 @category API description */
 export const PaymentSessionResponse = SuccessEnvelope(PaymentSession).annotate({
   identifier: "PaymentSessionResponse",
 });
-/** `{ code: "00", message, data: PaymentSession[], pagination }`. @since 0.1.0 */
+/** `{ code: "00", message, data: PaymentSession[], pagination }`. @since 0.1.0 @category API description */
 export const PaymentSessionListResponse = ListEnvelope(PaymentSession).annotate({
   identifier: "PaymentSessionListResponse",
 });
-/** `{ code: "00", message, data: Charge[], pagination }`. @since 0.1.0 */
+/** `{ code: "00", message, data: Charge[], pagination }`. @since 0.1.0 @category API description */
 export const ChargeListResponse = ListEnvelope(Charge).annotate({ identifier: "ChargeListResponse" });
-/** `{ code: "00", message, data: Capture }`. @since 0.1.0 */
+/** `{ code: "00", message, data: Capture }`. @since 0.1.0 @category API description */
 export const CaptureResponse = SuccessEnvelope(Capture).annotate({ identifier: "CaptureResponse" });
-/** `{ code: "00", message, data: { updated } }`. @since 0.1.0 */
+/** `{ code: "00", message, data: { updated } }`. @since 0.1.0 @category API description */
 export const SimulationResponse = SuccessEnvelope(SimulationResult).annotate({
   identifier: "SimulationResponse",
 });
-/** `{ code: "00", message, data: AccessToken }`. @since 0.1.0 */
+/** `{ code: "00", message, data: AccessToken }`. @since 0.1.0 @category API description */
 export const AccessTokenResponse = SuccessEnvelope(AccessToken).annotate({
   identifier: "AccessTokenResponse",
 });
@@ -91,6 +127,7 @@ export const AccessTokenResponse = SuccessEnvelope(AccessToken).annotate({
  * `/v2` handler.
  *
  * @since 0.1.0
+ * @category API description
  */
 export class AuthenticatedMerchant extends Context.Service<
   AuthenticatedMerchant,
@@ -105,6 +142,7 @@ export class AuthenticatedMerchant extends Context.Service<
  * Gotcha: a client adds the header itself (e.g. `HttpClient.mapRequest(HttpClientRequest.bearerToken(token))`).
  *
  * @since 0.1.0
+ * @category API description
  */
 export class BearerAuthentication extends HttpApiMiddleware.Service<
   BearerAuthentication,
@@ -120,6 +158,7 @@ export class BearerAuthentication extends HttpApiMiddleware.Service<
  * {@link RequestValidationLive} to the server.
  *
  * @since 0.1.0
+ * @category API description
  */
 export class RequestValidation extends HttpApiMiddleware.Service<RequestValidation>()(
   "@payment-session/core/RequestValidation",
@@ -132,6 +171,7 @@ export class RequestValidation extends HttpApiMiddleware.Service<RequestValidati
  * e.g. `amount.value`, `perPage`, `x-request-id`).
  *
  * @since 0.1.0
+ * @category API description
  */
 export const RequestValidationLive = HttpApiMiddleware.layerSchemaErrorTransform(RequestValidation, (error) =>
   Effect.fail(apiValidationError(issueDetails(error.cause.issue))),
@@ -142,85 +182,194 @@ export const RequestValidationLive = HttpApiMiddleware.layerSchemaErrorTransform
 // ---------------------------------------------------------------------------------------------
 
 /** Optional idempotency key of every POST (decision C6: 1–255 visible ASCII characters). */
-const idempotencyHeaders = { "x-request-id": Schema.optionalKey(RequestId) };
+const idempotencyHeaders = {
+  "x-request-id": Schema.optionalKey(
+    RequestId.annotate({
+      description:
+        "Idempotency key (1–255 visible ASCII characters; decision C6). The same key with the same body within 24 h replays the first answer; with another body or endpoint it is a 409 idempotency_error.",
+    }),
+  ),
+};
 const sessionPath = { id: Schema.String };
+
+/** The answers every POST can give about its body before a handler runs. */
+const bodyRefusals = [PayloadTooLargeError, UnsupportedMediaTypeError] as const;
+
+/** The 4xx examples every operation shares (400, 401, and 413/415 for a POST). */
+const commonErrors = { 400: errorExamples[400], 401: errorExamples[401] };
+const bodyErrors = { ...commonErrors, 413: errorExamples[413], 415: errorExamples[415] };
+const sessionPostErrors = {
+  ...bodyErrors,
+  404: errorExamples[404],
+  409: errorExamples[409],
+  422: errorExamples[422],
+};
+
+const amountLimits = `Amount bounds per method (decision C5; the docs' example merchant config, a merchant's own may differ; outside them: 400 on \`amount.value\`):\n\n${amountLimitsMarkdown()}`;
 
 /** `POST /v1/access-token` (headers X-MERCHANT-ID, X-MERCHANT-SECRET). */
 const accessToken = HttpApiEndpoint.post("accessToken", "/v1/access-token", {
   headers: {
-    "x-merchant-id": Schema.String,
-    "x-merchant-secret": Schema.String,
+    "x-merchant-id": Schema.String.annotate({ description: "The merchant's client id (Dashboard)" }),
+    "x-merchant-secret": Schema.String.annotate({ description: "The merchant's client secret (Dashboard)" }),
     ...idempotencyHeaders,
   },
   payload: AccessTokenRequest,
   success: AccessTokenResponse,
-  error: [CredentialsInvalidError],
-}).annotate(OpenApi.Summary, "Get an access token (client credentials)");
+  error: [CredentialsInvalidError, ...bodyRefusals],
+})
+  .annotate(OpenApi.Summary, "Get an access token (client credentials)")
+  .annotateMerge(
+    documented({
+      description:
+        "Trades the merchant's client id and secret for a Bearer token valid for `expiresIn` seconds (900). Send it as `Authorization: Bearer <accessToken>` on every `/v2` call; refresh it before it expires.",
+      request: accessTokenRequestExample,
+      responses: { 200: accessTokenResponseExample, ...bodyErrors },
+    }),
+  );
 
 const create = HttpApiEndpoint.post("create", "/v2/payments", {
   headers: idempotencyHeaders,
   payload: CreatePaymentSessionRequest,
   success: PaymentSessionResponse,
-  error: [IdempotencyError],
-}).annotate(OpenApi.Summary, "Create a payment session");
+  error: [IdempotencyError, ...bodyRefusals],
+})
+  .annotate(OpenApi.Summary, "Create a payment session")
+  .annotateMerge(
+    documented({
+      description: `Creates a payment session. Its first status follows from the body (decision C1): no method or \`autoConfirm: false\` → REQUIRE_PAYMENT_METHOD / REQUIRE_CONFIRMATION; a method with \`autoConfirm: true\` → REQUIRE_ACTION with a waiting charge; a MULTIPLE QR/VA in API mode → ACTIVE. Answers 200 (not 201).\n\n${amountLimits}`,
+      request: createRequestExample,
+      responses: { 200: paymentSessionResponseExample, ...bodyErrors, 409: errorExamples[409] },
+    }),
+  )
+  .annotate(OpenApi.Override, { "x-amount-limits": amountLimitsExtension() });
 
 const confirm = HttpApiEndpoint.post("confirm", "/v2/payments/:id/confirm", {
   params: sessionPath,
   headers: idempotencyHeaders,
   payload: ConfirmPaymentSessionRequest,
   success: PaymentSessionResponse,
-  error: [ResourceMissingError, IdempotencyError, UnprocessableError],
-}).annotate(OpenApi.Summary, "Confirm the payment method of a session");
+  error: [ResourceMissingError, IdempotencyError, UnprocessableError, ...bodyRefusals],
+})
+  .annotate(OpenApi.Summary, "Confirm the payment method of a session")
+  .annotateMerge(
+    documented({
+      description: `Sets the payment method of a REQUIRE_PAYMENT_METHOD or REQUIRE_CONFIRMATION session and opens its charge (REQUIRE_ACTION). In any other status: 422 \`invalid_state\` (decision L2).\n\n${amountLimits}`,
+      request: confirmRequestExample,
+      responses: { 200: paymentSessionResponseExample, ...sessionPostErrors },
+    }),
+  )
+  .annotate(OpenApi.Override, { "x-amount-limits": amountLimitsExtension() });
 
 const get = HttpApiEndpoint.get("get", "/v2/payments/:id", {
   params: sessionPath,
   success: PaymentSessionResponse,
   error: [ResourceMissingError],
-}).annotate(OpenApi.Summary, "Retrieve a payment session");
+})
+  .annotate(OpenApi.Summary, "Retrieve a payment session")
+  .annotateMerge(
+    documented({
+      description:
+        "One payment session with its charges. A session past its `expiryAt` is answered EXPIRED (lazy expiry, decision L4). Unknown id (or another merchant's): 404 `resource_missing`.",
+      responses: { 200: paymentSessionResponseExample, ...commonErrors, 404: errorExamples[404] },
+    }),
+  );
 
 const list = HttpApiEndpoint.get("list", "/v2/payments", {
   query: ListPaymentSessionsQuery,
   success: PaymentSessionListResponse,
-}).annotate(OpenApi.Summary, "List payment sessions (optionally by clientReferenceId)");
+})
+  .annotate(OpenApi.Summary, "List payment sessions (optionally by clientReferenceId)")
+  .annotateMerge(
+    documented({
+      description:
+        "The merchant's payment sessions, a page at a time (`page` from 1, `perPage` 1–100, default 20). With `clientReferenceId`, every session with that reference (decision C4: the reference need not be unique).",
+      responses: { 200: paymentSessionListResponseExample, ...commonErrors },
+    }),
+  );
 
 const cancel = HttpApiEndpoint.post("cancel", "/v2/payments/:id/cancel", {
   params: sessionPath,
   headers: idempotencyHeaders,
   payload: CancelPaymentSessionRequest,
   success: PaymentSessionResponse,
-  error: [ResourceMissingError, IdempotencyError, UnprocessableError],
-}).annotate(OpenApi.Summary, "Cancel an unpaid payment session");
+  error: [ResourceMissingError, IdempotencyError, UnprocessableError, ...bodyRefusals],
+})
+  .annotate(OpenApi.Summary, "Cancel an unpaid payment session")
+  .annotateMerge(
+    documented({
+      description:
+        "Cancels a REQUIRE_PAYMENT_METHOD or REQUIRE_CONFIRMATION session (decision L3): CANCELLED with `cancelledAt` and the reason. In any other status: 422 `invalid_state`.",
+      request: cancelRequestExample,
+      responses: { 200: paymentSessionResponseExample, ...sessionPostErrors },
+    }),
+  );
 
 const capture = HttpApiEndpoint.post("capture", "/v2/payments/:id/capture", {
   params: sessionPath,
   headers: idempotencyHeaders,
   payload: CapturePaymentSessionRequest,
   success: CaptureResponse,
-  error: [ResourceMissingError, IdempotencyError, UnprocessableError],
-}).annotate(OpenApi.Summary, "Capture a manual-capture card authorisation");
+  error: [ResourceMissingError, IdempotencyError, UnprocessableError, ...bodyRefusals],
+})
+  .annotate(OpenApi.Summary, "Capture a manual-capture card authorisation")
+  .annotateMerge(
+    documented({
+      description:
+        "Captures a card charge in WAITING_FOR_CAPTURE (decision P6): all of it, or `amount` of it; `releaseRemainingAmount` voids the rest. In any other state: 422 `invalid_state`.",
+      request: captureRequestExample,
+      responses: { 200: captureResponseExample, ...sessionPostErrors },
+    }),
+  );
 
 const simulate = HttpApiEndpoint.post("simulate", "/v2/payments/simulations", {
   headers: idempotencyHeaders,
   payload: SimulationRequest,
   success: SimulationResponse,
-  error: [ResourceMissingError, IdempotencyError, UnprocessableError],
-}).annotate(OpenApi.Summary, "Sandbox: settle or expire the open charge of a session");
+  error: [ResourceMissingError, IdempotencyError, UnprocessableError, ...bodyRefusals],
+})
+  .annotate(OpenApi.Summary, "Sandbox: settle or expire the open charge of a session")
+  .annotateMerge(
+    documented({
+      description:
+        "Sandbox only: settles (`SUCCESS`) or expires (`EXPIRED`) the open charge of a QR, VA or e-wallet session, as a customer's payment would; a MULTIPLE session takes `amount`. A payment whose amount differs from the session's: 422 `amount_mismatch` (decision P1).",
+      request: simulationRequestExample,
+      responses: { 200: simulationResponseExample, ...sessionPostErrors },
+    }),
+  );
 
 const listCharges = HttpApiEndpoint.get("list", "/v2/charges", {
   query: ListChargesQuery,
   success: ChargeListResponse,
-}).annotate(OpenApi.Summary, "List the charges of a session by clientReferenceId");
+})
+  .annotate(OpenApi.Summary, "List the charges of a session by clientReferenceId")
+  .annotateMerge(
+    documented({
+      description:
+        "The charges of the sessions with that `clientReferenceId`, a page at a time (`page` from 1, `perPage` 1–100, default 20).",
+      responses: { 200: chargeListResponseExample, ...commonErrors },
+    }),
+  );
 
-/** Group `auth`: endpoint `accessToken`. @since 0.1.0 */
-export const AuthGroup = HttpApiGroup.make("auth").add(accessToken);
+/** Group `auth`: endpoint `accessToken`. @since 0.1.0 @category API description */
+export const AuthGroup = HttpApiGroup.make("auth")
+  .add(accessToken)
+  .annotate(OpenApi.Description, "Access tokens (client credentials)");
 
-/** Group `payments`: `create`, `confirm`, `get`, `list`, `cancel`, `capture`, `simulate` (Bearer). @since 0.1.0 */
+/** Group `payments`: `create`, `confirm`, `get`, `list`, `cancel`, `capture`, `simulate` (Bearer). @since 0.1.0 @category API description */
 export const PaymentsGroup = HttpApiGroup.make("payments")
   .add(create, confirm, get, list, cancel, capture, simulate)
-  .middleware(BearerAuthentication);
+  .middleware(BearerAuthentication)
+  .annotate(
+    OpenApi.Description,
+    "Payment sessions: create, confirm, retrieve, list, cancel, capture, simulate",
+  );
 
-/** Group `charges`: endpoint `list` (Bearer). @since 0.1.0 */
-export const ChargesGroup = HttpApiGroup.make("charges").add(listCharges).middleware(BearerAuthentication);
+/** Group `charges`: endpoint `list` (Bearer). @since 0.1.0 @category API description */
+export const ChargesGroup = HttpApiGroup.make("charges")
+  .add(listCharges)
+  .middleware(BearerAuthentication)
+  .annotate(OpenApi.Description, "Charges: the payment attempts of a session");
 
 /**
  * The whole API: groups `auth`, `payments`, `charges`. Every request that does not fit its schemas
@@ -231,6 +380,7 @@ export const ChargesGroup = HttpApiGroup.make("charges").add(listCharges).middle
  * // server: HttpApiBuilder.layer(PaymentsApi) + group handlers + BearerAuthentication + RequestValidationLive
  * // client: HttpApiClient.make(PaymentsApi, { baseUrl })
  * @since 0.1.0
+ * @category API description
  */
 export const PaymentsApi = HttpApi.make("PaymentsApi")
   .add(AuthGroup)
@@ -239,13 +389,15 @@ export const PaymentsApi = HttpApi.make("PaymentsApi")
   .middleware(RequestValidation)
   .annotate(HttpApi.ParseOptions, { errors: "all" })
   .annotate(HttpApi.HeadersParseOptions, { errors: "all" })
-  .annotate(OpenApi.Transform, openObjects)
+  .annotate(OpenApi.Transform, (spec) => describeParameters(openObjects(spec)))
   .annotate(OpenApi.Title, apiTitle)
   .annotate(OpenApi.Version, apiVersion)
+  .annotate(OpenApi.License, { name: "MIT", identifier: "MIT" })
+  .annotate(OpenApi.Servers, apiServers)
   .annotate(
     OpenApi.Description,
     "Payment sessions and charges of the Pivot Payment (ex-Harsya) Payments v2 API, as served by this project's reference provider.",
   );
 
-/** @since 0.1.0 */
+/** @since 0.1.0 @category API description */
 export type PaymentsApi = typeof PaymentsApi;

@@ -11,6 +11,7 @@ import type { ErrorDetail } from "./Envelope.js";
  * `api_validation_error` answer.
  *
  * @since 0.1.0
+ * @category Schemas
  */
 export interface BodyValidationError {
   readonly _tag: "BodyValidationError";
@@ -21,6 +22,7 @@ export interface BodyValidationError {
  * Builds a {@link BodyValidationError}.
  *
  * @since 0.1.0
+ * @category Schemas
  */
 export const BodyValidationError = (details: ReadonlyArray<ErrorDetail>): BodyValidationError => ({
   _tag: "BodyValidationError",
@@ -36,6 +38,7 @@ const BARE_KEY = /^[^.[\]]+$/u;
  * empty or holds `.`, `[` or `]` is bracketed and quoted: `metadata["a.b"]`.
  *
  * @since 0.1.0
+ * @category Schemas
  */
 export const formatFieldPath = (path: ReadonlyArray<PropertyKey>): string =>
   path.reduce<string>((acc, key) => {
@@ -55,6 +58,7 @@ const toPathKey = (segment: PropertyKey | { readonly key: PropertyKey }): Proper
  * order the schema reports them.
  *
  * @since 0.1.0
+ * @category Schemas
  */
 export const issueDetails = (issue: SchemaIssue.Issue): ReadonlyArray<ErrorDetail> => {
   const seen = new Set<string>();
@@ -77,6 +81,7 @@ export const issueDetails = (issue: SchemaIssue.Issue): ReadonlyArray<ErrorDetai
  * const r = decodeBody(CreatePaymentSessionRequest)({ clientReferenceId: "r1", amount: { value: 1.5, currency: "IDR" } })
  * // Result.fail({ _tag: "BodyValidationError", details: [{ field: "amount.value", message: "Expected an integer" }] })
  * @since 0.1.0
+ * @category Schemas
  */
 export const decodeBody =
   <S extends Schema.ConstraintDecoder<unknown>>(schema: S) =>
@@ -105,6 +110,7 @@ export const decodeBody =
  * error.
  *
  * @since 0.1.0
+ * @category Schemas
  */
 export const encodeBody =
   <S extends Schema.ConstraintEncoder<unknown>>(schema: S) =>

@@ -11,9 +11,10 @@ import { MerchantCancellationReason } from "./Enums.js";
  * the gateway's to set and are refused here.
  *
  * @since 0.1.0
+ * @category Schemas
  */
 export const CancelPaymentSessionRequest = Schema.Struct({
   cancellationReason: MerchantCancellationReason,
 }).annotate({ identifier: "CancelPaymentSessionRequest" });
-/** @since 0.1.0 */
+/** @since 0.1.0 @category Schemas */
 export type CancelPaymentSessionRequest = typeof CancelPaymentSessionRequest.Type;

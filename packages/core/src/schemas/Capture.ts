@@ -13,18 +13,20 @@ import { Instant } from "./Instant.js";
  * "Object", it is a boolean) and an optional `amount` ≤ the authorised amount (default: all of it).
  *
  * @since 0.1.0
+ * @category Schemas
  */
 export const CapturePaymentSessionRequest = Schema.Struct({
   releaseRemainingAmount: Schema.Boolean,
   amount: Schema.optionalKey(RequestAmount),
 }).annotate({ identifier: "CapturePaymentSessionRequest" });
-/** @since 0.1.0 */
+/** @since 0.1.0 @category Schemas */
 export type CapturePaymentSessionRequest = typeof CapturePaymentSessionRequest.Type;
 
 /**
  * The capture object returned by the capture call (the gateway answers `PENDING`, asynchronously).
  *
  * @since 0.1.0
+ * @category Schemas
  */
 export const Capture = Schema.Struct({
   id: Schema.String,
@@ -36,5 +38,5 @@ export const Capture = Schema.Struct({
   createdAt: Instant,
   updatedAt: Instant,
 }).annotate({ identifier: "Capture" });
-/** @since 0.1.0 */
+/** @since 0.1.0 @category Schemas */
 export type Capture = typeof Capture.Type;

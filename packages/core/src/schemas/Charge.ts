@@ -20,14 +20,14 @@ import { Instant } from "./Instant.js";
 const optionalNullable = <S extends Schema.Constraint>(schema: S) =>
   Schema.optionalKey(Schema.NullOr(schema));
 
-/** The VA to pay into: bank, number, display name ("Pivot - <merchant>") and its own expiry. @since 0.1.0 */
+/** The VA to pay into: bank, number, display name ("Pivot - <merchant>") and its own expiry. @since 0.1.0 @category Schemas */
 export const VirtualAccountCharge = Schema.Struct({
   channel: VirtualAccountChannel,
   virtualAccountNumber: Schema.String,
   virtualAccountName: Schema.String,
   expiryAt: Instant,
 }).annotate({ identifier: "VirtualAccountCharge" });
-/** @since 0.1.0 */
+/** @since 0.1.0 @category Schemas */
 export type VirtualAccountCharge = typeof VirtualAccountCharge.Type;
 
 /**
@@ -35,6 +35,7 @@ export type VirtualAccountCharge = typeof VirtualAccountCharge.Type;
  * appear once paid. The QR's `expiryAt` differs from the session's.
  *
  * @since 0.1.0
+ * @category Schemas
  */
 export const QrCharge = Schema.Struct({
   acquirer: QrAcquirer,
@@ -47,10 +48,10 @@ export const QrCharge = Schema.Struct({
   expiryAt: Schema.NullOr(Instant),
   merchantName: optionalNullable(Schema.String),
 }).annotate({ identifier: "QrCharge" });
-/** @since 0.1.0 */
+/** @since 0.1.0 @category Schemas */
 export type QrCharge = typeof QrCharge.Type;
 
-/** The wallet account that pays (phone in E.164 and holder name), once known. @since 0.1.0 */
+/** The wallet account that pays (phone in E.164 and holder name), once known. @since 0.1.0 @category Schemas */
 export const EwalletCharge = Schema.Struct({
   channel: EwalletChannel,
   accountInformations: optionalNullable(
@@ -60,7 +61,7 @@ export const EwalletCharge = Schema.Struct({
     }),
   ),
 }).annotate({ identifier: "EwalletCharge" });
-/** @since 0.1.0 */
+/** @since 0.1.0 @category Schemas */
 export type EwalletCharge = typeof EwalletCharge.Type;
 
 /**
@@ -70,6 +71,7 @@ export type EwalletCharge = typeof EwalletCharge.Type;
  * (`threeDsResult: "AUTHENTICATION_SUCCESSFUL"`, `threeDsVersion: "3DS2"`).
  *
  * @since 0.1.0
+ * @category Schemas
  */
 export const CardCharge = Schema.Struct({
   first6: optionalNullable(Schema.String),
@@ -106,7 +108,7 @@ export const CardCharge = Schema.Struct({
     }),
   ),
 }).annotate({ identifier: "CardCharge" });
-/** @since 0.1.0 */
+/** @since 0.1.0 @category Schemas */
 export type CardCharge = typeof CardCharge.Type;
 
 /**
@@ -114,6 +116,7 @@ export type CardCharge = typeof CardCharge.Type;
  * example `capturedAmount` (a plain integer, with `currency` beside it); this reads the example.
  *
  * @since 0.1.0
+ * @category Schemas
  */
 export const CaptureHistory = Schema.Struct({
   captureId: Schema.String,
@@ -122,10 +125,10 @@ export const CaptureHistory = Schema.Struct({
   status: CaptureStatus,
   createdAt: Instant,
 }).annotate({ identifier: "CaptureHistory" });
-/** @since 0.1.0 */
+/** @since 0.1.0 @category Schemas */
 export type CaptureHistory = typeof CaptureHistory.Type;
 
-/** The gateway's fraud-engine verdict on a charge. @since 0.1.0 */
+/** The gateway's fraud-engine verdict on a charge. @since 0.1.0 @category Schemas */
 export const FdsRiskAssessment = Schema.Struct({
   score: optionalNullable(Schema.String),
   level: optionalNullable(Schema.String),
@@ -133,7 +136,7 @@ export const FdsRiskAssessment = Schema.Struct({
   status: optionalNullable(Schema.String),
   evaluatedAt: optionalNullable(Instant),
 }).annotate({ identifier: "FdsRiskAssessment" });
-/** @since 0.1.0 */
+/** @since 0.1.0 @category Schemas */
 export type FdsRiskAssessment = typeof FdsRiskAssessment.Type;
 
 /**
@@ -142,6 +145,7 @@ export type FdsRiskAssessment = typeof FdsRiskAssessment.Type;
  * `authorizedAmount`/`capturedAmount` are `null` until a card is authorised/captured.
  *
  * @since 0.1.0
+ * @category Schemas
  */
 export const Charge = Schema.Struct({
   id: Schema.String,
@@ -166,7 +170,7 @@ export const Charge = Schema.Struct({
   failureMessage: optionalNullable(Schema.String),
   recommendation: optionalNullable(Schema.String),
 }).annotate({ identifier: "Charge" });
-/** @since 0.1.0 */
+/** @since 0.1.0 @category Schemas */
 export type Charge = typeof Charge.Type;
-/** @since 0.1.0 */
+/** @since 0.1.0 @category Schemas */
 export type ChargeEncoded = typeof Charge.Encoded;

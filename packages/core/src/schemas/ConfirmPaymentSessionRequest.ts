@@ -15,12 +15,13 @@ import { PaymentMethodOptions } from "./PaymentMethodOptions.js";
  * ignored like any unknown field — send it at the top level.
  *
  * @since 0.1.0
+ * @category Schemas
  */
 export const ConfirmPaymentSessionRequest = Schema.Struct({
   paymentMethod: PaymentMethod,
   paymentMethodOptions: Schema.optionalKey(PaymentMethodOptions),
 }).annotate({ identifier: "ConfirmPaymentSessionRequest" });
-/** @since 0.1.0 */
+/** @since 0.1.0 @category Schemas */
 export type ConfirmPaymentSessionRequest = typeof ConfirmPaymentSessionRequest.Type;
 
 /**
@@ -28,11 +29,12 @@ export type ConfirmPaymentSessionRequest = typeof ConfirmPaymentSessionRequest.T
  * to finalise the method of an incomplete session (seed page).
  *
  * @since 0.1.0
+ * @category Schemas
  */
 export const PaymentMethodSelection = Schema.Struct({
   paymentMethod: PaymentMethod,
   paymentMethodOptions: PaymentMethodOptions,
   autoConfirm: Schema.optionalKey(Schema.Boolean),
 }).annotate({ identifier: "PaymentMethodSelection" });
-/** @since 0.1.0 */
+/** @since 0.1.0 @category Schemas */
 export type PaymentMethodSelection = typeof PaymentMethodSelection.Type;

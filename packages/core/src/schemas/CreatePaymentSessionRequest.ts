@@ -48,6 +48,7 @@ const CreatePaymentSessionFields = Schema.Struct({
  * @example
  * decodeBody(CreatePaymentSessionRequest)({ clientReferenceId: "1743240981", amount: { value: 20000, currency: "IDR" } })
  * @since 0.1.0
+ * @category Schemas
  */
 export const CreatePaymentSessionRequest = CreatePaymentSessionFields.check(
   Schema.makeFilter(
@@ -58,9 +59,9 @@ export const CreatePaymentSessionRequest = CreatePaymentSessionFields.check(
     { expected: "an amount unless paymentType is MULTIPLE" },
   ),
 ).annotate({ identifier: "CreatePaymentSessionRequest" });
-/** @since 0.1.0 */
+/** @since 0.1.0 @category Schemas */
 export type CreatePaymentSessionRequest = typeof CreatePaymentSessionRequest.Type;
-/** @since 0.1.0 */
+/** @since 0.1.0 @category Schemas */
 export type CreatePaymentSessionRequestEncoded = typeof CreatePaymentSessionRequest.Encoded;
 
 /**
@@ -68,6 +69,7 @@ export type CreatePaymentSessionRequestEncoded = typeof CreatePaymentSessionRequ
  * true, and `bypassStatusPage` / `saveForFutureUse` / `showSavedPayment` false.
  *
  * @since 0.1.0
+ * @category Schemas
  */
 export const createDefaults = {
   paymentType: "SINGLE",
@@ -82,6 +84,7 @@ export const createDefaults = {
  * A create request with its defaults applied (see {@link withCreateDefaults}).
  *
  * @since 0.1.0
+ * @category Schemas
  */
 export type CreatePaymentSessionInput = CreatePaymentSessionRequest & {
   readonly paymentType: PaymentType;
@@ -100,6 +103,7 @@ export type CreatePaymentSessionInput = CreatePaymentSessionRequest & {
  * @example
  * withCreateDefaults({ clientReferenceId: "r1", amount: { value: 1, currency: "IDR" } }).mode // "REDIRECT"
  * @since 0.1.0
+ * @category Schemas
  */
 export const withCreateDefaults = (request: CreatePaymentSessionRequest): CreatePaymentSessionInput => ({
   ...request,

@@ -6,20 +6,20 @@
 import { Schema } from "effect";
 import { FreeText, JsonObject, Text } from "./internal/text.js";
 
-/** A phone number split as the gateway wants it: `{ countryCode: "+62", number: "8…" }`. @since 0.1.0 */
+/** A phone number split as the gateway wants it: `{ countryCode: "+62", number: "8…" }`. @since 0.1.0 @category Schemas */
 export const PhoneNumber = Schema.Struct({
   countryCode: Text(1, 4),
   number: Text(1, 15),
 }).annotate({ identifier: "PhoneNumber" });
-/** @since 0.1.0 */
+/** @since 0.1.0 @category Schemas */
 export type PhoneNumber = typeof PhoneNumber.Type;
 
-/** Refund method: AUTO (to the channel, falling back to transfer; default) or TRANSFER_ONLY. @since 0.1.0 */
+/** Refund method: AUTO (to the channel, falling back to transfer; default) or TRANSFER_ONLY. @since 0.1.0 @category Schemas */
 export const RefundMethod = Schema.Literals(["AUTO", "TRANSFER_ONLY"]);
-/** @since 0.1.0 */
+/** @since 0.1.0 @category Schemas */
 export type RefundMethod = typeof RefundMethod.Type;
 
-/** Where refunds go (`transferDestination` is needed for TRANSFER_ONLY). @since 0.1.0 */
+/** Where refunds go (`transferDestination` is needed for TRANSFER_ONLY). @since 0.1.0 @category Schemas */
 export const RefundPreference = Schema.Struct({
   method: RefundMethod,
   transferDestination: Schema.optionalKey(
@@ -32,7 +32,7 @@ export const RefundPreference = Schema.Struct({
     }),
   ),
 }).annotate({ identifier: "RefundPreference" });
-/** @since 0.1.0 */
+/** @since 0.1.0 @category Schemas */
 export type RefundPreference = typeof RefundPreference.Type;
 
 /**
@@ -42,6 +42,7 @@ export type RefundPreference = typeof RefundPreference.Type;
  * Gotcha: some docs examples write `sureName`; it is ignored like any unknown field.
  *
  * @since 0.1.0
+ * @category Schemas
  */
 export const Customer = Schema.Struct({
   id: Schema.optionalKey(FreeText),
@@ -52,5 +53,5 @@ export const Customer = Schema.Struct({
   refundPreference: Schema.optionalKey(RefundPreference),
   storedPaymentMethods: Schema.optionalKey(Schema.NullOr(Schema.Array(JsonObject))),
 }).annotate({ identifier: "Customer" });
-/** @since 0.1.0 */
+/** @since 0.1.0 @category Schemas */
 export type Customer = typeof Customer.Type;

@@ -15,6 +15,7 @@ import { Pagination } from "./Pagination.js";
  * @example
  * const SessionResponse = SuccessEnvelope(PaymentSession)
  * @since 0.1.0
+ * @category Schemas
  */
 export const SuccessEnvelope = <S extends Schema.Constraint>(data: S) =>
   Schema.Struct({
@@ -28,6 +29,7 @@ export const SuccessEnvelope = <S extends Schema.Constraint>(data: S) =>
  * The success envelope of a list answer: `data` is an array and `pagination` is present.
  *
  * @since 0.1.0
+ * @category Schemas
  */
 export const ListEnvelope = <S extends Schema.Constraint>(item: S) =>
   Schema.Struct({
@@ -37,12 +39,12 @@ export const ListEnvelope = <S extends Schema.Constraint>(item: S) =>
     pagination: Pagination,
   });
 
-/** One offending field of a validation error: a dot path (`amount.value`; `""` = the whole body). @since 0.1.0 */
+/** One offending field of a validation error: a dot path (`amount.value`; `""` = the whole body). @since 0.1.0 @category Schemas */
 export const ErrorDetail = Schema.Struct({
   field: Schema.String,
   message: Schema.String,
 }).annotate({ identifier: "ErrorDetail" });
-/** @since 0.1.0 */
+/** @since 0.1.0 @category Schemas */
 export type ErrorDetail = typeof ErrorDetail.Type;
 
 const ApiErrorBodyFields = {
@@ -62,6 +64,7 @@ const ApiErrorBodyType = Schema.Struct(ApiErrorBodyFields).annotate({ identifier
  * (`traceId` wins); encoding always writes `traceId`.
  *
  * @since 0.1.0
+ * @category Schemas
  */
 export const ApiErrorBody = Schema.Struct({
   ...ApiErrorBodyFields,
@@ -76,7 +79,7 @@ export const ApiErrorBody = Schema.Struct({
     }),
   ),
 );
-/** @since 0.1.0 */
+/** @since 0.1.0 @category Schemas */
 export type ApiErrorBody = typeof ApiErrorBody.Type;
 
 /**
@@ -86,11 +89,12 @@ export type ApiErrorBody = typeof ApiErrorBody.Type;
  * @example
  * const e: ErrorEnvelope = { code: "invalid_state", message: "cannot confirm a PAID session", error: { type: "API_ERROR" } }
  * @since 0.1.0
+ * @category Schemas
  */
 export const ErrorEnvelope = Schema.Struct({
   code: Schema.Union([ErrorCode, Schema.String]),
   message: Schema.String,
   error: ApiErrorBody,
 }).annotate({ identifier: "ErrorEnvelope" });
-/** @since 0.1.0 */
+/** @since 0.1.0 @category Schemas */
 export type ErrorEnvelope = typeof ErrorEnvelope.Type;

@@ -12,12 +12,13 @@ import { Schema } from "effect";
  * @example
  * Schema.decodeUnknownSync(ClientReferenceId)("INV-2025-0001")
  * @since 0.1.0
+ * @category Schemas
  */
 export const ClientReferenceId = Schema.String.check(
   Schema.isPattern(/^[\x21-\x7E]{1,100}$/u, { expected: "1–100 visible ASCII characters" }),
 ).annotate({ description: "Merchant's payment reference (1–100 visible characters)" });
 
-/** @since 0.1.0 */
+/** @since 0.1.0 @category Schemas */
 export type ClientReferenceId = typeof ClientReferenceId.Type;
 
 /**
@@ -25,10 +26,11 @@ export type ClientReferenceId = typeof ClientReferenceId.Type;
  * documented 16–36 alphanumerics are advice, not a gate).
  *
  * @since 0.1.0
+ * @category Schemas
  */
 export const RequestId = Schema.String.check(
   Schema.isPattern(/^[\x21-\x7E]{1,255}$/u, { expected: "1–255 visible ASCII characters" }),
 ).annotate({ description: "Idempotency key (1–255 visible ASCII characters)" });
 
-/** @since 0.1.0 */
+/** @since 0.1.0 @category Schemas */
 export type RequestId = typeof RequestId.Type;

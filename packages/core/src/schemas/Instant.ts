@@ -108,6 +108,7 @@ const render = (secondMillis: number, fraction: string): string => {
  * canonicalInstant("2025-04-01T06:59:05+07:00") // "2025-03-31T23:59:05Z"
  * canonicalInstant("2025-03-31T23:59:05")       // undefined (no offset)
  * @since 0.1.0
+ * @category Schemas
  */
 export const canonicalInstant = (input: string): string | undefined => {
   const parsed = parse(input);
@@ -132,6 +133,7 @@ const CanonicalInstant = Schema.String.check(
  * @example
  * Schema.decodeUnknownSync(Instant)("2025-04-01T06:59:05+07:00") // "2025-03-31T23:59:05Z"
  * @since 0.1.0
+ * @category Schemas
  */
 export const Instant = Schema.String.annotate({
   description: "ISO-8601 date-time with an offset (Z or ±hh:mm); answered in UTC (…Z)",
@@ -154,7 +156,7 @@ export const Instant = Schema.String.annotate({
   }),
 );
 
-/** A canonical UTC instant string, e.g. `2025-03-31T23:59:05Z`. @since 0.1.0 */
+/** A canonical UTC instant string, e.g. `2025-03-31T23:59:05Z`. @since 0.1.0 @category Schemas */
 export type Instant = typeof Instant.Type;
 
 /**
@@ -162,6 +164,7 @@ export type Instant = typeof Instant.Type;
  * Returns `undefined` for text that is not an instant; see {@link instantToMillis} for decoded values.
  *
  * @since 0.1.0
+ * @category Schemas
  */
 export const parseInstantMillis = (input: string): number | undefined => {
   const parsed = parse(input);
@@ -180,6 +183,7 @@ export const parseInstantMillis = (input: string): number | undefined => {
  * @example
  * instantToMillis("1970-01-01T00:00:01.5Z") // 1500
  * @since 0.1.0
+ * @category Schemas
  */
 export const instantToMillis = (instant: string): number => {
   const ms = parseInstantMillis(instant);
@@ -197,6 +201,7 @@ export const instantToMillis = (instant: string): number => {
  * millisToInstant(0)    // "1970-01-01T00:00:00Z"
  * millisToInstant(1500) // "1970-01-01T00:00:01.500Z"
  * @since 0.1.0
+ * @category Schemas
  */
 export const millisToInstant = (ms: number): Instant => {
   if (!Number.isSafeInteger(ms) || ms < MIN_MILLIS || ms > MAX_MILLIS + 999) {

@@ -12,10 +12,11 @@ import { PaymentSession } from "./PaymentSession.js";
  * once: dedupe on (session id, event, charge id, charge status) (decision W2).
  *
  * @since 0.1.0
+ * @category Schemas
  */
 export const PaymentCallback = Schema.Struct({
   event: WebhookEvent,
   data: PaymentSession,
 }).annotate({ identifier: "PaymentCallback" });
-/** @since 0.1.0 */
+/** @since 0.1.0 @category Schemas */
 export type PaymentCallback = typeof PaymentCallback.Type;

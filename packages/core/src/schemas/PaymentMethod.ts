@@ -13,6 +13,7 @@ import { FreeText, Text } from "./internal/text.js";
  * encryption flow sends `encryptedCard` on confirm; PCI-DSS SAQ-D merchants may send the PAN.
  *
  * @since 0.1.0
+ * @category Schemas
  */
 export const PaymentMethodCard = Schema.Struct({
   encryptedCard: Schema.optionalKey(Text(0, 500)),
@@ -26,7 +27,7 @@ export const PaymentMethodCard = Schema.Struct({
   cardHolderEmail: Schema.optionalKey(FreeText),
   cardHolderPhone: Schema.optionalKey(FreeText),
 }).annotate({ identifier: "PaymentMethodCard" });
-/** @since 0.1.0 */
+/** @since 0.1.0 @category Schemas */
 export type PaymentMethodCard = typeof PaymentMethodCard.Type;
 
 /**
@@ -34,6 +35,7 @@ export type PaymentMethodCard = typeof PaymentMethodCard.Type;
  * `0001-01-01T00:00:00Z`).
  *
  * @since 0.1.0
+ * @category Schemas
  */
 export const PaymentMethodVirtualAccount = Schema.Struct({
   channel: Schema.optionalKey(VirtualAccountChannel),
@@ -41,10 +43,10 @@ export const PaymentMethodVirtualAccount = Schema.Struct({
   virtualAccountName: Schema.optionalKey(Text(0, 100)),
   expiryAt: Schema.optionalKey(Instant),
 }).annotate({ identifier: "PaymentMethodVirtualAccount" });
-/** @since 0.1.0 */
+/** @since 0.1.0 @category Schemas */
 export type PaymentMethodVirtualAccount = typeof PaymentMethodVirtualAccount.Type;
 
-/** QR data of a payment method (a static QR of a MULTIPLE session carries it). @since 0.1.0 */
+/** QR data of a payment method (a static QR of a MULTIPLE session carries it). @since 0.1.0 @category Schemas */
 export const PaymentMethodQr = Schema.Struct({
   acquirer: Schema.optionalKey(QrAcquirer),
   qrContent: Schema.optionalKey(FreeText),
@@ -54,15 +56,15 @@ export const PaymentMethodQr = Schema.Struct({
   merchantName: Schema.optionalKey(FreeText),
   expiryAt: Schema.optionalKey(Instant),
 }).annotate({ identifier: "PaymentMethodQr" });
-/** @since 0.1.0 */
+/** @since 0.1.0 @category Schemas */
 export type PaymentMethodQr = typeof PaymentMethodQr.Type;
 
-/** E-wallet data of a payment method: the customer's registered phone (API flow). @since 0.1.0 */
+/** E-wallet data of a payment method: the customer's registered phone (API flow). @since 0.1.0 @category Schemas */
 export const PaymentMethodEwallet = Schema.Struct({
   channel: Schema.optionalKey(EwalletChannel),
   accountIdentifier: Schema.optionalKey(FreeText),
 }).annotate({ identifier: "PaymentMethodEwallet" });
-/** @since 0.1.0 */
+/** @since 0.1.0 @category Schemas */
 export type PaymentMethodEwallet = typeof PaymentMethodEwallet.Type;
 
 /**
@@ -74,6 +76,7 @@ export type PaymentMethodEwallet = typeof PaymentMethodEwallet.Type;
  * @example
  * const pm: PaymentMethod = { type: "VIRTUAL_ACCOUNT" }
  * @since 0.1.0
+ * @category Schemas
  */
 export const PaymentMethod = Schema.Struct({
   type: PaymentMethodType,
@@ -82,5 +85,5 @@ export const PaymentMethod = Schema.Struct({
   qr: Schema.optionalKey(Schema.NullOr(PaymentMethodQr)),
   ewallet: Schema.optionalKey(Schema.NullOr(PaymentMethodEwallet)),
 }).annotate({ identifier: "PaymentMethod" });
-/** @since 0.1.0 */
+/** @since 0.1.0 @category Schemas */
 export type PaymentMethod = typeof PaymentMethod.Type;

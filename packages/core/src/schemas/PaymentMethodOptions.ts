@@ -8,7 +8,7 @@ import { CaptureMethod, EwalletChannel, QrAcquirer, ThreeDsMethod, VirtualAccoun
 import { Instant } from "./Instant.js";
 import { FreeText, JsonObject, Text } from "./internal/text.js";
 
-/** Card options: capture and 3-D Secure policy, facilitator and card-on-file data, installments. @since 0.1.0 */
+/** Card options: capture and 3-D Secure policy, facilitator and card-on-file data, installments. @since 0.1.0 @category Schemas */
 export const CardOptions = Schema.Struct({
   captureMethod: Schema.optionalKey(CaptureMethod),
   threeDsMethod: Schema.optionalKey(ThreeDsMethod),
@@ -28,7 +28,7 @@ export const CardOptions = Schema.Struct({
   ),
   installment: Schema.optionalKey(JsonObject),
 }).annotate({ identifier: "CardOptions" });
-/** @since 0.1.0 */
+/** @since 0.1.0 @category Schemas */
 export type CardOptions = typeof CardOptions.Type;
 
 /**
@@ -36,6 +36,7 @@ export type CardOptions = typeof CardOptions.Type;
  * (inside the dashboard's static range), and `expiryAt` (optional for MULTIPLE).
  *
  * @since 0.1.0
+ * @category Schemas
  */
 export const VirtualAccountOptions = Schema.Struct({
   channel: VirtualAccountChannel,
@@ -43,7 +44,7 @@ export const VirtualAccountOptions = Schema.Struct({
   virtualAccountNumber: Schema.optionalKey(Text(0, 100)),
   expiryAt: Schema.optionalKey(Instant),
 }).annotate({ identifier: "VirtualAccountOptions" });
-/** @since 0.1.0 */
+/** @since 0.1.0 @category Schemas */
 export type VirtualAccountOptions = typeof VirtualAccountOptions.Type;
 
 /**
@@ -51,20 +52,21 @@ export type VirtualAccountOptions = typeof VirtualAccountOptions.Type;
  * (decision C7: the session's expiry serves).
  *
  * @since 0.1.0
+ * @category Schemas
  */
 export const EwalletOptions = Schema.Struct({
   channel: EwalletChannel,
   expiryAt: Schema.optionalKey(Instant),
 }).annotate({ identifier: "EwalletOptions" });
-/** @since 0.1.0 */
+/** @since 0.1.0 @category Schemas */
 export type EwalletOptions = typeof EwalletOptions.Type;
 
-/** QR options: `expiryAt` (optional for MULTIPLE) and, optionally, the acquirer. @since 0.1.0 */
+/** QR options: `expiryAt` (optional for MULTIPLE) and, optionally, the acquirer. @since 0.1.0 @category Schemas */
 export const QrOptions = Schema.Struct({
   acquirer: Schema.optionalKey(QrAcquirer),
   expiryAt: Schema.optionalKey(Instant),
 }).annotate({ identifier: "QrOptions" });
-/** @since 0.1.0 */
+/** @since 0.1.0 @category Schemas */
 export type QrOptions = typeof QrOptions.Type;
 
 /**
@@ -73,6 +75,7 @@ export type QrOptions = typeof QrOptions.Type;
  * @example
  * const o: PaymentMethodOptions = { virtualAccount: { channel: "PERMATA", virtualAccountName: "Reforza Harsya" } }
  * @since 0.1.0
+ * @category Schemas
  */
 export const PaymentMethodOptions = Schema.Struct({
   id: Schema.optionalKey(FreeText),
@@ -81,5 +84,5 @@ export const PaymentMethodOptions = Schema.Struct({
   ewallet: Schema.optionalKey(EwalletOptions),
   qr: Schema.optionalKey(QrOptions),
 }).annotate({ identifier: "PaymentMethodOptions" });
-/** @since 0.1.0 */
+/** @since 0.1.0 @category Schemas */
 export type PaymentMethodOptions = typeof PaymentMethodOptions.Type;

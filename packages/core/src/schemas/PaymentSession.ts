@@ -31,13 +31,14 @@ const optionalNullable = <S extends Schema.Constraint>(schema: S) =>
  * applied, so that it can be refunded or reconciled. No webhook is sent for it.
  *
  * @since 0.1.0
+ * @category Schemas
  */
 export const LateCharge = Schema.Struct({
   chargeId: Schema.String,
   amount: Amount,
   receivedAt: Instant,
 }).annotate({ identifier: "LateCharge" });
-/** @since 0.1.0 */
+/** @since 0.1.0 @category Schemas */
 export type LateCharge = typeof LateCharge.Type;
 
 /**
@@ -50,6 +51,7 @@ export type LateCharge = typeof LateCharge.Type;
  * `encryptionKey` appears only for CARD + API + autoConfirm=false.
  *
  * @since 0.1.0
+ * @category Schemas
  */
 export const PaymentSession = Schema.Struct({
   id: Schema.String,
@@ -82,7 +84,7 @@ export const PaymentSession = Schema.Struct({
   metadata: optionalNullable(JsonObject),
   lateCharges: Schema.optionalKey(Schema.Array(LateCharge)),
 }).annotate({ identifier: "PaymentSession" });
-/** @since 0.1.0 */
+/** @since 0.1.0 @category Schemas */
 export type PaymentSession = typeof PaymentSession.Type;
-/** @since 0.1.0 */
+/** @since 0.1.0 @category Schemas */
 export type PaymentSessionEncoded = typeof PaymentSession.Encoded;

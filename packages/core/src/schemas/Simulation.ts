@@ -12,13 +12,14 @@ import { Text } from "./internal/text.js";
  * `amount` is needed for MULTIPLE sessions (each simulated payment).
  *
  * @since 0.1.0
+ * @category Schemas
  */
 export const SimulationRequest = Schema.Struct({
   paymentSessionId: Text(1, 100),
   chargeStatus: Schema.Literals(["SUCCESS", "EXPIRED"]),
   amount: Schema.optionalKey(RequestAmount),
 }).annotate({ identifier: "SimulationRequest" });
-/** @since 0.1.0 */
+/** @since 0.1.0 @category Schemas */
 export type SimulationRequest = typeof SimulationRequest.Type;
 
 /**
@@ -27,11 +28,12 @@ export type SimulationRequest = typeof SimulationRequest.Type;
  * already taken, P2), `RECORDED_LATE` (a payment after the session ended, kept in `lateCharges`).
  *
  * @since 0.1.0
+ * @category Schemas
  */
 export const SimulationApplication = Schema.Literals(["APPLIED", "DUPLICATE", "RECORDED_LATE"]).annotate({
   identifier: "SimulationApplication",
 });
-/** @since 0.1.0 */
+/** @since 0.1.0 @category Schemas */
 export type SimulationApplication = typeof SimulationApplication.Type;
 
 /**
@@ -39,10 +41,11 @@ export type SimulationApplication = typeof SimulationApplication.Type;
  * both are read; `result`: see {@link SimulationApplication}, absent from the real gateway).
  *
  * @since 0.1.0
+ * @category Schemas
  */
 export const SimulationResult = Schema.Struct({
   updated: Schema.Union([Schema.String, Schema.Boolean]),
   result: Schema.optionalKey(SimulationApplication),
 }).annotate({ identifier: "SimulationResult" });
-/** @since 0.1.0 */
+/** @since 0.1.0 @category Schemas */
 export type SimulationResult = typeof SimulationResult.Type;

@@ -1,5 +1,35 @@
+import { Result, Schema } from "effect";
 import { describe, expect, it } from "vitest";
-import { apiTitle, apiVersion, openApiDocument, renderOpenApi } from "../../src/api/index.js";
+import {
+  AccessTokenResponse,
+  ApiValidationError,
+  apiTitle,
+  apiVersion,
+  CaptureResponse,
+  ChargeListResponse,
+  CredentialsInvalidError,
+  IdempotencyError,
+  openApiDocument,
+  PayloadTooLargeError,
+  PaymentSessionListResponse,
+  PaymentSessionResponse,
+  ResourceMissingError,
+  renderOpenApi,
+  SimulationResponse,
+  UnprocessableError,
+  UnsupportedMediaTypeError,
+} from "../../src/api/index.js";
+import { defaultPaymentMethodConfig } from "../../src/lifecycle/index.js";
+import {
+  AccessTokenRequest,
+  CancelPaymentSessionRequest,
+  CapturePaymentSessionRequest,
+  ConfirmPaymentSessionRequest,
+  CreatePaymentSessionRequest,
+  ListPaymentSessionsQuery,
+  SimulationRequest,
+  withPageDefaults,
+} from "../../src/schemas/index.js";
 
 interface Expected {
   readonly method: "get" | "post";
@@ -17,7 +47,7 @@ const expected: ReadonlyArray<Expected> = [
     path: "/v1/access-token",
     operationId: "auth.accessToken",
     secured: false,
-    statuses: ["200", "400", "401"],
+    statuses: ["200", "400", "401", "413", "415"],
     headers: ["x-merchant-id", "x-merchant-secret", ...post],
   },
   {
@@ -25,7 +55,7 @@ const expected: ReadonlyArray<Expected> = [
     path: "/v2/payments",
     operationId: "payments.create",
     secured: true,
-    statuses: ["200", "400", "401", "409"],
+    statuses: ["200", "400", "401", "409", "413", "415"],
     headers: post,
   },
   {
@@ -33,7 +63,7 @@ const expected: ReadonlyArray<Expected> = [
     path: "/v2/payments/{id}/confirm",
     operationId: "payments.confirm",
     secured: true,
-    statuses: ["200", "400", "401", "404", "409", "422"],
+    statuses: ["200", "400", "401", "404", "409", "413", "415", "422"],
     headers: post,
   },
   {
@@ -57,7 +87,7 @@ const expected: ReadonlyArray<Expected> = [
     path: "/v2/payments/{id}/cancel",
     operationId: "payments.cancel",
     secured: true,
-    statuses: ["200", "400", "401", "404", "409", "422"],
+    statuses: ["200", "400", "401", "404", "409", "413", "415", "422"],
     headers: post,
   },
   {
@@ -65,7 +95,7 @@ const expected: ReadonlyArray<Expected> = [
     path: "/v2/payments/{id}/capture",
     operationId: "payments.capture",
     secured: true,
-    statuses: ["200", "400", "401", "404", "409", "422"],
+    statuses: ["200", "400", "401", "404", "409", "413", "415", "422"],
     headers: post,
   },
   {
@@ -81,7 +111,7 @@ const expected: ReadonlyArray<Expected> = [
     path: "/v2/payments/simulations",
     operationId: "payments.simulate",
     secured: true,
-    statuses: ["200", "400", "401", "404", "409", "422"],
+    statuses: ["200", "400", "401", "404", "409", "413", "415", "422"],
     headers: post,
   },
 ];
@@ -184,4 +214,123 @@ describe("rendering", () => {
     expect(first.endsWith("}\n")).toBe(true);
     expect(JSON.parse(first)).toEqual(JSON.parse(JSON.stringify(openApiDocument())));
   });
+});
+
+describe("what third-party tools read beyond the schemas", () => {
+  it("names the sandbox and production hosts of the facts (§1)", () => {
+    expect(doc.servers?.map((s) => s.url)).toEqual([
+      "https://api-stg.pivot-payment.com",
+      "https://api.pivot-payment.com",
+    ]);
+  });
+
+  it("describes every operation and every parameter", () => {
+    for (const e of expected) {
+      const op = operation(e.path, e.method) as (Operation & { description?: string }) | undefined;
+      expect(op?.description, e.operationId).toMatch(/\S{10,}/u);
+      for (const p of op?.parameters ?? []) {
+        expect((p as { description?: string }).description, `${e.operationId} ${p.name}`).toMatch(/\S/u);
+      }
+    }
+  });
+
+  it("fixes the error code per status, so a client can narrow on it", () => {
+    const codeEnum = (component: string): unknown =>
+      (doc.components.schemas[component] as { properties: { code: { enum?: unknown } } }).properties.code
+        .enum;
+    expect(codeEnum("ApiValidationErrorEncoded")).toEqual(["api_validation_error"]);
+    expect(codeEnum("CredentialsInvalidErrorEncoded")).toEqual(["credentials_invalid"]);
+    expect(codeEnum("ResourceMissingErrorEncoded")).toEqual(["resource_missing"]);
+    expect(codeEnum("IdempotencyErrorEncoded")).toEqual(["idempotency_error", "duplicate_error"]);
+    expect(codeEnum("UnprocessableErrorEncoded")).toEqual(["invalid_state", "amount_mismatch"]);
+    expect(codeEnum("PayloadTooLargeErrorEncoded")).toEqual(["api_validation_error"]);
+    expect(codeEnum("UnsupportedMediaTypeErrorEncoded")).toEqual(["api_validation_error"]);
+  });
+
+  it("carries the per-method amount limits of the default config on create and confirm", () => {
+    for (const path of ["/v2/payments", "/v2/payments/{id}/confirm"]) {
+      const op = operation(path, "post") as unknown as Record<string, unknown>;
+      const limits = op["x-amount-limits"] as Record<string, { minimum: number; maximum: number }>;
+      for (const [method, config] of Object.entries(defaultPaymentMethodConfig.methods)) {
+        expect(limits[method]).toMatchObject({
+          minimum: config.minimumAmount,
+          maximum: config.maximumAmount,
+        });
+      }
+    }
+  });
+});
+
+describe("page and perPage are documented as the integers the decoder takes", () => {
+  const decode = Schema.decodeUnknownResult(ListPaymentSessionsQuery);
+  const accepts = (key: "page" | "perPage", value: number) =>
+    Result.isSuccess(decode({ [key]: String(value) }));
+  for (const path of ["/v2/payments", "/v2/charges"]) {
+    for (const name of ["page", "perPage"] as const) {
+      it(`${path} ${name}: the document's bounds are the decoder's bounds`, () => {
+        const param = operation(path, "get")?.parameters.find((p) => p.name === name) as unknown as {
+          schema: { type: string; minimum: number; maximum: number; default: number };
+        };
+        expect(param.schema.type).toBe("integer");
+        expect(accepts(name, param.schema.minimum)).toBe(true);
+        expect(accepts(name, param.schema.minimum - 1)).toBe(false);
+        expect(accepts(name, param.schema.maximum)).toBe(true);
+        expect(accepts(name, param.schema.maximum + 1)).toBe(false);
+        expect(withPageDefaults({})[name]).toBe(param.schema.default);
+      });
+    }
+  }
+});
+
+describe("every example in the document decodes with the schema it illustrates", () => {
+  const errorClassOf: Record<string, Schema.Top> = {
+    "400": ApiValidationError,
+    "401": CredentialsInvalidError,
+    "404": ResourceMissingError,
+    "409": IdempotencyError,
+    "413": PayloadTooLargeError,
+    "415": UnsupportedMediaTypeError,
+    "422": UnprocessableError,
+  };
+  const successOf: Record<string, Schema.Top> = {
+    "auth.accessToken": AccessTokenResponse,
+    "payments.create": PaymentSessionResponse,
+    "payments.confirm": PaymentSessionResponse,
+    "payments.get": PaymentSessionResponse,
+    "payments.list": PaymentSessionListResponse,
+    "payments.cancel": PaymentSessionResponse,
+    "payments.capture": CaptureResponse,
+    "payments.simulate": SimulationResponse,
+    "charges.list": ChargeListResponse,
+  };
+  const requestOf: Record<string, Schema.Top> = {
+    "auth.accessToken": AccessTokenRequest,
+    "payments.create": CreatePaymentSessionRequest,
+    "payments.confirm": ConfirmPaymentSessionRequest,
+    "payments.cancel": CancelPaymentSessionRequest,
+    "payments.capture": CapturePaymentSessionRequest,
+    "payments.simulate": SimulationRequest,
+  };
+  const exampleOf = (holder: unknown): unknown =>
+    (holder as { content?: { "application/json"?: { example?: unknown } } } | undefined)?.content?.[
+      "application/json"
+    ]?.example;
+
+  for (const e of expected) {
+    it(`${e.operationId}: the request and every declared answer have an example that decodes`, () => {
+      const op = operation(e.path, e.method);
+      const request = requestOf[e.operationId];
+      if (request !== undefined) {
+        const example = exampleOf(op?.requestBody);
+        expect(Result.isSuccess(Schema.decodeUnknownResult(request as never)(example))).toBe(true);
+      }
+      for (const status of e.statuses) {
+        const schema = status === "200" ? successOf[e.operationId] : errorClassOf[status];
+        const example = exampleOf(op?.responses[status]);
+        expect(example, `${e.operationId} ${status}`).toBeDefined();
+        const decoded = Schema.decodeUnknownResult(schema as never)(example);
+        expect(Result.isSuccess(decoded), `${e.operationId} ${status}`).toBe(true);
+      }
+    });
+  }
 });

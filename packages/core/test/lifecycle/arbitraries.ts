@@ -12,10 +12,14 @@ import {
   type SessionSnapshot,
 } from "../../src/lifecycle/index.js";
 import type { CreatePaymentSessionRequest, FailureCode, PaymentMethodType } from "../../src/schemas/index.js";
+import { propertySeed } from "../../src/testing/index.js";
 import { IDR, issueFor, MINUTE, multipleVaRequest, optionsFor, singleRequest, staticVa } from "./fixtures.js";
 
-/** The fixed seed of every lifecycle property (override with FC_SEED). */
-export const seed = Number(process.env.FC_SEED ?? 20261124);
+/**
+ * The seed of every lifecycle property: `FC_SEED` if set, fixed in CI (`CI=true`), random otherwise;
+ * printed either way (see `propertySeed`).
+ */
+export const { seed } = propertySeed("lifecycle properties");
 
 export interface Scenario {
   readonly name: string;

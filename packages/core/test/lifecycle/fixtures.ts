@@ -6,7 +6,6 @@ import { expect } from "vitest";
 import {
   type Applied,
   applyEvent,
-  type ChargeIssue,
   type CreateSessionContext,
   createSession,
   currentCharge,
@@ -15,53 +14,21 @@ import {
   type SessionSnapshot,
 } from "../../src/lifecycle/index.js";
 import type { CreatePaymentSessionRequest, PaymentMethodType } from "../../src/schemas/index.js";
+import {
+  cardIssue,
+  ewalletIssue,
+  idr,
+  issueFor,
+  qrIssue,
+  seedPageInstant,
+  vaIssue,
+} from "../../src/testing/index.js";
 
 /** 2025-03-30T05:48:17Z, the seed page's charge instant. */
-export const T0 = Date.UTC(2025, 2, 30, 5, 48, 17);
+export const T0 = seedPageInstant;
 export const MINUTE = 60_000;
-export const IDR = (value: number) => ({ value, currency: "IDR" });
-
-export const vaIssue = (id = "charge-va-1"): ChargeIssue => ({
-  id,
-  instrument: {
-    virtualAccount: {
-      channel: "PERMATA",
-      virtualAccountNumber: "76630000123456",
-      virtualAccountName: "Pivot - Reforza Harsya",
-      expiryAt: "2025-03-30T06:03:17Z",
-    },
-  },
-});
-
-export const qrIssue = (id = "charge-qr-1"): ChargeIssue => ({
-  id,
-  instrument: { qr: { acquirer: "BRI", qrContent: "00020101021226…", qrType: "DYNAMIC", expiryAt: null } },
-});
-
-export const ewalletIssue = (id = "charge-ew-1"): ChargeIssue => ({
-  id,
-  instrument: { ewallet: { channel: "SHOPEEPAY" } },
-  paymentUrl: "shopeepayid://pay?token=abc",
-});
-
-export const cardIssue = (id = "charge-card-1"): ChargeIssue => ({
-  id,
-  instrument: { card: {} },
-  paymentUrl: "https://creditcard-webview-stg.harsya.com/3ds/abc",
-});
-
-export const issueFor = (method: PaymentMethodType, id?: string): ChargeIssue => {
-  switch (method) {
-    case "VIRTUAL_ACCOUNT":
-      return vaIssue(id);
-    case "QR":
-      return qrIssue(id);
-    case "EWALLET":
-      return ewalletIssue(id);
-    case "CARD":
-      return cardIssue(id);
-  }
-};
+export const IDR = idr;
+export { cardIssue, ewalletIssue, issueFor, qrIssue, vaIssue };
 
 /** The options a confirmed / created method needs. */
 export const optionsFor = (

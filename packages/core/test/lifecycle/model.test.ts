@@ -1,7 +1,12 @@
 /**
  * Model-based test: random command sequences run against the real lifecycle (the pure API) and
  * against a plain table model of a SINGLE session, a Map of (status, command) → next status much
- * simpler than the machines. The two must agree on every step.
+ * simpler than the machines, plus the callbacks each status change sends (W1). The two must agree
+ * on every step: status, outcome and the callbacks sent so far.
+ *
+ * Each command has a real precondition (`check`): an `allowed` command runs only where the table
+ * has a next step for it, a `refused` one only where the table refuses it, so a sequence is not
+ * mostly refusals and both kinds are still exercised.
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
@@ -51,6 +56,8 @@ interface Model {
   status: Status;
   kind: Kind | null;
   late: boolean;
+  /** Every callback event sent so far, in order. */
+  webhooks: Array<string>;
 }
 
 /** What the table says: a next status, "same" (a repeat or a no-op), "late" (P3) or a refusal. */
@@ -118,10 +125,37 @@ const lookup = (model: Model, command: CommandName): Next =>
   table.get(`${model.status}|${command}`) ??
   "refused";
 
-/** The real system: a snapshot and the instant of the last event. */
+/** The session status a model status shows (the model splits some by their charge). */
+const sessionStatusOfModel = (status: Status): string => {
+  switch (status) {
+    case "AUTHENTICATING":
+    case "AWAITING_CAPTURE":
+      return "PROCESSING";
+    case "CANCELLED_BY_FAILURE":
+      return "CANCELLED";
+    case "EXPIRED_WITH_CHARGE":
+      return "EXPIRED";
+    default:
+      return status;
+  }
+};
+
+/** The callback a change of session status sends (W1; a SINGLE session never sends CHARGE.SUCCESS). */
+const callbacksOf = (from: Status, to: Status): ReadonlyArray<string> => {
+  const was = sessionStatusOfModel(from);
+  const is = sessionStatusOfModel(to);
+  if (was === is) return [];
+  if (is === "PROCESSING") return ["PAYMENT.PROCESSING"];
+  if (is === "PAID") return ["PAYMENT.PAID"];
+  if (is === "CANCELLED" || is === "EXPIRED") return ["PAYMENT.CANCELLED"];
+  return [];
+};
+
+/** The real system: a snapshot, the instant of the last event and every callback it sent. */
 interface Real {
   snapshot: SessionSnapshot;
   at: number;
+  webhooks: Array<string>;
 }
 
 const statusOf = (snapshot: SessionSnapshot): Status => {
@@ -201,15 +235,23 @@ const kindOfOutcome = (outcome: Outcome): "refused" | "same" | "late" | "changed
         ? "late"
         : "changed";
 
+/** Whether a command is one the table allows in the model's status, or one it refuses. */
+type Expectation = "allowed" | "refused";
+
+/** What the runs exercised: commands run per expectation, and the model statuses reached. */
+const exercised = { allowed: 0, refused: 0, statuses: new Set<Status>() };
+
 class Command implements fc.Command<Model, Real> {
   constructor(
     readonly name: CommandName,
     readonly kind: Kind,
+    readonly expectation: Expectation,
   ) {}
-  check(_model: Readonly<Model>): boolean {
-    return true;
+  check(model: Readonly<Model>): boolean {
+    return (lookup(model, this.name) === "refused") === (this.expectation === "refused");
   }
   run(model: Model, real: Real): void {
+    exercised[this.expectation] += 1;
     let expected = lookup(model, this.name);
     if (expected === "late" && model.late) expected = "same";
     const event = eventFor(this.name, this.kind, real);
@@ -217,21 +259,26 @@ class Command implements fc.Command<Model, Real> {
     const { snapshot, outcome } = applyEvent(before, event);
     real.snapshot = snapshot;
     real.at = event.at;
+    if (outcome._tag !== "Refused") real.webhooks.push(...outcome.webhooks.map((w) => w.event));
     const got = kindOfOutcome(outcome);
     if (expected === "refused" || expected === "same" || expected === "late") {
       // A no-op EXPIRE on a final session is Accepted with nothing changed.
       expect(got === "changed" && this.name === "expire" ? "same" : got).toBe(expected);
       expect(statusOf(snapshot)).toBe(model.status);
       if (expected === "late") model.late = true;
-      return;
+    } else {
+      expect(got).toBe("changed");
+      model.webhooks.push(...callbacksOf(model.status, expected));
+      model.status = expected;
+      exercised.statuses.add(expected);
+      if (this.name === "confirm") model.kind = this.kind;
+      expect(statusOf(snapshot)).toBe(model.status);
     }
-    expect(got).toBe("changed");
-    model.status = expected;
-    if (this.name === "confirm") model.kind = this.kind;
-    expect(statusOf(snapshot)).toBe(model.status);
+    expect(real.webhooks).toEqual(model.webhooks);
   }
   toString(): string {
-    return this.name === "confirm" ? `confirm(${this.kind})` : this.name;
+    const name = this.name === "confirm" ? `confirm(${this.kind})` : this.name;
+    return this.expectation === "refused" ? `${name}!refused` : name;
   }
 }
 
@@ -249,16 +296,18 @@ const commandNames: ReadonlyArray<CommandName> = [
   "expire",
 ];
 
-const commandArbs = [
-  ...(["push", "pull", "manual"] as const).map((kind) => fc.constant(new Command("confirm", kind))),
+const commandArbs = (["allowed", "refused"] as const).flatMap((expectation) => [
+  ...(["push", "pull", "manual"] as const).map((kind) =>
+    fc.constant(new Command("confirm", kind, expectation)),
+  ),
   ...commandNames
-    .filter((name) => name !== "confirm" && name !== "expire")
-    .map((name) => fc.constant(new Command(name, "push"))),
-  fc.constant(new Command("expire", "push")),
-];
+    .filter((name) => name !== "confirm")
+    .map((name) => fc.constant(new Command(name, "push", expectation))),
+]);
 
-describe("model-based: the lifecycle agrees with a plain status table", () => {
-  it("on every step of random command sequences", () => {
+// 1000 sequences take seconds on a loaded machine: a generous timeout, no timing assertion.
+describe("model-based: the lifecycle agrees with a plain status table", { timeout: 120_000 }, () => {
+  it("on every step of random command sequences: status, outcome and callbacks", () => {
     fc.assert(
       fc.property(fc.boolean(), fc.commands(commandArbs, { maxCommands: 25 }), (withMethod, commands) => {
         const snapshot = created(
@@ -268,11 +317,22 @@ describe("model-based: the lifecycle agrees with a plain status table", () => {
           status: withMethod ? "REQUIRE_CONFIRMATION" : "REQUIRE_PAYMENT_METHOD",
           kind: null,
           late: false,
+          webhooks: [],
         };
         expect(statusOf(snapshot)).toBe(model.status);
-        fc.modelRun(() => ({ model, real: { snapshot, at: T0 } }), commands);
+        fc.modelRun(() => ({ model, real: { snapshot, at: T0, webhooks: [] } }), commands);
       }),
       { seed, numRuns: 1000 },
+    );
+    // The preconditions leave both kinds of command, and every status of the table, exercised.
+    expect(exercised.allowed).toBeGreaterThan(100);
+    expect(exercised.refused).toBeGreaterThan(100);
+    expect([...exercised.statuses].sort()).toEqual(
+      [
+        ...new Set(
+          [...table.values()].filter((next) => next !== "same" && next !== "late" && next !== "refused"),
+        ),
+      ].sort(),
     );
   });
 });

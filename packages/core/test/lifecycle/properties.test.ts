@@ -1,6 +1,7 @@
 /**
- * Properties of the lifecycle over random event sequences with random instants (fast-check, fixed
- * seed; a failure prints the seed and the path to replay it).
+ * Properties of the lifecycle over random event sequences with random instants (fast-check; the
+ * seed is fixed in CI and random locally, printed either way; a failure prints the seed and the
+ * path to replay it). One named property per invariant.
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
@@ -67,64 +68,105 @@ const pairIsDocumented = (snapshot: SessionSnapshot): boolean => {
 
 const successCount = (ctx: SessionContext) => ctx.charges.filter((c) => c.state === "SUCCESS").length;
 
-describe("lifecycle invariants (P4, P5, P6, L4, 9.3, W1)", () => {
-  it("holds every invariant after every event", () => {
+type StepCheck = (before: SessionSnapshot, event: SessionEvent, applied: Applied) => void;
+
+/** One named invariant, checked after every event of random scenarios and event sequences. */
+const afterEveryEvent = (name: string, check: StepCheck) =>
+  it(name, () => {
     fc.assert(
       fc.property(scenarioArb, timedSpecsArb, (scenario, specs) => {
-        run(scenario, specs, (before, event, { snapshot: after, outcome }) => {
-          const was = sessionStatus(before);
-          const is = sessionStatus(after);
-          // A refused event leaves the snapshot unchanged (same object).
-          if (outcome._tag === "Refused") expect(after).toBe(before);
-          // A final status never changes; the rank never falls (P5).
-          if (isFinalSessionStatus(was)) expect(is).toBe(was);
-          expect(sessionStatusRank[is]).toBeGreaterThanOrEqual(sessionStatusRank[was]);
-          // At most one SUCCESS charge on a SINGLE session (P4); MULTIPLE charges are all SUCCESS.
-          const ctx = after.context;
-          if (ctx.settings.paymentType === "SINGLE") {
-            expect(ctx.charges.length).toBeLessThanOrEqual(1);
-            expect(successCount(ctx)).toBeLessThanOrEqual(1);
-          } else {
-            expect(ctx.charges.every((c) => c.state === "SUCCESS")).toBe(true);
-          }
-          // captured ≤ authorized ≤ amount (P6).
-          for (const charge of ctx.charges) {
-            const { authorizedAmount, capturedAmount, amount } = charge.context;
-            if (authorizedAmount !== null) expect(authorizedAmount).toBeLessThanOrEqual(amount.value);
-            if (capturedAmount !== null) expect(capturedAmount).toBeLessThanOrEqual(authorizedAmount ?? -1);
-          }
-          // Amount, currency and method never change once the charge exists.
-          expect(ctx.amount).toEqual(before.context.amount);
-          for (const old of before.context.charges) {
-            const same = ctx.charges.find((c) => c.context.id === old.context.id);
-            expect(same?.context.amount).toEqual(old.context.amount);
-            expect(same?.context.method).toBe(old.context.method);
-          }
-          if (before.context.charges.length > 0)
-            expect(ctx.paymentMethod?.type).toBe(before.context.paymentMethod?.type);
-          // Past expiryAt no payment is accepted and the session ends (L4, P3).
-          const expiryAt = before.context.expiryAt;
-          if (expiryAt !== null && event.at >= expiryAt) {
-            expect(successCount(ctx)).toBe(successCount(before.context));
-            if (outcome._tag !== "Refused") expect(isFinalSessionStatus(is)).toBe(true);
-          }
-          // Only the documented (session, charge) pairs occur (facts table 9.3).
-          expect(pairIsDocumented(after)).toBe(true);
-          // Callbacks follow the status change (W1).
-          const hooks = outcome._tag === "Refused" ? [] : outcome.webhooks.map((w) => w.event);
-          expect(hooks.includes("PAYMENT.PAID")).toBe(was !== "PAID" && is === "PAID");
-          expect(hooks.includes("PAYMENT.PROCESSING")).toBe(was !== "PROCESSING" && is === "PROCESSING");
-          expect(hooks.includes("PAYMENT.CANCELLED")).toBe(
-            was !== is && (is === "CANCELLED" || is === "EXPIRED"),
-          );
-          expect(hooks.filter((h) => h === "CHARGE.SUCCESS").length).toBe(
-            successCount(ctx) - successCount(before.context) > 0 && ctx.settings.paymentType === "MULTIPLE"
-              ? 1
-              : 0,
-          );
-        });
+        run(scenario, specs, check);
       }),
       RUNS,
+    );
+  });
+
+// One property per invariant (a failure names it and shrinks for it alone). Each runs 1000 random
+// sequences and takes seconds on a loaded machine: a generous timeout, no timing assertion.
+describe("lifecycle invariants (P4, P5, P6, L4, 9.3, W1)", { timeout: 120_000 }, () => {
+  afterEveryEvent(
+    "a refused event leaves the snapshot unchanged (the same object)",
+    (before, _e, applied) => {
+      if (applied.outcome._tag === "Refused") expect(applied.snapshot).toBe(before);
+    },
+  );
+
+  afterEveryEvent(
+    "a final status never changes and the status rank never falls (P5)",
+    (before, _e, applied) => {
+      const was = sessionStatus(before);
+      const is = sessionStatus(applied.snapshot);
+      if (isFinalSessionStatus(was)) expect(is).toBe(was);
+      expect(sessionStatusRank[is]).toBeGreaterThanOrEqual(sessionStatusRank[was]);
+    },
+  );
+
+  afterEveryEvent(
+    "a SINGLE session has at most one charge and one SUCCESS; MULTIPLE charges are all SUCCESS (P4)",
+    (_before, _e, { snapshot: after }) => {
+      const ctx = after.context;
+      if (ctx.settings.paymentType === "SINGLE") {
+        expect(ctx.charges.length).toBeLessThanOrEqual(1);
+        expect(successCount(ctx)).toBeLessThanOrEqual(1);
+      } else {
+        expect(ctx.charges.every((c) => c.state === "SUCCESS")).toBe(true);
+      }
+    },
+  );
+
+  afterEveryEvent(
+    "captured ≤ authorized ≤ amount on every charge (P6)",
+    (_before, _e, { snapshot: after }) => {
+      for (const charge of after.context.charges) {
+        const { authorizedAmount, capturedAmount, amount } = charge.context;
+        if (authorizedAmount !== null) expect(authorizedAmount).toBeLessThanOrEqual(amount.value);
+        if (capturedAmount !== null) expect(capturedAmount).toBeLessThanOrEqual(authorizedAmount ?? -1);
+      }
+    },
+  );
+
+  afterEveryEvent(
+    "amount, currency and method never change once a charge exists",
+    (before, _e, { snapshot: after }) => {
+      const ctx = after.context;
+      expect(ctx.amount).toEqual(before.context.amount);
+      for (const old of before.context.charges) {
+        const same = ctx.charges.find((c) => c.context.id === old.context.id);
+        expect(same?.context.amount).toEqual(old.context.amount);
+        expect(same?.context.method).toBe(old.context.method);
+      }
+      if (before.context.charges.length > 0)
+        expect(ctx.paymentMethod?.type).toBe(before.context.paymentMethod?.type);
+    },
+  );
+
+  afterEveryEvent(
+    "past expiryAt no payment is accepted and an accepted event ends the session (L4, P3)",
+    (before, event, { snapshot: after, outcome }) => {
+      const expiryAt = before.context.expiryAt;
+      if (expiryAt === null || event.at < expiryAt) return;
+      expect(successCount(after.context)).toBe(successCount(before.context));
+      if (outcome._tag !== "Refused") expect(isFinalSessionStatus(sessionStatus(after))).toBe(true);
+    },
+  );
+
+  afterEveryEvent(
+    "only the documented (session, charge) pairs occur (facts table 9.3)",
+    (_b, _e, { snapshot }) => {
+      expect(pairIsDocumented(snapshot)).toBe(true);
+    },
+  );
+
+  afterEveryEvent("callbacks follow the status change (W1)", (before, _e, { snapshot: after, outcome }) => {
+    const was = sessionStatus(before);
+    const is = sessionStatus(after);
+    const hooks = outcome._tag === "Refused" ? [] : outcome.webhooks.map((w) => w.event);
+    expect(hooks.includes("PAYMENT.PAID")).toBe(was !== "PAID" && is === "PAID");
+    expect(hooks.includes("PAYMENT.PROCESSING")).toBe(was !== "PROCESSING" && is === "PROCESSING");
+    expect(hooks.includes("PAYMENT.CANCELLED")).toBe(was !== is && (is === "CANCELLED" || is === "EXPIRED"));
+    const newSuccess = successCount(after.context) - successCount(before.context) > 0;
+    expect(hooks.filter((h) => h === "CHARGE.SUCCESS").length).toBe(
+      newSuccess && after.context.settings.paymentType === "MULTIPLE" ? 1 : 0,
     );
   });
 
@@ -161,7 +203,7 @@ describe("lifecycle invariants (P4, P5, P6, L4, 9.3, W1)", () => {
   });
 });
 
-describe("the pure API and an XState actor agree", () => {
+describe("the pure API and an XState actor agree", { timeout: 120_000 }, () => {
   it("reach the same state and context on the same events (an actor stops at a final state)", () => {
     fc.assert(
       fc.property(scenarioArb, timedSpecsArb, (scenario, specs) => {

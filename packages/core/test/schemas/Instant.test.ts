@@ -2,9 +2,10 @@ import { Result, Schema } from "effect";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { Instant, instantToMillis, millisToInstant, parseInstantMillis } from "../../src/schemas/index.js";
+import { propertySeed } from "../../src/testing/index.js";
 import { instant } from "./arbitraries.js";
 
-const params = { seed: Number(process.env.FC_SEED ?? 20261124), numRuns: 1000 };
+const params = { seed: propertySeed("schema properties").seed, numRuns: 1000 };
 const decode = Schema.decodeUnknownResult(Instant);
 
 describe("Instant reads any ISO-8601 offset and answers in UTC", () => {

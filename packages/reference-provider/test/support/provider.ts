@@ -5,6 +5,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { ErrorEnvelope, type PaymentSession, PaymentSessionResponse } from "@payment-session/core";
+import { seedCreateRequest } from "@payment-session/core/testing";
 import { Schema } from "effect";
 import { afterAll, beforeAll, beforeEach, expect } from "vitest";
 import {
@@ -167,14 +168,7 @@ export const httpClient = (provider: () => RunningProvider): HttpClient => {
 
 /** The seed page's create body (VA on PERMATA, mode API, autoConfirm), expiry left to the default. */
 export const vaCreateBody = (overrides: Record<string, unknown> = {}) => ({
-  clientReferenceId: "1743240981",
-  amount: { value: 20000, currency: "IDR" },
-  paymentMethod: { type: "VIRTUAL_ACCOUNT" },
-  paymentMethodOptions: { virtualAccount: { channel: "PERMATA", virtualAccountName: "Reforza Harsya" } },
-  mode: "API",
-  autoConfirm: true,
-  statementDescriptor: "Harsya",
-  metadata: { invoiceNo: "INV001" },
+  ...seedCreateRequest,
   ...overrides,
 });
 

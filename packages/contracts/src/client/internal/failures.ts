@@ -7,8 +7,10 @@ import {
   ErrorEnvelope,
   IdempotencyError,
   issueDetails,
+  PayloadTooLargeError,
   ResourceMissingError,
   UnprocessableError,
+  UnsupportedMediaTypeError,
 } from "@payment-session/core";
 import { Effect, Result, Schema } from "effect";
 import { HttpClientError, type HttpClientResponse } from "effect/http";
@@ -26,14 +28,18 @@ type CoreError =
   | CredentialsInvalidError
   | ResourceMissingError
   | IdempotencyError
-  | UnprocessableError;
+  | UnprocessableError
+  | PayloadTooLargeError
+  | UnsupportedMediaTypeError;
 
 const isCoreError = (u: unknown): u is CoreError =>
   u instanceof ApiValidationError ||
   u instanceof CredentialsInvalidError ||
   u instanceof ResourceMissingError ||
   u instanceof IdempotencyError ||
-  u instanceof UnprocessableError;
+  u instanceof UnprocessableError ||
+  u instanceof PayloadTooLargeError ||
+  u instanceof UnsupportedMediaTypeError;
 
 const apiError = (operation: string, status: number, envelope: ErrorEnvelope): PaymentsApiError =>
   new PaymentsApiError({

@@ -1,0 +1,144 @@
+/**
+ * What the OpenAPI document says beyond the schemas: operation descriptions, parameter
+ * descriptions, the integer paging parameters and the request/answer examples. Internal to
+ * {@link PaymentsApi}; each endpoint is annotated with {@link documented}, and the whole document
+ * goes through {@link describeParameters}.
+ *
+ * @since 0.2.0
+ */
+import { OpenApi } from "effect/http-api";
+import { defaultPaymentMethodConfig } from "../lifecycle/config.js";
+import { pagingParameters } from "../schemas/Pagination.js";
+
+type Json = Record<string, unknown>;
+
+/** What one operation's documentation adds. */
+export interface OperationDocs {
+  /** Markdown: what it does, when it is refused. */
+  readonly description: string;
+  /** Example request body (wire form). */
+  readonly request?: unknown;
+  /** Example answer per declared status (wire form). */
+  readonly responses: Readonly<Record<number, unknown>>;
+}
+
+const isObject = (value: unknown): value is Json => typeof value === "object" && value !== null;
+
+/** `content["application/json"]` of a request body or a response, when there is one. */
+const jsonContent = (holder: unknown): Json | undefined => {
+  if (!isObject(holder) || !isObject(holder.content)) return undefined;
+  const json = holder.content["application/json"];
+  return isObject(json) ? json : undefined;
+};
+
+/**
+ * A parameter's description (lifted from its schema's `description`, which third-party tools do not
+ * read there), and `page` / `perPage` as the bounded integers they decode to.
+ */
+const describeParameter = (path: string, parameter: unknown): unknown => {
+  if (!isObject(parameter)) return parameter;
+  const name = String(parameter.name);
+  if (parameter.in === "query" && (name === "page" || name === "perPage")) {
+    const paging = pagingParameters[name];
+    return { ...parameter, description: paging.description, schema: { ...paging.schema } };
+  }
+  if (parameter.in === "path" && name === "id" && path.startsWith("/v2/payments/")) {
+    return {
+      ...parameter,
+      description: "Pivot's id of the payment session (`data.id` of the create answer)",
+    };
+  }
+  const schema = parameter.schema;
+  const description =
+    isObject(schema) && typeof schema.description === "string" ? schema.description : undefined;
+  return description === undefined || parameter.description !== undefined
+    ? parameter
+    : { ...parameter, description };
+};
+
+/**
+ * Describes the parameters of every operation of a document (see {@link describeParameter}): the
+ * API-level `OpenApi.Transform` of {@link PaymentsApi} runs it, so a new endpoint gets it too.
+ *
+ * @since 0.2.0
+ */
+export const describeParameters = (spec: Json): Json => {
+  if (!isObject(spec.paths)) return spec;
+  const paths = Object.fromEntries(
+    Object.entries(spec.paths).map(([path, item]) => [
+      path,
+      isObject(item)
+        ? Object.fromEntries(
+            Object.entries(item).map(([method, operation]) => [
+              method,
+              isObject(operation) && Array.isArray(operation.parameters)
+                ? { ...operation, parameters: operation.parameters.map((p) => describeParameter(path, p)) }
+                : operation,
+            ]),
+          )
+        : item,
+    ]),
+  );
+  return { ...spec, paths };
+};
+
+/**
+ * Adds {@link OperationDocs} to one operation of the document: the endpoint annotation
+ * `OpenApi.Transform` calls it with the operation object Effect derived.
+ */
+const addDocs =
+  (docs: OperationDocs) =>
+  (operation: Json): Json => {
+    const requestJson = jsonContent(operation.requestBody);
+    if (requestJson !== undefined && docs.request !== undefined) requestJson.example = docs.request;
+    const responses = isObject(operation.responses) ? operation.responses : {};
+    for (const [status, example] of Object.entries(docs.responses)) {
+      const json = jsonContent(responses[status]);
+      if (json === undefined) {
+        throw new Error(
+          `OpenAPI docs: ${String(operation.operationId)} has an example for undeclared ${status}`,
+        );
+      }
+      json.example = example;
+    }
+    return { ...operation, description: docs.description };
+  };
+
+/**
+ * The annotation that documents an endpoint: `endpoint.annotateMerge(documented({...}))`.
+ *
+ * @since 0.2.0
+ */
+export const documented = (docs: OperationDocs) => OpenApi.annotations({ transform: addDocs(docs) });
+
+const formatAmount = (value: number): string => value.toLocaleString("en-US").replaceAll(",", " ");
+
+/**
+ * The per-method amount limits of the docs' example merchant config (decision C5), as a Markdown
+ * table for the create and confirm descriptions. A merchant's own config may differ: an amount
+ * outside its method's bounds is a 400 on `amount.value`.
+ *
+ * @since 0.2.0
+ */
+export const amountLimitsMarkdown = (): string =>
+  [
+    "| method | minimum | maximum | currencies |",
+    "| --- | --- | --- | --- |",
+    ...Object.entries(defaultPaymentMethodConfig.methods).map(
+      ([method, limits]) =>
+        `| ${method} | ${formatAmount(limits.minimumAmount)} | ${formatAmount(limits.maximumAmount)} | ${limits.currencies.join(", ")} |`,
+    ),
+  ].join("\n");
+
+/**
+ * The same limits as data, for the `x-amount-limits` extension of create and confirm.
+ *
+ * @since 0.2.0
+ */
+export const amountLimitsExtension = (): Json =>
+  Object.fromEntries(
+    Object.entries(defaultPaymentMethodConfig.methods).map(([method, limits]) => [
+      method,
+      { minimum: limits.minimumAmount, maximum: limits.maximumAmount, currencies: [...limits.currencies] },
+    ]),
+  );
