@@ -5,15 +5,39 @@
  *
  * @since 0.1.0
  */
-export { type Applied, applyEvent, applyEvents, operationOfEvent, refusalMessage } from "./applyEvent.js";
+export {
+  type Applied,
+  applyEvent,
+  applyEvents,
+  applyEventWith,
+  compiledSessionMachine,
+  compiledSessionStep,
+  interpretedSessionStep,
+  operationOfEvent,
+  refusalMessage,
+  type SessionStep,
+  sessionAt,
+} from "./applyEvent.js";
 export {
   type ChargeStep,
   captureAmountIssues,
   chargeMachine,
   chargeSnapshot,
+  chargeStepOf,
+  compiledChargeMachine,
   openCharge,
+  openChargeInterpreted,
   stepCharge,
+  stepChargeInterpreted,
 } from "./chargeMachine.js";
+export {
+  type CompiledBranch,
+  type CompiledMachine,
+  type CompiledState,
+  compileMachine,
+  type StepAction,
+  stepOver,
+} from "./compileMachine.js";
 export {
   defaultPaymentMethodConfig,
   type MethodLimits,

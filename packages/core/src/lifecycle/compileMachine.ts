@@ -1,0 +1,348 @@
+/**
+ * Compiles an XState machine's definition (its states, their transition lists, guards, actions and
+ * the machine's implementations) into a table and a step function, once, at load time. The step
+ * does what XState's pure `transition()` does for the machines of this library — select the first
+ * branch whose guard holds, run its actions in order (assigns update the context for the actions
+ * after them), enter the target, settle eventless (`always`) transitions — without building a
+ * throwaway actor per call.
+ *
+ * Nothing is written twice: the table is read from `machine.root` and `machine.implementations`,
+ * and the guard / assign functions it calls are the machine's own. What the compiler does not
+ * support (nested or parallel states, entry / exit actions, delayed transitions, invoked or spawned
+ * actors, XState's built-in actions other than `assign`) makes it throw at load time instead of
+ * stepping differently. The property "compiled step = XState's `transition()`" (core tests,
+ * `compiledStep.test.ts`) checks the equivalence over random event sequences.
+ *
+ * @since 0.2.0
+ */
+import type { AnyStateMachine } from "xstate";
+
+/** An action the step does not execute but reports, as XState's `transition()` does: type and resolved params. @since 0.2.0 */
+export interface StepAction {
+  readonly type: string;
+  readonly params: unknown;
+}
+
+/** What a compiled guard or assign is called with (XState's guard / action arguments). */
+interface Args {
+  readonly context: unknown;
+  readonly event: { readonly type: string };
+}
+
+type Guard = (args: Args) => boolean;
+
+type CompiledAction =
+  | {
+      readonly kind: "assign";
+      readonly type: string;
+      readonly assignment: (args: Args, params: unknown) => object;
+      readonly params: unknown;
+    }
+  | { readonly kind: "report"; readonly type: string; readonly params: unknown };
+
+/**
+ * One branch of a (state, event) list: taken when its guard holds (`null` = always), runs its
+ * actions, goes to `target` (`null` = stays).
+ *
+ * @since 0.2.0
+ */
+export interface CompiledBranch {
+  readonly guard: Guard | null;
+  readonly target: string | null;
+  readonly actions: ReadonlyArray<CompiledAction>;
+  /** XState's transition definition the branch was read from (for coverage and diagrams). */
+  readonly definition: unknown;
+}
+
+/**
+ * One state of the table: whether it is final, XState's snapshot of it (without a context) to
+ * build snapshots from, and its branches per event type.
+ *
+ * @since 0.2.0
+ */
+export interface CompiledState {
+  readonly name: string;
+  readonly final: boolean;
+  readonly template: Readonly<Record<string, unknown>>;
+  readonly on: ReadonlyMap<string, ReadonlyArray<CompiledBranch>>;
+  readonly always: ReadonlyArray<CompiledBranch>;
+}
+
+/**
+ * A machine compiled to a table (plain data: a test can alter a copy) and the step over it.
+ *
+ * @since 0.2.0
+ */
+export interface CompiledMachine<TSnapshot extends { readonly value: unknown; readonly context: unknown }> {
+  readonly states: ReadonlyMap<string, CompiledState>;
+  /** The initial state's name (eventless transitions out of it are not settled: use `step`). */
+  readonly initial: string;
+  /**
+   * One event on a snapshot: the next snapshot (the same object when nothing changed, as XState
+   * returns it) and the reported actions in the order XState's `transition()` lists them.
+   */
+  readonly step: (snapshot: TSnapshot, event: { readonly type: string }) => readonly [TSnapshot, ReadonlyArray<StepAction>];
+  /** The branch `event` takes in `snapshot`, or `null` when no branch's guard holds. */
+  readonly select: (snapshot: TSnapshot, event: { readonly type: string }) => CompiledBranch | null;
+  /** A snapshot of `state` with `context`, shaped as XState's (`machine.resolveState`). */
+  readonly snapshotOf: (state: string, context: unknown) => TSnapshot;
+}
+
+interface GuardObject {
+  readonly type?: unknown;
+  readonly params?: unknown;
+  readonly guards?: ReadonlyArray<unknown>;
+  readonly check?: unknown;
+  readonly name?: unknown;
+}
+
+interface TransitionDefinition {
+  readonly guard?: unknown;
+  readonly target?: ReadonlyArray<{ readonly key: string; readonly path: ReadonlyArray<string> }>;
+  readonly actions: ReadonlyArray<unknown>;
+  readonly reenter?: boolean;
+}
+
+interface StateNode {
+  readonly key: string;
+  readonly type: string;
+  readonly states: Readonly<Record<string, StateNode>>;
+  readonly transitions: ReadonlyMap<string, ReadonlyArray<TransitionDefinition>>;
+  readonly always?: ReadonlyArray<TransitionDefinition>;
+  readonly entry: ReadonlyArray<unknown>;
+  readonly exit: ReadonlyArray<unknown>;
+  readonly after: ReadonlyArray<unknown>;
+  readonly invoke: ReadonlyArray<unknown>;
+}
+
+type Implementation = ((args: Args, params: unknown) => unknown) & {
+  readonly type?: unknown;
+  readonly assignment?: unknown;
+  readonly resolve?: unknown;
+  readonly check?: unknown;
+  readonly guards?: ReadonlyArray<unknown>;
+};
+
+const unsupported = (machine: AnyStateMachine, what: string): Error =>
+  new Error(`compileMachine(${machine.id}): ${what} is not supported; step it with XState's transition()`);
+
+const isObject = (u: unknown): u is Readonly<Record<string, unknown>> => typeof u === "object" && u !== null;
+
+/** A guard reference (name, `{ type, params }`, inline function, `and` / `or` / `not`) as one function. */
+const compileGuard = (machine: AnyStateMachine, guard: unknown): Guard => {
+  if (typeof guard === "function" || isObject(guard)) {
+    const g = guard as GuardObject;
+    if (typeof g.check === "function" && Array.isArray(g.guards)) {
+      const parts = g.guards.map((part) => compileGuard(machine, part));
+      switch (g.name) {
+        case "and":
+          return (args) => parts.every((p) => p(args));
+        case "or":
+          return (args) => parts.some((p) => p(args));
+        case "not": {
+          const [only] = parts;
+          if (only === undefined || parts.length !== 1) throw unsupported(machine, "not() of several guards");
+          return (args) => !only(args);
+        }
+        default:
+          throw unsupported(machine, `the built-in guard ${String(g.name)}`);
+      }
+    }
+    if (typeof guard === "function") {
+      if ("check" in guard) throw unsupported(machine, `the built-in guard ${String(g.name)}`);
+      const inline = guard as Implementation;
+      return (args) => inline(args, undefined) === true;
+    }
+  }
+  const name = typeof guard === "string" ? guard : isObject(guard) ? guard.type : undefined;
+  if (typeof name !== "string") throw unsupported(machine, "a guard without a type");
+  const implementation = (machine.implementations.guards as Readonly<Record<string, unknown>>)[name];
+  if (implementation === undefined) throw new Error(`compileMachine(${machine.id}): guard ${name} is not implemented`);
+  if (typeof implementation !== "function" || "check" in implementation) {
+    return compileGuard(machine, implementation);
+  }
+  const check = implementation as Implementation;
+  const params = isObject(guard) && "params" in guard ? guard.params : undefined;
+  if (typeof params === "function") {
+    const paramsOf = params as (args: Args) => unknown;
+    return (args) => check(args, paramsOf({ context: args.context, event: args.event })) === true;
+  }
+  return (args) => check(args, params) === true;
+};
+
+const compileAction = (machine: AnyStateMachine, action: unknown): CompiledAction => {
+  if (typeof action === "function") {
+    const inline = action as Implementation;
+    if (inline.type === "xstate.assign" && typeof inline.assignment === "function") {
+      return {
+        kind: "assign",
+        type: "xstate.assign",
+        assignment: inline.assignment as (args: Args, params: unknown) => object,
+        params: undefined,
+      };
+    }
+    if ("resolve" in inline) throw unsupported(machine, `the built-in action ${String(inline.type)}`);
+    return { kind: "report", type: inline.name === "" ? "(anonymous)" : inline.name, params: undefined };
+  }
+  const type = typeof action === "string" ? action : isObject(action) ? action.type : undefined;
+  if (typeof type !== "string") throw unsupported(machine, "an action without a type");
+  const params = isObject(action) && "params" in action ? action.params : undefined;
+  const implementation = (machine.implementations.actions as Readonly<Record<string, unknown>>)[type] as
+    | Implementation
+    | undefined;
+  if (implementation !== undefined && "resolve" in implementation) {
+    if (implementation.type !== "xstate.assign" || typeof implementation.assignment !== "function") {
+      throw unsupported(machine, `the built-in action ${String(implementation.type)} (as ${type})`);
+    }
+    return {
+      kind: "assign",
+      type,
+      assignment: implementation.assignment as (args: Args, params: unknown) => object,
+      params,
+    };
+  }
+  return { kind: "report", type, params };
+};
+
+const compileBranch = (machine: AnyStateMachine, definition: TransitionDefinition): CompiledBranch => {
+  const targets = definition.target ?? [];
+  if (targets.length > 1) throw unsupported(machine, "a transition with several targets");
+  const target = targets[0];
+  if (target !== undefined && target.path.length !== 1) throw unsupported(machine, "a nested target");
+  return {
+    guard: definition.guard === undefined ? null : compileGuard(machine, definition.guard),
+    target: target === undefined ? null : target.key,
+    actions: definition.actions.map((action) => compileAction(machine, action)),
+    definition,
+  };
+};
+
+/**
+ * Compiles a flat machine (atomic and final states under the root, no entry / exit / delayed /
+ * invoked behaviour) into its table and step. Throws, at load time, on anything else.
+ *
+ * @example
+ * const compiled = compileMachine(sessionMachine)
+ * const [next, actions] = compiled.step(snapshot, { type: "EXPIRE", at })
+ * @since 0.2.0
+ */
+export const compileMachine = <TSnapshot extends { readonly value: unknown; readonly context: unknown }>(
+  machine: AnyStateMachine,
+): CompiledMachine<TSnapshot> => {
+  const root = machine.root as unknown as StateNode;
+  if (root.transitions.size > 0 || (root.always?.length ?? 0) > 0) {
+    throw unsupported(machine, "a transition on the root");
+  }
+  if (root.entry.length > 0 || root.exit.length > 0 || root.invoke.length > 0) {
+    throw unsupported(machine, "entry / exit / invoke on the root");
+  }
+  const states = new Map<string, CompiledState>();
+  for (const node of Object.values(root.states)) {
+    if (node.type !== "atomic" && node.type !== "final") throw unsupported(machine, `a ${node.type} state`);
+    if (node.entry.length > 0 || node.exit.length > 0) throw unsupported(machine, "entry / exit actions");
+    if (node.after.length > 0) throw unsupported(machine, "delayed transitions");
+    if (node.invoke.length > 0) throw unsupported(machine, "invoked actors");
+    const on = new Map<string, ReadonlyArray<CompiledBranch>>();
+    for (const [event, definitions] of node.transitions) {
+      if (event.includes("*")) throw unsupported(machine, "wildcard events");
+      on.set(
+        event,
+        definitions.map((d) => compileBranch(machine, d)),
+      );
+    }
+    const resolved = machine.resolveState({ value: node.key, context: {} }) as unknown as Record<string, unknown>;
+    const { context: _context, ...template } = resolved;
+    states.set(node.key, {
+      name: node.key,
+      final: node.type === "final",
+      template,
+      on,
+      always: (node.always ?? []).map((d) => compileBranch(machine, d)),
+    });
+  }
+  const initial = (root as unknown as { initial?: { target?: ReadonlyArray<{ key: string }> } }).initial
+    ?.target?.[0]?.key;
+  if (initial === undefined) throw unsupported(machine, "a machine without an initial state");
+  return stepOver<TSnapshot>(machine.id, initial, states);
+};
+
+const EMPTY: ReadonlyArray<StepAction> = [];
+
+/**
+ * The step over a table (the compiled one, or a deliberately altered copy in a test).
+ *
+ * @since 0.2.0
+ */
+export const stepOver = <TSnapshot extends { readonly value: unknown; readonly context: unknown }>(
+  id: string,
+  initial: string,
+  states: ReadonlyMap<string, CompiledState>,
+): CompiledMachine<TSnapshot> => {
+  const stateOf = (name: unknown): CompiledState => {
+    const state = states.get(name as string);
+    if (state === undefined) throw new Error(`${id}: unknown state ${String(name)}`);
+    return state;
+  };
+  const snapshotOf = (name: string, context: unknown): TSnapshot =>
+    ({ ...stateOf(name).template, context }) as unknown as TSnapshot;
+
+  const first = (branches: ReadonlyArray<CompiledBranch> | undefined, args: Args): CompiledBranch | null => {
+    if (branches === undefined) return null;
+    for (const branch of branches) {
+      if (branch.guard === null || branch.guard(args)) return branch;
+    }
+    return null;
+  };
+
+  /** Runs one branch: its actions in order on the context, then its target. */
+  const take = (
+    snapshot: TSnapshot,
+    branch: CompiledBranch,
+    args: Args,
+    reported: Array<StepAction>,
+  ): TSnapshot => {
+    let context = snapshot.context;
+    let current = args;
+    for (const action of branch.actions) {
+      if (current.context !== context) current = { context, event: args.event };
+      const params =
+        typeof action.params === "function"
+          ? (action.params as (a: Args) => unknown)(current)
+          : action.params;
+      if (action.kind === "assign") {
+        context = Object.assign({}, context, action.assignment(current, params));
+      } else {
+        reported.push({ type: action.type, params });
+      }
+    }
+    if (branch.target !== null && branch.target !== snapshot.value) return snapshotOf(branch.target, context);
+    if (context === snapshot.context) return snapshot;
+    return { ...snapshot, context } as TSnapshot;
+  };
+
+  const step = (
+    snapshot: TSnapshot,
+    event: { readonly type: string },
+  ): readonly [TSnapshot, ReadonlyArray<StepAction>] => {
+    const reported: Array<StepAction> = [];
+    const args: Args = { context: snapshot.context, event };
+    const branch = first(stateOf(snapshot.value).on.get(event.type), args);
+    let next = branch === null ? snapshot : take(snapshot, branch, args, reported);
+    // Eventless transitions settle the new state (XState's macrostep), while the machine is active.
+    for (let guardRail = 0; !stateOf(next.value).final; guardRail++) {
+      if (guardRail > 100) throw new Error(`${id}: eventless transitions do not settle`);
+      const settleArgs: Args = { context: next.context, event };
+      const eventless = first(stateOf(next.value).always, settleArgs);
+      if (eventless === null) break;
+      const settled = take(next, eventless, settleArgs, reported);
+      if (settled === next) break;
+      next = settled;
+    }
+    return [next, reported.length === 0 ? EMPTY : reported];
+  };
+
+  const select = (snapshot: TSnapshot, event: { readonly type: string }): CompiledBranch | null =>
+    first(stateOf(snapshot.value).on.get(event.type), { context: snapshot.context, event });
+
+  return { states, initial, step, select, snapshotOf };
+};
