@@ -152,48 +152,156 @@ export const interpretedSessionStep: SessionStep = (snapshot, event) => transiti
 const changed = (before: SessionSnapshot, after: SessionSnapshot): boolean =>
   after.value !== before.value || after.context !== before.context;
 
-/** What one step's reported actions say. */
-interface Reported {
-  refusal: RefusalParams | RelayedRefusal | null;
-  chargeStatus: ChargeStatus | undefined;
-  duplicate: boolean;
-  readonly webhookEvents: Array<WebhookEvent>;
+/**
+ * What one event does to a session, before anything is rendered: {@link stepSession}'s answer.
+ * {@link applyEvent} turns it into an {@link Applied} (outcome, messages, callbacks with data).
+ *
+ * @since 0.2.0
+ */
+export interface SessionStepped {
+  /** The next snapshot; the input itself when refused. */
+  readonly snapshot: SessionSnapshot;
+  /** The session brought to the event's instant (L4); the input itself when time changed nothing. */
+  readonly atInstant: SessionSnapshot;
+  /** The callbacks the expiry sent, when time changed the session (else empty). */
+  readonly expiryCallbacks: ReadonlyArray<WebhookEvent>;
+  /** The callbacks the event sends (W1), in order. */
+  readonly callbacks: ReadonlyArray<WebhookEvent>;
+  /** The refusal (`refuse` / `relayChargeRefusal` params), or `null`. */
+  readonly refusal: RefusalParams | RelayedRefusal | null;
+  /** The event was a repeat (P2). */
+  readonly duplicate: boolean;
 }
 
-const read = (actions: ReadonlyArray<{ readonly type: string; readonly params?: unknown }>, into: Reported) => {
+const NONE: ReadonlyArray<WebhookEvent> = [];
+
+/** The callbacks, refusal and repeat a step reported. */
+const readActions = (
+  actions: ReadonlyArray<{ readonly type: string; readonly params?: unknown }>,
+): { refusal: RefusalParams | RelayedRefusal | null; duplicate: boolean; callbacks: ReadonlyArray<WebhookEvent> } => {
+  let refusal: RefusalParams | RelayedRefusal | null = null;
+  let duplicate = false;
+  let callbacks: Array<WebhookEvent> | null = null;
   for (const action of actions) {
     switch (action.type) {
       case "refuse":
-        into.refusal = action.params as RefusalParams;
+      case "relayChargeRefusal":
+        refusal = action.params as RefusalParams | RelayedRefusal;
         break;
-      case "relayChargeRefusal": {
-        const relayed = action.params as RelayedRefusal;
-        into.refusal = relayed;
-        into.chargeStatus = relayed.chargeStatus;
-        break;
-      }
       case "ignoreDuplicate":
-        into.duplicate = true;
+        duplicate = true;
         break;
       case "emitWebhook":
-        into.webhookEvents.push((action.params as { event: WebhookEvent }).event);
+        if (callbacks === null) callbacks = [];
+        callbacks.push((action.params as { event: WebhookEvent }).event);
         break;
     }
   }
+  return { refusal, duplicate, callbacks: callbacks ?? NONE };
 };
 
-const callbacks = (events: ReadonlyArray<WebhookEvent>, after: SessionSnapshot): ReadonlyArray<PaymentCallback> => {
+/**
+ * {@link stepSession} over a given machine step: the compiled one, or XState's interpreter
+ * ({@link interpretedSessionStep}), which the equivalence property compares.
+ *
+ * @since 0.2.0
+ */
+export const stepSessionWith =
+  (step: SessionStep) =>
+  (snapshot: SessionSnapshot, event: SessionEvent): SessionStepped => {
+    // L4: bring the session to the event's instant first (an EXPIRE is that step itself).
+    let atInstant = snapshot;
+    let expiryCallbacks = NONE;
+    if (event.type !== "EXPIRE") {
+      const [timed, actions] = step(snapshot, { type: "EXPIRE", at: event.at });
+      if (changed(snapshot, timed)) {
+        atInstant = timed;
+        expiryCallbacks = readActions(actions).callbacks;
+      }
+    }
+    const [next, actions] = step(atInstant, event);
+    const { refusal, duplicate, callbacks } = readActions(actions);
+    if (event.type === "EXPIRE" && changed(snapshot, next)) atInstant = next;
+    return { snapshot: refusal === null ? next : snapshot, atInstant, expiryCallbacks, callbacks, refusal, duplicate };
+  };
+
+/**
+ * The core step: one event on one snapshot through the compiled session machine, time first (L4),
+ * nothing rendered (no messages, no callback bodies). {@link applyEvent} is this plus the
+ * rendering; use this where only the next snapshot and what happened matter (replays, sweeps,
+ * explorations).
+ *
+ * @example
+ * const { snapshot, refusal } = stepSession(s, { type: "PAYMENT_RECEIVED", at, chargeId, amount })
+ * @since 0.2.0
+ */
+export const stepSession: (snapshot: SessionSnapshot, event: SessionEvent) => SessionStepped =
+  stepSessionWith(compiledSessionStep);
+
+/**
+ * The callbacks of `events`, each with the session as `after` renders it (rendered once for all).
+ */
+const render = (events: ReadonlyArray<WebhookEvent>, after: SessionSnapshot): ReadonlyArray<PaymentCallback> => {
   if (events.length === 0) return [];
   const data = toPaymentSession(after);
   return events.map((name) => ({ event: name, data }));
 };
 
-const emptyReported = (): Reported => ({
-  refusal: null,
-  chargeStatus: undefined,
-  duplicate: false,
-  webhookEvents: [],
-});
+/**
+ * The {@link Applied} of a {@link SessionStepped}: the outcome with its message, details and
+ * callbacks rendered.
+ *
+ * @since 0.2.0
+ */
+export const appliedOf = (before: SessionSnapshot, event: SessionEvent, stepped: SessionStepped): Applied => {
+  const operation = operationOfEvent[event.type];
+  const { atInstant, refusal } = stepped;
+  const expired = event.type !== "EXPIRE" && atInstant !== before;
+  const expiry: Accepted | null = expired
+    ? {
+        _tag: "Accepted",
+        operation: "expire",
+        status: sessionStatus(atInstant),
+        webhooks: render(stepped.expiryCallbacks, atInstant),
+      }
+    : null;
+  if (refusal !== null) {
+    const status = sessionStatus(atInstant);
+    const chargeStatus = "chargeStatus" in refusal ? refusal.chargeStatus : undefined;
+    const details = detailsFor(refusal, atInstant, event);
+    const refused: Refused = {
+      _tag: "Refused",
+      code: refusal.code,
+      message: refusalMessage(refusal.code, operation, status, chargeStatus),
+      operation,
+      status,
+      ...(chargeStatus === undefined ? {} : { chargeStatus }),
+      ...(details === undefined ? {} : { details }),
+    };
+    return { snapshot: before, outcome: refused, atInstant, expiry };
+  }
+  const next = stepped.snapshot;
+  const status = sessionStatus(next);
+  const own = render(stepped.callbacks, next);
+  if (event.type === "EXPIRE") {
+    const outcome: Accepted = { _tag: "Accepted", operation, status, webhooks: own };
+    return { snapshot: next, outcome, atInstant, expiry: atInstant === before ? null : outcome };
+  }
+  const webhooks = expiry === null || expiry.webhooks.length === 0 ? own : [...expiry.webhooks, ...own];
+  if (stepped.duplicate) {
+    return { snapshot: next, outcome: { _tag: "Duplicate", operation, status, webhooks }, atInstant, expiry };
+  }
+  const late = next.context.latePayments[atInstant.context.latePayments.length];
+  if (late !== undefined) {
+    return {
+      snapshot: next,
+      outcome: { _tag: "LatePaymentRecorded", operation, status, latePayment: late, webhooks },
+      atInstant,
+      expiry,
+    };
+  }
+  return { snapshot: next, outcome: { _tag: "Accepted", operation, status, webhooks }, atInstant, expiry };
+};
 
 /**
  * {@link applyEvent} over a given machine step: the compiled one ({@link applyEvent} itself) or
@@ -201,67 +309,11 @@ const emptyReported = (): Reported => ({
  *
  * @since 0.2.0
  */
-export const applyEventWith =
-  (step: SessionStep) =>
-  (snapshot: SessionSnapshot, event: SessionEvent): Applied => {
-    const operation = operationOfEvent[event.type];
-    // L4: bring the session to the event's instant first (an EXPIRE is that step itself).
-    let atInstant = snapshot;
-    let expiry: Accepted | null = null;
-    if (event.type !== "EXPIRE") {
-      const [timed, actions] = step(snapshot, { type: "EXPIRE", at: event.at });
-      if (changed(snapshot, timed)) {
-        const time = emptyReported();
-        read(actions, time);
-        atInstant = timed;
-        expiry = {
-          _tag: "Accepted",
-          operation: "expire",
-          status: sessionStatus(timed),
-          webhooks: callbacks(time.webhookEvents, timed),
-        };
-      }
-    }
-    const [next, actions] = step(atInstant, event);
-    const reported = emptyReported();
-    read(actions, reported);
-    const status = sessionStatus(next);
-    const { refusal, chargeStatus } = reported;
-    if (refusal !== null) {
-      const details = detailsFor(refusal, atInstant, event);
-      const refused: Refused = {
-        _tag: "Refused",
-        code: refusal.code,
-        message: refusalMessage(refusal.code, operation, status, chargeStatus),
-        operation,
-        status,
-        ...(chargeStatus === undefined ? {} : { chargeStatus }),
-        ...(details === undefined ? {} : { details }),
-      };
-      return { snapshot, outcome: refused, atInstant, expiry };
-    }
-    const own = callbacks(reported.webhookEvents, next);
-    if (event.type === "EXPIRE") {
-      const outcome: Accepted = { _tag: "Accepted", operation, status, webhooks: own };
-      return changed(snapshot, next)
-        ? { snapshot: next, outcome, atInstant: next, expiry: outcome }
-        : { snapshot: next, outcome, atInstant, expiry };
-    }
-    const webhooks = expiry === null || expiry.webhooks.length === 0 ? own : [...expiry.webhooks, ...own];
-    if (reported.duplicate) {
-      return { snapshot: next, outcome: { _tag: "Duplicate", operation, status, webhooks }, atInstant, expiry };
-    }
-    const late = next.context.latePayments[atInstant.context.latePayments.length];
-    if (late !== undefined) {
-      return {
-        snapshot: next,
-        outcome: { _tag: "LatePaymentRecorded", operation, status, latePayment: late, webhooks },
-        atInstant,
-        expiry,
-      };
-    }
-    return { snapshot: next, outcome: { _tag: "Accepted", operation, status, webhooks }, atInstant, expiry };
-  };
+export const applyEventWith = (step: SessionStep) => {
+  const stepOnce = stepSessionWith(step);
+  return (snapshot: SessionSnapshot, event: SessionEvent): Applied =>
+    appliedOf(snapshot, event, stepOnce(snapshot, event));
+};
 
 /**
  * Applies one event to a session snapshot, purely (the compiled machine step, no actor, no clock).

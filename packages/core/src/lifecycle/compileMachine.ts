@@ -15,7 +15,7 @@
  *
  * @since 0.2.0
  */
-import type { AnyStateMachine } from "xstate";
+import { type AnyStateMachine, and, not, or } from "xstate";
 
 /** An action the step does not execute but reports, as XState's `transition()` does: type and resolved params. @since 0.2.0 */
 export interface StepAction {
@@ -128,25 +128,29 @@ const unsupported = (machine: AnyStateMachine, what: string): Error =>
 
 const isObject = (u: unknown): u is Readonly<Record<string, unknown>> => typeof u === "object" && u !== null;
 
+/**
+ * XState's guard combinators, recognised by their `check` function (their names do not survive a
+ * bundler's renaming).
+ */
+const checkOf = (guard: unknown): unknown => (guard as { readonly check?: unknown }).check;
+const AND_CHECK = checkOf(and([]));
+const OR_CHECK = checkOf(or([]));
+const NOT_CHECK = checkOf(not("unused"));
+
 /** A guard reference (name, `{ type, params }`, inline function, `and` / `or` / `not`) as one function. */
 const compileGuard = (machine: AnyStateMachine, guard: unknown): Guard => {
   if (typeof guard === "function" || isObject(guard)) {
     const g = guard as GuardObject;
     if (typeof g.check === "function" && Array.isArray(g.guards)) {
       const parts = g.guards.map((part) => compileGuard(machine, part));
-      switch (g.name) {
-        case "and":
-          return (args) => parts.every((p) => p(args));
-        case "or":
-          return (args) => parts.some((p) => p(args));
-        case "not": {
-          const [only] = parts;
-          if (only === undefined || parts.length !== 1) throw unsupported(machine, "not() of several guards");
-          return (args) => !only(args);
-        }
-        default:
-          throw unsupported(machine, `the built-in guard ${String(g.name)}`);
+      if (g.check === AND_CHECK) return (args) => parts.every((p) => p(args));
+      if (g.check === OR_CHECK) return (args) => parts.some((p) => p(args));
+      if (g.check === NOT_CHECK) {
+        const [only] = parts;
+        if (only === undefined || parts.length !== 1) throw unsupported(machine, "not() of several guards");
+        return (args) => !only(args);
       }
+      throw unsupported(machine, `the built-in guard ${String(g.name)}`);
     }
     if (typeof guard === "function") {
       if ("check" in guard) throw unsupported(machine, `the built-in guard ${String(g.name)}`);
@@ -250,8 +254,11 @@ export const compileMachine = <TSnapshot extends { readonly value: unknown; read
         definitions.map((d) => compileBranch(machine, d)),
       );
     }
-    const resolved = machine.resolveState({ value: node.key, context: {} }) as unknown as Record<string, unknown>;
-    const { context: _context, ...template } = resolved;
+    const template = machine.resolveState({ value: node.key, context: {} }) as unknown as Record<string, unknown>;
+    const keys = Object.keys(template).sort().join(",");
+    if (keys !== SNAPSHOT_KEYS) {
+      throw unsupported(machine, `an XState snapshot with the keys ${keys} (expected ${SNAPSHOT_KEYS})`);
+    }
     states.set(node.key, {
       name: node.key,
       final: node.type === "final",
@@ -268,6 +275,49 @@ export const compileMachine = <TSnapshot extends { readonly value: unknown; read
 
 const EMPTY: ReadonlyArray<StepAction> = [];
 
+/** The keys of an XState 5 machine snapshot (`createMachineSnapshot`), checked at compile time. */
+const SNAPSHOT_KEYS = [
+  "_nodes",
+  "can",
+  "children",
+  "context",
+  "error",
+  "getMeta",
+  "hasTag",
+  "historyValue",
+  "machine",
+  "matches",
+  "output",
+  "status",
+  "tags",
+  "toJSON",
+  "value",
+]
+  .sort()
+  .join(",");
+
+/**
+ * A snapshot of a state with a context: XState's own fields and methods, in one object literal of
+ * a fixed shape (a spread of the template would make a slow dictionary object on every step).
+ */
+const snapshotFrom = (t: Readonly<Record<string, unknown>>, context: unknown, status: unknown) => ({
+  status,
+  output: t.output,
+  error: t.error,
+  machine: t.machine,
+  context,
+  _nodes: t._nodes,
+  value: t.value,
+  tags: t.tags,
+  children: t.children,
+  historyValue: t.historyValue,
+  matches: t.matches,
+  hasTag: t.hasTag,
+  can: t.can,
+  getMeta: t.getMeta,
+  toJSON: t.toJSON,
+});
+
 /**
  * The step over a table (the compiled one, or a deliberately altered copy in a test).
  *
@@ -283,8 +333,10 @@ export const stepOver = <TSnapshot extends { readonly value: unknown; readonly c
     if (state === undefined) throw new Error(`${id}: unknown state ${String(name)}`);
     return state;
   };
-  const snapshotOf = (name: string, context: unknown): TSnapshot =>
-    ({ ...stateOf(name).template, context }) as unknown as TSnapshot;
+  const snapshotOf = (name: string, context: unknown): TSnapshot => {
+    const template = stateOf(name).template;
+    return snapshotFrom(template, context, template.status) as unknown as TSnapshot;
+  };
 
   const first = (branches: ReadonlyArray<CompiledBranch> | undefined, args: Args): CompiledBranch | null => {
     if (branches === undefined) return null;
@@ -317,7 +369,7 @@ export const stepOver = <TSnapshot extends { readonly value: unknown; readonly c
     }
     if (branch.target !== null && branch.target !== snapshot.value) return snapshotOf(branch.target, context);
     if (context === snapshot.context) return snapshot;
-    return { ...snapshot, context } as TSnapshot;
+    return snapshotFrom(stateOf(snapshot.value).template, context, (snapshot as { status?: unknown }).status) as unknown as TSnapshot;
   };
 
   const step = (

@@ -7,6 +7,7 @@
  */
 export {
   type Applied,
+  appliedOf,
   applyEvent,
   applyEvents,
   applyEventWith,
@@ -16,7 +17,10 @@ export {
   operationOfEvent,
   refusalMessage,
   type SessionStep,
+  type SessionStepped,
   sessionAt,
+  stepSession,
+  stepSessionWith,
 } from "./applyEvent.js";
 export {
   type ChargeStep,
