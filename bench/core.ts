@@ -394,7 +394,10 @@ export const runCoreBench = (options: CoreBenchOptions = {}): CoreBenchResult =>
       reduced = reduce(reduced, event);
     }
     if (sessionStatus(snapshot) !== reduced.status) disagreements++;
-    if (stepped.value !== snapshot.value || JSON.stringify(stepped.context) !== JSON.stringify(snapshot.context)) {
+    if (
+      stepped.value !== snapshot.value ||
+      JSON.stringify(stepped.context) !== JSON.stringify(snapshot.context)
+    ) {
       throw new Error("stepSession and applyEvent disagree");
     }
     if (sessionStatus(snapshot) === "PAID") {

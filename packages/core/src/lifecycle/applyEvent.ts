@@ -147,7 +147,8 @@ export const compiledSessionStep: SessionStep = compiledSessionMachine.step;
  *
  * @since 0.2.0
  */
-export const interpretedSessionStep: SessionStep = (snapshot, event) => transition(sessionMachine, snapshot, event);
+export const interpretedSessionStep: SessionStep = (snapshot, event) =>
+  transition(sessionMachine, snapshot, event);
 
 const changed = (before: SessionSnapshot, after: SessionSnapshot): boolean =>
   after.value !== before.value || after.context !== before.context;
@@ -178,7 +179,11 @@ const NONE: ReadonlyArray<WebhookEvent> = [];
 /** The callbacks, refusal and repeat a step reported. */
 const readActions = (
   actions: ReadonlyArray<{ readonly type: string; readonly params?: unknown }>,
-): { refusal: RefusalParams | RelayedRefusal | null; duplicate: boolean; callbacks: ReadonlyArray<WebhookEvent> } => {
+): {
+  refusal: RefusalParams | RelayedRefusal | null;
+  duplicate: boolean;
+  callbacks: ReadonlyArray<WebhookEvent>;
+} => {
   let refusal: RefusalParams | RelayedRefusal | null = null;
   let duplicate = false;
   let callbacks: Array<WebhookEvent> | null = null;
@@ -222,7 +227,14 @@ export const stepSessionWith =
     const [next, actions] = step(atInstant, event);
     const { refusal, duplicate, callbacks } = readActions(actions);
     if (event.type === "EXPIRE" && changed(snapshot, next)) atInstant = next;
-    return { snapshot: refusal === null ? next : snapshot, atInstant, expiryCallbacks, callbacks, refusal, duplicate };
+    return {
+      snapshot: refusal === null ? next : snapshot,
+      atInstant,
+      expiryCallbacks,
+      callbacks,
+      refusal,
+      duplicate,
+    };
   };
 
 /**
@@ -241,7 +253,10 @@ export const stepSession: (snapshot: SessionSnapshot, event: SessionEvent) => Se
 /**
  * The callbacks of `events`, each with the session as `after` renders it (rendered once for all).
  */
-const render = (events: ReadonlyArray<WebhookEvent>, after: SessionSnapshot): ReadonlyArray<PaymentCallback> => {
+const render = (
+  events: ReadonlyArray<WebhookEvent>,
+  after: SessionSnapshot,
+): ReadonlyArray<PaymentCallback> => {
   if (events.length === 0) return [];
   const data = toPaymentSession(after);
   return events.map((name) => ({ event: name, data }));

@@ -431,4 +431,3 @@ export const openChargeInterpreted = (input: ChargeInput): ChargeRecord => {
   const [snapshot] = initialTransition(chargeMachine, input);
   return { state: snapshot.value, context: snapshot.context };
 };
-

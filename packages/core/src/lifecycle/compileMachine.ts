@@ -81,7 +81,10 @@ export interface CompiledMachine<TSnapshot extends { readonly value: unknown; re
    * One event on a snapshot: the next snapshot (the same object when nothing changed, as XState
    * returns it) and the reported actions in the order XState's `transition()` lists them.
    */
-  readonly step: (snapshot: TSnapshot, event: { readonly type: string }) => readonly [TSnapshot, ReadonlyArray<StepAction>];
+  readonly step: (
+    snapshot: TSnapshot,
+    event: { readonly type: string },
+  ) => readonly [TSnapshot, ReadonlyArray<StepAction>];
   /** The branch `event` takes in `snapshot`, or `null` when no branch's guard holds. */
   readonly select: (snapshot: TSnapshot, event: { readonly type: string }) => CompiledBranch | null;
   /** A snapshot of `state` with `context`, shaped as XState's (`machine.resolveState`). */
@@ -161,7 +164,8 @@ const compileGuard = (machine: AnyStateMachine, guard: unknown): Guard => {
   const name = typeof guard === "string" ? guard : isObject(guard) ? guard.type : undefined;
   if (typeof name !== "string") throw unsupported(machine, "a guard without a type");
   const implementation = (machine.implementations.guards as Readonly<Record<string, unknown>>)[name];
-  if (implementation === undefined) throw new Error(`compileMachine(${machine.id}): guard ${name} is not implemented`);
+  if (implementation === undefined)
+    throw new Error(`compileMachine(${machine.id}): guard ${name} is not implemented`);
   if (typeof implementation !== "function" || "check" in implementation) {
     return compileGuard(machine, implementation);
   }
@@ -254,7 +258,10 @@ export const compileMachine = <TSnapshot extends { readonly value: unknown; read
         definitions.map((d) => compileBranch(machine, d)),
       );
     }
-    const template = machine.resolveState({ value: node.key, context: {} }) as unknown as Record<string, unknown>;
+    const template = machine.resolveState({ value: node.key, context: {} }) as unknown as Record<
+      string,
+      unknown
+    >;
     const keys = Object.keys(template).sort().join(",");
     if (keys !== SNAPSHOT_KEYS) {
       throw unsupported(machine, `an XState snapshot with the keys ${keys} (expected ${SNAPSHOT_KEYS})`);
@@ -369,7 +376,11 @@ export const stepOver = <TSnapshot extends { readonly value: unknown; readonly c
     }
     if (branch.target !== null && branch.target !== snapshot.value) return snapshotOf(branch.target, context);
     if (context === snapshot.context) return snapshot;
-    return snapshotFrom(stateOf(snapshot.value).template, context, (snapshot as { status?: unknown }).status) as unknown as TSnapshot;
+    return snapshotFrom(
+      stateOf(snapshot.value).template,
+      context,
+      (snapshot as { status?: unknown }).status,
+    ) as unknown as TSnapshot;
   };
 
   const step = (

@@ -182,7 +182,11 @@ const expireToCancelled = {
 } as const;
 
 /** L4 for a MULTIPLE session with an `expiryAt`: ACTIVE → INACTIVE (no callback is documented for it). */
-const expireToInactive = { guard: "isPastExpiry", target: "INACTIVE", actions: ["markExpiryInstant"] } as const;
+const expireToInactive = {
+  guard: "isPastExpiry",
+  target: "INACTIVE",
+  actions: ["markExpiryInstant"],
+} as const;
 
 /** The charge machine refuses the event: relay its code. */
 const chargeRefused = { guard: "chargeRefuses", actions: relay } as const;

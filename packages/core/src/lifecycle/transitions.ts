@@ -292,7 +292,12 @@ export const transitionKeyOf = (
   // An EXPIRE is itself the step that brings the session to its instant.
   const from = event.type === "EXPIRE" ? before : (applied.atInstant ?? before);
   const refused = applied.outcome._tag === "Refused";
-  const session = sessionKeyOf(from, event, refused ? `refused:${(applied.outcome as { code: string }).code}` : null, applied.snapshot);
+  const session = sessionKeyOf(
+    from,
+    event,
+    refused ? `refused:${(applied.outcome as { code: string }).code}` : null,
+    applied.snapshot,
+  );
   const charge = chargeKeyOf(from, event, refused);
   if (from === before) return { session, charge, expiry: null };
   const tick: SessionEvent = { type: "EXPIRE", at: event.at };

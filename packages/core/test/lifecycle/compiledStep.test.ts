@@ -19,7 +19,7 @@ import {
   type CompiledBranch,
   type CompiledState,
   chargeMachine,
-  compiledChargeMachine,
+  type compiledChargeMachine,
   compiledSessionMachine,
   compiledSessionStep,
   compileMachine,
@@ -47,7 +47,9 @@ const seed =
       : Math.floor(Math.random() * 2 ** 31);
 /** Issue 12: at least 10,000 random sequences per machine. */
 const SEQUENCES = 10_000;
-console.log(`compiledStep.test.ts: seed ${seed} (FC_SEED=${seed} to replay), ${SEQUENCES} sequences per machine`);
+console.log(
+  `compiledStep.test.ts: seed ${seed} (FC_SEED=${seed} to replay), ${SEQUENCES} sequences per machine`,
+);
 
 const start = (scenario: Scenario): SessionSnapshot => {
   const result = createSession(scenario.request, { id: "session-c", at: T0, ...scenario.context });
@@ -61,7 +63,6 @@ const reported = (actions: ReadonlyArray<{ readonly type: string; readonly param
 
 const snapshotData = (s: SessionSnapshot) => ({ value: s.value, status: s.status, context: s.context });
 
-
 /**
  * `actual` equals `expected` (node's deep strict equality: fast enough for 10,000 sequences); on a
  * difference, vitest's `toEqual` reports it.
@@ -70,14 +71,18 @@ const same = (what: string, actual: unknown, expected: unknown) => {
   if (!isDeepStrictEqual(actual, expected)) expect(actual, what).toEqual(expected);
 };
 
-type Recorded = Array<readonly [SessionSnapshot, ReadonlyArray<{ readonly type: string; readonly params?: unknown }>]>;
+type Recorded = Array<
+  readonly [SessionSnapshot, ReadonlyArray<{ readonly type: string; readonly params?: unknown }>]
+>;
 
 /** A step that also records what it answered (the time step, then the event step). */
-const recording = (step: SessionStep, into: Recorded): SessionStep => (snapshot, event) => {
-  const answer = step(snapshot, event);
-  into.push(answer);
-  return answer;
-};
+const recording =
+  (step: SessionStep, into: Recorded): SessionStep =>
+  (snapshot, event) => {
+    const answer = step(snapshot, event);
+    into.push(answer);
+    return answer;
+  };
 
 /**
  * Compares `applyEvent` over the step under test with `applyEvent` over XState's interpreter on one
@@ -135,7 +140,10 @@ const chargeInputArb: fc.Arbitrary<ChargeInput> = fc.record({
   instrument: fc.constant({}),
 });
 
-const amountArb = fc.constantFrom(IDR(20_000), IDR(15_000), IDR(20_001), IDR(0), { value: 20_000, currency: "USD" });
+const amountArb = fc.constantFrom(IDR(20_000), IDR(15_000), IDR(20_001), IDR(0), {
+  value: 20_000,
+  currency: "USD",
+});
 
 const chargeEventArb = (at: number): fc.Arbitrary<ChargeEvent> =>
   fc.oneof(
@@ -194,7 +202,8 @@ const chargeStepWith =
       if (a.type === "refuse") refusal = a.params;
       else if (a.type === "ignoreDuplicate") duplicate = true;
     }
-    const changed = refusal === null && !duplicate && (next.value !== charge.state || next.context !== charge.context);
+    const changed =
+      refusal === null && !duplicate && (next.value !== charge.state || next.context !== charge.context);
     return {
       charge: changed ? { state: next.value, context: next.context } : charge,
       refusal,
@@ -271,17 +280,26 @@ describe("the property catches a wrong compiled step (deliberate defects)", () =
   });
 
   it("a mutated transition: REQUIRE_ACTION PAYMENT_RECEIVED goes to PROCESSING where it should go to PAID", () => {
-    const states = alterBranch(compiledSessionMachine.states, "REQUIRE_ACTION", "PAYMENT_RECEIVED", 1, (b) => ({
-      ...b,
-      target: "PROCESSING",
-    }));
+    const states = alterBranch(
+      compiledSessionMachine.states,
+      "REQUIRE_ACTION",
+      "PAYMENT_RECEIVED",
+      1,
+      (b) => ({
+        ...b,
+        target: "PROCESSING",
+      }),
+    );
     const wrong = stepOver<SessionSnapshot>("wrong", compiledSessionMachine.initial, states);
     const result = fc.check(sessionEquivalence(wrong.step), { seed, ...DEFECT_RUNS });
     expect(result.failed).toBe(true);
   });
 
   it("a dropped action: a refusal branch that no longer reports its refusal", () => {
-    const states = alterBranch(compiledSessionMachine.states, "PAID", "CANCEL", 0, (b) => ({ ...b, actions: [] }));
+    const states = alterBranch(compiledSessionMachine.states, "PAID", "CANCEL", 0, (b) => ({
+      ...b,
+      actions: [],
+    }));
     const wrong = stepOver<SessionSnapshot>("wrong", compiledSessionMachine.initial, states);
     const result = fc.check(sessionEquivalence(wrong.step), { seed, ...DEFECT_RUNS });
     expect(result.failed).toBe(true);

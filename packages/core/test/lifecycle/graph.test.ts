@@ -333,7 +333,8 @@ describe("graph coverage (xstate/graph)", () => {
     // The traversal steps with the compiled machine (the same answers as XState's interpreter, by
     // compiledStep.test.ts, and about 100× faster); which definition a step took is still XState's.
     const compiled = withCompiledStep(sessionMachine, compiledSessionStep);
-    for (const input of sessionInputs) paths += cover(compiled, input, sessionEvents, sessionKey, ids, coverage);
+    for (const input of sessionInputs)
+      paths += cover(compiled, input, sessionEvents, sessionKey, ids, coverage);
     expect([...coverage.reached].sort()).toEqual(Object.keys(sessionStatusOfState).sort());
     const missing = [...ids.values()].filter((id) => !coverage.covered.has(id));
     expect(missing).toEqual([]);

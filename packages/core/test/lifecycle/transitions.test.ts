@@ -226,7 +226,8 @@ describe("transitionKeyOf", { timeout: 60_000 }, () => {
     for (const state of describeMachine(sessionMachine).states) {
       for (const { event, branches } of state.transitions) {
         if (event === "EXPIRE") continue;
-        for (const branch of branches) expect(branch.guardNames, `${state.name} ${event}`).not.toContain("isPastExpiry");
+        for (const branch of branches)
+          expect(branch.guardNames, `${state.name} ${event}`).not.toContain("isPastExpiry");
       }
     }
     // The deliberate defect: a machine whose CONFIRM checks the clock itself is caught.
@@ -242,14 +243,21 @@ describe("transitionKeyOf", { timeout: 60_000 }, () => {
             ...requireAction,
             on: {
               ...(requireAction?.on ?? {}),
-              CONFIRM: [{ guard: "isPastExpiry", target: "EXPIRED" }, { actions: { type: "refuse", params: { code: "invalid_state" } } }],
+              CONFIRM: [
+                { guard: "isPastExpiry", target: "EXPIRED" },
+                { actions: { type: "refuse", params: { code: "invalid_state" } } },
+              ],
             },
           },
         },
       } as never,
       sessionMachine.implementations as never,
     );
-    const keys = pastExpiryOnlyKeysOf({ session: altered, charge: chargeMachine, pairs: documentedStatusPairs });
+    const keys = pastExpiryOnlyKeysOf({
+      session: altered,
+      charge: chargeMachine,
+      pairs: documentedStatusPairs,
+    });
     expect(keys.map(formatTransitionKey)).toEqual(["session REQUIRE_ACTION CONFIRM →EXPIRED"]);
   });
 
@@ -266,7 +274,9 @@ describe("transitionKeyOf", { timeout: 60_000 }, () => {
     };
     const keys = transitionKeyOf(created, late, applyEvent(created, late));
     expect(formatTransitionKey(keys.session)).toBe("session EXPIRED PAYMENT_RECEIVED stays");
-    expect(keys.expiry && formatTransitionKey(keys.expiry.session)).toBe("session REQUIRE_ACTION EXPIRE →EXPIRED");
+    expect(keys.expiry && formatTransitionKey(keys.expiry.session)).toBe(
+      "session REQUIRE_ACTION EXPIRE →EXPIRED",
+    );
     expect(keys.expiry?.charge && formatTransitionKey(keys.expiry.charge)).toBe(
       "charge WAITING_FOR_USER_ACTION SESSION_EXPIRED →EXPIRED",
     );
