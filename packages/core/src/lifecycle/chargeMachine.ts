@@ -6,7 +6,7 @@
  */
 import { and, assign, initialTransition, not, setup, transition } from "xstate";
 import type { Amount, ChargeStatus } from "../schemas/index.js";
-import { type CompiledMachine, compileMachine } from "./compileMachine.js";
+import { type CompiledMachine, compileMachine, type StepAction } from "./compileMachine.js";
 import type {
   ChargeContext,
   ChargeEvent,
@@ -393,11 +393,15 @@ export const chargeStepOf = (
  * @since 0.1.0
  */
 export const stepCharge = (charge: ChargeRecord, event: ChargeEvent): ChargeStep => {
-  const [next, actions] = compiledChargeMachine.step(
-    compiledChargeMachine.snapshotOf(charge.state, charge.context),
-    event,
+  const reported: Array<StepAction> = [];
+  const moved = compiledChargeMachine.move(charge.state, charge.context, event, reported);
+  return chargeStepOf(
+    charge,
+    moved === null
+      ? { value: charge.state, context: charge.context }
+      : (moved as { value: string; context: ChargeContext }),
+    reported,
   );
-  return chargeStepOf(charge, next, actions);
 };
 
 /**

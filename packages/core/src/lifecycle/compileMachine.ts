@@ -85,10 +85,26 @@ export interface CompiledMachine<TSnapshot extends { readonly value: unknown; re
     snapshot: TSnapshot,
     event: { readonly type: string },
   ) => readonly [TSnapshot, ReadonlyArray<StepAction>];
+  /**
+   * The step on a state name and a context, without snapshots: the next state and context, or
+   * `null` when nothing changed; the reported actions are pushed to `reported`.
+   */
+  readonly move: (
+    value: string,
+    context: unknown,
+    event: { readonly type: string },
+    reported: Array<StepAction>,
+  ) => Moved | null;
   /** The branch `event` takes in `snapshot`, or `null` when no branch's guard holds. */
   readonly select: (snapshot: TSnapshot, event: { readonly type: string }) => CompiledBranch | null;
   /** A snapshot of `state` with `context`, shaped as XState's (`machine.resolveState`). */
   readonly snapshotOf: (state: string, context: unknown) => TSnapshot;
+}
+
+/** Where {@link CompiledMachine.move} went: a state name and a context. @since 0.2.0 */
+export interface Moved {
+  readonly value: string;
+  readonly context: unknown;
 }
 
 interface GuardObject {
@@ -353,15 +369,21 @@ export const stepOver = <TSnapshot extends { readonly value: unknown; readonly c
     return null;
   };
 
-  /** Runs one branch: its actions in order on the context, then its target. */
-  const take = (
-    snapshot: TSnapshot,
+  /**
+   * Runs one branch's actions in order on the context (assigns see the ones before them). XState
+   * copies the context at every assign (`Object.assign({}, context, update)`); here the first assign
+   * of a branch copies it and later ones update that copy, which nothing else has seen yet: the
+   * same result for assignments that, like every one in this library, do not keep the context
+   * object they are given.
+   */
+  const run = (
     branch: CompiledBranch,
+    context: unknown,
     args: Args,
     reported: Array<StepAction>,
-  ): TSnapshot => {
-    let context = snapshot.context;
+  ): unknown => {
     let current = args;
+    let draft: Record<string, unknown> | null = null;
     for (const action of branch.actions) {
       if (current.context !== context) current = { context, event: args.event };
       const params =
@@ -369,18 +391,55 @@ export const stepOver = <TSnapshot extends { readonly value: unknown; readonly c
           ? (action.params as (a: Args) => unknown)(current)
           : action.params;
       if (action.kind === "assign") {
-        context = Object.assign({}, context, action.assignment(current, params));
+        const update = action.assignment(current, params) as Record<string, unknown>;
+        if (draft === null) {
+          draft = { ...(context as object), ...update };
+          context = draft;
+        } else {
+          for (const key in update) draft[key] = update[key];
+        }
       } else {
         reported.push({ type: action.type, params });
       }
     }
-    if (branch.target !== null && branch.target !== snapshot.value) return snapshotOf(branch.target, context);
-    if (context === snapshot.context) return snapshot;
-    return snapshotFrom(
-      stateOf(snapshot.value).template,
-      context,
-      (snapshot as { status?: unknown }).status,
-    ) as unknown as TSnapshot;
+    return context;
+  };
+
+  const move = (
+    value: string,
+    context: unknown,
+    event: { readonly type: string },
+    reported: Array<StepAction>,
+  ): Moved | null => {
+    let state = stateOf(value);
+    let moved: Moved | null = null;
+    const branches = state.on.get(event.type);
+    if (branches !== undefined) {
+      const args: Args = { context, event };
+      const branch = first(branches, args);
+      if (branch !== null) {
+        const nextContext = run(branch, context, args, reported);
+        const target = branch.target ?? value;
+        if (target !== value || nextContext !== context) {
+          moved = { value: target, context: nextContext };
+          state = stateOf(target);
+        }
+      }
+    }
+    // Eventless transitions settle the new state (XState's macrostep), while the machine is active.
+    for (let guardRail = 0; !state.final && state.always.length > 0; guardRail++) {
+      if (guardRail > 100) throw new Error(`${id}: eventless transitions do not settle`);
+      const from: Moved = moved ?? { value, context };
+      const settleArgs: Args = { context: from.context, event };
+      const eventless = first(state.always, settleArgs);
+      if (eventless === null) break;
+      const nextContext = run(eventless, from.context, settleArgs, reported);
+      const target = eventless.target ?? from.value;
+      if (target === from.value && nextContext === from.context) break;
+      moved = { value: target, context: nextContext };
+      state = stateOf(target);
+    }
+    return moved;
   };
 
   const step = (
@@ -388,24 +447,18 @@ export const stepOver = <TSnapshot extends { readonly value: unknown; readonly c
     event: { readonly type: string },
   ): readonly [TSnapshot, ReadonlyArray<StepAction>] => {
     const reported: Array<StepAction> = [];
-    const args: Args = { context: snapshot.context, event };
-    const branch = first(stateOf(snapshot.value).on.get(event.type), args);
-    let next = branch === null ? snapshot : take(snapshot, branch, args, reported);
-    // Eventless transitions settle the new state (XState's macrostep), while the machine is active.
-    for (let guardRail = 0; !stateOf(next.value).final; guardRail++) {
-      if (guardRail > 100) throw new Error(`${id}: eventless transitions do not settle`);
-      const settleArgs: Args = { context: next.context, event };
-      const eventless = first(stateOf(next.value).always, settleArgs);
-      if (eventless === null) break;
-      const settled = take(next, eventless, settleArgs, reported);
-      if (settled === next) break;
-      next = settled;
-    }
-    return [next, reported.length === 0 ? EMPTY : reported];
+    const moved = move(snapshot.value as string, snapshot.context, event, reported);
+    const actions = reported.length === 0 ? EMPTY : reported;
+    if (moved === null) return [snapshot, actions];
+    const template = stateOf(moved.value).template;
+    // A final state's snapshot is `done`; staying keeps the input's status (as XState's clone does).
+    const status =
+      moved.value === snapshot.value ? (snapshot as { status?: unknown }).status : template.status;
+    return [snapshotFrom(template, moved.context, status) as unknown as TSnapshot, actions];
   };
 
   const select = (snapshot: TSnapshot, event: { readonly type: string }): CompiledBranch | null =>
     first(stateOf(snapshot.value).on.get(event.type), { context: snapshot.context, event });
 
-  return { states, initial, step, select, snapshotOf };
+  return { states, initial, step, move, select, snapshotOf };
 };

@@ -39,6 +39,7 @@ export {
   type CompiledMachine,
   type CompiledState,
   compileMachine,
+  type Moved,
   type StepAction,
   stepOver,
 } from "./compileMachine.js";
