@@ -12,7 +12,7 @@ import type {
   WebhookEvent,
 } from "../schemas/index.js";
 import { captureAmountIssues } from "./chargeMachine.js";
-import { type CompiledMachine, compileMachine } from "./compileMachine.js";
+import { type CompiledMachine, compileMachine, type StepAction } from "./compileMachine.js";
 import { toPaymentSession } from "./render.js";
 import { chargeForEvent, confirmationIssues, type RelayedRefusal, sessionMachine } from "./sessionMachine.js";
 import { type SessionSnapshot, sessionStatus } from "./status.js";
@@ -247,8 +247,34 @@ export const stepSessionWith =
  * const { snapshot, refusal } = stepSession(s, { type: "PAYMENT_RECEIVED", at, chargeId, amount })
  * @since 0.2.0
  */
-export const stepSession: (snapshot: SessionSnapshot, event: SessionEvent) => SessionStepped =
-  stepSessionWith(compiledSessionStep);
+export const stepSession = (snapshot: SessionSnapshot, event: SessionEvent): SessionStepped => {
+  // stepSessionWith(compiledSessionStep), on (state, context) without the intermediate snapshots.
+  const machine = compiledSessionMachine;
+  let atInstant = snapshot;
+  let expiryCallbacks = NONE;
+  if (event.type !== "EXPIRE") {
+    const tick: SessionEvent = { type: "EXPIRE", at: event.at };
+    const reported: Array<StepAction> = [];
+    const timed = machine.move(snapshot.value, snapshot.context, tick, reported);
+    if (timed !== null) {
+      atInstant = machine.snapshotAfter(snapshot, timed);
+      expiryCallbacks = readActions(reported).callbacks;
+    }
+  }
+  const reported: Array<StepAction> = [];
+  const moved = machine.move(atInstant.value, atInstant.context, event, reported);
+  const next = moved === null ? atInstant : machine.snapshotAfter(atInstant, moved);
+  const { refusal, duplicate, callbacks } = readActions(reported);
+  if (event.type === "EXPIRE" && moved !== null) atInstant = next;
+  return {
+    snapshot: refusal === null ? next : snapshot,
+    atInstant,
+    expiryCallbacks,
+    callbacks,
+    refusal,
+    duplicate,
+  };
+};
 
 /**
  * The callbacks of `events`, each with the session as `after` renders it (rendered once for all).
@@ -350,8 +376,8 @@ export const applyEventWith = (step: SessionStep) => {
  * if (outcome._tag === "Refused") return expiry === null ? http422(outcome) : storeThen422(atInstant, outcome)
  * @since 0.1.0
  */
-export const applyEvent: (snapshot: SessionSnapshot, event: SessionEvent) => Applied =
-  applyEventWith(compiledSessionStep);
+export const applyEvent = (snapshot: SessionSnapshot, event: SessionEvent): Applied =>
+  appliedOf(snapshot, event, stepSession(snapshot, event));
 
 /**
  * The session brought to instant `at` (L4): {@link applyEvent} of `{ type: "EXPIRE", at }`, for a

@@ -29,7 +29,8 @@ interface Args {
   readonly event: { readonly type: string };
 }
 
-type Guard = (args: Args) => boolean;
+/** A compiled guard: called with XState's guard arguments, holds when its answer is truthy. */
+type Guard = (args: Args) => unknown;
 
 type CompiledAction =
   | {
@@ -95,6 +96,13 @@ export interface CompiledMachine<TSnapshot extends { readonly value: unknown; re
     event: { readonly type: string },
     reported: Array<StepAction>,
   ) => Moved | null;
+  /** The snapshot `move` went to from `snapshot` (its status as `step` gives it). */
+  readonly snapshotAfter: (snapshot: TSnapshot, moved: Moved) => TSnapshot;
+  /**
+   * The initial snapshot for `input` (XState's `initialTransition`): the machine's `context`
+   * factory, the initial state, its eventless transitions settled.
+   */
+  readonly start: (input: unknown) => TSnapshot;
   /** The branch `event` takes in `snapshot`, or `null` when no branch's guard holds. */
   readonly select: (snapshot: TSnapshot, event: { readonly type: string }) => CompiledBranch | null;
   /** A snapshot of `state` with `context`, shaped as XState's (`machine.resolveState`). */
@@ -162,8 +170,8 @@ const compileGuard = (machine: AnyStateMachine, guard: unknown): Guard => {
     const g = guard as GuardObject;
     if (typeof g.check === "function" && Array.isArray(g.guards)) {
       const parts = g.guards.map((part) => compileGuard(machine, part));
-      if (g.check === AND_CHECK) return (args) => parts.every((p) => p(args));
-      if (g.check === OR_CHECK) return (args) => parts.some((p) => p(args));
+      if (g.check === AND_CHECK) return (args) => parts.every((p) => Boolean(p(args)));
+      if (g.check === OR_CHECK) return (args) => parts.some((p) => Boolean(p(args)));
       if (g.check === NOT_CHECK) {
         const [only] = parts;
         if (only === undefined || parts.length !== 1) throw unsupported(machine, "not() of several guards");
@@ -173,8 +181,8 @@ const compileGuard = (machine: AnyStateMachine, guard: unknown): Guard => {
     }
     if (typeof guard === "function") {
       if ("check" in guard) throw unsupported(machine, `the built-in guard ${String(g.name)}`);
-      const inline = guard as Implementation;
-      return (args) => inline(args, undefined) === true;
+      // XState calls an inline guard with (args, undefined) and takes any truthy answer.
+      return guard as Guard;
     }
   }
   const name = typeof guard === "string" ? guard : isObject(guard) ? guard.type : undefined;
@@ -189,9 +197,12 @@ const compileGuard = (machine: AnyStateMachine, guard: unknown): Guard => {
   const params = isObject(guard) && "params" in guard ? guard.params : undefined;
   if (typeof params === "function") {
     const paramsOf = params as (args: Args) => unknown;
-    return (args) => check(args, paramsOf({ context: args.context, event: args.event })) === true;
+    return (args) => Boolean(check(args, paramsOf({ context: args.context, event: args.event })));
   }
-  return (args) => check(args, params) === true;
+  // A guard without params is the implementation itself (XState calls it with params undefined);
+  // its answer is taken for its truthiness, as XState does.
+  if (params === undefined) return check as unknown as Guard;
+  return (args) => Boolean(check(args, params));
 };
 
 const compileAction = (machine: AnyStateMachine, action: unknown): CompiledAction => {
@@ -293,7 +304,7 @@ export const compileMachine = <TSnapshot extends { readonly value: unknown; read
   const initial = (root as unknown as { initial?: { target?: ReadonlyArray<{ key: string }> } }).initial
     ?.target?.[0]?.key;
   if (initial === undefined) throw unsupported(machine, "a machine without an initial state");
-  return stepOver<TSnapshot>(machine.id, initial, states);
+  return stepOver<TSnapshot>(machine.id, initial, states, (machine.config as { context?: unknown }).context);
 };
 
 const EMPTY: ReadonlyArray<StepAction> = [];
@@ -350,6 +361,7 @@ export const stepOver = <TSnapshot extends { readonly value: unknown; readonly c
   id: string,
   initial: string,
   states: ReadonlyMap<string, CompiledState>,
+  contextOf?: unknown,
 ): CompiledMachine<TSnapshot> => {
   const stateOf = (name: unknown): CompiledState => {
     const state = states.get(name as string);
@@ -442,6 +454,14 @@ export const stepOver = <TSnapshot extends { readonly value: unknown; readonly c
     return moved;
   };
 
+  const snapshotAfter = (snapshot: TSnapshot, moved: Moved): TSnapshot => {
+    const template = stateOf(moved.value).template;
+    // A final state's snapshot is `done`; staying keeps the input's status (as XState's clone does).
+    const status =
+      moved.value === snapshot.value ? (snapshot as { status?: unknown }).status : template.status;
+    return snapshotFrom(template, moved.context, status) as unknown as TSnapshot;
+  };
+
   const step = (
     snapshot: TSnapshot,
     event: { readonly type: string },
@@ -449,16 +469,28 @@ export const stepOver = <TSnapshot extends { readonly value: unknown; readonly c
     const reported: Array<StepAction> = [];
     const moved = move(snapshot.value as string, snapshot.context, event, reported);
     const actions = reported.length === 0 ? EMPTY : reported;
-    if (moved === null) return [snapshot, actions];
-    const template = stateOf(moved.value).template;
-    // A final state's snapshot is `done`; staying keeps the input's status (as XState's clone does).
-    const status =
-      moved.value === snapshot.value ? (snapshot as { status?: unknown }).status : template.status;
-    return [snapshotFrom(template, moved.context, status) as unknown as TSnapshot, actions];
+    return [moved === null ? snapshot : snapshotAfter(snapshot, moved), actions];
   };
 
   const select = (snapshot: TSnapshot, event: { readonly type: string }): CompiledBranch | null =>
     first(stateOf(snapshot.value).on.get(event.type), { context: snapshot.context, event });
 
-  return { states, initial, step, move, select, snapshotOf };
+  const start = (input: unknown): TSnapshot => {
+    const context =
+      typeof contextOf === "function"
+        ? (contextOf as (args: { input: unknown; self: undefined; spawn: () => never }) => unknown)({
+            input,
+            self: undefined,
+            spawn: () => {
+              throw new Error(`${id}: spawning actors is not supported by the compiled machine`);
+            },
+          })
+        : (contextOf ?? {});
+    const first = snapshotOf(initial, context);
+    // XState's initial microstep: the initial state, then its eventless transitions settle.
+    const moved = move(initial, context, { type: "xstate.init", input } as { type: string }, []);
+    return moved === null ? first : snapshotAfter(first, moved);
+  };
+
+  return { states, initial, step, move, snapshotAfter, select, snapshotOf, start };
 };

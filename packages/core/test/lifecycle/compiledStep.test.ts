@@ -9,7 +9,7 @@
 import { isDeepStrictEqual } from "node:util";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { createMachine } from "xstate";
+import { createMachine, initialTransition } from "xstate";
 import {
   applyEvent,
   applyEventWith,
@@ -25,6 +25,7 @@ import {
   compiledSessionStep,
   compileMachine,
   createSession,
+  defaultPaymentMethodConfig,
   interpretedSessionStep,
   openCharge,
   openChargeInterpreted,
@@ -38,7 +39,8 @@ import {
   stepChargeInterpreted,
   stepOver,
 } from "../../src/lifecycle/index.js";
-import { materialize, type Scenario, scenarioArb, timedSpecsArb } from "./arbitraries.js";
+import { withCreateDefaults } from "../../src/schemas/index.js";
+import { materialize, type Scenario, scenarioArb, scenarios, timedSpecsArb } from "./arbitraries.js";
 import { IDR, MINUTE, T0 } from "./fixtures.js";
 
 const seed =
@@ -89,9 +91,10 @@ const recording =
 /**
  * Compares `applyEvent` over the step under test with `applyEvent` over XState's interpreter on one
  * event, and each machine step they took (the time step and the event step): throws (an expect) on
- * the first difference; returns the next snapshot of each.
+ * the first difference; returns the next snapshot of each. `production` (the library's own
+ * `applyEvent`, which steps the compiled table without the tuple shape) is compared too when given.
  */
-const sameStep = (step: SessionStep) => {
+const sameStep = (step: SessionStep, production?: typeof applyEvent) => {
   const ownSteps: Recorded = [];
   const xstateSteps: Recorded = [];
   const apply = applyEventWith(recording(step, ownSteps));
@@ -112,13 +115,22 @@ const sameStep = (step: SessionStep) => {
     same("expiry", own.expiry, xstate.expiry);
     same("snapshot", snapshotData(own.snapshot), snapshotData(xstate.snapshot));
     same("atInstant", snapshotData(own.atInstant), snapshotData(xstate.atInstant));
+    if (production !== undefined) {
+      const real = production(before, event);
+      same("applyEvent: outcome", real.outcome, xstate.outcome);
+      same("applyEvent: expiry", real.expiry, xstate.expiry);
+      same("applyEvent: snapshot", snapshotData(real.snapshot), snapshotData(xstate.snapshot));
+      same("applyEvent: atInstant", snapshotData(real.atInstant), snapshotData(xstate.atInstant));
+      same("applyEvent: refused means unchanged", real.snapshot === before, xstate.snapshot === before);
+      return [real.snapshot, xstate.snapshot] as const;
+    }
     return [own.snapshot, xstate.snapshot] as const;
   };
 };
 
 /** The session property: at every step of a random sequence, `step` answers as XState's interpreter. */
-const sessionEquivalence = (step: SessionStep) => {
-  const check = sameStep(step);
+const sessionEquivalence = (step: SessionStep, production?: typeof applyEvent) => {
+  const check = sameStep(step, production);
   return fc.property(scenarioArb, timedSpecsArb, (scenario, specs) => {
     let snapshot = start(scenario);
     let at = T0;
@@ -269,11 +281,38 @@ const DEFECT_RUNS = { numRuns: 2_000 } as const;
 // on a loaded one. The compiled side is a small part of it.
 describe("the compiled machines step as XState's interpreter", { timeout: 120_000 }, () => {
   it(`session machine: same state, context, actions, outcome, refusal and callbacks at every step (${SEQUENCES} sequences)`, () => {
-    fc.assert(sessionEquivalence(compiledSessionStep), { seed, numRuns: SEQUENCES });
+    fc.assert(sessionEquivalence(compiledSessionStep, applyEvent), { seed, numRuns: SEQUENCES });
   });
 
   it(`charge machine: same record, refusal and repeat at every step (${SEQUENCES} sequences)`, () => {
     fc.assert(chargeEquivalence(stepCharge), { seed, numRuns: SEQUENCES });
+  });
+
+  it("session machine: the same initial snapshot as XState's initialTransition for every scenario", () => {
+    for (const scenario of scenarios) {
+      const input = {
+        id: "session-c",
+        at: T0,
+        request: withCreateDefaults(scenario.request),
+        config: defaultPaymentMethodConfig,
+        ...scenario.context,
+      };
+      const [xstate] = initialTransition(sessionMachine, input);
+      same(scenario.name, snapshotData(compiledSessionMachine.start(input)), snapshotData(xstate));
+      same(`${scenario.name}: createSession`, snapshotData(start(scenario)), snapshotData(xstate));
+    }
+    // The deliberate defect: a start that skips the eventless transitions (C1) differs.
+    const scenario = scenarios.find((s) => s.name === "VA");
+    if (scenario === undefined) throw new Error("no VA scenario");
+    const input = {
+      id: "session-c",
+      at: T0,
+      request: withCreateDefaults(scenario.request),
+      ...scenario.context,
+    };
+    const [xstate] = initialTransition(sessionMachine, input);
+    const unsettled = compiledSessionMachine.snapshotOf(compiledSessionMachine.initial, xstate.context);
+    expect(() => same("unsettled", snapshotData(unsettled), snapshotData(xstate))).toThrow();
   });
 
   it("applyEvent is the compiled step", () => {

@@ -25,6 +25,7 @@ import {
   chargeMachine,
   chargeStatusOfState,
   compiledChargeMachine,
+  compiledSessionMachine,
   compiledSessionStep,
   currentCharge,
   defaultPaymentMethodConfig,
@@ -85,6 +86,7 @@ const cover = <M extends AnyStateMachine>(
   key: (snapshot: SnapshotFrom<M>) => string,
   ids: Map<AnyTransitionDefinition, string>,
   coverage: Coverage,
+  select: (snapshot: never, event: never) => { readonly definition: unknown } | null,
 ): number => {
   const paths = getShortestPaths(machine, {
     input,
@@ -100,10 +102,10 @@ const cover = <M extends AnyStateMachine>(
     path.steps.forEach((step, i) => {
       const previous = path.steps[i - 1];
       if (previous === undefined) return;
-      for (const t of machine.getTransitionData(previous.state as never, step.event as never)) {
-        const id = ids.get(t);
-        if (id !== undefined) coverage.covered.add(id);
-      }
+      // The branch the step took (the compiled table's selection: XState's own definition object).
+      const taken = select(previous.state as never, step.event as never);
+      const id = taken === null ? undefined : ids.get(taken.definition as AnyTransitionDefinition);
+      if (id !== undefined) coverage.covered.add(id);
     });
   }
   // Eventless transitions taken while settling the initial state (decision C1).
@@ -331,10 +333,19 @@ describe("graph coverage (xstate/graph)", () => {
     const coverage: Coverage = { covered: new Set(), reached: new Set() };
     let paths = 0;
     // The traversal steps with the compiled machine (the same answers as XState's interpreter, by
-    // compiledStep.test.ts, and about 100× faster); which definition a step took is still XState's.
+    // compiledStep.test.ts, and about 100× faster); the branch a step took is the compiled table's
+    // selection, which names XState's own transition definition.
     const compiled = withCompiledStep(sessionMachine, compiledSessionStep);
     for (const input of sessionInputs)
-      paths += cover(compiled, input, sessionEvents, sessionKey, ids, coverage);
+      paths += cover(
+        compiled,
+        input,
+        sessionEvents,
+        sessionKey,
+        ids,
+        coverage,
+        compiledSessionMachine.select,
+      );
     expect([...coverage.reached].sort()).toEqual(Object.keys(sessionStatusOfState).sort());
     const missing = [...ids.values()].filter((id) => !coverage.covered.has(id));
     expect(missing).toEqual([]);
@@ -345,7 +356,9 @@ describe("graph coverage (xstate/graph)", () => {
     const ids = transitionsOf(chargeMachine);
     const coverage: Coverage = { covered: new Set(), reached: new Set() };
     const compiled = withCompiledStep(chargeMachine, compiledChargeMachine.step);
-    for (const input of chargeInputs) cover(compiled, input, chargeEvents, chargeKey, ids, coverage);
+    for (const input of chargeInputs) {
+      cover(compiled, input, chargeEvents, chargeKey, ids, coverage, compiledChargeMachine.select);
+    }
     expect([...coverage.reached].sort()).toEqual(Object.keys(chargeStatusOfState).sort() as ChargeState[]);
     const missing = [...ids.values()].filter((id) => !coverage.covered.has(id));
     expect(missing).toEqual([]);
