@@ -11,9 +11,11 @@ import { performance } from "node:perf_hooks";
 import type { CreatePaymentSessionRequest, PaymentMethodType, SessionStatus } from "@payment-session/core";
 import {
   applyEvent,
+  applyEventWith,
   type CreateSessionContext,
   createSession,
   currentCharge,
+  interpretedSessionStep,
   persistSession,
   type SessionEvent,
   type SessionSnapshot,
@@ -355,6 +357,8 @@ export interface CoreBenchResult {
   /** `applyEvent`: the core step plus the rendered outcome (messages, callback bodies). */
   readonly applyEventPerSecond: number;
   readonly reducerPerSecond: number;
+  /** `applyEvent` over XState's interpreter (`transition()`), the reference the compiled step is checked against. */
+  readonly interpretedPerSecond: number;
   /** Median over the rounds of reducer / core step. */
   readonly ratio: number;
   /** Median over the rounds of reducer / applyEvent. */
@@ -420,6 +424,14 @@ export const runCoreBench = (options: CoreBenchOptions = {}): CoreBenchResult =>
     }
     return events;
   };
+  const applyInterpreted = applyEventWith(interpretedSessionStep);
+  const runInterpreted = () => {
+    for (const { start, events: list } of sequences) {
+      let snapshot = start;
+      for (const event of list) snapshot = applyInterpreted(snapshot, event).snapshot;
+    }
+    return events;
+  };
   const starts = sequences.map((s) => reducedOf(s.start));
   const runReducer = () => {
     sequences.forEach(({ events: list }, i) => {
@@ -434,7 +446,10 @@ export const runCoreBench = (options: CoreBenchOptions = {}): CoreBenchResult =>
   const step: Array<number> = [];
   const apply: Array<number> = [];
   const reducer: Array<number> = [];
+  const interpreted: Array<number> = [];
   for (let r = 0; r < rounds; r++) {
+    // XState's interpreter: one pass per round (a pass takes longer than a round of the others).
+    if (r % 3 === 0) interpreted.push(timeLoop(1, runInterpreted).perSecond);
     step.push(timeLoop(perRound, runStep).perSecond);
     apply.push(timeLoop(perRound, runApplyEvent).perSecond);
     reducer.push(timeLoop(perRound, runReducer).perSecond);
@@ -444,6 +459,7 @@ export const runCoreBench = (options: CoreBenchOptions = {}): CoreBenchResult =>
     stepPerSecond: median(step),
     applyEventPerSecond: median(apply),
     reducerPerSecond: median(reducer),
+    interpretedPerSecond: median(interpreted),
     ratio: median(reducer.map((r, i) => r / (step[i] ?? r))),
     applyEventRatio: median(reducer.map((r, i) => r / (apply[i] ?? r))),
     paidSnapshotBytes: median(paidBytes),
@@ -457,6 +473,7 @@ export const runCoreBench = (options: CoreBenchOptions = {}): CoreBenchResult =>
   console.log(`core step (stepSession, compiled machines):  ${format(result.stepPerSecond)} events/s`);
   console.log(`applyEvent (core step + rendered outcome):   ${format(result.applyEventPerSecond)} events/s`);
   console.log(`switch reducer (session table):              ${format(result.reducerPerSecond)} events/s`);
+  console.log(`applyEvent over XState's transition():       ${format(result.interpretedPerSecond)} events/s`);
   console.log(`ratio reducer / core step:                   ${result.ratio.toFixed(1)}x`);
   console.log(`ratio reducer / applyEvent:                  ${result.applyEventRatio.toFixed(1)}x`);
   console.log(
