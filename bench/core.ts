@@ -1,19 +1,26 @@
 /**
- * Core lifecycle benchmark: events per second through `applyEvent` on seeded random valid event
- * sequences, against a hand-written `switch` reducer of the same session table fed the same events,
- * and the size of a persisted PAID snapshot.
+ * Core lifecycle benchmark: events per second through the core step (`stepSession`: the compiled
+ * session machine, time first, nothing rendered) and through `applyEvent` (the same step plus the
+ * rendered outcome: messages and callback bodies) on seeded random valid event sequences, against a
+ * hand-written `switch` reducer of the same session table fed the same events, and the size of a
+ * persisted PAID snapshot. The three loops run in interleaved rounds (so a machine whose load
+ * changes during the run slows all three alike); each figure is the median of its rounds, the ratio
+ * the median of the rounds' ratios.
  */
 import { performance } from "node:perf_hooks";
 import type { CreatePaymentSessionRequest, PaymentMethodType, SessionStatus } from "@payment-session/core";
 import {
   applyEvent,
+  applyEventWith,
   type CreateSessionContext,
   createSession,
   currentCharge,
+  interpretedSessionStep,
   persistSession,
   type SessionEvent,
   type SessionSnapshot,
   sessionStatus,
+  stepSession,
 } from "@payment-session/core";
 import { idr, seedPageInstant } from "@payment-session/core/testing";
 
@@ -338,55 +345,91 @@ const format = (n: number) => Math.round(n).toLocaleString("en-US");
 export interface CoreBenchOptions {
   readonly seed?: number;
   readonly sequences?: number;
+  /** Measuring time per loop, split over the rounds. */
   readonly minMs?: number;
+  readonly rounds?: number;
 }
 
 /** What {@link runCoreBench} measured. */
 export interface CoreBenchResult {
   readonly events: number;
+  /** The core step (`stepSession`: compiled machine, time first, nothing rendered). */
+  readonly stepPerSecond: number;
+  /** `applyEvent`: the core step plus the rendered outcome (messages, callback bodies). */
   readonly applyEventPerSecond: number;
   readonly reducerPerSecond: number;
+  /** `applyEvent` over XState's interpreter (`transition()`), the reference the compiled step is checked against. */
+  readonly interpretedPerSecond: number;
+  /** Median over the rounds of reducer / core step. */
   readonly ratio: number;
+  /** Median over the rounds of reducer / applyEvent. */
+  readonly applyEventRatio: number;
   readonly paidSnapshotBytes: number;
   readonly disagreements: number;
 }
 
 /**
- * Runs the core benchmark in this process and prints its figures: events/s through `applyEvent`,
- * events/s through the `switch` reducer, their ratio, and the median persisted size of PAID sessions.
+ * Runs the core benchmark in this process and prints its figures: events/s through the core step
+ * and through `applyEvent`, events/s through the `switch` reducer, their ratios, and the median
+ * persisted size of PAID sessions.
  */
 export const runCoreBench = (options: CoreBenchOptions = {}): CoreBenchResult => {
   const seed = options.seed ?? Number(process.env.BENCH_SEED ?? 20261124);
   const count = options.sequences ?? 2_000;
-  const minMs = options.minMs ?? 2_000;
+  const minMs = options.minMs ?? 3_000;
+  const rounds = options.rounds ?? 10;
   const random = prng(seed);
   const sequences = Array.from({ length: count }, (_, i) => randomSequence(random, i));
   const events = sequences.reduce((n, s) => n + s.events.length, 0);
 
-  // Check once that every event is accepted and that the reducer agrees with the machine.
+  // Check once that every event is accepted, that the core step and applyEvent agree, and that the
+  // reducer agrees with the machine.
   let refused = 0;
   let disagreements = 0;
   const paidBytes: Array<number> = [];
   for (const { start, events: list } of sequences) {
     let snapshot = start;
+    let stepped = start;
     let reduced = reducedOf(start);
     for (const event of list) {
       const applied = applyEvent(snapshot, event);
       if (applied.outcome._tag === "Refused") refused++;
       snapshot = applied.snapshot;
+      stepped = stepSession(stepped, event).snapshot;
       reduced = reduce(reduced, event);
     }
     if (sessionStatus(snapshot) !== reduced.status) disagreements++;
+    if (
+      stepped.value !== snapshot.value ||
+      JSON.stringify(stepped.context) !== JSON.stringify(snapshot.context)
+    ) {
+      throw new Error("stepSession and applyEvent disagree");
+    }
     if (sessionStatus(snapshot) === "PAID") {
       paidBytes.push(Buffer.byteLength(JSON.stringify(persistSession(snapshot)), "utf8"));
     }
   }
   if (refused > 0) throw new Error(`${refused} benchmark events were refused: the sequences are not valid`);
 
-  const runMachine = () => {
+  const runStep = () => {
+    for (const { start, events: list } of sequences) {
+      let snapshot = start;
+      for (const event of list) snapshot = stepSession(snapshot, event).snapshot;
+    }
+    return events;
+  };
+  const runApplyEvent = () => {
     for (const { start, events: list } of sequences) {
       let snapshot = start;
       for (const event of list) snapshot = applyEvent(snapshot, event).snapshot;
+    }
+    return events;
+  };
+  const applyInterpreted = applyEventWith(interpretedSessionStep);
+  const runInterpreted = () => {
+    for (const { start, events: list } of sequences) {
+      let snapshot = start;
+      for (const event of list) snapshot = applyInterpreted(snapshot, event).snapshot;
     }
     return events;
   };
@@ -398,26 +441,44 @@ export const runCoreBench = (options: CoreBenchOptions = {}): CoreBenchResult =>
     });
     return events;
   };
-  timeLoop(Math.min(300, minMs), runMachine);
-  timeLoop(Math.min(300, minMs), runReducer);
-  const machine = timeLoop(minMs, runMachine);
-  const reducer = timeLoop(minMs, runReducer);
+  // Warm up, then interleaved rounds.
+  for (const loop of [runStep, runApplyEvent, runReducer]) timeLoop(300, loop);
+  const perRound = Math.max(50, minMs / rounds);
+  const step: Array<number> = [];
+  const apply: Array<number> = [];
+  const reducer: Array<number> = [];
+  const interpreted: Array<number> = [];
+  for (let r = 0; r < rounds; r++) {
+    // XState's interpreter: one pass per round (a pass takes longer than a round of the others).
+    if (r % 3 === 0) interpreted.push(timeLoop(1, runInterpreted).perSecond);
+    step.push(timeLoop(perRound, runStep).perSecond);
+    apply.push(timeLoop(perRound, runApplyEvent).perSecond);
+    reducer.push(timeLoop(perRound, runReducer).perSecond);
+  }
   const result: CoreBenchResult = {
     events,
-    applyEventPerSecond: machine.perSecond,
-    reducerPerSecond: reducer.perSecond,
-    ratio: reducer.perSecond / machine.perSecond,
+    stepPerSecond: median(step),
+    applyEventPerSecond: median(apply),
+    reducerPerSecond: median(reducer),
+    interpretedPerSecond: median(interpreted),
+    ratio: median(reducer.map((r, i) => r / (step[i] ?? r))),
+    applyEventRatio: median(reducer.map((r, i) => r / (apply[i] ?? r))),
     paidSnapshotBytes: median(paidBytes),
     disagreements,
   };
   console.log("## core lifecycle");
-  console.log(`command: pnpm bench   (node -C @payment-session/source --import tsx bench/run.ts)`);
-  console.log(`node ${process.version}, seed ${seed}, ${count} sequences, ${events} events per pass`);
-  console.log(`applyEvent (XState machines):  ${format(result.applyEventPerSecond)} events/s`);
-  console.log(`switch reducer (session table): ${format(result.reducerPerSecond)} events/s`);
-  console.log(`ratio reducer / applyEvent:     ${result.ratio.toFixed(1)}x`);
+  console.log(`command: pnpm bench core   (node -C @payment-session/source --import tsx bench/run.ts core)`);
   console.log(
-    `persisted PAID snapshot:        ${format(result.paidSnapshotBytes)} bytes (median of ${paidBytes.length})`,
+    `node ${process.version}, seed ${seed}, ${count} sequences, ${events} events per pass, ${rounds} interleaved rounds of ${Math.round(perRound)} ms per loop`,
+  );
+  console.log(`core step (stepSession, compiled machines):  ${format(result.stepPerSecond)} events/s`);
+  console.log(`applyEvent (core step + rendered outcome):   ${format(result.applyEventPerSecond)} events/s`);
+  console.log(`switch reducer (session table):              ${format(result.reducerPerSecond)} events/s`);
+  console.log(`applyEvent over XState's transition():       ${format(result.interpretedPerSecond)} events/s`);
+  console.log(`ratio reducer / core step:                   ${result.ratio.toFixed(1)}x`);
+  console.log(`ratio reducer / applyEvent:                  ${result.applyEventRatio.toFixed(1)}x`);
+  console.log(
+    `persisted PAID snapshot:                     ${format(result.paidSnapshotBytes)} bytes (median of ${paidBytes.length})`,
   );
   console.log(`final status disagreements machine vs reducer: ${disagreements}`);
   return result;

@@ -19,7 +19,8 @@ interface Section {
 const sections: ReadonlyArray<Section> = [
   {
     name: "core",
-    description: "lifecycle: applyEvent vs a switch reducer, persisted snapshot size",
+    description:
+      "lifecycle: the compiled core step and applyEvent vs a switch reducer, persisted snapshot size",
     run: () => runCoreBench(),
   },
   {

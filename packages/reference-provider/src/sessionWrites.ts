@@ -12,6 +12,7 @@ import {
   type PaymentCallback as Callback,
   callbackDedupeKey,
   concurrentChangeError,
+  sessionAt as coreSessionAt,
   type IdempotencyError,
   PaymentCallback,
   persistSession,
@@ -97,11 +98,8 @@ const restoreRow = (row: SessionRow): SessionSnapshot => {
 };
 
 /**
- * The session as of instant `at` (decision L4): `EXPIRE` applied through the core. `changed` is
- * true when that moved the session (it must then be stored, with `webhooks`).
- *
- * The one place the provider handles time: when the core's `applyEvent` brings a session to
- * `event.at` itself, this becomes that.
+ * The session as of instant `at` (decision L4), by the core's `sessionAt`: `changed` is true when
+ * time moved the session (its expiry; it must then be stored, with `webhooks`).
  *
  * @since 0.1.0
  */
@@ -113,11 +111,10 @@ export const sessionAt = (
   readonly webhooks: ReadonlyArray<Callback>;
   readonly changed: boolean;
 } => {
-  const applied = applyEvent(snapshot, { type: "EXPIRE", at });
-  if (applied.outcome._tag === "Refused" || sessionStatus(applied.snapshot) === sessionStatus(snapshot)) {
-    return { snapshot, webhooks: [], changed: false };
-  }
-  return { snapshot: applied.snapshot, webhooks: applied.outcome.webhooks, changed: true };
+  const { atInstant, expiry } = coreSessionAt(snapshot, at);
+  return expiry === null
+    ? { snapshot, webhooks: [], changed: false }
+    : { snapshot: atInstant, webhooks: expiry.webhooks, changed: true };
 };
 
 /**

@@ -81,7 +81,7 @@ describe("the lifecycle pages are derived from the machine definition", () => {
     );
     const table = transitionTable({ ...sessionPage, machine: relaxed });
     expect(transitionTable(sessionPage)).toContain(
-      '<a id="session-require_action-cancel"></a>`CANCEL` | 1. if `isPastExpiry`',
+      '<a id="session-require_action-cancel"></a>`CANCEL` | 1. always: refused `invalid_state`',
     );
     expect(table).toContain(
       '<a id="session-require_action-cancel"></a>`CANCEL` | 1. always: → **CANCELLED** |',

@@ -22,6 +22,7 @@ import {
   type SessionEvent,
   type SessionSnapshot,
   seedPath,
+  sessionAt,
   simulationEvent,
   type TransitionKey,
   transitionKeyOf,
@@ -141,7 +142,9 @@ const seed = (target: SeedTarget, now: number): Seeded => {
 
 const keysOf = (before: SessionSnapshot, event: SessionEvent, applied: Applied): Array<TransitionKey> => {
   const keys = transitionKeyOf(before, event, applied);
-  return keys.charge === null ? [keys.session] : [keys.session, keys.charge];
+  return [keys.expiry?.session, keys.expiry?.charge, keys.session, keys.charge].filter(
+    (key): key is TransitionKey => key !== null && key !== undefined,
+  );
 };
 
 const header = (interaction: PactInteraction, name: string): string | undefined => {
@@ -165,10 +168,13 @@ interface Answer {
   readonly notes: ReadonlyArray<string>;
 }
 
-/** The session brought to `at` (decision L4: every read and write applies `EXPIRE` at its instant first). */
+/**
+ * The session brought to `at` (decision L4: every read and write applies `EXPIRE` at its instant
+ * first; the core's `sessionAt`), with the `EXPIRE` event whose keys a read or write reaches.
+ */
 const expireAt = (snapshot: SessionSnapshot, at: number) => {
   const expire: SessionEvent = { type: "EXPIRE", at };
-  return { expire, expired: applyEvent(snapshot, expire) };
+  return { expire, expired: sessionAt(snapshot, at) };
 };
 
 /** The provider's write path: EXPIRE at `at`, then the event. */

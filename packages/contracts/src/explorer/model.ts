@@ -41,6 +41,7 @@ import {
   type SessionEvent,
   type SessionSnapshot,
   SimulationRequest,
+  sessionAt,
   simulationEvent,
   type TransitionKey,
   toPaymentSession,
@@ -88,7 +89,9 @@ const transitionsOf = (
   applied: Applied,
 ): ReadonlyArray<ReachedTransition> => {
   const keys = transitionKeyOf(before, event, applied);
-  return keys.charge === null ? [keys.session] : [keys.session, keys.charge];
+  return [keys.expiry?.session, keys.expiry?.charge, keys.session, keys.charge].filter(
+    (key): key is TransitionKey => key !== null && key !== undefined,
+  );
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -263,15 +266,12 @@ export const advanceSession = (
   readonly webhooks: ReadonlyArray<PaymentCallback>;
   readonly reached: ReadonlyArray<ReachedTransition>;
 } => {
-  const event: SessionEvent = { type: "EXPIRE", at };
-  const applied = applyEvent(snapshot, event);
-  if (applied.outcome._tag === "Refused" || applied.snapshot.value === snapshot.value) {
-    return { snapshot, webhooks: [], reached: [] };
-  }
+  const applied = sessionAt(snapshot, at);
+  if (applied.expiry === null) return { snapshot, webhooks: [], reached: [] };
   return {
     snapshot: applied.snapshot,
-    webhooks: applied.outcome.webhooks,
-    reached: transitionsOf(snapshot, event, applied),
+    webhooks: applied.expiry.webhooks,
+    reached: transitionsOf(snapshot, { type: "EXPIRE", at }, applied),
   };
 };
 
@@ -322,18 +322,19 @@ export const predictOperation = (
     };
   }
   if (rebuilt._tag === "Read") throw new Error("unreachable: a read became an event");
-  const applied = applyEvent(current.snapshot, rebuilt.event);
-  const reached = [...current.reached, ...transitionsOf(current.snapshot, rebuilt.event, applied)];
+  // The core brings the session to `at` itself (L4): its answer carries the expiry's keys and callbacks.
+  const applied = applyEvent(snapshot, rebuilt.event);
+  const reached = transitionsOf(snapshot, rebuilt.event, applied);
   const outcome = applied.outcome;
   if (outcome._tag === "Refused") {
     return {
       expectation: refusalExpectation(outcome),
-      next: current.snapshot,
-      webhooks: current.webhooks,
+      next: applied.atInstant,
+      webhooks: applied.expiry?.webhooks ?? [],
       reached,
     };
   }
-  const webhooks = [...current.webhooks, ...outcome.webhooks];
+  const webhooks = outcome.webhooks;
   const expectation: Expectation =
     operation.kind === "simulate"
       ? { kind: "simulation", status: 200 }

@@ -6,6 +6,7 @@
  */
 import { and, assign, initialTransition, not, setup, transition } from "xstate";
 import type { Amount, ChargeStatus } from "../schemas/index.js";
+import { type CompiledMachine, compileMachine, type StepAction } from "./compileMachine.js";
 import type {
   ChargeContext,
   ChargeEvent,
@@ -330,19 +331,22 @@ export const captureAmountIssues = (
   return issues;
 };
 
-/**
- * Opens a charge: the record of a new charge machine (WAITING_FOR_USER_ACTION).
- *
- * @since 0.1.0
- */
-export const openCharge = (input: ChargeInput): ChargeRecord => {
-  const [snapshot] = initialTransition(chargeMachine, input);
-  return { state: snapshot.value, context: snapshot.context };
-};
-
 /** The machine snapshot of a charge record. @since 0.1.0 */
 export const chargeSnapshot = (charge: ChargeRecord) =>
   chargeMachine.resolveState({ value: charge.state, context: charge.context });
+
+/** A charge machine snapshot (what the compiled step takes and returns). */
+type ChargeMachineSnapshot = ReturnType<typeof chargeSnapshot>;
+
+/**
+ * {@link chargeMachine} compiled to a table at load time ({@link compileMachine}): the step
+ * {@link stepCharge} takes. A property (`compiledStep.test.ts`) checks it against XState's
+ * `transition(chargeMachine, …)`.
+ *
+ * @since 0.2.0
+ */
+export const compiledChargeMachine: CompiledMachine<ChargeMachineSnapshot> =
+  compileMachine<ChargeMachineSnapshot>(chargeMachine);
 
 /**
  * The result of one event on a charge: the next record (the same object when nothing changed), and
@@ -356,17 +360,17 @@ export interface ChargeStep {
   readonly duplicate: boolean;
 }
 
-let lastStep: { charge: ChargeRecord; event: ChargeEvent; step: ChargeStep } | null = null;
-
 /**
- * Applies `event` to a charge through {@link chargeMachine} (pure; the last answer is cached by
- * identity, because the session's guards ask the same question several times per event).
+ * What a charge step's reported actions and next state mean for the record: the refusal, the
+ * repeat, or the next record. Shared by the compiled step and XState's `transition()`.
  *
- * @since 0.1.0
+ * @since 0.2.0
  */
-export const stepCharge = (charge: ChargeRecord, event: ChargeEvent): ChargeStep => {
-  if (lastStep !== null && lastStep.charge === charge && lastStep.event === event) return lastStep.step;
-  const [next, actions] = transition(chargeMachine, chargeSnapshot(charge), event);
+export const chargeStepOf = (
+  charge: ChargeRecord,
+  next: { readonly value: unknown; readonly context: ChargeContext },
+  actions: ReadonlyArray<{ readonly type: string; readonly params?: unknown }>,
+): ChargeStep => {
   let refusal: RefusalParams | null = null;
   let duplicate = false;
   for (const action of actions) {
@@ -375,11 +379,59 @@ export const stepCharge = (charge: ChargeRecord, event: ChargeEvent): ChargeStep
   }
   const changed =
     refusal === null && !duplicate && (next.value !== charge.state || next.context !== charge.context);
-  const step: ChargeStep = {
+  return {
     charge: changed ? { state: next.value as ChargeStatus, context: next.context } : charge,
     refusal,
     duplicate,
   };
-  lastStep = { charge, event, step };
-  return step;
+};
+
+/**
+ * Applies `event` to a charge through {@link chargeMachine}, compiled ({@link compiledChargeMachine}):
+ * pure, no cache.
+ *
+ * @since 0.1.0
+ */
+export const stepCharge = (charge: ChargeRecord, event: ChargeEvent): ChargeStep => {
+  const reported: Array<StepAction> = [];
+  const moved = compiledChargeMachine.move(charge.state, charge.context, event, reported);
+  return chargeStepOf(
+    charge,
+    moved === null
+      ? { value: charge.state, context: charge.context }
+      : (moved as { value: string; context: ChargeContext }),
+    reported,
+  );
+};
+
+/**
+ * {@link stepCharge} through XState's interpreter (`transition(chargeMachine, …)`): the reference
+ * the compiled step is checked against. Slow (a throwaway actor per call).
+ *
+ * @since 0.2.0
+ */
+export const stepChargeInterpreted = (charge: ChargeRecord, event: ChargeEvent): ChargeStep => {
+  const [next, actions] = transition(chargeMachine, chargeSnapshot(charge), event);
+  return chargeStepOf(charge, next, actions);
+};
+
+/**
+ * Opens a charge: the record of a new charge machine (its initial state, WAITING_FOR_USER_ACTION,
+ * and the context its `context` factory makes from the input).
+ *
+ * @since 0.1.0
+ */
+export const openCharge = (input: ChargeInput): ChargeRecord => ({
+  state: compiledChargeMachine.initial as ChargeStatus,
+  context: chargeContextOf(input),
+});
+
+/**
+ * {@link openCharge} through XState (`initialTransition`): the reference it is checked against.
+ *
+ * @since 0.2.0
+ */
+export const openChargeInterpreted = (input: ChargeInput): ChargeRecord => {
+  const [snapshot] = initialTransition(chargeMachine, input);
+  return { state: snapshot.value, context: snapshot.context };
 };

@@ -4,7 +4,6 @@
  *
  * @since 0.1.0
  */
-import { initialTransition, transition } from "xstate";
 import { withCreateDefaults } from "../schemas/CreatePaymentSessionRequest.js";
 import { instantToMillis } from "../schemas/Instant.js";
 import type {
@@ -16,7 +15,7 @@ import type {
   PaymentMethodOptions,
   PaymentMethodType,
 } from "../schemas/index.js";
-import { refusalMessage } from "./applyEvent.js";
+import { compiledSessionMachine, compiledSessionStep, refusalMessage } from "./applyEvent.js";
 import {
   defaultPaymentMethodConfig,
   methodIssues,
@@ -24,7 +23,6 @@ import {
   optionExpiryIssues,
   type PaymentMethodConfig,
 } from "./config.js";
-import { sessionMachine } from "./sessionMachine.js";
 import { type SessionSnapshot, sessionStatus } from "./status.js";
 import type { Accepted, ChargeIssue, ChargeRecord, ConfirmEvent, Refused, SessionInput } from "./types.js";
 
@@ -161,12 +159,12 @@ export function chargeToOpen(
   const probe: ChargeIssue = { id: PROBE_ID };
   if ("machine" in subject) {
     if (second === undefined || typeof second === "number") return null;
-    const [next] = transition(sessionMachine, subject, { ...second, charge: probe });
+    const [next] = compiledSessionStep(subject, { ...second, charge: probe });
     return probeOpened(next);
   }
   const request = withCreateDefaults(subject);
   const at = typeof second === "number" ? second : 0;
-  const [snapshot] = initialTransition(sessionMachine, { id: PROBE_ID, at, request, charge: probe });
+  const snapshot = compiledSessionMachine.start({ id: PROBE_ID, at, request, charge: probe });
   return probeOpened(snapshot);
 }
 
@@ -269,7 +267,7 @@ export const createFromPlan = (
     ...(issued.paymentUrl === undefined ? {} : { paymentUrl: issued.paymentUrl }),
     ...(issued.encryptionKey === undefined ? {} : { encryptionKey: issued.encryptionKey }),
   };
-  const [snapshot] = initialTransition(sessionMachine, sessionInput);
+  const snapshot = compiledSessionMachine.start(sessionInput);
   return {
     ok: true,
     snapshot,

@@ -5,15 +5,43 @@
  *
  * @since 0.1.0
  */
-export { type Applied, applyEvent, operationOfEvent, refusalMessage } from "./applyEvent.js";
+export {
+  type Applied,
+  appliedOf,
+  applyEvent,
+  applyEventWith,
+  compiledSessionMachine,
+  compiledSessionStep,
+  interpretedSessionStep,
+  operationOfEvent,
+  refusalMessage,
+  type SessionStep,
+  type SessionStepped,
+  sessionAt,
+  stepSession,
+  stepSessionWith,
+} from "./applyEvent.js";
 export {
   type ChargeStep,
   captureAmountIssues,
   chargeMachine,
   chargeSnapshot,
+  chargeStepOf,
+  compiledChargeMachine,
   openCharge,
+  openChargeInterpreted,
   stepCharge,
+  stepChargeInterpreted,
 } from "./chargeMachine.js";
+export {
+  type CompiledBranch,
+  type CompiledMachine,
+  type CompiledState,
+  compileMachine,
+  type Moved,
+  type StepAction,
+  stepOver,
+} from "./compileMachine.js";
 export {
   defaultPaymentMethodConfig,
   type MethodLimits,

@@ -115,6 +115,25 @@ const chargeStepFor = (context: SessionContext, event: SessionEvent): ChargeStep
   return charge === null ? null : stepCharge(charge, event);
 };
 
+/**
+ * The arguments a guard or action gets, with room for the charge step of this (context, event).
+ * The compiled step ({@link compiledSessionMachine}) passes one such object to every guard of an
+ * event's selection and to the actions that run on the same context, so the charge machine runs
+ * once per event; XState's interpreter passes a fresh object to each, which then computes it
+ * again (the same answer). No module-global cache.
+ */
+interface ChargeScope {
+  readonly context: SessionContext;
+  readonly event: SessionEvent;
+  chargeStep?: ChargeStep | null;
+}
+
+const chargeStepIn = (args: { readonly context: SessionContext; readonly event: SessionEvent }) => {
+  const scope = args as ChargeScope;
+  if (scope.chargeStep === undefined) scope.chargeStep = chargeStepFor(scope.context, scope.event);
+  return scope.chargeStep;
+};
+
 const expiryStep = (context: SessionContext): ChargeStep | null => {
   const charge = currentCharge(context);
   return charge === null ? null : stepCharge(charge, { type: "SESSION_EXPIRED", at: context.expiryAt ?? 0 });
@@ -133,8 +152,7 @@ const refuseInvalidState = { actions: refuse("invalid_state") } as const;
 /** Refuse with the code the charge machine chose. */
 const relay = {
   type: "relayChargeRefusal",
-  params: ({ context, event }: { context: SessionContext; event: SessionEvent }) =>
-    chargeRefusalFor(context, event),
+  params: (args: { context: SessionContext; event: SessionEvent }) => relayedRefusalOf(chargeStepIn(args)),
 } as const;
 
 /** Time alone does not move a session that is not past its expiry, nor a final one. */
@@ -146,53 +164,29 @@ const unchangedByTime = { actions: [] } as const;
 // ---------------------------------------------------------------------------------------------
 
 /**
- * L4: what the ended session does with the event that noticed the expiry, exactly what its final
- * state would do with it: refuse it, take it as a repeat (the charge already failed / expired), or
- * record a late payment (P3).
+ * L4: past `expiryAt` → EXPIRED, the open charge (if any) EXPIRED, PAYMENT.CANCELLED, no reason.
+ * Only `EXPIRE` takes it: {@link applyEvent} brings the session to every event's instant with an
+ * `EXPIRE` first, so no other event meets a session past its expiry.
  */
-type AfterExpiry = "nothing" | "refuse" | "duplicate" | "latePayment";
-
-const afterExpiryActions = (then: AfterExpiry) =>
-  then === "refuse"
-    ? ([refuse("invalid_state")] as const)
-    : then === "duplicate"
-      ? (["ignoreDuplicate"] as const)
-      : then === "latePayment"
-        ? (["recordLatePayment", "touch"] as const)
-        : ([] as const);
-
-/** L4: past `expiryAt` → EXPIRED, the open charge (if any) EXPIRED, PAYMENT.CANCELLED, no reason. */
-const expireToExpired = (then: AfterExpiry) =>
-  ({
-    guard: "isPastExpiry",
-    target: "EXPIRED",
-    actions: ["expireCharge", "markExpiryInstant", webhook("PAYMENT.CANCELLED"), ...afterExpiryActions(then)],
-  }) as const;
+const expireToExpired = {
+  guard: "isPastExpiry",
+  target: "EXPIRED",
+  actions: ["expireCharge", "markExpiryInstant", webhook("PAYMENT.CANCELLED")],
+} as const;
 
 /** P6: past `expiryAt` with a charge waiting for capture → charge FAILED, session CANCELLED (CHARGE_FAILED). */
-const expireToCancelled = (then: AfterExpiry) =>
-  ({
-    guard: and(["isPastExpiry", "chargeFailsOnExpiry"]),
-    target: "CANCELLED",
-    actions: [
-      "expireCharge",
-      "markCancelledAtExpiry",
-      "markExpiryInstant",
-      webhook("PAYMENT.CANCELLED"),
-      ...afterExpiryActions(then),
-    ],
-  }) as const;
+const expireToCancelled = {
+  guard: and(["isPastExpiry", "chargeFailsOnExpiry"]),
+  target: "CANCELLED",
+  actions: ["expireCharge", "markCancelledAtExpiry", "markExpiryInstant", webhook("PAYMENT.CANCELLED")],
+} as const;
 
 /** L4 for a MULTIPLE session with an `expiryAt`: ACTIVE → INACTIVE (no callback is documented for it). */
-const expireToInactive = (then: "nothing" | "refuse") =>
-  ({
-    guard: "isPastExpiry",
-    target: "INACTIVE",
-    actions:
-      then === "refuse"
-        ? (["markExpiryInstant", refuse("invalid_state")] as const)
-        : (["markExpiryInstant"] as const),
-  }) as const;
+const expireToInactive = {
+  guard: "isPastExpiry",
+  target: "INACTIVE",
+  actions: ["markExpiryInstant"],
+} as const;
 
 /** The charge machine refuses the event: relay its code. */
 const chargeRefused = { guard: "chargeRefuses", actions: relay } as const;
@@ -237,71 +231,47 @@ const latePayment = [
 /** REQUIRE_PAYMENT_METHOD and REQUIRE_CONFIRMATION: no charge yet (L1, L3; the others L2). */
 const preCharge = {
   CONFIRM: [
-    expireToExpired("refuse"),
     { guard: not("isConfirmationValid"), actions: refuse("validation", "confirmation") },
     { target: "REQUIRE_ACTION", actions: ["confirmPaymentMethod", "touch"] },
   ],
-  CANCEL: [
-    expireToExpired("refuse"),
-    { target: "CANCELLED", actions: ["markCancelled", "touch", webhook("PAYMENT.CANCELLED")] },
-  ],
-  CAPTURE: [expireToExpired("refuse"), refuseInvalidState],
-  CUSTOMER_AUTHENTICATING: [expireToExpired("refuse"), refuseInvalidState],
-  CHARGE_PROCESSING: [expireToExpired("refuse"), refuseInvalidState],
-  AUTHORIZED: [expireToExpired("refuse"), refuseInvalidState],
-  // P3: no charge yet, so nothing a customer could have paid into, even past expiry.
-  PAYMENT_RECEIVED: [expireToExpired("refuse"), refuseInvalidState],
-  CHARGE_FAILED: [expireToExpired("refuse"), refuseInvalidState],
-  CHARGE_EXPIRED: [expireToExpired("refuse"), refuseInvalidState],
-  EXPIRE: [expireToExpired("nothing"), unchangedByTime],
+  CANCEL: { target: "CANCELLED", actions: ["markCancelled", "touch", webhook("PAYMENT.CANCELLED")] },
+  CAPTURE: refuseInvalidState,
+  CUSTOMER_AUTHENTICATING: refuseInvalidState,
+  CHARGE_PROCESSING: refuseInvalidState,
+  AUTHORIZED: refuseInvalidState,
+  // P3: no charge yet, so nothing a customer could have paid into.
+  PAYMENT_RECEIVED: refuseInvalidState,
+  CHARGE_FAILED: refuseInvalidState,
+  CHARGE_EXPIRED: refuseInvalidState,
+  EXPIRE: [expireToExpired, unchangedByTime],
 } as const;
 
 /** REQUIRE_ACTION: the charge waits for the customer (WAITING_FOR_USER_ACTION). */
 const requireAction = {
-  CONFIRM: [expireToExpired("refuse"), refuseInvalidState],
-  CANCEL: [expireToExpired("refuse"), refuseInvalidState],
-  CAPTURE: [expireToExpired("refuse"), relayed],
-  CUSTOMER_AUTHENTICATING: [expireToExpired("refuse"), chargeRefused, toProcessing],
-  CHARGE_PROCESSING: [expireToExpired("refuse"), chargeRefused, toProcessing],
-  AUTHORIZED: [expireToExpired("refuse"), chargeRefused, toPaid, toProcessing],
-  PAYMENT_RECEIVED: [expireToExpired("latePayment"), chargeRefused, toPaid, toProcessing],
-  CHARGE_FAILED: [expireToExpired("refuse"), failed],
-  CHARGE_EXPIRED: [expireToExpired("duplicate"), chargeExpired],
-  EXPIRE: [expireToExpired("nothing"), unchangedByTime],
+  CONFIRM: refuseInvalidState,
+  CANCEL: refuseInvalidState,
+  CAPTURE: relayed,
+  CUSTOMER_AUTHENTICATING: [chargeRefused, toProcessing],
+  CHARGE_PROCESSING: [chargeRefused, toProcessing],
+  AUTHORIZED: [chargeRefused, toPaid, toProcessing],
+  PAYMENT_RECEIVED: [chargeRefused, toPaid, toProcessing],
+  CHARGE_FAILED: failed,
+  CHARGE_EXPIRED: chargeExpired,
+  EXPIRE: [expireToExpired, unchangedByTime],
 } as const;
 
 /** PROCESSING: the charge authenticates, processes, or waits for capture. */
 const processing = {
-  CONFIRM: [expireToCancelled("refuse"), expireToExpired("refuse"), refuseInvalidState],
-  CANCEL: [expireToCancelled("refuse"), expireToExpired("refuse"), refuseInvalidState],
-  CAPTURE: [expireToCancelled("refuse"), expireToExpired("refuse"), chargeRefused, paid],
-  CUSTOMER_AUTHENTICATING: [expireToCancelled("refuse"), expireToExpired("refuse"), chargeRepeated, relayed],
-  CHARGE_PROCESSING: [
-    expireToCancelled("refuse"),
-    expireToExpired("refuse"),
-    chargeRefused,
-    chargeRepeated,
-    staysProcessing,
-  ],
-  AUTHORIZED: [
-    expireToCancelled("refuse"),
-    expireToExpired("refuse"),
-    chargeRefused,
-    chargeRepeated,
-    toPaid,
-    staysProcessing,
-  ],
-  PAYMENT_RECEIVED: [
-    expireToCancelled("latePayment"),
-    expireToExpired("latePayment"),
-    chargeRefused,
-    chargeRepeated,
-    toPaid,
-    staysProcessing,
-  ],
-  CHARGE_FAILED: [expireToCancelled("duplicate"), expireToExpired("refuse"), failed],
-  CHARGE_EXPIRED: [expireToCancelled("refuse"), expireToExpired("duplicate"), relayed],
-  EXPIRE: [expireToCancelled("nothing"), expireToExpired("nothing"), unchangedByTime],
+  CONFIRM: refuseInvalidState,
+  CANCEL: refuseInvalidState,
+  CAPTURE: [chargeRefused, paid],
+  CUSTOMER_AUTHENTICATING: [chargeRepeated, relayed],
+  CHARGE_PROCESSING: [chargeRefused, chargeRepeated, staysProcessing],
+  AUTHORIZED: [chargeRefused, chargeRepeated, toPaid, staysProcessing],
+  PAYMENT_RECEIVED: [chargeRefused, chargeRepeated, toPaid, staysProcessing],
+  CHARGE_FAILED: failed,
+  CHARGE_EXPIRED: relayed,
+  EXPIRE: [expireToCancelled, expireToExpired, unchangedByTime],
 } as const;
 
 /** A final state: everything is refused (L2) except late payments (P3) and time. */
@@ -338,9 +308,13 @@ const inactive = {
  *
  * Every event is handled in every state. Not accepted → the `refuse` action (code in its params,
  * e.g. `invalid_state`) or `relayChargeRefusal` (the charge machine's code), and nothing changes.
- Past `expiryAt` (`isPastExpiry`), every event first expires the session (L4) and is then treated
- * as on the ended session in the same transition: a payment becomes a late payment (P3), anything
- * else is refused `invalid_state`. Callbacks are `emitWebhook` actions (W1).
+ * Time is one event (L4): `EXPIRE` at an instant at or past `expiryAt` (`isPastExpiry`) ends the
+ * session; no other event looks at the clock. {@link applyEvent} applies `EXPIRE` at every event's
+ * instant before the event, so the event meets the ended session: a payment becomes a late payment
+ * (P3), anything else is refused `invalid_state`. Callbacks are `emitWebhook` actions (W1).
+ *
+ * Gotcha: sent directly (an actor, `transition()`), an event does not expire the session: send
+ * `{ type: "EXPIRE", at }` first, as {@link applyEvent} does.
  *
  * Gotcha: an XState actor stops at a final state (XState semantics), so a late payment (P3) or a
  * repeat notification on an ended session reaches the final-state handlers only through
@@ -366,12 +340,12 @@ export const sessionMachine = setup({
     isConfirmationValid: ({ context, event }) =>
       event.type === "CONFIRM" && confirmationIssues(context, event).length === 0,
     /** The charge machine refuses this event. */
-    chargeRefuses: ({ context, event }) => chargeStepFor(context, event)?.refusal != null,
+    chargeRefuses: (args) => chargeStepIn(args)?.refusal != null,
     /** The charge machine sees a repeat of a notification it already applied (P2). */
-    chargeSeesDuplicate: ({ context, event }) => chargeStepFor(context, event)?.duplicate === true,
+    chargeSeesDuplicate: (args) => chargeStepIn(args)?.duplicate === true,
     /** The charge would end up in `status`. */
-    chargeWouldBe: ({ context, event }, params: { status: ChargeStatus }) =>
-      chargeStepFor(context, event)?.charge.state === params.status,
+    chargeWouldBe: (args, params: { status: ChargeStatus }) =>
+      chargeStepIn(args)?.charge.state === params.status,
     /** On expiry the charge would fail (it waits for capture: P6). */
     chargeFailsOnExpiry: ({ context }) => expiryStep(context)?.charge.state === "FAILED",
     /**
@@ -456,9 +430,9 @@ export const sessionMachine = setup({
       cancellationReason: "CHARGE_FAILED" as const,
     })),
     /** Apply the event to the charge. */
-    stepCharge: assign(({ context, event }) => {
-      const step = chargeStepFor(context, event);
-      return step === null ? {} : { charges: replaceCurrentCharge(context, step.charge) };
+    stepCharge: assign((args) => {
+      const step = chargeStepIn(args);
+      return step === null ? {} : { charges: replaceCurrentCharge(args.context, step.charge) };
     }),
     /** The session expired: its open charge expires, or fails waiting for capture. */
     expireCharge: assign(({ context }) => {
@@ -466,9 +440,9 @@ export const sessionMachine = setup({
       return step === null ? {} : { charges: replaceCurrentCharge(context, step.charge) };
     }),
     /** MULTIPLE: append the payment as a new SUCCESS charge (P4). */
-    appendPaidCharge: assign(({ context, event }) => {
-      const step = chargeStepFor(context, event);
-      return step === null ? {} : { charges: [...context.charges, step.charge] };
+    appendPaidCharge: assign((args) => {
+      const step = chargeStepIn(args);
+      return step === null ? {} : { charges: [...args.context.charges, step.charge] };
     }),
     /** P3: keep the late payment (charge id, amount, instant) for refund or reconciliation. */
     recordLatePayment: assign(({ context, event }) =>
@@ -518,30 +492,20 @@ export const sessionMachine = setup({
     EXPIRED: { type: "final", on: { ...ended, CHARGE_EXPIRED: [chargeRepeated, refuseInvalidState] } },
     ACTIVE: {
       on: {
-        CONFIRM: [expireToInactive("refuse"), refuseInvalidState],
-        CANCEL: [expireToInactive("refuse"), refuseInvalidState],
-        CAPTURE: [expireToInactive("refuse"), refuseInvalidState],
-        CUSTOMER_AUTHENTICATING: [expireToInactive("refuse"), refuseInvalidState],
-        CHARGE_PROCESSING: [expireToInactive("refuse"), refuseInvalidState],
-        AUTHORIZED: [expireToInactive("refuse"), refuseInvalidState],
+        CONFIRM: refuseInvalidState,
+        CANCEL: refuseInvalidState,
+        CAPTURE: refuseInvalidState,
+        CUSTOMER_AUTHENTICATING: refuseInvalidState,
+        CHARGE_PROCESSING: refuseInvalidState,
+        AUTHORIZED: refuseInvalidState,
         PAYMENT_RECEIVED: [
-          {
-            guard: and(["isPastExpiry", "isKnownPayment"]),
-            target: "INACTIVE",
-            actions: ["markExpiryInstant", "ignoreDuplicate"],
-          },
-          {
-            guard: "isPastExpiry",
-            target: "INACTIVE",
-            actions: ["markExpiryInstant", "recordLatePayment", "touch"],
-          },
           { guard: "isKnownPayment", actions: "ignoreDuplicate" },
           chargeRefused,
           { actions: ["appendPaidCharge", "touch", webhook("CHARGE.SUCCESS")] },
         ],
-        CHARGE_FAILED: [expireToInactive("refuse"), refuseInvalidState],
-        CHARGE_EXPIRED: [expireToInactive("refuse"), refuseInvalidState],
-        EXPIRE: [expireToInactive("nothing"), unchangedByTime],
+        CHARGE_FAILED: refuseInvalidState,
+        CHARGE_EXPIRED: refuseInvalidState,
+        EXPIRE: [expireToInactive, unchangedByTime],
       },
     },
     INACTIVE: { type: "final", on: inactive },
@@ -639,18 +603,18 @@ export const confirmationIssues = (
   ),
 ];
 
+const relayedRefusalOf = (step: ChargeStep | null): RelayedRefusal => ({
+  ...(step?.refusal ?? { code: "invalid_state" }),
+  chargeStatus: step?.charge.state ?? "WAITING_FOR_USER_ACTION",
+});
+
 /**
  * The refusal a charge event gets from the charge machine (for the `relayChargeRefusal` action).
  *
  * @since 0.1.0
  */
-export const chargeRefusalFor = (context: SessionContext, event: SessionEvent): RelayedRefusal => {
-  const step = chargeStepFor(context, event);
-  return {
-    ...(step?.refusal ?? { code: "invalid_state" }),
-    chargeStatus: step?.charge.state ?? "WAITING_FOR_USER_ACTION",
-  };
-};
+export const chargeRefusalFor = (context: SessionContext, event: SessionEvent): RelayedRefusal =>
+  relayedRefusalOf(chargeStepFor(context, event));
 
 /**
  * The charge this event would step (or append, for a MULTIPLE payment), before it is applied.

@@ -5,19 +5,25 @@
  * universe a contract exercises, which an exploration reaches.
  *
  * A key's `result` is what the branch taken does to the status:
- * - `→TARGET`: the status changes to TARGET (an expiry noticed by the event included, L4);
- * - `refused:<code>`: the event is refused with that code and nothing is stored (a refusal after an
- *   expiry noticed by the same event is the same refusal: the provider stores the expiry with its own
- *   `EXPIRE` first);
+ * - `→TARGET`: the status changes to TARGET;
+ * - `refused:<code>`: the event is refused with that code and the event changes nothing (an expiry
+ *   its instant applied first is its own `EXPIRE` key, L4);
  * - `stays`: accepted without a status change (a repeat, a late payment, data updated, time with no
  *   effect).
  *
  * @since 0.1.0
  */
 import type { AnyStateMachine } from "xstate";
-import type { Applied } from "./applyEvent.js";
+import { type Applied, compiledSessionMachine } from "./applyEvent.js";
 import { chargeMachine, stepCharge } from "./chargeMachine.js";
-import { ALWAYS, type Branch, branchOf, describeMachine, type MachineModel } from "./machineModel.js";
+import {
+  ALWAYS,
+  type Branch,
+  branchOf,
+  describeMachine,
+  type MachineModel,
+  type TransitionLike,
+} from "./machineModel.js";
 import { chargeForEvent, currentCharge, sessionMachine } from "./sessionMachine.js";
 import { documentedStatusPairs, type SessionSnapshot, type StatusPair } from "./status.js";
 import { chargeEventTypes, type SessionEvent } from "./types.js";
@@ -179,9 +185,9 @@ export const transitionUniverseOf = (source: UniverseSource): ReadonlyArray<Tran
 
 /**
  * The session transitions of events other than `EXPIRE` that only an event past `expiryAt` takes
- * (every branch giving that result is guarded by `isPastExpiry`): the event noticed the expiry
- * itself. A provider that applies `EXPIRE` at the request's instant before every write (as the
- * reference provider does, decision L4) never takes them: the event meets the ended session.
+ * (every branch giving that result is guarded by `isPastExpiry`): the event would notice the expiry
+ * itself. Empty for the core's machines since time is applied once, by `EXPIRE` before every event
+ * ({@link applyEvent}, L4); a machine that checks the clock in another event's branches lists them.
  *
  * @since 0.1.0
  */
@@ -245,25 +251,33 @@ const creationPaths = (): ReadonlyMap<string, ReadonlyArray<TransitionKey>> => {
 };
 
 /**
- * The keys of one applied event, both derived from what happened.
+ * The keys of one applied event, all derived from what happened.
  *
  * @since 0.1.0
  */
 export interface AppliedKeys {
-  /** The session machine's transition. */
+  /** The session machine's transition (from the session as the event's instant left it). */
   readonly session: TransitionKey;
   /** The charge machine's, when the event stepped a charge (or the session's expiry did); else `null`. */
   readonly charge: TransitionKey | null;
+  /**
+   * The `EXPIRE` the event's instant applied first (L4), when it changed the session: its session
+   * and charge keys. `null` when time changed nothing (and always for an `EXPIRE` event).
+   *
+   * @since 0.2.0
+   */
+  readonly expiry?: { readonly session: TransitionKey; readonly charge: TransitionKey | null } | null;
 }
 
 const CHARGE_EVENTS: ReadonlySet<string> = new Set(chargeEventTypes);
 
 /**
  * The transition keys of `event` applied to `before` with result `applied` (what {@link applyEvent}
- * answered). The session key comes from the outcome (refusal code, or the status before and after);
- * the charge key from the branch the session machine took: a branch that steps, appends or relays
- * the charge gives the charge machine's key for the event, one that expires the charge its key for
- * `SESSION_EXPIRED`.
+ * answered). The session key comes from the outcome (refusal code, or the status before and after),
+ * taken from the session as the event's instant left it (`applied.atInstant`); the expiry that
+ * instant applied, if any, is `expiry`. The charge key comes from the branch the session machine
+ * took: a branch that steps, appends or relays the charge gives the charge machine's key for the
+ * event, one that expires the charge its key for `SESSION_EXPIRED`.
  *
  * @example
  * const applied = applyEvent(before, event)
@@ -273,15 +287,37 @@ const CHARGE_EVENTS: ReadonlySet<string> = new Set(chargeEventTypes);
 export const transitionKeyOf = (
   before: SessionSnapshot,
   event: SessionEvent,
-  applied: Applied,
+  applied: Pick<Applied, "snapshot" | "outcome"> & Partial<Pick<Applied, "atInstant">>,
 ): AppliedKeys => {
+  // An EXPIRE is itself the step that brings the session to its instant.
+  const from = event.type === "EXPIRE" ? before : (applied.atInstant ?? before);
+  const refused = applied.outcome._tag === "Refused";
+  const session = sessionKeyOf(
+    from,
+    event,
+    refused ? `refused:${(applied.outcome as { code: string }).code}` : null,
+    applied.snapshot,
+  );
+  const charge = chargeKeyOf(from, event, refused);
+  if (from === before) return { session, charge, expiry: null };
+  const tick: SessionEvent = { type: "EXPIRE", at: event.at };
+  return {
+    session,
+    charge,
+    expiry: { session: sessionKeyOf(before, tick, null, from), charge: chargeKeyOf(before, tick, false) },
+  };
+};
+
+const sessionKeyOf = (
+  before: SessionSnapshot,
+  event: SessionEvent,
+  refusal: string | null,
+  after: SessionSnapshot,
+): TransitionKey => {
   const state = String(before.value);
-  const outcome = applied.outcome;
-  const after = String(applied.snapshot.value);
-  const result =
-    outcome._tag === "Refused" ? `refused:${outcome.code}` : after !== state ? `→${after}` : "stays";
-  const session: TransitionKey = { machine: "session", state, event: event.type, result };
-  return { session, charge: chargeKeyOf(before, event, outcome._tag === "Refused") };
+  const to = String(after.value);
+  const result = refusal ?? (to !== state ? `→${to}` : "stays");
+  return { machine: "session", state, event: event.type, result };
 };
 
 const chargeKeyOf = (
@@ -289,9 +325,9 @@ const chargeKeyOf = (
   event: SessionEvent,
   refused: boolean,
 ): TransitionKey | null => {
-  const [definition] = sessionMachine.getTransitionData(before as never, event as never);
-  if (definition === undefined) return null;
-  const branch = branchOf(definition);
+  const taken = compiledSessionMachine.select(before, event);
+  if (taken === null) return null;
+  const branch = branchOf(taken.definition as TransitionLike);
   const names = new Set(branch.actions.map((a) => a.type));
   if (!refused && names.has(EXPIRES_CHARGE)) {
     const charge = currentCharge(before.context);

@@ -15,10 +15,12 @@ import {
   chargeMachine,
   createSession,
   creationKeysOf,
+  describeMachine,
   documentedStatusPairs,
   formatTransitionKey,
   parseTransitionKey,
   pastExpiryOnlyKeys,
+  pastExpiryOnlyKeysOf,
   type SessionEvent,
   type SessionSnapshot,
   sessionMachine,
@@ -167,7 +169,9 @@ type KeyFunction = (
 
 const correctKeys: KeyFunction = (before, event, applied) => {
   const keys = transitionKeyOf(before, event, applied);
-  return keys.charge === null ? [keys.session] : [keys.session, keys.charge];
+  return [keys.expiry?.session, keys.expiry?.charge, keys.session, keys.charge].filter(
+    (k): k is TransitionKey => k !== null && k !== undefined,
+  );
 };
 
 /** The keys outside the universe over random sequences, with the sequence that produced the first. */
@@ -217,32 +221,65 @@ describe("transitionKeyOf", { timeout: 60_000 }, () => {
     expect(keysOutside(wrong, 300).outside.length).toBeGreaterThan(0);
   });
 
-  it("past-expiry-only keys: never taken when EXPIRE is applied first (the provider's write path), taken without it", () => {
-    const only = new Set(pastExpiryOnlyKeys.map(formatTransitionKey));
-    expect(only.size).toBeGreaterThan(0);
-    const taken = (expireFirst: boolean) => {
-      const seen = new Set<string>();
-      fc.assert(
-        fc.property(scenarioArb, timedSpecsArb, (scenario, specs) => {
-          let snapshot = start(scenario);
-          let at = T0;
-          specs.forEach(({ delay, spec }, n) => {
-            at += delay;
-            if (expireFirst) snapshot = applyEvent(snapshot, { type: "EXPIRE", at }).snapshot;
-            const event = materialize(spec, snapshot, at, n);
-            const applied = applyEvent(snapshot, event);
-            const id = formatTransitionKey(transitionKeyOf(snapshot, event, applied).session);
-            if (only.has(id)) seen.add(id);
-            snapshot = applied.snapshot;
-          });
-        }),
-        { seed, numRuns: 600 },
-      );
-      return seen;
+  it("past-expiry-only keys: none, because only EXPIRE looks at the clock (time applied once, L4)", () => {
+    expect(pastExpiryOnlyKeys).toEqual([]);
+    for (const state of describeMachine(sessionMachine).states) {
+      for (const { event, branches } of state.transitions) {
+        if (event === "EXPIRE") continue;
+        for (const branch of branches)
+          expect(branch.guardNames, `${state.name} ${event}`).not.toContain("isPastExpiry");
+      }
+    }
+    // The deliberate defect: a machine whose CONFIRM checks the clock itself is caught.
+    const config = sessionMachine.config;
+    const states = config.states ?? {};
+    const requireAction = states.REQUIRE_ACTION;
+    const altered = createMachine(
+      {
+        ...config,
+        states: {
+          ...states,
+          REQUIRE_ACTION: {
+            ...requireAction,
+            on: {
+              ...(requireAction?.on ?? {}),
+              CONFIRM: [
+                { guard: "isPastExpiry", target: "EXPIRED" },
+                { actions: { type: "refuse", params: { code: "invalid_state" } } },
+              ],
+            },
+          },
+        },
+      } as never,
+      sessionMachine.implementations as never,
+    );
+    const keys = pastExpiryOnlyKeysOf({
+      session: altered,
+      charge: chargeMachine,
+      pairs: documentedStatusPairs,
+    });
+    expect(keys.map(formatTransitionKey)).toEqual(["session REQUIRE_ACTION CONFIRM →EXPIRED"]);
+  });
+
+  it("keys an event that meets an expired session from the session as time left it, with the expiry's keys", () => {
+    const va = scenarios.find((s) => s.name === "VA");
+    if (va === undefined) throw new Error("no VA scenario");
+    const created = start(va);
+    const chargeId = created.context.charges[0]?.context.id ?? "";
+    const late: SessionEvent = {
+      type: "PAYMENT_RECEIVED",
+      at: (created.context.expiryAt ?? 0) + 1,
+      chargeId,
+      amount: created.context.amount,
     };
-    expect([...taken(true)]).toEqual([]);
-    // The deliberate defect: no prior EXPIRE. The same sequences then take such branches.
-    expect(taken(false).size).toBeGreaterThan(0);
+    const keys = transitionKeyOf(created, late, applyEvent(created, late));
+    expect(formatTransitionKey(keys.session)).toBe("session EXPIRED PAYMENT_RECEIVED stays");
+    expect(keys.expiry && formatTransitionKey(keys.expiry.session)).toBe(
+      "session REQUIRE_ACTION EXPIRE →EXPIRED",
+    );
+    expect(keys.expiry?.charge && formatTransitionKey(keys.expiry.charge)).toBe(
+      "charge WAITING_FOR_USER_ACTION SESSION_EXPIRED →EXPIRED",
+    );
   });
 
   it("gives the charge key of the step, the expiry's, or none", () => {

@@ -342,7 +342,9 @@ const globalAdapter = (services: ProviderServices) =>
             // The database is unavailable: 503, so a caller retries instead of reporting a bug.
             const unavailable = isUnavailable(cause);
             return Effect.sync(() => {
-              console.error(`[reference-provider] ${traceId}: ${unavailable ? "database unavailable: " : ""}${text}`);
+              console.error(
+                `[reference-provider] ${traceId}: ${unavailable ? "database unavailable: " : ""}${text}`,
+              );
               return toResponse(
                 unavailable
                   ? envelope(

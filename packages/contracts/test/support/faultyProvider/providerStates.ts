@@ -14,6 +14,7 @@ import {
   type PaymentMethodOptions,
   type PaymentMethodType,
   type SessionEvent,
+  sessionAt,
   sessionStatus,
 } from "@payment-session/core";
 import { Result } from "effect";
@@ -158,13 +159,8 @@ const seed = (world: World, merchant: Merchant, p: SeedParams, now: number): Sto
       break;
   }
   // Read as of now, faithfully (an expiry that is due is stored, with its webhook).
-  const expired = applyEvent(session.snapshot, { type: "EXPIRE", at: now });
-  if (
-    expired.outcome._tag !== "Refused" &&
-    sessionStatus(expired.snapshot) !== sessionStatus(session.snapshot)
-  ) {
-    world.commit(session, expired, false);
-  }
+  const expired = sessionAt(session.snapshot, now);
+  if (expired.expiry !== null) world.commit(session, expired, false);
   if (sessionStatus(session.snapshot) !== status) {
     throw new StateError(
       500,

@@ -1,0 +1,496 @@
+/**
+ * Compiles an XState machine's definition (its states, their transition lists, guards, actions and
+ * the machine's implementations) into a table and a step function, once, at load time. The step
+ * does what XState's pure `transition()` does for the machines of this library — select the first
+ * branch whose guard holds, run its actions in order (assigns update the context for the actions
+ * after them), enter the target, settle eventless (`always`) transitions — without building a
+ * throwaway actor per call.
+ *
+ * Nothing is written twice: the table is read from `machine.root` and `machine.implementations`,
+ * and the guard / assign functions it calls are the machine's own. What the compiler does not
+ * support (nested or parallel states, entry / exit actions, delayed transitions, invoked or spawned
+ * actors, XState's built-in actions other than `assign`) makes it throw at load time instead of
+ * stepping differently. The property "compiled step = XState's `transition()`" (core tests,
+ * `compiledStep.test.ts`) checks the equivalence over random event sequences.
+ *
+ * @since 0.2.0
+ */
+import { type AnyStateMachine, and, not, or } from "xstate";
+
+/** An action the step does not execute but reports, as XState's `transition()` does: type and resolved params. @since 0.2.0 */
+export interface StepAction {
+  readonly type: string;
+  readonly params: unknown;
+}
+
+/** What a compiled guard or assign is called with (XState's guard / action arguments). */
+interface Args {
+  readonly context: unknown;
+  readonly event: { readonly type: string };
+}
+
+/** A compiled guard: called with XState's guard arguments, holds when its answer is truthy. */
+type Guard = (args: Args) => unknown;
+
+type CompiledAction =
+  | {
+      readonly kind: "assign";
+      readonly type: string;
+      readonly assignment: (args: Args, params: unknown) => object;
+      readonly params: unknown;
+    }
+  | { readonly kind: "report"; readonly type: string; readonly params: unknown };
+
+/**
+ * One branch of a (state, event) list: taken when its guard holds (`null` = always), runs its
+ * actions, goes to `target` (`null` = stays).
+ *
+ * @since 0.2.0
+ */
+export interface CompiledBranch {
+  readonly guard: Guard | null;
+  readonly target: string | null;
+  readonly actions: ReadonlyArray<CompiledAction>;
+  /** XState's transition definition the branch was read from (for coverage and diagrams). */
+  readonly definition: unknown;
+}
+
+/**
+ * One state of the table: whether it is final, XState's snapshot of it (without a context) to
+ * build snapshots from, and its branches per event type.
+ *
+ * @since 0.2.0
+ */
+export interface CompiledState {
+  readonly name: string;
+  readonly final: boolean;
+  readonly template: Readonly<Record<string, unknown>>;
+  readonly on: ReadonlyMap<string, ReadonlyArray<CompiledBranch>>;
+  readonly always: ReadonlyArray<CompiledBranch>;
+}
+
+/**
+ * A machine compiled to a table (plain data: a test can alter a copy) and the step over it.
+ *
+ * @since 0.2.0
+ */
+export interface CompiledMachine<TSnapshot extends { readonly value: unknown; readonly context: unknown }> {
+  readonly states: ReadonlyMap<string, CompiledState>;
+  /** The initial state's name (eventless transitions out of it are not settled: use `step`). */
+  readonly initial: string;
+  /**
+   * One event on a snapshot: the next snapshot (the same object when nothing changed, as XState
+   * returns it) and the reported actions in the order XState's `transition()` lists them.
+   */
+  readonly step: (
+    snapshot: TSnapshot,
+    event: { readonly type: string },
+  ) => readonly [TSnapshot, ReadonlyArray<StepAction>];
+  /**
+   * The step on a state name and a context, without snapshots: the next state and context, or
+   * `null` when nothing changed; the reported actions are pushed to `reported`.
+   */
+  readonly move: (
+    value: string,
+    context: unknown,
+    event: { readonly type: string },
+    reported: Array<StepAction>,
+  ) => Moved | null;
+  /** The snapshot `move` went to from `snapshot` (its status as `step` gives it). */
+  readonly snapshotAfter: (snapshot: TSnapshot, moved: Moved) => TSnapshot;
+  /**
+   * The initial snapshot for `input` (XState's `initialTransition`): the machine's `context`
+   * factory, the initial state, its eventless transitions settled.
+   */
+  readonly start: (input: unknown) => TSnapshot;
+  /** The branch `event` takes in `snapshot`, or `null` when no branch's guard holds. */
+  readonly select: (snapshot: TSnapshot, event: { readonly type: string }) => CompiledBranch | null;
+  /** A snapshot of `state` with `context`, shaped as XState's (`machine.resolveState`). */
+  readonly snapshotOf: (state: string, context: unknown) => TSnapshot;
+}
+
+/** Where {@link CompiledMachine.move} went: a state name and a context. @since 0.2.0 */
+export interface Moved {
+  readonly value: string;
+  readonly context: unknown;
+}
+
+interface GuardObject {
+  readonly type?: unknown;
+  readonly params?: unknown;
+  readonly guards?: ReadonlyArray<unknown>;
+  readonly check?: unknown;
+  readonly name?: unknown;
+}
+
+interface TransitionDefinition {
+  readonly guard?: unknown;
+  readonly target?: ReadonlyArray<{ readonly key: string; readonly path: ReadonlyArray<string> }>;
+  readonly actions: ReadonlyArray<unknown>;
+  readonly reenter?: boolean;
+}
+
+interface StateNode {
+  readonly key: string;
+  readonly type: string;
+  readonly states: Readonly<Record<string, StateNode>>;
+  readonly transitions: ReadonlyMap<string, ReadonlyArray<TransitionDefinition>>;
+  readonly always?: ReadonlyArray<TransitionDefinition>;
+  readonly entry: ReadonlyArray<unknown>;
+  readonly exit: ReadonlyArray<unknown>;
+  readonly after: ReadonlyArray<unknown>;
+  readonly invoke: ReadonlyArray<unknown>;
+}
+
+type Implementation = ((args: Args, params: unknown) => unknown) & {
+  readonly type?: unknown;
+  readonly assignment?: unknown;
+  readonly resolve?: unknown;
+  readonly check?: unknown;
+  readonly guards?: ReadonlyArray<unknown>;
+};
+
+const unsupported = (machine: AnyStateMachine, what: string): Error =>
+  new Error(`compileMachine(${machine.id}): ${what} is not supported; step it with XState's transition()`);
+
+const isObject = (u: unknown): u is Readonly<Record<string, unknown>> => typeof u === "object" && u !== null;
+
+/**
+ * XState's guard combinators, recognised by their `check` function (their names do not survive a
+ * bundler's renaming).
+ */
+const checkOf = (guard: unknown): unknown => (guard as { readonly check?: unknown }).check;
+const AND_CHECK = checkOf(and([]));
+const OR_CHECK = checkOf(or([]));
+const NOT_CHECK = checkOf(not("unused"));
+
+/** A guard reference (name, `{ type, params }`, inline function, `and` / `or` / `not`) as one function. */
+const compileGuard = (machine: AnyStateMachine, guard: unknown): Guard => {
+  if (typeof guard === "function" || isObject(guard)) {
+    const g = guard as GuardObject;
+    if (typeof g.check === "function" && Array.isArray(g.guards)) {
+      const parts = g.guards.map((part) => compileGuard(machine, part));
+      if (g.check === AND_CHECK) return (args) => parts.every((p) => Boolean(p(args)));
+      if (g.check === OR_CHECK) return (args) => parts.some((p) => Boolean(p(args)));
+      if (g.check === NOT_CHECK) {
+        const [only] = parts;
+        if (only === undefined || parts.length !== 1) throw unsupported(machine, "not() of several guards");
+        return (args) => !only(args);
+      }
+      throw unsupported(machine, `the built-in guard ${String(g.name)}`);
+    }
+    if (typeof guard === "function") {
+      if ("check" in guard) throw unsupported(machine, `the built-in guard ${String(g.name)}`);
+      // XState calls an inline guard with (args, undefined) and takes any truthy answer.
+      return guard as Guard;
+    }
+  }
+  const name = typeof guard === "string" ? guard : isObject(guard) ? guard.type : undefined;
+  if (typeof name !== "string") throw unsupported(machine, "a guard without a type");
+  const implementation = (machine.implementations.guards as Readonly<Record<string, unknown>>)[name];
+  if (implementation === undefined)
+    throw new Error(`compileMachine(${machine.id}): guard ${name} is not implemented`);
+  if (typeof implementation !== "function" || "check" in implementation) {
+    return compileGuard(machine, implementation);
+  }
+  const check = implementation as Implementation;
+  const params = isObject(guard) && "params" in guard ? guard.params : undefined;
+  if (typeof params === "function") {
+    const paramsOf = params as (args: Args) => unknown;
+    return (args) => Boolean(check(args, paramsOf({ context: args.context, event: args.event })));
+  }
+  // A guard without params is the implementation itself (XState calls it with params undefined);
+  // its answer is taken for its truthiness, as XState does.
+  if (params === undefined) return check as unknown as Guard;
+  return (args) => Boolean(check(args, params));
+};
+
+const compileAction = (machine: AnyStateMachine, action: unknown): CompiledAction => {
+  if (typeof action === "function") {
+    const inline = action as Implementation;
+    if (inline.type === "xstate.assign" && typeof inline.assignment === "function") {
+      return {
+        kind: "assign",
+        type: "xstate.assign",
+        assignment: inline.assignment as (args: Args, params: unknown) => object,
+        params: undefined,
+      };
+    }
+    if ("resolve" in inline) throw unsupported(machine, `the built-in action ${String(inline.type)}`);
+    return { kind: "report", type: inline.name === "" ? "(anonymous)" : inline.name, params: undefined };
+  }
+  const type = typeof action === "string" ? action : isObject(action) ? action.type : undefined;
+  if (typeof type !== "string") throw unsupported(machine, "an action without a type");
+  const params = isObject(action) && "params" in action ? action.params : undefined;
+  const implementation = (machine.implementations.actions as Readonly<Record<string, unknown>>)[type] as
+    | Implementation
+    | undefined;
+  if (implementation !== undefined && "resolve" in implementation) {
+    if (implementation.type !== "xstate.assign" || typeof implementation.assignment !== "function") {
+      throw unsupported(machine, `the built-in action ${String(implementation.type)} (as ${type})`);
+    }
+    return {
+      kind: "assign",
+      type,
+      assignment: implementation.assignment as (args: Args, params: unknown) => object,
+      params,
+    };
+  }
+  return { kind: "report", type, params };
+};
+
+const compileBranch = (machine: AnyStateMachine, definition: TransitionDefinition): CompiledBranch => {
+  const targets = definition.target ?? [];
+  if (targets.length > 1) throw unsupported(machine, "a transition with several targets");
+  const target = targets[0];
+  if (target !== undefined && target.path.length !== 1) throw unsupported(machine, "a nested target");
+  return {
+    guard: definition.guard === undefined ? null : compileGuard(machine, definition.guard),
+    target: target === undefined ? null : target.key,
+    actions: definition.actions.map((action) => compileAction(machine, action)),
+    definition,
+  };
+};
+
+/**
+ * Compiles a flat machine (atomic and final states under the root, no entry / exit / delayed /
+ * invoked behaviour) into its table and step. Throws, at load time, on anything else.
+ *
+ * @example
+ * const compiled = compileMachine(sessionMachine)
+ * const [next, actions] = compiled.step(snapshot, { type: "EXPIRE", at })
+ * @since 0.2.0
+ */
+export const compileMachine = <TSnapshot extends { readonly value: unknown; readonly context: unknown }>(
+  machine: AnyStateMachine,
+): CompiledMachine<TSnapshot> => {
+  const root = machine.root as unknown as StateNode;
+  if (root.transitions.size > 0 || (root.always?.length ?? 0) > 0) {
+    throw unsupported(machine, "a transition on the root");
+  }
+  if (root.entry.length > 0 || root.exit.length > 0 || root.invoke.length > 0) {
+    throw unsupported(machine, "entry / exit / invoke on the root");
+  }
+  const states = new Map<string, CompiledState>();
+  for (const node of Object.values(root.states)) {
+    if (node.type !== "atomic" && node.type !== "final") throw unsupported(machine, `a ${node.type} state`);
+    if (node.entry.length > 0 || node.exit.length > 0) throw unsupported(machine, "entry / exit actions");
+    if (node.after.length > 0) throw unsupported(machine, "delayed transitions");
+    if (node.invoke.length > 0) throw unsupported(machine, "invoked actors");
+    const on = new Map<string, ReadonlyArray<CompiledBranch>>();
+    for (const [event, definitions] of node.transitions) {
+      if (event.includes("*")) throw unsupported(machine, "wildcard events");
+      on.set(
+        event,
+        definitions.map((d) => compileBranch(machine, d)),
+      );
+    }
+    const template = machine.resolveState({ value: node.key, context: {} }) as unknown as Record<
+      string,
+      unknown
+    >;
+    const keys = Object.keys(template).sort().join(",");
+    if (keys !== SNAPSHOT_KEYS) {
+      throw unsupported(machine, `an XState snapshot with the keys ${keys} (expected ${SNAPSHOT_KEYS})`);
+    }
+    states.set(node.key, {
+      name: node.key,
+      final: node.type === "final",
+      template,
+      on,
+      always: (node.always ?? []).map((d) => compileBranch(machine, d)),
+    });
+  }
+  const initial = (root as unknown as { initial?: { target?: ReadonlyArray<{ key: string }> } }).initial
+    ?.target?.[0]?.key;
+  if (initial === undefined) throw unsupported(machine, "a machine without an initial state");
+  return stepOver<TSnapshot>(machine.id, initial, states, (machine.config as { context?: unknown }).context);
+};
+
+const EMPTY: ReadonlyArray<StepAction> = [];
+
+/** The keys of an XState 5 machine snapshot (`createMachineSnapshot`), checked at compile time. */
+const SNAPSHOT_KEYS = [
+  "_nodes",
+  "can",
+  "children",
+  "context",
+  "error",
+  "getMeta",
+  "hasTag",
+  "historyValue",
+  "machine",
+  "matches",
+  "output",
+  "status",
+  "tags",
+  "toJSON",
+  "value",
+]
+  .sort()
+  .join(",");
+
+/**
+ * A snapshot of a state with a context: XState's own fields and methods, in one object literal of
+ * a fixed shape (a spread of the template would make a slow dictionary object on every step).
+ */
+const snapshotFrom = (t: Readonly<Record<string, unknown>>, context: unknown, status: unknown) => ({
+  status,
+  output: t.output,
+  error: t.error,
+  machine: t.machine,
+  context,
+  _nodes: t._nodes,
+  value: t.value,
+  tags: t.tags,
+  children: t.children,
+  historyValue: t.historyValue,
+  matches: t.matches,
+  hasTag: t.hasTag,
+  can: t.can,
+  getMeta: t.getMeta,
+  toJSON: t.toJSON,
+});
+
+/**
+ * The step over a table (the compiled one, or a deliberately altered copy in a test).
+ *
+ * @since 0.2.0
+ */
+export const stepOver = <TSnapshot extends { readonly value: unknown; readonly context: unknown }>(
+  id: string,
+  initial: string,
+  states: ReadonlyMap<string, CompiledState>,
+  contextOf?: unknown,
+): CompiledMachine<TSnapshot> => {
+  const stateOf = (name: unknown): CompiledState => {
+    const state = states.get(name as string);
+    if (state === undefined) throw new Error(`${id}: unknown state ${String(name)}`);
+    return state;
+  };
+  const snapshotOf = (name: string, context: unknown): TSnapshot => {
+    const template = stateOf(name).template;
+    return snapshotFrom(template, context, template.status) as unknown as TSnapshot;
+  };
+
+  const first = (branches: ReadonlyArray<CompiledBranch> | undefined, args: Args): CompiledBranch | null => {
+    if (branches === undefined) return null;
+    for (const branch of branches) {
+      if (branch.guard === null || branch.guard(args)) return branch;
+    }
+    return null;
+  };
+
+  /**
+   * Runs one branch's actions in order on the context (assigns see the ones before them). XState
+   * copies the context at every assign (`Object.assign({}, context, update)`); here the first assign
+   * of a branch copies it and later ones update that copy, which nothing else has seen yet: the
+   * same result for assignments that, like every one in this library, do not keep the context
+   * object they are given.
+   */
+  const run = (
+    branch: CompiledBranch,
+    context: unknown,
+    args: Args,
+    reported: Array<StepAction>,
+  ): unknown => {
+    let current = args;
+    let draft: Record<string, unknown> | null = null;
+    for (const action of branch.actions) {
+      if (current.context !== context) current = { context, event: args.event };
+      const params =
+        typeof action.params === "function"
+          ? (action.params as (a: Args) => unknown)(current)
+          : action.params;
+      if (action.kind === "assign") {
+        const update = action.assignment(current, params) as Record<string, unknown>;
+        if (draft === null) {
+          draft = { ...(context as object), ...update };
+          context = draft;
+        } else {
+          for (const key in update) draft[key] = update[key];
+        }
+      } else {
+        reported.push({ type: action.type, params });
+      }
+    }
+    return context;
+  };
+
+  const move = (
+    value: string,
+    context: unknown,
+    event: { readonly type: string },
+    reported: Array<StepAction>,
+  ): Moved | null => {
+    let state = stateOf(value);
+    let moved: Moved | null = null;
+    const branches = state.on.get(event.type);
+    if (branches !== undefined) {
+      const args: Args = { context, event };
+      const branch = first(branches, args);
+      if (branch !== null) {
+        const nextContext = run(branch, context, args, reported);
+        const target = branch.target ?? value;
+        if (target !== value || nextContext !== context) {
+          moved = { value: target, context: nextContext };
+          state = stateOf(target);
+        }
+      }
+    }
+    // Eventless transitions settle the new state (XState's macrostep), while the machine is active.
+    for (let guardRail = 0; !state.final && state.always.length > 0; guardRail++) {
+      if (guardRail > 100) throw new Error(`${id}: eventless transitions do not settle`);
+      const from: Moved = moved ?? { value, context };
+      const settleArgs: Args = { context: from.context, event };
+      const eventless = first(state.always, settleArgs);
+      if (eventless === null) break;
+      const nextContext = run(eventless, from.context, settleArgs, reported);
+      const target = eventless.target ?? from.value;
+      if (target === from.value && nextContext === from.context) break;
+      moved = { value: target, context: nextContext };
+      state = stateOf(target);
+    }
+    return moved;
+  };
+
+  const snapshotAfter = (snapshot: TSnapshot, moved: Moved): TSnapshot => {
+    const template = stateOf(moved.value).template;
+    // A final state's snapshot is `done`; staying keeps the input's status (as XState's clone does).
+    const status =
+      moved.value === snapshot.value ? (snapshot as { status?: unknown }).status : template.status;
+    return snapshotFrom(template, moved.context, status) as unknown as TSnapshot;
+  };
+
+  const step = (
+    snapshot: TSnapshot,
+    event: { readonly type: string },
+  ): readonly [TSnapshot, ReadonlyArray<StepAction>] => {
+    const reported: Array<StepAction> = [];
+    const moved = move(snapshot.value as string, snapshot.context, event, reported);
+    const actions = reported.length === 0 ? EMPTY : reported;
+    return [moved === null ? snapshot : snapshotAfter(snapshot, moved), actions];
+  };
+
+  const select = (snapshot: TSnapshot, event: { readonly type: string }): CompiledBranch | null =>
+    first(stateOf(snapshot.value).on.get(event.type), { context: snapshot.context, event });
+
+  const start = (input: unknown): TSnapshot => {
+    const context =
+      typeof contextOf === "function"
+        ? (contextOf as (args: { input: unknown; self: undefined; spawn: () => never }) => unknown)({
+            input,
+            self: undefined,
+            spawn: () => {
+              throw new Error(`${id}: spawning actors is not supported by the compiled machine`);
+            },
+          })
+        : (contextOf ?? {});
+    const first = snapshotOf(initial, context);
+    // XState's initial microstep: the initial state, then its eventless transitions settle.
+    const moved = move(initial, context, { type: "xstate.init", input } as { type: string }, []);
+    return moved === null ? first : snapshotAfter(first, moved);
+  };
+
+  return { states, initial, step, move, snapshotAfter, select, snapshotOf, start };
+};
