@@ -174,7 +174,8 @@ const step = (
   const record: RefundRecord = { state: next.value as RefundState, context: next.context };
   const data = events.length === 0 ? null : toRefund(record);
   const webhooks = data === null ? [] : events.map((name) => ({ event: name, data }));
-  if (duplicate) return { record, outcome: { _tag: "Duplicate", status: record.state, webhooks } };
+  // A repeat keeps the record it was given (the same object): nothing changed.
+  if (duplicate) return { record: null, outcome: { _tag: "Duplicate", status: record.state, webhooks } };
   return { record, outcome: { _tag: "Accepted", status: record.state, webhooks } };
 };
 
