@@ -16,6 +16,8 @@ export interface IdGenerator {
   readonly chargeId: () => string;
   readonly captureId: () => string;
   readonly traceId: () => string;
+  /** Refund ids (optional: generators written before refunds fall back to random UUIDs). */
+  readonly refundId?: () => string;
 }
 
 /**
@@ -28,6 +30,7 @@ export const randomIds: IdGenerator = {
   chargeId: () => randomUUID(),
   captureId: () => randomUUID(),
   traceId: () => randomUUID(),
+  refundId: () => randomUUID(),
 };
 
 const uuidOf = (kind: number, n: number): string =>
@@ -40,10 +43,10 @@ const uuidOf = (kind: number, n: number): string =>
  * @since 0.1.0
  */
 export const sequentialIds = (): IdGenerator => {
-  const counters = [0, 0, 0, 0];
-  const next = (kind: 0 | 1 | 2 | 3) => () => {
+  const counters = [0, 0, 0, 0, 0];
+  const next = (kind: 0 | 1 | 2 | 3 | 4) => () => {
     counters[kind] = (counters[kind] ?? 0) + 1;
     return uuidOf(kind + 1, counters[kind] ?? 0);
   };
-  return { sessionId: next(0), chargeId: next(1), captureId: next(2), traceId: next(3) };
+  return { sessionId: next(0), chargeId: next(1), captureId: next(2), traceId: next(3), refundId: next(4) };
 };

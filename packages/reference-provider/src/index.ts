@@ -15,6 +15,7 @@ export * from "./ids.js";
 export * from "./issuers.js";
 export * from "./merchants.js";
 export * from "./payments.js";
+export * from "./refunds/index.js";
 export * from "./seedSession.js";
 export * from "./sessionWrites.js";
 export * from "./startProvider.js";

@@ -33,6 +33,7 @@ import {
   ResourceMissingError,
   UnprocessableError,
 } from "./ApiErrors.js";
+import { RefundsEndpoints } from "./RefundsApi.js";
 
 /**
  * Drops every `additionalProperties: false` that Effect writes for closed structs: this API ignores
@@ -222,8 +223,11 @@ export const PaymentsGroup = HttpApiGroup.make("payments")
 /** Group `charges`: endpoint `list` (Bearer). @since 0.1.0 */
 export const ChargesGroup = HttpApiGroup.make("charges").add(listCharges).middleware(BearerAuthentication);
 
+/** Group `refunds`: `create`, `get`, `list` (Bearer; endpoints in `RefundsApi.ts`). @since 0.2.0 */
+export const RefundsGroup = RefundsEndpoints.middleware(BearerAuthentication);
+
 /**
- * The whole API: groups `auth`, `payments`, `charges`. Every request that does not fit its schemas
+ * The whole API: groups `auth`, `payments`, `charges`, `refunds`. Every request that does not fit its schemas
  * is a 400 {@link ApiValidationError} (middleware {@link RequestValidation}); schema decoding
  * collects every issue (`errors: "all"`).
  *
@@ -236,6 +240,7 @@ export const PaymentsApi = HttpApi.make("PaymentsApi")
   .add(AuthGroup)
   .add(PaymentsGroup)
   .add(ChargesGroup)
+  .add(RefundsGroup)
   .middleware(RequestValidation)
   .annotate(HttpApi.ParseOptions, { errors: "all" })
   .annotate(HttpApi.HeadersParseOptions, { errors: "all" })

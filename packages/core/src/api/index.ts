@@ -6,3 +6,4 @@
 export * from "./ApiErrors.js";
 export * from "./OpenApiDocument.js";
 export * from "./PaymentsApi.js";
+export * from "./RefundsApi.js";

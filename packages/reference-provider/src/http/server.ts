@@ -44,6 +44,7 @@ import {
   type RequestContext,
   simulatePayment,
 } from "../payments.js";
+import { refundsGroupLive } from "../refunds/handlers.js";
 import { jsonDepthExceeds } from "./jsonDepth.js";
 
 /** The largest request body the provider reads: 1 MB (1 048 576 bytes). @since 0.1.0 */
@@ -196,7 +197,9 @@ const makeHandlers = (services: ProviderServices) => {
     }),
   );
 
-  return Layer.mergeAll(auth, payments, charges).pipe(Layer.provide([bearer, validation]));
+  const refunds = refundsGroupLive(services, CurrentTraceId);
+
+  return Layer.mergeAll(auth, payments, charges, refunds).pipe(Layer.provide([bearer, validation]));
 };
 
 const isRouteNotFound = (cause: Cause.Cause<unknown>): boolean =>
