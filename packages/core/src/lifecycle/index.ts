@@ -96,6 +96,7 @@ export {
   refundLedger,
   refundRefusalMessage,
   refundSchemaVersion,
+  refundSeedPath,
   refundSnapshot,
   refundStatus,
   restoreRefund,

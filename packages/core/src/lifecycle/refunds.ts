@@ -366,3 +366,31 @@ export const restoreRefund = (stored: unknown): RefundRecord | null => {
   if (typeof state !== "string" || !(state in refundMachine.states) || state === "REQUESTED") return null;
   return { state: state as RefundState, context: context as RefundContext };
 };
+
+/**
+ * The events that bring a PENDING refund to `status` (for seeding tests and provider states: the
+ * lifecycle's own steps, never a written state). AUTO goes through the channel, TRANSFER_ONLY by bank
+ * transfer; WAITING_BANK_TRANSFER and CANCELLED pass through the transfer; FAILED fails from PENDING.
+ *
+ * @example
+ * refundSeedPath("SUCCESS", "AUTO") // [{ type: "CHANNEL_SUCCEEDED" }]
+ * @since 0.2.0
+ */
+export const refundSeedPath = (
+  status: RefundStatus,
+  method: RefundContext["method"],
+): ReadonlyArray<{ readonly type: Exclude<RefundEventType, "SUBMIT"> }> => {
+  const toTransfer = { type: method === "AUTO" ? ("CHANNEL_FAILED" as const) : ("TRANSFER_STARTED" as const) };
+  switch (status) {
+    case "PENDING":
+      return [];
+    case "WAITING_BANK_TRANSFER":
+      return [toTransfer];
+    case "SUCCESS":
+      return method === "AUTO" ? [{ type: "CHANNEL_SUCCEEDED" }] : [toTransfer, { type: "TRANSFER_SUCCEEDED" }];
+    case "FAILED":
+      return [{ type: "REFUND_FAILED" }];
+    case "CANCELLED":
+      return [toTransfer, { type: "CANCEL" }];
+  }
+};

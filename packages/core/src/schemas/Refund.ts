@@ -174,8 +174,9 @@ export type CreateRefundRequest = typeof CreateRefundRequest.Type;
 
 /**
  * The refund object (facts §14): the request's fields plus `id`, `capturedAmount` (the refundable
- * total: what the charge captured), `status` (starts `PENDING`), `destinationType` (null until the
- * refund goes somewhere), `createdAt`, `updatedAt`.
+ * total: what the charge captured), `status` (starts `PENDING`), `destinationType` (sent by this
+ * provider, `null` until the refund goes somewhere; read as optional since the docs set it only
+ * "after final status"), `createdAt`, `updatedAt`.
  *
  * Gotcha: `failureReason` is this project's (the docs give a FAILED refund no reason); a merchant
  * must not depend on it.
@@ -194,7 +195,7 @@ export const Refund = Schema.Struct({
   description: Schema.optionalKey(Schema.NullOr(Schema.String)),
   method: RefundMethod,
   transferDestination: Schema.optionalKey(Schema.NullOr(TransferDestination)),
-  destinationType: Schema.NullOr(DestinationType),
+  destinationType: Schema.optionalKey(Schema.NullOr(DestinationType)),
   status: RefundStatus,
   failureReason: Schema.optionalKey(Schema.NullOr(Schema.String)),
   metadata: Schema.optionalKey(Schema.NullOr(JsonObject)),

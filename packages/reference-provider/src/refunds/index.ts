@@ -7,3 +7,4 @@
 export * from "./handlers.js";
 export * from "./refundStore.js";
 export * from "./refunds.js";
+export * from "./seedRefund.js";
