@@ -15,10 +15,11 @@ import { asMerchant, example, merchant, messagePact } from "./support/pact.js";
 const { like, regex } = MatchersV3;
 const pact = messagePact();
 
-const refundAmount = (value: number) => ({
-  value: regex(`^${value}(\\.0{1,2})?$`, `${value}.00`),
-  currency: "IDR",
-});
+/**
+ * A refund amount as the gateway writes it (facts §7.7, §14): a string with two decimals, pinned
+ * exactly — a regex would also let a number through (Pact matches a regex against a number's text).
+ */
+const refundAmount = (value: number) => ({ value: `${value}.00`, currency: "IDR" });
 
 interface RefundMessageCase {
   readonly description: string;

@@ -1,7 +1,7 @@
 /**
  * Contract: refunds (facts §4 rows 12–13, §14; decisions R1–R5) — POST /v1/refunds, GET
  * /v1/refunds/{id}, GET /v1/refunds, through the real typed client. A refund's `amount.value` is a
- * string on the wire: matched as that number of rupiah with or without `.00`.
+ * string on the wire, pinned as the docs write it (`"10000.00"`).
  */
 import { MatchersV3 } from "@pact-foundation/pact";
 import { describe, expect, it } from "vitest";
@@ -30,11 +30,11 @@ const refundPath = () =>
   // biome-ignore lint/suspicious/noTemplateCurlyInString: a Pact provider-state expression, not a template
   MatchersV3.fromProviderState("/v1/refunds/${refundId}", `/v1/refunds/${exampleRefundId}`);
 
-/** A refund amount as the gateway writes it: the string value, with or without `.00` (R3). */
-const refundAmount = (value: number) => ({
-  value: regex(`^${value}(\\.0{1,2})?$`, `${value}.00`),
-  currency: "IDR",
-});
+/**
+ * A refund amount as the gateway writes it (facts §7.7, §14): a string with two decimals, pinned
+ * exactly — a regex would also let a number through (Pact matches a regex against a number's text).
+ */
+const refundAmount = (value: number) => ({ value: `${value}.00`, currency: "IDR" });
 
 interface RefundExpectation {
   readonly clientReferenceId?: string;
