@@ -145,6 +145,20 @@ const c = (state: string, event: string): TransitionRef => ({ machine: "charge",
 const sg = (guard: string): GuardRef => ({ machine: "session", guard });
 const cg = (guard: string): GuardRef => ({ machine: "charge", guard });
 const r = (state: string, event: string): TransitionRef => ({ machine: "refund", state, event });
+
+// Refund interactions (issue 13) the R records name.
+const refundHalf = "a request to refund half of a paid session";
+const refundRest = "a request to refund the rest of a half-refunded session";
+const refundOver = "a request to refund more than is left of a paid session";
+const refundFullAfter = "a request for a full refund of a partly refunded session";
+const refundUnpaid = "a request to refund a session that is not paid";
+const refundNoSession = "a request to refund a payment session that does not exist";
+const refundZero = "a request to refund an amount of zero";
+const refundOtherMerchant = "a request for a refund of another merchant";
+const refundWaitingRead = "a request for a refund waiting for its bank transfer";
+const refundChannelRead = "a request for a refund paid back through the channel";
+const hookRefundPending = "a REFUND.PENDING callback for a new refund";
+const hookRefundWaiting = "a REFUND.WAITING_BANK_TRANFER callback for a refund waiting for its bank transfer";
 const rg = (guard: string): GuardRef => ({ machine: "refund", guard });
 
 /** Every record, in the order of decisions.md. */
@@ -818,7 +832,12 @@ export const decisionRecords: ReadonlyArray<DecisionRecord> = [
       "`POST /v1/refunds` opens a refund as PENDING (callback `REFUND.PENDING`). AUTO: the channel pays back → SUCCESS (`destinationType` CHANNEL), or fails → WAITING_BANK_TRANSFER (`ACCOUNT`, callback `REFUND.WAITING_BANK_TRANFER`) → SUCCESS or FAILED. TRANSFER_ONLY: PENDING → WAITING_BANK_TRANSFER → SUCCESS / FAILED, or FAILED at once when the account is not found. Only the gateway cancels a refund waiting for its transfer (CANCELLED, no callback: none is documented); the sandbox never does. There is **no refund simulation endpoint**: the sandbox decides by the documented test values (clientReferenceId prefix `1001-` → channel fails, transfer succeeds; `2001-` with account 999966660008 → both fail; `2002-` with 999966660002 → account not found; anything else, account 999966660001 among them, succeeds) and takes one step every 5 s after creation, each at its own instant (like expiry, L4): a read, a write or the background sweep brings a refund to the clock and stores what changed with its callbacks.",
     why: 'The Refund Simulation page is a table of magic values, not an endpoint; inventing one would give merchants a call the real sandbox does not answer. Steps at fixed instants keep the lifecycle pure (time is an input) and let a test clock walk a refund through every status; the five statuses and the fallback from channel to transfer are the docs\' own (refund method AUTO: "refund to channel, fall back to bank transfer").',
     pins: "The contracts pin the PENDING answer of `POST /v1/refunds` and, through provider states, refunds seeded in every status a merchant handles; the 5 s schedule is the sandbox's and is not pinned.",
-    checks: [],
+    checks: [
+      eq(refundHalf, "$.data.status", "PENDING"),
+      eq(refundWaitingRead, "$.data.destinationType", "ACCOUNT"),
+      eq(refundChannelRead, "$.data.destinationType", "CHANNEL"),
+      eq(hookRefundPending, "$.event", "REFUND.PENDING"),
+    ],
     transitions: [
       r("REQUESTED", "SUBMIT"),
       r("PENDING", "CHANNEL_SUCCEEDED"),
@@ -830,7 +849,7 @@ export const decisionRecords: ReadonlyArray<DecisionRecord> = [
       r("WAITING_BANK_TRANSFER", "CANCEL"),
     ],
     guards: [rg("isAutoMethod"), rg("isTransferOnly")],
-    interactions: [],
+    interactions: [refundHalf, refundWaitingRead, refundChannelRead, hookRefundPending],
   },
   {
     id: "R2",
@@ -843,10 +862,10 @@ export const decisionRecords: ReadonlyArray<DecisionRecord> = [
       "`paymentSessionId` is required (400 `details[]` at `paymentSessionId` without it); `chargeId` is optional and picks a charge of that session (400 at `chargeId` if the session has no such charge, or if a MULTIPLE session has several paid charges and none is named). Only a `SUCCESS` charge of a `PAID` SINGLE session, or of a MULTIPLE session (ACTIVE or INACTIVE), can be refunded: any other is 422 `invalid_state`, the message naming the session and charge status. Another merchant's session, or one that does not exist, is 404 `resource_missing`. The refundable total (`capturedAmount`) is what the charge captured: a manual-capture card's captured amount, otherwise the charge amount.",
     why: "Finding a session by a bare charge id needs an index of every charge of every session; the merchant always has the session id (it created it), so requiring it costs nothing and keeps refunds next to their session. Refunding money that has not arrived is the one refund that loses real money, so it is refused before anything is stored.",
     pins: "The refusal of a refund of an unpaid session (422, `error.type`, code by regex), of an unknown session (404).",
-    checks: [],
+    checks: [status(refundUnpaid, 422), status(refundNoSession, 404), status(refundOtherMerchant, 404)],
     transitions: [r("REQUESTED", "SUBMIT")],
     guards: [rg("isPaymentRefundable"), rg("isRequestValid")],
-    interactions: [],
+    interactions: [refundUnpaid, refundNoSession, refundOtherMerchant],
   },
   {
     id: "R3",
@@ -858,11 +877,18 @@ export const decisionRecords: ReadonlyArray<DecisionRecord> = [
     choice:
       'The refunds of a charge that still hold money (PENDING, WAITING_BANK_TRANSFER, SUCCESS) never sum to more than its captured amount; a FAILED or CANCELLED refund gives its amount back. A refund beyond what is left is 422 `amount_exceeds_refundable` (the message says how much is left). `isFullAmount: true` refunds the whole captured amount and is allowed only when nothing is held; otherwise 422 `full_refund_not_allowed`. With `isFullAmount` the `amount` may be left out, or must equal the captured amount. `amount.value` is a decimal string of whole rupiah (`"5000"`, `"5000.00"`); `"0"`, `"-1"`, `"abc"`, `"10.50"`, or a number, is 400 `api_validation_error` with a `details[]` entry at `amount.value`; an amount is required unless `isFullAmount`, and in the charge\'s currency. The rules are guards of the refund machine\'s SUBMIT, checked in that order (400 before 422).',
     why: 'Over-refunding is the path that loses real money; counting pending refunds as held prevents two concurrent requests from each refunding the whole remainder (the provider checks under the session\'s row lock). The docs show partial refunds (500 of 10 000) and a full-amount flag without saying how they combine: a "full" refund after a partial one would either refund more than was paid or mean "the rest", and the safer reading is to refuse it.',
-    pins: "Over-refund: 422 and `error.type`, the code by regex; the field path of a bad amount (400, `details[].field` `amount.value`).",
-    checks: [],
+    pins: 'Over-refund and a full refund after a partial one: 422 and `error.type`, the code by regex; the field path of a zero amount (400, `details[].field` `amount.value`); the amount\'s value as the string the docs write (`"10000.00"`, exactly: a regex would let a number through).',
+    checks: [
+      status(refundOver, 422),
+      status(refundFullAfter, 422),
+      status(refundZero, 400),
+      eq(refundZero, "$.error.details[0].field", "amount.value"),
+      eq(refundHalf, "$.data.amount.value", "10000.00"),
+      status(refundRest, 200),
+    ],
     transitions: [r("REQUESTED", "SUBMIT")],
     guards: [rg("isFullAmountAllowed"), rg("isWithinRefundable"), rg("isRequestValid")],
-    interactions: [],
+    interactions: [refundHalf, refundRest, refundOver, refundFullAfter, refundZero],
   },
   {
     id: "R4",
@@ -875,10 +901,10 @@ export const decisionRecords: ReadonlyArray<DecisionRecord> = [
       "The docs' spelling, `REFUND.WAITING_BANK_TRANFER`, exactly; the refund's `status` inside it is `WAITING_BANK_TRANSFER`. The core's `RefundCallback` schema refuses the corrected spelling, and the project's webhook handler dispatches on the wire name.",
     why: "Merchants' handlers are written against the docs and match the event string; correcting it would silently drop those callbacks. The facts list it among the documentation inconsistencies to code around (§15).",
     pins: "The message contract of the waiting callback pins the event name exactly.",
-    checks: [],
+    checks: [eq(hookRefundWaiting, "$.event", "REFUND.WAITING_BANK_TRANFER")],
     transitions: [r("PENDING", "CHANNEL_FAILED")],
     guards: [],
-    interactions: [],
+    interactions: [hookRefundWaiting],
   },
   {
     id: "R5",
