@@ -29,7 +29,7 @@ type Step =
   | { readonly _tag: "expect"; readonly text: string };
 
 /** The steps of the README's refund block: continuation lines joined, `$B` dropped, `$ID` kept. */
-export const walkSteps = (readme: string): ReadonlyArray<Step> => {
+const walkSteps = (readme: string): ReadonlyArray<Step> => {
   const section = readme.split("### Refund it")[1] ?? "";
   const block = /```sh\n([\s\S]*?)```/u.exec(section)?.[1] ?? "";
   const lines = block.replace(/\\\n\s*/gu, " ").split("\n");

@@ -380,14 +380,18 @@ export const refundSeedPath = (
   status: RefundStatus,
   method: RefundContext["method"],
 ): ReadonlyArray<{ readonly type: Exclude<RefundEventType, "SUBMIT"> }> => {
-  const toTransfer = { type: method === "AUTO" ? ("CHANNEL_FAILED" as const) : ("TRANSFER_STARTED" as const) };
+  const toTransfer = {
+    type: method === "AUTO" ? ("CHANNEL_FAILED" as const) : ("TRANSFER_STARTED" as const),
+  };
   switch (status) {
     case "PENDING":
       return [];
     case "WAITING_BANK_TRANSFER":
       return [toTransfer];
     case "SUCCESS":
-      return method === "AUTO" ? [{ type: "CHANNEL_SUCCEEDED" }] : [toTransfer, { type: "TRANSFER_SUCCEEDED" }];
+      return method === "AUTO"
+        ? [{ type: "CHANNEL_SUCCEEDED" }]
+        : [toTransfer, { type: "TRANSFER_SUCCEEDED" }];
     case "FAILED":
       return [{ type: "REFUND_FAILED" }];
     case "CANCELLED":

@@ -475,7 +475,7 @@ export const refundUnderStrict: ReadonlyArray<StrengthCase> = [
   {
     name: "the waiting callback is sent with the corrected spelling REFUND.WAITING_BANK_TRANSFER",
     mutation: {
-      message: (description, m) =>
+      message: (_, m) =>
         isObject(m.body) && m.body.event === "REFUND.WAITING_BANK_TRANFER"
           ? { ...m, body: { ...m.body, event: "REFUND.WAITING_BANK_TRANSFER" } }
           : undefined,
