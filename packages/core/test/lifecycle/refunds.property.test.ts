@@ -14,7 +14,7 @@ import {
   refusesOnlyWhatItMust,
 } from "./refundInterleavings.js";
 
-const RUNS = { seed, numRuns: 500 } as const;
+const RUNS = { seed, numRuns: 300 } as const;
 
 describe(`refund money rules over random interleavings (seed ${seed})`, () => {
   it("the refunds that hold money never exceed the captured amount", () => {
