@@ -13,7 +13,7 @@ import { pinProblems, pinText } from "./pinChecks.ts";
 
 /** What the records link into. */
 export interface RecordTargets {
-  readonly machines: Readonly<Record<"session" | "charge", MachineModel>>;
+  readonly machines: Readonly<Record<"session" | "charge" | "refund", MachineModel>>;
   readonly interactions: ReadonlyMap<string, Interaction>;
 }
 
@@ -69,7 +69,9 @@ const recordPage = (record: DecisionRecord, targets: RecordTargets): string => {
       ? `Area: ${record.area}. Source: this project's merchant sandbox (issue 14).`
       : record.id.startsWith("H")
         ? `Area: ${record.area}. Source: this project's hardening of the reference provider (issue 11); the facts behind it: \`shared/api/payments-v2-facts.md\`.`
-        : `Area: ${record.area}. Source: \`shared/api/decisions.md\` (${record.id}); the facts behind it: \`shared/api/payments-v2-facts.md\`.`,
+        : record.id.startsWith("R")
+          ? `Area: ${record.area}. Source: this project's refunds (issue 13); the facts behind it: \`shared/api/payments-v2-facts.md\` (§4, §8, §10, §12, §14).`
+          : `Area: ${record.area}. Source: \`shared/api/decisions.md\` (${record.id}); the facts behind it: \`shared/api/payments-v2-facts.md\`.`,
     "",
     "## Question",
     "",

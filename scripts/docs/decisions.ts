@@ -11,7 +11,7 @@ import type { Pin } from "./pinChecks.ts";
 
 /** A (state, event) row of a machine's transition table. */
 export interface TransitionRef {
-  readonly machine: "session" | "charge";
+  readonly machine: "session" | "charge" | "refund";
   readonly state: string;
   /** An event type, or `(always)` for the eventless transitions. */
   readonly event: string;
@@ -19,7 +19,7 @@ export interface TransitionRef {
 
 /** A guard of a machine, by name. */
 export interface GuardRef {
-  readonly machine: "session" | "charge";
+  readonly machine: "session" | "charge" | "refund";
   readonly guard: string;
 }
 
@@ -36,7 +36,8 @@ export interface DecisionRecord {
     | "Wire format"
     | "Input and access"
     | "Operations"
-    | "Sandbox";
+    | "Sandbox"
+    | "Refunds";
   readonly question: string;
   readonly choice: string;
   readonly why: string;
@@ -149,6 +150,22 @@ const s = (state: string, event: string): TransitionRef => ({ machine: "session"
 const c = (state: string, event: string): TransitionRef => ({ machine: "charge", state, event });
 const sg = (guard: string): GuardRef => ({ machine: "session", guard });
 const cg = (guard: string): GuardRef => ({ machine: "charge", guard });
+const r = (state: string, event: string): TransitionRef => ({ machine: "refund", state, event });
+
+// Refund interactions (issue 13) the R records name.
+const refundHalf = "a request to refund half of a paid session";
+const refundRest = "a request to refund the rest of a half-refunded session";
+const refundOver = "a request to refund more than is left of a paid session";
+const refundFullAfter = "a request for a full refund of a partly refunded session";
+const refundUnpaid = "a request to refund a session that is not paid";
+const refundNoSession = "a request to refund a payment session that does not exist";
+const refundZero = "a request to refund an amount of zero";
+const refundOtherMerchant = "a request for a refund of another merchant";
+const refundWaitingRead = "a request for a refund waiting for its bank transfer";
+const refundChannelRead = "a request for a refund paid back through the channel";
+const hookRefundPending = "a REFUND.PENDING callback for a new refund";
+const hookRefundWaiting = "a REFUND.WAITING_BANK_TRANFER callback for a refund waiting for its bank transfer";
+const rg = (guard: string): GuardRef => ({ machine: "refund", guard });
 
 /** Every record, in the order of decisions.md. */
 export const decisionRecords: ReadonlyArray<DecisionRecord> = [
@@ -880,5 +897,106 @@ export const decisionRecords: ReadonlyArray<DecisionRecord> = [
     transitions: [],
     guards: [],
     interactions: [tokenAsForm, tokenNoBody, tokenNoCredentials, confirmPaid, cancelWaiting, captureNothing],
+  },
+  {
+    id: "R1",
+    slug: "refund-lifecycle-and-sandbox",
+    title: "The refund lifecycle, and how the sandbox moves a refund",
+    area: "Refunds",
+    question:
+      'The docs list five refund statuses (PENDING, WAITING_BANK_TRANSFER, SUCCESS, FAILED, CANCELLED), four callbacks and a "Refund Simulation" page of test values (facts §12), but no transitions and no simulation endpoint. Which moves exist, what triggers them in the sandbox, and is there a `POST` to simulate a refund?',
+    choice:
+      "`POST /v1/refunds` opens a refund as PENDING (callback `REFUND.PENDING`). AUTO: the channel pays back → SUCCESS (`destinationType` CHANNEL), or fails → WAITING_BANK_TRANSFER (`ACCOUNT`, callback `REFUND.WAITING_BANK_TRANFER`) → SUCCESS or FAILED. TRANSFER_ONLY: PENDING → WAITING_BANK_TRANSFER → SUCCESS / FAILED, or FAILED at once when the account is not found. Only the gateway cancels a refund waiting for its transfer (CANCELLED, no callback: none is documented); the sandbox never does. There is **no refund simulation endpoint**: the sandbox decides by the documented test values (clientReferenceId prefix `1001-` → channel fails, transfer succeeds; `2001-` with account 999966660008 → both fail; `2002-` with 999966660002 → account not found; anything else, account 999966660001 among them, succeeds) and takes one step every 5 s after creation, each at its own instant (like expiry, L4): a read, a write or the background sweep brings a refund to the clock and stores what changed with its callbacks.",
+    why: 'The Refund Simulation page is a table of magic values, not an endpoint; inventing one would give merchants a call the real sandbox does not answer. Steps at fixed instants keep the lifecycle pure (time is an input) and let a test clock walk a refund through every status; the five statuses and the fallback from channel to transfer are the docs\' own (refund method AUTO: "refund to channel, fall back to bank transfer").',
+    pins: "The contracts pin the PENDING answer of `POST /v1/refunds` and, through provider states, refunds seeded in every status a merchant handles; the 5 s schedule is the sandbox's and is not pinned.",
+    checks: [
+      eq(refundHalf, "$.data.status", "PENDING"),
+      eq(refundWaitingRead, "$.data.destinationType", "ACCOUNT"),
+      eq(refundChannelRead, "$.data.destinationType", "CHANNEL"),
+      eq(hookRefundPending, "$.event", "REFUND.PENDING"),
+    ],
+    transitions: [
+      r("REQUESTED", "SUBMIT"),
+      r("PENDING", "CHANNEL_SUCCEEDED"),
+      r("PENDING", "CHANNEL_FAILED"),
+      r("PENDING", "TRANSFER_STARTED"),
+      r("PENDING", "REFUND_FAILED"),
+      r("WAITING_BANK_TRANSFER", "TRANSFER_SUCCEEDED"),
+      r("WAITING_BANK_TRANSFER", "REFUND_FAILED"),
+      r("WAITING_BANK_TRANSFER", "CANCEL"),
+    ],
+    guards: [rg("isAutoMethod"), rg("isTransferOnly")],
+    interactions: [refundHalf, refundWaitingRead, refundChannelRead, hookRefundPending],
+  },
+  {
+    id: "R2",
+    slug: "what-can-be-refunded",
+    title: "What can be refunded, and which charge",
+    area: "Refunds",
+    question:
+      'The create body names the payment by `paymentSessionId` and/or `chargeId`, both "conditional". Which sessions and charges can be refunded, and what does a request that names neither, or names a charge of another session, get?',
+    choice:
+      "`paymentSessionId` is required (400 `details[]` at `paymentSessionId` without it); `chargeId` is optional and picks a charge of that session (400 at `chargeId` if the session has no such charge, or if a MULTIPLE session has several paid charges and none is named). Only a `SUCCESS` charge of a `PAID` SINGLE session, or of a MULTIPLE session (ACTIVE or INACTIVE), can be refunded: any other is 422 `invalid_state`, the message naming the session and charge status. Another merchant's session, or one that does not exist, is 404 `resource_missing`. The refundable total (`capturedAmount`) is what the charge captured: a manual-capture card's captured amount, otherwise the charge amount.",
+    why: "Finding a session by a bare charge id needs an index of every charge of every session; the merchant always has the session id (it created it), so requiring it costs nothing and keeps refunds next to their session. Refunding money that has not arrived is the one refund that loses real money, so it is refused before anything is stored.",
+    pins: "The refusal of a refund of an unpaid session (422, `error.type`, code by regex), of an unknown session (404).",
+    checks: [status(refundUnpaid, 422), status(refundNoSession, 404), status(refundOtherMerchant, 404)],
+    transitions: [r("REQUESTED", "SUBMIT")],
+    guards: [rg("isPaymentRefundable"), rg("isRequestValid")],
+    interactions: [refundUnpaid, refundNoSession, refundOtherMerchant],
+  },
+  {
+    id: "R3",
+    slug: "refund-money-rules",
+    title: "Refund money rules",
+    area: "Refunds",
+    question:
+      "How much may be refunded in total, when is `isFullAmount` allowed, and what do a zero, negative or non-numeric `amount.value` get?",
+    choice:
+      'The refunds of a charge that still hold money (PENDING, WAITING_BANK_TRANSFER, SUCCESS) never sum to more than its captured amount; a FAILED or CANCELLED refund gives its amount back. A refund beyond what is left is 422 `amount_exceeds_refundable` (the message says how much is left). `isFullAmount: true` refunds the whole captured amount and is allowed only when nothing is held; otherwise 422 `full_refund_not_allowed`. With `isFullAmount` the `amount` may be left out, or must equal the captured amount. `amount.value` is a decimal string of whole rupiah (`"5000"`, `"5000.00"`); `"0"`, `"-1"`, `"abc"`, `"10.50"`, or a number, is 400 `api_validation_error` with a `details[]` entry at `amount.value`; an amount is required unless `isFullAmount`, and in the charge\'s currency. The rules are guards of the refund machine\'s SUBMIT, checked in that order (400 before 422).',
+    why: 'Over-refunding is the path that loses real money; counting pending refunds as held prevents two concurrent requests from each refunding the whole remainder (the provider checks under the session\'s row lock). The docs show partial refunds (500 of 10 000) and a full-amount flag without saying how they combine: a "full" refund after a partial one would either refund more than was paid or mean "the rest", and the safer reading is to refuse it.',
+    pins: 'Over-refund and a full refund after a partial one: 422 and `error.type`, the code by regex; the field path of a zero amount (400, `details[].field` `amount.value`); the amount\'s value as the string the docs write (`"10000.00"`, exactly: a regex would let a number through).',
+    checks: [
+      status(refundOver, 422),
+      status(refundFullAfter, 422),
+      status(refundZero, 400),
+      eq(refundZero, "$.error.details[0].field", "amount.value"),
+      eq(refundHalf, "$.data.amount.value", "10000.00"),
+      status(refundRest, 200),
+    ],
+    transitions: [r("REQUESTED", "SUBMIT")],
+    guards: [rg("isFullAmountAllowed"), rg("isWithinRefundable"), rg("isRequestValid")],
+    interactions: [refundHalf, refundRest, refundOver, refundFullAfter, refundZero],
+  },
+  {
+    id: "R4",
+    slug: "waiting-bank-tranfer-typo",
+    title: "The callback REFUND.WAITING_BANK_TRANFER keeps the docs' typo",
+    area: "Refunds",
+    question:
+      "The refund callback for a refund waiting for its bank transfer is spelled `REFUND.WAITING_BANK_TRANFER` (no S) in the docs, while the status is `WAITING_BANK_TRANSFER`. Which spelling goes on the wire?",
+    choice:
+      "The docs' spelling, `REFUND.WAITING_BANK_TRANFER`, exactly; the refund's `status` inside it is `WAITING_BANK_TRANSFER`. The core's `RefundCallback` schema refuses the corrected spelling, and the project's webhook handler dispatches on the wire name.",
+    why: "Merchants' handlers are written against the docs and match the event string; correcting it would silently drop those callbacks. The facts list it among the documentation inconsistencies to code around (§15).",
+    pins: "The message contract of the waiting callback pins the event name exactly.",
+    checks: [eq(hookRefundWaiting, "$.event", "REFUND.WAITING_BANK_TRANFER")],
+    transitions: [r("PENDING", "CHANNEL_FAILED")],
+    guards: [],
+    interactions: [hookRefundWaiting],
+  },
+  {
+    id: "R5",
+    slug: "refund-and-session-status",
+    title: "A refund does not change the session's status",
+    area: "Refunds",
+    question:
+      "Open question 15: does a refund change the payment session's status? The gateway's code has only a \"REFUNDED\" filter value, no such status.",
+    choice:
+      "No. A refunded session stays `PAID` (a MULTIPLE one `ACTIVE` / `INACTIVE`), its charge stays `SUCCESS`, and the session object gains no refund field. What was refunded is derived from the refunds (`GET /v1/refunds?paymentSessionId=…`; the core's `refundLedger` sums them): it is never stored on the session as well, so the two cannot disagree. No `PAYMENT.*` callback is sent for a refund; the `REFUND.*` callbacks are.",
+    why: "The documented session statuses have no REFUNDED, the status list is final at PAID, and a status filter value in back-office code is a view, not a state. Keeping the session untouched means a refund never races a payment notification on the session row, and every existing contract and handler keeps working.",
+    pins: "The session read after a refund is still `PAID` (the refund walk's test); no contract adds a field to the session.",
+    checks: [],
+    transitions: [],
+    guards: [],
+    interactions: [],
   },
 ];

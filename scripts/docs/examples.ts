@@ -76,6 +76,22 @@ export const exampleEvent = (type: string, context: ExampleContext): AnyEventObj
       return { type, at, chargeId, amount };
     case "CHARGE_FAILED":
       return { type, at, failureCode: "DECLINED_BY_CHANNEL" };
+    // Refund machine: a refund of a paid 20 000 IDR charge that nothing else has refunded.
+    case "SUBMIT":
+      return {
+        type,
+        at,
+        payment: {
+          sessionStatus: "PAID",
+          paymentType: "SINGLE",
+          chargeId: "charge-va-1",
+          chargeStatus: "SUCCESS",
+          captured: { value: 20_000, currency: "IDR" },
+          held: 0,
+        },
+      };
+    case "REFUND_FAILED":
+      return { type, at, failureReason: "ACCOUNT_NOT_FOUND" };
     default:
       return { type, at };
   }
@@ -96,6 +112,10 @@ export const describeExampleEvent = (event: AnyEventObject): string => {
       return String(event.failureCode);
     case "CAPTURE":
       return "all of the authorisation";
+    case "SUBMIT":
+      return "a paid 20 000 IDR charge, nothing refunded yet";
+    case "REFUND_FAILED":
+      return String(event.failureReason);
     default:
       return "";
   }

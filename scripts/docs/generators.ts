@@ -4,7 +4,7 @@
  */
 import { resolve } from "node:path";
 import { providerStatesMarkdown } from "@payment-session/contracts";
-import { chargeMachine, renderOpenApi, sessionMachine } from "@payment-session/core";
+import { chargeMachine, refundMachine, renderOpenApi, sessionMachine } from "@payment-session/core";
 import { renderApiReference } from "./apiReference.ts";
 import { contractCatalogue } from "./contractCatalogue.ts";
 import { coveragePage } from "./coverage.ts";
@@ -15,6 +15,7 @@ import { renderGuides } from "./guides.ts";
 import { type MachinePageOptions, machinePage, stateDiagram, transitionTable } from "./lifecycle.ts";
 import { describeMachine } from "./machineModel.ts";
 import { type Interaction, loadPacts } from "./pacts.ts";
+import { refundSamples, refundStatusesPage, runRefundFlows } from "./refundFlows.ts";
 import { statusPairsPage } from "./statusPairs.ts";
 
 /** One generated file: its path relative to docs/ and its whole text. */
@@ -74,6 +75,21 @@ export const machinePages = (runs: ReadonlyArray<FlowRun>): ReadonlyArray<Machin
       "(`relayChargeRefusal`). `SESSION_EXPIRED` is sent by the session machine when the session expires.",
     ],
   },
+  {
+    key: "refund",
+    title: "Refund machine",
+    machine: refundMachine,
+    source: "packages/core/src/lifecycle/refundMachine.ts",
+    samples: refundSamples(runRefundFlows()),
+    messages: false,
+    refusals: [
+      "A refused `SUBMIT` is a refund that is not created (decision R3): `validation` → 400 with",
+      "`details[]`; `invalid_state` (the session is not paid or the charge did not succeed) → 422;",
+      "`full_refund_not_allowed` and `amount_exceeds_refundable` → 422. `REQUESTED` is where a refund",
+      "starts before `SUBMIT` accepts it: it is never stored nor shown. Other events are the gateway's",
+      "(channel, bank transfer); the sandbox sends them on its own schedule (decision R1).",
+    ],
+  },
 ];
 
 /** A machine's three files: the diagram page, the diagram alone (.mmd) and the transition table. */
@@ -88,6 +104,7 @@ const lifecycle = (): ReadonlyArray<GeneratedFile> => {
   return [
     ...machinePages(runs).flatMap(machineFiles),
     { path: "lifecycle/status-pairs.md", text: statusPairsPage(runs) },
+    { path: "lifecycle/refund-statuses.md", text: refundStatusesPage(runRefundFlows()) },
   ];
 };
 
@@ -96,7 +113,11 @@ const decisions = (): ReadonlyArray<GeneratedFile> => {
     loadPacts(contractsDir).flatMap((pact) => pact.interactions.map((i) => [i.description, i] as const)),
   );
   return decisionPages(decisionRecords, {
-    machines: { session: describeMachine(sessionMachine), charge: describeMachine(chargeMachine) },
+    machines: {
+      session: describeMachine(sessionMachine),
+      charge: describeMachine(chargeMachine),
+      refund: describeMachine(refundMachine),
+    },
     interactions,
   });
 };

@@ -35,6 +35,7 @@ export const idempotentEndpoints = {
   cancel: "POST /v2/payments/{id}/cancel",
   capture: "POST /v2/payments/{id}/capture",
   simulate: "POST /v2/payments/simulations",
+  refund: "POST /v1/refunds",
 } as const;
 
 /**

@@ -16,6 +16,8 @@ export interface IdGenerator {
   readonly chargeId: () => string;
   readonly captureId: () => string;
   readonly traceId: () => string;
+  /** Refund ids (optional: generators written before refunds fall back to random UUIDs). */
+  readonly refundId?: () => string;
 }
 
 /**
@@ -28,4 +30,5 @@ export const randomIds: IdGenerator = {
   chargeId: () => randomUUID(),
   captureId: () => randomUUID(),
   traceId: () => randomUUID(),
+  refundId: () => randomUUID(),
 };

@@ -14,6 +14,7 @@ export * from "./ids.js";
 export * from "./issuers.js";
 export * from "./merchants.js";
 export type { ProviderServices, RequestContext } from "./payments.js";
+export * from "./refunds/index.js";
 export * from "./sandbox/index.js";
 export * from "./seedSession.js";
 export * from "./startProvider.js";

@@ -86,7 +86,7 @@ export const inTransaction = <A, E, R>(
  *
  * @since 0.1.0
  */
-const restoreRow = (row: SessionRow): SessionSnapshot => {
+export const restoreRow = (row: SessionRow): SessionSnapshot => {
   const restored = restoreSession(row.snapshot);
   if (!restored.ok) {
     throw new StoreError({

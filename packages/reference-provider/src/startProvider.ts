@@ -13,6 +13,7 @@ import { type IdGenerator, randomIds } from "./ids.js";
 import { type Issuers, sandboxIssuers } from "./issuers.js";
 import { createMerchantRegistry, type Merchant, type MerchantRegistry } from "./merchants.js";
 import type { ProviderServices } from "./payments.js";
+import { settleDueRefunds } from "./refunds/refunds.js";
 import { createSandbox, type Sandbox, type SandboxOptions } from "./sandbox/index.js";
 import { type SeededSession, type SeedSessionOptions, seedSession } from "./seedSession.js";
 import { sweepExpired } from "./sessionWrites.js";
@@ -86,6 +87,8 @@ export interface ProviderContext {
   readonly resetMerchant: (merchantId: string) => Promise<void>;
   readonly dispatchDue: (at?: number, options?: DispatchOptions) => Promise<DispatchReport>;
   readonly sweepExpired: (at?: number, batchSize?: number) => Promise<number>;
+  /** One run of the refund sweeper at `at` (default: the clock): the sandbox's due refund steps (decision R1). */
+  readonly settleRefunds: (at?: number) => Promise<number>;
 }
 
 /**
@@ -183,6 +186,7 @@ export const makeProviderContext = (
         ...dispatch,
       }),
     sweepExpired: (at, batchSize) => sweepExpired(db, at ?? services.clock.now(), batchSize),
+    settleRefunds: (at) => settleDueRefunds(db, at ?? services.clock.now()),
   };
 };
 
@@ -242,6 +246,7 @@ export const startProvider = async (options: StartProviderOptions = {}): Promise
       return context.sweepExpired();
     };
     stops.push(every(intervalMs, sweep, report));
+    stops.push(every(intervalMs, () => context.settleRefunds(), report));
     stops.push(every(intervalMs, () => context.dispatchDue(), report));
   }
   let closed: Promise<void> | undefined;

@@ -1,4 +1,4 @@
-import { chargeMachine, sessionMachine } from "@payment-session/core";
+import { chargeMachine, refundMachine, sessionMachine } from "@payment-session/core";
 import { describe, expect, it } from "vitest";
 import { brokenRecordLinks, decisionPages, type RecordTargets } from "../decisionRecords.ts";
 import { type DecisionRecord, decisionRecords } from "../decisions.ts";
@@ -7,7 +7,11 @@ import { describeMachine } from "../machineModel.ts";
 import { type Interaction, loadPacts } from "../pacts.ts";
 
 const targets: RecordTargets = {
-  machines: { session: describeMachine(sessionMachine), charge: describeMachine(chargeMachine) },
+  machines: {
+    session: describeMachine(sessionMachine),
+    charge: describeMachine(chargeMachine),
+    refund: describeMachine(refundMachine),
+  },
   interactions: new Map<string, Interaction>(
     loadPacts(contractsDir).flatMap((p) => p.interactions.map((i) => [i.description, i] as const)),
   ),
@@ -29,7 +33,7 @@ const base: DecisionRecord = {
 };
 
 describe("decision records", () => {
-  it("are C1–C7, L1–L6, P1–P6, W1–W2, F1–F3 and H1–H7, each with question, choice, why and pins", () => {
+  it("are C1–C7, L1–L6, P1–P6, W1–W2, F1–F3, H1–H7, S1–S2 and R1–R5, each with question, choice, why and pins", () => {
     const expected = [
       ...[1, 2, 3, 4, 5, 6, 7].map((n) => `C${n}`),
       ...[1, 2, 3, 4, 5, 6].map((n) => `L${n}`),
@@ -40,6 +44,9 @@ describe("decision records", () => {
       "F2",
       "F3",
       ...[1, 2, 3, 4, 5, 6, 7].map((n) => `H${n}`),
+      "S1",
+      "S2",
+      ...[1, 2, 3, 4, 5].map((n) => `R${n}`),
     ];
     expect(decisionRecords.map((r) => r.id)).toEqual(expected);
     for (const r of decisionRecords) {

@@ -13,11 +13,15 @@ import {
   type Charge,
   ConfirmPaymentSessionRequest,
   CreatePaymentSessionRequest,
+  CreateRefundRequest,
   ListChargesQuery,
   ListPaymentSessionsQuery,
+  ListRefundsQuery,
   type Pagination,
   type PaymentSession,
   PaymentsApi,
+  type Refund,
+  type RefundStatus,
   RequestId,
   SimulationRequest,
   type SimulationResult,
@@ -97,6 +101,14 @@ export type CancelPaymentSessionBody = typeof CancelPaymentSessionRequest.Encode
 export type CapturePaymentSessionBody = typeof CapturePaymentSessionRequest.Encoded;
 /** The simulation body as sent on the wire. @since 0.1.0 @category Client */
 export type SimulationBody = typeof SimulationRequest.Encoded;
+/** The refund body as sent on the wire (`amount.value` a string, e.g. `"10000.00"`). @since 0.2.0 */
+export type CreateRefundBody = typeof CreateRefundRequest.Encoded;
+/** Filters of `GET /v1/refunds`. @since 0.2.0 */
+export interface RefundFilter extends PageOptions {
+  readonly paymentSessionId?: string | undefined;
+  readonly clientReferenceId?: string | undefined;
+  readonly status?: RefundStatus | undefined;
+}
 
 /**
  * The operations of the Payments v2 API, as Effects that succeed with the decoded `data` (list
@@ -154,6 +166,19 @@ export interface PaymentsClientService {
     body: SimulationBody,
     options?: RequestOptions,
   ) => Effect.Effect<SimulationResult, PaymentsClientError>;
+  /**
+   * `POST /v1/refunds`: refund (part of) a paid session (decisions R2, R3). Answers the PENDING
+   * refund; a 422 `amount_exceeds_refundable` / `full_refund_not_allowed` / `invalid_state` is a
+   * {@link PaymentsApiError}. The amount's `value` is a string on the wire and a number in the answer.
+   */
+  readonly createRefund: (
+    body: CreateRefundBody,
+    options?: RequestOptions,
+  ) => Effect.Effect<Refund, PaymentsClientError>;
+  /** `GET /v1/refunds/{id}`. */
+  readonly getRefund: (id: string) => Effect.Effect<Refund, PaymentsClientError>;
+  /** `GET /v1/refunds`: the merchant's refunds, newest first, filtered and paged. */
+  readonly listRefunds: (filter?: RefundFilter) => Effect.Effect<Page<Refund>, PaymentsClientError>;
 }
 
 /** The documented token lifetime, used when `expiresIn` is not a number of seconds. */
@@ -304,6 +329,9 @@ export const makePaymentsClient = (
       capture: HttpApiClient.decodeResponse(PaymentsApi, { group: "payments", endpoint: "capture" }),
       simulate: HttpApiClient.decodeResponse(PaymentsApi, { group: "payments", endpoint: "simulate" }),
       charges: HttpApiClient.decodeResponse(PaymentsApi, { group: "charges", endpoint: "list" }),
+      createRefund: HttpApiClient.decodeResponse(PaymentsApi, { group: "refunds", endpoint: "create" }),
+      getRefund: HttpApiClient.decodeResponse(PaymentsApi, { group: "refunds", endpoint: "get" }),
+      listRefunds: HttpApiClient.decodeResponse(PaymentsApi, { group: "refunds", endpoint: "list" }),
     };
 
     /**
@@ -442,6 +470,50 @@ export const makePaymentsClient = (
           (headers, payload) => api.payments.simulate({ headers, payload, responseMode: "response-only" }),
           decoders.simulate,
         ),
+
+      createRefund: (body, requestOptions) =>
+        post(
+          "refunds.create",
+          CreateRefundRequest,
+          body,
+          requestOptions,
+          (headers, payload) => api.refunds.create({ headers, payload, responseMode: "response-only" }),
+          decoders.createRefund,
+        ),
+
+      getRefund: (id) =>
+        authenticated(
+          execute(
+            "refunds.get",
+            api.refunds.get({ params: { id }, responseMode: "response-only" }),
+            decoders.getRefund,
+          ),
+        ).pipe(Effect.map((envelope) => envelope.data)),
+
+      listRefunds: (filter = {}) => {
+        const operation = "refunds.list";
+        return Effect.gen(function* () {
+          const query = yield* checkQuery(
+            ListRefundsQuery,
+            operation,
+          )({
+            ...(filter.paymentSessionId === undefined ? {} : { paymentSessionId: filter.paymentSessionId }),
+            ...(filter.clientReferenceId === undefined
+              ? {}
+              : { clientReferenceId: filter.clientReferenceId }),
+            ...(filter.status === undefined ? {} : { status: filter.status }),
+            ...pagingQuery(filter),
+          });
+          const { data, pagination } = yield* authenticated(
+            execute(
+              operation,
+              api.refunds.list({ query, responseMode: "response-only" }),
+              decoders.listRefunds,
+            ),
+          );
+          return { data, pagination };
+        });
+      },
     } satisfies PaymentsClientService;
   });
 

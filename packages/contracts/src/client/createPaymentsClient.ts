@@ -4,7 +4,14 @@
  *
  * @since 0.1.0
  */
-import type { AccessToken, Capture, Charge, PaymentSession, SimulationResult } from "@payment-session/core";
+import type {
+  AccessToken,
+  Capture,
+  Charge,
+  PaymentSession,
+  Refund,
+  SimulationResult,
+} from "@payment-session/core";
 import { Cause, Effect, Exit } from "effect";
 import { FetchHttpClient } from "effect/http";
 import {
@@ -12,12 +19,14 @@ import {
   type CapturePaymentSessionBody,
   type ConfirmPaymentSessionBody,
   type CreatePaymentSessionBody,
+  type CreateRefundBody,
   type MerchantCredentials,
   makePaymentsClient,
   type Page,
   type PageOptions,
   type PaymentsClientOptions,
   type PaymentsClientService,
+  type RefundFilter,
   type RequestOptions,
   type SimulationBody,
 } from "./PaymentsClient.js";
@@ -70,6 +79,9 @@ export interface PaymentsClientPromise {
   ) => Promise<Capture>;
   readonly charges: (clientReferenceId: string, paging?: PageOptions) => Promise<Page<Charge>>;
   readonly simulate: (body: SimulationBody, options?: RequestOptions) => Promise<SimulationResult>;
+  readonly createRefund: (body: CreateRefundBody, options?: RequestOptions) => Promise<Refund>;
+  readonly getRefund: (id: string) => Promise<Refund>;
+  readonly listRefunds: (filter?: RefundFilter) => Promise<Page<Refund>>;
 }
 
 /** Runs a client effect; a failure rejects with the typed error itself (not a wrapper). */
@@ -118,5 +130,8 @@ export const createPaymentsClient = (options: CreatePaymentsClientOptions): Paym
     capture: (id, body, requestOptions) => run(client.capture(id, body, requestOptions)),
     charges: (clientReferenceId, paging) => run(client.charges(clientReferenceId, paging)),
     simulate: (body, requestOptions) => run(client.simulate(body, requestOptions)),
+    createRefund: (body, requestOptions) => run(client.createRefund(body, requestOptions)),
+    getRefund: (id) => run(client.getRefund(id)),
+    listRefunds: (filter) => run(client.listRefunds(filter)),
   };
 };

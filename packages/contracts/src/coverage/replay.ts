@@ -11,12 +11,21 @@ import { join } from "node:path";
 import {
   type Applied,
   applyEvent,
+  applyRefundEvent,
   type CreatePaymentSessionRequest,
+  CreateRefundRequest,
   createWithIssued,
   creationKeysOf,
+  decodeBody,
   formatTransitionKey,
   instantToMillis,
+  openRefund,
   placeholderIssue,
+  type RefundEvent,
+  type RefundRecord,
+  type RefundStatus,
+  refundablePayment,
+  refundSeedPath,
   refusalAnswer,
   type SeedTarget,
   type SessionEvent,
@@ -28,6 +37,7 @@ import {
   transitionKeyOf,
   withCreateDefaults,
 } from "@payment-session/core";
+import { Result } from "effect";
 
 type Json = null | boolean | number | string | ReadonlyArray<Json> | { readonly [key: string]: Json };
 type JsonObject = { readonly [key: string]: Json };
@@ -102,7 +112,100 @@ interface Seeded {
   readonly request?: CreatePaymentSessionRequest;
 }
 
+/** A refund a state set up (decision R1), with the callbacks its seeding sent. */
+interface SeededRefund {
+  readonly merchant?: string;
+  readonly refund: RefundRecord;
+  readonly callbacks: ReadonlyArray<string>;
+}
+
 class ReplayProblem extends Error {}
+
+/** `a refund exists`: the core's openRefund on the session set up last, then its seed path (R1). */
+const seedRefund = (
+  session: Seeded,
+  refunds: ReadonlyArray<SeededRefund>,
+  params: JsonObject,
+  at: number,
+): SeededRefund => {
+  const status = str(params.status) as RefundStatus | undefined;
+  if (status === undefined) throw new ReplayProblem("state 'a refund exists' has no status");
+  const method = str(params.method) === "TRANSFER_ONLY" ? "TRANSFER_ONLY" : "AUTO";
+  const payment = refundablePayment(
+    session.snapshot,
+    refunds.map((r) => r.refund),
+  );
+  if ("_tag" in payment) throw new ReplayProblem("the refund state names no refundable charge");
+  const opened = openRefund(
+    {
+      id: `replay-refund-${refunds.length}`,
+      at,
+      request: {
+        clientReferenceId: str(params.clientReferenceId) ?? "REFUND-replay",
+        paymentSessionId: session.snapshot.context.id,
+        reason: "REQUESTED_BY_CUSTOMER",
+        method,
+        transferDestination: {
+          channelCode: "BCA",
+          channelInformation: { accountNumber: "999966660001", accountName: "Replay" },
+        },
+        ...(params.isFullAmount === true
+          ? { isFullAmount: true }
+          : { amount: { value: num(params.amount) ?? 10_000, currency: "IDR" } }),
+      },
+    },
+    payment,
+  );
+  if (!opened.ok) throw new ReplayProblem(`the refund state is refused: ${opened.refusal.code}`);
+  let refund = opened.refund;
+  const callbacks = opened.webhooks.map((w) => w.event as string);
+  for (const step of refundSeedPath(status, method)) {
+    const event = (
+      step.type === "REFUND_FAILED" ? { ...step, at, failureReason: "replay" } : { ...step, at }
+    ) as RefundEvent;
+    const applied = applyRefundEvent(refund, event);
+    if (applied.outcome._tag === "Refused") throw new ReplayProblem(`the refund cannot reach ${status}`);
+    refund = applied.refund;
+    callbacks.push(...applied.outcome.webhooks.map((w) => w.event as string));
+  }
+  return { refund, callbacks };
+};
+
+/**
+ * The model's answer to a refund request (`/v1/refunds…`): the core decides (decisions R2, R3).
+ * Refunds are outside the session and charge transition universe: they add no keys.
+ */
+const refundAnswer = (
+  method: string,
+  path: string,
+  body: JsonObject,
+  sessions: ReadonlyArray<Seeded>,
+  refunds: ReadonlyArray<SeededRefund>,
+  at: number,
+): Answer | null => {
+  if (!path.startsWith("/v1/refunds")) return null;
+  if (method === "GET") {
+    if (path === "/v1/refunds") return { keys: [], status: 200, notes: ["a list of refunds"] };
+    return refunds.length === 0
+      ? { keys: [], status: 404, notes: ["no such refund for this merchant"] }
+      : { keys: [], status: 200, notes: [`a refund in ${refunds[refunds.length - 1]?.refund.state}`] };
+  }
+  const decoded = decodeBody(CreateRefundRequest)(body);
+  if (Result.isFailure(decoded)) return { keys: [], status: 400, notes: ["the refund body is refused"] };
+  const session = sessions[sessions.length - 1];
+  if (session === undefined) return { keys: [], status: 404, notes: ["no such session for this merchant"] };
+  const { expired } = expireAt(session.snapshot, at);
+  const payment = refundablePayment(
+    expired.snapshot,
+    refunds.map((r) => r.refund),
+    decoded.success.chargeId,
+  );
+  if ("_tag" in payment) return { keys: [], status: 400, notes: ["the refund names no charge"] };
+  const opened = openRefund({ id: "replay-refund", at, request: decoded.success }, payment);
+  if (opened.ok) return { keys: [], status: 200, notes: ["refund → PENDING"] };
+  const status = opened.refusal.code === "validation" ? 400 : 422;
+  return { keys: [], status, notes: [`refund → ${opened.refusal.code}`] };
+};
 
 const isObject = (u: Json | undefined): u is JsonObject =>
   typeof u === "object" && u !== null && !Array.isArray(u);
@@ -335,6 +438,7 @@ export const replayInteraction = (file: string, interaction: PactInteraction): I
     let clock = 0;
     let merchant: string | undefined;
     const seeded: Array<Seeded> = [];
+    const refunds: Array<SeededRefund> = [];
     const sessions = {
       push: (session: Seeded) => seeded.push(merchant === undefined ? session : { ...session, merchant }),
     };
@@ -418,10 +522,25 @@ export const replayInteraction = (file: string, interaction: PactInteraction): I
           merchant = str(params.merchantId) ?? `merchant-${seeded.length}`;
           break;
         case "no payment session exists":
+        case "no refund exists":
           break;
+        case "a refund exists": {
+          const last = seeded[seeded.length - 1];
+          if (last === undefined) throw new ReplayProblem("'a refund exists' needs a session first");
+          const made = seedRefund(last, refunds, params, Math.max(clock, last.endsAt));
+          refunds.push(merchant === undefined ? made : { ...made, merchant });
+          break;
+        }
         default:
           throw new ReplayProblem(`the model does not know provider state '${state.name}'`);
       }
+    }
+    if (interaction.request === undefined && messageEvent(interaction)?.startsWith("REFUND.") === true) {
+      const event = messageEvent(interaction) ?? "";
+      const sent = refunds.some((r) => r.callbacks.includes(event));
+      return sent
+        ? { ...base, keys: [], notes: [`the ${event} callback of a seeded refund`], problem: null }
+        : { ...base, keys: [], notes: [], problem: `no seeded refund sends the ${event} callback` };
     }
     if (interaction.request === undefined) {
       const event = messageEvent(interaction);
@@ -459,11 +578,16 @@ export const replayInteraction = (file: string, interaction: PactInteraction): I
       };
     }
     // The token is the latest merchant's: another merchant's sessions do not exist for it (404).
-    const result = answer(
-      interaction,
-      seeded.filter((s) => s.merchant === merchant),
-      clock,
-    );
+    const own = seeded.filter((s) => s.merchant === merchant);
+    const result =
+      refundAnswer(
+        interaction.request.method.toUpperCase(),
+        interaction.request.path.replace(/\/+$/u, ""),
+        bodyOf(interaction),
+        own,
+        refunds.filter((r) => r.merchant === merchant),
+        Math.max(clock, ...own.map((s) => s.endsAt)),
+      ) ?? answer(interaction, own, clock);
     const expected = interaction.response?.status;
     const problem =
       expected !== undefined && expected !== result.status

@@ -15,6 +15,8 @@ import {
   Mode,
   PaymentMethodType,
   PaymentType,
+  RefundMethod,
+  RefundStatus,
   RequestId,
   SessionStatus,
   VirtualAccountChannel,
@@ -361,6 +363,65 @@ export const aSimulationWasAccepted = defineState({
 });
 
 /**
+ * `a refund exists` — a refund of the session the previous state set up, made and moved by the
+ * provider's own refund code; returns `refundId`.
+ *
+ * @since 0.2.0
+ */
+export const aRefundExists = defineState({
+  name: "a refund exists",
+  description: [
+    "A refund of the payment session the previous state set up (`a payment session exists`, PAID or a",
+    "MULTIPLE session with a payment), made as `POST /v1/refunds` makes it, as of the clock: `amount`",
+    "(default 10 000 IDR; the captured amount when `isFullAmount` is true), reason REQUESTED_BY_CUSTOMER,",
+    "`method` (default AUTO) with a transfer destination on account 999966660001 (BCA), `clientReferenceId`",
+    "(default provider's choice, not one of the sandbox's test prefixes `1001-`, `2001-`, `2002-`). It is",
+    "then brought to `status` by the lifecycle's own steps (decision R1), at the clock: PENDING as made;",
+    "WAITING_BANK_TRANSFER after the channel failed (AUTO) or the transfer started (TRANSFER_ONLY),",
+    "`destinationType` ACCOUNT; SUCCESS paid back through the channel (AUTO, `destinationType` CHANNEL) or",
+    "by transfer (TRANSFER_ONLY, ACCOUNT); FAILED failed from PENDING; CANCELLED cancelled while waiting for",
+    "its transfer. Each step sends its callback (facts §10) to the merchant's callback URL. While the clock",
+    "stands still the sandbox takes no further step.",
+  ].join(" "),
+  params: Schema.Struct({
+    status: RefundStatus,
+    amount: Schema.optionalKey(PositiveInt),
+    isFullAmount: Schema.optionalKey(Schema.Boolean),
+    method: Schema.optionalKey(RefundMethod),
+    clientReferenceId: Schema.optionalKey(ClientReferenceId),
+  }),
+  paramDocs: {
+    status: { type: oneOf(RefundStatus.literals), meaning: "the refund's status" },
+    amount: { type: "integer ≥ 1 (IDR)", meaning: "the refunded amount; default 10 000" },
+    isFullAmount: { type: "boolean", meaning: "refund the whole captured amount; default false" },
+    method: { type: oneOf(RefundMethod.literals), meaning: "default AUTO" },
+    clientReferenceId: { type: "string (1–100 visible characters)", meaning: "default: provider's choice" },
+  },
+  returns: [
+    {
+      name: "refundId",
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: a Pact provider-state expression, not a template
+      description: "the refund's id (`/v1/refunds/${refundId}`)",
+    },
+  ],
+  example: { status: "SUCCESS", amount: 10000, clientReferenceId: "REFUND-0001" },
+});
+
+/**
+ * `no refund exists` — no refund with this id, for any merchant.
+ *
+ * @since 0.2.0
+ */
+export const noRefundExists = defineState({
+  name: "no refund exists",
+  description: "No refund with this `id` exists, for any merchant.",
+  params: Schema.Struct({ id: Schema.NonEmptyString }),
+  paramDocs: { id: { type: "string", meaning: "an id that must not name a refund" } },
+  returns: [],
+  example: { id: "00000000-0000-4000-8000-0000000000ff" },
+});
+
+/**
  * The catalogue, by state name. A pact's `given(name, params)` must name one of these, with params
  * that fit its schema (use {@link givenState}).
  *
@@ -375,6 +436,8 @@ export const providerStates = {
   [aPaymentSessionWasCreatedWithRequestId.name]: aPaymentSessionWasCreatedWithRequestId,
   [theClockMovesOn.name]: theClockMovesOn,
   [aSimulationWasAccepted.name]: aSimulationWasAccepted,
+  [aRefundExists.name]: aRefundExists,
+  [noRefundExists.name]: noRefundExists,
 } as const;
 
 /** The name of a catalogued provider state. @since 0.1.0 */
@@ -398,4 +461,6 @@ export const providerStateNames: ReadonlyArray<ProviderStateName> = [
   aPaymentSessionWasCreatedWithRequestId.name,
   theClockMovesOn.name,
   aSimulationWasAccepted.name,
+  aRefundExists.name,
+  noRefundExists.name,
 ];

@@ -1,7 +1,7 @@
 /**
- * The merchant's payment-callback (webhook) handler: checks `X-API-Key`, decodes the body with the
- * core's `PaymentCallback` schema, drops duplicates (decision W2) and hands each distinct event to
- * the merchant's code once.
+ * The merchant's callback (webhook) handler: checks `X-API-Key`, decodes the body with the core's
+ * `PaymentCallback` schema (or `RefundCallback` for a `REFUND.*` event), drops duplicates (decision
+ * W2) and hands each distinct event to the merchant's code once.
  *
  * @since 0.1.0
  */
@@ -13,6 +13,7 @@ import {
   decodeBody,
   type ErrorDetail,
   PaymentCallback,
+  RefundCallback,
 } from "@payment-session/core";
 import { Result } from "effect";
 import { type DedupeStore, inMemoryDedupeStore } from "./dedupeStore.js";
@@ -45,8 +46,10 @@ export type WebhookResponse =
       readonly body: {
         readonly received: true;
         readonly duplicate: boolean;
-        readonly event: PaymentCallback["event"];
+        readonly event: PaymentCallback["event"] | RefundCallback["event"];
         readonly paymentSessionId: string;
+        /** The refund a `REFUND.*` callback is about. */
+        readonly refundId?: string;
       };
     }
   | {
@@ -78,6 +81,10 @@ export interface WebhookEventContext {
  * - `apiKey`: the Callback API Key from the dashboard (compared in constant time);
  * - `onEvent`: your code, called once per distinct event; throw (or reject) to have the gateway
  *   retry later;
+ * - `onRefundEvent`: your code for refund callbacks (`REFUND.PENDING`, `REFUND.WAITING_BANK_TRANFER`
+ *   — the docs' spelling, decision R4 —, `REFUND.SUCCESS`, `REFUND.FAILED`), called once per
+ *   (refund id, event); without it a refund callback is checked, recorded and acknowledged (200)
+ *   but nothing is called;
  * - `dedupeStore`: where handled events are recorded (default: {@link inMemoryDedupeStore}).
  *
  * @since 0.1.0
@@ -85,6 +92,9 @@ export interface WebhookEventContext {
 export interface WebhookHandlerOptions {
   readonly apiKey: string;
   readonly onEvent: (callback: PaymentCallback, context: WebhookEventContext) => void | Promise<void>;
+  readonly onRefundEvent?:
+    | ((callback: RefundCallback, context: { readonly dedupeKey: string }) => void | Promise<void>)
+    | undefined;
   readonly dedupeStore?: DedupeStore | undefined;
 }
 
@@ -118,6 +128,22 @@ const parseBody = (body: unknown): Result.Result<unknown, string> => {
 export { callbackCharge, callbackDedupeKey };
 
 const decodeCallback = decodeBody(PaymentCallback);
+const decodeRefundCallback = decodeBody(RefundCallback);
+
+/**
+ * The dedupe key of a refund callback: the refund id and the event (each refund status is sent once).
+ *
+ * @since 0.2.0
+ */
+export const refundCallbackDedupeKey = (callback: RefundCallback): string =>
+  JSON.stringify(["refund", callback.data.id, callback.event]);
+
+/** Whether a parsed body is a refund callback (its `event` starts `REFUND.`). */
+const isRefundBody = (body: unknown): boolean =>
+  typeof body === "object" &&
+  body !== null &&
+  typeof (body as { readonly event?: unknown }).event === "string" &&
+  String((body as { readonly event: string }).event).startsWith("REFUND.");
 
 /**
  * Creates the payment-callback handler. It answers 401 to a missing or wrong `X-API-Key` and 400 to
@@ -139,6 +165,47 @@ export const createWebhookHandler = (options: WebhookHandlerOptions): WebhookHan
   if (options.apiKey.length === 0) throw new TypeError("createWebhookHandler: apiKey must not be empty");
   const expected = digest(options.apiKey);
   const store = options.dedupeStore ?? inMemoryDedupeStore();
+  /** Records a refund callback and calls `onRefundEvent` once per (refund, event). */
+  const handleRefund = async (body: unknown): Promise<WebhookResponse> => {
+    const decoded = decodeRefundCallback(body);
+    if (Result.isFailure(decoded)) {
+      return {
+        status: 400,
+        body: {
+          error: "invalid_body",
+          message: "The body is not a refund callback",
+          details: decoded.failure.details,
+        },
+      };
+    }
+    const callback = decoded.success;
+    const dedupeKey = refundCallbackDedupeKey(callback);
+    const received = {
+      received: true,
+      event: callback.event,
+      paymentSessionId: callback.data.paymentSessionId,
+      refundId: callback.data.id,
+    } as const;
+    try {
+      if (!(await store.claim(dedupeKey))) return { status: 200, body: { ...received, duplicate: true } };
+    } catch (cause) {
+      return {
+        status: 500,
+        body: { error: "handler_failed", message: `dedupe store failed: ${messageOf(cause)}` },
+      };
+    }
+    try {
+      await options.onRefundEvent?.(callback, { dedupeKey });
+    } catch (cause) {
+      try {
+        await store.release(dedupeKey);
+      } catch {
+        // The event stays recorded; the failure to handle it is still reported below.
+      }
+      return { status: 500, body: { error: "handler_failed", message: messageOf(cause) } };
+    }
+    return { status: 200, body: { ...received, duplicate: false } };
+  };
   return async (request) => {
     const given = headerValue(request.headers, "x-api-key");
     if (given === undefined || !timingSafeEqual(digest(given), expected)) {
@@ -155,6 +222,7 @@ export const createWebhookHandler = (options: WebhookHandlerOptions): WebhookHan
         },
       };
     }
+    if (isRefundBody(parsed.success)) return handleRefund(parsed.success);
     const decoded = decodeCallback(parsed.success);
     if (Result.isFailure(decoded)) {
       return {

@@ -109,7 +109,7 @@ describe("decodeProviderStateParams (the provider's side)", () => {
   });
 
   it("names a state that is not catalogued", () => {
-    const decoded = decodeProviderStateParams("a refund exists", {});
+    const decoded = decodeProviderStateParams("a chargeback exists", {});
     expect(Result.isFailure(decoded)).toBe(true);
     if (Result.isFailure(decoded))
       expect(decoded.failure.details).toEqual([

@@ -153,11 +153,11 @@ describe("replaying one interaction", { timeout: 60_000 }, () => {
     const unknown = replayInteraction("t.json", {
       type: "Synchronous/HTTP",
       description: "unknown state",
-      providerStates: states([{ name: "a refund exists" }]) as never,
+      providerStates: states([{ name: "a chargeback exists" }]) as never,
       request: request("GET", "/v2/payments/x"),
       response: { status: 200 },
     });
-    expect(unknown.problem).toBe("the model does not know provider state 'a refund exists'");
+    expect(unknown.problem).toBe("the model does not know provider state 'a chargeback exists'");
     const impossible = replayInteraction("t.json", {
       type: "Synchronous/HTTP",
       description: "impossible state",

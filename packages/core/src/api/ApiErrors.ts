@@ -112,12 +112,18 @@ Object.defineProperty(IdempotencyError.prototype, "_tag", { value: "IdempotencyE
  * @since 0.2.0
  * @category Errors
  */
-export const unprocessableErrorCodes = ["invalid_state", "amount_mismatch"] as const;
+export const unprocessableErrorCodes = [
+  "invalid_state",
+  "amount_mismatch",
+  "full_refund_not_allowed",
+  "amount_exceeds_refundable",
+] as const;
 
 /**
  * 422: a valid request the session's state does not allow. `code` is `invalid_state` (decision L2:
- * the message names the operation and the status) or `amount_mismatch` (decision P1: a payment
- * whose amount differs from the session's).
+ * the message names the operation and the status), `amount_mismatch` (decision P1: a payment
+ * whose amount differs from the session's), or for a refund `full_refund_not_allowed` /
+ * `amount_exceeds_refundable` (decision R3).
  *
  * @since 0.1.0
  * @category Errors
@@ -127,7 +133,7 @@ export class UnprocessableError extends Schema.Error<UnprocessableError>("Unproc
   {
     identifier: "UnprocessableError",
     description:
-      "422 invalid_state or amount_mismatch: valid request, but not in the session's current state",
+      "422 invalid_state, amount_mismatch, full_refund_not_allowed or amount_exceeds_refundable: valid request, but not in the current state",
     httpApiStatus: 422,
   },
 ) {

@@ -56,6 +56,7 @@ import {
   describeParameters,
   documented,
 } from "./operationDocs.js";
+import { RefundsEndpoints } from "./RefundsApi.js";
 
 /**
  * Drops every `additionalProperties: false` that Effect writes for closed structs: this API ignores
@@ -371,8 +372,11 @@ export const ChargesGroup = HttpApiGroup.make("charges")
   .middleware(BearerAuthentication)
   .annotate(OpenApi.Description, "Charges: the payment attempts of a session");
 
+/** Group `refunds`: `create`, `get`, `list` (Bearer; endpoints in `RefundsApi.ts`). @since 0.2.0 */
+export const RefundsGroup = RefundsEndpoints.middleware(BearerAuthentication);
+
 /**
- * The whole API: groups `auth`, `payments`, `charges`. Every request that does not fit its schemas
+ * The whole API: groups `auth`, `payments`, `charges`, `refunds`. Every request that does not fit its schemas
  * is a 400 {@link ApiValidationError} (middleware {@link RequestValidation}); schema decoding
  * collects every issue (`errors: "all"`).
  *
@@ -386,6 +390,7 @@ export const PaymentsApi = HttpApi.make("PaymentsApi")
   .add(AuthGroup)
   .add(PaymentsGroup)
   .add(ChargesGroup)
+  .add(RefundsGroup)
   .middleware(RequestValidation)
   .annotate(HttpApi.ParseOptions, { errors: "all" })
   .annotate(HttpApi.HeadersParseOptions, { errors: "all" })

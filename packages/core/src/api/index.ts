@@ -7,3 +7,4 @@ export * from "./ApiErrors.js";
 export * from "./idempotency.js";
 export * from "./OpenApiDocument.js";
 export * from "./PaymentsApi.js";
+export * from "./RefundsApi.js";

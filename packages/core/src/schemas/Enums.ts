@@ -211,7 +211,8 @@ export type ErrorSource = typeof ErrorSource.Type;
 
 /**
  * Error `code`s: the gateway's documented ones (facts §3.3) plus this project's `invalid_state`
- * (decision L2, HTTP 422) and `amount_mismatch` (decision P1, HTTP 422).
+ * (decision L2, HTTP 422), `amount_mismatch` (decision P1, HTTP 422) and the refund refusals
+ * `full_refund_not_allowed` and `amount_exceeds_refundable` (decision R3, HTTP 422).
  *
  * @since 0.1.0
  */
@@ -232,6 +233,8 @@ export const ErrorCode = Schema.Literals([
   "gateway_timeout",
   "invalid_state",
   "amount_mismatch",
+  "full_refund_not_allowed",
+  "amount_exceeds_refundable",
 ]);
 /** @since 0.1.0 */
 export type ErrorCode = typeof ErrorCode.Type;

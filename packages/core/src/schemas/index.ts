@@ -24,4 +24,5 @@ export * from "./PaymentMethod.js";
 export * from "./PaymentMethodOptions.js";
 export * from "./PaymentSession.js";
 export * from "./RedirectUrl.js";
+export * from "./Refund.js";
 export * from "./Simulation.js";

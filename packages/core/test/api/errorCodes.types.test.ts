@@ -23,7 +23,9 @@ describe("error codes per class", () => {
     expectTypeOf<CredentialsInvalidError["code"]>().toEqualTypeOf<"credentials_invalid">();
     expectTypeOf<ResourceMissingError["code"]>().toEqualTypeOf<"resource_missing">();
     expectTypeOf<IdempotencyError["code"]>().toEqualTypeOf<"idempotency_error" | "duplicate_error">();
-    expectTypeOf<UnprocessableError["code"]>().toEqualTypeOf<"invalid_state" | "amount_mismatch">();
+    expectTypeOf<UnprocessableError["code"]>().toEqualTypeOf<
+      "invalid_state" | "amount_mismatch" | "full_refund_not_allowed" | "amount_exceeds_refundable"
+    >();
     expectTypeOf<PayloadTooLargeError["code"]>().toEqualTypeOf<"api_validation_error">();
     expectTypeOf<UnsupportedMediaTypeError["code"]>().toEqualTypeOf<"api_validation_error">();
   });
@@ -31,7 +33,13 @@ describe("error codes per class", () => {
   it("narrows an error union by _tag to its codes", () => {
     const codeOf = (error: ApiErrorResponse | BodyRefusalError) =>
       error._tag === "UnprocessableError" ? error.code : undefined;
-    expectTypeOf(codeOf).returns.toEqualTypeOf<"invalid_state" | "amount_mismatch" | undefined>();
+    expectTypeOf(codeOf).returns.toEqualTypeOf<
+      | "invalid_state"
+      | "amount_mismatch"
+      | "full_refund_not_allowed"
+      | "amount_exceeds_refundable"
+      | undefined
+    >();
   });
 
   it("refuses another code when built", () => {

@@ -114,6 +114,30 @@ const expected: ReadonlyArray<Expected> = [
     statuses: ["200", "400", "401", "404", "409", "413", "415", "422"],
     headers: post,
   },
+  {
+    method: "post",
+    path: "/v1/refunds",
+    operationId: "refunds.create",
+    secured: true,
+    statuses: ["200", "400", "401", "404", "409", "422"],
+    headers: post,
+  },
+  {
+    method: "get",
+    path: "/v1/refunds/{id}",
+    operationId: "refunds.get",
+    secured: true,
+    statuses: ["200", "400", "401", "404"],
+    headers: [],
+  },
+  {
+    method: "get",
+    path: "/v1/refunds",
+    operationId: "refunds.list",
+    secured: true,
+    statuses: ["200", "400", "401"],
+    headers: [],
+  },
 ];
 
 interface Operation {

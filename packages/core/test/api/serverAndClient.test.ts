@@ -63,6 +63,37 @@ const ChargesLive = HttpApiBuilder.group(PaymentsApi, "charges", (handlers) =>
   handlers.handle("list", () => Effect.succeed({ ...ok(session.chargeDetails ?? []), pagination: page })),
 );
 
+const refund = {
+  id: "refund-1",
+  clientReferenceId: "refund-ref-1",
+  paymentSessionId: session.id,
+  chargeId: "charge-1",
+  isFullAmount: false,
+  amount: { value: 5_000, currency: "IDR" },
+  capturedAmount: { value: 20_000, currency: "IDR" },
+  reason: "REQUESTED_BY_CUSTOMER" as const,
+  method: "AUTO" as const,
+  destinationType: null,
+  status: "PENDING" as const,
+  createdAt: "2025-03-30T05:58:17Z",
+  updatedAt: "2025-03-30T05:58:17Z",
+};
+
+const RefundsLive = HttpApiBuilder.group(PaymentsApi, "refunds", (handlers) =>
+  handlers
+    .handle("create", ({ payload }) =>
+      payload.paymentSessionId === session.id
+        ? Effect.succeed(ok({ ...refund, amount: payload.amount ?? refund.capturedAmount }))
+        : Effect.fail(resourceMissingError("PaymentSession", payload.paymentSessionId)),
+    )
+    .handle("get", ({ params }) =>
+      params.id === refund.id
+        ? Effect.succeed(ok(refund))
+        : Effect.fail(resourceMissingError("Refund", params.id)),
+    )
+    .handle("list", () => Effect.succeed({ ...ok([refund]), pagination: page })),
+);
+
 const BearerLive = Layer.succeed(BearerAuthentication, {
   bearer: (httpEffect, { credential }) =>
     Redacted.value(credential) === "good-token"
@@ -71,7 +102,7 @@ const BearerLive = Layer.succeed(BearerAuthentication, {
 });
 
 // Middleware implementations are needed where the group handlers are built.
-const GroupsLive = Layer.mergeAll(AuthLive, PaymentsLive, ChargesLive).pipe(
+const GroupsLive = Layer.mergeAll(AuthLive, PaymentsLive, ChargesLive, RefundsLive).pipe(
   Layer.provide([BearerLive, RequestValidationLive]),
 );
 
@@ -107,6 +138,42 @@ const detailFields = async (response: Response): Promise<ReadonlyArray<string>> 
 };
 
 describe("a server and a client derived from PaymentsApi", () => {
+  it("refunds: the amount value is a string on the wire and an integer in the client", async () => {
+    const created = await run(
+      Effect.gen(function* () {
+        const api = yield* client("good-token");
+        return yield* api.refunds.create({
+          payload: {
+            clientReferenceId: "refund-ref-1",
+            paymentSessionId: session.id,
+            amount: { value: 5_000, currency: "IDR" },
+            reason: "REQUESTED_BY_CUSTOMER",
+          },
+          headers: {},
+        });
+      }),
+    );
+    expect(created.data.amount).toEqual({ value: 5_000, currency: "IDR" });
+    const response = await raw(`/v1/refunds/${refund.id}`, {
+      headers: { authorization: "Bearer good-token" },
+    });
+    const body = (await response.json()) as { data: { amount: unknown; capturedAmount: unknown } };
+    expect(body.data.amount).toEqual({ value: "5000.00", currency: "IDR" });
+    expect(body.data.capturedAmount).toEqual({ value: "20000.00", currency: "IDR" });
+    const bad = await raw("/v1/refunds", {
+      method: "POST",
+      headers: { authorization: "Bearer good-token", "content-type": "application/json" },
+      body: JSON.stringify({
+        clientReferenceId: "r",
+        paymentSessionId: session.id,
+        amount: { value: "-5", currency: "IDR" },
+        reason: "OTHERS",
+      }),
+    });
+    expect(bad.status).toBe(400);
+    expect(await detailFields(bad)).toEqual(["amount.value"]);
+  });
+
   it("trades merchant credentials for a token", async () => {
     const token = await run(
       Effect.flatMap(client(), (c) =>

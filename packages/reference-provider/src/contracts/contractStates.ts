@@ -15,6 +15,8 @@ import { Result } from "effect";
 import { type Answer, envelope } from "../answers.js";
 import type { TestClock } from "../clock.js";
 import type { Merchant } from "../merchants.js";
+import { loadRefund } from "../refunds/refundStore.js";
+import { seedRefund } from "../refunds/seedRefund.js";
 import type { SeedSessionOptions } from "../seedSession.js";
 import type { ProviderContext } from "../startProvider.js";
 import { loadSession, toEpochMillis } from "../store/index.js";
@@ -237,6 +239,40 @@ export const createContractStates = (options: ContractStatesOptions): ContractSt
             500,
             `the simulation was refused: ${answer.status} ${JSON.stringify(answer.body)}`,
           );
+        }
+        return {};
+      }
+      case "a refund exists": {
+        const merchant = merchantOf(decoded.name);
+        const sessionId = interaction.sessionIds[interaction.sessionIds.length - 1];
+        if (sessionId === undefined) {
+          throw new ProviderStateError(
+            decoded.name,
+            400,
+            'needs a session state ("a payment session exists") first',
+          );
+        }
+        try {
+          const refundId = await seedRefund(provider.services, {
+            ...decoded.params,
+            merchantId: merchant.id,
+            paymentSessionId: sessionId,
+            at: clock.now(),
+          });
+          return { refundId };
+        } catch (error) {
+          throw new ProviderStateError(decoded.name, 500, messageOf(error));
+        }
+      }
+      case "no refund exists": {
+        for (const merchant of provider.merchants.list()) {
+          if ((await loadRefund(provider.db, merchant.id, decoded.params.id)) !== null) {
+            throw new ProviderStateError(
+              decoded.name,
+              500,
+              `merchant ${merchant.id} has a refund ${decoded.params.id}`,
+            );
+          }
         }
         return {};
       }

@@ -162,6 +162,8 @@ const sessionIdOf = (body: string): string | undefined => {
   try {
     const json: unknown = JSON.parse(body);
     const data = isRecord(json) ? json.data : undefined;
+    // A refund callback's data is the refund: it belongs to its payment session.
+    if (isRecord(data) && typeof data.paymentSessionId === "string") return data.paymentSessionId;
     return isRecord(data) && typeof data.id === "string" ? data.id : undefined;
   } catch {
     return undefined;

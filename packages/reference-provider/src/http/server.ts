@@ -39,6 +39,7 @@ import {
   type ProviderServices,
   type RequestContext,
 } from "../payments.js";
+import { createRefund, getRefund, listRefunds } from "../refunds/refunds.js";
 import { isDatabaseUnavailable } from "../store/errors.js";
 import { StoreError } from "../store/index.js";
 import { writeEndpoints } from "../writes.js";
@@ -218,7 +219,16 @@ const makeHandlers = (services: ProviderServices) => {
     }),
   );
 
-  return Layer.mergeAll(auth, payments, charges).pipe(Layer.provide([bearer, validation]));
+  const refunds = HttpApiBuilder.group(PaymentsApi, "refunds", (handlers) =>
+    handlers
+      .handle("create", ({ headers, payload }) =>
+        write((context) => createRefund(services, context, headers["x-request-id"], payload)),
+      )
+      .handle("get", ({ params }) => read((context) => getRefund(services, context, params.id)))
+      .handle("list", ({ query }) => read((context) => listRefunds(services, context, query))),
+  );
+
+  return Layer.mergeAll(auth, payments, charges, refunds).pipe(Layer.provide([bearer, validation]));
 };
 
 const isRouteNotFound = (cause: Cause.Cause<unknown>): boolean =>

@@ -16,6 +16,7 @@ export const deleteMerchantData = (db: Database, merchantId: string): Promise<nu
   db.transaction(async (tx) => {
     await tx.query("DELETE FROM webhook_outbox WHERE merchant_id = $1", [merchantId]);
     await tx.query("DELETE FROM idempotency_records WHERE merchant_id = $1", [merchantId]);
+    await tx.query("DELETE FROM refunds WHERE merchant_id = $1", [merchantId]);
     const { rowCount } = await tx.query("DELETE FROM payment_sessions WHERE merchant_id = $1", [merchantId]);
     return rowCount;
   });

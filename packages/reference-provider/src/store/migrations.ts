@@ -40,6 +40,8 @@ export interface Migration {
  * is byte-identical); `provider_settings` holds settings that live with the data (the token
  * signing secret).
  *
+ * Version 3: `refunds` (decisions R1–R5), one row per refund of a session.
+ *
  * @since 0.1.0
  */
 export const migrations: ReadonlyArray<Migration> = [
@@ -112,12 +114,40 @@ export const migrations: ReadonlyArray<Migration> = [
       )`,
     ],
   },
+  {
+    version: 3,
+    name: "refunds",
+    statements: [
+      // A refund is the core's refund record (opaque jsonb) plus the columns queries need, derived
+      // on every write. It belongs to one session (outbox rows of its callbacks name that session).
+      // `next_step_at`: when the sandbox moves it next (null once final), for the refund sweeper.
+      `CREATE TABLE refunds (
+        id uuid PRIMARY KEY,
+        merchant_id text NOT NULL,
+        session_id uuid NOT NULL REFERENCES payment_sessions (id),
+        charge_id text NOT NULL,
+        client_reference_id text NOT NULL,
+        status text NOT NULL,
+        next_step_at timestamptz,
+        record jsonb NOT NULL,
+        version integer NOT NULL CHECK (version >= 1),
+        created_at timestamptz NOT NULL,
+        updated_at timestamptz NOT NULL
+      )`,
+      "CREATE INDEX refunds_merchant_created_idx ON refunds (merchant_id, created_at DESC, id DESC)",
+      "CREATE INDEX refunds_session_idx ON refunds (session_id, created_at DESC, id DESC)",
+      `CREATE INDEX refunds_client_reference_idx
+        ON refunds (merchant_id, client_reference_id, created_at DESC, id DESC)`,
+      "CREATE INDEX refunds_next_step_idx ON refunds (next_step_at, id) WHERE next_step_at IS NOT NULL",
+    ],
+  },
 ];
 
 /** The table names of the current schema (handy for tests that truncate). @since 0.1.0 */
 export const storeTables = [
   "webhook_outbox",
   "idempotency_records",
+  "refunds",
   "payment_sessions",
   "issuer_sequences",
   "provider_settings",

@@ -14,6 +14,7 @@ import {
   clockCases,
   formatSample,
   overStrict,
+  refundUnderStrict,
   type StrengthCase,
   underStrict,
 } from "./support/mutations.js";
@@ -58,6 +59,14 @@ describe("the contracts against the unchanged reference provider", () => {
 
 describe.each(underStrict)("a wrong provider: $name", (c) => {
   it("fails exactly the interactions that pin it", async () => {
+    const { failed, report } = await runCase(c);
+    expect(report.interactions.length, "the filter selected no interaction").toBeGreaterThan(0);
+    expect(failed, difference(failed, c.fails)).toEqual(sorted(c.fails));
+  }, 300_000);
+});
+
+describe.each(refundUnderStrict)("a wrong refund provider: $name", (c) => {
+  it("fails exactly the refund interactions that pin it", async () => {
     const { failed, report } = await runCase(c);
     expect(report.interactions.length, "the filter selected no interaction").toBeGreaterThan(0);
     expect(failed, difference(failed, c.fails)).toEqual(sorted(c.fails));

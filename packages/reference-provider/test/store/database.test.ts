@@ -153,7 +153,7 @@ describe.each(drivers)("database on $name", (driver) => {
       expect(await appliedMigrations(store.db)).toEqual(expected);
     });
 
-    it("creates the five tables and the indexes the queries use, in the database's schema", async () => {
+    it("creates the six tables and the indexes the queries use, in the database's schema", async () => {
       const { rows } = await store.db.query<{ tablename: string; indexname: string; indexdef: string }>(
         `SELECT tablename, indexname, indexdef FROM pg_indexes
           WHERE schemaname = current_schema() ORDER BY tablename, indexname`,
@@ -164,6 +164,7 @@ describe.each(drivers)("database on $name", (driver) => {
           "issuer_sequences",
           "payment_sessions",
           "provider_settings",
+          "refunds",
           "schema_migrations",
           "webhook_outbox",
         ]),

@@ -18,6 +18,7 @@ const testHooks = {
   resetMerchant: (merchantId: string) => `token-for-${merchantId}`,
   seedSession: (_params: object) => randomUUID(),
   simulate: (_params: object) => {}, // run what POST /v2/payments/simulations runs
+  seedRefund: (_params: object) => randomUUID(), // POST /v1/refunds on the last session, then its steps
 };
 
 const reply = (res: http.ServerResponse, status: number, body: object) => {
@@ -51,6 +52,10 @@ export const providerStates = http.createServer(async (req, res) => {
     case "no payment session exists":
     case "payment sessions exist with clientReferenceId":
       testHooks.seedSession(s.params);
+      return reply(res, 200, {});
+    case "a refund exists": // a refund of the session the previous state set up
+      return reply(res, 200, { refundId: testHooks.seedRefund(s.params) }); // fills /v1/refunds/${refundId}
+    case "no refund exists":
       return reply(res, 200, {});
   }
 });

@@ -23,6 +23,7 @@ import {
   decodeProviderStateParams,
 } from "../../../src/providerStates/index.js";
 import { type Answer, confirmEvent, create, simulate, storeNewSession } from "./api.js";
+import { refundsOf, seedRefund } from "./refunds.js";
 import type { Merchant, StoredSession, World } from "./world.js";
 
 const MINUTE = 60_000;
@@ -264,6 +265,25 @@ export const makeProviderStates = (world: World): ProviderStates => {
         }
         return {};
       }
+      case "a refund exists": {
+        const sessionId = seeded[seeded.length - 1];
+        if (sessionId === undefined) throw new StateError(400, `"${d.name}" needs a session state first`);
+        try {
+          return {
+            refundId: seedRefund(
+              world,
+              { merchant: merchantOf(d.name), requestId: undefined },
+              sessionId,
+              d.params,
+            ),
+          };
+        } catch (error) {
+          throw new StateError(500, error instanceof Error ? error.message : String(error));
+        }
+      }
+      case "no refund exists":
+        if (refundsOf(world).has(d.params.id)) throw new StateError(500, `a refund ${d.params.id} exists`);
+        return {};
       case "a payment session was created with request id": {
         const m = merchantOf(d.name);
         const answer = create(world, { merchant: m, requestId: d.params.requestId }, d.params.request);

@@ -21,9 +21,11 @@ import {
   CapturePaymentSessionRequest,
   ConfirmPaymentSessionRequest,
   CreatePaymentSessionRequest,
+  CreateRefundRequest,
   decodeBody,
   ListChargesQuery,
   ListPaymentSessionsQuery,
+  ListRefundsQuery,
   RequestId,
   SimulationRequest,
 } from "@payment-session/core";
@@ -47,6 +49,7 @@ import {
 } from "./api.js";
 import type { DefectName } from "./defects.js";
 import { makeProviderStates } from "./providerStates.js";
+import { createRefund, getRefund, listRefunds } from "./refunds.js";
 import { makeWorld } from "./world.js";
 
 /** Options of {@link startFaultyProvider}. */
@@ -125,7 +128,12 @@ export const startFaultyProvider = async (options: FaultyProviderOptions = {}): 
           : accessToken(world, merchantId, merchantSecret),
       );
     }
-    const isPayments = path === "/v2/payments" || path.startsWith("/v2/payments/") || path === "/v2/charges";
+    const isPayments =
+      path === "/v2/payments" ||
+      path.startsWith("/v2/payments/") ||
+      path === "/v2/charges" ||
+      path === "/v1/refunds" ||
+      path.startsWith("/v1/refunds/");
     if (!isPayments) {
       return errorAnswer(404, {
         code: "not_found",
@@ -153,6 +161,16 @@ export const startFaultyProvider = async (options: FaultyProviderOptions = {}): 
     }
     if (method === "POST" && path === "/v2/payments") {
       return decoded(CreatePaymentSessionRequest, parsed, (body) => create(world, caller, body));
+    }
+    if (method === "POST" && path === "/v1/refunds") {
+      return decoded(CreateRefundRequest, parsed, (body) => createRefund(world, caller, body));
+    }
+    if (method === "GET" && path === "/v1/refunds") {
+      return decoded(ListRefundsQuery, { ok: true, json: query }, (q) => listRefunds(world, caller, q));
+    }
+    const refundMatch = /^\/v1\/refunds\/([^/]+)$/.exec(path);
+    if (method === "GET" && refundMatch?.[1] !== undefined) {
+      return getRefund(world, caller, decodeURIComponent(refundMatch[1]));
     }
     if (method === "POST" && path === "/v2/payments/simulations") {
       return decoded(SimulationRequest, parsed, (body) => simulate(world, caller, body));

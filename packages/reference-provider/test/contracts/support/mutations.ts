@@ -337,6 +337,165 @@ export const underStrict: ReadonlyArray<StrengthCase> = [
   },
 ];
 
+// --- refunds (issue 13) ----------------------------------------------------------------------------
+
+const refundHalf = "a request to refund half of a paid session";
+const refundRest = "a request to refund the rest of a half-refunded session";
+const refundOver = "a request to refund more than is left of a paid session";
+const refundFullAfter = "a request for a full refund of a partly refunded session";
+const refundUnpaid = "a request to refund a session that is not paid";
+const refundMissingSession = "a request to refund a payment session that does not exist";
+const refundZero = "a request to refund an amount of zero";
+const refundReads = {
+  PENDING: "a request for a pending refund",
+  WAITING_BANK_TRANSFER: "a request for a refund waiting for its bank transfer",
+  SUCCESS: "a request for a refund paid back through the channel",
+  FAILED: "a request for a failed refund",
+  CANCELLED: "a request for a cancelled refund",
+} as const;
+const refundMissing = "a request for a refund that does not exist";
+const refundOtherMerchant = "a request for a refund of another merchant";
+const refundList = "a request for the refunds with a clientReferenceId";
+const refundCallbacks = {
+  PENDING: "a REFUND.PENDING callback for a new refund",
+  WAITING: "a REFUND.WAITING_BANK_TRANFER callback for a refund waiting for its bank transfer",
+  SUCCESS: "a REFUND.SUCCESS callback for a refund paid back through the channel",
+  FAILED: "a REFUND.FAILED callback for a failed refund",
+} as const;
+
+/** Every refund interaction of the pacts (HTTP and messages). */
+export const refundInteractions: ReadonlyArray<string> = [
+  refundHalf,
+  refundRest,
+  refundOver,
+  refundFullAfter,
+  refundUnpaid,
+  refundMissingSession,
+  refundZero,
+  ...Object.values(refundReads),
+  refundMissing,
+  refundOtherMerchant,
+  refundList,
+  ...Object.values(refundCallbacks),
+];
+
+/** A well-formed PENDING refund answer, as a provider that skips every check would make it up. */
+const madeUpRefund: JsonObject = {
+  code: "00",
+  message: "Success",
+  data: {
+    id: "5d0c8f2e-8a3b-4c1e-9f7a-2b6d4e8f1a3c",
+    clientReferenceId: "REFUND-MADE-UP",
+    paymentSessionId: "7f65c757-355f-4645-ac14-028b34ab51b1",
+    chargeId: "b4db4aa5-4ee4-4722-b414-050c745c93cd",
+    isFullAmount: false,
+    amount: { value: "10000.00", currency: "IDR" },
+    capturedAmount: { value: "20000.00", currency: "IDR" },
+    reason: "REQUESTED_BY_CUSTOMER",
+    method: "AUTO",
+    destinationType: null,
+    status: "PENDING",
+    createdAt: "2025-03-30T05:48:17Z",
+    updatedAt: "2025-03-30T05:48:17Z",
+  },
+};
+
+const isRefundCreate = (path: string, method: string) => method === "POST" && path === "/v1/refunds";
+const isRefundRead = (path: string, method: string) =>
+  method === "GET" && /^\/v1\/refunds\/[^/]+$/u.test(path);
+const isRefundPath = (path: string) => path === "/v1/refunds" || path.startsWith("/v1/refunds/");
+
+/** A refund's `amount.value` (and `capturedAmount.value`) written as a JSON number. */
+const numericRefundAmounts = (value: Json): Json =>
+  mapJson(value, (v, key) =>
+    (key === "amount" || key === "capturedAmount") && isObject(v) && typeof v.value === "string"
+      ? { ...v, value: Number(v.value) }
+      : v,
+  ) ?? null;
+
+/** The wrong refund providers: each must fail exactly the refund interactions that pin it. */
+export const refundUnderStrict: ReadonlyArray<StrengthCase> = [
+  {
+    name: "a provider without the refund rules: every refused refund is accepted as PENDING",
+    mutation: {
+      answer: (r, a) =>
+        isRefundCreate(r.path, r.method) && a.status !== 200
+          ? { status: 200, body: madeUpRefund }
+          : undefined,
+    },
+    fails: [refundFullAfter, refundMissingSession, refundOver, refundUnpaid, refundZero],
+    only: refundInteractions,
+  },
+  {
+    name: "a refund's amount value is answered as a number, not the documented string",
+    mutation: {
+      answer: (r, a) =>
+        isRefundPath(r.path) && a.status === 200 ? rewriteAnswer(numericRefundAmounts)(r, a) : undefined,
+      message: (description, m) =>
+        description.startsWith("a REFUND.")
+          ? rewriteMessage(numericRefundAmounts)(description, m)
+          : undefined,
+    },
+    fails: [
+      refundHalf,
+      refundRest,
+      ...Object.values(refundReads),
+      refundList,
+      ...Object.values(refundCallbacks),
+    ],
+    only: refundInteractions,
+  },
+  {
+    name: "a refund read always answers SUCCESS",
+    mutation: {
+      answer: (r, a) => {
+        const data = dataOf(a);
+        return isRefundRead(r.path, r.method) && isObject(data)
+          ? withData(a, { ...data, status: "SUCCESS", destinationType: "CHANNEL" })
+          : undefined;
+      },
+    },
+    fails: [
+      refundReads.PENDING,
+      refundReads.WAITING_BANK_TRANSFER,
+      refundReads.FAILED,
+      refundReads.CANCELLED,
+    ],
+    only: refundInteractions,
+  },
+  {
+    name: "an unknown refund, or another merchant's, is answered as if it were the merchant's",
+    mutation: {
+      answer: (r, a) =>
+        isRefundRead(r.path, r.method) && a.status === 404 ? { status: 200, body: madeUpRefund } : undefined,
+    },
+    fails: [refundMissing, refundOtherMerchant],
+    only: refundInteractions,
+  },
+  {
+    name: "the waiting callback is sent with the corrected spelling REFUND.WAITING_BANK_TRANSFER",
+    mutation: {
+      message: (_, m) =>
+        isObject(m.body) && m.body.event === "REFUND.WAITING_BANK_TRANFER"
+          ? { ...m, body: { ...m.body, event: "REFUND.WAITING_BANK_TRANSFER" } }
+          : undefined,
+    },
+    fails: [refundCallbacks.WAITING],
+    only: refundInteractions,
+  },
+  {
+    name: "a list of refunds by clientReferenceId answers another merchant's reference",
+    mutation: {
+      answer: (r, a) =>
+        isList(r.path, r.method, "/v1/refunds")
+          ? eachItem((item) => ({ ...item, clientReferenceId: "REFUND-OTHER" }))(a)
+          : undefined,
+    },
+    fails: [refundList],
+    only: refundInteractions,
+  },
+];
+
 /** What each faithful variant changes, alone (the table runs them together too). */
 const faithful = {
   longInstants: { answer: rewriteAnswer(longInstants), message: rewriteMessage(longInstants) },

@@ -1,0 +1,125 @@
+/**
+ * Contract: the refund callbacks (facts §10, decisions R1, R4) as asynchronous messages: body
+ * `{event, data: <refund>}`, metadata `X-API-Key`. Each goes through the real handler's
+ * `onRefundEvent`: accepted once, a second delivery is a duplicate. `REFUND.WAITING_BANK_TRANFER`
+ * keeps the docs' spelling.
+ */
+import { MatchersV3 } from "@pact-foundation/pact";
+import type { RefundCallback } from "@payment-session/core";
+import { describe, expect, it } from "vitest";
+import { givenState, type ProviderStateParams } from "../../src/providerStates/index.js";
+import { createWebhookHandler } from "../../src/webhooks/index.js";
+import { instant, sessionId, UUID_PATTERN } from "./support/expectations.js";
+import { asMerchant, example, merchant, messagePact } from "./support/pact.js";
+
+const { like, regex } = MatchersV3;
+const pact = messagePact();
+
+/**
+ * A refund amount as the gateway writes it (facts §7.7, §14): a string with two decimals, pinned
+ * exactly — a regex would also let a number through (Pact matches a regex against a number's text).
+ */
+const refundAmount = (value: number) => ({ value: `${value}.00`, currency: "IDR" });
+
+interface RefundMessageCase {
+  readonly description: string;
+  readonly clientReferenceId: string;
+  readonly refund: ProviderStateParams<"a refund exists">;
+  readonly event: RefundCallback["event"];
+  readonly extra: Record<string, unknown>;
+}
+
+const verifyRefundMessage = async (c: RefundMessageCase) => {
+  const withSession = givenState(asMerchant(pact.addAsynchronousInteraction()), "a payment session exists", {
+    status: "PAID",
+    clientReferenceId: c.clientReferenceId,
+    amount: 20000,
+    paymentMethodType: "VIRTUAL_ACCOUNT",
+    channel: "PERMATA",
+  });
+  const data = {
+    id: regex(UUID_PATTERN, "5d0c8f2e-8a3b-4c1e-9f7a-2b6d4e8f1a3c"),
+    clientReferenceId: c.refund.clientReferenceId ?? like("REFUND-0001"),
+    paymentSessionId: sessionId(),
+    chargeId: like(example.chargeId),
+    isFullAmount: false,
+    amount: refundAmount(c.refund.amount ?? 10000),
+    capturedAmount: refundAmount(20000),
+    reason: "REQUESTED_BY_CUSTOMER",
+    method: c.refund.method ?? "AUTO",
+    status: c.refund.status,
+    createdAt: instant(),
+    updatedAt: instant(),
+    ...c.extra,
+  };
+  await givenState(withSession, "a refund exists", c.refund)
+    .expectsToReceive(c.description, (m) =>
+      m.withJSONContent({ event: c.event, data }).withMetadata({ "X-API-Key": merchant.callbackApiKey }),
+    )
+    .executeTest(async (message) => {
+      const received: Array<RefundCallback> = [];
+      const handle = createWebhookHandler({
+        apiKey: merchant.callbackApiKey,
+        onEvent: () => {
+          throw new Error("a refund callback reached the payment handler");
+        },
+        onRefundEvent: (callback) => {
+          received.push(callback);
+        },
+      });
+      const headers = {
+        "X-API-Key": String(message.metadata["X-API-Key"]),
+        "Content-Type": "application/json",
+      };
+      const body = JSON.stringify(message.contents.content);
+      const first = await handle({ headers, body });
+      const second = await handle({ headers, body });
+      expect(first).toMatchObject({ status: 200, body: { duplicate: false, event: c.event } });
+      expect(second).toMatchObject({ status: 200, body: { duplicate: true } });
+      expect(received).toHaveLength(1);
+      expect(received[0]?.data.status).toBe(c.refund.status);
+      expect(received[0]?.data.amount.value).toBe(c.refund.amount ?? 10000);
+    });
+};
+
+describe("refund callbacks", () => {
+  it("a refund exists in PENDING: REFUND.PENDING", async () => {
+    await verifyRefundMessage({
+      description: "a REFUND.PENDING callback for a new refund",
+      clientReferenceId: "INV-HOOK-REFUND-PENDING",
+      refund: { status: "PENDING", amount: 10000, clientReferenceId: "REFUND-HOOK-PENDING" },
+      event: "REFUND.PENDING",
+      extra: {},
+    });
+  });
+
+  it("a refund exists in WAITING_BANK_TRANSFER: REFUND.WAITING_BANK_TRANFER (the docs' spelling)", async () => {
+    await verifyRefundMessage({
+      description: "a REFUND.WAITING_BANK_TRANFER callback for a refund waiting for its bank transfer",
+      clientReferenceId: "INV-HOOK-REFUND-WAITING",
+      refund: { status: "WAITING_BANK_TRANSFER", amount: 10000, clientReferenceId: "REFUND-HOOK-WAITING" },
+      event: "REFUND.WAITING_BANK_TRANFER",
+      extra: { destinationType: "ACCOUNT" },
+    });
+  });
+
+  it("a refund exists in SUCCESS: REFUND.SUCCESS", async () => {
+    await verifyRefundMessage({
+      description: "a REFUND.SUCCESS callback for a refund paid back through the channel",
+      clientReferenceId: "INV-HOOK-REFUND-SUCCESS",
+      refund: { status: "SUCCESS", amount: 10000, clientReferenceId: "REFUND-HOOK-SUCCESS" },
+      event: "REFUND.SUCCESS",
+      extra: { destinationType: "CHANNEL" },
+    });
+  });
+
+  it("a refund exists in FAILED: REFUND.FAILED", async () => {
+    await verifyRefundMessage({
+      description: "a REFUND.FAILED callback for a failed refund",
+      clientReferenceId: "INV-HOOK-REFUND-FAILED",
+      refund: { status: "FAILED", amount: 10000, clientReferenceId: "REFUND-HOOK-FAILED" },
+      event: "REFUND.FAILED",
+      extra: {},
+    });
+  });
+});

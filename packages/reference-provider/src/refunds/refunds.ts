@@ -1,0 +1,242 @@
+/**
+ * The refund operations (decisions R1–R5) as Effects that succeed with the endpoint's success type
+ * or fail with one of the core's error classes: the core decides (`refundablePayment`,
+ * `openRefund`, `sandboxRefundAt`, `refundRefusalError`); this file loads, stores and encodes.
+ *
+ * Store failures are defects (the global adapter answers them 500 with the trace id).
+ *
+ * @since 0.2.0
+ */
+
+import { randomUUID } from "node:crypto";
+import {
+  type ApiValidationError,
+  apiValidationError,
+  type CreateRefundRequest,
+  CreateRefundRequest as CreateRefundSchema,
+  type IdempotencyError,
+  type ListRefundsQuery,
+  openRefund,
+  type RefundCallback,
+  RefundCallback as RefundCallbackSchema,
+  type RefundListResponse,
+  type RefundRecord,
+  RefundResponse,
+  type ResourceMissingError,
+  refundablePayment,
+  refundRefusalError,
+  resourceMissingError,
+  sandboxRefundAt,
+  toRefund,
+  type UnprocessableError,
+  withPageDefaults,
+} from "@payment-session/core";
+import { Effect, Schema } from "effect";
+import type { Answer } from "../answers.js";
+import { idempotent } from "../idempotency.js";
+import type { ProviderServices, RequestContext } from "../payments.js";
+import { fromStore, restoreRow } from "../sessionWrites.js";
+import type { Database, Tx } from "../store/Database.js";
+import { enqueueWebhooks, type NewWebhook } from "../store/outbox.js";
+import { loadSession } from "../store/sessions.js";
+import {
+  claimDueRefunds,
+  insertRefund,
+  listRefundRows,
+  loadRefund,
+  type RefundRow,
+  refundsOfSession,
+  updateRefund,
+} from "./refundStore.js";
+
+const encodeCallback = Schema.encodeSync(RefundCallbackSchema);
+const encodeResponse = Schema.encodeSync(RefundResponse);
+
+type RefundAnswer = typeof RefundResponse.Type;
+type RefundListAnswer = typeof RefundListResponse.Type;
+
+/**
+ * Outbox rows of refund callbacks (facts §10): they go through the same outbox and dispatcher as
+ * payment callbacks, filed under the refund's session; the dedupe key is (refund id, event).
+ *
+ * @since 0.2.0
+ */
+export const refundOutboxRows = (
+  merchantId: string,
+  callbacks: ReadonlyArray<RefundCallback>,
+  at: number,
+): ReadonlyArray<NewWebhook> =>
+  callbacks.map((callback) => ({
+    merchantId,
+    sessionId: callback.data.paymentSessionId,
+    event: callback.event,
+    payload: encodeCallback(callback),
+    dedupeKey: `refund|${callback.data.id}|${callback.event}`,
+    createdAt: at,
+  }));
+
+/**
+ * Brings a stored refund to instant `at` (the sandbox's steps due by then, decision R1) and stores
+ * what changed with its callbacks, compare-and-set on the row's version. Returns the refund as
+ * stored afterwards (unchanged when another writer moved it first: that writer stored the same steps).
+ *
+ * @since 0.2.0
+ */
+export const settleRefund = async (tx: Tx, row: RefundRow, at: number): Promise<RefundRecord> => {
+  const moved = sandboxRefundAt(row.refund, at);
+  if (!moved.changed) return row.refund;
+  if (!(await updateRefund(tx, moved.refund, row.version))) return row.refund;
+  await enqueueWebhooks(tx, refundOutboxRows(row.merchantId, moved.webhooks, at));
+  return moved.refund;
+};
+
+/**
+ * The refund sweeper: moves every refund whose next sandbox step is due at `at` (optionally of one
+ * merchant), in transactions of up to `batchSize` refunds claimed `FOR UPDATE SKIP LOCKED`, through
+ * the same core `sandboxRefundAt` as the lazy path. Returns how many refunds it moved.
+ *
+ * @since 0.2.0
+ */
+export const settleDueRefunds = async (
+  db: Database,
+  at: number,
+  options: { readonly batchSize?: number; readonly merchantId?: string } = {},
+): Promise<number> => {
+  const batchSize = options.batchSize ?? 100;
+  let total = 0;
+  for (;;) {
+    const { claimed, moved } = await db.transaction(async (tx) => {
+      const rows = await claimDueRefunds(tx, at, batchSize, options.merchantId);
+      let count = 0;
+      for (const row of rows) if ((await settleRefund(tx, row, at)) !== row.refund) count++;
+      return { claimed: rows.length, moved: count };
+    });
+    total += moved;
+    if (claimed < batchSize || moved === 0) return total;
+  }
+};
+
+const ok = <A>(data: A) => ({ code: "00" as const, message: "Success", data });
+
+/**
+ * Opens a refund in transaction `tx`, under the session's row lock (two requests cannot both take
+ * the rest): load the merchant's session (404 otherwise, also for another merchant's), bring its
+ * refunds to now, derive the payment with the core (`refundablePayment`: 400 at `chargeId`), open
+ * the refund with the core (`openRefund`: 400 / 422 by `refundRefusalError`), store it with its
+ * `REFUND.PENDING` outbox row.
+ */
+const openRefundIn = (
+  services: ProviderServices,
+  context: RequestContext,
+  request: CreateRefundRequest,
+  tx: Tx,
+): Effect.Effect<RefundAnswer, ApiValidationError | ResourceMissingError | UnprocessableError> =>
+  Effect.gen(function* () {
+    const { at, traceId } = context;
+    const merchantId = context.merchant.id;
+    const loaded = yield* fromStore(() =>
+      loadSession(tx, merchantId, request.paymentSessionId, { forUpdate: true }),
+    );
+    if (loaded === null) {
+      return yield* Effect.fail(
+        resourceMissingError("PaymentSession", request.paymentSessionId, { traceId }),
+      );
+    }
+    const session = restoreRow(loaded.row);
+    const refunds = yield* fromStore(async () => {
+      const settled: Array<RefundRecord> = [];
+      for (const row of await refundsOfSession(tx, loaded.row.id))
+        settled.push(await settleRefund(tx, row, at));
+      return settled;
+    });
+    const payment = refundablePayment(session, refunds, request.chargeId);
+    if ("_tag" in payment) return yield* Effect.fail(apiValidationError(payment.details, { traceId }));
+    const id = services.ids.refundId?.() ?? randomUUID();
+    const opened = openRefund({ id, at, request }, payment);
+    if (!opened.ok) return yield* Effect.fail(refundRefusalError(opened.refusal, { traceId }));
+    yield* fromStore(async () => {
+      await insertRefund(tx, merchantId, opened.refund);
+      await enqueueWebhooks(tx, refundOutboxRows(merchantId, opened.webhooks, at));
+    });
+    return ok(toRefund(opened.refund));
+  });
+
+/**
+ * `POST /v1/refunds` (decisions R1–R3, C6) inside the provider's one idempotency layer: the refund
+ * opened in one transaction with its idempotency record; with `X-REQUEST-ID` the same request
+ * again is the first answer byte for byte (200 or 422), another request is 409.
+ *
+ * @since 0.2.0
+ */
+export const createRefund = (
+  services: ProviderServices,
+  context: RequestContext,
+  requestId: string | undefined,
+  request: CreateRefundRequest,
+): Effect.Effect<Answer, ApiValidationError | ResourceMissingError | IdempotencyError | UnprocessableError> =>
+  idempotent(
+    services,
+    context,
+    { endpoint: "refund", requestId, request: Schema.encodeSync(CreateRefundSchema)(request) },
+    encodeResponse,
+    (tx) => openRefundIn(services, context, request, tx),
+  );
+
+/**
+ * `GET /v1/refunds/{id}`: the merchant's refund as of now (the sandbox's due steps stored first,
+ * with their callbacks), or 404 `resource_missing` (also for another merchant's refund).
+ *
+ * @since 0.2.0
+ */
+export const getRefund = (
+  services: ProviderServices,
+  context: RequestContext,
+  id: string,
+): Effect.Effect<RefundAnswer, ResourceMissingError> =>
+  Effect.gen(function* () {
+    const refund = yield* Effect.promise(() =>
+      services.db.transaction(async (tx) => {
+        const row = await loadRefund(tx, context.merchant.id, id, { forUpdate: true });
+        return row === null ? null : settleRefund(tx, row, context.at);
+      }),
+    );
+    if (refund === null) {
+      return yield* Effect.fail(resourceMissingError("Refund", id, { traceId: context.traceId }));
+    }
+    return ok(toRefund(refund));
+  });
+
+/**
+ * `GET /v1/refunds[?paymentSessionId=…&clientReferenceId=…&status=…&page=…&perPage=…]`: the
+ * merchant's refunds as of now (due steps stored first), newest first, with `pagination`.
+ *
+ * @since 0.2.0
+ */
+export const listRefunds = (
+  services: ProviderServices,
+  context: RequestContext,
+  query: ListRefundsQuery,
+): Effect.Effect<RefundListAnswer> =>
+  Effect.promise(async () => {
+    await settleDueRefunds(services.db, context.at, { merchantId: context.merchant.id });
+    const { page, perPage } = withPageDefaults(query);
+    const result = await listRefundRows(
+      services.db,
+      context.merchant.id,
+      {
+        paymentSessionId: query.paymentSessionId,
+        clientReferenceId: query.clientReferenceId,
+        status: query.status,
+      },
+      { page, perPage },
+    );
+    return {
+      ...ok(result.items.map((row) => toRefund(row.refund))),
+      pagination: {
+        page,
+        perPage,
+        totalItems: result.totalItems,
+        totalPages: Math.ceil(result.totalItems / perPage),
+      },
+    };
+  });
