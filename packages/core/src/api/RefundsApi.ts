@@ -14,9 +14,21 @@ import {
   type ApiValidationError,
   apiValidationError,
   IdempotencyError,
+  PayloadTooLargeError,
   ResourceMissingError,
   UnprocessableError,
+  UnsupportedMediaTypeError,
 } from "./ApiErrors.js";
+import {
+  createRefundRequestExample,
+  errorExamples,
+  refundListResponseExample,
+  refundRefusedExample,
+  refundResponseExample,
+} from "./examples.js";
+import { documented } from "./operationDocs.js";
+
+const readErrors = { 400: errorExamples[400], 401: errorExamples[401] };
 
 /** `{ code: "00", message, data: Refund }`: create and get answer it. @since 0.2.0 */
 export const RefundResponse = SuccessEnvelope(Refund).annotate({ identifier: "RefundResponse" });
@@ -27,24 +39,58 @@ const createRefund = HttpApiEndpoint.post("create", "/v1/refunds", {
   headers: { "x-request-id": Schema.optionalKey(RequestId) },
   payload: CreateRefundRequest,
   success: RefundResponse,
-  error: [ResourceMissingError, IdempotencyError, UnprocessableError],
+  error: [
+    ResourceMissingError,
+    IdempotencyError,
+    UnprocessableError,
+    PayloadTooLargeError,
+    UnsupportedMediaTypeError,
+  ],
 })
   .annotate(OpenApi.Summary, "Refund (part of) a paid payment session")
-  .annotate(
-    OpenApi.Description,
-    "Opens a PENDING refund of a SUCCESS charge of a PAID (or MULTIPLE) session. 400 for a malformed request (details[] per field, e.g. amount.value); 404 for an unknown session; 422 invalid_state for an unpaid session, full_refund_not_allowed after an earlier refund, amount_exceeds_refundable beyond the captured amount (decisions R2, R3).",
+  .annotateMerge(
+    documented({
+      description:
+        'Opens a PENDING refund of a SUCCESS charge of a PAID (or MULTIPLE) session. `amount.value` is a string (`"10000.00"`). 400 for a malformed request (`details[]` per field, e.g. `amount.value`); 404 for an unknown session (also another merchant\'s); 422 `invalid_state` for an unpaid session, `full_refund_not_allowed` after an earlier refund, `amount_exceeds_refundable` beyond the captured amount (decisions R2, R3). With `X-REQUEST-ID` a retry gets the first answer again (decision C6).',
+      request: createRefundRequestExample,
+      responses: {
+        200: refundResponseExample,
+        ...readErrors,
+        404: errorExamples[404],
+        409: errorExamples[409],
+        413: errorExamples[413],
+        415: errorExamples[415],
+        422: refundRefusedExample,
+      },
+    }),
   );
 
 const getRefund = HttpApiEndpoint.get("get", "/v1/refunds/:id", {
   params: { id: Schema.String },
   success: RefundResponse,
   error: [ResourceMissingError],
-}).annotate(OpenApi.Summary, "Retrieve a refund");
+})
+  .annotate(OpenApi.Summary, "Retrieve a refund")
+  .annotateMerge(
+    documented({
+      description:
+        "The merchant's refund as of now (the sandbox's due steps applied first, decision R1), or 404 `resource_missing` (also for another merchant's refund).",
+      responses: { 200: refundResponseExample, ...readErrors, 404: errorExamples[404] },
+    }),
+  );
 
 const listRefunds = HttpApiEndpoint.get("list", "/v1/refunds", {
   query: ListRefundsQuery,
   success: RefundListResponse,
-}).annotate(OpenApi.Summary, "List refunds (by paymentSessionId, clientReferenceId, status), newest first");
+})
+  .annotate(OpenApi.Summary, "List refunds (by paymentSessionId, clientReferenceId, status), newest first")
+  .annotateMerge(
+    documented({
+      description:
+        "The merchant's refunds, newest first, filtered by `paymentSessionId`, `clientReferenceId` (the refund's) and `status`, a page at a time (`page`, `perPage` ≤ 100, default 20).",
+      responses: { 200: refundListResponseExample, ...readErrors },
+    }),
+  );
 
 /**
  * Group `refunds`: `create`, `get`, `list`, without its security: `PaymentsApi` adds it with the
@@ -52,7 +98,9 @@ const listRefunds = HttpApiEndpoint.get("list", "/v1/refunds", {
  *
  * @since 0.2.0
  */
-export const RefundsEndpoints = HttpApiGroup.make("refunds").add(createRefund, getRefund, listRefunds);
+export const RefundsEndpoints = HttpApiGroup.make("refunds")
+  .add(createRefund, getRefund, listRefunds)
+  .annotate(OpenApi.Description, "Refunds of a paid session's charge, and their lifecycle (decisions R1–R5)");
 
 /**
  * The HTTP answer of a refund refusal ({@link RefundRefused} of `openRefund`, decision R3):

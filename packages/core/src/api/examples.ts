@@ -14,6 +14,7 @@ import type { CapturePaymentSessionRequest } from "../schemas/Capture.js";
 import type { ConfirmPaymentSessionRequest } from "../schemas/ConfirmPaymentSessionRequest.js";
 import type { CreatePaymentSessionRequest } from "../schemas/CreatePaymentSessionRequest.js";
 import type { ErrorEnvelope } from "../schemas/Envelope.js";
+import type { CreateRefundRequest } from "../schemas/Refund.js";
 import type { SimulationRequest } from "../schemas/Simulation.js";
 import {
   ApiValidationError,
@@ -39,6 +40,7 @@ import type {
   PaymentSessionResponse,
   SimulationResponse,
 } from "./PaymentsApi.js";
+import type { RefundListResponse, RefundResponse } from "./RefundsApi.js";
 
 type Wire<S extends { readonly Encoded: unknown }> = S["Encoded"];
 
@@ -232,3 +234,62 @@ export const errorExamples = {
   415: wire(UnsupportedMediaTypeError, unsupportedMediaTypeError(withTrace)),
   422: wire(UnprocessableError, invalidStateError("confirm", "PAID", withTrace)),
 } as const;
+
+/** A refund of half the seed page's 20 000 IDR session, PENDING (decision R1). @since 0.2.0 */
+export const createRefundRequestExample: Wire<typeof CreateRefundRequest> = {
+  clientReferenceId: "REFUND-INV20250330001-1",
+  paymentSessionId: sessionId,
+  amount: { value: "10000.00", currency: "IDR" },
+  reason: "REQUESTED_BY_CUSTOMER",
+  method: "AUTO",
+  transferDestination: {
+    channelCode: "BCA",
+    channelInformation: { accountNumber: "999966660001", accountName: "Reforza Harsya" },
+  },
+};
+
+const refundExample: Wire<typeof RefundResponse>["data"] = {
+  id: "0b6d1c7e-2f0a-4c1e-9d8b-3a5f6e7d8c9b",
+  clientReferenceId: "REFUND-INV20250330001-1",
+  paymentSessionId: sessionId,
+  chargeId: "2c5f1e0a-8b7d-4f6e-a3c2-1d0e9f8b7a6c",
+  isFullAmount: false,
+  amount: { value: "10000.00", currency: "IDR" },
+  capturedAmount: { value: "20000.00", currency: "IDR" },
+  reason: "REQUESTED_BY_CUSTOMER",
+  method: "AUTO",
+  transferDestination: {
+    channelCode: "BCA",
+    channelInformation: { accountNumber: "999966660001", accountName: "Reforza Harsya" },
+  },
+  destinationType: null,
+  status: "PENDING",
+  createdAt: "2025-03-30T05:50:00Z",
+  updatedAt: "2025-03-30T05:50:00Z",
+};
+
+/** The create / get answer: the refund, PENDING. @since 0.2.0 */
+export const refundResponseExample: Wire<typeof RefundResponse> = {
+  code: "00",
+  message: "Success",
+  data: refundExample,
+};
+
+/** A list page of one refund. @since 0.2.0 */
+export const refundListResponseExample: Wire<typeof RefundListResponse> = {
+  code: "00",
+  message: "Success",
+  data: [refundExample],
+  pagination: { page: 1, perPage: 20, totalItems: 1, totalPages: 1 },
+};
+
+/** 422 for a refund beyond what is left of the captured amount (decision R3). @since 0.2.0 */
+export const refundRefusedExample = wire(
+  UnprocessableError,
+  new UnprocessableError({
+    code: "amount_exceeds_refundable",
+    message:
+      "Cannot refund 20000: 10000 of the captured 20000 is already refunded or being refunded, 10000 is left",
+    error: { type: "API_ERROR", source: "UPSTREAM", traceId },
+  }),
+);

@@ -48,6 +48,9 @@ const describeParameter = (path: string, parameter: unknown): unknown => {
       description: "Pivot's id of the payment session (`data.id` of the create answer)",
     };
   }
+  if (parameter.in === "path" && name === "id" && path.startsWith("/v1/refunds/")) {
+    return { ...parameter, description: "The refund's id (`data.id` of the refund's create answer)" };
+  }
   const schema = parameter.schema;
   const description =
     isObject(schema) && typeof schema.description === "string" ? schema.description : undefined;

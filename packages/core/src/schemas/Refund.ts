@@ -10,7 +10,7 @@ import { Currency } from "./Amount.js";
 import { RefundMethod } from "./Customer.js";
 import { ClientReferenceId } from "./Identifiers.js";
 import { Instant } from "./Instant.js";
-import { JsonObject, Metadata, Text } from "./internal/text.js";
+import { isStorableText, JsonObject, Metadata, Text } from "./internal/text.js";
 import { PageParam, PerPageParam } from "./Pagination.js";
 
 /** Refund statuses (facts §8). Final: SUCCESS, FAILED, CANCELLED. @since 0.2.0 */
@@ -227,9 +227,17 @@ export type RefundCallback = typeof RefundCallback.Type;
  * @since 0.2.0
  */
 export const ListRefundsQuery = Schema.Struct({
-  paymentSessionId: Schema.optionalKey(Text(1, 100)),
-  clientReferenceId: Schema.optionalKey(ClientReferenceId),
-  status: Schema.optionalKey(RefundStatus),
+  paymentSessionId: Schema.optionalKey(
+    // Described before its checks: a description after them is not carried into the JSON Schema.
+    Schema.String.annotate({ description: "Only the refunds of this payment session" }).check(
+      Schema.isBetweenLength(1, 100),
+      isStorableText,
+    ),
+  ),
+  clientReferenceId: Schema.optionalKey(
+    ClientReferenceId.annotate({ description: "Only the refunds with this (refund's) clientReferenceId" }),
+  ),
+  status: Schema.optionalKey(RefundStatus.annotate({ description: "Only the refunds in this status" })),
   page: Schema.optionalKey(PageParam),
   perPage: Schema.optionalKey(PerPageParam),
 }).annotate({ identifier: "ListRefundsQuery" });

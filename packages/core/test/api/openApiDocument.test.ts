@@ -13,6 +13,8 @@ import {
   PayloadTooLargeError,
   PaymentSessionListResponse,
   PaymentSessionResponse,
+  RefundListResponse,
+  RefundResponse,
   ResourceMissingError,
   renderOpenApi,
   SimulationResponse,
@@ -26,6 +28,7 @@ import {
   CapturePaymentSessionRequest,
   ConfirmPaymentSessionRequest,
   CreatePaymentSessionRequest,
+  CreateRefundRequest,
   ListPaymentSessionsQuery,
   SimulationRequest,
   withPageDefaults,
@@ -119,7 +122,7 @@ const expected: ReadonlyArray<Expected> = [
     path: "/v1/refunds",
     operationId: "refunds.create",
     secured: true,
-    statuses: ["200", "400", "401", "404", "409", "422"],
+    statuses: ["200", "400", "401", "404", "409", "413", "415", "422"],
     headers: post,
   },
   {
@@ -266,7 +269,12 @@ describe("what third-party tools read beyond the schemas", () => {
     expect(codeEnum("CredentialsInvalidErrorEncoded")).toEqual(["credentials_invalid"]);
     expect(codeEnum("ResourceMissingErrorEncoded")).toEqual(["resource_missing"]);
     expect(codeEnum("IdempotencyErrorEncoded")).toEqual(["idempotency_error", "duplicate_error"]);
-    expect(codeEnum("UnprocessableErrorEncoded")).toEqual(["invalid_state", "amount_mismatch"]);
+    expect(codeEnum("UnprocessableErrorEncoded")).toEqual([
+      "invalid_state",
+      "amount_mismatch",
+      "full_refund_not_allowed",
+      "amount_exceeds_refundable",
+    ]);
     expect(codeEnum("PayloadTooLargeErrorEncoded")).toEqual(["api_validation_error"]);
     expect(codeEnum("UnsupportedMediaTypeErrorEncoded")).toEqual(["api_validation_error"]);
   });
@@ -326,6 +334,9 @@ describe("every example in the document decodes with the schema it illustrates",
     "payments.capture": CaptureResponse,
     "payments.simulate": SimulationResponse,
     "charges.list": ChargeListResponse,
+    "refunds.create": RefundResponse,
+    "refunds.get": RefundResponse,
+    "refunds.list": RefundListResponse,
   };
   const requestOf: Record<string, Schema.Top> = {
     "auth.accessToken": AccessTokenRequest,
@@ -334,6 +345,7 @@ describe("every example in the document decodes with the schema it illustrates",
     "payments.cancel": CancelPaymentSessionRequest,
     "payments.capture": CapturePaymentSessionRequest,
     "payments.simulate": SimulationRequest,
+    "refunds.create": CreateRefundRequest,
   };
   const exampleOf = (holder: unknown): unknown =>
     (holder as { content?: { "application/json"?: { example?: unknown } } } | undefined)?.content?.[
