@@ -216,6 +216,14 @@ export const startMutatingProxy = async (target: {
       send(res, 502, JSON.stringify({ proxyError: error instanceof Error ? error.message : String(error) }));
     });
   });
+  // The Pact verifier sends a JSON body labelled as a form longer than its Content-Length, then
+  // `Connection: close`: Node parses the request and reports the extra bytes. The request is being
+  // answered, so that error must not end the socket (Node's default answers a bare 400 first).
+  server.on("clientError", (error: NodeJS.ErrnoException, socket) => {
+    if (error.code === "HPE_CLOSED_CONNECTION" && socket.writable) return;
+    if (socket.writable) socket.end("HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n");
+    else socket.destroy();
+  });
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(0, "127.0.0.1", () => resolve());
