@@ -16,7 +16,6 @@
  */
 import http from "node:http";
 import {
-  AccessTokenRequest,
   CancelPaymentSessionRequest,
   CapturePaymentSessionRequest,
   ConfirmPaymentSessionRequest,
