@@ -61,10 +61,14 @@ class Refused(Exception):
 
 
 def invalid_state(session: dict, action: str) -> Refused:
-    """L2: 422 ``invalid_state``; the message names the operation and the status."""
+    """L2: 422 ``invalid_state``; the message names the status and the operation, in the gateway's
+    words (clients match this text): "Payment session in status PAID is not allowed to confirm
+    payment session"."""
     charge = latest_charge(session)
     where = f" (charge {charge['status']})" if charge and session["status"] in ("REQUIRE_ACTION", "PROCESSING") else ""
-    return Refused(422, "invalid_state", f"Cannot {action} a payment session in status {session['status']}{where}")
+    return Refused(
+        422, "invalid_state", f"Payment session in status {session['status']} is not allowed to {action} payment session{where}"
+    )
 
 
 def validation_errors(problems: list) -> Refused:

@@ -112,9 +112,8 @@ class Api:
     # ---- POST /v1/access-token -------------------------------------------------------------------
 
     def access_token(self, headers, raw: bytes) -> tuple[int, dict]:
-        body = json_body(raw) if raw else {}
-        if isinstance(body, dict) and body.get("grantType", "client_credentials") != "client_credentials":
-            raise wire_problem("grantType", "grantType must be client_credentials")
+        """S2: the token is answered on the X-MERCHANT-ID and X-MERCHANT-SECRET headers alone. The body
+        (JSON, form-encoded, empty or none, whatever its content type) is not read."""
         token = self.store.issue_token(headers.get("X-MERCHANT-ID") or "", headers.get("X-MERCHANT-SECRET") or "")
         if token is None:
             raise Refused(401, "credentials_invalid", "Invalid credentials")
