@@ -21,6 +21,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
 import lifecycle
+import refunds
 import wire
 from lifecycle import Refused
 from store import Store
@@ -28,6 +29,7 @@ from test_endpoints import TestEndpoints
 
 SESSION_PATH = re.compile(r"/v2/payments/([^/]+)")
 OPERATION_PATH = re.compile(r"/v2/payments/([^/]+)/(confirm|cancel|capture)")
+REFUND_PATH = re.compile(r"/v1/refunds/([^/]+)")
 
 
 def ok(data, pagination=None) -> tuple[int, dict]:
@@ -100,6 +102,10 @@ class Api:
             return lambda merchant, body: operation(merchant, match[1], body)
         if (match := SESSION_PATH.fullmatch(path)) and method == "GET":
             return lambda merchant, query: self.get_session(merchant, match[1])
+        if path == "/v1/refunds":
+            return {"POST": self.create_refund, "GET": self.list_refunds}.get(method) or not_found(path)
+        if (match := REFUND_PATH.fullmatch(path)) and method == "GET":
+            return lambda merchant, query: ok(refunds.render_refund(self.store.refund(merchant.merchant_id, match[1])))
         not_found(path)
 
     def authenticate(self, headers):
@@ -228,6 +234,19 @@ class Api:
             return ok({"updated": "true"})  # the docs' example answers the string "true"
 
         return action
+
+
+    # ---- refunds (R1 … R5) -----------------------------------------------------------------------
+
+    def create_refund(self, merchant, body):
+        request = wire.refund_request(body)
+        return lambda: ok(refunds.render_refund(self.store.create_refund(merchant.merchant_id, request)))
+
+    def list_refunds(self, merchant, query) -> tuple[int, dict]:
+        page, per_page = wire.page_params(query)
+        found = self.store.list_refunds(merchant.merchant_id, wire.refund_filters(query))
+        items, pagination = page_of([refunds.render_refund(r) for r in found], page, per_page)
+        return ok(items, pagination)
 
 
 def run(action) -> tuple[int, dict]:

@@ -1,5 +1,5 @@
-"""The in-memory store: merchants and their tokens, sessions, idempotency records (C6), the clock,
-and the webhook outbox with its delivery (W1, W2).
+"""The in-memory store: merchants and their tokens, sessions, refunds, idempotency records (C6), the
+clock, and the webhook outbox with its delivery (W1, W2).
 
 One lock guards everything, so concurrent requests on one session are applied one after another
 (each answer is as if the requests had arrived in some order).
@@ -18,6 +18,7 @@ import urllib.request
 from dataclasses import dataclass, field
 
 import lifecycle
+import refunds
 
 TOKEN_LIFETIME_MS = 900_000  # POST /v1/access-token answers expiresIn "900" (seconds, facts §1)
 IDEMPOTENCY_WINDOW_MS = 24 * 60 * lifecycle.MINUTE  # C6
@@ -56,6 +57,7 @@ class Store:
     merchants: dict = field(default_factory=dict)  # merchant id -> Merchant
     tokens: dict = field(default_factory=dict)  # token -> (merchant id, expires at on the provider's clock)
     sessions: dict = field(default_factory=dict)  # session id -> session (lifecycle.new_session)
+    refunds: dict = field(default_factory=dict)  # refund id -> refund (refunds.new_refund)
     idempotency: dict = field(default_factory=dict)  # (merchant id, X-REQUEST-ID) -> record
     outbox: dict = field(default_factory=dict)  # session id -> [(event, body, X-API-Key)]
     deliveries: queue.Queue = field(default_factory=queue.Queue)
@@ -68,6 +70,8 @@ class Store:
             for sid in [sid for sid, s in self.sessions.items() if s["merchantId"] == merchant_id]:
                 del self.sessions[sid]
                 self.outbox.pop(sid, None)
+            for rid in [rid for rid, r in self.refunds.items() if r["merchantId"] == merchant_id]:
+                del self.refunds[rid]
             for key in [k for k in self.idempotency if k[0] == merchant_id]:
                 del self.idempotency[key]
             for token in [t for t, (mid, _) in self.tokens.items() if mid == merchant_id]:
@@ -99,7 +103,7 @@ class Store:
     def add_session(self, session: dict, webhooks: list) -> None:
         with self.lock:
             self.sessions[session["id"]] = session
-            self._emit(session, webhooks)
+            self._emit(session["merchantId"], session["id"], webhooks)
 
     def read(self, merchant_id: str, session_id: str) -> dict:
         """One session of this merchant, expired first if its time has come (L4). Another merchant's
@@ -110,7 +114,7 @@ class Store:
                 raise lifecycle.Refused(
                     404, "resource_missing", f"Payment session with ID {session_id} cannot be found", error_type="GATEWAY_ERROR"
                 )
-            self._emit(session, lifecycle.expire_if_due(session, self.clock.now()))
+            self._emit(merchant_id, session_id, lifecycle.expire_if_due(session, self.clock.now()))
             return session
 
     def apply(self, merchant_id: str, session_id: str, operation) -> tuple[dict, object]:
@@ -123,7 +127,7 @@ class Store:
             result = operation(draft, self.clock.now())  # raises lifecycle.Refused
             webhooks, extra = result if isinstance(result, tuple) else (result, None)
             self.sessions[session_id] = draft
-            self._emit(draft, webhooks)
+            self._emit(merchant_id, session_id, webhooks)
             return draft, extra
 
     def list_sessions(self, merchant_id: str, client_reference_id: str | None) -> list:
@@ -140,6 +144,50 @@ class Store:
         with self.lock:
             self.sessions.pop(session_id, None)
             self.outbox.pop(session_id, None)
+
+    # ---- refunds (R1 … R5) ------------------------------------------------------------------------
+
+    def create_refund(self, merchant_id: str, request: dict) -> dict:
+        """``POST /v1/refunds``: the session (404 if it is not this merchant's) and its refunds brought to
+        the clock first, then the money rules (refunds.new_refund). The session itself is not changed (R5)."""
+        with self.lock:
+            session = self.read(merchant_id, request["paymentSessionId"])
+            charge = refunds.refundable_charge(session, request["chargeId"])
+            held = sum(
+                r["amount"]["value"]
+                for r in self.list_refunds(merchant_id, {"paymentSessionId": session["id"]})
+                if r["chargeId"] == charge["id"] and r["status"] in refunds.HOLDING
+            )
+            refund, webhooks = refunds.new_refund(session, charge, held, request, self.clock.now())
+            self.refunds[refund["id"]] = refund
+            self._emit(merchant_id, session["id"], webhooks)
+            return refund
+
+    def refund(self, merchant_id: str, refund_id: str) -> dict:
+        """One refund of this merchant, brought to the clock (R1); another merchant's is missing too."""
+        with self.lock:
+            refund = self.refunds.get(refund_id)
+            if refund is None or refund["merchantId"] != merchant_id:
+                raise lifecycle.Refused(
+                    404, "resource_missing", f"Refund with ID {refund_id} cannot be found", error_type="GATEWAY_ERROR"
+                )
+            self._emit(merchant_id, refund["paymentSessionId"], refunds.bring_to(refund, self.clock.now()))
+            return refund
+
+    def list_refunds(self, merchant_id: str, filters: dict) -> list:
+        """Oldest first; ``filters`` maps paymentSessionId, clientReferenceId, status to a value or None."""
+        with self.lock:
+            found = [self.refund(merchant_id, rid) for rid, r in self.refunds.items() if r["merchantId"] == merchant_id]
+            return [r for r in found if all(value in (None, r[name]) for name, value in filters.items())]
+
+    def step_refund(self, refund: dict, name: str) -> None:
+        """One step of the refund machine at the clock, with its callback (the provider state uses it)."""
+        with self.lock:
+            self._emit(refund["merchantId"], refund["paymentSessionId"], refunds.step(refund, name, self.clock.now()))
+
+    def delete_refund(self, refund_id: str) -> None:
+        with self.lock:
+            self.refunds.pop(refund_id, None)
 
     # ---- idempotency (C6) ------------------------------------------------------------------------
 
@@ -174,14 +222,16 @@ class Store:
 
     # ---- webhooks (W1, W2) -----------------------------------------------------------------------
 
-    def _emit(self, session: dict, webhooks: list) -> None:
-        merchant = self.merchants.get(session["merchantId"])
+    def _emit(self, merchant_id: str, session_id: str, webhooks: list) -> None:
+        """Send webhooks (a session's, or a refund's of that session) to the merchant's callback URL, and
+        keep them per session for the messages endpoint."""
+        merchant = self.merchants.get(merchant_id)
         for event, data in webhooks:
             body = {"event": event, "data": data}
             key = merchant.callback_api_key if merchant else ""
             if "wrong-callback-key" in lifecycle.DEFECTS:
                 key = "not-the-merchants-key"
-            self.outbox.setdefault(session["id"], []).append((event, body, key))
+            self.outbox.setdefault(session_id, []).append((event, body, key))
             if merchant is not None and merchant.callback_url:
                 self.deliveries.put((merchant.callback_url, key, json.dumps(body).encode(), 0))
 

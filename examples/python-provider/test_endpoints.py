@@ -14,6 +14,7 @@ import json
 import uuid
 
 import lifecycle
+import refunds
 import wire
 from lifecycle import MINUTE, Refused
 
@@ -83,6 +84,9 @@ class TestEndpoints:
         if name == "no payment session exists":
             self.store.delete_session(str(params.get("id")))
             return {}
+        if name == "no refund exists":
+            self.store.delete_refund(str(params.get("id")))
+            return {}
         if self.merchant is None:
             raise StateError("set up 'a merchant with credentials exists' first: the session belongs to it")
         if name == "a payment session exists":
@@ -109,6 +113,10 @@ class TestEndpoints:
             if status != 200:
                 raise StateError(f"the simulation answered {status} {json.dumps(answer)}")
             return {}
+        if name == "a refund exists":
+            if self.session_id is None:
+                raise StateError("set up 'a payment session exists' first: the refund is of that session")
+            return {"refundId": self.seed_refund(params)}
         raise StateError("unknown provider state (docs/provider-states.md lists them)")
 
     def seed(self, params: dict) -> str:
@@ -196,6 +204,48 @@ class TestEndpoints:
         if seeded["status"] != status and not lifecycle.DEFECTS:
             raise StateError(f"the lifecycle led to {seeded['status']}, not {status}")
         return session["id"]
+
+    # The steps that bring a new (PENDING) refund to each status, by its method (R1).
+    REFUND_PATHS = {
+        "AUTO": {
+            "PENDING": [],
+            "WAITING_BANK_TRANSFER": ["channel_failed"],
+            "SUCCESS": ["channel_succeeded"],
+            "FAILED": ["fail"],
+            "CANCELLED": ["channel_failed", "cancel"],
+        },
+        "TRANSFER_ONLY": {
+            "PENDING": [],
+            "WAITING_BANK_TRANSFER": ["transfer_started"],
+            "SUCCESS": ["transfer_started", "transfer_succeeded"],
+            "FAILED": ["fail"],
+            "CANCELLED": ["transfer_started", "cancel"],
+        },
+    }
+
+    def seed_refund(self, params: dict) -> str:
+        """``a refund exists``: made as ``POST /v1/refunds`` makes it, of the session the previous state
+        set up, then taken to ``status`` by the refund machine's own steps, all at the clock. The
+        sandbox then takes no step of its own (the contract pins the status)."""
+        status, method = params.get("status"), params.get("method", "AUTO")
+        if status not in wire.REFUND_STATUSES or method not in wire.REFUND_METHODS:
+            raise StateError(f"status must be one of {', '.join(wire.REFUND_STATUSES)}; method AUTO or TRANSFER_ONLY")
+        full = params.get("isFullAmount", False)
+        body = {
+            "clientReferenceId": params.get("clientReferenceId") or f"STATE-REFUND-{uuid.uuid4().hex[:12]}",
+            "paymentSessionId": self.session_id,
+            "isFullAmount": full,
+            "reason": "REQUESTED_BY_CUSTOMER",
+            "method": method,
+            "transferDestination": refunds.SANDBOX_ACCOUNT,
+        }
+        if not full:
+            body["amount"] = {"value": f"{params.get('amount', 10_000)}.00", "currency": "IDR"}
+        refund = self.store.create_refund(self.merchant.merchant_id, wire.refund_request(body))
+        refund["sandboxSteps"] = []
+        for name in self.REFUND_PATHS[method][status]:
+            self.store.step_refund(refund, name)
+        return refund["id"]
 
     @staticmethod
     def method_options(kind: str | None, params: dict, capture_method: str) -> dict | None:

@@ -222,3 +222,71 @@ def page_params(query: dict) -> tuple[int, int]:
             result.append(int(text))
     problems.raise_if_any()
     return result[0], result[1]
+
+
+REFUND_REASONS = ("SUSPECT_FRAUDULENT", "DUPLICATE", "REQUESTED_BY_CUSTOMER", "CANCELLATION", "OTHERS")
+REFUND_METHODS = ("AUTO", "TRANSFER_ONLY")
+REFUND_STATUSES = ("PENDING", "WAITING_BANK_TRANSFER", "SUCCESS", "FAILED", "CANCELLED")
+REFUND_VALUE = re.compile(r"(0|[1-9][0-9]{0,17})(\.0{1,2})?")  # whole rupiah: "5000", "5000.00"
+
+
+def refund_request(body: object) -> dict:
+    """``POST /v1/refunds`` (R2, R3). A refund's ``amount.value`` is a decimal string of whole rupiah
+    ("10000.00"); "0", "-1", "abc", "10.50" or a number are refused at ``amount.value``."""
+    problems = Problems()
+    if not isinstance(body, dict):
+        body = {}
+        problems.add("", "the body must be a JSON object")
+    reference = body.get("clientReferenceId")
+    if not isinstance(reference, str) or not CLIENT_REFERENCE.fullmatch(reference):
+        problems.add("clientReferenceId", "clientReferenceId is required: 1–100 visible characters")
+    for name in ("paymentSessionId", "chargeId"):
+        value = body.get(name)
+        if (value is not None or name == "paymentSessionId") and (not isinstance(value, str) or not 1 <= len(value) <= 100):
+            problems.add(name, f"{name} must be a string of 1–100 characters")
+    full = boolean(body, "isFullAmount", problems) or False
+    amount = object_or_none(body, "amount", problems)
+    if amount is None and not full and "amount" not in [d["field"] for d in problems.details]:
+        problems.add("amount", "amount is required unless isFullAmount is true")
+    if amount is not None:
+        value = amount.get("value")
+        if not isinstance(value, str) or not REFUND_VALUE.fullmatch(value) or int(value.split(".")[0]) < 1:
+            problems.add("amount.value", 'amount.value must be at least 1: a decimal string of whole rupiah, e.g. "10000.00"')
+            value = None
+        else:
+            value = int(value.split(".")[0])
+        if not isinstance(amount.get("currency"), str) or not re.fullmatch(r"[A-Z]{3}", amount["currency"]):
+            problems.add("amount.currency", "amount.currency must be an ISO 4217 code such as IDR")
+        amount = {"value": value, "currency": amount.get("currency")}
+    reason = body.get("reason")
+    if reason not in REFUND_REASONS:
+        problems.add("reason", f"reason must be one of {', '.join(REFUND_REASONS)}")
+    description = body.get("description")
+    if description is not None and (not isinstance(description, str) or len(description) > 50):
+        problems.add("description", "description must be a string of at most 50 characters")
+    method = enum(body, "method", REFUND_METHODS, problems) or "AUTO"
+    destination = object_or_none(body, "transferDestination", problems)
+    metadata = object_or_none(body, "metadata", problems)
+    problems.raise_if_any()
+    return {
+        "clientReferenceId": reference,
+        "paymentSessionId": body["paymentSessionId"],
+        "chargeId": body.get("chargeId"),
+        "isFullAmount": full,
+        "amount": amount,
+        "reason": reason,
+        "description": description,
+        "method": method,
+        "transferDestination": destination,
+        "metadata": metadata,
+    }
+
+
+def refund_filters(query: dict) -> dict:
+    """``GET /v1/refunds``: paymentSessionId, clientReferenceId and status, each optional."""
+    problems = Problems()
+    filters = {name: query.get(name, [None])[0] for name in ("paymentSessionId", "clientReferenceId", "status")}
+    if filters["status"] is not None and filters["status"] not in REFUND_STATUSES:
+        problems.add("status", f"status must be one of {', '.join(REFUND_STATUSES)}")
+    problems.raise_if_any()
+    return filters
