@@ -246,7 +246,7 @@ def refund_request(body: object) -> dict:
             problems.add(name, f"{name} must be a string of 1–100 characters")
     full = boolean(body, "isFullAmount", problems) or False
     amount = object_or_none(body, "amount", problems)
-    if amount is None and not full and "amount" not in [d["field"] for d in problems.details]:
+    if body.get("amount") is None and not full:
         problems.add("amount", "amount is required unless isFullAmount is true")
     if amount is not None:
         value = amount.get("value")
