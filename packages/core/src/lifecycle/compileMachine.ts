@@ -189,7 +189,9 @@ const compileGuard = (machine: AnyStateMachine, guard: unknown): Guard => {
   if (typeof name !== "string") throw unsupported(machine, "a guard without a type");
   const implementation = (machine.implementations.guards as Readonly<Record<string, unknown>>)[name];
   if (implementation === undefined)
-    throw new Error(`compileMachine(${machine.id}): guard ${name} is not implemented`);
+    throw new Error(
+      `compileMachine(${machine.id}): guard ${name} is named but has no implementation in the machine's setup()`,
+    );
   if (typeof implementation !== "function" || "check" in implementation) {
     return compileGuard(machine, implementation);
   }

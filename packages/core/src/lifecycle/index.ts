@@ -62,6 +62,13 @@ export {
   type SessionExtras,
 } from "./createSession.js";
 export {
+  awaitsAuthenticationStart,
+  awaitsCustomer,
+  awaitsPaymentMethod,
+  customerActionChargeStatuses,
+  returnUrlOf,
+} from "./customer.js";
+export {
   type ActionRef,
   ALWAYS,
   type Branch,

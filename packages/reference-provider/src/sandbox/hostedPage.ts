@@ -9,10 +9,14 @@
  * @since 0.1.0
  */
 import {
+  awaitsAuthenticationStart,
+  awaitsCustomer,
+  awaitsPaymentMethod,
   type Charge,
   type FailureCode,
   failureCodes,
   type PaymentSession,
+  returnUrlOf,
   type SessionEvent,
   toPaymentSession,
 } from "@payment-session/core";
@@ -85,27 +89,6 @@ const methodOf = (session: PaymentSession) => {
   if (charge?.ewallet != null) return "EWALLET";
   if (charge?.card != null) return "CARD";
   return session.paymentMethod?.type ?? null;
-};
-
-/**
- * Where the customer goes back to for the session's status, as documented: PAID → the success URL,
- * CANCELLED → the failure URL, EXPIRED → the expiration URL; `null` while it is open (or when the
- * merchant gave no URL for it).
- *
- * @since 0.1.0
- */
-export const returnUrlOf = (session: PaymentSession): string | null => {
-  const urls = session.redirectUrl;
-  switch (session.status) {
-    case "PAID":
-      return urls?.successReturnUrl ?? null;
-    case "CANCELLED":
-      return urls?.failureReturnUrl ?? null;
-    case "EXPIRED":
-      return urls?.expirationReturnUrl ?? null;
-    default:
-      return null;
-  }
 };
 
 const formatAmount = (session: PaymentSession) =>
@@ -188,7 +171,7 @@ const script = `(() => {
 })();`;
 
 const actionsHtml = (session: PaymentSession): string => {
-  if (session.status === "REQUIRE_PAYMENT_METHOD") {
+  if (awaitsPaymentMethod(session.status)) {
     return `<section><h2>Choose how to pay</h2>${choices
       .map(
         (choice) =>
@@ -197,11 +180,7 @@ const actionsHtml = (session: PaymentSession): string => {
       .join("")}</section>`;
   }
   const charge = currentCharge(session);
-  if (
-    charge === undefined ||
-    !["WAITING_FOR_USER_ACTION", "WAITING_FOR_AUTHENTICATION", "PROCESSING"].includes(charge.status)
-  )
-    return "";
+  if (charge === undefined || !awaitsCustomer(charge.status)) return "";
   const card = methodOf(session) === "CARD";
   return `<section><h2>Sandbox: what the customer does</h2>
 <button class="primary" data-action="pay" data-testid="pay">${card ? "Authenticate and pay" : "Pay"}</button>
@@ -376,7 +355,7 @@ export const hostedPageRoutes = (services: ProviderServices): ReadonlyArray<Extr
       handle: action(async (context, id, session) => {
         const charge = currentCharge(session);
         if (methodOf(session) === "CARD" && charge !== undefined) {
-          if (charge.status === "WAITING_FOR_USER_ACTION") {
+          if (awaitsAuthenticationStart(charge.status)) {
             const authenticating = await channel(context, id, {
               type: "CUSTOMER_AUTHENTICATING",
               at: context.at,
