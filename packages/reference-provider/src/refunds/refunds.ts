@@ -24,7 +24,6 @@ import {
   RefundResponse,
   type ResourceMissingError,
   refundablePayment,
-  refundCallbackDedupeKey,
   refundRefusalError,
   resourceMissingError,
   sandboxRefundAt,
@@ -58,7 +57,7 @@ type RefundListAnswer = typeof RefundListResponse.Type;
 
 /**
  * Outbox rows of refund callbacks (facts §10): they go through the same outbox and dispatcher as
- * payment callbacks, filed under the refund's session; the dedupe key is the core's `refundCallbackDedupeKey` (refund id, event), the one the contracts' handler uses.
+ * payment callbacks, filed under the refund's session; the dedupe key is (refund id, event).
  *
  * @since 0.2.0
  */
@@ -72,7 +71,7 @@ export const refundOutboxRows = (
     sessionId: callback.data.paymentSessionId,
     event: callback.event,
     payload: encodeCallback(callback),
-    dedupeKey: refundCallbackDedupeKey(callback),
+    dedupeKey: `refund|${callback.data.id}|${callback.event}`,
     createdAt: at,
   }));
 
