@@ -48,6 +48,7 @@ import type { ProviderClock } from "./clock.js";
 import type { IdGenerator } from "./ids.js";
 import type { Issuers } from "./issuers.js";
 import { type Merchant, type MerchantRegistry, merchantConfig } from "./merchants.js";
+import { creationEntry } from "./sandbox/timeline.js";
 import {
   applyToSession,
   freshSnapshot,
@@ -60,6 +61,7 @@ import {
   findByClientReferenceId,
   insertSession,
   listSessions,
+  recordSessionEvents,
   type SessionRow,
   type Tx,
 } from "./store/index.js";
@@ -207,6 +209,7 @@ export const createPayment = (
         createdAt: at,
       }),
     );
+    yield* fromStore(() => recordSessionEvents(tx, [creationEntry(merchant.id, snapshot)]));
     return sessionAnswer(snapshot);
   });
 

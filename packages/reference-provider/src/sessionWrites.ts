@@ -26,6 +26,7 @@ import {
   sessionStatus,
 } from "@payment-session/core";
 import { Cause, Effect, Exit, Schema } from "effect";
+import { eventEntry, expiryEntries } from "./sandbox/timeline.js";
 import {
   ConcurrencyConflict,
   claimExpired,
@@ -33,6 +34,7 @@ import {
   enqueueWebhooks,
   loadSession,
   type NewWebhook,
+  recordSessionEvents,
   type SessionChange,
   type SessionRow,
   StoreError,
@@ -193,14 +195,25 @@ export const applyToSession = <E>(
     const { merchantId, at, traceId } = context;
     const outcome = yield* fromStore(() =>
       withSessionUpdate(tx, merchantId, id, async (row, { tx }) => {
-        const now = sessionAt(restoreRow(row), at);
+        const before = restoreRow(row);
+        const now = sessionAt(before, at);
+        let planned: SessionEvent | undefined;
         const exit = await Effect.runPromiseExit(
-          Effect.flatMap(plan(now.snapshot, tx), (event) => applyOrRefuse(now.snapshot, event, traceId)),
+          Effect.flatMap(plan(now.snapshot, tx), (event) => {
+            planned = event;
+            return applyOrRefuse(now.snapshot, event, traceId);
+          }),
         );
         if (Exit.isFailure(exit) && !Exit.hasFails(exit)) throw Cause.squash(exit.cause);
         const applied = Exit.isSuccess(exit) ? exit.value : undefined;
         const moved = applied !== undefined && applied.outcome._tag !== "Duplicate";
         if (!moved && !now.changed) return { _tag: "Keep" as const, value: exit };
+        // The timeline (S4): the expiry the instant applied, then the event (rolled back with a
+        // lost compare-and-set, like everything `decide` writes).
+        await recordSessionEvents(tx, [
+          ...(now.changed ? expiryEntries(merchantId, before, at) : []),
+          ...(moved && planned !== undefined ? [eventEntry(merchantId, now.snapshot, planned, applied)] : []),
+        ]);
         return {
           _tag: "Write" as const,
           change: sessionChange(moved ? applied.snapshot : now.snapshot),
@@ -228,8 +241,10 @@ export const applyToSession = <E>(
 export const freshSnapshot = async (db: Database, row: SessionRow, at: number): Promise<SessionSnapshot> => {
   const expiry = sessionAt(restoreRow(row), at);
   if (!expiry.changed) return expiry.snapshot;
-  const outcome = await withSessionUpdate(db, row.merchantId, row.id, (current) => {
-    const now = sessionAt(restoreRow(current), at);
+  const outcome = await withSessionUpdate(db, row.merchantId, row.id, async (current, { tx }) => {
+    const before = restoreRow(current);
+    const now = sessionAt(before, at);
+    if (now.changed) await recordSessionEvents(tx, expiryEntries(row.merchantId, before, at));
     return now.changed
       ? {
           _tag: "Write" as const,
@@ -274,10 +289,12 @@ export const sweepExpired = async (db: Database, at: number, batchSize = 100): P
       const rows = await claimExpired(tx, at, batchSize);
       let count = 0;
       for (const row of rows) {
-        const expiry = sessionAt(restoreRow(row), at);
+        const before = restoreRow(row);
+        const expiry = sessionAt(before, at);
         if (!expiry.changed) continue;
         const change = { ...sessionChange(expiry.snapshot), id: row.id, merchantId: row.merchantId };
         if ((await updateSession(tx, change, row.version)) !== "updated") continue;
+        await recordSessionEvents(tx, expiryEntries(row.merchantId, before, at));
         await enqueueWebhooks(tx, outboxRows(row.merchantId, expiry.webhooks, at));
         count++;
       }

@@ -211,8 +211,21 @@ export const startProvider = async (options: StartProviderOptions = {}): Promise
     const tokenSecret = options.tokenSecret ?? environmentTokenSecret() ?? (await tokenSecretOf(db));
     sandbox = options.sandbox === undefined ? undefined : createSandbox(options.clock, options.sandbox);
     await sandbox?.load(db);
+    // The sandbox's webhook ledger hears of every delivery attempt (decision S4).
+    const ledger = sandbox?.onAttempt(db);
+    const outer = options.dispatch?.onAttempt;
     context = makeProviderContext(db, {
       ...options,
+      dispatch:
+        ledger === undefined
+          ? options.dispatch
+          : {
+              ...options.dispatch,
+              onAttempt: async (attempt) => {
+                await ledger(attempt);
+                await outer?.(attempt);
+              },
+            },
       tokenSecret,
       clock: sandbox?.clock ?? options.clock,
       issuers: sandbox?.issuers(options.issuers ?? sandboxIssuers) ?? options.issuers,

@@ -33,15 +33,30 @@ export const webhookRetryDelaysMs: ReadonlyArray<number> = [
 ];
 
 /**
+ * How the receiver answered, when it did: its status code and the start of its body (what the
+ * sandbox's webhook ledger shows).
+ *
+ * @since 0.1.0
+ */
+export interface ReceiverAnswer {
+  readonly statusCode?: number | undefined;
+  readonly body?: string | undefined;
+}
+
+/**
  * How one delivery went: `delivered` (2xx), `retry` (5xx, 408, 429, no answer: try again later),
- * or `rejected` (another status: the merchant refuses it, retrying will not help).
+ * or `rejected` (another status: the merchant refuses it, retrying will not help); with the
+ * receiver's answer when there was one.
  *
  * @since 0.1.0
  */
 export type DeliveryResult =
-  | { readonly _tag: "delivered" }
-  | { readonly _tag: "retry"; readonly error: string }
-  | { readonly _tag: "rejected"; readonly error: string };
+  | ({ readonly _tag: "delivered" } & ReceiverAnswer)
+  | ({ readonly _tag: "retry"; readonly error: string } & ReceiverAnswer)
+  | ({ readonly _tag: "rejected"; readonly error: string } & ReceiverAnswer);
+
+/** How much of a receiver's answer a sender keeps (characters). @since 0.1.0 */
+export const receiverBodyChars = 500;
 
 /**
  * Sends one callback. The default POSTs the JSON payload with `X-API-Key`, `Content-Type` and
@@ -79,15 +94,32 @@ export const fetchWebhookSender =
         body: JSON.stringify(payload),
         signal: signal === undefined ? timeout : AbortSignal.any([signal, timeout]),
       });
-      await response.arrayBuffer().catch(() => undefined);
-      if (response.ok) return { _tag: "delivered" };
+      const text = await response.text().catch(() => "");
+      const answer = { statusCode: response.status, body: text.slice(0, receiverBodyChars) };
+      if (response.ok) return { _tag: "delivered", ...answer };
       const error = `HTTP ${response.status}`;
       const retryable = response.status >= 500 || response.status === 408 || response.status === 429;
-      return retryable ? { _tag: "retry", error } : { _tag: "rejected", error };
+      return retryable ? { _tag: "retry", error, ...answer } : { _tag: "rejected", error, ...answer };
     } catch (error) {
       return noAnswer(error);
     }
   };
+
+/**
+ * One delivery attempt as the dispatcher saw it (for {@link DispatchOptions.onAttempt}): the event,
+ * where it went (`null`: the merchant has no callback URL), the result, how long the receiver took
+ * (wall time), the instant the outcome was recorded at, and the retry it scheduled (`null`: none).
+ *
+ * @since 0.1.0
+ */
+export interface DeliveryAttempt {
+  readonly row: OutboxRow;
+  readonly url: string | null;
+  readonly result: DeliveryResult;
+  readonly latencyMs: number;
+  readonly at: number;
+  readonly nextAttemptAt: number | null;
+}
 
 /** What one {@link dispatchDue} run did, with the ids of the events in each group. @since 0.1.0 */
 export interface DispatchReport {
@@ -126,6 +158,8 @@ export interface DispatchOptions {
   readonly pollMs?: number | undefined;
   readonly now?: (() => number) | undefined;
   readonly send?: WebhookSender | undefined;
+  /** Told of every attempt after its outcome is recorded (the sandbox's webhook ledger). */
+  readonly onAttempt?: ((attempt: DeliveryAttempt) => Promise<void>) | undefined;
 }
 
 /** Waits for the sender at most `timeoutMs`, then aborts it: no answer in time is a retry. */
@@ -212,6 +246,7 @@ export const dispatchDue = async (
 
   const deliver = async (row: OutboxRow, leasedUntil: number): Promise<void> => {
     const merchant = merchants.get(row.merchantId);
+    const sentAt = performance.now();
     const result: DeliveryResult =
       merchant?.callbackUrl === undefined
         ? { _tag: "retry", error: "the merchant has no callback URL" }
@@ -220,21 +255,34 @@ export const dispatchDue = async (
             { url: merchant.callbackUrl, apiKey: merchant.callbackApiKey, payload: row.payload },
             timeoutMs,
           );
+    const latencyMs = performance.now() - sentAt;
     const outcomeAt = now();
+    const attempt = (nextAttemptAt: number | null) =>
+      options.onAttempt?.({
+        row,
+        url: merchant?.callbackUrl ?? null,
+        result,
+        latencyMs,
+        at: outcomeAt,
+        nextAttemptAt,
+      });
     if (result._tag === "delivered") {
       // Delivered is a fact even if the lease ran out meanwhile: recorded unless already recorded.
       await markDelivered(db, row.id, outcomeAt);
       report.delivered.push(row.id);
+      await attempt(null);
       return;
     }
     const delay = webhookRetryDelaysMs[row.attempts];
     if (result._tag === "retry" && delay !== undefined) {
-      await scheduleRetry(db, row.id, outcomeAt + delay, result.error, { leasedUntil });
+      const recorded = await scheduleRetry(db, row.id, outcomeAt + delay, result.error, { leasedUntil });
       report.retried.push(row.id);
+      await attempt(recorded ? outcomeAt + delay : null);
       return;
     }
     await markManual(db, row.id, result.error, { leasedUntil });
     report.manual.push(row.id);
+    await attempt(null);
   };
 
   const start = (row: OutboxRow, leasedUntil: number) => {

@@ -1,7 +1,8 @@
 /**
  * The sandbox a merchant rehearses on (`pnpm start`): the test clock (`/_sandbox/clock`, decision
- * S1) and the hosted payment page (`/checkout/{id}`, every `paymentUrl` pointing at it), mounted
- * beside the API. Never mounted in contract-test mode.
+ * S1), the hosted payment page (`/checkout/{id}`, every `paymentUrl` pointing at it), and the
+ * dashboard with its webhook ledger (`/dashboard`, `/_sandbox/…`, decision S4), mounted beside the
+ * API. Never mounted in contract-test mode.
  *
  * @since 0.1.0
  */
@@ -10,16 +11,21 @@ import type { ExtraRoute } from "../http/server.js";
 import type { Issuers } from "../issuers.js";
 import type { ProviderServices } from "../payments.js";
 import type { Database } from "../store/index.js";
-import type { DispatchReport } from "../webhookDispatcher.js";
+import type { DeliveryAttempt, DispatchReport } from "../webhookDispatcher.js";
 import { clockRoutes } from "./clockRoutes.js";
+import { dashboardRoutes } from "./dashboard.js";
 import { hostedPageIssuers, hostedPageRoutes } from "./hostedPage.js";
 import { createSandboxClock, type SandboxClock } from "./sandboxClock.js";
+import { type LedgerHost, ledgerOnAttempt } from "./webhookLedger.js";
 
 export * from "./clockRoutes.js";
+export * from "./dashboard.js";
 export * from "./decryptCard.js";
 export * from "./hostedPage.js";
 export * from "./qrSvg.js";
 export * from "./sandboxClock.js";
+export * from "./timeline.js";
+export * from "./webhookLedger.js";
 
 /**
  * Options of the sandbox (`startProvider({ sandbox })`): `publicUrl`, the base URL customers'
@@ -29,6 +35,11 @@ export * from "./sandboxClock.js";
  */
 export interface SandboxOptions {
   readonly publicUrl?: string | undefined;
+  /**
+   * Seams of the webhook ledger (tests): how a resend or a test event is sent (default: `fetch`,
+   * 10 s timeout) and how an attempt is written (default: the `webhook_attempts` table).
+   */
+  readonly ledger?: Pick<LedgerHost, "send" | "record"> | undefined;
 }
 
 /**
@@ -58,6 +69,8 @@ export interface Sandbox {
   /** Tells the sandbox the address it listens on (the base of its URLs without `publicUrl`). */
   readonly listening: (url: string) => void;
   readonly routes: (host: SandboxHost) => ReadonlyArray<ExtraRoute>;
+  /** The dispatcher's `onAttempt`: each delivery attempt written to the webhook ledger. */
+  readonly onAttempt: (db: Database) => (attempt: DeliveryAttempt) => Promise<void>;
 }
 
 /**
@@ -93,6 +106,13 @@ export const createSandbox = (base: ProviderClock | undefined, options: SandboxO
         dispatchDue: (at) => host.dispatchDue(at),
       }),
       ...hostedPageRoutes(host.services),
+      ...dashboardRoutes({
+        services: host.services,
+        clock,
+        sweepExpired: (at) => host.sweepExpired(at),
+        ledger: options.ledger,
+      }),
     ],
+    onAttempt: (db) => ledgerOnAttempt(db, options.ledger?.record),
   };
 };

@@ -38,15 +38,30 @@ export {
   claimDueWebhooks,
   claimNextWebhook,
   enqueueWebhooks,
+  findWebhook,
   type LeaseFence,
   listWebhooks,
   markDelivered,
   markManual,
+  markResentDelivered,
   type NewWebhook,
   type OutboxRow,
   scheduleRetry,
   type WebhookStatus,
 } from "./outbox.js";
+export {
+  attemptBodyChars,
+  findSessions,
+  listSessionEvents,
+  listWebhookAttempts,
+  type NewSessionEvent,
+  type NewWebhookAttempt,
+  recordSessionEvents,
+  recordWebhookAttempt,
+  type SessionEventRow,
+  type WebhookAttemptKind,
+  type WebhookAttemptRow,
+} from "./sandboxRecords.js";
 export { nextSequence } from "./sequences.js";
 export {
   claimExpired,

@@ -14,6 +14,7 @@ import type { Database } from "./Database.js";
  */
 export const deleteMerchantData = (db: Database, merchantId: string): Promise<number> =>
   db.transaction(async (tx) => {
+    await tx.query("DELETE FROM webhook_attempts WHERE merchant_id = $1", [merchantId]);
     await tx.query("DELETE FROM webhook_outbox WHERE merchant_id = $1", [merchantId]);
     await tx.query("DELETE FROM idempotency_records WHERE merchant_id = $1", [merchantId]);
     await tx.query("DELETE FROM refunds WHERE merchant_id = $1", [merchantId]);

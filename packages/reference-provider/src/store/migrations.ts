@@ -42,6 +42,11 @@ export interface Migration {
  *
  * Version 3: `refunds` (decisions R1–R5), one row per refund of a session.
  *
+ * Version 4: the sandbox's record of what happened (decision S4): `session_events`, every event
+ * applied to a session with the transitions the machines took (the dashboard's timeline), and
+ * `webhook_attempts`, every delivery attempt of a webhook (the webhook ledger). Both only grow;
+ * deleting a session or an outbox row deletes its rows.
+ *
  * @since 0.1.0
  */
 export const migrations: ReadonlyArray<Migration> = [
@@ -141,10 +146,54 @@ export const migrations: ReadonlyArray<Migration> = [
       "CREATE INDEX refunds_next_step_idx ON refunds (next_step_at, id) WHERE next_step_at IS NOT NULL",
     ],
   },
+  {
+    version: 4,
+    name: "session events and webhook attempts",
+    statements: [
+      // One row per event applied and stored (creation, an API call, a channel's notification, the
+      // expiry): the statuses before and after, and the machines' transition keys (the core's
+      // `formatTransitionKey`). `detail`: a few scalar fields of the event (charge id, amount,
+      // failure code), never card data.
+      `CREATE TABLE session_events (
+        id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        merchant_id text NOT NULL,
+        session_id uuid NOT NULL REFERENCES payment_sessions (id) ON DELETE CASCADE,
+        event text NOT NULL,
+        at timestamptz NOT NULL,
+        status_before text,
+        status_after text NOT NULL,
+        transitions jsonb NOT NULL,
+        detail jsonb NOT NULL
+      )`,
+      "CREATE INDEX session_events_session_idx ON session_events (session_id, id)",
+      // One row per delivery attempt: the dispatcher's, a resend, or a test event (no outbox row).
+      // `next_attempt_at`: the retry the attempt scheduled (W2), null when none.
+      `CREATE TABLE webhook_attempts (
+        id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        merchant_id text NOT NULL,
+        outbox_id bigint REFERENCES webhook_outbox (id) ON DELETE CASCADE,
+        session_id uuid,
+        event text NOT NULL,
+        kind text NOT NULL CHECK (kind IN ('dispatch', 'resend', 'test')),
+        url text,
+        outcome text NOT NULL CHECK (outcome IN ('delivered', 'retry', 'rejected')),
+        status_code integer,
+        latency_ms integer NOT NULL CHECK (latency_ms >= 0),
+        response_body text,
+        error text,
+        attempted_at timestamptz NOT NULL,
+        next_attempt_at timestamptz
+      )`,
+      "CREATE INDEX webhook_attempts_merchant_idx ON webhook_attempts (merchant_id, id)",
+      "CREATE INDEX webhook_attempts_outbox_idx ON webhook_attempts (outbox_id, id)",
+    ],
+  },
 ];
 
 /** The table names of the current schema (handy for tests that truncate). @since 0.1.0 */
 export const storeTables = [
+  "webhook_attempts",
+  "session_events",
   "webhook_outbox",
   "idempotency_records",
   "refunds",

@@ -298,3 +298,34 @@ export const listWebhooks = async (
   );
   return rows.map(toOutboxRow);
 };
+
+/**
+ * One of a merchant's webhook events by id, or `undefined` (for the sandbox's resend).
+ *
+ * @since 0.1.0
+ */
+export const findWebhook = async (db: Queryable, merchantId: string, id: number): Promise<OutboxRow | undefined> => {
+  if (!Number.isSafeInteger(id) || id < 1) return undefined;
+  const { rows } = await db.query<RawRow>(`SELECT ${COLUMNS} FROM webhook_outbox WHERE merchant_id = $1 AND id = $2`, [
+    merchantId,
+    id,
+  ]);
+  const raw = rows[0];
+  return raw === undefined ? undefined : toOutboxRow(raw);
+};
+
+/**
+ * Records that a resend (sandbox) reached the merchant at `at`: a `pending` or `failed_manual`
+ * event becomes `delivered` (the dispatcher stops retrying it). Returns `false` when it was
+ * already delivered.
+ *
+ * @since 0.1.0
+ */
+export const markResentDelivered = async (db: Queryable, id: number, at: Instant): Promise<boolean> => {
+  const { rowCount } = await db.query(
+    `UPDATE webhook_outbox SET status = 'delivered', delivered_at = ${sqlInstant(2)}
+      WHERE id = $1 AND status IN ('pending', 'failed_manual')`,
+    [id, toEpochMillis(at, "at")],
+  );
+  return rowCount > 0;
+};
