@@ -199,21 +199,23 @@ const script = `(() => {
     const button = event.target.closest("button[data-action]");
     if (!button) return;
     const q = "?merchantId=" + encodeURIComponent(merchantId);
-    let outcome;
+    let outcome, text = "";
     if (button.dataset.action === "clock") {
       const seconds = button.dataset.seconds ?? document.querySelector("[name=advanceSeconds]").value;
       outcome = await call("/_sandbox/clock", { advanceSeconds: Number(seconds) });
-      result.textContent = outcome.ok
+      text = outcome.ok
         ? "Clock moved to " + outcome.answer.now + ": " + outcome.answer.expiredSessions + " session(s) expired, webhooks " + JSON.stringify(outcome.answer.webhooks)
         : (outcome.answer.message ?? "failed") + " " + JSON.stringify(outcome.answer.error?.details ?? []);
     } else if (button.dataset.action === "resend") {
       outcome = await call("/_sandbox/webhooks/" + button.dataset.outbox + "/resend" + q);
-      result.textContent = outcome.ok ? "Resent " + describe(outcome.answer) : (outcome.answer.message ?? "failed");
+      text = outcome.ok ? "Resent " + describe(outcome.answer) : (outcome.answer.message ?? "failed");
     } else if (button.dataset.action === "test-event") {
       outcome = await call("/_sandbox/webhooks/test" + q);
-      result.textContent = outcome.ok ? "Sent " + describe(outcome.answer) : (outcome.answer.message ?? "failed");
+      text = outcome.ok ? "Sent " + describe(outcome.answer) : (outcome.answer.message ?? "failed");
     }
+    // The page first shows the state after the action, then what the action answered.
     await refresh();
+    result.textContent = text;
   });
 })();`;
 
