@@ -168,7 +168,7 @@ const timelineJson = (timeline: SessionTimeline) => ({
 
 const style = `body{font-family:system-ui,sans-serif;margin:0;color:#1d2433;background:#f6f7fb}
 header{background:#1d2433;color:#fff;padding:.7rem 1.5rem;display:flex;gap:1.5rem;align-items:center;flex-wrap:wrap}
-header a{color:#fff}main{padding:1rem 1.5rem}section{background:#fff;border:1px solid #dde;border-radius:.5rem;padding:.8rem 1rem;margin-bottom:1rem}
+header a{color:#fff}main{padding:1rem 1.5rem}section{overflow-x:auto;background:#fff;border:1px solid #dde;border-radius:.5rem;padding:.8rem 1rem;margin-bottom:1rem}
 h1{font-size:1.1rem;margin:0}h2{font-size:1rem;margin:.2rem 0 .6rem}table{border-collapse:collapse;width:100%;font-size:.85rem}
 th,td{text-align:left;padding:.3rem .5rem;border-bottom:1px solid #eef;vertical-align:top}th{color:#556;font-weight:600}
 .mono{font-family:ui-monospace,monospace;font-size:.8rem}.badge{display:inline-block;padding:.05rem .45rem;border-radius:.3rem;background:#eef}
