@@ -899,6 +899,22 @@ export const decisionRecords: ReadonlyArray<DecisionRecord> = [
     interactions: [tokenAsForm, tokenNoBody, tokenNoCredentials, confirmPaid, cancelWaiting, captureNothing],
   },
   {
+    id: "S4",
+    slug: "sandbox-dashboard-and-webhook-ledger",
+    title: "The sandbox dashboard, its timeline and the webhook ledger",
+    area: "Sandbox",
+    question:
+      "A merchant rehearsing an integration wants to see what happened to a session and to each webhook, resend one, and send a test event (`PAYMENT.TEST`, facts §10: handlers get it from the gateway's dashboard). Which merchant does the sandbox's dashboard show without a login, what does it record, and what is a test event's body?",
+    choice:
+      '`GET /dashboard` (sandbox only) shows one merchant: the `merchantId` query parameter, picked from the registered merchants, default the first (the demo merchant); the sandbox API behind its buttons (`/_sandbox/sessions`, `/_sandbox/sessions/{id}/timeline`, `/_sandbox/webhooks`, `POST /_sandbox/webhooks/{id}/resend`, `POST /_sandbox/webhooks/test`) requires `merchantId` (400 with the field path when missing or unknown) and, like the clock (S1), no credentials. Every event the provider applies and stores (creation, each API call or channel notification, the expiry by a write, a read or the sweeper) is recorded in the same transaction in `session_events` with the statuses before and after and the transition keys the core derives from its machines (`transitionKeyOf`, `creationKeysOf`). Every delivery attempt (dispatcher, resend, test) is recorded in `webhook_attempts`: URL, status code or why there was no answer, latency, the first 500 characters of the answer, and the retry it scheduled on the W2 schedule. A resend sends the stored event now whatever its state and, on a 2xx, marks a pending or manual event delivered. A test event is `{ "event": "PAYMENT.TEST", "data": <payment session> }`: the callbacks\' envelope with a sample session rendered by the core (id the nil UUID, `clientReferenceId` `PAYMENT.TEST`, a PERMATA VA of 10 000 IDR), sent once, never retried, no outbox row.',
+    why: "The sandbox listens on 127.0.0.1 and is one developer's tool, as the clock's S1 says; asking for the merchant's secret in a browser form would add a login to a local page without protecting anything the API does not already hand out, while an explicit `merchantId` keeps the API scoped and a picker shows every merchant of a multi-merchant setup. Recording the applied events beside the write (not reconstructing them from snapshots) is the only way to name the transition taken; the core names it, so the timeline cannot drift from the machines. No body for `PAYMENT.TEST` is documented; the documented callback body is `{event, data: <payment session>}` (facts §10), so a handler that decodes `data` as a session keeps working, and the nil id tells it apart from a real one.",
+    pins: "Nothing: the dashboard and `/_sandbox/*` are sandbox-only and outside the Payments v2 API; checked by the provider's dashboard tests (API and Chromium), each shown to fail against a defect (a ledger that drops attempts, a resend that does not send).",
+    checks: [],
+    transitions: [],
+    guards: [],
+    interactions: [],
+  },
+  {
     id: "R1",
     slug: "refund-lifecycle-and-sandbox",
     title: "The refund lifecycle, and how the sandbox moves a refund",

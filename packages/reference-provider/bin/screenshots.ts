@@ -87,7 +87,12 @@ try {
     paymentMethodOptions: { virtualAccount: { channel: "PERMATA", virtualAccountName: "Reforza Harsya" } },
   });
   const paidId = paid.data?.id ?? "";
-  const hosted = await api("/v2/payments", { clientReferenceId: "order-1002", amount, mode: "REDIRECT", redirectUrl });
+  const hosted = await api("/v2/payments", {
+    clientReferenceId: "order-1002",
+    amount,
+    mode: "REDIRECT",
+    redirectUrl,
+  });
   const hostedId = hosted.data?.id ?? "";
   await api("/v2/payments", {
     clientReferenceId: "order-1003",

@@ -107,6 +107,7 @@ console.log(`Pivot Payments v2 sandbox (payment-session reference provider) list
   API docs:        ${provider.url}/docs   (OpenAPI: ${provider.url}/openapi.json)
   demo merchant:   X-MERCHANT-ID: ${merchant.id}   X-MERCHANT-SECRET: ${merchant.secret}
   webhooks:        ${callbackUrl ?? "no callback URL (pass --callback-url URL); events wait in the outbox"}  X-API-Key: ${merchant.callbackApiKey}
+  dashboard:       ${provider.url}/dashboard   (sessions, timelines, webhook ledger, test clock; sandbox only)
   test clock:      curl -s -X POST ${provider.url}/_sandbox/clock -H 'Content-Type: application/json' -d '{"advanceSeconds":3600}'   (sandbox only)
   get a token:     curl -s -X POST ${provider.url}/v1/access-token -H 'X-MERCHANT-ID: ${merchant.id}' -H 'X-MERCHANT-SECRET: ${merchant.secret}' -H 'Content-Type: application/json' -d '{"grantType":"client_credentials"}'
 Press Ctrl-C to stop.`);

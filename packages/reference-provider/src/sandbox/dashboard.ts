@@ -56,7 +56,10 @@ const html = (value: unknown): string =>
 const instant = (ms: number | null): string => (ms === null ? "" : millisToInstant(ms));
 
 const invalid = (traceId: string, field: string, message: string): Answer =>
-  envelope(400, "api_validation_error", "Request validation failed", { traceId, details: [{ field, message }] });
+  envelope(400, "api_validation_error", "Request validation failed", {
+    traceId,
+    details: [{ field, message }],
+  });
 
 /**
  * The merchant a dashboard or sandbox API request is about (decision S4): the `merchantId` query
@@ -113,7 +116,11 @@ export interface SessionTimeline {
   readonly attempts: ReadonlyArray<WebhookAttemptRow>;
 }
 
-const timelineOf = async (host: DashboardHost, merchant: Merchant, id: string): Promise<SessionTimeline | null> => {
+const timelineOf = async (
+  host: DashboardHost,
+  merchant: Merchant,
+  id: string,
+): Promise<SessionTimeline | null> => {
   const snapshot = await readSession(host.services.db, merchant.id, id, host.clock.now());
   if (snapshot === null) return null;
   const db = host.services.db;
@@ -219,7 +226,13 @@ const script = `(() => {
   });
 })();`;
 
-const page = (title: string, merchant: Merchant, merchants: ReadonlyArray<Merchant>, now: number, body: string) =>
+const page = (
+  title: string,
+  merchant: Merchant,
+  merchants: ReadonlyArray<Merchant>,
+  now: number,
+  body: string,
+) =>
   `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <title>${html(title)} — sandbox dashboard</title><style>${style}</style></head>
@@ -228,7 +241,8 @@ const page = (title: string, merchant: Merchant, merchants: ReadonlyArray<Mercha
 <div id="content"><header><h1><a href="/dashboard?merchantId=${encodeURIComponent(merchant.id)}">Sandbox dashboard</a></h1>
 <form method="get" action="/dashboard"><label>Merchant <select name="merchantId" data-testid="merchant" onchange="this.form.submit()">${merchants
     .map(
-      (m) => `<option value="${html(m.id)}"${m.id === merchant.id ? " selected" : ""}>${html(m.name)} (${html(m.id)})</option>`,
+      (m) =>
+        `<option value="${html(m.id)}"${m.id === merchant.id ? " selected" : ""}>${html(m.name)} (${html(m.id)})</option>`,
     )
     .join("")}</select></label></form>
 <span>Clock <time class="mono" data-testid="clock-now">${html(instant(now))}</time></span>
@@ -253,7 +267,11 @@ const methodOf = (session: PaymentSession): string => {
 const amountOf = (session: PaymentSession) =>
   `${session.amount.currency} ${new Intl.NumberFormat("en-US").format(session.amount.value)}`;
 
-const sessionsTable = (merchant: Merchant, sessions: ReadonlyArray<PaymentSession>, query: URLSearchParams) => {
+const sessionsTable = (
+  merchant: Merchant,
+  sessions: ReadonlyArray<PaymentSession>,
+  query: URLSearchParams,
+) => {
   const status = query.get("status") ?? "";
   const reference = query.get("clientReferenceId") ?? "";
   return `<section><h2>Payment sessions</h2>
@@ -268,7 +286,9 @@ ${
     ? `<tr><td colspan="7" class="small">No sessions${status || reference ? " match" : " yet"}.</td></tr>`
     : sessions
         .map(
-          (s) => `<tr data-testid="session-row" data-session="${html(s.id)}"><td class="mono">${html(s.createdAt)}</td><td>${html(s.clientReferenceId)}</td>
+          (
+            s,
+          ) => `<tr data-testid="session-row" data-session="${html(s.id)}"><td class="mono">${html(s.createdAt)}</td><td>${html(s.clientReferenceId)}</td>
 <td>${sessionLink(merchant, s.id, s.id)}</td><td>${html(methodOf(s))}</td><td>${html(amountOf(s))}</td>
 <td><span class="badge" data-testid="session-status">${html(s.status)}</span></td><td class="mono">${html(s.expiryAt ?? "")}</td></tr>`,
         )
@@ -287,7 +307,9 @@ ${
     ? `<tr><td colspan="10" class="small">No delivery attempts yet.</td></tr>`
     : attempts
         .map(
-          (a) => `<tr data-testid="attempt" data-event="${html(a.event)}" data-outcome="${html(a.outcome)}" data-kind="${html(a.kind)}">
+          (
+            a,
+          ) => `<tr data-testid="attempt" data-event="${html(a.event)}" data-outcome="${html(a.outcome)}" data-kind="${html(a.kind)}">
 <td class="mono">${html(instant(a.attemptedAt))}</td><td data-testid="attempt-event">${html(a.event)}</td>
 <td>${a.sessionId === null ? "—" : sessionLink(merchant, a.sessionId, a.sessionId.slice(0, 8))}</td><td>${html(a.kind)}</td>
 <td class="mono">${html(a.url ?? "—")}</td>
@@ -309,7 +331,15 @@ const timelineTable = (timeline: SessionTimeline): string => {
       at: e.at,
       order: 0,
       row: `<tr data-testid="timeline-entry" data-kind="event" data-event="${html(e.event)}"><td class="mono">${html(instant(e.at))}</td><td>event</td>
-<td><strong>${html(e.event)}</strong>${Object.keys(e.detail).length === 0 ? "" : ` <span class="small mono">${html(Object.entries(e.detail).map(([k, v]) => `${k}=${v}`).join(" "))}</span>`}</td>
+<td><strong>${html(e.event)}</strong>${
+        Object.keys(e.detail).length === 0
+          ? ""
+          : ` <span class="small mono">${html(
+              Object.entries(e.detail)
+                .map(([k, v]) => `${k}=${v}`)
+                .join(" "),
+            )}</span>`
+      }</td>
 <td>${e.statusBefore === null ? "" : `${html(e.statusBefore)} → `}<span class="badge">${html(e.statusAfter)}</span></td>
 <td class="mono small" data-testid="transitions">${e.transitions.map(html).join("<br>") || "—"}</td></tr>`,
     });
@@ -373,12 +403,17 @@ export const dashboardRoutes = (host: DashboardHost): ReadonlyArray<ExtraRoute> 
     record: host.ledger?.record,
   };
   const withMerchant =
-    (defaultFirst: boolean, run: (merchant: Merchant, request: ExtraRouteRequest) => Promise<Answer | PageAnswer>) =>
+    (
+      defaultFirst: boolean,
+      run: (merchant: Merchant, request: ExtraRouteRequest) => Promise<Answer | PageAnswer>,
+    ) =>
     async (request: ExtraRouteRequest): Promise<Answer | PageAnswer> => {
       await host.clock.load(services.db);
       const merchant = merchantOf(services, request.query, defaultFirst);
       if ("field" in merchant)
-        return defaultFirst ? badRequest(merchant.message) : invalid(request.traceId, merchant.field, merchant.message);
+        return defaultFirst
+          ? badRequest(merchant.message)
+          : invalid(request.traceId, merchant.field, merchant.message);
       return run(merchant, request);
     };
   const filterOf = (query: URLSearchParams) => {
@@ -476,7 +511,8 @@ export const dashboardRoutes = (host: DashboardHost): ReadonlyArray<ExtraRoute> 
       handle: withMerchant(false, async (merchant, request) => {
         const raw = request.params.id ?? "";
         const id = /^[1-9][0-9]{0,15}$/.test(raw) ? Number(raw) : Number.NaN;
-        if (!Number.isSafeInteger(id)) return invalid(request.traceId, "id", "a webhook event's id (a positive integer)");
+        if (!Number.isSafeInteger(id))
+          return invalid(request.traceId, "id", "a webhook event's id (a positive integer)");
         const action = await resendWebhook(ledgerHost, merchant, id);
         return action === undefined
           ? envelope(404, "resource_missing", `Webhook event ${raw} not found`, {

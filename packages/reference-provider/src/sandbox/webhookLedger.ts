@@ -134,7 +134,8 @@ export const resendWebhook = async (
   if (row === undefined) return undefined;
   const { result, latencyMs } = await deliverOnce(host, merchant, row.payload);
   const at = host.now();
-  const markedDelivered = result._tag === "delivered" ? await markResentDelivered(host.db, row.id, at) : false;
+  const markedDelivered =
+    result._tag === "delivered" ? await markResentDelivered(host.db, row.id, at) : false;
   const attempt: NewWebhookAttempt = {
     ...attemptFields(result, latencyMs),
     merchantId: merchant.id,

@@ -304,12 +304,16 @@ export const listWebhooks = async (
  *
  * @since 0.1.0
  */
-export const findWebhook = async (db: Queryable, merchantId: string, id: number): Promise<OutboxRow | undefined> => {
+export const findWebhook = async (
+  db: Queryable,
+  merchantId: string,
+  id: number,
+): Promise<OutboxRow | undefined> => {
   if (!Number.isSafeInteger(id) || id < 1) return undefined;
-  const { rows } = await db.query<RawRow>(`SELECT ${COLUMNS} FROM webhook_outbox WHERE merchant_id = $1 AND id = $2`, [
-    merchantId,
-    id,
-  ]);
+  const { rows } = await db.query<RawRow>(
+    `SELECT ${COLUMNS} FROM webhook_outbox WHERE merchant_id = $1 AND id = $2`,
+    [merchantId, id],
+  );
   const raw = rows[0];
   return raw === undefined ? undefined : toOutboxRow(raw);
 };

@@ -6,7 +6,14 @@
  * @since 0.1.0
  */
 import type { Queryable, SqlValue } from "./Database.js";
-import { type Instant, sqlInstant, sqlMillis, toEpochMillis, toNullableNumber, toSafeNumber } from "./Instant.js";
+import {
+  type Instant,
+  sqlInstant,
+  sqlMillis,
+  toEpochMillis,
+  toNullableNumber,
+  toSafeNumber,
+} from "./Instant.js";
 import { isUuid, nullableText, positiveInt, text, toJsonText } from "./internal/values.js";
 import type { SessionRow } from "./sessions.js";
 
@@ -39,7 +46,10 @@ export interface SessionEventRow extends Omit<NewSessionEvent, "at"> {
  *
  * @since 0.1.0
  */
-export const recordSessionEvents = async (db: Queryable, events: ReadonlyArray<NewSessionEvent>): Promise<void> => {
+export const recordSessionEvents = async (
+  db: Queryable,
+  events: ReadonlyArray<NewSessionEvent>,
+): Promise<void> => {
   for (const event of events) {
     await db.query(
       `INSERT INTO session_events (merchant_id, session_id, event, at, status_before, status_after, transitions, detail)

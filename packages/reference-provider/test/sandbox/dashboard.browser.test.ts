@@ -96,7 +96,9 @@ describe("sandbox dashboard in Chromium", () => {
       const row = page.locator(`[data-testid=session-row][data-session="${session.id}"]`);
       expect(await row.getByTestId("session-status").textContent()).toBe(session.status);
       await page.getByTestId("clock-1h").click();
-      await expect.poll(() => page.getByTestId("action-result").textContent()).toMatch(/1 session\(s\) expired/);
+      await expect
+        .poll(() => page.getByTestId("action-result").textContent())
+        .toMatch(/1 session\(s\) expired/);
       expect(await row.getByTestId("session-status").textContent()).toBe("EXPIRED");
       const cancelled = page.locator('[data-testid=attempt][data-event="PAYMENT.CANCELLED"]');
       expect(await cancelled.count()).toBe(1);
@@ -104,8 +106,10 @@ describe("sandbox dashboard in Chromium", () => {
       // The session's timeline: the expiry, with the machines' transitions.
       await page.locator(`a[href^="/dashboard/sessions/${session.id}"]`).first().click();
       const expiry = page.locator('[data-testid=timeline-entry][data-kind=event][data-event="EXPIRE"]');
-      expect(await expiry.getByTestId("transitions").innerText()).toContain("session REQUIRE_ACTION EXPIRE →EXPIRED");
-      expect(await page.locator('[data-testid=timeline-entry][data-kind=attempt]').count()).toBe(1);
+      expect(await expiry.getByTestId("transitions").textContent()).toContain(
+        "session REQUIRE_ACTION EXPIRE →EXPIRED",
+      );
+      expect(await page.locator("[data-testid=timeline-entry][data-kind=attempt]").count()).toBe(1);
     });
 
   /** (b) The receiver refuses (503), then answers 200: resend from the ledger, the ledger shows the 200. */
@@ -120,13 +124,13 @@ describe("sandbox dashboard in Chromium", () => {
       const failed = page.locator('[data-testid=attempt][data-event="PAYMENT.PAID"][data-kind=dispatch]');
       expect(await failed.getByTestId("attempt-status").textContent()).toBe("503");
       // The retry on the W2 schedule: 5 minutes after the failed attempt.
-      expect(await failed.getByTestId("attempt-next").textContent()).toBe(
-        millisToInstant(T0 + 5 * 60_000),
-      );
+      expect(await failed.getByTestId("attempt-next").textContent()).toBe(millisToInstant(T0 + 5 * 60_000));
       const before = receiver.receipts.filter((r) => r.path === `/${path}`).length;
       receiver.behave(`/${path}`, { kind: "ok" });
       await failed.getByTestId("resend").click();
-      await expect.poll(() => page.getByTestId("action-result").textContent()).toMatch(/^Resent PAYMENT\.PAID/);
+      await expect
+        .poll(() => page.getByTestId("action-result").textContent())
+        .toMatch(/^Resent PAYMENT\.PAID/);
       expect(await page.getByTestId("action-result").textContent()).toContain("HTTP 200");
       const resent = page.locator('[data-testid=attempt][data-event="PAYMENT.PAID"][data-kind=resend]');
       expect(await resent.getByTestId("attempt-status").textContent()).toBe("200");
@@ -141,7 +145,9 @@ describe("sandbox dashboard in Chromium", () => {
   });
 
   it("(a) catches a ledger that drops the dispatcher's attempts", async () => {
-    await expect(expiryScenario("expiry-defect", defects.ledgerDropsAttempts)).rejects.toThrow(/expected 0 to be 1/);
+    await expect(expiryScenario("expiry-defect", defects.ledgerDropsAttempts)).rejects.toThrow(
+      /expected 0 to be 1/,
+    );
   });
 
   it("(b) resends a failed webhook to a receiver that now answers 200, and sees it in the ledger", async () => {
@@ -149,6 +155,8 @@ describe("sandbox dashboard in Chromium", () => {
   });
 
   it("(b) catches a resend that does not send", async () => {
-    await expect(resendScenario("resend-defect", defects.resendDoesNotSend)).rejects.toThrow(/expected \d+ to be \d+/);
+    await expect(resendScenario("resend-defect", defects.resendDoesNotSend)).rejects.toThrow(
+      /expected \d+ to be \d+/,
+    );
   });
 });

@@ -89,11 +89,11 @@ describe("sandbox dashboard API", () => {
   const http = httpClient(() => provider);
   const sandboxGet = async (path: string, on = provider) => {
     const response = await fetch(`${on.url}${path}`);
-    return { status: response.status, body: (await response.json()) as unknown };
+    return { status: response.status, headers: response.headers, body: (await response.json()) as unknown };
   };
   const sandboxPost = async (path: string, on = provider) => {
     const response = await fetch(`${on.url}${path}`, { method: "POST" });
-    return { status: response.status, body: (await response.json()) as unknown };
+    return { status: response.status, headers: response.headers, body: (await response.json()) as unknown };
   };
 
   const start = (sandbox: SandboxOptions) =>
@@ -134,7 +134,9 @@ describe("sandbox dashboard API", () => {
   /** A paid VA session whose PAYMENT.PAID the receiver refuses twice (503), then takes. */
   const paidThenDelivered = async (on: RunningProvider) => {
     const client = httpClient(() => on);
-    const session = sessionOf(await client.post("/v2/payments", vaCreateBody({ clientReferenceId: "ledger-1" })));
+    const session = sessionOf(
+      await client.post("/v2/payments", vaCreateBody({ clientReferenceId: "ledger-1" })),
+    );
     await client.post("/v2/payments/simulations", { paymentSessionId: session.id, chargeStatus: "SUCCESS" });
     receiver.behave("/hooks", { kind: "status", status: 503 });
     await on.dispatchDue(T0);
@@ -158,7 +160,12 @@ describe("sandbox dashboard API", () => {
     receiver.behave("/hooks", { kind: "status", status: 418 });
     const sent = await sandboxPost(`/_sandbox/webhooks/test?merchantId=${demoMerchant.id}`);
     expect(sent.status).toBe(200);
-    expect(sent.body).toMatchObject({ event: "PAYMENT.TEST", kind: "test", statusCode: 418, outcome: "rejected" });
+    expect(sent.body).toMatchObject({
+      event: "PAYMENT.TEST",
+      kind: "test",
+      statusCode: 418,
+      outcome: "rejected",
+    });
     expect(receiver.receipts).toHaveLength(1);
     checkTestEvent(receiver.receipts[0]?.body);
     // A test event is never retried: no outbox row.
@@ -181,9 +188,11 @@ describe("sandbox dashboard API", () => {
     expect(sessionOf(await http.get(`/v2/payments/${lazy.id}`)).status).toBe("EXPIRED");
     expect(await provider.sweepExpired()).toBe(1);
     const timeline = async (id: string) =>
-      ((await sandboxGet(`/_sandbox/sessions/${id}/timeline?merchantId=${demoMerchant.id}`)).body as {
-        data: TimelineJson;
-      }).data;
+      (
+        (await sandboxGet(`/_sandbox/sessions/${id}/timeline?merchantId=${demoMerchant.id}`)).body as {
+          data: TimelineJson;
+        }
+      ).data;
     const paidLine = await timeline(paid.id);
     expect(paidLine.events.map((e) => [e.event, e.statusBefore, e.statusAfter])).toEqual([
       ["CREATE", null, "REQUIRE_ACTION"],
@@ -198,7 +207,9 @@ describe("sandbox dashboard API", () => {
     }
     checkTransitions(paidLine);
     // The check knows the machines: a transition they do not have is caught.
-    const forged = { events: [{ ...paidLine.events[1], transitions: ["session REQUIRE_ACTION PAYMENT_RECEIVED →EXPIRED"] }] };
+    const forged = {
+      events: [{ ...paidLine.events[1], transitions: ["session REQUIRE_ACTION PAYMENT_RECEIVED →EXPIRED"] }],
+    };
     expect(() => checkTransitions(forged as TimelineJson)).toThrow();
   });
 
@@ -208,9 +219,11 @@ describe("sandbox dashboard API", () => {
     const b = sessionOf(await http.post("/v2/payments", vaCreateBody({ clientReferenceId: "f-2" })));
     clock.advance(16 * MINUTE);
     const ids = async (query: string) =>
-      ((await sandboxGet(`/_sandbox/sessions?merchantId=${demoMerchant.id}${query}`)).body as {
-        data: ReadonlyArray<{ id: string }>;
-      }).data.map((s) => s.id);
+      (
+        (await sandboxGet(`/_sandbox/sessions?merchantId=${demoMerchant.id}${query}`)).body as {
+          data: ReadonlyArray<{ id: string }>;
+        }
+      ).data.map((s) => s.id);
     expect(await ids("")).toEqual([b.id, a.id]);
     expect(await ids("&status=PAID")).toEqual([a.id]);
     expect(await ids("&status=EXPIRED")).toEqual([b.id]);
@@ -222,12 +235,19 @@ describe("sandbox dashboard API", () => {
 
   it("answers bad input 400 with the field, an unknown event 404, and changes nothing", async () => {
     envelopeOf(await sandboxGet("/_sandbox/webhooks"), 400);
-    expect((envelopeOf(await sandboxGet("/_sandbox/webhooks?merchantId=nobody"), 400).error.details ?? [])[0]?.field).toBe(
-      "merchantId",
+    expect(
+      (envelopeOf(await sandboxGet("/_sandbox/webhooks?merchantId=nobody"), 400).error.details ?? [])[0]
+        ?.field,
+    ).toBe("merchantId");
+    const status = envelopeOf(
+      await sandboxGet(`/_sandbox/sessions?merchantId=${demoMerchant.id}&status=PAYED`),
+      400,
     );
-    const status = envelopeOf(await sandboxGet(`/_sandbox/sessions?merchantId=${demoMerchant.id}&status=PAYED`), 400);
     expect(status.error.details?.[0]?.field).toBe("status");
-    const id = envelopeOf(await sandboxPost(`/_sandbox/webhooks/abc/resend?merchantId=${demoMerchant.id}`), 400);
+    const id = envelopeOf(
+      await sandboxPost(`/_sandbox/webhooks/abc/resend?merchantId=${demoMerchant.id}`),
+      400,
+    );
     expect(id.error.details?.[0]?.field).toBe("id");
     envelopeOf(await sandboxPost(`/_sandbox/webhooks/99/resend?merchantId=${demoMerchant.id}`), 404);
     expect(receiver.receipts).toHaveLength(0);
