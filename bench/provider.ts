@@ -1,170 +1,207 @@
 /**
- * Provider load benchmark: the reference provider started in-process as `pnpm start` runs it (PGlite
- * in a data folder — a temporary one here, removed afterwards — background sweeper and dispatcher
- * on, the wall clock), driven over loopback HTTP by a small keep-alive client loop (Node's fetch):
- * create + confirm + get per second with p50/p99 latency at 1, 16 and 64 concurrent clients. Then,
- * in the same run and on the same database, the raw store loop (the store's `insertSession` +
- * `loadSession`, no HTTP, no core) at the same concurrency, and the ratio between the two: what the
- * server adds on top of the database.
+ * `pnpm bench provider`: the reference provider under load, on both drivers, and how its cost grows
+ * with stored data.
  *
- * Every level is bounded by a count and a time; a default run takes well under a minute. Set
- * `BENCH_PROVIDER_SECONDS` to change the time per server level (default 6; the raw loop gets half).
+ * Per driver (PGlite in a temporary data folder; the PostgreSQL server of `BENCH_DATABASE_URL` or
+ * `DATABASE_URL`, in a database made for the run and dropped after it), the provider is started
+ * in-process as `pnpm start` runs it (background sweeper and dispatcher on, the wall clock) and driven
+ * over loopback by a keep-alive `node:http` client in the same process:
+ *
+ * 1. statements per request: one create, get, confirm and list run alone, the statements they send
+ *    counted (BEGIN and COMMIT included: each is a round trip).
+ * 2. at 1, 16 and 64 clients: the stateful loop (create with an `X-REQUEST-ID`, then get it) —
+ *    requests per second and per-endpoint p50/p99 — then confirm + list by `clientReferenceId` (and the
+ *    unfiltered first page) on the sessions it made; then the raw store loop (`insertSession` +
+ *    `loadSession`: no HTTP, no core, autocommit) at the same concurrency. overhead = raw rounds/s ÷
+ *    create+get loops/s (each is one write and one read of a session).
+ * 3. growth: sessions bulk-seeded by SQL (`INSERT … SELECT … generate_series`, copying a real
+ *    session's snapshot with its own id and reference) until `BENCH_PROVIDER_GROWTH` sessions exist
+ *    (default 10000; `10000,100000` for the big run), the same levels again; then 10,000 overdue
+ *    sessions seeded the same way and one sweep (`sweepExpired`) timed, and EXPLAIN ANALYZE of the
+ *    list and sweeper queries.
+ * 4. PostgreSQL only: one provider process vs two on the same database (bench/providerInstance.ts),
+ *    the same create+get loop from this process at 16 and 64 clients.
+ *
+ * RSS of this process (server and load generator) is printed after each driver.
+ *
+ * Knobs: `BENCH_PROVIDER_SECONDS` (seconds of the create+get loop per level, default 2; the other
+ * loops get half), `BENCH_PROVIDER_DRIVERS` (default `pglite,postgres`; postgres needs a URL),
+ * `BENCH_PROVIDER_LEVELS` (default `1,16,64`), `BENCH_PROVIDER_GROWTH` (default `10000`; `0` skips),
+ * `BENCH_PROVIDER_INSTANCES` (`0` skips the two-process section).
  */
+import { spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
-import { availableParallelism, tmpdir } from "node:os";
+import { createRequire } from "node:module";
+import { availableParallelism, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
+import { createInterface } from "node:readline";
 import {
+  type Database,
   demoMerchant,
   insertSession,
   loadSession,
+  openDatabase,
   type RunningProvider,
   startProvider,
 } from "@payment-session/reference-provider";
+import {
+  bulkSeedSessions,
+  countingDatabase,
+  dataField,
+  expect,
+  fmtMs,
+  type JsonClient,
+  jsonClient,
+  type LevelResult,
+  percentile,
+  row,
+  runLevel,
+} from "./providerLoad.js";
 
-const LEVELS = [1, 16, 64] as const;
-const SERVER_SECONDS = Number(process.env.BENCH_PROVIDER_SECONDS ?? "6");
-const SERVER_MAX_FLOWS = 5_000;
-const RAW_SECONDS = SERVER_SECONDS / 2;
-const RAW_MAX_OPS = 20_000;
-const WARMUP_FLOWS = 30;
+/** `pg`, the provider's own driver (a dependency of that package, not of the root). */
+const pg = createRequire(join(import.meta.dirname, "../packages/reference-provider/package.json"))("pg") as {
+  readonly Client: new (options: {
+    readonly connectionString: string;
+  }) => {
+    connect(): Promise<void>;
+    query(sql: string): Promise<unknown>;
+    end(): Promise<void>;
+  };
+};
 
-/** Latencies in ms of one level, and how many units of work finished in how long. */
-interface LevelResult {
-  readonly concurrency: number;
-  readonly completed: number;
-  readonly seconds: number;
-  readonly latencies: ReadonlyArray<number>;
-  readonly requestLatencies: ReadonlyArray<number>;
+const env = process.env;
+const SECONDS = Number(env.BENCH_PROVIDER_SECONDS ?? "2");
+const LEVELS = (env.BENCH_PROVIDER_LEVELS ?? "1,16,64").split(",").map(Number);
+const GROWTH = (env.BENCH_PROVIDER_GROWTH ?? "10000")
+  .split(",")
+  .map(Number)
+  .filter((n) => n > 0);
+const DRIVERS = (env.BENCH_PROVIDER_DRIVERS ?? "pglite,postgres").split(",");
+const DATABASE_URL = env.BENCH_DATABASE_URL ?? env.DATABASE_URL;
+const INSTANCES = env.BENCH_PROVIDER_INSTANCES !== "0";
+const MAX_UNITS = 50_000;
+const OVERDUE = 10_000;
+const WARMUP = 40;
+
+const load = () =>
+  `load average ${loadavg()
+    .map((l) => l.toFixed(2))
+    .join(" ")}`;
+
+const createBody = (reference: string) => ({
+  clientReferenceId: reference,
+  amount: { value: 20000, currency: "IDR" },
+  paymentMethod: { type: "VIRTUAL_ACCOUNT" },
+  paymentMethodOptions: { virtualAccount: { channel: "PERMATA", virtualAccountName: "Bench" } },
+  mode: "API",
+  autoConfirm: false,
+});
+const confirmBody = {
+  paymentMethod: { type: "VIRTUAL_ACCOUNT" },
+  paymentMethodOptions: { virtualAccount: { channel: "PERMATA", virtualAccountName: "Bench" } },
+};
+
+interface Made {
+  readonly id: string;
+  readonly reference: string;
 }
 
-const percentile = (sorted: ReadonlyArray<number>, p: number): number =>
-  sorted.length === 0
-    ? Number.NaN
-    : (sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? 0);
-
-const sortedCopy = (values: ReadonlyArray<number>): ReadonlyArray<number> =>
-  [...values].sort((a, b) => a - b);
-
-/**
- * Runs `concurrency` loops of `unit` until `maxUnits` finished or `seconds` passed; `unit` resolves
- * the latencies of the requests it made (the unit's own latency is measured here).
- */
-const runLevel = async (
-  concurrency: number,
-  seconds: number,
-  maxUnits: number,
-  unit: () => Promise<ReadonlyArray<number>>,
-): Promise<LevelResult> => {
-  const latencies: Array<number> = [];
-  const requestLatencies: Array<number> = [];
-  let started = 0;
-  const began = performance.now();
-  const deadline = began + seconds * 1000;
-  const loop = async () => {
-    while (started < maxUnits && performance.now() < deadline) {
-      started++;
-      const t0 = performance.now();
-      const requests = await unit();
-      latencies.push(performance.now() - t0);
-      requestLatencies.push(...requests);
-    }
-  };
-  await Promise.all(Array.from({ length: concurrency }, loop));
-  return {
-    concurrency,
-    completed: latencies.length,
-    seconds: (performance.now() - began) / 1000,
-    latencies,
-    requestLatencies,
-  };
-};
-
-const timed = async (
-  request: () => Promise<Response>,
-  expectStatus: number,
-): Promise<{ ms: number; body: unknown }> => {
-  const t0 = performance.now();
-  const response = await request();
-  const body: unknown = await response.json();
-  const ms = performance.now() - t0;
-  if (response.status !== expectStatus) {
-    throw new Error(`bench request answered ${response.status}: ${JSON.stringify(body).slice(0, 300)}`);
-  }
-  return { ms, body };
-};
-
-const idOf = (body: unknown): string => {
-  if (typeof body === "object" && body !== null && "data" in body) {
-    const data: unknown = body.data;
-    if (typeof data === "object" && data !== null && "id" in data && typeof data.id === "string")
-      return data.id;
-  }
-  throw new Error(`no session id in ${JSON.stringify(body).slice(0, 300)}`);
-};
-
-const tokenOf = (body: unknown): string => {
-  if (typeof body === "object" && body !== null && "data" in body) {
-    const data: unknown = body.data;
-    if (
-      typeof data === "object" &&
-      data !== null &&
-      "accessToken" in data &&
-      typeof data.accessToken === "string"
-    ) {
-      return data.accessToken;
-    }
-  }
-  throw new Error(`no access token in ${JSON.stringify(body).slice(0, 300)}`);
-};
-
-/** One merchant flow over HTTP: create (VA, autoConfirm false) → confirm (issues the VA number) → get. */
-const httpFlow = (baseUrl: string, token: string) => {
+/** The merchant's requests, on a token of `POST /v1/access-token`. */
+const merchantApi = async (clients: ReadonlyArray<JsonClient>) => {
+  const first = clients[0];
+  if (first === undefined) throw new Error("no client");
+  const token = dataField(
+    expect(
+      await first.send(
+        "POST",
+        "/v1/access-token",
+        { "x-merchant-id": demoMerchant.id, "x-merchant-secret": demoMerchant.secret },
+        { grantType: "client_credentials" },
+      ),
+      200,
+      "access token",
+    ).body,
+    "accessToken",
+  );
+  const auth = { authorization: `Bearer ${token}` };
   let n = 0;
-  const headers = { authorization: `Bearer ${token}`, "content-type": "application/json" };
-  return async (): Promise<ReadonlyArray<number>> => {
-    n++;
-    const created = await timed(
-      () =>
-        fetch(`${baseUrl}/v2/payments`, {
-          method: "POST",
-          headers,
-          body: JSON.stringify({
-            clientReferenceId: `bench-${n}`,
-            amount: { value: 20000, currency: "IDR" },
-            paymentMethod: { type: "VIRTUAL_ACCOUNT" },
-            paymentMethodOptions: { virtualAccount: { channel: "PERMATA", virtualAccountName: "Bench" } },
-            mode: "API",
-            autoConfirm: false,
-          }),
-        }),
-      200,
-    );
-    const id = idOf(created.body);
-    const confirmed = await timed(
-      () =>
-        fetch(`${baseUrl}/v2/payments/${id}/confirm`, {
-          method: "POST",
-          headers,
-          body: JSON.stringify({
-            paymentMethod: { type: "VIRTUAL_ACCOUNT" },
-            paymentMethodOptions: { virtualAccount: { channel: "PERMATA", virtualAccountName: "Bench" } },
-          }),
-        }),
-      200,
-    );
-    const read = await timed(() => fetch(`${baseUrl}/v2/payments/${id}`, { headers }), 200);
-    return [created.ms, confirmed.ms, read.ms];
+  const pick = () => clients[n++ % clients.length] ?? first;
+  return {
+    create: async (reference: string) => {
+      const a = expect(
+        await pick().send(
+          "POST",
+          "/v2/payments",
+          { ...auth, "x-request-id": randomUUID() },
+          createBody(reference),
+        ),
+        200,
+        "create",
+      );
+      return { ms: a.ms, id: dataField(a.body, "id") };
+    },
+    get: async (id: string) => expect(await pick().send("GET", `/v2/payments/${id}`, auth), 200, "get").ms,
+    confirm: async (id: string) =>
+      expect(
+        await pick().send(
+          "POST",
+          `/v2/payments/${id}/confirm`,
+          { ...auth, "x-request-id": randomUUID() },
+          confirmBody,
+        ),
+        200,
+        "confirm",
+      ).ms,
+    listByReference: async (reference: string) =>
+      expect(
+        await pick().send("GET", `/v2/payments?clientReferenceId=${encodeURIComponent(reference)}`, auth),
+        200,
+        "list by clientReferenceId",
+      ).ms,
+    listFirstPage: async () =>
+      expect(await pick().send("GET", "/v2/payments?perPage=10", auth), 200, "list").ms,
   };
 };
 
-/** One raw store round: insert a session row (a real snapshot) and select it back. */
-const rawRound = (provider: RunningProvider, template: { snapshot: unknown; expiryAt: number | null }) => {
-  return async (): Promise<ReadonlyArray<number>> => {
-    const at = Date.now();
+type MerchantApi = Awaited<ReturnType<typeof merchantApi>>;
+
+let runTag = 0;
+
+/** The create+get loop at `concurrency`; resolves the level's figures and the sessions it made. */
+const createGetLevel = async (api: MerchantApi, concurrency: number) => {
+  const made: Made[] = [];
+  const tag = `b${runTag++}-${randomUUID().slice(0, 6)}`;
+  const result = await runLevel(concurrency, SECONDS, MAX_UNITS, async (i, record) => {
+    const reference = `${tag}-${i}`;
+    const created = await api.create(reference);
+    record("create", created.ms);
+    record("get", await api.get(created.id));
+    made.push({ id: created.id, reference });
+  });
+  return { result, made };
+};
+
+/** confirm + list by reference (+ the unfiltered first page every 4th) on sessions `made`. */
+const confirmListLevel = (api: MerchantApi, concurrency: number, made: ReadonlyArray<Made>) =>
+  runLevel(concurrency, SECONDS / 2, made.length, async (i, record) => {
+    const session = made[i];
+    if (session === undefined) return;
+    record("confirm", await api.confirm(session.id));
+    record("list ref", await api.listByReference(session.reference));
+    if (i % 4 === 0) record("list", await api.listFirstPage());
+  });
+
+const rawLevel = (
+  db: Database,
+  concurrency: number,
+  template: { snapshot: unknown; expiryAt: number | null },
+) =>
+  runLevel(concurrency, SECONDS / 2, MAX_UNITS, async (_i, record) => {
     const id = randomUUID();
-    await insertSession(provider.db, {
+    const t0 = performance.now();
+    await insertSession(db, {
       id,
       merchantId: demoMerchant.id,
       clientReferenceId: `raw-${id.slice(0, 8)}`,
@@ -172,123 +209,314 @@ const rawRound = (provider: RunningProvider, template: { snapshot: unknown; expi
       paymentType: "SINGLE",
       expiryAt: template.expiryAt,
       snapshot: template.snapshot,
-      createdAt: at,
+      createdAt: Date.now(),
     });
-    if ((await loadSession(provider.db, demoMerchant.id, id)) === null)
-      throw new Error(`raw row ${id} not found`);
-    return [];
-  };
-};
-
-const ms = (value: number): string =>
-  Number.isNaN(value) ? "—" : value < 10 ? value.toFixed(2) : value.toFixed(1);
-
-const row = (cells: ReadonlyArray<string>, widths: ReadonlyArray<number>): string =>
-  cells.map((c, i) => c.padStart(widths[i] ?? 10)).join("  ");
-
-/**
- * Runs the load benchmark and prints its table. Resolves when the provider and its temporary data
- * folder are gone.
- */
-export const runProviderBench = async (): Promise<void> => {
-  const dataDir = mkdtempSync(join(tmpdir(), "bench-provider-"));
-  const provider = await startProvider({
-    port: 0,
-    host: "127.0.0.1",
-    dataDir,
-    merchants: [demoMerchant],
-    background: true,
+    if ((await loadSession(db, demoMerchant.id, id)) === null) throw new Error(`raw row ${id} not found`);
+    record("raw", performance.now() - t0);
   });
-  try {
-    const tokenAnswer = await timed(
-      () =>
-        fetch(`${provider.url}/v1/access-token`, {
-          method: "POST",
-          headers: {
-            "content-type": "application/json",
-            "x-merchant-id": demoMerchant.id,
-            "x-merchant-secret": demoMerchant.secret,
-          },
-          body: JSON.stringify({ grantType: "client_credentials" }),
-        }),
-      200,
-    );
-    const flow = httpFlow(provider.url, tokenOf(tokenAnswer.body));
-    for (let i = 0; i < WARMUP_FLOWS; i++) await flow();
 
-    const server: Array<LevelResult> = [];
-    for (const concurrency of LEVELS)
-      server.push(await runLevel(concurrency, SERVER_SECONDS, SERVER_MAX_FLOWS, flow));
+const ENDPOINTS = ["create", "get", "confirm", "list ref", "list"] as const;
 
-    const sample = await provider.db.query<{ id: string }>(
-      "SELECT id::text AS id FROM payment_sessions WHERE status = 'REQUIRE_ACTION' LIMIT 1",
-    );
-    const sampleId = sample.rows[0]?.id;
-    const stored = sampleId === undefined ? null : await loadSession(provider.db, demoMerchant.id, sampleId);
-    if (stored === null) throw new Error("no session was stored by the HTTP runs");
-    const round = rawRound(provider, { snapshot: stored.row.snapshot, expiryAt: stored.row.expiryAt });
-    for (let i = 0; i < WARMUP_FLOWS; i++) await round();
-    const raw: Array<LevelResult> = [];
-    for (const concurrency of LEVELS) raw.push(await runLevel(concurrency, RAW_SECONDS, RAW_MAX_OPS, round));
-
-    const widths = [8, 10, 9, 11, 11, 10, 10, 11, 10, 10, 9];
-    console.log(
-      "provider load: HTTP flow = create (VA, autoConfirm false) + confirm + get; raw = store insertSession + loadSession",
-    );
+const printLevels = (
+  title: string,
+  levels: ReadonlyArray<{ loop: LevelResult; mix: LevelResult; raw?: LevelResult | undefined }>,
+) => {
+  console.log(title);
+  const widths = [7, 9, 9, ...ENDPOINTS.map(() => 15), 10, 9];
+  console.log(
+    row(
+      [
+        "clients",
+        "req/s",
+        "loops/s",
+        ...ENDPOINTS.map((e) => `${e} p50/p99`),
+        levels.some((l) => l.raw) ? "raw ops/s" : "",
+        levels.some((l) => l.raw) ? "overhead" : "",
+      ],
+      widths,
+    ),
+  );
+  for (const { loop, mix, raw } of levels) {
+    const loops = loop.units / loop.seconds;
+    const cell = (name: string) => {
+      const list = loop.byName.get(name) ?? mix.byName.get(name) ?? [];
+      return `${fmtMs(percentile(list, 50))}/${fmtMs(percentile(list, 99))}`;
+    };
+    const rawOps = raw === undefined ? Number.NaN : raw.units / raw.seconds;
     console.log(
       row(
         [
-          "clients",
-          "flows/s",
-          "req/s",
-          "flow p50",
-          "flow p99",
-          "req p50",
-          "req p99",
-          "raw ops/s",
-          "raw p50",
-          "raw p99",
-          "overhead",
+          String(loop.concurrency),
+          (loop.requests / loop.seconds).toFixed(0),
+          loops.toFixed(0),
+          ...ENDPOINTS.map(cell),
+          raw === undefined ? "" : rawOps.toFixed(0),
+          raw === undefined ? "" : `${(rawOps / loops).toFixed(2)}×`,
         ],
         widths,
       ),
     );
-    for (const [i, s] of server.entries()) {
-      const r = raw[i];
-      if (r === undefined) continue;
-      const flows = s.completed / s.seconds;
-      const rawOps = r.completed / r.seconds;
-      const flowSorted = sortedCopy(s.latencies);
-      const reqSorted = sortedCopy(s.requestLatencies);
-      const rawSorted = sortedCopy(r.latencies);
+  }
+};
+
+const runLevels = async (
+  api: MerchantApi,
+  db: Database | undefined,
+  template?: { snapshot: unknown; expiryAt: number | null },
+) => {
+  const out: Array<{ loop: LevelResult; mix: LevelResult; raw?: LevelResult | undefined }> = [];
+  for (const concurrency of LEVELS) {
+    const { result, made } = await createGetLevel(api, concurrency);
+    const mix = await confirmListLevel(api, concurrency, made);
+    const raw =
+      db !== undefined && template !== undefined ? await rawLevel(db, concurrency, template) : undefined;
+    out.push({ loop: result, mix, raw });
+  }
+  return out;
+};
+
+/** The plan's first line and its execution time, for a query at the current size. */
+const explain = async (db: Database, sql: string, params: ReadonlyArray<string | number>) => {
+  const { rows } = await db.query<Record<string, string>>(`EXPLAIN (ANALYZE, BUFFERS OFF) ${sql}`, [
+    ...params,
+  ]);
+  const lines = rows.map((r) => Object.values(r)[0] ?? "");
+  const scan = lines.find((l) => /Scan|Seq/.test(l))?.trim() ?? lines[0] ?? "";
+  const time = lines.find((l) => l.startsWith("Execution Time")) ?? "";
+  return `${scan.replace(/\s+\(cost=.*$/, "").replace(/^->\s*/, "")}; ${time}`;
+};
+
+const growthStage = async (provider: RunningProvider, api: MerchantApi, size: number, template: Made) => {
+  const db = provider.db;
+  const count = async () =>
+    Number(
+      (await db.query<{ n: string }>("SELECT count(*)::text AS n FROM payment_sessions")).rows[0]?.n ?? 0,
+    );
+  const before = await count();
+  const t0 = performance.now();
+  if (size > before) {
+    await bulkSeedSessions(db, {
+      merchantId: demoMerchant.id,
+      count: size - before,
+      templateId: template.id,
+      prefix: `seed${size}`,
+      now: Date.now(),
+      // Open for 30 days: in the sweeper's index, never due during the run.
+      expiryAt: Date.now() + 30 * 86_400_000,
+    });
+    await db.query("ANALYZE payment_sessions");
+  }
+  const seeded = (performance.now() - t0) / 1000;
+  const stored = await count();
+  printLevels(
+    `\n${stored} sessions stored (${Math.max(0, size - before)} seeded by INSERT … SELECT generate_series in ${seeded.toFixed(1)} s); ${load()}`,
+    await runLevels(api, undefined),
+  );
+  // The sweeper on OVERDUE sessions whose expiry passed (seeded with an expiry 1 h ahead, swept at +2 h,
+  // so the background sweeper on the wall clock leaves them to this one).
+  const at = Date.now();
+  await bulkSeedSessions(db, {
+    merchantId: demoMerchant.id,
+    count: OVERDUE,
+    templateId: template.id,
+    prefix: `overdue${size}`,
+    now: at,
+    expiryAt: at + 3_600_000,
+  });
+  const sweepAt = at + 7_200_000;
+  const claimSql = `SELECT id FROM payment_sessions
+      WHERE expiry_at IS NOT NULL AND status NOT IN ('PAID', 'CANCELLED', 'EXPIRED', 'INACTIVE')
+        AND expiry_at <= to_timestamp($1::double precision / 1000)
+      ORDER BY expiry_at, id LIMIT 100`;
+  const claimPlan = await explain(db, claimSql, [sweepAt]);
+  const s0 = performance.now();
+  const swept = await provider.sweepExpired(sweepAt);
+  const sweepSeconds = (performance.now() - s0) / 1000;
+  const listPlan = await explain(
+    db,
+    `SELECT id FROM payment_sessions WHERE merchant_id = $1 AND client_reference_id = $2
+      ORDER BY created_at DESC, id DESC LIMIT 10`,
+    [demoMerchant.id, `seed${size}-5`],
+  );
+  const countPlan = await explain(db, "SELECT count(*) FROM payment_sessions WHERE merchant_id = $1", [
+    demoMerchant.id,
+  ]);
+  console.log(
+    `sweeper: ${swept} overdue sessions expired in ${sweepSeconds.toFixed(2)} s (${(swept / sweepSeconds).toFixed(0)}/s) among ${stored + OVERDUE} stored`,
+  );
+  console.log(`  EXPLAIN claim overdue:  ${claimPlan}`);
+  console.log(`  EXPLAIN list by ref:    ${listPlan}`);
+  console.log(`  EXPLAIN count (list):   ${countPlan}`);
+};
+
+const runDriver = async (driver: "pglite" | "postgres") => {
+  let dataDir: string | undefined;
+  let dbName: string | undefined;
+  let url: string | undefined;
+  if (driver === "pglite") {
+    dataDir = mkdtempSync(join(tmpdir(), "bench-provider-"));
+  } else {
+    if (DATABASE_URL === undefined || DATABASE_URL === "") {
       console.log(
-        row(
-          [
-            String(s.concurrency),
-            flows.toFixed(1),
-            (s.requestLatencies.length / s.seconds).toFixed(1),
-            `${ms(percentile(flowSorted, 50))} ms`,
-            `${ms(percentile(flowSorted, 99))} ms`,
-            `${ms(percentile(reqSorted, 50))} ms`,
-            `${ms(percentile(reqSorted, 99))} ms`,
-            rawOps.toFixed(1),
-            `${ms(percentile(rawSorted, 50))} ms`,
-            `${ms(percentile(rawSorted, 99))} ms`,
-            `${(rawOps / flows).toFixed(1)}×`,
-          ],
-          widths,
-        ),
+        "postgres: skipped (set DATABASE_URL or BENCH_DATABASE_URL, e.g. postgres://postgres@127.0.0.1:5432/test)",
+      );
+      return;
+    }
+    dbName = `bench_provider_${process.pid}_${Date.now() % 100000}`;
+    const admin = new pg.Client({ connectionString: DATABASE_URL });
+    await admin.connect();
+    await admin.query(`CREATE DATABASE ${dbName}`);
+    await admin.end();
+    const u = new URL(DATABASE_URL);
+    u.pathname = `/${dbName}`;
+    url = u.toString();
+  }
+  const opened =
+    driver === "pglite"
+      ? await openDatabase({ dataDir: join(dataDir ?? "", "pglite") })
+      : await openDatabase({ url, poolSize: Number(env.BENCH_POOL_SIZE ?? "10") });
+  const counting = countingDatabase(opened);
+  const provider = await startProvider({
+    port: 0,
+    host: "127.0.0.1",
+    db: counting.db,
+    merchants: [demoMerchant],
+    background: true,
+  });
+  const client = jsonClient(provider.url);
+  try {
+    console.log(
+      `\n== ${driver} ${driver === "postgres" ? `(${DATABASE_URL}, database ${dbName})` : "(temporary data folder)"}; ${load()}`,
+    );
+    const api = await merchantApi([client]);
+    for (let i = 0; i < WARMUP; i++) {
+      const { id } = await api.create(`warm-${i}`);
+      await api.get(id);
+      await api.confirm(id);
+      await api.listByReference(`warm-${i}`);
+    }
+    // 1. statements per request
+    let made: Made | undefined;
+    let counter = 0;
+    const toConfirm: string[] = [];
+    for (let i = 0; i < 5; i++) toConfirm.push((await api.create(`count-c${i}`)).id);
+    const one = [
+      [
+        "create",
+        async () => {
+          const reference = `count-${counter++}`;
+          made = { id: (await api.create(reference)).id, reference };
+        },
+      ],
+      ["get", () => api.get(made?.id ?? "")],
+      ["confirm", () => api.confirm(toConfirm.pop() ?? "")],
+      ["list ref", () => api.listByReference(made?.reference ?? "")],
+    ] as const;
+    const counts: string[] = [];
+    for (const [name, fn] of one) {
+      const { n, roundTrips, sql } = await counting.count(fn);
+      counts.push(
+        `${name.padEnd(8)} ${n} statements${driver === "postgres" ? `, ${roundTrips} round trips` : ""}: ${sql.join("; ")}`,
       );
     }
-    const counts = server.map((s) => `${s.completed} flows / ${s.seconds.toFixed(1)} s`).join(", ");
-    console.log(
-      `overhead = raw insert+select rounds per second ÷ HTTP flows per second (same database, same process). Runs: ${counts}.`,
+    console.log(`per request, fewest of 5 (background tasks share the database):\n  ${counts.join("\n  ")}`);
+
+    const stored = await loadSession(opened, demoMerchant.id, made?.id ?? "");
+    if (stored === null) throw new Error("the counted session is not stored");
+    const template = { snapshot: stored.row.snapshot, expiryAt: stored.row.expiryAt };
+    printLevels(
+      `\ncreate+get loop (req/s, loops/s), then confirm + list by clientReferenceId (+ unfiltered first page) on its sessions; p50/p99 in ms; raw = insertSession + loadSession; ${load()}`,
+      await runLevels(api, opened, template),
     );
-    console.log(
-      `figures from: pnpm bench provider (BENCH_PROVIDER_SECONDS=${SERVER_SECONDS}); Node ${process.version}, ${availableParallelism()} cores, PGlite in a temporary data folder, client and server in one process over loopback keep-alive.`,
-    );
+    const templateSession = made;
+    if (templateSession === undefined) throw new Error("no template session");
+    for (const size of GROWTH) await growthStage(provider, api, size, templateSession);
+    const rss = process.memoryUsage().rss / 1024 / 1024;
+    console.log(`RSS at the end (${driver}, server + load generator in this process): ${rss.toFixed(0)} MB`);
   } finally {
+    client.close();
     await provider.close();
-    rmSync(dataDir, { recursive: true, force: true });
+    await opened.close();
+    if (dataDir !== undefined) rmSync(dataDir, { recursive: true, force: true });
   }
+  if (driver === "postgres" && url !== undefined) {
+    if (INSTANCES) await runInstances(url);
+    const admin = new pg.Client({ connectionString: DATABASE_URL ?? "" });
+    await admin.connect();
+    await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
+    await admin.end();
+  }
+};
+
+const startInstance = (url: string): Promise<{ url: string; stop: () => Promise<void> }> =>
+  new Promise((resolve, reject) => {
+    const child = spawn(
+      process.execPath,
+      ["-C", "@payment-session/source", "--import", "tsx", join(import.meta.dirname, "providerInstance.ts")],
+      { env: { ...process.env, DATABASE_URL: url }, stdio: ["ignore", "pipe", "inherit"] },
+    );
+    child.on("error", reject);
+    const lines = createInterface({ input: child.stdout });
+    lines.once("line", (line) => {
+      const parsed: unknown = JSON.parse(line);
+      const base = typeof parsed === "object" && parsed !== null && "url" in parsed ? String(parsed.url) : "";
+      resolve({
+        url: base,
+        stop: () =>
+          new Promise((done) => {
+            child.once("exit", () => done());
+            child.kill("SIGTERM");
+          }),
+      });
+    });
+  });
+
+/** One provider process vs two on one database: the create+get loop from this process. */
+const runInstances = async (url: string) => {
+  const instances = [await startInstance(url), await startInstance(url)];
+  const clients = instances.map((i) => jsonClient(i.url));
+  try {
+    console.log(
+      `\nprovider processes on one PostgreSQL database (load generator: this process); create+get loop; ${load()}`,
+    );
+    console.log(row(["clients", "processes", "req/s", "create p50/p99", "get p50/p99"], [7, 9, 9, 15, 15]));
+    for (const concurrency of LEVELS.filter((l) => l > 1)) {
+      for (const used of [1, 2]) {
+        const api = await merchantApi(clients.slice(0, used));
+        for (let i = 0; i < WARMUP; i++) await api.get((await api.create(`warm-${used}-${i}`)).id);
+        const { result } = await createGetLevel(api, concurrency);
+        const cell = (name: string) => {
+          const list = result.byName.get(name) ?? [];
+          return `${fmtMs(percentile(list, 50))}/${fmtMs(percentile(list, 99))}`;
+        };
+        console.log(
+          row(
+            [
+              String(concurrency),
+              String(used),
+              (result.requests / result.seconds).toFixed(0),
+              cell("create"),
+              cell("get"),
+            ],
+            [7, 9, 9, 15, 15],
+          ),
+        );
+      }
+    }
+  } finally {
+    for (const c of clients) c.close();
+    for (const i of instances) await i.stop();
+  }
+};
+
+/** Runs the provider benchmark on every driver asked for and prints its tables. */
+export const runProviderBench = async (): Promise<void> => {
+  const started = performance.now();
+  for (const driver of DRIVERS) {
+    if (driver !== "pglite" && driver !== "postgres") throw new Error(`unknown driver ${driver}`);
+    await runDriver(driver);
+  }
+  console.log(
+    `\nfigures from: pnpm bench provider (BENCH_PROVIDER_SECONDS=${SECONDS}, BENCH_PROVIDER_LEVELS=${LEVELS.join(",")}, BENCH_PROVIDER_GROWTH=${GROWTH.join(",") || 0}, drivers ${DRIVERS.join(",")}); Node ${process.version}, ${availableParallelism()} cores; ${load()}; ${((performance.now() - started) / 1000).toFixed(0)} s`,
+  );
 };

@@ -95,12 +95,16 @@ export const idempotent = <A, E extends ApiErrorResponse>(
         : Effect.fail(idempotencyError({ traceId: context.traceId }));
     const find = (key: string) =>
       fromStore(() => findIdempotencyRecord(services.db, merchantId, key, context.at));
-    if (requestKey !== undefined) {
-      const record = yield* find(requestKey);
-      if (record !== null) return yield* replay(record);
-    }
     const ran = yield* inTransaction(services.db, (tx) =>
       Effect.gen(function* () {
+        // The key's record, looked up first in the same transaction: on a PostgreSQL server the
+        // lookup travels with the BEGIN (one round trip for both).
+        if (requestKey !== undefined) {
+          const record = yield* fromStore(() =>
+            findIdempotencyRecord(tx, merchantId, requestKey, context.at),
+          );
+          if (record !== null) return { record };
+        }
         const exit = yield* Effect.exit(run(tx));
         // A defect (a bug, the database gone) rolls everything back.
         if (Exit.isFailure(exit) && !Exit.hasFails(exit)) return yield* Effect.failCause(exit.cause);
@@ -124,7 +128,7 @@ export const idempotent = <A, E extends ApiErrorResponse>(
     ).pipe(
       Effect.catchTag("DuplicateRequest", () => Effect.map(find(requestKey ?? ""), (record) => ({ record }))),
     );
-    if ("record" in ran) return yield* replay(ran.record);
+    if ("record" in ran && ran.record !== undefined) return yield* replay(ran.record);
     if (ran.answer !== undefined) return ran.answer;
     return yield* Exit.isFailure(ran.exit)
       ? Effect.failCause(ran.exit.cause)

@@ -39,7 +39,7 @@ import {
   type SessionRow,
   StoreError,
   type Tx,
-  updateSession,
+  updateSessions,
   withSessionUpdate,
 } from "./store/index.js";
 
@@ -285,20 +285,31 @@ export const readSession = async (
 export const sweepExpired = async (db: Database, at: number, batchSize = 100): Promise<number> => {
   let total = 0;
   for (;;) {
+    // Three statements per batch: the claim, one compare-and-set UPDATE of every expired session,
+    // one INSERT of their outbox rows.
     const { claimed, expired } = await db.transaction(async (tx) => {
       const rows = await claimExpired(tx, at, batchSize);
-      let count = 0;
-      for (const row of rows) {
-        const before = restoreRow(row);
-        const expiry = sessionAt(before, at);
-        if (!expiry.changed) continue;
-        const change = { ...sessionChange(expiry.snapshot), id: row.id, merchantId: row.merchantId };
-        if ((await updateSession(tx, change, row.version)) !== "updated") continue;
-        await recordSessionEvents(tx, expiryEntries(row.merchantId, before, at));
-        await enqueueWebhooks(tx, outboxRows(row.merchantId, expiry.webhooks, at));
-        count++;
-      }
-      return { claimed: rows.length, expired: count };
+      const expiries = rows.flatMap((row) => {
+        const expiry = sessionAt(restoreRow(row), at);
+        return expiry.changed ? [{ row, expiry }] : [];
+      });
+      const written = await updateSessions(
+        tx,
+        expiries.map(({ row, expiry }) => ({
+          change: { ...sessionChange(expiry.snapshot), id: row.id, merchantId: row.merchantId },
+          expectedVersion: row.version,
+        })),
+      );
+      const done = expiries.filter(({ row }) => written.has(row.id));
+      await recordSessionEvents(
+        tx,
+        done.flatMap(({ row }) => expiryEntries(row.merchantId, restoreRow(row), at)),
+      );
+      await enqueueWebhooks(
+        tx,
+        done.flatMap(({ row, expiry }) => outboxRows(row.merchantId, expiry.webhooks, at)),
+      );
+      return { claimed: rows.length, expired: done.length };
     });
     total += expired;
     if (claimed < batchSize || expired === 0) return total;

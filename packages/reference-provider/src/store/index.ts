@@ -78,6 +78,7 @@ export {
   type SessionRow,
   type UpdateSessionResult,
   updateSession,
+  updateSessions,
 } from "./sessions.js";
 export { loadOrCreateSetting } from "./settings.js";
 export {

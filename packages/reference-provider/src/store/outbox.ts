@@ -83,6 +83,54 @@ const toOutboxRow = (raw: RawRow): OutboxRow => ({
   deliveredAt: toNullableNumber(raw.delivered_at, "webhook_outbox.delivered_at"),
 });
 
+/** {@link enqueueWebhooks} of several events: one statement, the rows answered in input order. */
+const enqueueMany = async (
+  db: Queryable,
+  webhooks: ReadonlyArray<NewWebhook>,
+): Promise<ReadonlyArray<OutboxRow>> => {
+  const records = webhooks.map((webhook) => {
+    if (!isUuid(webhook.sessionId)) {
+      throw invalidInput(`sessionId must be a UUID, got ${JSON.stringify(webhook.sessionId)}`);
+    }
+    const createdAt = toEpochMillis(webhook.createdAt, "createdAt");
+    return {
+      merchant_id: webhook.merchantId,
+      session_id: webhook.sessionId,
+      event: webhook.event,
+      payload: webhook.payload,
+      dedupe_key: webhook.dedupeKey,
+      next_attempt_at:
+        webhook.nextAttemptAt === undefined
+          ? createdAt
+          : toEpochMillis(webhook.nextAttemptAt, "nextAttemptAt"),
+      created_at: createdAt,
+    };
+  });
+  const { rows } = await db.query<RawRow>(
+    `INSERT INTO webhook_outbox (merchant_id, session_id, event, payload, dedupe_key, next_attempt_at, created_at)
+     SELECT w.merchant_id, w.session_id, w.event, w.payload, w.dedupe_key,
+            timestamptz 'epoch' + w.next_attempt_at * interval '1 millisecond',
+            timestamptz 'epoch' + w.created_at * interval '1 millisecond'
+       FROM ROWS FROM (jsonb_to_recordset($1::jsonb)
+              AS (merchant_id text, session_id uuid, event text, payload jsonb, dedupe_key text,
+                  next_attempt_at bigint, created_at bigint)) WITH ORDINALITY
+            AS w(merchant_id, session_id, event, payload, dedupe_key, next_attempt_at, created_at, n)
+      ORDER BY w.n
+     ON CONFLICT (dedupe_key) DO NOTHING
+     RETURNING ${COLUMNS}`,
+    [toJsonText(records, "webhooks")],
+  );
+  const byKey = new Map(rows.map((raw) => [text(raw.dedupe_key, "webhook_outbox.dedupe_key"), raw]));
+  const inserted: OutboxRow[] = [];
+  for (const record of records) {
+    const raw = byKey.get(record.dedupe_key);
+    if (raw === undefined) continue;
+    byKey.delete(record.dedupe_key);
+    inserted.push(toOutboxRow(raw));
+  }
+  return inserted;
+};
+
 /**
  * Enqueues events (`ON CONFLICT (dedupe_key) DO NOTHING`) and returns the rows actually inserted,
  * in input order; a duplicate key is silently left out.
@@ -93,6 +141,7 @@ export const enqueueWebhooks = async (
   db: Queryable,
   webhooks: ReadonlyArray<NewWebhook>,
 ): Promise<ReadonlyArray<OutboxRow>> => {
+  if (webhooks.length > 1) return enqueueMany(db, webhooks);
   const inserted: OutboxRow[] = [];
   for (const webhook of webhooks) {
     if (!isUuid(webhook.sessionId)) {

@@ -217,6 +217,42 @@ export const updateSession = async (
   return exists.rowCount > 0 ? "version_conflict" : "not_found";
 };
 
+/**
+ * {@link updateSession} for many sessions in one statement (the expiry sweeper's batch): each
+ * change is written as version + 1 only if its stored version is still `expectedVersion` (and the
+ * session is that merchant's); the others are left as they are. Answers the ids written.
+ *
+ * @since 0.1.0
+ */
+export const updateSessions = async (
+  db: Queryable,
+  changes: ReadonlyArray<{ readonly change: SessionChange; readonly expectedVersion: number }>,
+): Promise<ReadonlySet<string>> => {
+  const valid = changes.filter(({ change }) => isUuid(change.id));
+  if (valid.length === 0) return new Set();
+  const records = valid.map(({ change, expectedVersion }) => ({
+    id: change.id,
+    merchant_id: change.merchantId,
+    status: change.status,
+    expiry_at: nullableInstant(change.expiryAt, "expiryAt"),
+    snapshot: change.snapshot,
+    updated_at: toEpochMillis(change.updatedAt, "updatedAt"),
+    version: expectedVersion,
+  }));
+  const { rows } = await db.query<RawRow>(
+    `UPDATE payment_sessions p
+        SET status = v.status, expiry_at = timestamptz 'epoch' + v.expiry_at * interval '1 millisecond',
+            snapshot = v.snapshot, updated_at = timestamptz 'epoch' + v.updated_at * interval '1 millisecond',
+            version = p.version + 1
+       FROM jsonb_to_recordset($1::jsonb) AS v(id uuid, merchant_id text, status text, expiry_at bigint,
+                                                snapshot jsonb, updated_at bigint, version integer)
+      WHERE p.id = v.id AND p.merchant_id = v.merchant_id AND p.version = v.version
+      RETURNING p.id::text AS id`,
+    [toJsonText(records, "changes")],
+  );
+  return new Set(rows.map((r) => text(r.id, "payment_sessions.id")));
+};
+
 const page = async (
   db: Queryable,
   merchantId: string,

@@ -97,10 +97,12 @@ export const withSessionUpdate = async <A>(
   const maxAttempts = positiveInt(options.maxAttempts ?? 5, "maxAttempts", 1000);
   const forUpdate = options.forUpdate ?? true;
   const run = async (tx: Tx): Promise<SessionUpdateOutcome<A>> => {
-    await tx.query("SAVEPOINT session_update");
     for (let attempt = 1; attempt <= maxAttempts; attempt++) {
-      if (attempt > 1) await tx.query("ROLLBACK TO SAVEPOINT session_update");
-      const loaded = await loadSession(tx, merchantId, id, { forUpdate });
+      // Issued together (pipelined on a PostgreSQL server: one round trip), in this order.
+      const [, loaded] = await Promise.all([
+        tx.query(attempt === 1 ? "SAVEPOINT session_update" : "ROLLBACK TO SAVEPOINT session_update"),
+        loadSession(tx, merchantId, id, { forUpdate }),
+      ]);
       if (loaded === null) return { _tag: "NotFound" };
       const decision = await decide(loaded.row, { tx, attempt });
       if (decision._tag === "Keep") return { _tag: "Kept", value: decision.value, row: loaded.row };

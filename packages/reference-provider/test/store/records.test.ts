@@ -139,6 +139,48 @@ describe.each(drivers)("records beside a session on $name", (driver) => {
       ]);
     });
 
+    it("enqueues several events in one statement: rows in input order and ids, duplicates left out", async () => {
+      const [a, b] = [await aSession(), await aSession()];
+      await enqueueWebhooks(store.db, [newWebhook(b, { event: "EARLIER", dedupeKey: "b:earlier" })]);
+      const events = ["ONE", "TWO", "THREE", "FOUR", "FIVE"];
+      const batch = [
+        ...events.map((event, i) =>
+          newWebhook(i % 2 === 0 ? a : b, {
+            event,
+            dedupeKey: `k:${event}`,
+            createdAt: T0 + i,
+            nextAttemptAt: T0 + 10 * MINUTE,
+            payload: { event, n: i, nested: { z: 1, a: [i] } },
+          }),
+        ),
+        newWebhook(b, { event: "AGAIN", dedupeKey: "b:earlier" }),
+        newWebhook(a, { event: "TWICE", dedupeKey: "k:ONE" }),
+      ];
+      const rows = await enqueueWebhooks(store.db, batch);
+      expect(rows.map((r) => r.event)).toEqual(events);
+      const ids = rows.map((r) => r.id);
+      expect(ids).toEqual([...ids].sort((x, y) => x - y));
+      expect(rows[1]).toMatchObject({
+        merchantId: MERCHANT,
+        sessionId: b,
+        payload: { event: "TWO", n: 1, nested: { z: 1, a: [1] } },
+        dedupeKey: "k:TWO",
+        status: "pending",
+        attempts: 0,
+        nextAttemptAt: T0 + 10 * MINUTE,
+        createdAt: T0 + 1,
+        deliveredAt: null,
+      });
+      expect((await listWebhooks(store.db, MERCHANT, a)).map((r) => r.event)).toEqual([
+        "ONE",
+        "THREE",
+        "FIVE",
+      ]);
+      await expect(
+        enqueueWebhooks(store.db, [newWebhook(a, { dedupeKey: "x" }), newWebhook(crypto.randomUUID())]),
+      ).rejects.toMatchObject({ _tag: "StoreError", code: "23503" });
+    });
+
     it("refuses an event of a session that does not exist (foreign key)", async () => {
       await expect(enqueueWebhooks(store.db, [newWebhook(crypto.randomUUID())])).rejects.toMatchObject({
         _tag: "StoreError",

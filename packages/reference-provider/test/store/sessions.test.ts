@@ -9,6 +9,7 @@ import {
   nextSequence,
   type SessionRow,
   updateSession,
+  updateSessions,
 } from "../../src/store/index.js";
 import { drivers, MERCHANT, MINUTE, newSession, OTHER_MERCHANT, T0, useStore } from "./harness.js";
 
@@ -105,6 +106,36 @@ describe.each(drivers)("sessions on $name", (driver) => {
     expect(await updateSession(store.db, change(2), 3)).toBe("version_conflict");
     expect(await loadSession(store.db, MERCHANT, session.id)).toEqual(before);
     expect(before?.row.snapshot).toEqual({ counter: 1 });
+  });
+
+  it("updates many sessions in one statement, each by compare-and-set: a stale one is left as it is", async () => {
+    const [fresh, stale, foreign] = [newSession(), newSession(), newSession()];
+    for (const session of [fresh, stale, foreign]) await insertSession(store.db, session);
+    const change = (id: string, counter: number, merchantId = MERCHANT) => ({
+      id,
+      merchantId,
+      status: "EXPIRED",
+      expiryAt: null,
+      snapshot: { counter },
+      updatedAt: T0 + counter * MINUTE,
+    });
+    // `stale` moved on meanwhile (version 2): the batch's expectation of version 1 is out of date.
+    expect(await updateSession(store.db, change(stale.id, 1), 1)).toBe("updated");
+    const staleBefore = await loadSession(store.db, MERCHANT, stale.id);
+    const written = await updateSessions(store.db, [
+      { change: change(fresh.id, 5), expectedVersion: 1 },
+      { change: change(stale.id, 5), expectedVersion: 1 },
+      { change: change(foreign.id, 5, OTHER_MERCHANT), expectedVersion: 1 },
+      { change: change("not-a-uuid", 5), expectedVersion: 1 },
+    ]);
+    expect([...written]).toEqual([fresh.id]);
+    expect(await loadSession(store.db, MERCHANT, fresh.id)).toMatchObject({
+      version: 2,
+      row: { status: "EXPIRED", expiryAt: null, snapshot: { counter: 5 }, updatedAt: T0 + 5 * MINUTE },
+    });
+    expect(await loadSession(store.db, MERCHANT, stale.id)).toEqual(staleBefore);
+    expect((await loadSession(store.db, MERCHANT, foreign.id))?.version).toBe(1);
+    expect(await updateSessions(store.db, [])).toEqual(new Set());
   });
 
   it("an update of an unknown session, or of another merchant's, is not_found", async () => {
