@@ -5,12 +5,18 @@
  *    `BENCH_VERIFY_RUNS` times (default 3), alternating with the same command started the old way
  *    (`PAYMENT_SESSION_PGLITE_IMAGE=off`: PGlite from `initdb` plus the migrations instead of the
  *    prepared image): median wall seconds of each and their ratio.
- * 2. Per interaction: every contract verified against the already-running provider by the contracts
+ * 2. The first open of a new PGlite data folder (`pnpm start --data-dir NEW`), filled from the same
+ *    prepared image, vs `initdb` + the migrations (`PAYMENT_SESSION_PGLITE_IMAGE=off`), alternating,
+ *    `BENCH_VERIFY_RUNS` times each, in this process: median wall ms and CPU ms of each.
+ * 3. Per interaction: every contract verified against the already-running provider by the contracts
  *    package's `verifyProvider` and by Pact's bare `Verifier` (bench/verifyInteractions.ts, in a child
  *    whose Pact transcript is discarded): median ms per interaction of each and their ratio.
  */
 import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { openDatabase } from "../packages/reference-provider/src/store/index.js";
 
 const ROOT = join(import.meta.dirname, "..");
 const RUNS = Number(process.env.BENCH_VERIFY_RUNS ?? "3");
@@ -65,6 +71,43 @@ export const runVerifyBench = async (): Promise<void> => {
     `  baseline, initdb + migrations (IMAGE=off):    median ${b.toFixed(2)} s  [${initdb.map((t) => t.toFixed(2)).join(", ")}]`,
   );
   console.log(`  ratio image / baseline: ${(a / b).toFixed(2)}`);
+
+  // A new data folder: the image (default) vs initdb + migrations; the image exists by now.
+  const folderImage: Array<readonly [number, number]> = [];
+  const folderInitdb: Array<readonly [number, number]> = [];
+  const before = process.env.PAYMENT_SESSION_PGLITE_IMAGE;
+  for (let i = 0; i < RUNS; i++) {
+    for (const [times, setting] of [
+      [folderImage, before],
+      [folderInitdb, "off"],
+    ] as const) {
+      if (setting === undefined) delete process.env.PAYMENT_SESSION_PGLITE_IMAGE;
+      else process.env.PAYMENT_SESSION_PGLITE_IMAGE = setting;
+      const dataDir = mkdtempSync(join(tmpdir(), "bench-data-folder-"));
+      const cpu = process.cpuUsage();
+      const started = performance.now();
+      const db = await openDatabase({ dataDir });
+      const wall = performance.now() - started;
+      const used = process.cpuUsage(cpu);
+      await db.close();
+      rmSync(dataDir, { recursive: true, force: true });
+      times.push([wall, (used.user + used.system) / 1000]);
+    }
+  }
+  if (before === undefined) delete process.env.PAYMENT_SESSION_PGLITE_IMAGE;
+  else process.env.PAYMENT_SESSION_PGLITE_IMAGE = before;
+  const wallOf = (xs: ReadonlyArray<readonly [number, number]>) => median(xs.map(([w]) => w));
+  const cpuOf = (xs: ReadonlyArray<readonly [number, number]>) => median(xs.map(([, c]) => c));
+  console.log(
+    `verify: first open of a new PGlite data folder (openDatabase({ dataDir }), as \`pnpm start --data-dir NEW\`), ${RUNS} runs each`,
+  );
+  console.log(
+    `  filled from the prepared image (default):     median ${wallOf(folderImage).toFixed(0)} ms wall, ${cpuOf(folderImage).toFixed(0)} ms CPU`,
+  );
+  console.log(
+    `  baseline, initdb + migrations (IMAGE=off):    median ${wallOf(folderInitdb).toFixed(0)} ms wall, ${cpuOf(folderInitdb).toFixed(0)} ms CPU`,
+  );
+  console.log(`  ratio image / baseline (wall): ${(wallOf(folderImage) / wallOf(folderInitdb)).toFixed(2)}`);
 
   const per = await runNode(["bench/verifyInteractions.ts"]);
   const line = per.stderr.trim().split("\n").at(-1) ?? "";

@@ -7,5 +7,10 @@ export default definePackageProject({
     name: "docs",
     root: import.meta.dirname,
     include: ["docs/test/**/*.test.ts"],
+    // Why 30 s: parsing every generated diagram with Mermaid's parser takes 6-12 s with two test
+    // files at a time on a busy 2-core machine (vitest's default is 5 s); the guides' snippets start
+    // providers.
+    testTimeout: 30000,
+    hookTimeout: 30000,
   },
 });

@@ -20,6 +20,8 @@ import {
   type CompiledMachine,
   type CompiledState,
   chargeMachine,
+  chargeSnapshot,
+  chargeStepOf,
   compiledChargeMachine,
   compiledSessionMachine,
   compiledSessionStep,
@@ -42,6 +44,7 @@ import {
 import { withCreateDefaults } from "../../src/schemas/index.js";
 import { materialize, type Scenario, scenarioArb, scenarios, timedSpecsArb } from "./arbitraries.js";
 import { IDR, MINUTE, T0 } from "./fixtures.js";
+import { reusedScopeStep } from "./xstateReference.js";
 
 const seed =
   process.env.FC_SEED !== undefined && process.env.FC_SEED !== ""
@@ -51,6 +54,20 @@ const seed =
       : Math.floor(Math.random() * 2 ** 31);
 /** Issue 12: at least 10,000 random sequences per machine. */
 const SEQUENCES = 10_000;
+/**
+ * Sequences on which the reference of the 10,000 (XState's `machine.transition` with one reused
+ * scope, {@link reusedScopeStep}) is itself compared with `transition()` (a new actor per call).
+ */
+const REFERENCE_SEQUENCES = 1_000;
+
+/** XState's interpreter, the property's reference: `sessionMachine.transition` (see xstateReference.ts). */
+const xstateSessionStep: SessionStep = reusedScopeStep<SessionSnapshot, SessionEvent>(sessionMachine);
+const xstateChargeStep = reusedScopeStep<ReturnType<typeof chargeSnapshot>, ChargeEvent>(chargeMachine);
+/** {@link stepCharge} through XState's interpreter, as `stepChargeInterpreted` but with the reused scope. */
+const stepChargeXState = (charge: ChargeRecord, event: ChargeEvent) => {
+  const [next, actions] = xstateChargeStep(chargeSnapshot(charge), event);
+  return chargeStepOf(charge, next, actions);
+};
 console.log(
   `compiledStep.test.ts: seed ${seed} (FC_SEED=${seed} to replay), ${SEQUENCES} sequences per machine`,
 );
@@ -89,16 +106,20 @@ const recording =
   };
 
 /**
- * Compares `applyEvent` over the step under test with `applyEvent` over XState's interpreter on one
- * event, and each machine step they took (the time step and the event step): throws (an expect) on
+ * Compares `applyEvent` over the step under test with `applyEvent` over XState's interpreter
+ * (`reference`, by default {@link xstateSessionStep}) on one event, and each machine step they took (the time step and the event step): throws (an expect) on
  * the first difference; returns the next snapshot of each. `production` (the library's own
  * `applyEvent`, which steps the compiled table without the tuple shape) is compared too when given.
  */
-const sameStep = (step: SessionStep, production?: typeof applyEvent) => {
+const sameStep = (
+  step: SessionStep,
+  production?: typeof applyEvent,
+  reference: SessionStep = xstateSessionStep,
+) => {
   const ownSteps: Recorded = [];
   const xstateSteps: Recorded = [];
   const apply = applyEventWith(recording(step, ownSteps));
-  const applyXState = applyEventWith(recording(interpretedSessionStep, xstateSteps));
+  const applyXState = applyEventWith(recording(reference, xstateSteps));
   return (before: SessionSnapshot, event: SessionEvent): readonly [SessionSnapshot, SessionSnapshot] => {
     ownSteps.length = 0;
     xstateSteps.length = 0;
@@ -129,8 +150,12 @@ const sameStep = (step: SessionStep, production?: typeof applyEvent) => {
 };
 
 /** The session property: at every step of a random sequence, `step` answers as XState's interpreter. */
-const sessionEquivalence = (step: SessionStep, production?: typeof applyEvent) => {
-  const check = sameStep(step, production);
+const sessionEquivalence = (
+  step: SessionStep,
+  production?: typeof applyEvent,
+  reference: SessionStep = xstateSessionStep,
+) => {
+  const check = sameStep(step, production, reference);
   return fc.property(scenarioArb, timedSpecsArb, (scenario, specs) => {
     let snapshot = start(scenario);
     let at = T0;
@@ -197,13 +222,13 @@ const chargeEventsArb = fc.array(
 
 type ChargeStepper = (charge: ChargeRecord, event: ChargeEvent) => ReturnType<typeof stepCharge>;
 
-const chargeEquivalence = (step: ChargeStepper) =>
+const chargeEquivalence = (step: ChargeStepper, reference: ChargeStepper = stepChargeXState) =>
   fc.property(chargeInputArb, chargeEventsArb, (input, events) => {
     let charge = openCharge(input);
     same("opened charge", charge, openChargeInterpreted(input));
     for (const event of events) {
       const compiled = step(charge, event);
-      const xstate = stepChargeInterpreted(charge, event);
+      const xstate = reference(charge, event);
       same(`${charge.state} ${event.type}`, compiled, xstate);
       // Unchanged means the same record object, in both.
       same("unchanged", compiled.charge === charge, xstate.charge === charge);
@@ -276,9 +301,9 @@ const withRealSnapshots = <T extends { readonly value: unknown; readonly context
 
 const DEFECT_RUNS = { numRuns: 2_000 } as const;
 
-// Why a timeout: 10,000 sequences (issue 12) go through XState's interpreter too, the reference,
-// at about 100 µs per transition (a throwaway actor each): 5–10 s on an idle 2-core machine, more
-// on a loaded one. The compiled side is a small part of it.
+// Why a timeout: 10,000 sequences (issue 12) go through XState's interpreter too, the reference
+// (about 20 µs per transition with the reused scope, 100 µs through transition()): a few seconds on
+// an idle 2-core machine, several times that on a loaded one. The compiled side is a small part of it.
 describe("the compiled machines step as XState's interpreter", { timeout: 120_000 }, () => {
   it(`session machine: same state, context, actions, outcome, refusal and callbacks at every step (${SEQUENCES} sequences)`, () => {
     fc.assert(sessionEquivalence(compiledSessionStep, applyEvent), { seed, numRuns: SEQUENCES });
@@ -286,6 +311,24 @@ describe("the compiled machines step as XState's interpreter", { timeout: 120_00
 
   it(`charge machine: same record, refusal and repeat at every step (${SEQUENCES} sequences)`, () => {
     fc.assert(chargeEquivalence(stepCharge), { seed, numRuns: SEQUENCES });
+  });
+
+  it(`the reference: XState's machine.transition with one reused scope answers as transition() (${REFERENCE_SEQUENCES} sequences per machine)`, () => {
+    fc.assert(sessionEquivalence(xstateSessionStep, undefined, interpretedSessionStep), {
+      seed,
+      numRuns: REFERENCE_SEQUENCES,
+    });
+    fc.assert(chargeEquivalence(stepChargeXState, stepChargeInterpreted), {
+      seed,
+      numRuns: REFERENCE_SEQUENCES,
+    });
+    // The deliberate defect: a reused scope that does not clear the actions of earlier calls.
+    const leaky = reusedScopeStep<SessionSnapshot, SessionEvent>(sessionMachine, { keepActions: true });
+    const result = fc.check(sessionEquivalence(leaky, undefined, interpretedSessionStep), {
+      seed,
+      numRuns: REFERENCE_SEQUENCES,
+    });
+    expect(result.failed).toBe(true);
   });
 
   it("session machine: the same initial snapshot as XState's initialTransition for every scenario", () => {

@@ -2,7 +2,8 @@
  * The prepared image of an in-memory PGlite: the first open from `initdb` saves it after the
  * migrations, later opens start from it (already migrated, empty), and an image that does not load is
  * replaced. The tests share one image folder of their own (PAYMENT_SESSION_PGLITE_IMAGE), in order:
- * the first builds the image, the second spoils it.
+ * the first builds the image, the second spoils it, the third fills a data folder from a marked image,
+ * the fourth a folder from a spoiled one.
  */
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -66,6 +67,58 @@ describe("the prepared PGlite image", { timeout: 120_000 }, () => {
     }
     expect(statSync(file).size).toBeGreaterThan(1000);
     expect(readFileSync(file).subarray(0, 2)).toEqual(Buffer.from([0x1f, 0x8b]));
+  });
+
+  it("fills a new data folder (no initdb), and a folder that holds a database is left as it is", async () => {
+    const file = pgliteImageFile(undefined);
+    if (file === undefined) throw new Error("images are off");
+    // An image with a marker row: a data folder that holds it was filled from the image.
+    const { PGlite } = await import("@electric-sql/pglite");
+    const source = await PGlite.create({ loadDataDir: new Blob([readFileSync(file)]) });
+    await source.query("INSERT INTO issuer_sequences (name, value) VALUES ('from-image', 7)");
+    writeFileSync(file, Buffer.from(await (await source.dumpDataDir("gzip")).arrayBuffer()));
+    await source.close();
+    const dataDir = mkdtempSync(join(tmpdir(), "pglite-folder-"));
+    try {
+      const first = await openDatabase({ dataDir });
+      try {
+        const marker = await first.query("SELECT value FROM issuer_sequences WHERE name = 'from-image'");
+        expect(marker.rows).toEqual([{ value: 7 }]);
+        expect((await migrationRows(first)).length).toBeGreaterThan(0);
+        await first.query("UPDATE issuer_sequences SET value = 8 WHERE name = 'from-image'");
+      } finally {
+        await first.close();
+      }
+      expect(existsSync(join(dataDir, "PG_VERSION"))).toBe(true);
+      const again = await openDatabase({ dataDir });
+      try {
+        const marker = await again.query("SELECT value FROM issuer_sequences WHERE name = 'from-image'");
+        expect(marker.rows).toEqual([{ value: 8 }]);
+      } finally {
+        await again.close();
+      }
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+      rmSync(file, { force: true });
+    }
+  });
+
+  it("a new data folder whose image does not load is initialised by initdb, the image deleted", async () => {
+    const file = pgliteImageFile(undefined);
+    if (file === undefined) throw new Error("images are off");
+    writeFileSync(file, "not a tarball");
+    const dataDir = mkdtempSync(join(tmpdir(), "pglite-folder-"));
+    try {
+      const db = await openDatabase({ dataDir });
+      try {
+        expect((await migrationRows(db)).length).toBeGreaterThan(0);
+      } finally {
+        await db.close();
+      }
+      expect(existsSync(file)).toBe(false);
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 
   it("is named by schema, and is off with PAYMENT_SESSION_PGLITE_IMAGE=off", () => {

@@ -8,6 +8,7 @@ import {
   existsSync,
   mkdirSync,
   openSync,
+  readdirSync,
   readFileSync,
   renameSync,
   rmSync,
@@ -98,8 +99,9 @@ const pgliteVersion = (): string => {
  * working directory, else under the system's temporary folder. A fresh PGlite runs `initdb` (about
  * 2 s of WASM on a 2-core machine) and then the migrations; loading the image skips both. The name
  * carries a hash of the PGlite version, the schema and every migration's text, so a changed
- * migration never loads an old image. `PAYMENT_SESSION_PGLITE_IMAGE` set to a folder puts the images
- * there; set to `off` it turns them off (`undefined`: every in-memory open starts from `initdb`).
+ * migration never loads an old image. A new data folder (`dataDir` without a database yet) is filled
+ * from the same image. `PAYMENT_SESSION_PGLITE_IMAGE` set to a folder puts the images there; set to
+ * `off` it turns them off (`undefined`: every new database starts from `initdb`).
  */
 export const pgliteImageFile = (schema: string | undefined): string | undefined => {
   const setting = process.env.PAYMENT_SESSION_PGLITE_IMAGE ?? "";
@@ -131,6 +133,16 @@ const saveImage = async (pglite: PGlite, file: string): Promise<void> => {
   }
 };
 
+/** The prepared image's bytes, or `undefined` when there is none (or images are off). */
+const readImage = (file: string | undefined): Blob | undefined => {
+  if (file === undefined || !existsSync(file)) return undefined;
+  try {
+    return new Blob([readFileSync(file)]);
+  } catch {
+    return undefined;
+  }
+};
+
 /**
  * Starts an in-memory PGlite from the prepared image when there is one (an image that does not load
  * is deleted), else from `initdb`. `fresh` says which, so the caller migrates and saves the image.
@@ -139,9 +151,10 @@ const createInMemory = async (
   file: string | undefined,
 ): Promise<{ readonly pglite: PGlite; readonly fresh: boolean }> => {
   const { PGlite } = await import("@electric-sql/pglite");
-  if (file !== undefined && existsSync(file)) {
+  const image = readImage(file);
+  if (file !== undefined && image !== undefined) {
     try {
-      return { pglite: await PGlite.create({ loadDataDir: new Blob([readFileSync(file)]) }), fresh: false };
+      return { pglite: await PGlite.create({ loadDataDir: image }), fresh: false };
     } catch {
       rmSync(file, { force: true });
     }
@@ -150,9 +163,38 @@ const createInMemory = async (
 };
 
 /**
+ * Starts a PGlite persisted in `dataDir`. A folder that holds no database yet (no `PG_VERSION`) is
+ * filled from the prepared image when there is one (the same migrated, empty database `initdb` and
+ * the migrations would make, without their cost); an image that does not load is deleted, what it
+ * left in the folder removed, and the folder initialised by `initdb`. `fresh` says that `initdb` ran.
+ */
+const createInDataDir = async (
+  dataDir: string,
+  file: string | undefined,
+): Promise<{ readonly pglite: PGlite; readonly fresh: boolean }> => {
+  const { PGlite } = await import("@electric-sql/pglite");
+  if (existsSync(join(dataDir, "PG_VERSION")))
+    return { pglite: await PGlite.create({ dataDir }), fresh: false };
+  const image = readImage(file);
+  if (file !== undefined && image !== undefined) {
+    const before = new Set(readdirSync(dataDir));
+    try {
+      return { pglite: await PGlite.create({ dataDir, loadDataDir: image }), fresh: false };
+    } catch {
+      rmSync(file, { force: true });
+      for (const entry of readdirSync(dataDir)) {
+        if (!before.has(entry)) rmSync(join(dataDir, entry), { recursive: true, force: true });
+      }
+    }
+  }
+  return { pglite: await PGlite.create({ dataDir }), fresh: true };
+};
+
+/**
  * Opens PGlite (in memory, or persisted in `dataDir`). Migrations are `openDatabase`'s job; an
  * in-memory open that started from `initdb` runs them here first, to save the prepared image
- * (see {@link pgliteImageFile}), so the next in-memory open starts migrated.
+ * (see {@link pgliteImageFile}), so the next in-memory open, and the first open of a new data
+ * folder, start migrated.
  */
 export const openPglite = async (options: {
   readonly dataDir: string | undefined;
@@ -160,18 +202,15 @@ export const openPglite = async (options: {
 }): Promise<Database> => {
   const dataDir = options.dataDir === undefined ? undefined : resolve(options.dataDir);
   const release = dataDir === undefined ? () => {} : lockDataDir(dataDir);
-  const imageFile = dataDir === undefined ? pgliteImageFile(options.schema) : undefined;
+  const imageFile = pgliteImageFile(options.schema);
   let pglite: PGlite;
   let saveImageAfterMigrations = false;
   try {
-    if (dataDir === undefined) {
-      const started = await createInMemory(imageFile);
-      pglite = started.pglite;
-      saveImageAfterMigrations = started.fresh && imageFile !== undefined;
-    } else {
-      const { PGlite } = await import("@electric-sql/pglite");
-      pglite = await PGlite.create({ dataDir });
-    }
+    const started =
+      dataDir === undefined ? await createInMemory(imageFile) : await createInDataDir(dataDir, imageFile);
+    pglite = started.pglite;
+    // Only an in-memory database is saved as the image (a data folder's tarball is named after it).
+    saveImageAfterMigrations = started.fresh && imageFile !== undefined && dataDir === undefined;
     // Session-level, set before the schema exists: the migrations create it.
     if (options.schema !== undefined) await pglite.query(`SET search_path TO ${options.schema}`);
   } catch (error) {
