@@ -179,4 +179,4 @@ export {
   type UniverseSource,
 } from "./transitions.js";
 export * from "./types.js";
-export { callbackCharge, callbackDedupeKey } from "./webhooks.js";
+export { callbackCharge, callbackDedupeKey, refundCallbackDedupeKey } from "./webhooks.js";
