@@ -141,6 +141,14 @@ export {
   restoreRefund,
   toRefund,
 } from "./refunds.js";
+export {
+  merchantRefundTransitions,
+  REFUND_REQUESTED,
+  refundTransitionCause,
+  refundTransitionKeyOf,
+  refundTransitionUniverse,
+  sandboxRefundKeys,
+} from "./refundTransitions.js";
 export { simulationResultOf, toCapture, toCharge, toPaymentSession } from "./render.js";
 export { createWithIssued, placeholderIssue, type SeedPath, type SeedTarget, seedPath } from "./seed.js";
 export {
