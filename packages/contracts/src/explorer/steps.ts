@@ -456,3 +456,14 @@ export const refundBody = (
         : { amount: { value: `${value}.00`, currency: "IDR" } }),
   };
 };
+
+/**
+ * Steps that do less than `step` and may fail the same way, for minimising a shrunk sequence: a
+ * refund of a refundable session (which may pay the session first) → the payment alone.
+ *
+ * @since 0.2.0
+ */
+export const simplerSteps = (step: Step): ReadonlyArray<Step> =>
+  step.kind === "refund" && step.target === "refundable"
+    ? [{ kind: "simulate", session: step.session, status: "SUCCESS", amount: "right" }]
+    : [];
