@@ -146,7 +146,12 @@ def step(refund: dict, name: str, at: int, failure_reason: str | None = None) ->
     elif name == "transfer_succeeded" and status == "WAITING_BANK_TRANSFER":
         refund.update(status="SUCCESS")
     elif name == "fail" and status in ("PENDING", "WAITING_BANK_TRANSFER"):
-        refund.update(status="FAILED", failureReason=failure_reason or "the refund failed")
+        # A refund that fails before it went anywhere failed where its method sends it first.
+        refund.update(
+            status="FAILED",
+            failureReason=failure_reason or "the refund failed",
+            destinationType=refund.get("destinationType") or ("CHANNEL" if auto else "ACCOUNT"),
+        )
     elif name == "cancel" and status == "WAITING_BANK_TRANSFER":
         refund.update(status="CANCELLED", updatedAt=at)
         return []  # no callback is documented for a cancelled refund

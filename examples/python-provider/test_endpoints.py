@@ -218,7 +218,7 @@ class TestEndpoints:
             "PENDING": [],
             "WAITING_BANK_TRANSFER": ["transfer_started"],
             "SUCCESS": ["transfer_started", "transfer_succeeded"],
-            "FAILED": ["fail"],
+            "FAILED": ["transfer_started", "fail"],
             "CANCELLED": ["transfer_started", "cancel"],
         },
     }

@@ -204,7 +204,9 @@ const positive = (value: number | undefined, fallback: number, name: string): nu
  * one of a session, so a run sends a session's events in the order they were written.
  *
  * A run ends when nothing more is due (or claimable), after `limit` claims, or once `maxRunMs` has
- * passed, when its deliveries have ended. Call it with the provider's clock (`pnpm start` runs it
+ * passed, when its deliveries have ended. "Nothing is due" is only concluded from a claim made after
+ * the last delivery ended: a claim that left out a session whose delivery ended meanwhile is made
+ * again, so a session's next event is sent in the same run. Call it with the provider's clock (`pnpm start` runs it
  * every second with `now` = the clock); tests call it directly after advancing a test clock. A
  * failure to record an outcome rejects the run after its other deliveries have ended.
  *
@@ -243,6 +245,9 @@ export const dispatchDue = async (
   const sessionsInFlight = new Set<string>();
   const failures: unknown[] = [];
   let claims = 0;
+  // Deliveries ended so far: a claim that found nothing while one ended may have left out a
+  // session that is free again (and has its next event due), so it does not end the run.
+  let ended = 0;
 
   const deliver = async (row: OutboxRow, leasedUntil: number): Promise<void> => {
     const merchant = merchants.get(row.merchantId);
@@ -293,6 +298,7 @@ export const dispatchDue = async (
         failures.push(error);
       })
       .finally(() => {
+        ended++;
         sessionsInFlight.delete(row.sessionId);
         const left = (perMerchantInFlight.get(row.merchantId) ?? 1) - 1;
         if (left === 0) perMerchantInFlight.delete(row.merchantId);
@@ -310,6 +316,7 @@ export const dispatchDue = async (
       const saturated = [...perMerchantInFlight].filter(([, n]) => n >= perMerchant).map(([id]) => id);
       const claimAt = now();
       const leasedUntil = claimAt + leaseMs;
+      const endedBefore = ended;
       const row = await claimNextWebhook(db, claimAt, leasedUntil, {
         excludeMerchants: saturated,
         excludeSessions: [...sessionsInFlight],
@@ -317,6 +324,9 @@ export const dispatchDue = async (
         failures.push(error);
         return undefined;
       });
+      // Nothing due for the sessions and merchants left out when the claim was made; if a delivery
+      // ended meanwhile, its session and merchant are free again: claim once more before deciding.
+      if (row === undefined && ended !== endedBefore) continue;
       if (row === undefined) break;
       claims++;
       start(row, leasedUntil);

@@ -19,17 +19,21 @@ import {
   decodeBody,
   formatTransitionKey,
   instantToMillis,
+  type OpenRefundResult,
   openRefund,
   placeholderIssue,
   type RefundEvent,
+  type RefundOutcome,
   type RefundRecord,
   type RefundStatus,
   refundablePayment,
   refundSeedPath,
+  refundTransitionKeyOf,
   refusalAnswer,
   type SeedTarget,
   type SessionEvent,
   type SessionSnapshot,
+  sandboxRefundKeys,
   seedPath,
   sessionAt,
   simulationEvent,
@@ -112,12 +116,20 @@ interface Seeded {
   readonly request?: CreatePaymentSessionRequest;
 }
 
-/** A refund a state set up (decision R1), with the callbacks its seeding sent. */
+/** A refund a state set up (decision R1), with each seeding step's key and the callbacks it sent. */
 interface SeededRefund {
   readonly merchant?: string;
   readonly refund: RefundRecord;
-  readonly callbacks: ReadonlyArray<string>;
+  readonly steps: ReadonlyArray<{ readonly key: TransitionKey; readonly callbacks: ReadonlyArray<string> }>;
 }
+
+/** What `openRefund` answered, as the outcome of the refund machine's SUBMIT. */
+const submitOutcome = (opened: OpenRefundResult): RefundOutcome =>
+  opened.ok ? { _tag: "Accepted", status: opened.refund.state, webhooks: opened.webhooks } : opened.refusal;
+
+/** The key of the SUBMIT a `POST /v1/refunds` is. */
+const submitKey = (opened: OpenRefundResult): TransitionKey =>
+  refundTransitionKeyOf(null, { type: "SUBMIT" }, submitOutcome(opened));
 
 class ReplayProblem extends Error {}
 
@@ -158,22 +170,26 @@ const seedRefund = (
   );
   if (!opened.ok) throw new ReplayProblem(`the refund state is refused: ${opened.refusal.code}`);
   let refund = opened.refund;
-  const callbacks = opened.webhooks.map((w) => w.event as string);
+  const steps = [{ key: submitKey(opened), callbacks: opened.webhooks.map((w) => w.event as string) }];
   for (const step of refundSeedPath(status, method)) {
     const event = (
       step.type === "REFUND_FAILED" ? { ...step, at, failureReason: "replay" } : { ...step, at }
     ) as RefundEvent;
     const applied = applyRefundEvent(refund, event);
     if (applied.outcome._tag === "Refused") throw new ReplayProblem(`the refund cannot reach ${status}`);
+    steps.push({
+      key: refundTransitionKeyOf(refund.state, event, applied.outcome),
+      callbacks: applied.outcome.webhooks.map((w) => w.event as string),
+    });
     refund = applied.refund;
-    callbacks.push(...applied.outcome.webhooks.map((w) => w.event as string));
   }
-  return { refund, callbacks };
+  return { refund, steps };
 };
 
 /**
- * The model's answer to a refund request (`/v1/refunds…`): the core decides (decisions R2, R3).
- * Refunds are outside the session and charge transition universe: they add no keys.
+ * The model's answer to a refund request (`/v1/refunds…`): the core decides (decisions R2, R3). A
+ * create is the refund machine's SUBMIT (its key); a read first applies the sandbox's steps due by
+ * the request's instant (decision R1, as a session read applies `EXPIRE`), whose keys it reaches.
  */
 const refundAnswer = (
   method: string,
@@ -184,11 +200,13 @@ const refundAnswer = (
   at: number,
 ): Answer | null => {
   if (!path.startsWith("/v1/refunds")) return null;
+  const due = (list: ReadonlyArray<SeededRefund>) => list.flatMap((r) => sandboxRefundKeys(r.refund, at));
   if (method === "GET") {
-    if (path === "/v1/refunds") return { keys: [], status: 200, notes: ["a list of refunds"] };
-    return refunds.length === 0
+    if (path === "/v1/refunds") return { keys: due(refunds), status: 200, notes: ["a list of refunds"] };
+    const last = refunds[refunds.length - 1];
+    return last === undefined
       ? { keys: [], status: 404, notes: ["no such refund for this merchant"] }
-      : { keys: [], status: 200, notes: [`a refund in ${refunds[refunds.length - 1]?.refund.state}`] };
+      : { keys: due([last]), status: 200, notes: [`a refund in ${last.refund.state}`] };
   }
   const decoded = decodeBody(CreateRefundRequest)(body);
   if (Result.isFailure(decoded)) return { keys: [], status: 400, notes: ["the refund body is refused"] };
@@ -202,9 +220,10 @@ const refundAnswer = (
   );
   if ("_tag" in payment) return { keys: [], status: 400, notes: ["the refund names no charge"] };
   const opened = openRefund({ id: "replay-refund", at, request: decoded.success }, payment);
-  if (opened.ok) return { keys: [], status: 200, notes: ["refund → PENDING"] };
+  const keys = [submitKey(opened)];
+  if (opened.ok) return { keys, status: 200, notes: ["refund → PENDING"] };
   const status = opened.refusal.code === "validation" ? 400 : 422;
-  return { keys: [], status, notes: [`refund → ${opened.refusal.code}`] };
+  return { keys, status, notes: [`refund → ${opened.refusal.code}`] };
 };
 
 const isObject = (u: Json | undefined): u is JsonObject =>
@@ -537,9 +556,14 @@ export const replayInteraction = (file: string, interaction: PactInteraction): I
     }
     if (interaction.request === undefined && messageEvent(interaction)?.startsWith("REFUND.") === true) {
       const event = messageEvent(interaction) ?? "";
-      const sent = refunds.some((r) => r.callbacks.includes(event));
-      return sent
-        ? { ...base, keys: [], notes: [`the ${event} callback of a seeded refund`], problem: null }
+      const step = [...refunds.flatMap((r) => r.steps)].reverse().find((s) => s.callbacks.includes(event));
+      return step !== undefined
+        ? {
+            ...base,
+            keys: [step.key],
+            notes: [`the ${event} callback of the refund's ${step.key.event}`],
+            problem: null,
+          }
         : { ...base, keys: [], notes: [], problem: `no seeded refund sends the ${event} callback` };
     }
     if (interaction.request === undefined) {

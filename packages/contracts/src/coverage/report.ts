@@ -8,8 +8,11 @@
 import {
   ALWAYS,
   formatTransitionKey,
+  merchantRefundTransitions,
   parseTransitionKey,
   pastExpiryOnlyKeys,
+  refundTransitionCause,
+  refundTransitionUniverse,
   type TransitionKey,
   transitionUniverse,
 } from "@payment-session/core";
@@ -78,7 +81,7 @@ export interface TransitionCoverage {
 export interface CoverageReport {
   readonly transitions: ReadonlyArray<TransitionCoverage>;
   readonly interactions: ReadonlyArray<InteractionReplay>;
-  /** Merchant-causable session transitions no contract exercises and the allow-list does not name. */
+  /** Merchant-causable session and refund transitions no contract exercises and the allow-list does not name. */
   readonly gaps: ReadonlyArray<string>;
   /** Allow-list lines that name no transition of the universe, a channel-only one, or one a contract exercises. */
   readonly stale: ReadonlyArray<string>;
@@ -96,20 +99,37 @@ export interface CoverageInput {
   };
   /** Keys an exploration reached (formatted); `undefined` when there is no exploration report. */
   readonly reached?: ReadonlyArray<string>;
+  /** Default: the session and charge machines' `transitionUniverse` and the refund machine's. */
   readonly universe?: ReadonlyArray<TransitionKey>;
+  /** The refund transitions a merchant can cause; default the core's `merchantRefundTransitions`. */
+  readonly merchantRefunds?: ReadonlyArray<TransitionKey>;
   /** Default: the core's {@link pastExpiryOnlyKeys}. */
   readonly pastExpiryOnly?: ReadonlyArray<TransitionKey>;
   readonly causes?: EventCauses;
 }
 
-/** The charge machine's events, caused as the session events that step the charge (SESSION_EXPIRED by time). */
-const causesOf = (causes: EventCauses, key: TransitionKey): ReadonlyArray<string> => {
+/**
+ * The charge machine's events, caused as the session events that step the charge (SESSION_EXPIRED by
+ * time); a refund transition by `POST /v1/refunds` when a merchant's refund can take it, else by no
+ * endpoint (the bank's or an operator's).
+ */
+const causesOf = (
+  causes: EventCauses,
+  key: TransitionKey,
+  merchantRefunds: ReadonlySet<string>,
+): ReadonlyArray<string> => {
+  if (key.machine === "refund")
+    return merchantRefunds.has(formatTransitionKey(key)) ? [refundTransitionCause(key)] : [];
   const event = key.machine === "charge" && key.event === "SESSION_EXPIRED" ? "EXPIRE" : key.event;
   return causes[event as keyof EventCauses] ?? [];
 };
 
+/** The gate demands a contract for a merchant-causable session or refund transition. */
+const isGated = (t: TransitionCoverage): boolean =>
+  (t.transition.machine === "session" || t.transition.machine === "refund") && t.merchant;
+
 /**
- * Builds the report and the gate's verdict: `ok` when every merchant-causable session transition is
+ * Builds the report and the gate's verdict: `ok` when every merchant-causable session and refund transition is
  * exercised or allow-listed, the allow-list has no stale or malformed line, every interaction
  * replays with the contract's HTTP status, and every reached key is in the universe. Charge machine
  * transitions are reported, not gated (a charge's transitions show through the session's).
@@ -117,7 +137,10 @@ const causesOf = (causes: EventCauses, key: TransitionKey): ReadonlyArray<string
  * @since 0.1.0
  */
 export const coverageReport = (input: CoverageInput): CoverageReport => {
-  const universe = input.universe ?? transitionUniverse;
+  const universe = input.universe ?? [...transitionUniverse, ...refundTransitionUniverse];
+  const merchantRefunds = new Set(
+    (input.merchantRefunds ?? merchantRefundTransitions).map(formatTransitionKey),
+  );
   const causes = input.causes ?? eventCauses();
   const expiryFirst = new Set((input.pastExpiryOnly ?? pastExpiryOnlyKeys).map(formatTransitionKey));
   const exercised = new Map<string, Array<string>>();
@@ -133,7 +156,7 @@ export const coverageReport = (input: CoverageInput): CoverageReport => {
   const reached = input.reached === undefined ? null : new Set(input.reached);
   const transitions = universe.map((transition): TransitionCoverage => {
     const key = formatTransitionKey(transition);
-    const causedBy = causesOf(causes, transition);
+    const causedBy = causesOf(causes, transition, merchantRefunds);
     return {
       key,
       transition,
@@ -145,14 +168,14 @@ export const coverageReport = (input: CoverageInput): CoverageReport => {
       allowListed: allowed.get(key)?.reason ?? null,
     };
   });
-  const gated = transitions.filter((t) => t.transition.machine === "session" && t.merchant);
+  const gated = transitions.filter((t) => isGated(t));
   const gaps = gated.filter((t) => t.exercisedBy.length === 0 && t.allowListed === null).map((t) => t.key);
   const byKey = new Map(transitions.map((t) => [t.key, t] as const));
   const stale = (input.allowList?.entries ?? []).flatMap((entry) => {
     const t = byKey.get(entry.key);
     const where = `allow-list line ${entry.line}: ${entry.key}`;
     if (t === undefined) return [`${where} is not a transition of the machines`];
-    if (t.transition.machine !== "session" || !t.merchant) {
+    if (!isGated(t)) {
       return [`${where} is not gated (no merchant can cause it through the API): remove the line`];
     }
     if (t.exercisedBy.length > 0) return [`${where} is exercised by "${t.exercisedBy[0]}": remove the line`];
@@ -180,17 +203,21 @@ export const coverageReport = (input: CoverageInput): CoverageReport => {
 
 /** The console summary: counts, then every gap, stale line and problem on its own line. @since 0.1.0 */
 export const summaryText = (report: CoverageReport): string => {
-  const session = report.transitions.filter((t) => t.transition.machine === "session");
-  const gated = session.filter((t) => t.merchant);
-  const covered = gated.filter((t) => t.exercisedBy.length > 0);
-  const allowed = gated.filter((t) => t.exercisedBy.length === 0 && t.allowListed !== null);
+  const counts = (machine: "session" | "refund") => {
+    const all = report.transitions.filter((t) => t.transition.machine === machine);
+    const gated = all.filter((t) => t.merchant);
+    const covered = gated.filter((t) => t.exercisedBy.length > 0);
+    const allowed = gated.filter((t) => t.exercisedBy.length === 0 && t.allowListed !== null);
+    const gaps = gated.filter((t) => t.exercisedBy.length === 0 && t.allowListed === null);
+    return `${all.length} ${machine} transitions, ${gated.length} a merchant can cause; ${covered.length} exercised, ${allowed.length} allow-listed, ${gaps.length} gaps`;
+  };
   const reachedKnown = report.transitions.some((t) => t.reached !== null);
   const lines = [
-    `transition coverage: ${session.length} session transitions, ${gated.length} a merchant can cause; ` +
-      `${covered.length} exercised by ${report.interactions.length} interactions, ${allowed.length} allow-listed, ${report.gaps.length} gaps`,
+    `transition coverage (${report.interactions.length} interactions): ${counts("session")}`,
+    `transition coverage (${report.interactions.length} interactions): ${counts("refund")}`,
     ...(reachedKnown
       ? [
-          `explorer reached ${report.transitions.filter((t) => t.reached === true).length} of ${report.transitions.length} transitions (both machines)`,
+          `explorer reached ${report.transitions.filter((t) => t.reached === true).length} of ${report.transitions.length} transitions (all machines)`,
         ]
       : []),
     ...report.gaps.map(
@@ -243,20 +270,25 @@ export const reportMarkdown = (report: CoverageReport, options: { readonly sourc
     "",
     `<!-- Generated by ${options.source}: do not edit by hand. -->`,
     "",
-    "Every transition of the session and charge machines (read from their definitions: `transitionUniverse`",
-    "in the core), what causes it through the public API, and which Pact interactions exercise it. Each",
+    "Every transition of the session, charge and refund machines (read from their definitions:",
+    "`transitionUniverse` and `refundTransitionUniverse` in the core), what causes it through the public API,",
+    "and which Pact interactions exercise it. Each",
     "interaction is replayed through the model: its provider states seed sessions by the shortest event",
     "path (`seedPath`), its request becomes the event the provider applies (after the `EXPIRE` at the",
     "request's instant that every read and write applies first), and the transitions taken are recorded.",
     "A webhook message exercises the seeding step that sends its callback.",
     "",
-    "`pnpm contracts:coverage` fails when a session transition a merchant can cause is exercised by no",
+    "`pnpm contracts:coverage` fails when a session or refund transition a merchant can cause is exercised by no",
     "contract and is not in `contracts/coverage-allowlist.txt` (with a reason), when an allow-list line is",
     "stale, or when the model answers an interaction with another HTTP status than the contract expects.",
     "Transitions only a channel can cause (no endpoint causes their event) are listed, never demanded; so",
     "are those an event takes only when it notices the expiry itself (`pastExpiryOnlyKeys`), which no request",
     "takes because the provider applies `EXPIRE` at the request's instant first.",
     "Charge machine transitions are reported, not gated.",
+    "A refund transition a merchant can cause is `SUBMIT` (`POST /v1/refunds`) or a sandbox step such a",
+    "refund takes (`merchantRefundTransitions`, found by running the core's sandbox); a refund read applies",
+    "the sandbox's due steps first, and a refund callback exercises the seeding step that sends it. The",
+    "others (a `CANCEL`, a repeated notice, an event a status refuses) are the bank's or an operator's.",
     "",
     "## Verdict",
     "",
@@ -265,9 +297,10 @@ export const reportMarkdown = (report: CoverageReport, options: { readonly sourc
     "```",
     "",
   ];
-  for (const machine of ["session", "charge"] as const) {
+  const titles = { session: "Session", charge: "Charge", refund: "Refund" } as const;
+  for (const machine of ["session", "charge", "refund"] as const) {
     out.push(
-      `## ${machine === "session" ? "Session" : "Charge"} machine`,
+      `## ${titles[machine]} machine`,
       "",
       `| State | Event | Result | Caused by | Contracts${reachedKnown ? " | Explorer" : ""} |`,
       `|---|---|---|---|---|${reachedKnown ? "---|" : ""}`,
@@ -278,12 +311,14 @@ export const reportMarkdown = (report: CoverageReport, options: { readonly sourc
           ? t.exercisedBy.map((d) => cell(d)).join("<br>")
           : t.allowListed !== null
             ? `allow-listed: ${cell(t.allowListed)}`
-            : machine === "session" && t.merchant
+            : isGated(t)
               ? "**gap**"
               : "—";
       const causedBy =
         t.causedBy.length === 0
-          ? "channel only"
+          ? machine === "refund"
+            ? "bank or operator only"
+            : "channel only"
           : t.expiryFirst
             ? "none: the provider applies `EXPIRE` first"
             : t.causedBy.map((c) => cell(c)).join("<br>");

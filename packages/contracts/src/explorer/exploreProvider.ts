@@ -8,7 +8,7 @@ import fc from "fast-check";
 import { runRaces } from "./races.js";
 import { startReceiver } from "./receiver.js";
 import { type Explorer, executeRun, type RunResult, setUpState } from "./run.js";
-import { stepArbitrary } from "./steps.js";
+import { simplerSteps, stepArbitrary } from "./steps.js";
 import {
   type ExploreFailure,
   type ExploreOptions,
@@ -21,6 +21,9 @@ import { exploreDefaults } from "./usage.js";
 
 /** Where an exploration's clock starts (it only moves forward from there). */
 const START = Date.parse("2030-01-01T00:00:00Z");
+
+/** A shrunk sequence of at most this many steps is minimised further, one step at a time. */
+const MINIMISE_UP_TO = 12;
 
 /** After the last run: deliveries that came late (a run's webhooks checked again after a pause). */
 const lateWebhooks = async (explorer: Explorer, seed: number): Promise<ExploreFailure | undefined> => {
@@ -170,6 +173,29 @@ export const exploreProvider = async (options: ExploreOptions): Promise<ExploreR
         if (best === undefined) {
           const error = details.errorInstance;
           throw error instanceof Error ? error : new Error(String(error));
+        }
+        // fast-check shrinks an array by dropping leading steps and shrinking each one; a step in the
+        // middle or at the end that the failure does not need can stay, and a refund step that paid
+        // its session first (its prelude) stands for a payment. Drop single steps, last first, or put
+        // a simpler step in their place, while the run still fails. Each try waits at least 1 s for
+        // webhooks, so a late delivery does not hide the failure.
+        if (best.executed.length <= MINIMISE_UP_TO) {
+          const timeout = explorer.webhookTimeoutMs;
+          explorer.webhookTimeoutMs = Math.max(timeout, 1_000);
+          for (let i = best.executed.length - 1; i >= 0; i--) {
+            const current = best.executed;
+            const step = current[i];
+            if (step === undefined) continue;
+            for (const replacement of [[], ...simplerSteps(step).map((s) => [s])]) {
+              const candidate = [...current.slice(0, i), ...replacement, ...current.slice(i + 1)];
+              const result = await executeRun(explorer, candidate);
+              if (result.mismatch !== undefined && result.records.length < best.records.length) {
+                best = result;
+                break;
+              }
+            }
+          }
+          explorer.webhookTimeoutMs = timeout;
         }
         // Run the shrunk sequence once more, exactly as its replay will: what is reported is what
         // `--replay` shows.

@@ -3,7 +3,7 @@
  *
  * @since 0.1.0
  */
-import { formatTransitionKey, transitionUniverse } from "@payment-session/core";
+import { formatTransitionKey, refundTransitionUniverse, transitionUniverse } from "@payment-session/core";
 import { formatValue } from "./model.js";
 import type { ExploreProgress, ExploreReport, FailureStep } from "./types.js";
 
@@ -50,7 +50,7 @@ export const formatFailureStep = (step: FailureStep): string => {
   return lines.join("\n");
 };
 
-const universe = new Set(transitionUniverse.map(formatTransitionKey));
+const universe = new Set([...transitionUniverse, ...refundTransitionUniverse].map(formatTransitionKey));
 
 /** How many of the reached transitions are in the universe read from the machine definitions. */
 const reachedOfUniverse = (report: ExploreReport): number =>
@@ -64,7 +64,7 @@ const reachedOfUniverse = (report: ExploreReport): number =>
 export const formatExploreReport = (report: ExploreReport, options: { replayFile?: string } = {}): string => {
   const lines: Array<string> = [];
   lines.push(
-    `${report.ok ? "PASS" : "FAIL"} seed ${report.seed}: ${report.runs} runs, ${report.steps} checked steps, ${report.sessions} sessions, ${report.webhooks} webhooks (${report.duplicates} duplicates), ${reachedOfUniverse(report)} of the machines' ${transitionUniverse.length} transitions reached, ${(report.durationMs / 1000).toFixed(1)} s`,
+    `${report.ok ? "PASS" : "FAIL"} seed ${report.seed}: ${report.runs} runs, ${report.steps} checked steps, ${report.sessions} sessions, ${report.webhooks} webhooks (${report.duplicates} duplicates), ${reachedOfUniverse(report)} of the machines' ${universe.size} transitions reached, ${(report.durationMs / 1000).toFixed(1)} s`,
   );
   if (report.races !== undefined) {
     const r = report.races;

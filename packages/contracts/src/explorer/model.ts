@@ -49,6 +49,7 @@ import {
   withCreateDefaults,
 } from "@payment-session/core";
 import { Result } from "effect";
+import { checkRefundBody, type RefundExpectation } from "./refundModel.js";
 
 // ---------------------------------------------------------------------------------------------
 // Placeholders for provider-chosen values
@@ -108,6 +109,7 @@ const transitionsOf = (
  * - `simulation`: 200 with `data.updated` true (`"true"` or `true`);
  * - `capture`: 200, a capture object of `amount` for `paymentSessionId`;
  * - `token`: 200 with a string `data.accessToken`;
+ * - `refund`, `refundList`: 200 with the refund(s) the refund machine predicts (`refundModel.ts`);
  * - `replay`: exactly `body` again (status and JSON), decision C6;
  * - `error`: `status`, `code`, one of `types` for `error.type`, and a `details[]` entry for each
  *   of `fields`.
@@ -116,6 +118,7 @@ const transitionsOf = (
  */
 export type Expectation =
   | { readonly kind: "session"; readonly status: 200; readonly session: PaymentSession }
+  | Extract<RefundExpectation, { kind: "refund" | "refundList" }>
   | {
       readonly kind: "sessionList";
       readonly status: 200;
@@ -843,6 +846,9 @@ export const checkAnswer = (expectation: Expectation, answer: HttpAnswer): Misma
         compareValue("data.amount.value", expectation.amount, get(get(data, "amount"), "value")) ??
         compareValue("data.paymentSessionId", expectation.paymentSessionId, get(data, "paymentSessionId"))
       );
+    case "refund":
+    case "refundList":
+      return checkRefundBody(expectation, body);
     case "token": {
       const token = get(data, "accessToken");
       return typeof token === "string" && token.length > 0

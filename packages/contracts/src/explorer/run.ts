@@ -10,8 +10,14 @@ import {
   type PaymentCallback,
   PaymentCallback as PaymentCallbackSchema,
   type PaymentSession,
+  type RefundCallback,
+  RefundCallback as RefundCallbackSchema,
+  type RefundRecord,
+  refundablePayment,
+  refundCallbackDedupeKey,
   type SessionSnapshot,
   toPaymentSession,
+  toRefund,
 } from "@payment-session/core";
 import { Result } from "effect";
 import {
@@ -32,7 +38,8 @@ import {
   unauthorizedExpectation,
 } from "./model.js";
 import type { WebhookReceiver } from "./receiver.js";
-import { createBody, methodBody, referenceOf, type Step } from "./steps.js";
+import { advanceRefund, callbacksOf, compareRefund, learnRefund, predictRefund } from "./refundModel.js";
+import { createBody, methodBody, referenceOf, refundBody, type Step } from "./steps.js";
 import { ExploreSetupError, type FailureStep, type SentRequest } from "./types.js";
 
 const MINUTE = 60_000;
@@ -78,6 +85,15 @@ interface SessionEntry {
   readonly ref: number;
   /** The callbacks the model says this session must cause, in order. */
   readonly callbacks: Array<PaymentCallback>;
+}
+
+/** A refund of the run: the core's record, its session, and the callbacks the model says it must cause. */
+interface RefundEntry {
+  record: RefundRecord;
+  readonly session: SessionEntry;
+  /** The position of the refunded charge among the session's charges (its id is the session's). */
+  readonly charge: number;
+  readonly callbacks: Array<RefundCallback>;
 }
 
 interface PostRecord {
@@ -191,6 +207,22 @@ const callbackKey = (callback: { readonly event: string; readonly data: PaymentS
 };
 
 const decodeCallback = decodeBody(PaymentCallbackSchema);
+const decodeRefundCallback = decodeBody(RefundCallbackSchema);
+
+/** Whether a delivery's body is a refund callback (its event starts `REFUND.`): checked as one. */
+const isRefundBody = (body: unknown): boolean =>
+  isRecord(body) && typeof body.event === "string" && body.event.startsWith("REFUND.");
+
+/** The key a delivery counts under: the core's dedupe key of a refund callback, the session one's otherwise. */
+const deliveryKey = (body: unknown): string | undefined => {
+  if (isRefundBody(body)) {
+    const decoded = decodeRefundCallback(body);
+    return Result.isSuccess(decoded) ? refundCallbackDedupeKey(decoded.success) : undefined;
+  }
+  if (!isRecord(body) || !isRecord(body.data)) return undefined;
+  const decoded = decodeCallback(body);
+  return Result.isSuccess(decoded) ? callbackKey(decoded.success) : undefined;
+};
 
 /**
  * Executes `steps` as one run and checks every answer. Resolves with what ran; a mismatch is in
@@ -231,6 +263,7 @@ export const executeRun = async (explorer: Explorer, steps: ReadonlyArray<Step>)
   const other = await makeMerchant("b");
 
   const sessions: Array<SessionEntry> = [];
+  const refunds: Array<RefundEntry> = [];
   const posts: Array<PostRecord> = [];
   const executed: Array<Step> = [];
   const records: Array<FailureStep> = [];
@@ -308,7 +341,23 @@ export const executeRun = async (explorer: Explorer, steps: ReadonlyArray<Step>)
   const sessionAt = (index: number): SessionEntry | undefined =>
     sessions.length === 0 ? undefined : sessions[index % sessions.length];
 
-  /** After a clock move: every session as of the new time (expiry), as a sweeper would. */
+  /** Every refund as of now: the sandbox's steps due by then (decision R1), with their callbacks. */
+  const advanceRefunds = () => {
+    for (const entry of refunds) {
+      // The charge id the model knows now (a placeholder until the session is read, then the provider's).
+      const chargeId = entry.session.snapshot.context.charges[entry.charge]?.context.id;
+      if (chargeId !== undefined && chargeId !== entry.record.context.chargeId) {
+        entry.record = { ...entry.record, context: { ...entry.record.context, chargeId } };
+      }
+      const moved = advanceRefund(entry.record, explorer.clock);
+      if (moved.refund === entry.record) continue;
+      entry.record = moved.refund;
+      entry.callbacks.push(...moved.webhooks);
+      reach(moved.reached);
+    }
+  };
+
+  /** After a clock move: every session as of the new time (expiry), as a sweeper would; every refund too. */
   const advanceAll = () => {
     for (const entry of sessions) {
       const advanced = advanceSession(entry.snapshot, explorer.clock);
@@ -318,6 +367,18 @@ export const executeRun = async (explorer: Explorer, steps: ReadonlyArray<Step>)
         reach(advanced.reached);
       }
     }
+    advanceRefunds();
+  };
+
+  /** The refund callbacks the model expects, by the core's dedupe key. */
+  const expectedRefundCallbacks = (): Map<string, RefundCallback> => {
+    const expected = new Map<string, RefundCallback>();
+    for (const entry of refunds)
+      for (const cb of entry.callbacks) {
+        const key = refundCallbackDedupeKey(cb);
+        if (!expected.has(key)) expected.set(key, cb);
+      }
+    return expected;
   };
 
   /** Checks the deliveries so far; `final`: every expected callback must have arrived. */
@@ -325,6 +386,7 @@ export const executeRun = async (explorer: Explorer, steps: ReadonlyArray<Step>)
     const expected = new Map<string, PaymentCallback>();
     for (const entry of sessions)
       for (const cb of entry.callbacks) if (!expected.has(callbackKey(cb))) expected.set(callbackKey(cb), cb);
+    const expectedRefunds = expectedRefundCallbacks();
     const seen = new Set<string>();
     const deliveries = explorer.receiver.deliveries(main.id);
     for (const [index, delivery] of deliveries.entries()) {
@@ -335,6 +397,37 @@ export const executeRun = async (explorer: Explorer, steps: ReadonlyArray<Step>)
           expected: main.callbackApiKey,
           actual: delivery.apiKey ?? "(missing)",
         };
+      }
+      if (isRefundBody(delivery.body)) {
+        const refundDecoded = decodeRefundCallback(delivery.body);
+        if (Result.isFailure(refundDecoded)) {
+          const detail = refundDecoded.failure.details[0];
+          return {
+            path: `${where} body.${detail?.field ?? ""}`,
+            expected: "a RefundCallback body",
+            actual: delivery.body,
+            message: detail?.message ?? "the body does not decode with the core's RefundCallback schema",
+          };
+        }
+        const key = refundCallbackDedupeKey(refundDecoded.success);
+        const wantRefund = expectedRefunds.get(key);
+        if (wantRefund === undefined) {
+          return {
+            path: `${where} event`,
+            expected: [...expectedRefunds.values()].map((cb) => `${cb.event} (refund ${cb.data.id})`),
+            actual: `${refundDecoded.success.event} (refund ${refundDecoded.success.data.id}, ${refundDecoded.success.data.status})`,
+            message: "a refund webhook the model does not predict",
+          };
+        }
+        const mismatch = compareRefund(
+          `${where} (${wantRefund.event}) data`,
+          wantRefund.data,
+          isRecord(delivery.body) ? delivery.body.data : undefined,
+        );
+        if (mismatch !== undefined) return mismatch;
+        if (count && seen.has(key)) explorer.duplicateCount++;
+        seen.add(key);
+        continue;
       }
       const decoded = decodeCallback(delivery.body);
       if (Result.isFailure(decoded)) {
@@ -384,6 +477,16 @@ export const executeRun = async (explorer: Explorer, steps: ReadonlyArray<Step>)
           };
         }
       }
+      for (const [key, cb] of expectedRefunds) {
+        if (!seen.has(key)) {
+          return {
+            path: `webhook ${cb.event}`,
+            expected: `${cb.event} for refund ${cb.data.id} (${cb.data.status})`,
+            actual: "(missing)",
+            message: `no ${cb.event} delivery arrived within ${explorer.webhookTimeoutMs} ms`,
+          };
+        }
+      }
     }
     return undefined;
   };
@@ -391,14 +494,13 @@ export const executeRun = async (explorer: Explorer, steps: ReadonlyArray<Step>)
   const waitForWebhooks = async (): Promise<void> => {
     const expected = new Set<string>();
     for (const entry of sessions) for (const cb of entry.callbacks) expected.add(callbackKey(cb));
+    for (const key of expectedRefundCallbacks().keys()) expected.add(key);
     const started = performance.now();
     for (;;) {
       const got = new Set<string>();
       for (const d of explorer.receiver.deliveries(main.id)) {
-        if (isRecord(d.body) && isRecord(d.body.data)) {
-          const decoded = decodeCallback(d.body);
-          if (Result.isSuccess(decoded)) got.add(callbackKey(decoded.success));
-        }
+        const key = deliveryKey(d.body);
+        if (key !== undefined) got.add(key);
       }
       const complete = [...expected].every((k) => got.has(k));
       const now = performance.now();
@@ -414,7 +516,10 @@ export const executeRun = async (explorer: Explorer, steps: ReadonlyArray<Step>)
     return record(
       { kind: "webhooks" },
       undefined,
-      sessions.flatMap((s) => s.callbacks.map((cb) => `${cb.event} ${cb.data.id}`)),
+      [
+        ...sessions.flatMap((s) => s.callbacks.map((cb) => `${cb.event} ${cb.data.id}`)),
+        ...refunds.flatMap((r) => r.callbacks.map((cb) => `${cb.event} refund ${cb.data.id}`)),
+      ],
       explorer.receiver
         .deliveries(main.id)
         .map((d) =>
@@ -451,6 +556,72 @@ export const executeRun = async (explorer: Explorer, steps: ReadonlyArray<Step>)
       });
     }
     return undefined;
+  };
+
+  /** Whether the refund machine would refund 1 IDR of `snapshot` now (a probe, never sent). */
+  const refundable = (entry: SessionEntry, snapshot: SessionSnapshot): boolean => {
+    const own = refunds.filter((r) => r.session === entry).map((r) => r.record);
+    const probe = {
+      clientReferenceId: "probe",
+      paymentSessionId: entry.id,
+      reason: "OTHERS",
+      amount: { value: "1.00", currency: snapshot.context.amount.currency },
+    };
+    return predictRefund(snapshot, own, probe, explorer.clock).refund !== null;
+  };
+
+  /** The SUCCESS simulation that pays `entry` in full (the body a `simulate` step with the right amount sends). */
+  const paymentOf = (entry: SessionEntry) => {
+    const amount = entry.snapshot.context.amount.value;
+    const body = {
+      paymentSessionId: entry.id,
+      chargeStatus: "SUCCESS",
+      amount: { value: amount > 0 ? amount : 25_000, currency: "IDR" },
+    };
+    const operation: SessionOperation = { kind: "simulate", body };
+    return { operation, request: { method: "POST" as const, path: "/v2/payments/simulations", body } };
+  };
+
+  /**
+   * The session a refund step names: with `target` refundable, number `session` among the sessions
+   * the refund machine would refund 1 IDR of now; when there is none, among those a SUCCESS
+   * simulation would make so, which is sent first (checked as a `simulate` step); else, and with
+   * `target` any, number `session` among all of them.
+   */
+  const refundTarget = async (
+    step: Extract<Step, { kind: "refund" }>,
+    keyed: () => Record<string, string>,
+  ): Promise<SessionEntry | Mismatch | undefined> => {
+    if (step.target !== "refundable") return sessionAt(step.session);
+    const ready = sessions.filter((entry) => refundable(entry, entry.snapshot));
+    if (ready.length > 0) return ready[step.session % ready.length];
+    const payable = sessions.filter((entry) => {
+      const next = predictOperation(entry.snapshot, paymentOf(entry).operation, explorer.clock).next;
+      return next !== null && refundable(entry, next);
+    });
+    const entry = payable.length === 0 ? undefined : payable[step.session % payable.length];
+    if (entry === undefined) return sessionAt(step.session);
+    const { operation, request } = paymentOf(entry);
+    const mismatch = await sessionOperation(
+      { kind: "simulate", session: sessions.indexOf(entry), status: "SUCCESS", amount: "right" },
+      entry,
+      operation,
+      { ...request, headers: keyed() },
+    );
+    return mismatch ?? entry;
+  };
+
+  /** `GET /v1/refunds/{id}` of a refund of the run: the refund as of now (the sandbox's due steps taken). */
+  const readRefund = async (step: FailureStep["step"], entry: RefundEntry): Promise<Mismatch | undefined> => {
+    advanceRefunds();
+    const request: SentRequest = {
+      method: "GET",
+      path: `/v1/refunds/${encodeURIComponent(entry.record.context.id)}`,
+      headers: auth(main),
+    };
+    const expectation: Expectation = { kind: "refund", status: 200, refund: toRefund(entry.record) };
+    const { mismatch } = await checked(step, request, expectation);
+    return mismatch;
   };
 
   const runStep = async (step: Step): Promise<Mismatch | undefined | "skipped"> => {
@@ -562,6 +733,77 @@ export const executeRun = async (explorer: Explorer, steps: ReadonlyArray<Step>)
         const { mismatch } = await checked(step, request, unauthorizedExpectation);
         return mismatch;
       }
+      case "refund": {
+        advanceRefunds();
+        const target = await refundTarget(step, keyed);
+        if (target === undefined) return "skipped";
+        if (!("snapshot" in target)) return target;
+        const entry = target;
+        const own = refunds.filter((r) => r.session === entry).map((r) => r.record);
+        const payment = refundablePayment(entry.snapshot, own);
+        const ledger =
+          "_tag" in payment
+            ? { captured: entry.snapshot.context.amount.value, held: 0 }
+            : { captured: payment.captured.value, held: payment.held };
+        const body = refundBody(step, tag, refunds.length + 1, entry.id, ledger);
+        const prediction = predictRefund(entry.snapshot, own, body, explorer.clock);
+        const request: SentRequest = { method: "POST", path: "/v1/refunds", headers: auth(main), body };
+        const { answer, mismatch } = await checked(step, request, prediction.expectation);
+        if (mismatch !== undefined) return mismatch;
+        reach(prediction.reached);
+        if (prediction.refund !== null) {
+          const record = learnRefund(prediction.refund, isRecord(answer.body) ? answer.body.data : undefined);
+          refunds.push({
+            record,
+            session: entry,
+            charge: entry.snapshot.context.charges.findIndex((c) => c.context.id === record.context.chargeId),
+            callbacks: callbacksOf(record, prediction.webhooks),
+          });
+        }
+        return undefined;
+      }
+      case "getRefund": {
+        const entry = refunds.length === 0 ? undefined : refunds[step.refund % refunds.length];
+        if (entry === undefined) return "skipped";
+        return readRefund(step, entry);
+      }
+      case "listRefunds": {
+        const entry = sessionAt(step.session);
+        if (entry === undefined) return "skipped";
+        advanceRefunds();
+        const expectation: Expectation = {
+          kind: "refundList",
+          status: 200,
+          refunds: refunds.filter((r) => r.session === entry).map((r) => toRefund(r.record)),
+          page: step.page,
+          perPage: step.perPage,
+        };
+        const path = `/v1/refunds?paymentSessionId=${encodeURIComponent(entry.id)}&page=${step.page}&perPage=${step.perPage}`;
+        const { mismatch } = await checked(step, { method: "GET", path, headers: auth(main) }, expectation);
+        return mismatch;
+      }
+      case "otherMerchantRefund": {
+        const headers = { authorization: `Bearer ${other.token}` };
+        if (step.op === "get") {
+          const entry = refunds.length === 0 ? undefined : refunds[step.refund % refunds.length];
+          if (entry === undefined) return "skipped";
+          const path = `/v1/refunds/${encodeURIComponent(entry.record.context.id)}`;
+          const { mismatch } = await checked(step, { method: "GET", path, headers }, missingExpectation);
+          return mismatch;
+        }
+        const entry = sessionAt(step.refund);
+        if (entry === undefined) return "skipped";
+        const body = refundBody(
+          { kind: "refund", session: 0, amount: "half", method: "AUTO", sandbox: "plain" },
+          tag,
+          0,
+          entry.id,
+          { captured: entry.snapshot.context.amount.value, held: 0 },
+        );
+        const request: SentRequest = { method: "POST", path: "/v1/refunds", headers, body };
+        const { mismatch } = await checked(step, request, missingExpectation);
+        return mismatch;
+      }
       case "otherMerchant": {
         const entry = sessionAt(step.session);
         if (entry === undefined) return "skipped";
@@ -622,6 +864,18 @@ export const executeRun = async (explorer: Explorer, steps: ReadonlyArray<Step>)
     }
   }
   if (mismatch === undefined) {
+    // Every refund read as of now: the provider stores the sandbox's due steps (and their callbacks).
+    for (const [index, entry] of refunds.entries()) {
+      const m = await refreshToken(main);
+      if (m !== undefined) {
+        mismatch = m;
+        break;
+      }
+      mismatch = await readRefund({ kind: "finalRead", refund: index }, entry);
+      if (mismatch !== undefined) break;
+    }
+  }
+  if (mismatch === undefined) {
     await waitForWebhooks();
     mismatch = webhookStep(true);
   }
@@ -630,6 +884,7 @@ export const executeRun = async (explorer: Explorer, steps: ReadonlyArray<Step>)
       steps: executed,
       check: (now) => {
         for (const entry of sessions) entry.callbacks.push(...advanceSession(entry.snapshot, now).webhooks);
+        for (const entry of refunds) entry.callbacks.push(...advanceRefund(entry.record, now).webhooks);
         return checkWebhooks(false, false);
       },
     });

@@ -39,7 +39,17 @@ export type InvalidBody =
  * - `repeat`: POST number `post` (of this run's successful POSTs) again under its `X-REQUEST-ID`,
  *   with the same body or another one;
  * - `otherMerchant`: `get` / `cancel` / `confirm` of a session with another merchant's token;
- * - `expiredToken`: `get` of a session with a token the provider's clock has expired (900 s).
+ * - `expiredToken`: `get` of a session with a token the provider's clock has expired (900 s);
+ * - `refund`: `POST /v1/refunds` of session number `session` (`target` `refundable`: counted among
+ *   the sessions the refund machine would refund 1 IDR of, when there are any): `amount` half of what was captured,
+ *   the rest still refundable, more than that (`over`), the full amount (`isFullAmount`), `zero` or
+ *   none at all; `method` AUTO or TRANSFER_ONLY; `sandbox` the kind of refund the sandbox makes of
+ *   it (facts §12: `plain`, `1001` channel fails then the transfer succeeds, `2001` both fail,
+ *   `2002` account not found);
+ * - `getRefund`: `GET /v1/refunds/{id}` of refund number `refund` of the run; `otherMerchantRefund`:
+ *   the same (or a refund of one of this merchant's sessions) with another merchant's token;
+ * - `listRefunds`: `GET /v1/refunds?paymentSessionId=` of session number `session`, page `page` of
+ *   `perPage`.
  *
  * @since 0.1.0
  */
@@ -88,7 +98,29 @@ export type Step =
     }
   | { readonly kind: "repeat"; readonly post: number; readonly sameBody: boolean }
   | { readonly kind: "otherMerchant"; readonly session: number; readonly op: "get" | "cancel" | "confirm" }
-  | { readonly kind: "expiredToken"; readonly session: number };
+  | { readonly kind: "expiredToken"; readonly session: number }
+  | {
+      readonly kind: "refund";
+      readonly session: number;
+      readonly target?: "refundable" | "any";
+      readonly amount: RefundAmountChoice;
+      readonly method: "AUTO" | "TRANSFER_ONLY";
+      readonly sandbox: RefundSandboxChoice;
+    }
+  | { readonly kind: "getRefund"; readonly refund: number }
+  | { readonly kind: "otherMerchantRefund"; readonly refund: number; readonly op: "get" | "create" }
+  | {
+      readonly kind: "listRefunds";
+      readonly session: number;
+      readonly page: number;
+      readonly perPage: number;
+    };
+
+/** How much a refund step asks for. @since 0.2.0 */
+export type RefundAmountChoice = "half" | "rest" | "over" | "full" | "zero" | "none";
+
+/** Which sandbox refund a refund step makes (facts §12: a `clientReferenceId` prefix and an account). @since 0.2.0 */
+export type RefundSandboxChoice = "plain" | "1001" | "2001" | "2002";
 
 const method: fc.Arbitrary<MethodChoice> = fc.oneof(
   fc.record({
@@ -261,6 +293,55 @@ export const stepArbitrary: fc.Arbitrary<Step> = fc.oneof(
     }),
   },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant("expiredToken" as const), session }) },
+  {
+    weight: 5,
+    arbitrary: fc.record({
+      kind: fc.constant("refund" as const),
+      session,
+      target: fc.constantFrom(
+        "refundable" as const,
+        "refundable" as const,
+        "refundable" as const,
+        "any" as const,
+      ),
+      amount: fc.constantFrom(
+        "half" as const,
+        "half" as const,
+        "rest" as const,
+        "over" as const,
+        "full" as const,
+        "full" as const,
+        "zero" as const,
+        "none" as const,
+      ),
+      method: fc.constantFrom("AUTO" as const, "AUTO" as const, "TRANSFER_ONLY" as const),
+      sandbox: fc.constantFrom(
+        "plain" as const,
+        "plain" as const,
+        "1001" as const,
+        "2001" as const,
+        "2002" as const,
+      ),
+    }),
+  },
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant("getRefund" as const), refund: session }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      kind: fc.constant("otherMerchantRefund" as const),
+      refund: session,
+      op: fc.constantFrom("get" as const, "create" as const),
+    }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      kind: fc.constant("listRefunds" as const),
+      session,
+      page: fc.constantFrom(1, 1, 2),
+      perPage: fc.constantFrom(1, 2, 20),
+    }),
+  },
 );
 
 // ---------------------------------------------------------------------------------------------
@@ -324,3 +405,65 @@ export const createBody = (step: Extract<Step, { kind: "create" }>, runTag: stri
 
 /** A one-line description of a step, for reports. @since 0.1.0 */
 export const describeStep = (step: Step): string => JSON.stringify(step);
+
+/** The sandbox's test accounts and `clientReferenceId` prefixes (facts §12), by sandbox choice. */
+const SANDBOX_REFUNDS: Readonly<
+  Record<RefundSandboxChoice, { readonly prefix: string; readonly account: string }>
+> = {
+  plain: { prefix: "", account: "999966660001" },
+  "1001": { prefix: "1001-", account: "999966660001" },
+  "2001": { prefix: "2001-", account: "999966660008" },
+  "2002": { prefix: "2002-", account: "999966660002" },
+};
+
+/**
+ * The JSON body of a refund step for `paymentSessionId`: `captured` and `held` are what the model's
+ * refund ledger says of the session's charge (they size `half`, `rest` and `over`), `n` numbers the
+ * run's refund requests (for a distinct `clientReferenceId`).
+ *
+ * @since 0.2.0
+ */
+export const refundBody = (
+  step: Extract<Step, { kind: "refund" }>,
+  runTag: string,
+  n: number,
+  paymentSessionId: string,
+  ledger: { readonly captured: number; readonly held: number },
+): unknown => {
+  const sandbox = SANDBOX_REFUNDS[step.sandbox];
+  const rest = ledger.captured - ledger.held;
+  const value =
+    step.amount === "half"
+      ? Math.max(1, Math.floor(ledger.captured / 2))
+      : step.amount === "rest"
+        ? Math.max(1, rest)
+        : step.amount === "over"
+          ? Math.max(1, rest + 1)
+          : 0;
+  return {
+    clientReferenceId: `${sandbox.prefix}${runTag}-rf${n}`,
+    paymentSessionId,
+    reason: "REQUESTED_BY_CUSTOMER",
+    method: step.method,
+    transferDestination: {
+      channelCode: "BCA",
+      channelInformation: { accountNumber: sandbox.account, accountName: "Explorer" },
+    },
+    ...(step.amount === "full"
+      ? { isFullAmount: true }
+      : step.amount === "none"
+        ? {}
+        : { amount: { value: `${value}.00`, currency: "IDR" } }),
+  };
+};
+
+/**
+ * Steps that do less than `step` and may fail the same way, for minimising a shrunk sequence: a
+ * refund of a refundable session (which may pay the session first) → the payment alone.
+ *
+ * @since 0.2.0
+ */
+export const simplerSteps = (step: Step): ReadonlyArray<Step> =>
+  step.kind === "refund" && step.target === "refundable"
+    ? [{ kind: "simulate", session: step.session, status: "SUCCESS", amount: "right" }]
+    : [];

@@ -75,7 +75,13 @@ export interface SentRequest {
  */
 export interface FailureStep {
   readonly number: number;
-  readonly step: Step | { readonly kind: "finalRead" | "webhooks" | "token"; readonly session?: number };
+  readonly step:
+    | Step
+    | {
+        readonly kind: "finalRead" | "webhooks" | "token";
+        readonly session?: number;
+        readonly refund?: number;
+      };
   readonly request: SentRequest | undefined;
   readonly expected: unknown;
   readonly actual: unknown;

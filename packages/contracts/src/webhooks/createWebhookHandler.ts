@@ -14,6 +14,7 @@ import {
   type ErrorDetail,
   PaymentCallback,
   RefundCallback,
+  refundCallbackDedupeKey,
 } from "@payment-session/core";
 import { Result } from "effect";
 import { type DedupeStore, inMemoryDedupeStore } from "./dedupeStore.js";
@@ -124,19 +125,11 @@ const parseBody = (body: unknown): Result.Result<unknown, string> => {
   }
 };
 
-/** The callback's charge and dedupe key (decision W2) are the core's: the provider enqueues by the same key. */
-export { callbackCharge, callbackDedupeKey };
+/** The callback's charge and dedupe keys (decision W2) are the core's: the provider enqueues by the same keys. */
+export { callbackCharge, callbackDedupeKey, refundCallbackDedupeKey };
 
 const decodeCallback = decodeBody(PaymentCallback);
 const decodeRefundCallback = decodeBody(RefundCallback);
-
-/**
- * The dedupe key of a refund callback: the refund id and the event (each refund status is sent once).
- *
- * @since 0.2.0
- */
-export const refundCallbackDedupeKey = (callback: RefundCallback): string =>
-  JSON.stringify(["refund", callback.data.id, callback.event]);
 
 /** Whether a parsed body is a refund callback (its `event` starts `REFUND.`). */
 const isRefundBody = (body: unknown): boolean =>

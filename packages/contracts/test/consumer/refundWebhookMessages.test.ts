@@ -113,6 +113,52 @@ describe("refund callbacks", () => {
     });
   });
 
+  it("a TRANSFER_ONLY refund exists in WAITING_BANK_TRANSFER: REFUND.WAITING_BANK_TRANFER once its transfer started", async () => {
+    await verifyRefundMessage({
+      description:
+        "a REFUND.WAITING_BANK_TRANFER callback for a transfer-only refund whose bank transfer started",
+      clientReferenceId: "INV-HOOK-REFUND-TRANSFER-WAITING",
+      refund: {
+        status: "WAITING_BANK_TRANSFER",
+        method: "TRANSFER_ONLY",
+        amount: 10000,
+        clientReferenceId: "REFUND-HOOK-TRANSFER-WAITING",
+      },
+      event: "REFUND.WAITING_BANK_TRANFER",
+      extra: { destinationType: "ACCOUNT" },
+    });
+  });
+
+  it("a TRANSFER_ONLY refund exists in SUCCESS: REFUND.SUCCESS paid back by bank transfer", async () => {
+    await verifyRefundMessage({
+      description: "a REFUND.SUCCESS callback for a refund paid back by bank transfer",
+      clientReferenceId: "INV-HOOK-REFUND-TRANSFER-SUCCESS",
+      refund: {
+        status: "SUCCESS",
+        method: "TRANSFER_ONLY",
+        amount: 10000,
+        clientReferenceId: "REFUND-HOOK-TRANSFER-SUCCESS",
+      },
+      event: "REFUND.SUCCESS",
+      extra: { destinationType: "ACCOUNT" },
+    });
+  });
+
+  it("a TRANSFER_ONLY refund exists in FAILED: REFUND.FAILED after its bank transfer failed", async () => {
+    await verifyRefundMessage({
+      description: "a REFUND.FAILED callback for a refund whose bank transfer failed",
+      clientReferenceId: "INV-HOOK-REFUND-TRANSFER-FAILED",
+      refund: {
+        status: "FAILED",
+        method: "TRANSFER_ONLY",
+        amount: 10000,
+        clientReferenceId: "REFUND-HOOK-TRANSFER-FAILED",
+      },
+      event: "REFUND.FAILED",
+      extra: { destinationType: "ACCOUNT" },
+    });
+  });
+
   it("a refund exists in FAILED: REFUND.FAILED", async () => {
     await verifyRefundMessage({
       description: "a REFUND.FAILED callback for a failed refund",

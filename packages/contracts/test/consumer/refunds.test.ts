@@ -247,6 +247,44 @@ describe("POST /v1/refunds", () => {
       );
   });
 
+  it("a payment session exists in PAID: a refund without an amount, not a full one, is refused naming amount (400)", async () => {
+    const body = {
+      clientReferenceId: "REFUND-NO-AMOUNT-8",
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: a Pact provider-state expression, not a template
+      paymentSessionId: MatchersV3.fromProviderState("${id}", example.sessionId),
+      reason: "REQUESTED_BY_CUSTOMER",
+    };
+    await givenState(
+      asMerchant(pact.addInteraction()),
+      "a payment session exists",
+      paidSession("INV-REFUND-8"),
+    )
+      .uponReceiving("a request to refund a paid session without an amount")
+      .withRequest("POST", "/v1/refunds", (b) => b.headers({ Authorization: authorization }).jsonBody(body))
+      .willRespondWith(400, (b) =>
+        b.jsonBody(
+          errorEnvelope({
+            status: 400,
+            code: "api_validation_error",
+            type: "API_ERROR",
+            details: [{ field: "amount", message: like("amount is required unless isFullAmount is true") }],
+          }),
+        ),
+      )
+      .executeTest(
+        recorded(pact, async (mock) => {
+          const error = await rejectionOf(
+            clientFor(mock.url).createRefund({
+              clientReferenceId: "REFUND-NO-AMOUNT-8",
+              paymentSessionId: example.sessionId,
+              reason: "REQUESTED_BY_CUSTOMER",
+            }),
+          );
+          expect(error).toMatchObject({ _tag: "PaymentsApiError", status: 400 });
+        }),
+      );
+  });
+
   it("a payment session exists in PAID: an amount of 0 is refused with the field path (400)", async () => {
     await givenState(
       asMerchant(pact.addInteraction()),

@@ -6,7 +6,13 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { formatTransitionKey, renderOpenApi, transitionUniverse } from "@payment-session/core";
+import {
+  formatTransitionKey,
+  merchantRefundTransitions,
+  refundTransitionUniverse,
+  renderOpenApi,
+  transitionUniverse,
+} from "@payment-session/core";
 import { afterEach, describe, expect, it } from "vitest";
 import {
   coverageMain,
@@ -76,7 +82,7 @@ describe("replaying the contracts through the model", { timeout: 60_000 }, () =>
     expect(replays.filter((r) => r.problem !== null).map((r) => `${r.description}: ${r.problem}`)).toEqual(
       [],
     );
-    const universe = new Set(transitionUniverse.map(formatTransitionKey));
+    const universe = new Set([...transitionUniverse, ...refundTransitionUniverse].map(formatTransitionKey));
     for (const r of replays)
       for (const k of r.keys) expect(universe.has(formatTransitionKey(k)), formatTransitionKey(k)).toBe(true);
   });
@@ -297,6 +303,76 @@ describe("the coverage gate (pnpm contracts:coverage)", { timeout: 120_000 }, ()
     }
   });
 });
+
+describe("the coverage gate counts refund transitions", { timeout: 120_000 }, () => {
+  it("gates every refund transition a merchant can cause, and each is exercised by a committed contract", () => {
+    const report = coverageReport({ replays, allowList: parseAllowList(committedAllowList) });
+    const refund = report.transitions.filter((t) => t.transition.machine === "refund");
+    expect(refund.map((t) => t.key)).toEqual(refundTransitionUniverse.map(formatTransitionKey));
+    const gated = refund.filter((t) => t.merchant).map((t) => t.key);
+    expect(new Set(gated)).toEqual(new Set(merchantRefundTransitions.map(formatTransitionKey)));
+    // SUBMIT and the sandbox's steps are the merchant's; a CANCEL is the bank's.
+    expect(gated).toContain("refund REQUESTED SUBMIT →PENDING");
+    expect(gated).toContain("refund WAITING_BANK_TRANSFER TRANSFER_SUCCEEDED →SUCCESS");
+    expect(gated).not.toContain("refund WAITING_BANK_TRANSFER CANCEL →CANCELLED");
+    for (const t of refund.filter((x) => x.merchant)) expect(t.exercisedBy, t.key).not.toEqual([]);
+    expect(report.gaps.filter((g) => g.startsWith("refund "))).toEqual([]);
+    expect(summaryLine(report)).toMatch(/11 a merchant can cause; 11 exercised, 0 allow-listed, 0 gaps/u);
+  });
+
+  it("fails once the contracts exercising one refund transition are removed, naming it (a refund transition, an HTTP and a message case)", () => {
+    for (const key of [
+      "refund REQUESTED SUBMIT refused:amount_exceeds_refundable",
+      "refund WAITING_BANK_TRANSFER REFUND_FAILED →FAILED",
+    ]) {
+      const exercising = new Set(
+        replays.filter((r) => r.keys.some((k) => formatTransitionKey(k) === key)).map((r) => r.description),
+      );
+      expect(exercising.size, key).toBeGreaterThan(0);
+      const removed = workspace(gapsAsAllowList(), (pact) => {
+        pact.interactions = pact.interactions.filter((i) => !exercising.has(i.description));
+      });
+      const failed = run(["--pacts", removed.pacts, "--allow-list", removed.allow]);
+      expect(failed.code, key).toBe(1);
+      expect(failed.out).toContain(`gap: ${key}`);
+      expect(failed.out).toContain("coverage gate: FAILED");
+    }
+  });
+
+  it("refuses to allow-list a refund transition no merchant can cause, and takes a reason for one that is", () => {
+    const bank = workspace(
+      `${gapsAsAllowList()}refund WAITING_BANK_TRANSFER CANCEL ->CANCELLED the bank cancels\n`,
+    );
+    const stale = run(["--pacts", bank.pacts, "--allow-list", bank.allow]);
+    expect(stale.code).toBe(1);
+    expect(stale.out).toContain("refund WAITING_BANK_TRANSFER CANCEL →CANCELLED is not gated");
+    const key = "refund PENDING TRANSFER_STARTED →WAITING_BANK_TRANSFER";
+    const exercising = new Set(
+      replays.filter((r) => r.keys.some((k) => formatTransitionKey(k) === key)).map((r) => r.description),
+    );
+    const allowed = workspace(`${gapsAsAllowList()}${key} waiting for a transfer-only contract\n`, (pact) => {
+      pact.interactions = pact.interactions.filter((i) => !exercising.has(i.description));
+    });
+    const ok = run(["--pacts", allowed.pacts, "--allow-list", allowed.allow]);
+    expect(ok.out).toContain("coverage gate: ok");
+  });
+
+  it("the Markdown report has a refund machine table", () => {
+    const report = coverageReport({ replays, allowList: parseAllowList(committedAllowList) });
+    const markdown = reportMarkdown(report, { source: "test" });
+    expect(markdown).toContain("## Refund machine");
+    expect(markdown).toContain("| `REQUESTED` | `SUBMIT` | →PENDING | POST /v1/refunds |");
+    expect(markdown).toContain(
+      "| `WAITING_BANK_TRANSFER` | `CANCEL` | →CANCELLED | bank or operator only | — |",
+    );
+  });
+});
+
+/** The summary's refund line. */
+const summaryLine = (report: ReturnType<typeof coverageReport>): string =>
+  run(["--pacts", contractsDir])
+    .out.split("\n")
+    .find((l) => l.includes("refund transitions")) ?? String(report.ok);
 
 describe("what causes each event", { timeout: 60_000 }, () => {
   it("names endpoints of the API description, and leaves the channels' steps to channels", () => {

@@ -141,6 +141,14 @@ export {
   restoreRefund,
   toRefund,
 } from "./refunds.js";
+export {
+  merchantRefundTransitions,
+  REFUND_REQUESTED,
+  refundTransitionCause,
+  refundTransitionKeyOf,
+  refundTransitionUniverse,
+  sandboxRefundKeys,
+} from "./refundTransitions.js";
 export { simulationResultOf, toCapture, toCharge, toPaymentSession } from "./render.js";
 export { createWithIssued, placeholderIssue, type SeedPath, type SeedTarget, seedPath } from "./seed.js";
 export {
@@ -179,4 +187,4 @@ export {
   type UniverseSource,
 } from "./transitions.js";
 export * from "./types.js";
-export { callbackCharge, callbackDedupeKey } from "./webhooks.js";
+export { callbackCharge, callbackDedupeKey, refundCallbackDedupeKey } from "./webhooks.js";

@@ -370,7 +370,8 @@ export const restoreRefund = (stored: unknown): RefundRecord | null => {
 /**
  * The events that bring a PENDING refund to `status` (for seeding tests and provider states: the
  * lifecycle's own steps, never a written state). AUTO goes through the channel, TRANSFER_ONLY by bank
- * transfer; WAITING_BANK_TRANSFER and CANCELLED pass through the transfer; FAILED fails from PENDING.
+ * transfer; WAITING_BANK_TRANSFER and CANCELLED pass through the transfer; FAILED fails from PENDING
+ * (AUTO) or during the transfer (TRANSFER_ONLY).
  *
  * @example
  * refundSeedPath("SUCCESS", "AUTO") // [{ type: "CHANNEL_SUCCEEDED" }]
@@ -393,7 +394,9 @@ export const refundSeedPath = (
         ? [{ type: "CHANNEL_SUCCEEDED" }]
         : [toTransfer, { type: "TRANSFER_SUCCEEDED" }];
     case "FAILED":
-      return [{ type: "REFUND_FAILED" }];
+      // A TRANSFER_ONLY refund fails while its bank transfer runs (as the sandbox's `2001-` one
+      // does), so a seeded one shows the transfer's failure; AUTO fails from PENDING.
+      return method === "AUTO" ? [{ type: "REFUND_FAILED" }] : [toTransfer, { type: "REFUND_FAILED" }];
     case "CANCELLED":
       return [toTransfer, { type: "CANCEL" }];
   }

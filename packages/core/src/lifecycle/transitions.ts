@@ -28,8 +28,8 @@ import { chargeForEvent, currentCharge, sessionMachine } from "./sessionMachine.
 import { documentedStatusPairs, type SessionSnapshot, type StatusPair } from "./status.js";
 import { chargeEventTypes, type SessionEvent } from "./types.js";
 
-/** Which machine a key belongs to. @since 0.1.0 */
-export type MachineName = "session" | "charge";
+/** Which machine a key belongs to (`refund`: the refund machine's keys, `refundTransitions.ts`). @since 0.1.0 */
+export type MachineName = "session" | "charge" | "refund";
 
 /**
  * One transition: in `state`, `event` has `result` (`→TARGET`, `refused:<code>` or `stays`).
@@ -63,7 +63,7 @@ export const parseTransitionKey = (text: string): TransitionKey | null => {
   const parts = text.trim().split(/\s+/u);
   if (parts.length !== 4) return null;
   const [machine, state, event, written] = parts as [string, string, string, string];
-  if (machine !== "session" && machine !== "charge") return null;
+  if (machine !== "session" && machine !== "charge" && machine !== "refund") return null;
   // `->X` is accepted for `→X` (easier to type in an allow-list).
   const result = written.startsWith("->") ? `→${written.slice(2)}` : written;
   return { machine, state, event, result };

@@ -5,7 +5,7 @@
  * @since 0.1.0
  */
 import { instantToMillis } from "../schemas/Instant.js";
-import type { Charge, PaymentCallback } from "../schemas/index.js";
+import type { Charge, PaymentCallback, RefundCallback } from "../schemas/index.js";
 
 /**
  * The charge a callback is about: the most recently updated charge of `data.chargeDetails` (the
@@ -35,3 +35,12 @@ export const callbackDedupeKey = (callback: PaymentCallback): string => {
   const charge = callbackCharge(callback);
   return JSON.stringify([callback.data.id, callback.event, charge?.id ?? "", charge?.status ?? ""]);
 };
+
+/**
+ * What identifies a refund callback, for the provider that enqueues it and the merchant's handler
+ * that deduplicates it: the refund id and the event (each refund status is sent once).
+ *
+ * @since 0.2.0
+ */
+export const refundCallbackDedupeKey = (callback: RefundCallback): string =>
+  JSON.stringify(["refund", callback.data.id, callback.event]);

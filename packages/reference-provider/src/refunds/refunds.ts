@@ -24,6 +24,7 @@ import {
   RefundResponse,
   type ResourceMissingError,
   refundablePayment,
+  refundCallbackDedupeKey,
   refundRefusalError,
   resourceMissingError,
   sandboxRefundAt,
@@ -57,7 +58,7 @@ type RefundListAnswer = typeof RefundListResponse.Type;
 
 /**
  * Outbox rows of refund callbacks (facts §10): they go through the same outbox and dispatcher as
- * payment callbacks, filed under the refund's session; the dedupe key is (refund id, event).
+ * payment callbacks, filed under the refund's session; the dedupe key is the core's `refundCallbackDedupeKey` (refund id, event), the one the contracts' handler uses.
  *
  * @since 0.2.0
  */
@@ -71,7 +72,7 @@ export const refundOutboxRows = (
     sessionId: callback.data.paymentSessionId,
     event: callback.event,
     payload: encodeCallback(callback),
-    dedupeKey: `refund|${callback.data.id}|${callback.event}`,
+    dedupeKey: refundCallbackDedupeKey(callback),
     createdAt: at,
   }));
 

@@ -20,7 +20,8 @@ export type DefectArea =
   | "error codes and envelopes"
   | "list and paging"
   | "charges"
-  | "simulations";
+  | "simulations"
+  | "refunds";
 
 /** One defect: its name (the switch), its area and what the wrong provider does, in one line. */
 export interface Defect {
@@ -250,6 +251,36 @@ export const DEFECTS = [
     name: "simulationChangesNothing",
     area: "simulations",
     description: 'POST /v2/payments/simulations answers {updated: "true"} and applies nothing',
+  },
+  // refunds (R2, R3, facts §10)
+  {
+    name: "refundOverRefundAllowed",
+    area: "refunds",
+    description:
+      "a partial refund is checked against the captured amount alone (earlier refunds ignored): the refunds of a charge can exceed what it captured",
+  },
+  {
+    name: "refundFullAfterPartialAllowed",
+    area: "refunds",
+    description:
+      "a full refund (isFullAmount) is accepted after a partial one, for the whole captured amount, instead of 422 full_refund_not_allowed",
+  },
+  {
+    name: "refundOfUnpaidSession",
+    area: "refunds",
+    description:
+      "a refund of a session that is not paid (its charge did not succeed) is accepted instead of 422 invalid_state",
+  },
+  {
+    name: "refundWrongEventName",
+    area: "refunds",
+    description:
+      "the refund callback REFUND.WAITING_BANK_TRANFER is sent with the docs' typo fixed (REFUND.WAITING_BANK_TRANSFER), which handlers matching the gateway's name miss",
+  },
+  {
+    name: "otherMerchantRefundVisible",
+    area: "refunds",
+    description: "GET /v1/refunds/{id} answers another merchant's refund instead of 404",
   },
 ] as const satisfies ReadonlyArray<Defect>;
 

@@ -1,7 +1,10 @@
 /**
- * The faulty provider's refunds: faithful (no defect touches them yet), every decision the core's
- * (`refundablePayment`, `openRefund`, `refundRefusalError`, `refundSeedPath`), kept in memory beside
- * the world's sessions. Callbacks go through the world's `sent` list and the merchant's callback URL.
+ * The faulty provider's refunds: every decision the core's (`refundablePayment`, `openRefund`,
+ * `refundRefusalError`, `refundSeedPath`, the sandbox's `sandboxRefundAt` on every read and create),
+ * kept in memory beside the world's sessions. Callbacks go through the world's outbox (`sent`, the
+ * merchant's callback URL). The refund defects (`refundOverRefundAllowed`,
+ * `refundFullAfterPartialAllowed`, `refundOfUnpaidSession`, `refundWrongEventName`,
+ * `otherMerchantRefundVisible`) are marked where they act.
  */
 import { randomUUID } from "node:crypto";
 import {
@@ -10,6 +13,7 @@ import {
   type CreateRefundRequest,
   type ListRefundsQuery,
   openRefund,
+  type RefundablePayment,
   RefundCallback,
   type RefundEvent,
   RefundListResponse,
@@ -21,6 +25,7 @@ import {
   refundRefusalError,
   refundSeedPath,
   resourceMissingError,
+  sandboxRefundAt,
   toRefund,
   withPageDefaults,
 } from "@payment-session/core";
@@ -47,15 +52,40 @@ export const refundsOf = (world: World): Map<string, StoredRefund> => {
 const encodeCallback = Schema.encodeSync(RefundCallback);
 
 const notify = (world: World, merchantId: string, callbacks: ReadonlyArray<Callback>) => {
-  const merchant = world.merchants.get(merchantId);
-  if (merchant === undefined) return;
   for (const callback of callbacks) {
-    world.sent.push({
-      sessionId: callback.data.paymentSessionId,
-      apiKey: merchant.callbackApiKey,
-      body: JSON.stringify(encodeCallback(callback)),
-    });
+    const encoded = encodeCallback(callback) as { event: string };
+    // Defect refundWrongEventName: the docs' typo "fixed" on the wire.
+    const event =
+      world.has("refundWrongEventName") && encoded.event === "REFUND.WAITING_BANK_TRANFER"
+        ? "REFUND.WAITING_BANK_TRANSFER"
+        : encoded.event;
+    world.send(merchantId, callback.data.paymentSessionId, JSON.stringify({ ...encoded, event }));
   }
+};
+
+/** A stored refund brought to now: the sandbox's due steps (decision R1), stored with their callbacks. */
+const settle = (world: World, stored: StoredRefund): void => {
+  const moved = sandboxRefundAt(stored.refund, world.now());
+  if (!moved.changed) return;
+  stored.refund = moved.refund;
+  notify(world, stored.merchantId, moved.webhooks);
+};
+
+/** The payment as a defective provider sees it. */
+const withDefects = (
+  world: World,
+  payment: RefundablePayment,
+  body: CreateRefundRequest,
+): RefundablePayment => {
+  // Defect refundOfUnpaidSession: any charge of any session counts as paid.
+  if (world.has("refundOfUnpaidSession"))
+    return { ...payment, chargeStatus: "SUCCESS", sessionStatus: "PAID" };
+  // Defect refundOverRefundAllowed: a partial refund is checked against the captured amount alone.
+  if (world.has("refundOverRefundAllowed") && body.isFullAmount !== true) return { ...payment, held: 0 };
+  // Defect refundFullAfterPartialAllowed: a full refund ignores what earlier refunds took.
+  if (world.has("refundFullAfterPartialAllowed") && body.isFullAmount === true)
+    return { ...payment, held: 0 };
+  return payment;
 };
 
 /** `POST /v1/refunds` (no idempotency record: the contracts send no key here). */
@@ -65,12 +95,17 @@ export const createRefund = (world: World, caller: Caller, body: CreateRefundReq
     return errorAnswer(404, resourceMissingError("PaymentSession", body.paymentSessionId));
   }
   world.expireDue(session);
-  const refunds = [...refundsOf(world).values()]
-    .filter((r) => r.refund.context.paymentSessionId === session.id)
-    .map((r) => r.refund);
+  const stored = [...refundsOf(world).values()].filter(
+    (r) => r.refund.context.paymentSessionId === session.id,
+  );
+  for (const r of stored) settle(world, r);
+  const refunds = stored.map((r) => r.refund);
   const payment = refundablePayment(session.snapshot, refunds, body.chargeId);
   if ("_tag" in payment) return validationAnswer(payment.details);
-  const opened = openRefund({ id: randomUUID(), at: world.now(), request: body }, payment);
+  const opened = openRefund(
+    { id: randomUUID(), at: world.now(), request: body },
+    withDefects(world, payment, body),
+  );
   if (!opened.ok) {
     const error = refundRefusalError(opened.refusal);
     return error._tag === "ApiValidationError"
@@ -87,17 +122,23 @@ const ok = <A>(data: A) => ({ code: "00" as const, message: "Success", data });
 /** `GET /v1/refunds/{id}`: the caller's refund, or 404. */
 export const getRefund = (world: World, caller: Caller, id: string): Answer => {
   const stored = refundsOf(world).get(id);
-  if (stored === undefined || stored.merchantId !== caller.merchant.id) {
+  // Defect otherMerchantRefundVisible: any merchant's refund is answered.
+  const visible =
+    stored !== undefined &&
+    (stored.merchantId === caller.merchant.id || world.has("otherMerchantRefundVisible"));
+  if (stored === undefined || !visible) {
     return errorAnswer(404, resourceMissingError("Refund", id));
   }
+  settle(world, stored);
   return { status: 200, body: Schema.encodeSync(RefundResponse)(ok(toRefund(stored.refund))) };
 };
 
 /** `GET /v1/refunds`: the caller's refunds, newest first, filtered and paged. */
 export const listRefunds = (world: World, caller: Caller, query: ListRefundsQuery): Answer => {
   const { page, perPage } = withPageDefaults(query);
-  const items = [...refundsOf(world).values()]
-    .filter((r) => r.merchantId === caller.merchant.id)
+  const own = [...refundsOf(world).values()].filter((r) => r.merchantId === caller.merchant.id);
+  for (const r of own) settle(world, r);
+  const items = own
     .map((r) => r.refund)
     .filter(
       (r) =>

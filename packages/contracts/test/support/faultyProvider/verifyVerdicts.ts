@@ -43,4 +43,9 @@ export const CAUGHT_BY_VERIFY: Readonly<Partial<Record<DefectName, string>>> = {
   chargesIgnoreClientReferenceId: "a request for the charges of a clientReferenceId",
   chargesAmountInCents: "a request for the charges of a clientReferenceId",
   simulationChangesNothing: "a request for a payment session after a simulated EXPIRED of its VA charge",
+  refundOverRefundAllowed: "a request to refund more than is left of a paid session",
+  refundFullAfterPartialAllowed: "a request for a full refund of a partly refunded session",
+  refundOfUnpaidSession: "a request to refund a session that is not paid",
+  refundWrongEventName: "a REFUND.WAITING_BANK_TRANFER callback for a refund waiting for its bank transfer",
+  otherMerchantRefundVisible: "a request for a refund of another merchant",
 };

@@ -92,6 +92,11 @@ export interface World {
     after: SessionSnapshot,
     before: SessionSnapshot,
   ) => void;
+  /**
+   * Sends a callback body of one of `merchantId`'s sessions as the outbox does (kept in `sent`,
+   * delivered to the callback URL with the callback key); for callbacks other than a session's own.
+   */
+  readonly send: (merchantId: string, sessionId: string, body: string) => void;
   readonly issueToken: (merchantId: string) => string;
   /** Waits until every webhook delivery in flight has ended (or given up). */
   readonly drain: () => Promise<void>;
@@ -159,6 +164,15 @@ export const makeWorld = (defect: DefectName | undefined, clockStart: string): W
     }
   };
 
+  const send: World["send"] = (merchantId, sessionId, body) => {
+    const merchant = merchants.get(merchantId);
+    if (merchant === undefined || has("noWebhooks")) return;
+    const apiKey = has("webhookWrongApiKey") ? merchant.secret : merchant.callbackApiKey;
+    sent.push({ sessionId, apiKey, body });
+    const url = merchant.callbackUrl;
+    if (url !== undefined) deliveries = deliveries.then(() => deliver(url, apiKey, body));
+  };
+
   const commit: World["commit"] = (session, applied, merchantRequest) => {
     const { outcome } = applied;
     if (outcome._tag === "Refused") return;
@@ -202,6 +216,7 @@ export const makeWorld = (defect: DefectName | undefined, clockStart: string): W
     expireDue,
     commit,
     notify,
+    send,
     issueToken: (merchantId) => {
       const token = `fp_${randomUUID().replaceAll("-", "")}`;
       tokens.set(token, { merchantId, expiresAt: now() + 900_000 });
