@@ -129,10 +129,13 @@ const vaNumber = async (db: Queryable, channel: VirtualAccountChannel, kind: "va
 };
 
 const vaChannelOf = (method: PaymentMethod | null, options: ChargeToOpen["paymentMethodOptions"]) =>
-  options?.virtualAccount?.channel ?? method?.virtualAccount?.channel ?? "PERMATA";
+  options?.virtualAccount?.channel ??
+  (method?.type === "VIRTUAL_ACCOUNT" ? method.virtualAccount?.channel : undefined) ??
+  "PERMATA";
 
 const vaNameOf = (method: PaymentMethod | null, options: ChargeToOpen["paymentMethodOptions"]) =>
-  options?.virtualAccount?.virtualAccountName ?? method?.virtualAccount?.virtualAccountName ?? undefined;
+  options?.virtualAccount?.virtualAccountName ??
+  (method?.type === "VIRTUAL_ACCOUNT" ? method.virtualAccount?.virtualAccountName : undefined);
 
 /** A dynamic VA: the bank from the options (default PERMATA), a fresh number, the session's expiry. */
 const issueVirtualAccount = async (request: ChargeIssueRequest): Promise<VirtualAccountCharge> => {
@@ -162,11 +165,10 @@ const issueQr = (request: ChargeIssueRequest): QrCharge => {
 };
 
 const issueEwallet = (request: ChargeIssueRequest): { instrument: EwalletCharge; deepLink: string } => {
-  const channel =
-    request.charge.paymentMethodOptions?.ewallet?.channel ??
-    request.charge.paymentMethod?.ewallet?.channel ??
-    "DANA";
-  const phone = request.charge.paymentMethod?.ewallet?.accountIdentifier ?? null;
+  const method = request.charge.paymentMethod;
+  const wallet = method?.type === "EWALLET" ? method.ewallet : undefined;
+  const channel = request.charge.paymentMethodOptions?.ewallet?.channel ?? wallet?.channel ?? "DANA";
+  const phone = wallet?.accountIdentifier ?? null;
   return {
     instrument: { channel, accountInformations: { mobileNumber: phone, name: null } },
     deepLink: `${deepLinkSchemes[channel]}://${sandboxHost}/pay/${request.chargeId}`,
@@ -174,7 +176,8 @@ const issueEwallet = (request: ChargeIssueRequest): { instrument: EwalletCharge;
 };
 
 const issueCard = (request: ChargeIssueRequest): CardCharge => {
-  const card = request.charge.paymentMethod?.card;
+  const method = request.charge.paymentMethod;
+  const card = method?.type === "CARD" ? method.card : undefined;
   const digits = card?.number?.replace(/\D/g, "") ?? "";
   if (digits.length < 12) return {};
   return {

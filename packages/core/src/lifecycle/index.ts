@@ -142,7 +142,14 @@ export {
   toRefund,
 } from "./refunds.js";
 export { simulationResultOf, toCapture, toCharge, toPaymentSession } from "./render.js";
-export { createWithIssued, placeholderIssue, type SeedPath, type SeedTarget, seedPath } from "./seed.js";
+export {
+  createWithIssued,
+  placeholderIssue,
+  plainCreateStatus,
+  type SeedPath,
+  type SeedTarget,
+  seedPath,
+} from "./seed.js";
 export {
   confirmationIssues,
   currentCharge,

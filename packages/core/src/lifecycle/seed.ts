@@ -29,6 +29,24 @@ import type { ChargeIssue, SessionEvent } from "./types.js";
 
 const MINUTE = 60_000;
 
+const statusOfPlainCreate = (): SessionStatus => {
+  const created = createSession(
+    { clientReferenceId: "status-of-a-plain-create", amount: { value: 20_000, currency: "IDR" } },
+    { id: "status-of-a-plain-create", at: 0 },
+  );
+  if (!created.ok) throw new Error(`the machine refuses a plain create: ${created.refusal.code}`);
+  return sessionStatus(created.snapshot);
+};
+
+/**
+ * The status of a session created with nothing but a reference and an amount (no payment method,
+ * decision C1), as the machine answers it: what a seed target or provider state means when it
+ * names no status.
+ *
+ * @since 0.2.0
+ */
+export const plainCreateStatus: SessionStatus = statusOfPlainCreate();
+
 /**
  * What the seeded session must be. Only `status` is needed; the others narrow the search (and the
  * create request), as the provider-state catalogue's `a payment session exists` params do.

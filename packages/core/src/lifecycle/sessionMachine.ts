@@ -55,7 +55,7 @@ const compactInstrument = (issue: ChargeIssue): ChargeInstrument => issue.instru
 
 /** The static VA / QR of a MULTIPLE session as the instrument of each payment's charge. */
 const staticInstrument = (method: PaymentMethod | null): ChargeInstrument => {
-  const va = method?.virtualAccount;
+  const va = method?.type === "VIRTUAL_ACCOUNT" ? method.virtualAccount : undefined;
   if (va?.channel !== undefined && va.virtualAccountNumber !== undefined) {
     return {
       virtualAccount: {
@@ -66,7 +66,7 @@ const staticInstrument = (method: PaymentMethod | null): ChargeInstrument => {
       },
     };
   }
-  const qr = method?.qr;
+  const qr = method?.type === "QR" ? method.qr : undefined;
   if (qr?.acquirer !== undefined && qr.qrContent !== undefined) {
     return {
       qr: {

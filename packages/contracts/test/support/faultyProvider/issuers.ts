@@ -38,14 +38,19 @@ export interface InstrumentIssuer {
 const vaChannel = (
   method: PaymentMethod | null | undefined,
   options: PaymentMethodOptions | null | undefined,
-) => options?.virtualAccount?.channel ?? method?.virtualAccount?.channel ?? "PERMATA";
+) =>
+  options?.virtualAccount?.channel ??
+  (method?.type === "VIRTUAL_ACCOUNT" ? method.virtualAccount?.channel : undefined) ??
+  "PERMATA";
 
 const vaName = (
   merchantName: string,
   method: PaymentMethod | null | undefined,
   options: PaymentMethodOptions | null | undefined,
 ) => {
-  const requested = options?.virtualAccount?.virtualAccountName ?? method?.virtualAccount?.virtualAccountName;
+  const requested =
+    options?.virtualAccount?.virtualAccountName ??
+    (method?.type === "VIRTUAL_ACCOUNT" ? method.virtualAccount?.virtualAccountName : undefined);
   return requested === undefined || requested === "" ? merchantName : `${merchantName} - ${requested}`;
 };
 
@@ -87,9 +92,9 @@ export const makeIssuer = (): InstrumentIssuer => {
           };
         }
         case "EWALLET": {
-          const channel =
-            plan.paymentMethodOptions?.ewallet?.channel ?? plan.paymentMethod?.ewallet?.channel ?? "DANA";
-          const mobileNumber = plan.paymentMethod?.ewallet?.accountIdentifier ?? null;
+          const wallet = plan.paymentMethod?.type === "EWALLET" ? plan.paymentMethod.ewallet : undefined;
+          const channel = plan.paymentMethodOptions?.ewallet?.channel ?? wallet?.channel ?? "DANA";
+          const mobileNumber = wallet?.accountIdentifier ?? null;
           return {
             instrument: { ewallet: { channel, accountInformations: { mobileNumber, name: null } } },
             ...(mode === "API" ? { paymentUrl: `${channel.toLowerCase()}://${HOST}/pay/${chargeId}` } : {}),
