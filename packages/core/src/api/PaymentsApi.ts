@@ -383,7 +383,7 @@ export const ChargesGroup = HttpApiGroup.make("charges")
   .middleware(BearerAuthentication)
   .annotate(OpenApi.Description, "Charges: the payment attempts of a session");
 
-/** Group `refunds`: `create`, `get`, `list` (Bearer; endpoints in `RefundsApi.ts`). @since 0.2.0 */
+/** Group `refunds`: `create`, `get`, `list` (Bearer; endpoints in `RefundsApi.ts`). @since 0.2.0 @category API description */
 export const RefundsGroup = RefundsEndpoints.middleware(BearerAuthentication);
 
 /**

@@ -12,7 +12,7 @@ import { pagingParameters } from "../schemas/Pagination.js";
 
 type Json = Record<string, unknown>;
 
-/** What one operation's documentation adds. */
+/** What one operation's documentation adds. @since 0.2.0 @category API description */
 export interface OperationDocs {
   /** Markdown: what it does, when it is refused. */
   readonly description: string;
@@ -64,6 +64,7 @@ const describeParameter = (path: string, parameter: unknown): unknown => {
  * API-level `OpenApi.Transform` of {@link PaymentsApi} runs it, so a new endpoint gets it too.
  *
  * @since 0.2.0
+ * @category API description
  */
 export const describeParameters = (spec: Json): Json => {
   if (!isObject(spec.paths)) return spec;
@@ -111,6 +112,7 @@ const addDocs =
  * The annotation that documents an endpoint: `endpoint.annotateMerge(documented({...}))`.
  *
  * @since 0.2.0
+ * @category API description
  */
 export const documented = (docs: OperationDocs) => OpenApi.annotations({ transform: addDocs(docs) });
 
@@ -122,6 +124,7 @@ const formatAmount = (value: number): string => value.toLocaleString("en-US").re
  * outside its method's bounds is a 400 on `amount.value`.
  *
  * @since 0.2.0
+ * @category API description
  */
 export const amountLimitsMarkdown = (): string =>
   [
@@ -137,6 +140,7 @@ export const amountLimitsMarkdown = (): string =>
  * The same limits as data, for the `x-amount-limits` extension of create and confirm.
  *
  * @since 0.2.0
+ * @category API description
  */
 export const amountLimitsExtension = (): Json =>
   Object.fromEntries(
@@ -192,6 +196,7 @@ const branchTags = (
  * The API-level `OpenApi.Transform` of {@link PaymentsApi} runs it.
  *
  * @since 0.2.0
+ * @category API description
  */
 export const discriminateUnions = (spec: Json): Json => {
   const components = isObject(spec.components) ? spec.components : undefined;

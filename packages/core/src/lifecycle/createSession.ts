@@ -33,6 +33,7 @@ import type { Accepted, ChargeIssue, ChargeRecord, ConfirmEvent, Refused, Sessio
  * `encryptionKey`. `config` defaults to {@link defaultPaymentMethodConfig}.
  *
  * @since 0.1.0
+ * @category Creating sessions
  */
 export interface CreateSessionContext {
   readonly id: string;
@@ -44,7 +45,7 @@ export interface CreateSessionContext {
   readonly config?: PaymentMethodConfig;
 }
 
-/** {@link createSession}'s answer. @since 0.1.0 */
+/** {@link createSession}'s answer. @since 0.1.0 @category Creating sessions */
 export type CreateSessionResult =
   | { readonly ok: true; readonly snapshot: SessionSnapshot; readonly outcome: Accepted }
   | { readonly ok: false; readonly refusal: Refused };
@@ -61,6 +62,7 @@ const MULTIPLE_METHODS: ReadonlyArray<PaymentMethodType> = ["VIRTUAL_ACCOUNT", "
  *   true (`autoConfirm`), no amount for a static QR (`amount`)
  *
  * @since 0.1.0
+ * @category Creating sessions
  */
 export const creationIssues = (
   request: CreatePaymentSessionInput,
@@ -107,6 +109,7 @@ const PROBE_ID = "lifecycle-probe-charge";
  * the session's expiry (epoch ms), the capture method, and the method and options as confirmed.
  *
  * @since 0.1.0
+ * @category Creating sessions
  */
 export interface ChargeToOpen {
   readonly method: PaymentMethodType;
@@ -117,7 +120,7 @@ export interface ChargeToOpen {
   readonly paymentMethodOptions: PaymentMethodOptions | null;
 }
 
-/** A CONFIRM before the provider issued its charge. @since 0.1.0 */
+/** A CONFIRM before the provider issued its charge. @since 0.1.0 @category Creating sessions */
 export type ConfirmIntent = Omit<ConfirmEvent, "charge">;
 
 const describe = (charge: ChargeRecord, snapshot: Pick<SessionSnapshot, "context">): ChargeToOpen => ({
@@ -149,6 +152,7 @@ const probeOpened = (snapshot: SessionSnapshot): ChargeToOpen | null => {
  * const charge = plan === null ? undefined : await issuer.issue(plan)
  * createSession(request, { id, at, charge })
  * @since 0.1.0
+ * @category Creating sessions
  */
 export function chargeToOpen(request: CreatePaymentSessionRequest, at?: number): ChargeToOpen | null;
 export function chargeToOpen(snapshot: SessionSnapshot, confirm: ConfirmIntent): ChargeToOpen | null;
@@ -175,6 +179,7 @@ export function chargeToOpen(
  * (`staticMethod`). The provider's issuers make them; the core decides which.
  *
  * @since 0.1.0
+ * @category Creating sessions
  */
 export interface SessionExtras {
   readonly hostedPage: boolean;
@@ -189,6 +194,7 @@ export interface SessionExtras {
  * {@link createFromPlan} once the provider issued what the plan asks for.
  *
  * @since 0.1.0
+ * @category Creating sessions
  */
 export interface CreatePlan {
   readonly input: CreatePaymentSessionInput;
@@ -228,6 +234,7 @@ const refusal = (code: "validation" | "charge_required", details?: ReadonlyArray
  * const charge = plan.plan.charge === null ? undefined : await issue(plan.plan.charge)
  * createFromPlan(plan.plan, { id, charge })
  * @since 0.1.0
+ * @category Creating sessions
  */
 export const planCreate = (
   request: CreatePaymentSessionRequest,
@@ -249,6 +256,7 @@ export const planCreate = (
  * `charge_required` when the plan opens a charge and `issued.charge` is missing.
  *
  * @since 0.1.0
+ * @category Creating sessions
  */
 export const createFromPlan = (
   plan: CreatePlan,
@@ -289,6 +297,7 @@ export const createFromPlan = (
  * if (!created.ok) return http400(created.refusal)
  * store(persistSession(created.snapshot))
  * @since 0.1.0
+ * @category Creating sessions
  */
 export const createSession = (
   request: CreatePaymentSessionRequest,

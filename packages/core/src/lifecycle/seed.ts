@@ -44,6 +44,7 @@ const statusOfPlainCreate = (): SessionStatus => {
  * names no status.
  *
  * @since 0.2.0
+ * @category Seeding
  */
 export const plainCreateStatus: SessionStatus = statusOfPlainCreate();
 
@@ -52,6 +53,7 @@ export const plainCreateStatus: SessionStatus = statusOfPlainCreate();
  * create request), as the provider-state catalogue's `a payment session exists` params do.
  *
  * @since 0.1.0
+ * @category Seeding
  */
 export interface SeedTarget {
   readonly status: SessionStatus;
@@ -78,6 +80,7 @@ export interface SeedTarget {
  * the create; an expiry at `expiryAt`).
  *
  * @since 0.1.0
+ * @category Seeding
  */
 export interface SeedPath {
   readonly request: CreatePaymentSessionRequest;
@@ -136,6 +139,7 @@ const optionsFor = (
  * caller's). For replays that need a CONFIRM's or an autoConfirm create's charge.
  *
  * @since 0.1.0
+ * @category Seeding
  */
 export const placeholderIssue = (
   method: PaymentMethodType,
@@ -357,6 +361,7 @@ const starts = (target: SeedTarget, at: number): ReadonlyArray<Node> => {
  * the static VA / QR of a MULTIPLE session (placeholders, ids from `id`).
  *
  * @since 0.1.0
+ * @category Seeding
  */
 export const createWithIssued = (
   request: CreatePaymentSessionRequest,
@@ -386,6 +391,7 @@ export const createWithIssued = (
  * const path = seedPath({ status: "PAID" }, Date.parse("2025-03-30T05:48:17Z"))
  * path?.steps.map((s) => s.event.type) // ["PAYMENT_RECEIVED"]
  * @since 0.1.0
+ * @category Seeding
  */
 export const seedPath = (target: SeedTarget, at: number): SeedPath | null => {
   let frontier: ReadonlyArray<Node> = starts(target, at);

@@ -29,7 +29,7 @@ import {
   type ValidationCheck,
 } from "./types.js";
 
-/** A refusal relayed from the charge machine, with the charge's status. @since 0.1.0 */
+/** A refusal relayed from the charge machine, with the charge's status. @since 0.1.0 @category Machines */
 export interface RelayedRefusal extends RefusalParams {
   readonly chargeStatus: ChargeStatus;
 }
@@ -44,7 +44,7 @@ const CHARGE_EVENTS: ReadonlySet<string> = new Set(
 const isChargeEvent = (event: SessionEvent): event is Extract<SessionEvent, ChargeEvent> =>
   CHARGE_EVENTS.has(event.type);
 
-/** The session's latest charge (a SINGLE session has at most one), or `null`. @since 0.1.0 */
+/** The session's latest charge (a SINGLE session has at most one), or `null`. @since 0.1.0 @category Machines */
 export const currentCharge = (context: SessionContext): ChargeRecord | null =>
   context.charges.length === 0 ? null : (context.charges[context.charges.length - 1] ?? null);
 
@@ -321,6 +321,7 @@ const inactive = {
  * {@link applyEvent} / `transition()`, which keep evaluating them.
  *
  * @since 0.1.0
+ * @category Machines
  */
 export const sessionMachine = setup({
   types: {
@@ -548,6 +549,7 @@ const detachedContext: SessionContext = {
  * `createdAt` + the config's default for a SINGLE session; a MULTIPLE one may have none).
  *
  * @since 0.1.0
+ * @category Machines
  */
 export const initialContext = (input: SessionInput): SessionContext => {
   const config = input.config ?? defaultPaymentMethodConfig;
@@ -583,6 +585,7 @@ export const initialContext = (input: SessionInput): SessionContext => {
  * rule.
  *
  * @since 0.1.0
+ * @category Machines
  */
 export const confirmationIssues = (
   context: SessionContext,
@@ -612,6 +615,7 @@ const relayedRefusalOf = (step: ChargeStep | null): RelayedRefusal => ({
  * The refusal a charge event gets from the charge machine (for the `relayChargeRefusal` action).
  *
  * @since 0.1.0
+ * @category Machines
  */
 export const chargeRefusalFor = (context: SessionContext, event: SessionEvent): RelayedRefusal =>
   relayedRefusalOf(chargeStepFor(context, event));
@@ -620,6 +624,7 @@ export const chargeRefusalFor = (context: SessionContext, event: SessionEvent): 
  * The charge this event would step (or append, for a MULTIPLE payment), before it is applied.
  *
  * @since 0.1.0
+ * @category Machines
  */
 export const chargeForEvent = (context: SessionContext, event: SessionEvent): ChargeRecord | null => {
   if (context.settings.paymentType === "MULTIPLE" && event.type === "PAYMENT_RECEIVED") {
