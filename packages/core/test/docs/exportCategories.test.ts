@@ -18,7 +18,7 @@ const sourceFiles = (dir: string): ReadonlyArray<string> =>
 const EXPORT = /^export (?:const|function|type|interface|class|abstract class) (\w+)/gmu;
 
 /** `file: name` of every export whose doc comment (the one right above it) lacks `tag`. */
-export const exportsWithout = (tag: string, text: string, file: string): ReadonlyArray<string> => {
+const exportsWithout = (tag: string, text: string, file: string): ReadonlyArray<string> => {
   const missing: Array<string> = [];
   const overloads = new Set<string>();
   for (const match of text.matchAll(EXPORT)) {
