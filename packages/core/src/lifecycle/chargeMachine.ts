@@ -429,18 +429,18 @@ export const stepChargeInterpreted = (charge: ChargeRecord, event: ChargeEvent):
  * @since 0.1.0
  * @category Machines
  */
-export const openCharge = (input: ChargeInput): ChargeRecord => ({
+export const newChargeRecord = (input: ChargeInput): ChargeRecord => ({
   state: compiledChargeMachine.initial as ChargeStatus,
   context: chargeContextOf(input),
 });
 
 /**
- * {@link openCharge} through XState (`initialTransition`): the reference it is checked against.
+ * {@link newChargeRecord} through XState (`initialTransition`): the reference it is checked against.
  *
  * @since 0.2.0
  * @category Machines
  */
-export const openChargeInterpreted = (input: ChargeInput): ChargeRecord => {
+export const newChargeRecordInterpreted = (input: ChargeInput): ChargeRecord => {
   const [snapshot] = initialTransition(chargeMachine, input);
   return { state: snapshot.value, context: snapshot.context };
 };

@@ -24,7 +24,7 @@ import {
   type PaymentMethodConfig,
 } from "./config.js";
 import { type SessionSnapshot, sessionStatus } from "./status.js";
-import type { Accepted, ChargeIssue, ChargeRecord, ConfirmEvent, Refused, SessionInput } from "./types.js";
+import type { Accepted, ChargeRecord, ConfirmEvent, IssuedCharge, Refused, SessionInput } from "./types.js";
 
 /**
  * What the provider passes with a create request: the new session's `id`, the instant `at` (epoch
@@ -38,7 +38,7 @@ import type { Accepted, ChargeIssue, ChargeRecord, ConfirmEvent, Refused, Sessio
 export interface CreateSessionContext {
   readonly id: string;
   readonly at: number;
-  readonly charge?: ChargeIssue;
+  readonly charge?: IssuedCharge;
   readonly paymentMethod?: PaymentMethod;
   readonly paymentUrl?: string;
   readonly encryptionKey?: string;
@@ -111,7 +111,7 @@ const PROBE_ID = "lifecycle-probe-charge";
  * @since 0.1.0
  * @category Creating sessions
  */
-export interface ChargeToOpen {
+export interface ChargeRequest {
   readonly method: PaymentMethodType;
   readonly amount: Amount;
   readonly expiryAt: number | null;
@@ -123,7 +123,7 @@ export interface ChargeToOpen {
 /** A CONFIRM before the provider issued its charge. @since 0.1.0 @category Creating sessions */
 export type ConfirmIntent = Omit<ConfirmEvent, "charge">;
 
-const describe = (charge: ChargeRecord, snapshot: Pick<SessionSnapshot, "context">): ChargeToOpen => ({
+const describe = (charge: ChargeRecord, snapshot: Pick<SessionSnapshot, "context">): ChargeRequest => ({
   method: charge.context.method,
   amount: charge.context.amount,
   expiryAt: snapshot.context.expiryAt,
@@ -132,7 +132,7 @@ const describe = (charge: ChargeRecord, snapshot: Pick<SessionSnapshot, "context
   paymentMethodOptions: snapshot.context.paymentMethodOptions,
 });
 
-const probeOpened = (snapshot: SessionSnapshot): ChargeToOpen | null => {
+const probeOpened = (snapshot: SessionSnapshot): ChargeRequest | null => {
   const opened = snapshot.context.charges.find((charge) => charge.context.id === PROBE_ID);
   return opened === undefined ? null : describe(opened, snapshot);
 };
@@ -142,25 +142,25 @@ const probeOpened = (snapshot: SessionSnapshot): ChargeToOpen | null => {
  * (it is run with a probe charge and the result inspected): call it before issuing a VA number,
  * a QR or a 3DS page.
  *
- * - `chargeToOpen(request, at?)`: a create request (after defaults). `null` when it opens none
+ * - `chargeRequestFor(request, at?)`: a create request (after defaults). `null` when it opens none
  *   (no method, autoConfirm false, MULTIPLE).
- * - `chargeToOpen(snapshot, confirm)`: a CONFIRM without its `charge`. `null` when the machine would
+ * - `chargeRequestFor(snapshot, confirm)`: a CONFIRM without its `charge`. `null` when the machine would
  *   refuse it or open nothing.
  *
  * @example
- * const plan = chargeToOpen(request)
+ * const plan = chargeRequestFor(request)
  * const charge = plan === null ? undefined : await issuer.issue(plan)
  * createSession(request, { id, at, charge })
  * @since 0.1.0
  * @category Creating sessions
  */
-export function chargeToOpen(request: CreatePaymentSessionRequest, at?: number): ChargeToOpen | null;
-export function chargeToOpen(snapshot: SessionSnapshot, confirm: ConfirmIntent): ChargeToOpen | null;
-export function chargeToOpen(
+export function chargeRequestFor(request: CreatePaymentSessionRequest, at?: number): ChargeRequest | null;
+export function chargeRequestFor(snapshot: SessionSnapshot, confirm: ConfirmIntent): ChargeRequest | null;
+export function chargeRequestFor(
   subject: CreatePaymentSessionRequest | SessionSnapshot,
   second?: number | ConfirmIntent,
-): ChargeToOpen | null {
-  const probe: ChargeIssue = { id: PROBE_ID };
+): ChargeRequest | null {
+  const probe: IssuedCharge = { id: PROBE_ID };
   if ("machine" in subject) {
     if (second === undefined || typeof second === "number") return null;
     const [next] = compiledSessionStep(subject, { ...second, charge: probe });
@@ -189,7 +189,7 @@ export interface SessionExtras {
 
 /**
  * A create request checked and planned once: the request with its defaults (`input`), the
- * charge it opens (`charge`, as {@link chargeToOpen} says; `null` for none) and the session's
+ * charge it opens (`charge`, as {@link chargeRequestFor} says; `null` for none) and the session's
  * {@link SessionExtras}. Made by {@link planCreate}, turned into a session by
  * {@link createFromPlan} once the provider issued what the plan asks for.
  *
@@ -200,7 +200,7 @@ export interface CreatePlan {
   readonly input: CreatePaymentSessionInput;
   readonly at: number;
   readonly config: PaymentMethodConfig;
-  readonly charge: ChargeToOpen | null;
+  readonly charge: ChargeRequest | null;
   readonly extras: SessionExtras;
 }
 
@@ -246,7 +246,7 @@ export const planCreate = (
   if (issues.length > 0) return { ok: false, refusal: refusal("validation", issues) };
   return {
     ok: true,
-    plan: { input, at, config, charge: chargeToOpen(request, at), extras: extrasOf(input) },
+    plan: { input, at, config, charge: chargeRequestFor(request, at), extras: extrasOf(input) },
   };
 };
 

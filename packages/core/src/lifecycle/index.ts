@@ -28,8 +28,8 @@ export {
   chargeSnapshot,
   chargeStepOf,
   compiledChargeMachine,
-  openCharge,
-  openChargeInterpreted,
+  newChargeRecord,
+  newChargeRecordInterpreted,
   stepCharge,
   stepChargeInterpreted,
 } from "./chargeMachine.js";
@@ -49,12 +49,12 @@ export {
   type PaymentMethodConfig,
 } from "./config.js";
 export {
-  type ChargeToOpen,
+  type ChargeRequest,
   type ConfirmIntent,
   type CreatePlan,
   type CreateSessionContext,
   type CreateSessionResult,
-  chargeToOpen,
+  chargeRequestFor,
   createFromPlan,
   createSession,
   creationIssues,

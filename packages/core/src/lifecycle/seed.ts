@@ -21,11 +21,11 @@ import type {
 } from "../schemas/index.js";
 import { ewalletChannels, virtualAccountChannels } from "../schemas/index.js";
 import { type Applied, applyEvent } from "./applyEvent.js";
-import { type CreateSessionContext, chargeToOpen, createSession } from "./createSession.js";
+import { type CreateSessionContext, chargeRequestFor, createSession } from "./createSession.js";
 import { currentCharge } from "./sessionMachine.js";
 import { simulationEvent } from "./simulation.js";
 import { type SessionSnapshot, sessionStatus } from "./status.js";
-import type { ChargeIssue, SessionEvent } from "./types.js";
+import type { IssuedCharge, SessionEvent } from "./types.js";
 
 const MINUTE = 60_000;
 
@@ -146,7 +146,7 @@ export const placeholderIssue = (
   id: string,
   at: number,
   expiryAt: number | null,
-): ChargeIssue => {
+): IssuedCharge => {
   const until = new Date(expiryAt ?? at + 15 * MINUTE).toISOString();
   switch (method) {
     case "VIRTUAL_ACCOUNT":
@@ -373,7 +373,7 @@ export const createWithIssued = (
   const issuedMethod = multiple && method !== undefined ? staticMethod(method) : undefined;
   return createSession(request, {
     ...context,
-    ...(method === undefined || multiple || chargeToOpen(request, context.at) === null
+    ...(method === undefined || multiple || chargeRequestFor(request, context.at) === null
       ? {}
       : { charge: placeholderIssue(method, `${context.id}-charge`, context.at, expiryAt) }),
     ...(issuedMethod === undefined ? {} : { paymentMethod: issuedMethod }),

@@ -8,7 +8,7 @@
 import { and, assign, not, setup } from "xstate";
 import { instantToMillis } from "../schemas/Instant.js";
 import type { Amount, ChargeStatus, ErrorDetail, PaymentMethod, WebhookEvent } from "../schemas/index.js";
-import { type ChargeStep, openCharge, stepCharge } from "./chargeMachine.js";
+import { type ChargeStep, newChargeRecord, stepCharge } from "./chargeMachine.js";
 import {
   defaultPaymentMethodConfig,
   methodIssues,
@@ -18,9 +18,9 @@ import {
 import {
   type ChargeEvent,
   type ChargeInstrument,
-  type ChargeIssue,
   type ChargeRecord,
   chargeEventTypes,
+  type IssuedCharge,
   type RefusalCode,
   type RefusalParams,
   type SessionContext,
@@ -51,7 +51,7 @@ export const currentCharge = (context: SessionContext): ChargeRecord | null =>
 const captureMethodOf = (context: Pick<SessionContext, "paymentMethodOptions">): "automatic" | "manual" =>
   context.paymentMethodOptions?.card?.captureMethod === "manual" ? "manual" : "automatic";
 
-const compactInstrument = (issue: ChargeIssue): ChargeInstrument => issue.instrument ?? {};
+const compactInstrument = (issue: IssuedCharge): ChargeInstrument => issue.instrument ?? {};
 
 /** The static VA / QR of a MULTIPLE session as the instrument of each payment's charge. */
 const staticInstrument = (method: PaymentMethod | null): ChargeInstrument => {
@@ -92,7 +92,7 @@ const newPaymentCharge = (
   event: Extract<SessionEvent, { type: "PAYMENT_RECEIVED" }>,
 ) => {
   const amount: Amount = isOpenAmount(context) ? event.amount : context.amount;
-  return openCharge({
+  return newChargeRecord({
     id: event.chargeId,
     at: event.at,
     method: context.paymentMethod?.type ?? "VIRTUAL_ACCOUNT",
@@ -383,7 +383,7 @@ export const sessionMachine = setup({
         issuedCharge: null,
         paymentUrl: issue.paymentUrl ?? context.paymentUrl,
         charges: [
-          openCharge({
+          newChargeRecord({
             id: issue.id,
             at: context.createdAt,
             method: context.paymentMethod.type,
@@ -403,7 +403,7 @@ export const sessionMachine = setup({
         paymentMethodOptions,
         paymentUrl: event.charge.paymentUrl ?? context.paymentUrl,
         charges: [
-          openCharge({
+          newChargeRecord({
             id: event.charge.id,
             at: event.at,
             method: event.paymentMethod.type,

@@ -52,10 +52,10 @@ export interface ChargeInstrument {
  * methods, the URL the customer goes to (3DS page, wallet deep link).
  *
  * Gotcha: ids and instruments are inputs, never made here (no randomness in the lifecycle). Ask
- * {@link chargeToOpen} first to know whether an operation will open a charge, and for which method.
+ * {@link chargeRequestFor} first to know whether an operation will open a charge, and for which method.
  *
  * @example
- * const issue: ChargeIssue = {
+ * const issue: IssuedCharge = {
  *   id: "b4db4aa5-4ee4-4722-b414-050c745c93cd",
  *   instrument: { virtualAccount: { channel: "PERMATA", virtualAccountNumber: "76630000123456",
  *     virtualAccountName: "Pivot - Reforza Harsya", expiryAt: "2025-03-30T23:59:05Z" } },
@@ -63,7 +63,7 @@ export interface ChargeInstrument {
  * @since 0.1.0
  * @category Events and results
  */
-export interface ChargeIssue {
+export interface IssuedCharge {
   readonly id: string;
   readonly instrument?: ChargeInstrument;
   readonly paymentUrl?: string;
@@ -84,7 +84,7 @@ export interface ChargeIssue {
 export interface ConfirmEvent extends ConfirmPaymentSessionRequest {
   readonly type: "CONFIRM";
   readonly at: number;
-  readonly charge: ChargeIssue;
+  readonly charge: IssuedCharge;
   readonly config?: PaymentMethodConfig;
 }
 
@@ -347,7 +347,7 @@ export interface SessionContext {
   readonly cancelledAt: number | null;
   readonly cancellationReason: CancellationReason | null;
   /** A charge issued at create (autoConfirm), opened by the C1 transition; then `null`. */
-  readonly issuedCharge: ChargeIssue | null;
+  readonly issuedCharge: IssuedCharge | null;
   readonly charges: ReadonlyArray<ChargeRecord>;
   readonly latePayments: ReadonlyArray<LatePayment>;
 }
@@ -365,7 +365,7 @@ export interface SessionInput {
   readonly at: number;
   readonly request: CreatePaymentSessionInput;
   /** The charge to open when the request confirms itself (method given, autoConfirm true, SINGLE). */
-  readonly charge?: ChargeIssue;
+  readonly charge?: IssuedCharge;
   /** The static VA / QR issued for a MULTIPLE session (rendered as `paymentMethod`). */
   readonly paymentMethod?: PaymentMethod;
   /** The hosted payment page (REDIRECT mode). */

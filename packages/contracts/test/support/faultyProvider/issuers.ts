@@ -1,12 +1,12 @@
 /**
  * The faulty provider's instruments: VA numbers, QR content, wallet links, card data. Which charge
- * to open (method, amount, expiry) is the core's answer (`chargeToOpen`); this only makes up the
+ * to open (method, amount, expiry) is the core's answer (`chargeRequestFor`); this only makes up the
  * values a real channel would return. Never defective.
  */
 import type {
-  ChargeIssue,
-  ChargeToOpen,
+  ChargeRequest,
   CreatePaymentSessionInput,
+  IssuedCharge,
   PaymentMethod,
   PaymentMethodOptions,
   VirtualAccountChannel,
@@ -19,11 +19,11 @@ const NO_EXPIRY = "0001-01-01T00:00:00Z";
 /** A per-provider counter for VA numbers (unique within one provider instance). */
 export interface InstrumentIssuer {
   readonly forCharge: (
-    plan: ChargeToOpen,
+    plan: ChargeRequest,
     chargeId: string,
     merchantName: string,
     mode: string,
-  ) => Omit<ChargeIssue, "id">;
+  ) => Omit<IssuedCharge, "id">;
   readonly forSession: (
     request: CreatePaymentSessionInput,
     sessionId: string,
