@@ -405,24 +405,3 @@ export const applyEvent = (snapshot: SessionSnapshot, event: SessionEvent): Appl
  */
 export const sessionAt = (snapshot: SessionSnapshot, at: number): Applied =>
   applyEvent(snapshot, { type: "EXPIRE", at });
-
-/**
- * Applies events one after the other (refused ones leave the snapshot as it was) and returns the
- * last snapshot with every outcome. Handy in tests and for replaying a stored event log.
- *
- * @since 0.1.0
- * @category Applying events
- */
-export const applyEvents = (
-  snapshot: SessionSnapshot,
-  events: ReadonlyArray<SessionEvent>,
-): { readonly snapshot: SessionSnapshot; readonly outcomes: ReadonlyArray<Outcome> } => {
-  let current = snapshot;
-  const outcomes: Array<Outcome> = [];
-  for (const event of events) {
-    const applied = applyEvent(current, event);
-    current = applied.snapshot;
-    outcomes.push(applied.outcome);
-  }
-  return { snapshot: current, outcomes };
-};

@@ -612,15 +612,6 @@ const relayedRefusalOf = (step: ChargeStep | null): RelayedRefusal => ({
 });
 
 /**
- * The refusal a charge event gets from the charge machine (for the `relayChargeRefusal` action).
- *
- * @since 0.1.0
- * @category Machines
- */
-export const chargeRefusalFor = (context: SessionContext, event: SessionEvent): RelayedRefusal =>
-  relayedRefusalOf(chargeStepFor(context, event));
-
-/**
  * The charge this event would step (or append, for a MULTIPLE payment), before it is applied.
  *
  * @since 0.1.0
