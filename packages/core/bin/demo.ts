@@ -6,7 +6,7 @@ import {
   type Applied,
   applyEvent,
   type CreatePaymentSessionRequest,
-  chargeToOpen,
+  chargeRequestFor,
   createSession,
   millisToInstant,
   type SessionEvent,
@@ -38,7 +38,7 @@ const describeOutcome = (applied: Applied): string => {
 };
 
 // The provider asks the core whether a charge opens, then issues the VA number (here: fixed).
-const toOpen = chargeToOpen(request, T0);
+const toOpen = chargeRequestFor(request, T0);
 const created = createSession(request, {
   id: "7f65c757-355f-4645-ac14-028b34ab51b1",
   at: T0,

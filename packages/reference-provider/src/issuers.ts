@@ -9,11 +9,11 @@
 import { generateKeyPairSync } from "node:crypto";
 import {
   type CardCharge,
-  type ChargeIssue,
-  type ChargeToOpen,
+  type ChargeRequest,
   type CreatePaymentSessionInput,
   type EwalletChannel,
   type EwalletCharge,
+  type IssuedCharge,
   type Mode,
   millisToInstant,
   type PaymentMethod,
@@ -32,15 +32,15 @@ import { nextSequence, type Queryable } from "./store/index.js";
  *
  * @since 0.1.0
  */
-export interface ChargeIssueRequest {
+export interface IssuerInput {
   readonly db: Queryable;
   readonly merchant: Merchant;
   readonly sessionId: string;
   readonly chargeId: string;
   readonly mode: Mode;
   readonly at: number;
-  /** What the core says the charge will be (`chargeToOpen`). */
-  readonly charge: ChargeToOpen;
+  /** What the core says the charge will be (`chargeRequestFor`). */
+  readonly charge: ChargeRequest;
 }
 
 /**
@@ -77,7 +77,7 @@ export interface SessionIssue {
  * @since 0.1.0
  */
 export interface Issuers {
-  readonly forCharge: (request: ChargeIssueRequest) => Promise<Omit<ChargeIssue, "id">>;
+  readonly forCharge: (request: IssuerInput) => Promise<Omit<IssuedCharge, "id">>;
   readonly forSession: (request: SessionIssueRequest) => Promise<SessionIssue>;
 }
 
@@ -128,14 +128,17 @@ const vaNumber = async (db: Queryable, channel: VirtualAccountChannel, kind: "va
   return `${virtualAccountPrefixes[channel]}${String(n).padStart(10, "0")}`;
 };
 
-const vaChannelOf = (method: PaymentMethod | null, options: ChargeToOpen["paymentMethodOptions"]) =>
-  options?.virtualAccount?.channel ?? method?.virtualAccount?.channel ?? "PERMATA";
+const vaChannelOf = (method: PaymentMethod | null, options: ChargeRequest["paymentMethodOptions"]) =>
+  options?.virtualAccount?.channel ??
+  (method?.type === "VIRTUAL_ACCOUNT" ? method.virtualAccount?.channel : undefined) ??
+  "PERMATA";
 
-const vaNameOf = (method: PaymentMethod | null, options: ChargeToOpen["paymentMethodOptions"]) =>
-  options?.virtualAccount?.virtualAccountName ?? method?.virtualAccount?.virtualAccountName ?? undefined;
+const vaNameOf = (method: PaymentMethod | null, options: ChargeRequest["paymentMethodOptions"]) =>
+  options?.virtualAccount?.virtualAccountName ??
+  (method?.type === "VIRTUAL_ACCOUNT" ? method.virtualAccount?.virtualAccountName : undefined);
 
 /** A dynamic VA: the bank from the options (default PERMATA), a fresh number, the session's expiry. */
-const issueVirtualAccount = async (request: ChargeIssueRequest): Promise<VirtualAccountCharge> => {
+const issueVirtualAccount = async (request: IssuerInput): Promise<VirtualAccountCharge> => {
   const { paymentMethod, paymentMethodOptions, expiryAt } = request.charge;
   const channel = vaChannelOf(paymentMethod, paymentMethodOptions);
   return {
@@ -149,7 +152,7 @@ const issueVirtualAccount = async (request: ChargeIssueRequest): Promise<Virtual
 const qrContent = (acquirer: QrAcquirer, id: string, amount: number, kind: "DYNAMIC" | "STATIC") =>
   `00020101021${kind === "DYNAMIC" ? "2" : "1"}26${acquirer}.SANDBOX.${id}54${amount}5802ID6304`;
 
-const issueQr = (request: ChargeIssueRequest): QrCharge => {
+const issueQr = (request: IssuerInput): QrCharge => {
   const acquirer = request.charge.paymentMethodOptions?.qr?.acquirer ?? "BRI";
   return {
     acquirer,
@@ -161,20 +164,20 @@ const issueQr = (request: ChargeIssueRequest): QrCharge => {
   };
 };
 
-const issueEwallet = (request: ChargeIssueRequest): { instrument: EwalletCharge; deepLink: string } => {
-  const channel =
-    request.charge.paymentMethodOptions?.ewallet?.channel ??
-    request.charge.paymentMethod?.ewallet?.channel ??
-    "DANA";
-  const phone = request.charge.paymentMethod?.ewallet?.accountIdentifier ?? null;
+const issueEwallet = (request: IssuerInput): { instrument: EwalletCharge; deepLink: string } => {
+  const method = request.charge.paymentMethod;
+  const wallet = method?.type === "EWALLET" ? method.ewallet : undefined;
+  const channel = request.charge.paymentMethodOptions?.ewallet?.channel ?? wallet?.channel ?? "DANA";
+  const phone = wallet?.accountIdentifier ?? null;
   return {
     instrument: { channel, accountInformations: { mobileNumber: phone, name: null } },
     deepLink: `${deepLinkSchemes[channel]}://${sandboxHost}/pay/${request.chargeId}`,
   };
 };
 
-const issueCard = (request: ChargeIssueRequest): CardCharge => {
-  const card = request.charge.paymentMethod?.card;
+const issueCard = (request: IssuerInput): CardCharge => {
+  const method = request.charge.paymentMethod;
+  const card = method?.type === "CARD" ? method.card : undefined;
   const digits = card?.number?.replace(/\D/g, "") ?? "";
   if (digits.length < 12) return {};
   return {

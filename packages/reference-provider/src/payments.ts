@@ -18,7 +18,7 @@ import {
   type ConfirmPaymentSessionRequest,
   type CreatePaymentSessionRequest,
   type CredentialsInvalidError,
-  chargeToOpen,
+  chargeRequestFor,
   createFromPlan,
   credentialsInvalidError,
   type ListChargesQuery,
@@ -215,7 +215,7 @@ export const createPayment = (
 
 /**
  * `POST /v2/payments/{id}/confirm` (decision L1): the core's `CONFIRM` with a charge issued only if
- * the core says the confirm opens one (`chargeToOpen` on the session as of now).
+ * the core says the confirm opens one (`chargeRequestFor` on the session as of now).
  *
  * @since 0.1.0
  */
@@ -235,7 +235,7 @@ export const confirmPayment = (
         paymentMethodOptions: body.paymentMethodOptions,
         config: merchantConfig(context.merchant),
       };
-      const opens = chargeToOpen(snapshot, intent);
+      const opens = chargeRequestFor(snapshot, intent);
       const chargeId = services.ids.chargeId();
       const issued =
         opens === null

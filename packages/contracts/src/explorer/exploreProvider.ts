@@ -4,6 +4,7 @@
  *
  * @since 0.1.0
  */
+import { choosePropertySeed } from "@payment-session/core/testing";
 import fc from "fast-check";
 import { runRaces } from "./races.js";
 import { startReceiver } from "./receiver.js";
@@ -102,7 +103,7 @@ const failureOf = (seed: number, result: RunResult): ExploreFailure => {
  */
 export const exploreProvider = async (options: ExploreOptions): Promise<ExploreReport> => {
   const started = performance.now();
-  const seed = options.seed ?? Math.floor(Math.random() * 0x7fffffff);
+  const seed = options.seed ?? choosePropertySeed(process.env, Math.random).seed;
   const receiver = await startReceiver(options.receiverHost);
   const explorer: Explorer = {
     baseUrl: options.providerBaseUrl.replace(/\/+$/u, ""),

@@ -23,7 +23,7 @@ import {
   type Charge,
   ConfirmPaymentSessionRequest,
   CreatePaymentSessionRequest,
-  chargeToOpen,
+  chargeRequestFor,
   createSession,
   creationIssues,
   creationKeysOf,
@@ -389,7 +389,7 @@ const eventOf = (
         paymentMethodOptions: body.success.paymentMethodOptions,
         config,
       };
-      const opens = chargeToOpen(snapshot, intent) !== null;
+      const opens = chargeRequestFor(snapshot, intent) !== null;
       return {
         _tag: "Event",
         event: { ...intent, charge: { id: opens ? placeholderId("charge") : placeholderId("unused") } },
@@ -467,7 +467,7 @@ export const predictCreate = (
       reached: [],
     };
   }
-  const opens = chargeToOpen(request, at) !== null;
+  const opens = chargeRequestFor(request, at) !== null;
   const created = createSession(request, {
     id: placeholderId("session"),
     at,

@@ -11,8 +11,9 @@ import type { Step } from "./steps.js";
  *
  * - `providerBaseUrl`, `providerStatesUrl`: the API and its provider-states setup endpoint (the
  *   same as `verify`'s);
- * - `runs` (default 100) sequences of up to `steps` (default 50) steps, from `seed` (default: a
- *   random one, printed in the report);
+ * - `runs` (default 100) sequences of up to `steps` (default 50) steps, from `seed` (default: the
+ *   property-test seed of `@payment-session/core/testing`: `FC_SEED`, else fixed when `CI=true`,
+ *   else random; printed in the report);
  * - `concurrency`: also fire that many concurrent calls at one session per race history (see the
  *   race mode), when the race mode is available;
  * - `replay`: run exactly this sequence (a failure's `replay`) instead of generating;

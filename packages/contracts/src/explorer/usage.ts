@@ -26,7 +26,7 @@ Required:
 Options:
   --runs N            sequences to run (default ${exploreDefaults.runs})
   --steps N           at most N steps per sequence (default ${exploreDefaults.steps})
-  --seed S            seed of the generator (default: random; always printed)
+  --seed S            seed of the generator (default: FC_SEED, fixed in CI, else random; always printed)
   --concurrency N     also check race histories of N concurrent calls (linearizability)
   --replay FILE       rerun exactly the sequence of a replay file instead of generating
   --replay-out FILE   where a failure's replay is written (default explore-replay.json)

@@ -15,6 +15,7 @@ import {
   Mode,
   PaymentMethodType,
   PaymentType,
+  plainCreateStatus,
   RefundMethod,
   RefundStatus,
   RequestId,
@@ -276,7 +277,10 @@ export const paymentSessionsExistWithClientReferenceId = defineState({
   paramDocs: {
     clientReferenceId: { type: "string (1–100 visible characters)", meaning: "the shared reference" },
     count: { type: "integer ≥ 1", meaning: "how many sessions" },
-    status: { type: oneOf(SessionStatus.literals), meaning: "default REQUIRE_PAYMENT_METHOD" },
+    status: {
+      type: oneOf(SessionStatus.literals),
+      meaning: `default ${plainCreateStatus} (a create without a payment method)`,
+    },
     amount: { type: "integer ≥ 1 (IDR)", meaning: "default 20 000" },
   },
   returns: [],

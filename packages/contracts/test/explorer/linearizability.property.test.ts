@@ -4,6 +4,7 @@
  * answer the model cannot give fail, and the cache changes nothing but speed. Each property is also
  * run against a deliberately broken model or checker setting, and must then find a counterexample.
  */
+import { propertySeed } from "@payment-session/core/testing";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
@@ -28,9 +29,8 @@ import {
   runRegister,
 } from "./support/toyModels.js";
 
-const seed = Number(process.env.FC_SEED ?? 20261124);
+const { seed } = propertySeed("linearizability properties (300 runs each)");
 const numRuns = 300;
-console.log(`linearizability properties: FC_SEED=${seed} (${numRuns} runs each)`);
 
 const registerInput: fc.Arbitrary<RegisterInput> = fc.oneof(
   fc.record({ op: fc.constant("write" as const), value: fc.integer({ min: 1, max: 4 }) }),

@@ -3,11 +3,12 @@
  * switched on. Its handlers run to completion one at a time (one JavaScript thread, no await inside a
  * write), so its histories must be linearizable; so must the reference provider's (races.test.ts).
  */
+import { propertySeed } from "@payment-session/core/testing";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { runRaces } from "../../src/explorer/races.js";
 import { type FaultyProvider, startFaultyProvider } from "../support/faultyProvider/index.js";
 
-const seed = Number(process.env.FC_SEED ?? 20261124);
+const { seed } = propertySeed("races on the in-memory provider");
 
 let provider: FaultyProvider;
 beforeAll(async () => {

@@ -4,6 +4,7 @@
  * one answer the model cannot give makes them fail; without overlap, any answer other than the
  * core's fails. Each property is shown to catch a model that ignores answers.
  */
+import { propertySeed } from "@payment-session/core/testing";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { checkLinearizable, type LinearizabilityModel } from "../../src/explorer/linearizability.js";
@@ -25,11 +26,10 @@ import {
 } from "./support/linearizableHistories.js";
 import { AT, answerOf, raceRun, startingSnapshot } from "./support/raceAnswers.js";
 
-const seed = Number(process.env.FC_SEED ?? 20261124);
+const { seed } = propertySeed("race model properties (200 runs each)");
 const numRuns = 200;
 /** Runs of the shortcut property: a wrong read-only claim shows up in a few hundred (see below). */
 const shortcutRuns = 500;
-console.log(`race model properties: FC_SEED=${seed} (${numRuns} runs each)`);
 
 const operation: fc.Arbitrary<RaceOperation> = fc.nat().map((n) => generateRaceOperation(seededRandom(n)));
 const status = fc.constantFrom(...raceStartingStatuses);

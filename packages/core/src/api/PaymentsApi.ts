@@ -5,6 +5,7 @@
  * @since 0.1.0
  */
 import { Context, Effect, Schema } from "effect";
+import { HttpServerRequest } from "effect/http";
 import {
   HttpApi,
   HttpApiEndpoint,
@@ -54,6 +55,7 @@ import {
   amountLimitsExtension,
   amountLimitsMarkdown,
   describeParameters,
+  discriminateUnions,
   documented,
 } from "./operationDocs.js";
 import { RefundsEndpoints } from "./RefundsApi.js";
@@ -175,7 +177,16 @@ export class RequestValidation extends HttpApiMiddleware.Service<RequestValidati
  * @category API description
  */
 export const RequestValidationLive = HttpApiMiddleware.layerSchemaErrorTransform(RequestValidation, (error) =>
-  Effect.fail(apiValidationError(issueDetails(error.cause.issue))),
+  Effect.gen(function* () {
+    // The body itself tells a wrong tag (`paymentMethod.type`) from a wrong value (`paymentMethod`).
+    const body =
+      error.kind === "Payload" || error.kind === "Body"
+        ? yield* Effect.flatMap(HttpServerRequest.HttpServerRequest, (request) => request.json).pipe(
+            Effect.orElseSucceed(() => undefined),
+          )
+        : undefined;
+    return yield* Effect.fail(apiValidationError(issueDetails(error.cause.issue, body)));
+  }),
 );
 
 // ---------------------------------------------------------------------------------------------
@@ -372,7 +383,7 @@ export const ChargesGroup = HttpApiGroup.make("charges")
   .middleware(BearerAuthentication)
   .annotate(OpenApi.Description, "Charges: the payment attempts of a session");
 
-/** Group `refunds`: `create`, `get`, `list` (Bearer; endpoints in `RefundsApi.ts`). @since 0.2.0 */
+/** Group `refunds`: `create`, `get`, `list` (Bearer; endpoints in `RefundsApi.ts`). @since 0.2.0 @category API description */
 export const RefundsGroup = RefundsEndpoints.middleware(BearerAuthentication);
 
 /**
@@ -394,7 +405,7 @@ export const PaymentsApi = HttpApi.make("PaymentsApi")
   .middleware(RequestValidation)
   .annotate(HttpApi.ParseOptions, { errors: "all" })
   .annotate(HttpApi.HeadersParseOptions, { errors: "all" })
-  .annotate(OpenApi.Transform, (spec) => describeParameters(openObjects(spec)))
+  .annotate(OpenApi.Transform, (spec) => discriminateUnions(describeParameters(openObjects(spec))))
   .annotate(OpenApi.Title, apiTitle)
   .annotate(OpenApi.Version, apiVersion)
   .annotate(OpenApi.License, { name: "MIT", identifier: "MIT" })

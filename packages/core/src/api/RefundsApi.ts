@@ -30,9 +30,9 @@ import { documented } from "./operationDocs.js";
 
 const readErrors = { 400: errorExamples[400], 401: errorExamples[401] };
 
-/** `{ code: "00", message, data: Refund }`: create and get answer it. @since 0.2.0 */
+/** `{ code: "00", message, data: Refund }`: create and get answer it. @since 0.2.0 @category API description */
 export const RefundResponse = SuccessEnvelope(Refund).annotate({ identifier: "RefundResponse" });
-/** `{ code: "00", message, data: Refund[], pagination }`. @since 0.2.0 */
+/** `{ code: "00", message, data: Refund[], pagination }`. @since 0.2.0 @category API description */
 export const RefundListResponse = ListEnvelope(Refund).annotate({ identifier: "RefundListResponse" });
 
 const createRefund = HttpApiEndpoint.post("create", "/v1/refunds", {
@@ -97,6 +97,7 @@ const listRefunds = HttpApiEndpoint.get("list", "/v1/refunds", {
  * Bearer middleware every `/v2` group has (as `RefundsGroup`), so this file needs nothing of it.
  *
  * @since 0.2.0
+ * @category API description
  */
 export const RefundsEndpoints = HttpApiGroup.make("refunds")
   .add(createRefund, getRefund, listRefunds)
@@ -111,6 +112,7 @@ export const RefundsEndpoints = HttpApiGroup.make("refunds")
  * @example
  * if (!opened.ok) return yield* Effect.fail(refundRefusalError(opened.refusal, { traceId }))
  * @since 0.2.0
+ * @category API description
  */
 export const refundRefusalError = (
   refused: RefundRefused,

@@ -235,7 +235,7 @@ export const errorExamples = {
   422: wire(UnprocessableError, invalidStateError("confirm", "PAID", withTrace)),
 } as const;
 
-/** A refund of half the seed page's 20 000 IDR session, PENDING (decision R1). @since 0.2.0 */
+/** A refund of half the seed page's 20 000 IDR session, PENDING (decision R1). @since 0.2.0 @category API description */
 export const createRefundRequestExample: Wire<typeof CreateRefundRequest> = {
   clientReferenceId: "REFUND-INV20250330001-1",
   paymentSessionId: sessionId,
@@ -268,14 +268,14 @@ const refundExample: Wire<typeof RefundResponse>["data"] = {
   updatedAt: "2025-03-30T05:50:00Z",
 };
 
-/** The create / get answer: the refund, PENDING. @since 0.2.0 */
+/** The create / get answer: the refund, PENDING. @since 0.2.0 @category API description */
 export const refundResponseExample: Wire<typeof RefundResponse> = {
   code: "00",
   message: "Success",
   data: refundExample,
 };
 
-/** A list page of one refund. @since 0.2.0 */
+/** A list page of one refund. @since 0.2.0 @category API description */
 export const refundListResponseExample: Wire<typeof RefundListResponse> = {
   code: "00",
   message: "Success",
@@ -283,7 +283,7 @@ export const refundListResponseExample: Wire<typeof RefundListResponse> = {
   pagination: { page: 1, perPage: 20, totalItems: 1, totalPages: 1 },
 };
 
-/** 422 for a refund beyond what is left of the captured amount (decision R3). @since 0.2.0 */
+/** 422 for a refund beyond what is left of the captured amount (decision R3). @since 0.2.0 @category API description */
 export const refundRefusedExample = wire(
   UnprocessableError,
   new UnprocessableError({

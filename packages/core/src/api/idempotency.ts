@@ -25,6 +25,7 @@ const canonical = (value: unknown): unknown => {
  * @example
  * requestIdentity("POST /v2/payments", { b: 1, a: 2 }) === requestIdentity("POST /v2/payments", { a: 2, b: 1 }) // true
  * @since 0.1.0
+ * @category API description
  */
 export const requestIdentity = (endpoint: string, request: unknown): string =>
   `${endpoint}\n${JSON.stringify(canonical(request))}`;

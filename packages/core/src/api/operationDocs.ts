@@ -12,7 +12,7 @@ import { pagingParameters } from "../schemas/Pagination.js";
 
 type Json = Record<string, unknown>;
 
-/** What one operation's documentation adds. */
+/** What one operation's documentation adds. @since 0.2.0 @category API description */
 export interface OperationDocs {
   /** Markdown: what it does, when it is refused. */
   readonly description: string;
@@ -64,6 +64,7 @@ const describeParameter = (path: string, parameter: unknown): unknown => {
  * API-level `OpenApi.Transform` of {@link PaymentsApi} runs it, so a new endpoint gets it too.
  *
  * @since 0.2.0
+ * @category API description
  */
 export const describeParameters = (spec: Json): Json => {
   if (!isObject(spec.paths)) return spec;
@@ -111,6 +112,7 @@ const addDocs =
  * The annotation that documents an endpoint: `endpoint.annotateMerge(documented({...}))`.
  *
  * @since 0.2.0
+ * @category API description
  */
 export const documented = (docs: OperationDocs) => OpenApi.annotations({ transform: addDocs(docs) });
 
@@ -122,6 +124,7 @@ const formatAmount = (value: number): string => value.toLocaleString("en-US").re
  * outside its method's bounds is a 400 on `amount.value`.
  *
  * @since 0.2.0
+ * @category API description
  */
 export const amountLimitsMarkdown = (): string =>
   [
@@ -137,6 +140,7 @@ export const amountLimitsMarkdown = (): string =>
  * The same limits as data, for the `x-amount-limits` extension of create and confirm.
  *
  * @since 0.2.0
+ * @category API description
  */
 export const amountLimitsExtension = (): Json =>
   Object.fromEntries(
@@ -145,3 +149,67 @@ export const amountLimitsExtension = (): Json =>
       { minimum: limits.minimumAmount, maximum: limits.maximumAmount, currencies: [...limits.currencies] },
     ]),
   );
+
+const componentPrefix = "#/components/schemas/";
+
+/** The property every branch fixes to one string (`type: { enum: ["CARD"] }`, required), with each branch's value. */
+const branchTags = (
+  schemas: Json,
+  branches: ReadonlyArray<unknown>,
+): { readonly propertyName: string; readonly mapping: Record<string, string> } | undefined => {
+  const targets = branches.map((branch) =>
+    isObject(branch) && typeof branch.$ref === "string" && branch.$ref.startsWith(componentPrefix)
+      ? { ref: branch.$ref, schema: schemas[branch.$ref.slice(componentPrefix.length)] }
+      : undefined,
+  );
+  const [first] = targets;
+  if (first === undefined || !isObject(first.schema) || !isObject(first.schema.properties)) return undefined;
+  const tagOf = (target: (typeof targets)[number], key: string): string | undefined => {
+    if (target === undefined || !isObject(target.schema) || !isObject(target.schema.properties))
+      return undefined;
+    const required = Array.isArray(target.schema.required) ? target.schema.required : [];
+    const property = target.schema.properties[key];
+    return required.includes(key) &&
+      isObject(property) &&
+      Array.isArray(property.enum) &&
+      property.enum.length === 1 &&
+      typeof property.enum[0] === "string"
+      ? property.enum[0]
+      : undefined;
+  };
+  for (const key of Object.keys(first.schema.properties)) {
+    const mapping: Record<string, string> = {};
+    for (const target of targets) {
+      const tag = tagOf(target, key);
+      if (tag === undefined || target === undefined || tag in mapping) break;
+      mapping[tag] = target.ref;
+    }
+    if (Object.keys(mapping).length === targets.length) return { propertyName: key, mapping };
+  }
+  return undefined;
+};
+
+/**
+ * Writes every component union whose branches each fix one required property to a distinct string
+ * (Effect's `anyOf` of tagged structs, e.g. `PaymentMethod` on `type`) as what it is: a `oneOf` with
+ * a `discriminator` and its `mapping`, so generated clients and validators pick the branch by the tag.
+ * The API-level `OpenApi.Transform` of {@link PaymentsApi} runs it.
+ *
+ * @since 0.2.0
+ * @category API description
+ */
+export const discriminateUnions = (spec: Json): Json => {
+  const components = isObject(spec.components) ? spec.components : undefined;
+  const schemas = components !== undefined && isObject(components.schemas) ? components.schemas : undefined;
+  if (components === undefined || schemas === undefined) return spec;
+  const rewritten = Object.fromEntries(
+    Object.entries(schemas).map(([name, schema]) => {
+      if (!isObject(schema) || !Array.isArray(schema.anyOf)) return [name, schema];
+      const tags = branchTags(schemas, schema.anyOf);
+      if (tags === undefined) return [name, schema];
+      const { anyOf, ...rest } = schema;
+      return [name, { ...rest, oneOf: anyOf, discriminator: tags }];
+    }),
+  );
+  return { ...spec, components: { ...components, schemas: rewritten } };
+};

@@ -31,6 +31,7 @@ import type {
  * The operation each event stands for, as refusal messages name it.
  *
  * @since 0.1.0
+ * @category Applying events
  */
 export const operationOfEvent: Readonly<Record<SessionEventType, Operation>> = {
   CONFIRM: "confirm",
@@ -52,6 +53,7 @@ export const operationOfEvent: Readonly<Record<SessionEventType, Operation>> = {
  * @example
  * refusalMessage("invalid_state", "confirm", "PAID") // "Payment session in status PAID is not allowed to confirm payment session"
  * @since 0.1.0
+ * @category Applying events
  */
 export const refusalMessage = (
   code: RefusalCode,
@@ -95,6 +97,7 @@ const detailsFor = (
  * outcome, and what the event's instant did to the session before the event (L4).
  *
  * @since 0.1.0
+ * @category Applying events
  */
 export interface Applied {
   readonly snapshot: SessionSnapshot;
@@ -122,6 +125,7 @@ export interface Applied {
  * actions to report (`refuse`, `relayChargeRefusal`, `ignoreDuplicate`, `emitWebhook`, …).
  *
  * @since 0.2.0
+ * @category Applying events
  */
 export type SessionStep = (
   snapshot: SessionSnapshot,
@@ -134,11 +138,12 @@ export type SessionStep = (
  * {@link interpretedSessionStep}.
  *
  * @since 0.2.0
+ * @category Applying events
  */
 export const compiledSessionMachine: CompiledMachine<SessionSnapshot> =
   compileMachine<SessionSnapshot>(sessionMachine);
 
-/** The compiled step ({@link compiledSessionMachine}). @since 0.2.0 */
+/** The compiled step ({@link compiledSessionMachine}). @since 0.2.0 @category Applying events */
 export const compiledSessionStep: SessionStep = compiledSessionMachine.step;
 
 /**
@@ -147,6 +152,7 @@ export const compiledSessionStep: SessionStep = compiledSessionMachine.step;
  * against.
  *
  * @since 0.2.0
+ * @category Applying events
  */
 export const interpretedSessionStep: SessionStep = (snapshot, event) =>
   transition(sessionMachine, snapshot, event);
@@ -159,6 +165,7 @@ const changed = (before: SessionSnapshot, after: SessionSnapshot): boolean =>
  * {@link applyEvent} turns it into an {@link Applied} (outcome, messages, callbacks with data).
  *
  * @since 0.2.0
+ * @category Applying events
  */
 export interface SessionStepped {
   /** The next snapshot; the input itself when refused. */
@@ -211,6 +218,7 @@ const readActions = (
  * ({@link interpretedSessionStep}), which the equivalence property compares.
  *
  * @since 0.2.0
+ * @category Applying events
  */
 export const stepSessionWith =
   (step: SessionStep) =>
@@ -247,6 +255,7 @@ export const stepSessionWith =
  * @example
  * const { snapshot, refusal } = stepSession(s, { type: "PAYMENT_RECEIVED", at, chargeId, amount })
  * @since 0.2.0
+ * @category Applying events
  */
 export const stepSession = (snapshot: SessionSnapshot, event: SessionEvent): SessionStepped => {
   // stepSessionWith(compiledSessionStep), on (state, context) without the intermediate snapshots.
@@ -294,6 +303,7 @@ const render = (
  * callbacks rendered.
  *
  * @since 0.2.0
+ * @category Applying events
  */
 export const appliedOf = (before: SessionSnapshot, event: SessionEvent, stepped: SessionStepped): Applied => {
   const operation = operationOfEvent[event.type];
@@ -350,6 +360,7 @@ export const appliedOf = (before: SessionSnapshot, event: SessionEvent, stepped:
  * XState's interpreter ({@link interpretedSessionStep}), which the equivalence property compares.
  *
  * @since 0.2.0
+ * @category Applying events
  */
 export const applyEventWith = (step: SessionStep) => {
   const stepOnce = stepSessionWith(step);
@@ -376,6 +387,7 @@ export const applyEventWith = (step: SessionStep) => {
  * const { snapshot, outcome, atInstant, expiry } = applyEvent(s, { type: "PAYMENT_RECEIVED", at, chargeId, amount })
  * if (outcome._tag === "Refused") return expiry === null ? http422(outcome) : storeThen422(atInstant, outcome)
  * @since 0.1.0
+ * @category Applying events
  */
 export const applyEvent = (snapshot: SessionSnapshot, event: SessionEvent): Applied =>
   appliedOf(snapshot, event, stepSession(snapshot, event));
@@ -389,26 +401,7 @@ export const applyEvent = (snapshot: SessionSnapshot, event: SessionEvent): Appl
  * const now = sessionAt(row.snapshot, at)
  * if (now.expiry !== null) store(now.snapshot, now.expiry.webhooks)
  * @since 0.2.0
+ * @category Applying events
  */
 export const sessionAt = (snapshot: SessionSnapshot, at: number): Applied =>
   applyEvent(snapshot, { type: "EXPIRE", at });
-
-/**
- * Applies events one after the other (refused ones leave the snapshot as it was) and returns the
- * last snapshot with every outcome. Handy in tests and for replaying a stored event log.
- *
- * @since 0.1.0
- */
-export const applyEvents = (
-  snapshot: SessionSnapshot,
-  events: ReadonlyArray<SessionEvent>,
-): { readonly snapshot: SessionSnapshot; readonly outcomes: ReadonlyArray<Outcome> } => {
-  let current = snapshot;
-  const outcomes: Array<Outcome> = [];
-  for (const event of events) {
-    const applied = applyEvent(current, event);
-    current = applied.snapshot;
-    outcomes.push(applied.outcome);
-  }
-  return { snapshot: current, outcomes };
-};

@@ -108,6 +108,7 @@ const detachedChargeContext: ChargeContext = chargeContextOf({
  * Gotcha: it keeps no clock; `at` comes with each event.
  *
  * @since 0.1.0
+ * @category Machines
  */
 export const chargeMachine = setup({
   types: {
@@ -308,6 +309,7 @@ export const chargeMachine = setup({
  * another currency. Empty when the capture is fine.
  *
  * @since 0.1.0
+ * @category Machines
  */
 export const captureAmountIssues = (
   charge: ChargeContext,
@@ -331,7 +333,7 @@ export const captureAmountIssues = (
   return issues;
 };
 
-/** The machine snapshot of a charge record. @since 0.1.0 */
+/** The machine snapshot of a charge record. @since 0.1.0 @category Machines */
 export const chargeSnapshot = (charge: ChargeRecord) =>
   chargeMachine.resolveState({ value: charge.state, context: charge.context });
 
@@ -344,6 +346,7 @@ type ChargeMachineSnapshot = ReturnType<typeof chargeSnapshot>;
  * `transition(chargeMachine, …)`.
  *
  * @since 0.2.0
+ * @category Machines
  */
 export const compiledChargeMachine: CompiledMachine<ChargeMachineSnapshot> =
   compileMachine<ChargeMachineSnapshot>(chargeMachine);
@@ -353,6 +356,7 @@ export const compiledChargeMachine: CompiledMachine<ChargeMachineSnapshot> =
  * whether the charge machine refused it (with its params) or saw a duplicate.
  *
  * @since 0.1.0
+ * @category Machines
  */
 export interface ChargeStep {
   readonly charge: ChargeRecord;
@@ -365,6 +369,7 @@ export interface ChargeStep {
  * repeat, or the next record. Shared by the compiled step and XState's `transition()`.
  *
  * @since 0.2.0
+ * @category Machines
  */
 export const chargeStepOf = (
   charge: ChargeRecord,
@@ -391,6 +396,7 @@ export const chargeStepOf = (
  * pure, no cache.
  *
  * @since 0.1.0
+ * @category Machines
  */
 export const stepCharge = (charge: ChargeRecord, event: ChargeEvent): ChargeStep => {
   const reported: Array<StepAction> = [];
@@ -409,6 +415,7 @@ export const stepCharge = (charge: ChargeRecord, event: ChargeEvent): ChargeStep
  * the compiled step is checked against. Slow (a throwaway actor per call).
  *
  * @since 0.2.0
+ * @category Machines
  */
 export const stepChargeInterpreted = (charge: ChargeRecord, event: ChargeEvent): ChargeStep => {
   const [next, actions] = transition(chargeMachine, chargeSnapshot(charge), event);
@@ -420,18 +427,20 @@ export const stepChargeInterpreted = (charge: ChargeRecord, event: ChargeEvent):
  * and the context its `context` factory makes from the input).
  *
  * @since 0.1.0
+ * @category Machines
  */
-export const openCharge = (input: ChargeInput): ChargeRecord => ({
+export const newChargeRecord = (input: ChargeInput): ChargeRecord => ({
   state: compiledChargeMachine.initial as ChargeStatus,
   context: chargeContextOf(input),
 });
 
 /**
- * {@link openCharge} through XState (`initialTransition`): the reference it is checked against.
+ * {@link newChargeRecord} through XState (`initialTransition`): the reference it is checked against.
  *
  * @since 0.2.0
+ * @category Machines
  */
-export const openChargeInterpreted = (input: ChargeInput): ChargeRecord => {
+export const newChargeRecordInterpreted = (input: ChargeInput): ChargeRecord => {
   const [snapshot] = initialTransition(chargeMachine, input);
   return { state: snapshot.value, context: snapshot.context };
 };

@@ -17,7 +17,7 @@
  */
 import { type AnyStateMachine, and, not, or } from "xstate";
 
-/** An action the step does not execute but reports, as XState's `transition()` does: type and resolved params. @since 0.2.0 */
+/** An action the step does not execute but reports, as XState's `transition()` does: type and resolved params. @since 0.2.0 @category Machines */
 export interface StepAction {
   readonly type: string;
   readonly params: unknown;
@@ -46,6 +46,7 @@ type CompiledAction =
  * actions, goes to `target` (`null` = stays).
  *
  * @since 0.2.0
+ * @category Machines
  */
 export interface CompiledBranch {
   readonly guard: Guard | null;
@@ -60,6 +61,7 @@ export interface CompiledBranch {
  * build snapshots from, and its branches per event type.
  *
  * @since 0.2.0
+ * @category Machines
  */
 export interface CompiledState {
   readonly name: string;
@@ -73,6 +75,7 @@ export interface CompiledState {
  * A machine compiled to a table (plain data: a test can alter a copy) and the step over it.
  *
  * @since 0.2.0
+ * @category Machines
  */
 export interface CompiledMachine<TSnapshot extends { readonly value: unknown; readonly context: unknown }> {
   readonly states: ReadonlyMap<string, CompiledState>;
@@ -109,7 +112,7 @@ export interface CompiledMachine<TSnapshot extends { readonly value: unknown; re
   readonly snapshotOf: (state: string, context: unknown) => TSnapshot;
 }
 
-/** Where {@link CompiledMachine.move} went: a state name and a context. @since 0.2.0 */
+/** Where {@link CompiledMachine.move} went: a state name and a context. @since 0.2.0 @category Machines */
 export interface Moved {
   readonly value: string;
   readonly context: unknown;
@@ -262,6 +265,7 @@ const compileBranch = (machine: AnyStateMachine, definition: TransitionDefinitio
  * const compiled = compileMachine(sessionMachine)
  * const [next, actions] = compiled.step(snapshot, { type: "EXPIRE", at })
  * @since 0.2.0
+ * @category Machines
  */
 export const compileMachine = <TSnapshot extends { readonly value: unknown; readonly context: unknown }>(
   machine: AnyStateMachine,
@@ -358,6 +362,7 @@ const snapshotFrom = (t: Readonly<Record<string, unknown>>, context: unknown, st
  * The step over a table (the compiled one, or a deliberately altered copy in a test).
  *
  * @since 0.2.0
+ * @category Machines
  */
 export const stepOver = <TSnapshot extends { readonly value: unknown; readonly context: unknown }>(
   id: string,

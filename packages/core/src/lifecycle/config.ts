@@ -16,6 +16,7 @@ const DAY = 24 * 60 * MINUTE;
  * session life (`maximumExpiryMs`).
  *
  * @since 0.1.0
+ * @category Configuration
  */
 export interface MethodLimits {
   readonly enabled: boolean;
@@ -30,6 +31,7 @@ export interface MethodLimits {
  * C5). Pass a merchant's own to {@link createSession} and to CONFIRM.
  *
  * @since 0.1.0
+ * @category Configuration
  */
 export interface PaymentMethodConfig {
   readonly defaultExpiryMs: number;
@@ -45,6 +47,7 @@ const IDR_ONLY: ReadonlyArray<string> = ["IDR"];
  * 10 000 – 9 999 999 999 and 30 days.
  *
  * @since 0.1.0
+ * @category Configuration
  */
 export const defaultPaymentMethodConfig: PaymentMethodConfig = {
   defaultExpiryMs: 15 * MINUTE,
@@ -97,6 +100,7 @@ const describeDuration = (ms: number): string =>
  * methodIssues(defaultPaymentMethodConfig, "QR", { value: 500, currency: "IDR" }, 0, 60_000)
  * // [{ field: "amount.value", message: "amount 500 is below the QR minimum of 1000" }]
  * @since 0.1.0
+ * @category Configuration
  */
 export const methodIssues = (
   config: PaymentMethodConfig,
@@ -157,6 +161,7 @@ const optionKeys = {
  * methodOptionExpiry("VIRTUAL_ACCOUNT", { virtualAccount: { channel: "BNI", expiryAt: "2026-03-02T00:00:00Z" } })
  * // { field: "paymentMethodOptions.virtualAccount.expiryAt", expiryAt: 1772409600000 }
  * @since 0.1.0
+ * @category Configuration
  */
 export const methodOptionExpiry = (
   method: PaymentMethodType | undefined,
@@ -175,6 +180,7 @@ export const methodOptionExpiry = (
  * same instant (a session has one expiry).
  *
  * @since 0.1.0
+ * @category Configuration
  */
 export const optionExpiryIssues = (
   option: { readonly field: string; readonly expiryAt: number } | null,

@@ -24,7 +24,7 @@ import {
   type PaymentMethodConfig,
 } from "./config.js";
 import { type SessionSnapshot, sessionStatus } from "./status.js";
-import type { Accepted, ChargeIssue, ChargeRecord, ConfirmEvent, Refused, SessionInput } from "./types.js";
+import type { Accepted, ChargeRecord, ConfirmEvent, IssuedCharge, Refused, SessionInput } from "./types.js";
 
 /**
  * What the provider passes with a create request: the new session's `id`, the instant `at` (epoch
@@ -33,18 +33,19 @@ import type { Accepted, ChargeIssue, ChargeRecord, ConfirmEvent, Refused, Sessio
  * `encryptionKey`. `config` defaults to {@link defaultPaymentMethodConfig}.
  *
  * @since 0.1.0
+ * @category Creating sessions
  */
 export interface CreateSessionContext {
   readonly id: string;
   readonly at: number;
-  readonly charge?: ChargeIssue;
+  readonly charge?: IssuedCharge;
   readonly paymentMethod?: PaymentMethod;
   readonly paymentUrl?: string;
   readonly encryptionKey?: string;
   readonly config?: PaymentMethodConfig;
 }
 
-/** {@link createSession}'s answer. @since 0.1.0 */
+/** {@link createSession}'s answer. @since 0.1.0 @category Creating sessions */
 export type CreateSessionResult =
   | { readonly ok: true; readonly snapshot: SessionSnapshot; readonly outcome: Accepted }
   | { readonly ok: false; readonly refusal: Refused };
@@ -61,6 +62,7 @@ const MULTIPLE_METHODS: ReadonlyArray<PaymentMethodType> = ["VIRTUAL_ACCOUNT", "
  *   true (`autoConfirm`), no amount for a static QR (`amount`)
  *
  * @since 0.1.0
+ * @category Creating sessions
  */
 export const creationIssues = (
   request: CreatePaymentSessionInput,
@@ -107,8 +109,9 @@ const PROBE_ID = "lifecycle-probe-charge";
  * the session's expiry (epoch ms), the capture method, and the method and options as confirmed.
  *
  * @since 0.1.0
+ * @category Creating sessions
  */
-export interface ChargeToOpen {
+export interface ChargeRequest {
   readonly method: PaymentMethodType;
   readonly amount: Amount;
   readonly expiryAt: number | null;
@@ -117,10 +120,10 @@ export interface ChargeToOpen {
   readonly paymentMethodOptions: PaymentMethodOptions | null;
 }
 
-/** A CONFIRM before the provider issued its charge. @since 0.1.0 */
+/** A CONFIRM before the provider issued its charge. @since 0.1.0 @category Creating sessions */
 export type ConfirmIntent = Omit<ConfirmEvent, "charge">;
 
-const describe = (charge: ChargeRecord, snapshot: Pick<SessionSnapshot, "context">): ChargeToOpen => ({
+const describe = (charge: ChargeRecord, snapshot: Pick<SessionSnapshot, "context">): ChargeRequest => ({
   method: charge.context.method,
   amount: charge.context.amount,
   expiryAt: snapshot.context.expiryAt,
@@ -129,7 +132,7 @@ const describe = (charge: ChargeRecord, snapshot: Pick<SessionSnapshot, "context
   paymentMethodOptions: snapshot.context.paymentMethodOptions,
 });
 
-const probeOpened = (snapshot: SessionSnapshot): ChargeToOpen | null => {
+const probeOpened = (snapshot: SessionSnapshot): ChargeRequest | null => {
   const opened = snapshot.context.charges.find((charge) => charge.context.id === PROBE_ID);
   return opened === undefined ? null : describe(opened, snapshot);
 };
@@ -139,24 +142,25 @@ const probeOpened = (snapshot: SessionSnapshot): ChargeToOpen | null => {
  * (it is run with a probe charge and the result inspected): call it before issuing a VA number,
  * a QR or a 3DS page.
  *
- * - `chargeToOpen(request, at?)`: a create request (after defaults). `null` when it opens none
+ * - `chargeRequestFor(request, at?)`: a create request (after defaults). `null` when it opens none
  *   (no method, autoConfirm false, MULTIPLE).
- * - `chargeToOpen(snapshot, confirm)`: a CONFIRM without its `charge`. `null` when the machine would
+ * - `chargeRequestFor(snapshot, confirm)`: a CONFIRM without its `charge`. `null` when the machine would
  *   refuse it or open nothing.
  *
  * @example
- * const plan = chargeToOpen(request)
+ * const plan = chargeRequestFor(request)
  * const charge = plan === null ? undefined : await issuer.issue(plan)
  * createSession(request, { id, at, charge })
  * @since 0.1.0
+ * @category Creating sessions
  */
-export function chargeToOpen(request: CreatePaymentSessionRequest, at?: number): ChargeToOpen | null;
-export function chargeToOpen(snapshot: SessionSnapshot, confirm: ConfirmIntent): ChargeToOpen | null;
-export function chargeToOpen(
+export function chargeRequestFor(request: CreatePaymentSessionRequest, at?: number): ChargeRequest | null;
+export function chargeRequestFor(snapshot: SessionSnapshot, confirm: ConfirmIntent): ChargeRequest | null;
+export function chargeRequestFor(
   subject: CreatePaymentSessionRequest | SessionSnapshot,
   second?: number | ConfirmIntent,
-): ChargeToOpen | null {
-  const probe: ChargeIssue = { id: PROBE_ID };
+): ChargeRequest | null {
+  const probe: IssuedCharge = { id: PROBE_ID };
   if ("machine" in subject) {
     if (second === undefined || typeof second === "number") return null;
     const [next] = compiledSessionStep(subject, { ...second, charge: probe });
@@ -175,6 +179,7 @@ export function chargeToOpen(
  * (`staticMethod`). The provider's issuers make them; the core decides which.
  *
  * @since 0.1.0
+ * @category Creating sessions
  */
 export interface SessionExtras {
   readonly hostedPage: boolean;
@@ -184,17 +189,18 @@ export interface SessionExtras {
 
 /**
  * A create request checked and planned once: the request with its defaults (`input`), the
- * charge it opens (`charge`, as {@link chargeToOpen} says; `null` for none) and the session's
+ * charge it opens (`charge`, as {@link chargeRequestFor} says; `null` for none) and the session's
  * {@link SessionExtras}. Made by {@link planCreate}, turned into a session by
  * {@link createFromPlan} once the provider issued what the plan asks for.
  *
  * @since 0.1.0
+ * @category Creating sessions
  */
 export interface CreatePlan {
   readonly input: CreatePaymentSessionInput;
   readonly at: number;
   readonly config: PaymentMethodConfig;
-  readonly charge: ChargeToOpen | null;
+  readonly charge: ChargeRequest | null;
   readonly extras: SessionExtras;
 }
 
@@ -228,6 +234,7 @@ const refusal = (code: "validation" | "charge_required", details?: ReadonlyArray
  * const charge = plan.plan.charge === null ? undefined : await issue(plan.plan.charge)
  * createFromPlan(plan.plan, { id, charge })
  * @since 0.1.0
+ * @category Creating sessions
  */
 export const planCreate = (
   request: CreatePaymentSessionRequest,
@@ -239,7 +246,7 @@ export const planCreate = (
   if (issues.length > 0) return { ok: false, refusal: refusal("validation", issues) };
   return {
     ok: true,
-    plan: { input, at, config, charge: chargeToOpen(request, at), extras: extrasOf(input) },
+    plan: { input, at, config, charge: chargeRequestFor(request, at), extras: extrasOf(input) },
   };
 };
 
@@ -249,6 +256,7 @@ export const planCreate = (
  * `charge_required` when the plan opens a charge and `issued.charge` is missing.
  *
  * @since 0.1.0
+ * @category Creating sessions
  */
 export const createFromPlan = (
   plan: CreatePlan,
@@ -289,6 +297,7 @@ export const createFromPlan = (
  * if (!created.ok) return http400(created.refusal)
  * store(persistSession(created.snapshot))
  * @since 0.1.0
+ * @category Creating sessions
  */
 export const createSession = (
   request: CreatePaymentSessionRequest,

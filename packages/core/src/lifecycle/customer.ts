@@ -7,7 +7,7 @@
  */
 import type { ChargeStatus, PaymentSession, SessionStatus } from "../schemas/index.js";
 
-/** The session waits for the customer to choose a payment method (mode REDIRECT, no method yet). @since 0.2.0 */
+/** The session waits for the customer to choose a payment method (mode REDIRECT, no method yet). @since 0.2.0 @category Hosted page */
 export const awaitsPaymentMethod = (status: SessionStatus): boolean => status === "REQUIRE_PAYMENT_METHOD";
 
 /**
@@ -15,6 +15,7 @@ export const awaitsPaymentMethod = (status: SessionStatus): boolean => status ==
  * or fail: waiting for the customer, for authentication, or in processing.
  *
  * @since 0.2.0
+ * @category Hosted page
  */
 export const customerActionChargeStatuses: ReadonlyArray<ChargeStatus> = [
   "WAITING_FOR_USER_ACTION",
@@ -22,11 +23,11 @@ export const customerActionChargeStatuses: ReadonlyArray<ChargeStatus> = [
   "PROCESSING",
 ];
 
-/** The charge can still be paid or failed by the customer ({@link customerActionChargeStatuses}). @since 0.2.0 */
+/** The charge can still be paid or failed by the customer ({@link customerActionChargeStatuses}). @since 0.2.0 @category Hosted page */
 export const awaitsCustomer = (status: ChargeStatus): boolean =>
   customerActionChargeStatuses.includes(status);
 
-/** A card charge whose customer has not started 3-D Secure authentication yet. @since 0.2.0 */
+/** A card charge whose customer has not started 3-D Secure authentication yet. @since 0.2.0 @category Hosted page */
 export const awaitsAuthenticationStart = (status: ChargeStatus): boolean =>
   status === "WAITING_FOR_USER_ACTION";
 
@@ -36,6 +37,7 @@ export const awaitsAuthenticationStart = (status: ChargeStatus): boolean =>
  * merchant gave no URL for it).
  *
  * @since 0.2.0
+ * @category Hosted page
  */
 export const returnUrlOf = (session: PaymentSession): string | null => {
   const urls = session.redirectUrl;

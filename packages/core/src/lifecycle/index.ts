@@ -28,8 +28,8 @@ export {
   chargeSnapshot,
   chargeStepOf,
   compiledChargeMachine,
-  openCharge,
-  openChargeInterpreted,
+  newChargeRecord,
+  newChargeRecordInterpreted,
   stepCharge,
   stepChargeInterpreted,
 } from "./chargeMachine.js";
@@ -49,12 +49,12 @@ export {
   type PaymentMethodConfig,
 } from "./config.js";
 export {
-  type ChargeToOpen,
+  type ChargeRequest,
   type ConfirmIntent,
   type CreatePlan,
   type CreateSessionContext,
   type CreateSessionResult,
-  chargeToOpen,
+  chargeRequestFor,
   createFromPlan,
   createSession,
   creationIssues,
@@ -150,7 +150,14 @@ export {
   sandboxRefundKeys,
 } from "./refundTransitions.js";
 export { simulationResultOf, toCapture, toCharge, toPaymentSession } from "./render.js";
-export { createWithIssued, placeholderIssue, type SeedPath, type SeedTarget, seedPath } from "./seed.js";
+export {
+  createWithIssued,
+  placeholderIssue,
+  plainCreateStatus,
+  type SeedPath,
+  type SeedTarget,
+  seedPath,
+} from "./seed.js";
 export {
   confirmationIssues,
   currentCharge,

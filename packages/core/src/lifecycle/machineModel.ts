@@ -8,17 +8,17 @@
  */
 import type { AnyStateMachine } from "xstate";
 
-/** The pseudo-event name of an eventless (`always`) transition. @since 0.1.0 */
+/** The pseudo-event name of an eventless (`always`) transition. @since 0.1.0 @category Machines */
 export const ALWAYS = "(always)";
 
-/** One action of a transition branch, as the definition names it (params kept when static). @since 0.1.0 */
+/** One action of a transition branch, as the definition names it (params kept when static). @since 0.1.0 @category Machines */
 export interface ActionRef {
   readonly type: string;
   /** Static params (e.g. `{ code: "invalid_state" }` of `refuse`); `null` when none or computed per event. */
   readonly params: Readonly<Record<string, unknown>> | null;
 }
 
-/** One branch of a (state, event) transition list: tried in order, the first whose guard holds is taken. @since 0.1.0 */
+/** One branch of a (state, event) transition list: tried in order, the first whose guard holds is taken. @since 0.1.0 @category Machines */
 export interface Branch {
   /** The guard as written (`isPastExpiry`, `not(isCard)`, `isPastExpiry and chargeFailsOnExpiry`); `null` = always taken. */
   readonly guard: string | null;
@@ -29,7 +29,7 @@ export interface Branch {
   readonly actions: ReadonlyArray<ActionRef>;
 }
 
-/** A state and what every event does in it. @since 0.1.0 */
+/** A state and what every event does in it. @since 0.1.0 @category Machines */
 export interface StateModel {
   readonly name: string;
   readonly final: boolean;
@@ -37,7 +37,7 @@ export interface StateModel {
   readonly transitions: ReadonlyArray<{ readonly event: string; readonly branches: ReadonlyArray<Branch> }>;
 }
 
-/** The readable model of one machine. @since 0.1.0 */
+/** The readable model of one machine. @since 0.1.0 @category Machines */
 export interface MachineModel {
   readonly id: string;
   readonly initial: string;
@@ -98,7 +98,7 @@ const describeAction = (action: unknown): ActionRef => {
   return { type: "(inline action)", params: null };
 };
 
-/** What {@link branchOf} reads from an XState transition definition. @since 0.1.0 */
+/** What {@link branchOf} reads from an XState transition definition. @since 0.1.0 @category Machines */
 export interface TransitionLike {
   readonly guard?: unknown;
   readonly target?: ReadonlyArray<{ readonly path: ReadonlyArray<string> }>;
@@ -114,7 +114,7 @@ interface StateNodeLike {
   readonly always?: ReadonlyArray<TransitionLike>;
 }
 
-/** The plain branch of one XState transition definition. @since 0.1.0 */
+/** The plain branch of one XState transition definition. @since 0.1.0 @category Machines */
 export const branchOf = (definition: TransitionLike): Branch => {
   const guard = definition.guard === undefined ? null : describeGuard(definition.guard);
   const target = definition.target?.[0];
@@ -138,6 +138,7 @@ const leaves = (node: StateNodeLike): ReadonlyArray<StateNodeLike> => {
  * @example
  * describeMachine(sessionMachine).states.map((s) => s.name) // ["REQUIRE_PAYMENT_METHOD", …]
  * @since 0.1.0
+ * @category Machines
  */
 export const describeMachine = (machine: AnyStateMachine): MachineModel => {
   const root = machine.root as unknown as StateNodeLike;
@@ -170,6 +171,6 @@ export const describeMachine = (machine: AnyStateMachine): MachineModel => {
   };
 };
 
-/** The branches `state` has for `event` (empty when the state does not handle it). @since 0.1.0 */
+/** The branches `state` has for `event` (empty when the state does not handle it). @since 0.1.0 @category Machines */
 export const branchesFor = (model: MachineModel, state: string, event: string): ReadonlyArray<Branch> =>
   model.states.find((s) => s.name === state)?.transitions.find((t) => t.event === event)?.branches ?? [];

@@ -13,7 +13,7 @@ import {
 } from "./status.js";
 import type { SessionContext } from "./types.js";
 
-/** The version {@link persistSession} writes and {@link restoreSession} reads. @since 0.1.0 */
+/** The version {@link persistSession} writes and {@link restoreSession} reads. @since 0.1.0 @category Persistence */
 export const sessionSchemaVersion = 1;
 
 /**
@@ -23,6 +23,7 @@ export const sessionSchemaVersion = 1;
  * for an `input`; it is not read when a snapshot is given).
  *
  * @since 0.1.0
+ * @category Persistence
  */
 export interface PersistedSession {
   readonly schemaVersion: typeof sessionSchemaVersion;
@@ -36,12 +37,13 @@ export interface PersistedSession {
  * Why a stored session could not be restored.
  *
  * @since 0.1.0
+ * @category Persistence
  */
 export type RestoreError =
   | { readonly _tag: "UnknownSchemaVersion"; readonly schemaVersion: unknown; readonly message: string }
   | { readonly _tag: "MalformedSession"; readonly message: string };
 
-/** {@link restoreSession}'s answer. @since 0.1.0 */
+/** {@link restoreSession}'s answer. @since 0.1.0 @category Persistence */
 export type RestoreResult =
   | { readonly ok: true; readonly snapshot: SessionSnapshot }
   | { readonly ok: false; readonly error: RestoreError };
@@ -53,6 +55,7 @@ export type RestoreResult =
  * @example
  * await db.put(id, JSON.stringify(persistSession(snapshot)))
  * @since 0.1.0
+ * @category Persistence
  */
 export const persistSession = (snapshot: SessionSnapshot): PersistedSession => {
   // XState types the persisted form as `Snapshot<unknown>`; for this machine it is { status, value, context, … }.
@@ -95,6 +98,7 @@ const contextProblem = (context: Readonly<Record<string, unknown>>): string | nu
  * const restored = restoreSession(JSON.parse(row.snapshot))
  * if (!restored.ok) throw new StoreCorrupt(restored.error)
  * @since 0.1.0
+ * @category Persistence
  */
 export const restoreSession = (json: unknown): RestoreResult => {
   if (!isRecord(json)) return malformed("a stored session is a JSON object");

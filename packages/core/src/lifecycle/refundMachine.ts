@@ -31,6 +31,7 @@ import type {
  * theirs back). The provider derives it from the stored session and refunds; nothing stores it.
  *
  * @since 0.2.0
+ * @category Machines
  */
 export interface RefundablePayment {
   readonly sessionStatus: SessionStatus;
@@ -43,51 +44,51 @@ export interface RefundablePayment {
   readonly held: number;
 }
 
-/** `POST /v1/refunds`, checked against the payment (the machine's only way out of REQUESTED). @since 0.2.0 */
+/** `POST /v1/refunds`, checked against the payment (the machine's only way out of REQUESTED). @since 0.2.0 @category Machines */
 export interface SubmitRefundEvent {
   readonly type: "SUBMIT";
   readonly at: number;
   readonly payment: RefundablePayment;
 }
 
-/** The channel (card, wallet, …) paid the money back (AUTO): SUCCESS, destination CHANNEL. @since 0.2.0 */
+/** The channel (card, wallet, …) paid the money back (AUTO): SUCCESS, destination CHANNEL. @since 0.2.0 @category Machines */
 export interface ChannelSucceededEvent {
   readonly type: "CHANNEL_SUCCEEDED";
   readonly at: number;
 }
 
-/** The channel could not refund (AUTO): the gateway falls back to a bank transfer. @since 0.2.0 */
+/** The channel could not refund (AUTO): the gateway falls back to a bank transfer. @since 0.2.0 @category Machines */
 export interface ChannelFailedEvent {
   readonly type: "CHANNEL_FAILED";
   readonly at: number;
 }
 
-/** A TRANSFER_ONLY refund's bank transfer starts (the channel is never tried). @since 0.2.0 */
+/** A TRANSFER_ONLY refund's bank transfer starts (the channel is never tried). @since 0.2.0 @category Machines */
 export interface TransferStartedEvent {
   readonly type: "TRANSFER_STARTED";
   readonly at: number;
 }
 
-/** The bank transfer arrived: SUCCESS, destination ACCOUNT. @since 0.2.0 */
+/** The bank transfer arrived: SUCCESS, destination ACCOUNT. @since 0.2.0 @category Machines */
 export interface TransferSucceededEvent {
   readonly type: "TRANSFER_SUCCEEDED";
   readonly at: number;
 }
 
-/** The refund failed for good (transfer failed, account not found). @since 0.2.0 */
+/** The refund failed for good (transfer failed, account not found). @since 0.2.0 @category Machines */
 export interface RefundFailedEvent {
   readonly type: "REFUND_FAILED";
   readonly at: number;
   readonly failureReason: string;
 }
 
-/** The gateway cancels a refund waiting for its bank transfer (no callback is documented for it). @since 0.2.0 */
+/** The gateway cancels a refund waiting for its bank transfer (no callback is documented for it). @since 0.2.0 @category Machines */
 export interface CancelRefundEvent {
   readonly type: "CANCEL";
   readonly at: number;
 }
 
-/** Every event the refund machine takes; each carries its instant (epoch ms). @since 0.2.0 */
+/** Every event the refund machine takes; each carries its instant (epoch ms). @since 0.2.0 @category Machines */
 export type RefundEvent =
   | SubmitRefundEvent
   | ChannelSucceededEvent
@@ -97,7 +98,7 @@ export type RefundEvent =
   | RefundFailedEvent
   | CancelRefundEvent;
 
-/** The type names of {@link RefundEvent}, in a fixed order. @since 0.2.0 */
+/** The type names of {@link RefundEvent}, in a fixed order. @since 0.2.0 @category Machines */
 export const refundEventTypes = [
   "SUBMIT",
   "CHANNEL_SUCCEEDED",
@@ -108,7 +109,7 @@ export const refundEventTypes = [
   "CANCEL",
 ] as const satisfies ReadonlyArray<RefundEvent["type"]>;
 
-/** @since 0.2.0 */
+/** @since 0.2.0 @category Machines */
 export type RefundEventType = RefundEvent["type"];
 
 /**
@@ -116,6 +117,7 @@ export type RefundEventType = RefundEvent["type"];
  * `null` (plain JSON).
  *
  * @since 0.2.0
+ * @category Machines
  */
 export interface RefundContext {
   readonly id: string;
@@ -139,7 +141,7 @@ export interface RefundContext {
   readonly updatedAt: number;
 }
 
-/** What starts a refund machine: the decoded request, its new id and the instant. @since 0.2.0 */
+/** What starts a refund machine: the decoded request, its new id and the instant. @since 0.2.0 @category Machines */
 export interface RefundInput {
   readonly id: string;
   readonly at: number;
@@ -156,6 +158,7 @@ export interface RefundInput {
  * - `amount_exceeds_refundable` (422: the refunds would exceed the captured amount, decision R3).
  *
  * @since 0.2.0
+ * @category Machines
  */
 export type RefundRefusalCode =
   | "validation"
@@ -163,12 +166,12 @@ export type RefundRefusalCode =
   | "full_refund_not_allowed"
   | "amount_exceeds_refundable";
 
-/** The params of the refund machine's `refuse` action. @since 0.2.0 */
+/** The params of the refund machine's `refuse` action. @since 0.2.0 @category Machines */
 export interface RefundRefusalParams {
   readonly code: RefundRefusalCode;
 }
 
-/** Final refund statuses: SUCCESS, FAILED, CANCELLED. @since 0.2.0 */
+/** Final refund statuses: SUCCESS, FAILED, CANCELLED. @since 0.2.0 @category Machines */
 export const finalRefundStatuses = ["SUCCESS", "FAILED", "CANCELLED"] as const;
 
 /**
@@ -176,6 +179,7 @@ export const finalRefundStatuses = ["SUCCESS", "FAILED", "CANCELLED"] as const;
  * WAITING_BANK_TRANSFER and SUCCESS. A FAILED or CANCELLED refund gives its amount back.
  *
  * @since 0.2.0
+ * @category Machines
  */
 export const holdingRefundStatuses = ["PENDING", "WAITING_BANK_TRANSFER", "SUCCESS"] as const;
 
@@ -194,6 +198,7 @@ const askedAmount = (context: RefundContext, payment: RefundablePayment): Amount
  * TRANSFER_ONLY. Empty when the request is well formed.
  *
  * @since 0.2.0
+ * @category Machines
  */
 export const refundRequestIssues = (
   context: RefundContext,
@@ -289,6 +294,7 @@ const detachedRefundContext: RefundContext = refundContextOf({
  * the same notice again is a repeat (`ignoreDuplicate`). No clock: `at` comes with each event.
  *
  * @since 0.2.0
+ * @category Machines
  */
 export const refundMachine = setup({
   types: {

@@ -10,7 +10,7 @@ import type { RefundCallback } from "../schemas/index.js";
 import type { RefundContext, RefundEvent } from "./refundMachine.js";
 import { applyRefundEvent, type RefundRecord } from "./refunds.js";
 
-/** The time between two steps of a sandbox refund: 5 s. @since 0.2.0 */
+/** The time between two steps of a sandbox refund: 5 s. @since 0.2.0 @category Refunds */
 export const sandboxRefundStepMs = 5_000;
 
 /**
@@ -18,6 +18,7 @@ export const sandboxRefundStepMs = 5_000;
  * (`clientReferenceId` prefix, account) pairs that fail.
  *
  * @since 0.2.0
+ * @category Refunds
  */
 export const sandboxRefundAccounts = {
   succeeds: "999966660001",
@@ -25,14 +26,14 @@ export const sandboxRefundAccounts = {
   notFound: "999966660002",
 } as const;
 
-/** A refund event without its instant (each member of the union without `at`). @since 0.2.0 */
+/** A refund event without its instant (each member of the union without `at`). @since 0.2.0 @category Refunds */
 export type RefundEventWithoutInstant = RefundEvent extends infer E
   ? E extends RefundEvent
     ? Omit<E, "at">
     : never
   : never;
 
-/** A step of a sandbox refund: the event (without its instant) and how long after creation it comes. @since 0.2.0 */
+/** A step of a sandbox refund: the event (without its instant) and how long after creation it comes. @since 0.2.0 @category Refunds */
 export interface SandboxRefundStep {
   readonly afterMs: number;
   readonly event: RefundEventWithoutInstant;
@@ -54,6 +55,7 @@ const accountOf = (context: RefundContext): string | undefined =>
  * @example
  * sandboxRefundSteps(refund.context).map((s) => s.event.type) // ["CHANNEL_FAILED", "TRANSFER_SUCCEEDED"] for "1001-…"
  * @since 0.2.0
+ * @category Refunds
  */
 export const sandboxRefundSteps = (context: RefundContext): ReadonlyArray<SandboxRefundStep> => {
   const auto = context.method === "AUTO";
@@ -85,6 +87,7 @@ export const sandboxRefundSteps = (context: RefundContext): ReadonlyArray<Sandbo
  * store the result.
  *
  * @since 0.2.0
+ * @category Refunds
  */
 export const sandboxRefundAt = (
   refund: RefundRecord,
@@ -113,6 +116,7 @@ export const sandboxRefundAt = (
  * provider stores it so that a sweeper finds refunds to move.
  *
  * @since 0.2.0
+ * @category Refunds
  */
 export const nextSandboxRefundStepAt = (refund: RefundRecord): number | null => {
   if (refund.state === "SUCCESS" || refund.state === "FAILED" || refund.state === "CANCELLED") return null;

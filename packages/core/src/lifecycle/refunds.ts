@@ -30,30 +30,31 @@ import type { SessionSnapshot } from "./status.js";
 import { chargeStatus, sessionStatus } from "./status.js";
 import type { ChargeRecord } from "./types.js";
 
-/** The machine states a stored refund can be in (every status; REQUESTED is never stored). @since 0.2.0 */
+/** The machine states a stored refund can be in (every status; REQUESTED is never stored). @since 0.2.0 @category Refunds */
 export type RefundState = RefundStatus;
 
 /**
  * A refund as it is stored: its machine state (the refund status) and context. Plain JSON.
  *
  * @since 0.2.0
+ * @category Refunds
  */
 export interface RefundRecord {
   readonly state: RefundState;
   readonly context: RefundContext;
 }
 
-/** The version of the stored form of a {@link RefundRecord}. @since 0.2.0 */
+/** The version of the stored form of a {@link RefundRecord}. @since 0.2.0 @category Refunds */
 export const refundSchemaVersion = 1;
 
-/** The machine snapshot of a refund record. @since 0.2.0 */
+/** The machine snapshot of a refund record. @since 0.2.0 @category Refunds */
 export const refundSnapshot = (refund: RefundRecord) =>
   refundMachine.resolveState({ value: refund.state, context: refund.context });
 
-/** The documented status of a refund record. @since 0.2.0 */
+/** The documented status of a refund record. @since 0.2.0 @category Refunds */
 export const refundStatus = (refund: RefundRecord): RefundStatus => refund.state;
 
-/** Whether a status holds money against the captured amount (decision R3). @since 0.2.0 */
+/** Whether a status holds money against the captured amount (decision R3). @since 0.2.0 @category Refunds */
 export const isHoldingRefundStatus = (status: RefundStatus): boolean =>
   (holdingRefundStatuses as ReadonlyArray<RefundStatus>).includes(status);
 
@@ -62,6 +63,7 @@ export const isHoldingRefundStatus = (status: RefundStatus): boolean =>
  * `validation`.
  *
  * @since 0.2.0
+ * @category Refunds
  */
 export interface RefundRefused {
   readonly _tag: "Refused";
@@ -72,24 +74,24 @@ export interface RefundRefused {
   readonly details?: ReadonlyArray<ErrorDetail>;
 }
 
-/** An applied refund event and the callbacks to send (facts §10), each with the refund after it. @since 0.2.0 */
+/** An applied refund event and the callbacks to send (facts §10), each with the refund after it. @since 0.2.0 @category Refunds */
 export interface RefundAccepted {
   readonly _tag: "Accepted";
   readonly status: RefundStatus;
   readonly webhooks: ReadonlyArray<RefundCallback>;
 }
 
-/** The same notice again: nothing changed. @since 0.2.0 */
+/** The same notice again: nothing changed. @since 0.2.0 @category Refunds */
 export interface RefundDuplicate {
   readonly _tag: "Duplicate";
   readonly status: RefundStatus;
   readonly webhooks: ReadonlyArray<RefundCallback>;
 }
 
-/** What one refund event did. @since 0.2.0 */
+/** What one refund event did. @since 0.2.0 @category Refunds */
 export type RefundOutcome = RefundAccepted | RefundDuplicate | RefundRefused;
 
-/** {@link applyRefundEvent}'s answer: the next record (the same object when refused) and the outcome. @since 0.2.0 */
+/** {@link applyRefundEvent}'s answer: the next record (the same object when refused) and the outcome. @since 0.2.0 @category Refunds */
 export interface RefundApplied {
   readonly refund: RefundRecord;
   readonly outcome: RefundOutcome;
@@ -111,6 +113,7 @@ const operationOf: Readonly<Record<RefundEventType, string>> = {
  * @example
  * refundRefusalMessage("amount_exceeds_refundable", event) // "Cannot refund 6000: 5000 of the captured 10000 is already refunded or being refunded, 5000 is left"
  * @since 0.2.0
+ * @category Refunds
  */
 export const refundRefusalMessage = (
   code: RefundRefusalCode,
@@ -179,7 +182,7 @@ const step = (
   return { record, outcome: { _tag: "Accepted", status: record.state, webhooks } };
 };
 
-/** {@link openRefund}'s answer. @since 0.2.0 */
+/** {@link openRefund}'s answer. @since 0.2.0 @category Refunds */
 export type OpenRefundResult =
   | { readonly ok: true; readonly refund: RefundRecord; readonly webhooks: ReadonlyArray<RefundCallback> }
   | { readonly ok: false; readonly refusal: RefundRefused };
@@ -193,6 +196,7 @@ export type OpenRefundResult =
  * const opened = openRefund({ id, at, request }, refundablePayment(session, refunds, request.chargeId))
  * if (!opened.ok) return answer422(opened.refusal)
  * @since 0.2.0
+ * @category Refunds
  */
 export const openRefund = (input: RefundInput, payment: RefundablePayment): OpenRefundResult => {
   const [requested] = initialTransition(refundMachine, input);
@@ -214,6 +218,7 @@ export const openRefund = (input: RefundInput, payment: RefundablePayment): Open
  * the next record and the callbacks to send.
  *
  * @since 0.2.0
+ * @category Refunds
  */
 export const applyRefundEvent = (refund: RefundRecord, event: RefundEvent): RefundApplied => {
   const { record, outcome } = step(refundSnapshot(refund), refund.state, event);
@@ -226,6 +231,7 @@ export const applyRefundEvent = (refund: RefundRecord, event: RefundEvent): Refu
  * `refunded` = the SUCCESS ones, `refundable` = captured − held.
  *
  * @since 0.2.0
+ * @category Refunds
  */
 export const refundLedger = (
   captured: Amount,
@@ -246,7 +252,7 @@ export const refundLedger = (
   return { captured: captured.value, held, refunded, refundable: captured.value - held };
 };
 
-/** Why no payment to refund could be derived (a 400 with the field, or the session is not refundable yet). @since 0.2.0 */
+/** Why no payment to refund could be derived (a 400 with the field, or the session is not refundable yet). @since 0.2.0 @category Refunds */
 export type RefundTargetIssue = { readonly _tag: "Issue"; readonly details: ReadonlyArray<ErrorDetail> };
 
 /**
@@ -258,6 +264,7 @@ export type RefundTargetIssue = { readonly _tag: "Issue"; readonly details: Read
  * 0 so that the machine refuses it the same way.
  *
  * @since 0.2.0
+ * @category Refunds
  */
 export const refundablePayment = (
   session: SessionSnapshot,
@@ -317,6 +324,7 @@ export const refundablePayment = (
  * ISO UTC, `destinationType` null until the refund goes somewhere.
  *
  * @since 0.2.0
+ * @category Refunds
  */
 export const toRefund = (refund: RefundRecord): Refund => {
   const c = refund.context;
@@ -346,6 +354,7 @@ export const toRefund = (refund: RefundRecord): Refund => {
  * The stored form of a refund: `{ schemaVersion: 1, state, context }`, plain JSON.
  *
  * @since 0.2.0
+ * @category Refunds
  */
 export const persistRefund = (refund: RefundRecord) => ({
   schemaVersion: refundSchemaVersion,
@@ -358,6 +367,7 @@ export const persistRefund = (refund: RefundRecord) => ({
  * machine does not have).
  *
  * @since 0.2.0
+ * @category Refunds
  */
 export const restoreRefund = (stored: unknown): RefundRecord | null => {
   if (typeof stored !== "object" || stored === null) return null;
@@ -376,6 +386,7 @@ export const restoreRefund = (stored: unknown): RefundRecord | null => {
  * @example
  * refundSeedPath("SUCCESS", "AUTO") // [{ type: "CHANNEL_SUCCEEDED" }]
  * @since 0.2.0
+ * @category Refunds
  */
 export const refundSeedPath = (
   status: RefundStatus,

@@ -66,6 +66,7 @@ const renderCharge = (context: SessionContext, charge: ChargeRecord): Charge => 
  * machine's state, instants as ISO UTC strings, `isCaptured` true once SUCCESS).
  *
  * @since 0.1.0
+ * @category Rendering
  */
 export const toCharge = (snapshot: SessionSnapshot, charge: ChargeRecord): Charge =>
   renderCharge(snapshot.context, charge);
@@ -84,6 +85,7 @@ const renderLate = (late: LatePayment) => ({
  * @example
  * toPaymentSession(created.snapshot).status // "REQUIRE_ACTION"
  * @since 0.1.0
+ * @category Rendering
  */
 export const toPaymentSession = (snapshot: SessionSnapshot): PaymentSession => {
   const c = snapshot.context;
@@ -127,6 +129,7 @@ export const toPaymentSession = (snapshot: SessionSnapshot): PaymentSession => {
  * @example
  * simulationResultOf(applyEvent(snapshot, payment).outcome) // "APPLIED"
  * @since 0.1.0
+ * @category Rendering
  */
 export const simulationResultOf = (outcome: Exclude<Outcome, Refused>): SimulationApplication => {
   switch (outcome._tag) {
@@ -148,6 +151,7 @@ export const simulationResultOf = (outcome: Exclude<Outcome, Refused>): Simulati
  * const applied = applyEvent(snapshot, { type: "CAPTURE", at, captureId, releaseRemainingAmount: false })
  * toCapture(applied.snapshot, captureId, false)?.status // "SUCCESS"
  * @since 0.1.0
+ * @category Rendering
  */
 export const toCapture = (
   snapshot: SessionSnapshot,

@@ -21,19 +21,39 @@ import type {
 } from "../schemas/index.js";
 import { ewalletChannels, virtualAccountChannels } from "../schemas/index.js";
 import { type Applied, applyEvent } from "./applyEvent.js";
-import { type CreateSessionContext, chargeToOpen, createSession } from "./createSession.js";
+import { type CreateSessionContext, chargeRequestFor, createSession } from "./createSession.js";
 import { currentCharge } from "./sessionMachine.js";
 import { simulationEvent } from "./simulation.js";
 import { type SessionSnapshot, sessionStatus } from "./status.js";
-import type { ChargeIssue, SessionEvent } from "./types.js";
+import type { IssuedCharge, SessionEvent } from "./types.js";
 
 const MINUTE = 60_000;
+
+const statusOfPlainCreate = (): SessionStatus => {
+  const created = createSession(
+    { clientReferenceId: "status-of-a-plain-create", amount: { value: 20_000, currency: "IDR" } },
+    { id: "status-of-a-plain-create", at: 0 },
+  );
+  if (!created.ok) throw new Error(`the machine refuses a plain create: ${created.refusal.code}`);
+  return sessionStatus(created.snapshot);
+};
+
+/**
+ * The status of a session created with nothing but a reference and an amount (no payment method,
+ * decision C1), as the machine answers it: what a seed target or provider state means when it
+ * names no status.
+ *
+ * @since 0.2.0
+ * @category Seeding
+ */
+export const plainCreateStatus: SessionStatus = statusOfPlainCreate();
 
 /**
  * What the seeded session must be. Only `status` is needed; the others narrow the search (and the
  * create request), as the provider-state catalogue's `a payment session exists` params do.
  *
  * @since 0.1.0
+ * @category Seeding
  */
 export interface SeedTarget {
   readonly status: SessionStatus;
@@ -60,6 +80,7 @@ export interface SeedTarget {
  * the create; an expiry at `expiryAt`).
  *
  * @since 0.1.0
+ * @category Seeding
  */
 export interface SeedPath {
   readonly request: CreatePaymentSessionRequest;
@@ -118,13 +139,14 @@ const optionsFor = (
  * caller's). For replays that need a CONFIRM's or an autoConfirm create's charge.
  *
  * @since 0.1.0
+ * @category Seeding
  */
 export const placeholderIssue = (
   method: PaymentMethodType,
   id: string,
   at: number,
   expiryAt: number | null,
-): ChargeIssue => {
+): IssuedCharge => {
   const until = new Date(expiryAt ?? at + 15 * MINUTE).toISOString();
   switch (method) {
     case "VIRTUAL_ACCOUNT":
@@ -339,6 +361,7 @@ const starts = (target: SeedTarget, at: number): ReadonlyArray<Node> => {
  * the static VA / QR of a MULTIPLE session (placeholders, ids from `id`).
  *
  * @since 0.1.0
+ * @category Seeding
  */
 export const createWithIssued = (
   request: CreatePaymentSessionRequest,
@@ -350,7 +373,7 @@ export const createWithIssued = (
   const issuedMethod = multiple && method !== undefined ? staticMethod(method) : undefined;
   return createSession(request, {
     ...context,
-    ...(method === undefined || multiple || chargeToOpen(request, context.at) === null
+    ...(method === undefined || multiple || chargeRequestFor(request, context.at) === null
       ? {}
       : { charge: placeholderIssue(method, `${context.id}-charge`, context.at, expiryAt) }),
     ...(issuedMethod === undefined ? {} : { paymentMethod: issuedMethod }),
@@ -368,6 +391,7 @@ export const createWithIssued = (
  * const path = seedPath({ status: "PAID" }, Date.parse("2025-03-30T05:48:17Z"))
  * path?.steps.map((s) => s.event.type) // ["PAYMENT_RECEIVED"]
  * @since 0.1.0
+ * @category Seeding
  */
 export const seedPath = (target: SeedTarget, at: number): SeedPath | null => {
   let frontier: ReadonlyArray<Node> = starts(target, at);

@@ -8,7 +8,7 @@
 import { and, assign, not, setup } from "xstate";
 import { instantToMillis } from "../schemas/Instant.js";
 import type { Amount, ChargeStatus, ErrorDetail, PaymentMethod, WebhookEvent } from "../schemas/index.js";
-import { type ChargeStep, openCharge, stepCharge } from "./chargeMachine.js";
+import { type ChargeStep, newChargeRecord, stepCharge } from "./chargeMachine.js";
 import {
   defaultPaymentMethodConfig,
   methodIssues,
@@ -18,9 +18,9 @@ import {
 import {
   type ChargeEvent,
   type ChargeInstrument,
-  type ChargeIssue,
   type ChargeRecord,
   chargeEventTypes,
+  type IssuedCharge,
   type RefusalCode,
   type RefusalParams,
   type SessionContext,
@@ -29,7 +29,7 @@ import {
   type ValidationCheck,
 } from "./types.js";
 
-/** A refusal relayed from the charge machine, with the charge's status. @since 0.1.0 */
+/** A refusal relayed from the charge machine, with the charge's status. @since 0.1.0 @category Machines */
 export interface RelayedRefusal extends RefusalParams {
   readonly chargeStatus: ChargeStatus;
 }
@@ -44,18 +44,18 @@ const CHARGE_EVENTS: ReadonlySet<string> = new Set(
 const isChargeEvent = (event: SessionEvent): event is Extract<SessionEvent, ChargeEvent> =>
   CHARGE_EVENTS.has(event.type);
 
-/** The session's latest charge (a SINGLE session has at most one), or `null`. @since 0.1.0 */
+/** The session's latest charge (a SINGLE session has at most one), or `null`. @since 0.1.0 @category Machines */
 export const currentCharge = (context: SessionContext): ChargeRecord | null =>
   context.charges.length === 0 ? null : (context.charges[context.charges.length - 1] ?? null);
 
 const captureMethodOf = (context: Pick<SessionContext, "paymentMethodOptions">): "automatic" | "manual" =>
   context.paymentMethodOptions?.card?.captureMethod === "manual" ? "manual" : "automatic";
 
-const compactInstrument = (issue: ChargeIssue): ChargeInstrument => issue.instrument ?? {};
+const compactInstrument = (issue: IssuedCharge): ChargeInstrument => issue.instrument ?? {};
 
 /** The static VA / QR of a MULTIPLE session as the instrument of each payment's charge. */
 const staticInstrument = (method: PaymentMethod | null): ChargeInstrument => {
-  const va = method?.virtualAccount;
+  const va = method?.type === "VIRTUAL_ACCOUNT" ? method.virtualAccount : undefined;
   if (va?.channel !== undefined && va.virtualAccountNumber !== undefined) {
     return {
       virtualAccount: {
@@ -66,7 +66,7 @@ const staticInstrument = (method: PaymentMethod | null): ChargeInstrument => {
       },
     };
   }
-  const qr = method?.qr;
+  const qr = method?.type === "QR" ? method.qr : undefined;
   if (qr?.acquirer !== undefined && qr.qrContent !== undefined) {
     return {
       qr: {
@@ -92,7 +92,7 @@ const newPaymentCharge = (
   event: Extract<SessionEvent, { type: "PAYMENT_RECEIVED" }>,
 ) => {
   const amount: Amount = isOpenAmount(context) ? event.amount : context.amount;
-  return openCharge({
+  return newChargeRecord({
     id: event.chargeId,
     at: event.at,
     method: context.paymentMethod?.type ?? "VIRTUAL_ACCOUNT",
@@ -321,6 +321,7 @@ const inactive = {
  * {@link applyEvent} / `transition()`, which keep evaluating them.
  *
  * @since 0.1.0
+ * @category Machines
  */
 export const sessionMachine = setup({
   types: {
@@ -382,7 +383,7 @@ export const sessionMachine = setup({
         issuedCharge: null,
         paymentUrl: issue.paymentUrl ?? context.paymentUrl,
         charges: [
-          openCharge({
+          newChargeRecord({
             id: issue.id,
             at: context.createdAt,
             method: context.paymentMethod.type,
@@ -402,7 +403,7 @@ export const sessionMachine = setup({
         paymentMethodOptions,
         paymentUrl: event.charge.paymentUrl ?? context.paymentUrl,
         charges: [
-          openCharge({
+          newChargeRecord({
             id: event.charge.id,
             at: event.at,
             method: event.paymentMethod.type,
@@ -548,6 +549,7 @@ const detachedContext: SessionContext = {
  * `createdAt` + the config's default for a SINGLE session; a MULTIPLE one may have none).
  *
  * @since 0.1.0
+ * @category Machines
  */
 export const initialContext = (input: SessionInput): SessionContext => {
   const config = input.config ?? defaultPaymentMethodConfig;
@@ -583,6 +585,7 @@ export const initialContext = (input: SessionInput): SessionContext => {
  * rule.
  *
  * @since 0.1.0
+ * @category Machines
  */
 export const confirmationIssues = (
   context: SessionContext,
@@ -609,17 +612,10 @@ const relayedRefusalOf = (step: ChargeStep | null): RelayedRefusal => ({
 });
 
 /**
- * The refusal a charge event gets from the charge machine (for the `relayChargeRefusal` action).
- *
- * @since 0.1.0
- */
-export const chargeRefusalFor = (context: SessionContext, event: SessionEvent): RelayedRefusal =>
-  relayedRefusalOf(chargeStepFor(context, event));
-
-/**
  * The charge this event would step (or append, for a MULTIPLE payment), before it is applied.
  *
  * @since 0.1.0
+ * @category Machines
  */
 export const chargeForEvent = (context: SessionContext, event: SessionEvent): ChargeRecord | null => {
   if (context.settings.paymentType === "MULTIPLE" && event.type === "PAYMENT_RECEIVED") {

@@ -14,6 +14,7 @@ import type { SessionEvent } from "./types.js";
  * `details`) when nothing says how much was paid.
  *
  * @since 0.1.0
+ * @category Simulation
  */
 export type SimulationPlan =
   | { readonly _tag: "Event"; readonly event: SessionEvent }
@@ -34,6 +35,7 @@ export type SimulationPlan =
  * const plan = simulationEvent(snapshot, { chargeStatus: "SUCCESS" }, at, () => ids.chargeId())
  * if (plan._tag === "Event") applyEvent(snapshot, plan.event)
  * @since 0.1.0
+ * @category Simulation
  */
 export const simulationEvent = (
   snapshot: SessionSnapshot,

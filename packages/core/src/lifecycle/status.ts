@@ -11,13 +11,13 @@ import type { chargeMachine } from "./chargeMachine.js";
 import type { sessionMachine } from "./sessionMachine.js";
 import type { ChargeRecord } from "./types.js";
 
-/** A session machine snapshot: what the pure API takes and returns. @since 0.1.0 */
+/** A session machine snapshot: what the pure API takes and returns. @since 0.1.0 @category Statuses */
 export type SessionSnapshot = SnapshotFrom<typeof sessionMachine>;
 
-/** The session machine's state names. @since 0.1.0 */
+/** The session machine's state names. @since 0.1.0 @category Statuses */
 export type SessionState = SessionSnapshot["value"];
 
-/** The charge machine's state names. @since 0.1.0 */
+/** The charge machine's state names. @since 0.1.0 @category Statuses */
 export type ChargeState = SnapshotFrom<typeof chargeMachine>["value"];
 
 /**
@@ -25,6 +25,7 @@ export type ChargeState = SnapshotFrom<typeof chargeMachine>["value"];
  * so this is the identity; it is spelled out so that a renamed state fails to compile here.
  *
  * @since 0.1.0
+ * @category Statuses
  */
 export const sessionStatusOfState: Readonly<Record<SessionState, SessionStatus>> = {
   REQUIRE_PAYMENT_METHOD: "REQUIRE_PAYMENT_METHOD",
@@ -38,7 +39,7 @@ export const sessionStatusOfState: Readonly<Record<SessionState, SessionStatus>>
   INACTIVE: "INACTIVE",
 };
 
-/** Charge state → documented charge status (the identity, spelled out). @since 0.1.0 */
+/** Charge state → documented charge status (the identity, spelled out). @since 0.1.0 @category Statuses */
 export const chargeStatusOfState: Readonly<Record<ChargeState, ChargeStatus>> = {
   WAITING_FOR_USER_ACTION: "WAITING_FOR_USER_ACTION",
   WAITING_FOR_AUTHENTICATION: "WAITING_FOR_AUTHENTICATION",
@@ -55,11 +56,12 @@ export const chargeStatusOfState: Readonly<Record<ChargeState, ChargeStatus>> = 
  * @example
  * sessionStatus(created.snapshot) // "REQUIRE_ACTION"
  * @since 0.1.0
+ * @category Statuses
  */
 export const sessionStatus = (snapshot: SessionSnapshot): SessionStatus =>
   sessionStatusOfState[snapshot.value];
 
-/** The documented status of a charge record. @since 0.1.0 */
+/** The documented status of a charge record. @since 0.1.0 @category Statuses */
 export const chargeStatus = (charge: ChargeRecord): ChargeStatus => chargeStatusOfState[charge.state];
 
 /**
@@ -67,6 +69,7 @@ export const chargeStatus = (charge: ChargeRecord): ChargeStatus => chargeStatus
  * `charge: null` = no charge yet.
  *
  * @since 0.1.0
+ * @category Statuses
  */
 export interface StatusPair {
   readonly session: SessionStatus;
@@ -79,6 +82,7 @@ export interface StatusPair {
  * can be in. A property test checks that no other pair is ever reached.
  *
  * @since 0.1.0
+ * @category Statuses
  */
 export const documentedStatusPairs: ReadonlyArray<StatusPair> = [
   { session: "REQUIRE_PAYMENT_METHOD", charge: null, source: "9.3 pre-charge: merchant creates (C1)" },
@@ -107,6 +111,7 @@ export const documentedStatusPairs: ReadonlyArray<StatusPair> = [
  * final; ACTIVE < INACTIVE on the MULTIPLE path. A session's rank never falls.
  *
  * @since 0.1.0
+ * @category Statuses
  */
 export const sessionStatusRank: Readonly<Record<SessionStatus, number>> = {
   REQUIRE_PAYMENT_METHOD: 0,
@@ -120,5 +125,5 @@ export const sessionStatusRank: Readonly<Record<SessionStatus, number>> = {
   INACTIVE: 4,
 };
 
-/** Final session statuses: PAID, CANCELLED, EXPIRED, INACTIVE. @since 0.1.0 */
+/** Final session statuses: PAID, CANCELLED, EXPIRED, INACTIVE. @since 0.1.0 @category Statuses */
 export const isFinalSessionStatus = (status: SessionStatus): boolean => sessionStatusRank[status] === 4;

@@ -28,7 +28,10 @@ import { chargeForEvent, currentCharge, sessionMachine } from "./sessionMachine.
 import { documentedStatusPairs, type SessionSnapshot, type StatusPair } from "./status.js";
 import { chargeEventTypes, type SessionEvent } from "./types.js";
 
-/** Which machine a key belongs to (`refund`: the refund machine's keys, `refundTransitions.ts`). @since 0.1.0 */
+/**
+ * Which machine a key belongs to (`refund`: the refund machine's keys, `refundTransitions.ts`).
+ * @since 0.1.0 @category Transition tables
+ */
 export type MachineName = "session" | "charge" | "refund";
 
 /**
@@ -36,6 +39,7 @@ export type MachineName = "session" | "charge" | "refund";
  * `event` is `(always)` for the session machine's eventless transitions taken at creation (C1).
  *
  * @since 0.1.0
+ * @category Transition tables
  */
 export interface TransitionKey {
   readonly machine: MachineName;
@@ -49,6 +53,7 @@ export interface TransitionKey {
  * the form the coverage JSON, allow-list and explorer reports use.
  *
  * @since 0.1.0
+ * @category Transition tables
  */
 export const formatTransitionKey = (key: TransitionKey): string =>
   `${key.machine} ${key.state} ${key.event} ${key.result}`;
@@ -58,6 +63,7 @@ export const formatTransitionKey = (key: TransitionKey): string =>
  * four words with a known machine.
  *
  * @since 0.1.0
+ * @category Transition tables
  */
 export const parseTransitionKey = (text: string): TransitionKey | null => {
   const parts = text.trim().split(/\s+/u);
@@ -109,6 +115,7 @@ const chargeRefusals = (charge: MachineModel, chargeState: string, event: string
  * The machines a universe is read from. Defaults are the core's; tests pass altered copies.
  *
  * @since 0.1.0
+ * @category Transition tables
  */
 export interface UniverseSource {
   readonly session: AnyStateMachine;
@@ -179,6 +186,7 @@ const universeEntries = (source: UniverseSource): ReadonlyArray<UniverseEntry> =
  * appends a new charge, as a MULTIPLE payment does).
  *
  * @since 0.1.0
+ * @category Transition tables
  */
 export const transitionUniverseOf = (source: UniverseSource): ReadonlyArray<TransitionKey> =>
   universeEntries(source).map((e) => e.key);
@@ -190,6 +198,7 @@ export const transitionUniverseOf = (source: UniverseSource): ReadonlyArray<Tran
  * ({@link applyEvent}, L4); a machine that checks the clock in another event's branches lists them.
  *
  * @since 0.1.0
+ * @category Transition tables
  */
 export const pastExpiryOnlyKeysOf = (source: UniverseSource): ReadonlyArray<TransitionKey> =>
   universeEntries(source)
@@ -208,9 +217,16 @@ const coreMachines: UniverseSource = {
   pairs: documentedStatusPairs,
 };
 
+/**
+ * {@link transitionUniverseOf} the core's own machines: every transition the coverage report and
+ * the explorer count as reachable.
+ *
+ * @since 0.1.0
+ * @category Transition tables
+ */
 export const transitionUniverse: ReadonlyArray<TransitionKey> = transitionUniverseOf(coreMachines);
 
-/** {@link pastExpiryOnlyKeysOf} the core's machines. @since 0.1.0 */
+/** {@link pastExpiryOnlyKeysOf} the core's machines. @since 0.1.0 @category Transition tables */
 export const pastExpiryOnlyKeys: ReadonlyArray<TransitionKey> = pastExpiryOnlyKeysOf(coreMachines);
 
 /**
@@ -219,6 +235,7 @@ export const pastExpiryOnlyKeys: ReadonlyArray<TransitionKey> = pastExpiryOnlyKe
  * session created in the initial state. Call it on the snapshot `createSession` returned.
  *
  * @since 0.1.0
+ * @category Transition tables
  */
 export const creationKeysOf = (snapshot: Pick<SessionSnapshot, "value">): ReadonlyArray<TransitionKey> =>
   creationPaths().get(String(snapshot.value)) ?? [];
@@ -254,6 +271,7 @@ const creationPaths = (): ReadonlyMap<string, ReadonlyArray<TransitionKey>> => {
  * The keys of one applied event, all derived from what happened.
  *
  * @since 0.1.0
+ * @category Transition tables
  */
 export interface AppliedKeys {
   /** The session machine's transition (from the session as the event's instant left it). */
@@ -283,6 +301,7 @@ const CHARGE_EVENTS: ReadonlySet<string> = new Set(chargeEventTypes);
  * const applied = applyEvent(before, event)
  * transitionKeyOf(before, event, applied).session // { machine: "session", state: "REQUIRE_ACTION", event: "PAYMENT_RECEIVED", result: "→PAID" }
  * @since 0.1.0
+ * @category Transition tables
  */
 export const transitionKeyOf = (
   before: SessionSnapshot,

@@ -38,6 +38,7 @@ import type { PaymentMethodConfig } from "./config.js";
  * data). Only the part of the charge's method is expected; the others stay absent.
  *
  * @since 0.1.0
+ * @category Events and results
  */
 export interface ChargeInstrument {
   readonly virtualAccount?: VirtualAccountCharge;
@@ -51,17 +52,18 @@ export interface ChargeInstrument {
  * methods, the URL the customer goes to (3DS page, wallet deep link).
  *
  * Gotcha: ids and instruments are inputs, never made here (no randomness in the lifecycle). Ask
- * {@link chargeToOpen} first to know whether an operation will open a charge, and for which method.
+ * {@link chargeRequestFor} first to know whether an operation will open a charge, and for which method.
  *
  * @example
- * const issue: ChargeIssue = {
+ * const issue: IssuedCharge = {
  *   id: "b4db4aa5-4ee4-4722-b414-050c745c93cd",
  *   instrument: { virtualAccount: { channel: "PERMATA", virtualAccountNumber: "76630000123456",
  *     virtualAccountName: "Pivot - Reforza Harsya", expiryAt: "2025-03-30T23:59:05Z" } },
  * }
  * @since 0.1.0
+ * @category Events and results
  */
-export interface ChargeIssue {
+export interface IssuedCharge {
   readonly id: string;
   readonly instrument?: ChargeInstrument;
   readonly paymentUrl?: string;
@@ -77,15 +79,16 @@ export interface ChargeIssue {
  * amount and expiry for the chosen method (C3, C5).
  *
  * @since 0.1.0
+ * @category Events and results
  */
 export interface ConfirmEvent extends ConfirmPaymentSessionRequest {
   readonly type: "CONFIRM";
   readonly at: number;
-  readonly charge: ChargeIssue;
+  readonly charge: IssuedCharge;
   readonly config?: PaymentMethodConfig;
 }
 
-/** `POST /v2/payments/{id}/cancel` with a merchant reason (decision L3). @since 0.1.0 */
+/** `POST /v2/payments/{id}/cancel` with a merchant reason (decision L3). @since 0.1.0 @category Events and results */
 export interface CancelEvent extends CancelPaymentSessionRequest {
   readonly type: "CANCEL";
   readonly at: number;
@@ -96,6 +99,7 @@ export interface CancelEvent extends CancelPaymentSessionRequest {
  * `captureId` is issued by the provider.
  *
  * @since 0.1.0
+ * @category Events and results
  */
 export interface CaptureEvent extends CapturePaymentSessionRequest {
   readonly type: "CAPTURE";
@@ -103,13 +107,13 @@ export interface CaptureEvent extends CapturePaymentSessionRequest {
   readonly captureId: string;
 }
 
-/** The customer is on the 3DS / OTP / PIN step (pull methods): charge WAITING_FOR_AUTHENTICATION. @since 0.1.0 */
+/** The customer is on the 3DS / OTP / PIN step (pull methods): charge WAITING_FOR_AUTHENTICATION. @since 0.1.0 @category Events and results */
 export interface CustomerAuthenticatingEvent {
   readonly type: "CUSTOMER_AUTHENTICATING";
   readonly at: number;
 }
 
-/** The partner is processing the charge (pull methods): charge PROCESSING. @since 0.1.0 */
+/** The partner is processing the charge (pull methods): charge PROCESSING. @since 0.1.0 @category Events and results */
 export interface ChargeProcessingEvent {
   readonly type: "CHARGE_PROCESSING";
   readonly at: number;
@@ -120,6 +124,7 @@ export interface ChargeProcessingEvent {
  * WAITING_FOR_CAPTURE (≤ amount), automatic capture needs the full amount and succeeds.
  *
  * @since 0.1.0
+ * @category Events and results
  */
 export interface AuthorizedEvent {
   readonly type: "AUTHORIZED";
@@ -134,6 +139,7 @@ export interface AuthorizedEvent {
  * the same `chargeId` twice is a no-op (P2).
  *
  * @since 0.1.0
+ * @category Events and results
  */
 export interface PaymentReceivedEvent {
   readonly type: "PAYMENT_RECEIVED";
@@ -142,7 +148,7 @@ export interface PaymentReceivedEvent {
   readonly amount: Amount;
 }
 
-/** The channel declined the charge (decision L5: the SINGLE session is then CANCELLED, `CHARGE_FAILED`). @since 0.1.0 */
+/** The channel declined the charge (decision L5: the SINGLE session is then CANCELLED, `CHARGE_FAILED`). @since 0.1.0 @category Events and results */
 export interface ChargeFailedEvent {
   readonly type: "CHARGE_FAILED";
   readonly at: number;
@@ -150,7 +156,7 @@ export interface ChargeFailedEvent {
   readonly failureMessage?: string;
 }
 
-/** The channel's own time ran out (simulation `EXPIRED`): charge and session EXPIRED. @since 0.1.0 */
+/** The channel's own time ran out (simulation `EXPIRED`): charge and session EXPIRED. @since 0.1.0 @category Events and results */
 export interface ChargeExpiredEvent {
   readonly type: "CHARGE_EXPIRED";
   readonly at: number;
@@ -161,6 +167,7 @@ export interface ChargeExpiredEvent {
  * `expiryAt ≤ at`, otherwise changes nothing. Never refused.
  *
  * @since 0.1.0
+ * @category Events and results
  */
 export interface ExpireEvent {
   readonly type: "EXPIRE";
@@ -172,6 +179,7 @@ export interface ExpireEvent {
  * applied, a session past its `expiryAt` is expired (L4).
  *
  * @since 0.1.0
+ * @category Events and results
  */
 export type SessionEvent =
   | ConfirmEvent
@@ -185,7 +193,7 @@ export type SessionEvent =
   | ChargeExpiredEvent
   | ExpireEvent;
 
-/** The type names of {@link SessionEvent}, in a fixed order (tables iterate it). @since 0.1.0 */
+/** The type names of {@link SessionEvent}, in a fixed order (tables iterate it). @since 0.1.0 @category Events and results */
 export const sessionEventTypes = [
   "CONFIRM",
   "CANCEL",
@@ -199,7 +207,7 @@ export const sessionEventTypes = [
   "EXPIRE",
 ] as const satisfies ReadonlyArray<SessionEvent["type"]>;
 
-/** @since 0.1.0 */
+/** @since 0.1.0 @category Events and results */
 export type SessionEventType = SessionEvent["type"];
 
 /**
@@ -207,13 +215,14 @@ export type SessionEventType = SessionEvent["type"];
  * `EXCEEDED_CAPTURE_PERIOD` if it waits for capture (P6). Sent by the session machine only.
  *
  * @since 0.1.0
+ * @category Events and results
  */
 export interface SessionExpiredEvent {
   readonly type: "SESSION_EXPIRED";
   readonly at: number;
 }
 
-/** The session events that concern a charge, plus {@link SessionExpiredEvent}. @since 0.1.0 */
+/** The session events that concern a charge, plus {@link SessionExpiredEvent}. @since 0.1.0 @category Events and results */
 export type ChargeEvent =
   | CaptureEvent
   | CustomerAuthenticatingEvent
@@ -224,7 +233,7 @@ export type ChargeEvent =
   | ChargeExpiredEvent
   | SessionExpiredEvent;
 
-/** The type names of {@link ChargeEvent}, in a fixed order. @since 0.1.0 */
+/** The type names of {@link ChargeEvent}, in a fixed order. @since 0.1.0 @category Events and results */
 export const chargeEventTypes = [
   "CAPTURE",
   "CUSTOMER_AUTHENTICATING",
@@ -236,14 +245,14 @@ export const chargeEventTypes = [
   "SESSION_EXPIRED",
 ] as const satisfies ReadonlyArray<ChargeEvent["type"]>;
 
-/** @since 0.1.0 */
+/** @since 0.1.0 @category Events and results */
 export type ChargeEventType = ChargeEvent["type"];
 
 // ---------------------------------------------------------------------------------------------
 // Machine data
 // ---------------------------------------------------------------------------------------------
 
-/** One manual capture of a card authorisation. @since 0.1.0 */
+/** One manual capture of a card authorisation. @since 0.1.0 @category Events and results */
 export interface CaptureRecord {
   readonly captureId: string;
   readonly amount: number;
@@ -256,6 +265,7 @@ export interface CaptureRecord {
  * epoch ms; absent values are `null` (the context is plain JSON).
  *
  * @since 0.1.0
+ * @category Events and results
  */
 export interface ChargeContext {
   readonly id: string;
@@ -273,7 +283,7 @@ export interface ChargeContext {
   readonly failureMessage: string | null;
 }
 
-/** What opens a charge: {@link ChargeContext} before anything happened to it. @since 0.1.0 */
+/** What opens a charge: {@link ChargeContext} before anything happened to it. @since 0.1.0 @category Events and results */
 export interface ChargeInput {
   readonly id: string;
   readonly at: number;
@@ -288,13 +298,14 @@ export interface ChargeInput {
  * and its context. Plain JSON.
  *
  * @since 0.1.0
+ * @category Events and results
  */
 export interface ChargeRecord {
   readonly state: ChargeStatus;
   readonly context: ChargeContext;
 }
 
-/** A payment that arrived after the session ended (decision P3), instants in epoch ms. @since 0.1.0 */
+/** A payment that arrived after the session ended (decision P3), instants in epoch ms. @since 0.1.0 @category Events and results */
 export interface LatePayment {
   readonly chargeId: string;
   readonly amount: Amount;
@@ -306,6 +317,7 @@ export interface LatePayment {
  * which the context keeps on their own).
  *
  * @since 0.1.0
+ * @category Events and results
  */
 export type SessionSettings = Omit<
   CreatePaymentSessionInput,
@@ -319,6 +331,7 @@ export type SessionSettings = Omit<
  * Gotcha: `amount.value` is `0` for an open static VA (MULTIPLE without amount), as the gateway shows.
  *
  * @since 0.1.0
+ * @category Events and results
  */
 export interface SessionContext {
   readonly id: string;
@@ -334,7 +347,7 @@ export interface SessionContext {
   readonly cancelledAt: number | null;
   readonly cancellationReason: CancellationReason | null;
   /** A charge issued at create (autoConfirm), opened by the C1 transition; then `null`. */
-  readonly issuedCharge: ChargeIssue | null;
+  readonly issuedCharge: IssuedCharge | null;
   readonly charges: ReadonlyArray<ChargeRecord>;
   readonly latePayments: ReadonlyArray<LatePayment>;
 }
@@ -345,13 +358,14 @@ export interface SessionContext {
  * machine directly.
  *
  * @since 0.1.0
+ * @category Events and results
  */
 export interface SessionInput {
   readonly id: string;
   readonly at: number;
   readonly request: CreatePaymentSessionInput;
   /** The charge to open when the request confirms itself (method given, autoConfirm true, SINGLE). */
-  readonly charge?: ChargeIssue;
+  readonly charge?: IssuedCharge;
   /** The static VA / QR issued for a MULTIPLE session (rendered as `paymentMethod`). */
   readonly paymentMethod?: PaymentMethod;
   /** The hosted payment page (REDIRECT mode). */
@@ -371,6 +385,7 @@ export interface SessionInput {
  * 404), `charge_required` (the caller did not pass the charge the operation opens: a provider bug).
  *
  * @since 0.1.0
+ * @category Events and results
  */
 export type RefusalCode =
   | "invalid_state"
@@ -379,7 +394,7 @@ export type RefusalCode =
   | "unknown_charge"
   | "charge_required";
 
-/** The named validations whose findings become a refusal's `details`. @since 0.1.0 */
+/** The named validations whose findings become a refusal's `details`. @since 0.1.0 @category Events and results */
 export type ValidationCheck = "confirmation" | "captureAmount" | "creation";
 
 /**
@@ -388,13 +403,14 @@ export type ValidationCheck = "confirmation" | "captureAmount" | "creation";
  * generated from it.
  *
  * @since 0.1.0
+ * @category Events and results
  */
 export interface RefusalParams {
   readonly code: RefusalCode;
   readonly check?: ValidationCheck;
 }
 
-/** The API's name of an event, used in refusal messages ("… is not allowed to confirm payment session"). @since 0.1.0 */
+/** The API's name of an event, used in refusal messages ("… is not allowed to confirm payment session"). @since 0.1.0 @category Events and results */
 export type Operation =
   | "create"
   | "confirm"
@@ -416,6 +432,7 @@ export type Operation =
  * { _tag: "Refused", code: "invalid_state", operation: "confirm", status: "PAID",
  *   message: "Payment session in status PAID is not allowed to confirm payment session" }
  * @since 0.1.0
+ * @category Events and results
  */
 export interface Refused {
   readonly _tag: "Refused";
@@ -433,6 +450,7 @@ export interface Refused {
  * the session as it is after the change.
  *
  * @since 0.1.0
+ * @category Events and results
  */
 export interface Accepted {
   readonly _tag: "Accepted";
@@ -446,6 +464,7 @@ export interface Accepted {
  * `webhooks` is non-empty only if the event's instant expired the session first.
  *
  * @since 0.1.0
+ * @category Events and results
  */
 export interface Duplicate {
   readonly _tag: "Duplicate";
@@ -459,6 +478,7 @@ export interface Duplicate {
  * for it (`webhooks` holds only an expiry the same instant caused).
  *
  * @since 0.1.0
+ * @category Events and results
  */
 export interface LatePaymentRecorded {
   readonly _tag: "LatePaymentRecorded";
@@ -468,5 +488,5 @@ export interface LatePaymentRecorded {
   readonly webhooks: ReadonlyArray<PaymentCallback>;
 }
 
-/** What happened to one event. @since 0.1.0 */
+/** What happened to one event. @since 0.1.0 @category Events and results */
 export type Outcome = Accepted | Duplicate | LatePaymentRecorded | Refused;

@@ -12,6 +12,7 @@ import type { Charge, PaymentCallback, RefundCallback } from "../schemas/index.j
  * last one listed wins a tie), or `undefined` when there is none.
  *
  * @since 0.1.0
+ * @category Webhooks
  */
 export const callbackCharge = (callback: PaymentCallback): Charge | undefined =>
   (callback.data.chargeDetails ?? []).reduce<Charge | undefined>(
@@ -30,6 +31,7 @@ export const callbackCharge = (callback: PaymentCallback): Charge | undefined =>
  * @example
  * callbackDedupeKey(callback) // '["7f65…","PAYMENT.PAID","b4db…","SUCCESS"]'
  * @since 0.1.0
+ * @category Webhooks
  */
 export const callbackDedupeKey = (callback: PaymentCallback): string => {
   const charge = callbackCharge(callback);

@@ -3,7 +3,7 @@
  *
  * @since 0.1.0
  */
-import { Result, Schema, SchemaIssue } from "effect";
+import { Result, Schema, SchemaAST, SchemaIssue } from "effect";
 import type { ErrorDetail } from "./Envelope.js";
 
 /**
@@ -53,21 +53,95 @@ const formatter = SchemaIssue.makeFormatterStandardSchemaV1();
 const toPathKey = (segment: PropertyKey | { readonly key: PropertyKey }): PropertyKey =>
   typeof segment === "object" ? segment.key : segment;
 
+/** The tag key and its values when every member of `union` is an object with a literal at that key. */
+const unionTag = (
+  union: SchemaAST.Union,
+): { readonly key: string; readonly values: ReadonlyArray<string> } | undefined => {
+  const members = union.types.map(SchemaAST.toEncoded);
+  const [first] = members;
+  if (first === undefined || !members.every(SchemaAST.isObjects) || !SchemaAST.isObjects(first))
+    return undefined;
+  const literalAt = (member: SchemaAST.Objects, key: PropertyKey) => {
+    const property = member.propertySignatures.find((p) => p.name === key);
+    return property !== undefined && SchemaAST.isLiteral(property.type) ? property.type.literal : undefined;
+  };
+  for (const property of first.propertySignatures) {
+    if (typeof property.name !== "string") continue;
+    const values = members.map((member) =>
+      SchemaAST.isObjects(member) ? literalAt(member, property.name) : undefined,
+    );
+    if (values.every((v): v is string => typeof v === "string")) return { key: property.name, values };
+  }
+  return undefined;
+};
+
+/** The dot paths (with their tag) where a tagged union matched no member at all (an unknown or missing tag). */
+const tagMisses = (issue: SchemaIssue.Issue): Map<string, { key: string; values: ReadonlyArray<string> }> => {
+  const misses = new Map<string, { key: string; values: ReadonlyArray<string> }>();
+  const walk = (node: SchemaIssue.Issue, path: ReadonlyArray<PropertyKey>): void => {
+    switch (node._tag) {
+      case "Pointer":
+        walk(node.issue, [...path, ...node.path]);
+        return;
+      case "Filter":
+      case "Encoding":
+        walk(node.issue, path);
+        return;
+      case "Composite":
+        for (const inner of node.issues) walk(inner, path);
+        return;
+      case "AnyOf": {
+        const tag = node.issues.length === 0 ? unionTag(node.ast) : undefined;
+        if (tag !== undefined) misses.set(formatFieldPath(path), tag);
+        for (const inner of node.issues) walk(inner, path);
+        return;
+      }
+      default:
+        return;
+    }
+  };
+  walk(issue, []);
+  return misses;
+};
+
+const valueAt = (input: unknown, path: ReadonlyArray<PropertyKey>): unknown =>
+  path.reduce<unknown>(
+    (value, key) =>
+      typeof value === "object" && value !== null ? (value as Record<PropertyKey, unknown>)[key] : undefined,
+    input,
+  );
+
+const isRecord = (value: unknown): boolean =>
+  typeof value === "object" && value !== null && !Array.isArray(value);
+
 /**
  * Lists the offending fields of a schema issue, one entry per field (first message kept), in the
  * order the schema reports them.
  *
+ * With the decoded `input`, a discriminated union (e.g. `paymentMethod`) that got an object whose
+ * tag is missing or unknown is reported at the tag (`paymentMethod.type`, `Expected "VIRTUAL_ACCOUNT"
+ * | …`), as a plain enum field would be; a value that is not an object at all stays at the union's
+ * own path. Without `input` the union's path is used.
+ *
  * @since 0.1.0
  * @category Schemas
  */
-export const issueDetails = (issue: SchemaIssue.Issue): ReadonlyArray<ErrorDetail> => {
+export const issueDetails = (issue: SchemaIssue.Issue, input?: unknown): ReadonlyArray<ErrorDetail> => {
   const seen = new Set<string>();
   const details: Array<ErrorDetail> = [];
+  const misses = input === undefined ? new Map() : tagMisses(issue);
   for (const entry of formatter(issue).issues) {
-    const field = formatFieldPath((entry.path ?? []).map(toPathKey));
+    const path = (entry.path ?? []).map(toPathKey);
+    let field = formatFieldPath(path);
+    let message = entry.message;
+    const miss = misses.get(field);
+    if (miss !== undefined && isRecord(valueAt(input, path))) {
+      field = formatFieldPath([...path, miss.key]);
+      message = `Expected ${miss.values.map((v: string) => JSON.stringify(v)).join(" | ")}`;
+    }
     if (seen.has(field)) continue;
     seen.add(field);
-    details.push({ field, message: entry.message });
+    details.push({ field, message });
   }
   return details;
 };
@@ -90,7 +164,7 @@ export const decodeBody =
     try {
       const result = decode(input, { errors: "all", onExcessProperty: "ignore" });
       if (Result.isSuccess(result)) return Result.succeed(result.success);
-      const details = issueDetails(result.failure.issue);
+      const details = issueDetails(result.failure.issue, input);
       return Result.fail(
         BodyValidationError(details.length > 0 ? details : [{ field: "", message: "Invalid body" }]),
       );

@@ -144,6 +144,12 @@ export type FdsRiskAssessment = typeof FdsRiskAssessment.Type;
  * `failureCode`/`failureMessage` when `FAILED` (or `CHARGE_EXPIRED` when `EXPIRED`).
  * `authorizedAmount`/`capturedAmount` are `null` until a card is authorised/captured.
  *
+ * Gotcha: unlike `PaymentMethod`, the charge is not a discriminated union. The wire object has no
+ * tag: its method shows only as which of `virtualAccount`, `qr`, `ewallet`, `card` is set, and even
+ * that part may be `null` (not issued yet) while the gateway's examples write `null` for the parts
+ * of other methods, so no property tells the variants apart. Narrow by the part you need
+ * (`if (charge.virtualAccount) …`) or by the session's `paymentMethod.type`.
+ *
  * @since 0.1.0
  * @category Schemas
  */

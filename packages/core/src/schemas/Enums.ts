@@ -7,14 +7,14 @@
  */
 import { Schema, SchemaGetter } from "effect";
 
-/** Payment method families (`paymentMethod.type`). QRIS is called `QR` in the API. @since 0.1.0 */
+/** Payment method families (`paymentMethod.type`). QRIS is called `QR` in the API. @since 0.1.0 @category Schemas */
 export const PaymentMethodType = Schema.Literals(["VIRTUAL_ACCOUNT", "QR", "CARD", "EWALLET"]);
-/** @since 0.1.0 */
+/** @since 0.1.0 @category Schemas */
 export type PaymentMethodType = typeof PaymentMethodType.Type;
-/** Every {@link PaymentMethodType}. @since 0.1.0 */
+/** Every {@link PaymentMethodType}. @since 0.1.0 @category Schemas */
 export const paymentMethodTypes = PaymentMethodType.literals;
 
-/** Virtual-account banks (documented list; the docs add "etc"). @since 0.1.0 */
+/** Virtual-account banks (documented list; the docs add "etc"). @since 0.1.0 @category Schemas */
 export const VirtualAccountChannel = Schema.Literals([
   "PERMATA",
   "BRI",
@@ -26,42 +26,42 @@ export const VirtualAccountChannel = Schema.Literals([
   "BSI",
   "DANAMON",
 ]);
-/** @since 0.1.0 */
+/** @since 0.1.0 @category Schemas */
 export type VirtualAccountChannel = typeof VirtualAccountChannel.Type;
-/** Every {@link VirtualAccountChannel}. @since 0.1.0 */
+/** Every {@link VirtualAccountChannel}. @since 0.1.0 @category Schemas */
 export const virtualAccountChannels = VirtualAccountChannel.literals;
 
-/** E-wallet channels. @since 0.1.0 */
+/** E-wallet channels. @since 0.1.0 @category Schemas */
 export const EwalletChannel = Schema.Literals(["DANA", "SHOPEEPAY", "OVO"]);
-/** @since 0.1.0 */
+/** @since 0.1.0 @category Schemas */
 export type EwalletChannel = typeof EwalletChannel.Type;
-/** Every {@link EwalletChannel}. @since 0.1.0 */
+/** Every {@link EwalletChannel}. @since 0.1.0 @category Schemas */
 export const ewalletChannels = EwalletChannel.literals;
 
-/** QRIS acquirers. @since 0.1.0 */
+/** QRIS acquirers. @since 0.1.0 @category Schemas */
 export const QrAcquirer = Schema.Literals(["BRI", "BNC"]);
-/** @since 0.1.0 */
+/** @since 0.1.0 @category Schemas */
 export type QrAcquirer = typeof QrAcquirer.Type;
-/** Every {@link QrAcquirer}. @since 0.1.0 */
+/** Every {@link QrAcquirer}. @since 0.1.0 @category Schemas */
 export const qrAcquirers = QrAcquirer.literals;
 
-/** QR kind: `DYNAMIC` (one payment) or `STATIC` (MULTIPLE sessions). @since 0.1.0 */
+/** QR kind: `DYNAMIC` (one payment) or `STATIC` (MULTIPLE sessions). @since 0.1.0 @category Schemas */
 export const QrType = Schema.Literals(["DYNAMIC", "STATIC"]);
-/** @since 0.1.0 */
+/** @since 0.1.0 @category Schemas */
 export type QrType = typeof QrType.Type;
 
-/** `REDIRECT` = hosted payment page (`paymentUrl`); `API` = the merchant renders the payment. Default REDIRECT. @since 0.1.0 */
+/** `REDIRECT` = hosted payment page (`paymentUrl`); `API` = the merchant renders the payment. Default REDIRECT. @since 0.1.0 @category Schemas */
 export const Mode = Schema.Literals(["REDIRECT", "API"]);
-/** @since 0.1.0 */
+/** @since 0.1.0 @category Schemas */
 export type Mode = typeof Mode.Type;
-/** Every {@link Mode}. @since 0.1.0 */
+/** Every {@link Mode}. @since 0.1.0 @category Schemas */
 export const modes = Mode.literals;
 
-/** `SINGLE` = one payment; `MULTIPLE` = static VA/QR taking many payments (mode API only). Default SINGLE. @since 0.1.0 */
+/** `SINGLE` = one payment; `MULTIPLE` = static VA/QR taking many payments (mode API only). Default SINGLE. @since 0.1.0 @category Schemas */
 export const PaymentType = Schema.Literals(["SINGLE", "MULTIPLE"]);
-/** @since 0.1.0 */
+/** @since 0.1.0 @category Schemas */
 export type PaymentType = typeof PaymentType.Type;
-/** Every {@link PaymentType}. @since 0.1.0 */
+/** Every {@link PaymentType}. @since 0.1.0 @category Schemas */
 export const paymentTypes = PaymentType.literals;
 
 /**
@@ -69,6 +69,7 @@ export const paymentTypes = PaymentType.literals;
  * status (a failed charge cancels the session, decision L5).
  *
  * @since 0.1.0
+ * @category Schemas
  */
 export const SessionStatus = Schema.Literals([
   "REQUIRE_PAYMENT_METHOD",
@@ -81,12 +82,12 @@ export const SessionStatus = Schema.Literals([
   "EXPIRED",
   "INACTIVE",
 ]);
-/** @since 0.1.0 */
+/** @since 0.1.0 @category Schemas */
 export type SessionStatus = typeof SessionStatus.Type;
-/** Every {@link SessionStatus}, in the documented order. @since 0.1.0 */
+/** Every {@link SessionStatus}, in the documented order. @since 0.1.0 @category Schemas */
 export const sessionStatuses = SessionStatus.literals;
 
-/** Charge statuses. Final: SUCCESS, FAILED, EXPIRED. @since 0.1.0 */
+/** Charge statuses. Final: SUCCESS, FAILED, EXPIRED. @since 0.1.0 @category Schemas */
 export const ChargeStatus = Schema.Literals([
   "WAITING_FOR_USER_ACTION",
   "WAITING_FOR_AUTHENTICATION",
@@ -96,9 +97,9 @@ export const ChargeStatus = Schema.Literals([
   "FAILED",
   "EXPIRED",
 ]);
-/** @since 0.1.0 */
+/** @since 0.1.0 @category Schemas */
 export type ChargeStatus = typeof ChargeStatus.Type;
-/** Every {@link ChargeStatus}, in the documented order. @since 0.1.0 */
+/** Every {@link ChargeStatus}, in the documented order. @since 0.1.0 @category Schemas */
 export const chargeStatuses = ChargeStatus.literals;
 
 /**
@@ -106,6 +107,7 @@ export const chargeStatuses = ChargeStatus.literals;
  * decision L5) and `FRAUDULENT` (set by the gateway).
  *
  * @since 0.1.0
+ * @category Schemas
  */
 export const CancellationReason = Schema.Literals([
   "REQUESTED_BY_CUSTOMER",
@@ -114,23 +116,23 @@ export const CancellationReason = Schema.Literals([
   "CHARGE_FAILED",
   "FRAUDULENT",
 ]);
-/** @since 0.1.0 */
+/** @since 0.1.0 @category Schemas */
 export type CancellationReason = typeof CancellationReason.Type;
-/** Every {@link CancellationReason}. @since 0.1.0 */
+/** Every {@link CancellationReason}. @since 0.1.0 @category Schemas */
 export const cancellationReasons = CancellationReason.literals;
 
-/** The reasons a merchant may send to `POST /v2/payments/{id}/cancel` (decision L3). @since 0.1.0 */
+/** The reasons a merchant may send to `POST /v2/payments/{id}/cancel` (decision L3). @since 0.1.0 @category Schemas */
 export const MerchantCancellationReason = CancellationReason.pick([
   "REQUESTED_BY_CUSTOMER",
   "DUPLICATED",
   "VOID_SESSION",
 ]);
-/** @since 0.1.0 */
+/** @since 0.1.0 @category Schemas */
 export type MerchantCancellationReason = typeof MerchantCancellationReason.Type;
-/** Every {@link MerchantCancellationReason}. @since 0.1.0 */
+/** Every {@link MerchantCancellationReason}. @since 0.1.0 @category Schemas */
 export const merchantCancellationReasons = MerchantCancellationReason.literals;
 
-/** Charge `failureCode` values (facts §11; the last two seen only in the gateway's code). @since 0.1.0 */
+/** Charge `failureCode` values (facts §11; the last two seen only in the gateway's code). @since 0.1.0 @category Schemas */
 export const FailureCode = Schema.Literals([
   "DECLINED_BY_CHANNEL",
   "INVALID_ACCOUNT",
@@ -145,12 +147,12 @@ export const FailureCode = Schema.Literals([
   "EXCEEDED_CAPTURE_PERIOD",
   "UNKNOWN",
 ]);
-/** @since 0.1.0 */
+/** @since 0.1.0 @category Schemas */
 export type FailureCode = typeof FailureCode.Type;
-/** Every {@link FailureCode}. @since 0.1.0 */
+/** Every {@link FailureCode}. @since 0.1.0 @category Schemas */
 export const failureCodes = FailureCode.literals;
 
-/** The canonical capture methods (lowercase, as the docs' table). @since 0.1.0 */
+/** The canonical capture methods (lowercase, as the docs' table). @since 0.1.0 @category Schemas */
 export const captureMethods = ["automatic", "manual"] as const;
 
 /**
@@ -159,6 +161,7 @@ export const captureMethods = ["automatic", "manual"] as const;
  * encoding writes lowercase.
  *
  * @since 0.1.0
+ * @category Schemas
  */
 export const CaptureMethod = Schema.Literals(["automatic", "manual", "AUTOMATIC", "MANUAL"])
   .pipe(
@@ -170,43 +173,43 @@ export const CaptureMethod = Schema.Literals(["automatic", "manual", "AUTOMATIC"
     }),
   )
   .annotate({ description: "automatic (default) or manual; upper case accepted on input" });
-/** @since 0.1.0 */
+/** @since 0.1.0 @category Schemas */
 export type CaptureMethod = typeof CaptureMethod.Type;
 
-/** Card 3-D Secure policy. Default AUTOMATIC; EXTERNAL = merchant's own MPI. @since 0.1.0 */
+/** Card 3-D Secure policy. Default AUTOMATIC; EXTERNAL = merchant's own MPI. @since 0.1.0 @category Schemas */
 export const ThreeDsMethod = Schema.Literals(["AUTOMATIC", "NEVER", "CHALLENGE", "EXTERNAL"]);
-/** @since 0.1.0 */
+/** @since 0.1.0 @category Schemas */
 export type ThreeDsMethod = typeof ThreeDsMethod.Type;
-/** Every {@link ThreeDsMethod}. @since 0.1.0 */
+/** Every {@link ThreeDsMethod}. @since 0.1.0 @category Schemas */
 export const threeDsMethods = ThreeDsMethod.literals;
 
-/** `LOOSE` (default: processor rules) or `STRICT` (the merchant's `expiryAt`); CARD and EWALLET only. @since 0.1.0 */
+/** `LOOSE` (default: processor rules) or `STRICT` (the merchant's `expiryAt`); CARD and EWALLET only. @since 0.1.0 @category Schemas */
 export const ExpirationMode = Schema.Literals(["LOOSE", "STRICT"]);
-/** @since 0.1.0 */
+/** @since 0.1.0 @category Schemas */
 export type ExpirationMode = typeof ExpirationMode.Type;
-/** Every {@link ExpirationMode}. @since 0.1.0 */
+/** Every {@link ExpirationMode}. @since 0.1.0 @category Schemas */
 export const expirationModes = ExpirationMode.literals;
 
-/** Payment callback events this project sends (decision W1). No `PAYMENT.EXPIRED` exists. @since 0.1.0 */
+/** Payment callback events this project sends (decision W1). No `PAYMENT.EXPIRED` exists. @since 0.1.0 @category Schemas */
 export const WebhookEvent = Schema.Literals([
   "PAYMENT.PROCESSING",
   "PAYMENT.PAID",
   "CHARGE.SUCCESS",
   "PAYMENT.CANCELLED",
 ]);
-/** @since 0.1.0 */
+/** @since 0.1.0 @category Schemas */
 export type WebhookEvent = typeof WebhookEvent.Type;
-/** Every {@link WebhookEvent}. @since 0.1.0 */
+/** Every {@link WebhookEvent}. @since 0.1.0 @category Schemas */
 export const webhookEvents = WebhookEvent.literals;
 
-/** `error.type`: API_ERROR (4xx, the request), GATEWAY_ERROR (5xx, the gateway), PARTNER_ERROR (older docs: the channel). @since 0.1.0 */
+/** `error.type`: API_ERROR (4xx, the request), GATEWAY_ERROR (5xx, the gateway), PARTNER_ERROR (older docs: the channel). @since 0.1.0 @category Schemas */
 export const ErrorType = Schema.Literals(["API_ERROR", "GATEWAY_ERROR", "PARTNER_ERROR"]);
-/** @since 0.1.0 */
+/** @since 0.1.0 @category Schemas */
 export type ErrorType = typeof ErrorType.Type;
 
-/** `error.source` (newer docs): UPSTREAM = the merchant's request, DOWNSTREAM = a dependency, SYSTEM = the gateway. @since 0.1.0 */
+/** `error.source` (newer docs): UPSTREAM = the merchant's request, DOWNSTREAM = a dependency, SYSTEM = the gateway. @since 0.1.0 @category Schemas */
 export const ErrorSource = Schema.Literals(["UPSTREAM", "DOWNSTREAM", "SYSTEM"]);
-/** @since 0.1.0 */
+/** @since 0.1.0 @category Schemas */
 export type ErrorSource = typeof ErrorSource.Type;
 
 /**
@@ -215,6 +218,7 @@ export type ErrorSource = typeof ErrorSource.Type;
  * `full_refund_not_allowed` and `amount_exceeds_refundable` (decision R3, HTTP 422).
  *
  * @since 0.1.0
+ * @category Schemas
  */
 export const ErrorCode = Schema.Literals([
   "api_validation_error",
@@ -236,19 +240,19 @@ export const ErrorCode = Schema.Literals([
   "full_refund_not_allowed",
   "amount_exceeds_refundable",
 ]);
-/** @since 0.1.0 */
+/** @since 0.1.0 @category Schemas */
 export type ErrorCode = typeof ErrorCode.Type;
 
-/** Status of a manual capture (capture object, `captureHistories[]`). @since 0.1.0 */
+/** Status of a manual capture (capture object, `captureHistories[]`). @since 0.1.0 @category Schemas */
 export const CaptureStatus = Schema.Literals(["PENDING", "SUCCESS", "FAILED"]);
-/** @since 0.1.0 */
+/** @since 0.1.0 @category Schemas */
 export type CaptureStatus = typeof CaptureStatus.Type;
 
-/** `investigationStatus` (Settlement Guarantee Program merchants only). @since 0.1.0 */
+/** `investigationStatus` (Settlement Guarantee Program merchants only). @since 0.1.0 @category Schemas */
 export const InvestigationStatus = Schema.Literals([
   "INVESTIGATION_IN_PROCESS",
   "INVESTIGATION_SUCCESS",
   "INVESTIGATION_FAILED",
 ]);
-/** @since 0.1.0 */
+/** @since 0.1.0 @category Schemas */
 export type InvestigationStatus = typeof InvestigationStatus.Type;

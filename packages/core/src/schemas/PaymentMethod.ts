@@ -4,7 +4,7 @@
  * @since 0.1.0
  */
 import { Schema } from "effect";
-import { EwalletChannel, PaymentMethodType, QrAcquirer, QrType, VirtualAccountChannel } from "./Enums.js";
+import { EwalletChannel, QrAcquirer, QrType, VirtualAccountChannel } from "./Enums.js";
 import { Instant } from "./Instant.js";
 import { FreeText, Text } from "./internal/text.js";
 
@@ -67,23 +67,61 @@ export const PaymentMethodEwallet = Schema.Struct({
 /** @since 0.1.0 @category Schemas */
 export type PaymentMethodEwallet = typeof PaymentMethodEwallet.Type;
 
+const part = <S extends Schema.Constraint>(schema: S) => Schema.optionalKey(Schema.NullOr(schema));
+
+/** `paymentMethod` of type `CARD`, with its optional `card` part. @since 0.2.0 @category Schemas */
+export const CardPaymentMethod = Schema.Struct({
+  type: Schema.Literal("CARD"),
+  card: part(PaymentMethodCard),
+}).annotate({ identifier: "CardPaymentMethod" });
+/** @since 0.2.0 @category Schemas */
+export type CardPaymentMethod = typeof CardPaymentMethod.Type;
+
+/** `paymentMethod` of type `VIRTUAL_ACCOUNT`, with its optional `virtualAccount` part. @since 0.2.0 @category Schemas */
+export const VirtualAccountPaymentMethod = Schema.Struct({
+  type: Schema.Literal("VIRTUAL_ACCOUNT"),
+  virtualAccount: part(PaymentMethodVirtualAccount),
+}).annotate({ identifier: "VirtualAccountPaymentMethod" });
+/** @since 0.2.0 @category Schemas */
+export type VirtualAccountPaymentMethod = typeof VirtualAccountPaymentMethod.Type;
+
+/** `paymentMethod` of type `QR`, with its optional `qr` part. @since 0.2.0 @category Schemas */
+export const QrPaymentMethod = Schema.Struct({
+  type: Schema.Literal("QR"),
+  qr: part(PaymentMethodQr),
+}).annotate({ identifier: "QrPaymentMethod" });
+/** @since 0.2.0 @category Schemas */
+export type QrPaymentMethod = typeof QrPaymentMethod.Type;
+
+/** `paymentMethod` of type `EWALLET`, with its optional `ewallet` part. @since 0.2.0 @category Schemas */
+export const EwalletPaymentMethod = Schema.Struct({
+  type: Schema.Literal("EWALLET"),
+  ewallet: part(PaymentMethodEwallet),
+}).annotate({ identifier: "EwalletPaymentMethod" });
+/** @since 0.2.0 @category Schemas */
+export type EwalletPaymentMethod = typeof EwalletPaymentMethod.Type;
+
 /**
- * `paymentMethod`: a `type` plus the part for that type. Parts may be absent or `null`.
+ * `paymentMethod`: a union discriminated by `type`, each member carrying only the part of its
+ * type (`CARD` → `card`, `VIRTUAL_ACCOUNT` → `virtualAccount`, `QR` → `qr`, `EWALLET` → `ewallet`).
+ * Narrow on `type` to reach the part: `if (pm.type === "VIRTUAL_ACCOUNT") pm.virtualAccount?.channel`.
+ * The OpenAPI document shows it as a `oneOf` with a `discriminator` on `type`.
  *
- * Gotcha: the schema does not insist that the part matches `type` (a REDIRECT card session sends
- * only `{ type: "CARD" }`); the lifecycle decides what it needs.
+ * Gotchas: the part may still be absent or `null` (a REDIRECT card session sends only
+ * `{ type: "CARD" }`); the lifecycle decides what it needs. A part of another type (`{ type: "CARD",
+ * virtualAccount: … }`) is an unknown field of that member, so it is ignored (decision C7), never
+ * read. A missing or unknown `type` is a 400 on `paymentMethod.type`.
  *
  * @example
- * const pm: PaymentMethod = { type: "VIRTUAL_ACCOUNT" }
+ * const pm: PaymentMethod = { type: "VIRTUAL_ACCOUNT", virtualAccount: { channel: "BCA" } }
  * @since 0.1.0
  * @category Schemas
  */
-export const PaymentMethod = Schema.Struct({
-  type: PaymentMethodType,
-  card: Schema.optionalKey(Schema.NullOr(PaymentMethodCard)),
-  virtualAccount: Schema.optionalKey(Schema.NullOr(PaymentMethodVirtualAccount)),
-  qr: Schema.optionalKey(Schema.NullOr(PaymentMethodQr)),
-  ewallet: Schema.optionalKey(Schema.NullOr(PaymentMethodEwallet)),
-}).annotate({ identifier: "PaymentMethod" });
+export const PaymentMethod = Schema.Union([
+  VirtualAccountPaymentMethod,
+  QrPaymentMethod,
+  CardPaymentMethod,
+  EwalletPaymentMethod,
+]).annotate({ identifier: "PaymentMethod" });
 /** @since 0.1.0 @category Schemas */
 export type PaymentMethod = typeof PaymentMethod.Type;

@@ -13,7 +13,7 @@ import { Instant } from "./Instant.js";
 import { isStorableText, JsonObject, Metadata, Text } from "./internal/text.js";
 import { PageParam, PerPageParam } from "./Pagination.js";
 
-/** Refund statuses (facts §8). Final: SUCCESS, FAILED, CANCELLED. @since 0.2.0 */
+/** Refund statuses (facts §8). Final: SUCCESS, FAILED, CANCELLED. @since 0.2.0 @category Schemas */
 export const RefundStatus = Schema.Literals([
   "PENDING",
   "WAITING_BANK_TRANSFER",
@@ -21,12 +21,12 @@ export const RefundStatus = Schema.Literals([
   "FAILED",
   "CANCELLED",
 ]);
-/** @since 0.2.0 */
+/** @since 0.2.0 @category Schemas */
 export type RefundStatus = typeof RefundStatus.Type;
-/** Every {@link RefundStatus}, in the documented order. @since 0.2.0 */
+/** Every {@link RefundStatus}, in the documented order. @since 0.2.0 @category Schemas */
 export const refundStatuses = RefundStatus.literals;
 
-/** Why the merchant refunds (facts §8). @since 0.2.0 */
+/** Why the merchant refunds (facts §8). @since 0.2.0 @category Schemas */
 export const RefundReason = Schema.Literals([
   "SUSPECT_FRAUDULENT",
   "DUPLICATE",
@@ -34,12 +34,12 @@ export const RefundReason = Schema.Literals([
   "CANCELLATION",
   "OTHERS",
 ]);
-/** @since 0.2.0 */
+/** @since 0.2.0 @category Schemas */
 export type RefundReason = typeof RefundReason.Type;
-/** Every {@link RefundReason}. @since 0.2.0 */
+/** Every {@link RefundReason}. @since 0.2.0 @category Schemas */
 export const refundReasons = RefundReason.literals;
 
-/** Every {@link RefundMethod}: AUTO (default: to the channel, falling back to a transfer), TRANSFER_ONLY. @since 0.2.0 */
+/** Every {@link RefundMethod}: AUTO (default: to the channel, falling back to a transfer), TRANSFER_ONLY. @since 0.2.0 @category Schemas */
 export const refundMethods = RefundMethod.literals;
 
 /**
@@ -48,9 +48,10 @@ export const refundMethods = RefundMethod.literals;
  * WAITING_BANK_TRANSFER (facts §14).
  *
  * @since 0.2.0
+ * @category Schemas
  */
 export const DestinationType = Schema.Literals(["CHANNEL", "ACCOUNT"]);
-/** @since 0.2.0 */
+/** @since 0.2.0 @category Schemas */
 export type DestinationType = typeof DestinationType.Type;
 
 /**
@@ -59,6 +60,7 @@ export type DestinationType = typeof DestinationType.Type;
  * (decision R4).
  *
  * @since 0.2.0
+ * @category Schemas
  */
 export const RefundWebhookEvent = Schema.Literals([
   "REFUND.PENDING",
@@ -66,9 +68,9 @@ export const RefundWebhookEvent = Schema.Literals([
   "REFUND.SUCCESS",
   "REFUND.FAILED",
 ]);
-/** @since 0.2.0 */
+/** @since 0.2.0 @category Schemas */
 export type RefundWebhookEvent = typeof RefundWebhookEvent.Type;
-/** Every {@link RefundWebhookEvent}. @since 0.2.0 */
+/** Every {@link RefundWebhookEvent}. @since 0.2.0 @category Schemas */
 export const refundWebhookEvents = RefundWebhookEvent.literals;
 
 /** A refund value on the wire: whole rupiah, optionally with `.00` / `.0` (1–18 digits). */
@@ -87,6 +89,7 @@ const valueText = (value: number): string => `${value}.00`;
  * @example
  * Schema.decodeUnknownSync(RefundValue)("5000.00") // 5000
  * @since 0.2.0
+ * @category Schemas
  */
 export const RefundValue = Schema.String.check(
   Schema.isPattern(DECIMAL_VALUE, { expected: 'a decimal string of whole rupiah, e.g. "10000.00"' }),
@@ -104,12 +107,13 @@ export const RefundValue = Schema.String.check(
  * value is an integer (≥ 0; `capturedAmount` of a refund).
  *
  * @since 0.2.0
+ * @category Schemas
  */
 export const RefundAmount = Schema.Struct({
   value: RefundValue,
   currency: Currency,
 }).annotate({ identifier: "RefundAmount" });
-/** @since 0.2.0 */
+/** @since 0.2.0 @category Schemas */
 export type RefundAmount = typeof RefundAmount.Type;
 
 /**
@@ -117,12 +121,13 @@ export type RefundAmount = typeof RefundAmount.Type;
  * refused with the field path `amount.value`).
  *
  * @since 0.2.0
+ * @category Schemas
  */
 export const RefundRequestAmount = Schema.Struct({
   value: RefundValue.check(Schema.isGreaterThanOrEqualTo(1)),
   currency: Currency,
 }).annotate({ identifier: "RefundRequestAmount" });
-/** @since 0.2.0 */
+/** @since 0.2.0 @category Schemas */
 export type RefundRequestAmount = typeof RefundRequestAmount.Type;
 
 /**
@@ -131,6 +136,7 @@ export type RefundRequestAmount = typeof RefundRequestAmount.Type;
  * alphanumerics (facts §14).
  *
  * @since 0.2.0
+ * @category Schemas
  */
 export const TransferDestination = Schema.Struct({
   channelCode: Text(1, 20),
@@ -142,7 +148,7 @@ export const TransferDestination = Schema.Struct({
     Schema.String.check(Schema.isPattern(/^[A-Za-z0-9 ]{0,20}$/u, { expected: "0–20 alphanumerics" })),
   ),
 }).annotate({ identifier: "TransferDestination" });
-/** @since 0.2.0 */
+/** @since 0.2.0 @category Schemas */
 export type TransferDestination = typeof TransferDestination.Type;
 
 /**
@@ -156,6 +162,7 @@ export type TransferDestination = typeof TransferDestination.Type;
  * { clientReferenceId: "refund-1001-a", paymentSessionId: "7f65…", amount: { value: "10000.00", currency: "IDR" },
  *   reason: "REQUESTED_BY_CUSTOMER" }
  * @since 0.2.0
+ * @category Schemas
  */
 export const CreateRefundRequest = Schema.Struct({
   clientReferenceId: ClientReferenceId,
@@ -169,7 +176,7 @@ export const CreateRefundRequest = Schema.Struct({
   transferDestination: Schema.optionalKey(TransferDestination),
   metadata: Schema.optionalKey(Metadata),
 }).annotate({ identifier: "CreateRefundRequest" });
-/** @since 0.2.0 */
+/** @since 0.2.0 @category Schemas */
 export type CreateRefundRequest = typeof CreateRefundRequest.Type;
 
 /**
@@ -182,6 +189,7 @@ export type CreateRefundRequest = typeof CreateRefundRequest.Type;
  * must not depend on it.
  *
  * @since 0.2.0
+ * @category Schemas
  */
 export const Refund = Schema.Struct({
   id: Schema.String,
@@ -202,9 +210,9 @@ export const Refund = Schema.Struct({
   createdAt: Instant,
   updatedAt: Instant,
 }).annotate({ identifier: "Refund" });
-/** @since 0.2.0 */
+/** @since 0.2.0 @category Schemas */
 export type Refund = typeof Refund.Type;
-/** @since 0.2.0 */
+/** @since 0.2.0 @category Schemas */
 export type RefundEncoded = typeof Refund.Encoded;
 
 /**
@@ -212,12 +220,13 @@ export type RefundEncoded = typeof Refund.Encoded;
  * `X-API-Key` header as payment callbacks. Dedupe on (refund id, event).
  *
  * @since 0.2.0
+ * @category Schemas
  */
 export const RefundCallback = Schema.Struct({
   event: RefundWebhookEvent,
   data: Refund,
 }).annotate({ identifier: "RefundCallback" });
-/** @since 0.2.0 */
+/** @since 0.2.0 @category Schemas */
 export type RefundCallback = typeof RefundCallback.Type;
 
 /**
@@ -225,6 +234,7 @@ export type RefundCallback = typeof RefundCallback.Type;
  * and `status`, and paging (facts §4: `page`, `perPage` ≤ 100, default 20).
  *
  * @since 0.2.0
+ * @category Schemas
  */
 export const ListRefundsQuery = Schema.Struct({
   paymentSessionId: Schema.optionalKey(
@@ -241,5 +251,5 @@ export const ListRefundsQuery = Schema.Struct({
   page: Schema.optionalKey(PageParam),
   perPage: Schema.optionalKey(PerPageParam),
 }).annotate({ identifier: "ListRefundsQuery" });
-/** @since 0.2.0 */
+/** @since 0.2.0 @category Schemas */
 export type ListRefundsQuery = typeof ListRefundsQuery.Type;

@@ -4,7 +4,7 @@
  *
  * @since 0.2.0
  */
-import type { ChargeIssue } from "../lifecycle/types.js";
+import type { IssuedCharge } from "../lifecycle/types.js";
 import type { CreatePaymentSessionRequest } from "../schemas/CreatePaymentSessionRequest.js";
 import type { PaymentMethodType } from "../schemas/Enums.js";
 
@@ -33,7 +33,7 @@ export const seedCreateRequest = {
 } as const satisfies CreatePaymentSessionRequest;
 
 /** The charge the gateway opens for a PERMATA virtual account. @since 0.2.0 @category Testing */
-export const vaIssue = (id = "charge-va-1"): ChargeIssue => ({
+export const vaIssue = (id = "charge-va-1"): IssuedCharge => ({
   id,
   instrument: {
     virtualAccount: {
@@ -46,27 +46,27 @@ export const vaIssue = (id = "charge-va-1"): ChargeIssue => ({
 });
 
 /** A dynamic QRIS charge. @since 0.2.0 @category Testing */
-export const qrIssue = (id = "charge-qr-1"): ChargeIssue => ({
+export const qrIssue = (id = "charge-qr-1"): IssuedCharge => ({
   id,
   instrument: { qr: { acquirer: "BRI", qrContent: "00020101021226…", qrType: "DYNAMIC", expiryAt: null } },
 });
 
 /** A ShopeePay e-wallet charge with its app deeplink. @since 0.2.0 @category Testing */
-export const ewalletIssue = (id = "charge-ew-1"): ChargeIssue => ({
+export const ewalletIssue = (id = "charge-ew-1"): IssuedCharge => ({
   id,
   instrument: { ewallet: { channel: "SHOPEEPAY" } },
   paymentUrl: "shopeepayid://pay?token=abc",
 });
 
 /** A card charge with its 3DS page. @since 0.2.0 @category Testing */
-export const cardIssue = (id = "charge-card-1"): ChargeIssue => ({
+export const cardIssue = (id = "charge-card-1"): IssuedCharge => ({
   id,
   instrument: { card: {} },
   paymentUrl: "https://creditcard-webview-stg.harsya.com/3ds/abc",
 });
 
 /** The example charge of a method. @since 0.2.0 @category Testing */
-export const issueFor = (method: PaymentMethodType, id?: string): ChargeIssue => {
+export const issueFor = (method: PaymentMethodType, id?: string): IssuedCharge => {
   switch (method) {
     case "VIRTUAL_ACCOUNT":
       return vaIssue(id);

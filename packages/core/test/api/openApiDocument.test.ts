@@ -30,6 +30,8 @@ import {
   CreatePaymentSessionRequest,
   CreateRefundRequest,
   ListPaymentSessionsQuery,
+  PaymentMethod,
+  paymentMethodTypes,
   SimulationRequest,
   withPageDefaults,
 } from "../../src/schemas/index.js";
@@ -277,6 +279,35 @@ describe("what third-party tools read beyond the schemas", () => {
     ]);
     expect(codeEnum("PayloadTooLargeErrorEncoded")).toEqual(["api_validation_error"]);
     expect(codeEnum("UnsupportedMediaTypeErrorEncoded")).toEqual(["api_validation_error"]);
+  });
+
+  it("shows PaymentMethod as a oneOf discriminated on type, each branch with its own part only, as the decoder reads it", () => {
+    const schemas = doc.components.schemas as Record<string, Record<string, unknown>>;
+    const union = schemas.PaymentMethod as {
+      oneOf?: ReadonlyArray<{ $ref: string }>;
+      anyOf?: unknown;
+      discriminator?: { propertyName: string; mapping: Record<string, string> };
+    };
+    expect(union.anyOf).toBeUndefined();
+    expect(union.discriminator?.propertyName).toBe("type");
+    expect(Object.keys(union.discriminator?.mapping ?? {}).sort()).toEqual([...paymentMethodTypes].sort());
+    expect(union.oneOf?.map((b) => b.$ref).sort()).toEqual(
+      Object.values(union.discriminator?.mapping ?? {}).sort(),
+    );
+    const parts = { CARD: "card", VIRTUAL_ACCOUNT: "virtualAccount", QR: "qr", EWALLET: "ewallet" } as const;
+    const decode = Schema.decodeUnknownSync(PaymentMethod);
+    for (const type of paymentMethodTypes) {
+      const ref = union.discriminator?.mapping[type] ?? "";
+      const branch = schemas[ref.replace("#/components/schemas/", "")] as {
+        properties: Record<string, unknown>;
+        required: ReadonlyArray<string>;
+      };
+      expect(Object.keys(branch.properties).sort(), type).toEqual(["type", parts[type]].sort());
+      expect(branch.required).toEqual(["type"]);
+      // The decoder keeps the branch's own part and drops the others (unknown fields, decision C7).
+      const everyPart = Object.fromEntries(Object.values(parts).map((part) => [part, {}]));
+      expect(decode({ type, ...everyPart })).toEqual({ type, [parts[type]]: {} });
+    }
   });
 
   it("carries the per-method amount limits of the default config on create and confirm", () => {

@@ -255,6 +255,29 @@ describe("a server and a client derived from PaymentsApi", () => {
     });
   });
 
+  it("answers an unknown or missing paymentMethod.type at the tag, a non-object paymentMethod at the union", async () => {
+    const post = (paymentMethod: unknown) =>
+      raw("/v2/payments", {
+        method: "POST",
+        headers: { authorization: "Bearer good-token", "content-type": "application/json" },
+        body: JSON.stringify({
+          clientReferenceId: "r1",
+          amount: { value: 20000, currency: "IDR" },
+          paymentMethod,
+        }),
+      });
+    for (const [paymentMethod, field] of [
+      [{ type: "QRIS" }, "paymentMethod.type"],
+      [{ virtualAccount: { channel: "BCA" } }, "paymentMethod.type"],
+      ["CARD", "paymentMethod"],
+      [{ type: "CARD", card: { cvc: "12345" } }, "paymentMethod.card.cvc"],
+    ] as const) {
+      const response = await post(paymentMethod);
+      expect(response.status).toBe(400);
+      expect(await detailFields(response)).toEqual([field]);
+    }
+  });
+
   it("answers a bad X-REQUEST-ID with 400 (decision C6)", async () => {
     const response = await raw("/v2/payments/simulations", {
       method: "POST",

@@ -29,8 +29,8 @@ import {
   createSession,
   defaultPaymentMethodConfig,
   interpretedSessionStep,
-  openCharge,
-  openChargeInterpreted,
+  newChargeRecord,
+  newChargeRecordInterpreted,
   persistSession,
   restoreSession,
   type SessionEvent,
@@ -224,8 +224,8 @@ type ChargeStepper = (charge: ChargeRecord, event: ChargeEvent) => ReturnType<ty
 
 const chargeEquivalence = (step: ChargeStepper, reference: ChargeStepper = stepChargeXState) =>
   fc.property(chargeInputArb, chargeEventsArb, (input, events) => {
-    let charge = openCharge(input);
-    same("opened charge", charge, openChargeInterpreted(input));
+    let charge = newChargeRecord(input);
+    same("opened charge", charge, newChargeRecordInterpreted(input));
     for (const event of events) {
       const compiled = step(charge, event);
       const xstate = reference(charge, event);

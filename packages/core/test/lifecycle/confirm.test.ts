@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import {
   applyEvent,
+  chargeRequestFor,
   chargeStatus,
-  chargeToOpen,
   defaultPaymentMethodConfig,
   sessionStatus,
   toPaymentSession,
@@ -110,17 +110,17 @@ describe("confirm (L1)", () => {
     expect(refusal.details?.[0]?.field).toBe("paymentMethod.type");
   });
 
-  it("tells the provider beforehand which charge a confirm opens (chargeToOpen), or none", () => {
+  it("tells the provider beforehand which charge a confirm opens (chargeRequestFor), or none", () => {
     const pending = created(singleRequest(null));
     const { charge: _issued, ...intent } = confirmQr();
-    expect(chargeToOpen(pending, intent)).toMatchObject({
+    expect(chargeRequestFor(pending, intent)).toMatchObject({
       method: "QR",
       amount: IDR(20_000),
       expiryAt: T0 + 15 * MINUTE,
       captureMethod: "automatic",
     });
     const active = created(singleRequest("VIRTUAL_ACCOUNT"), { charge: vaIssue() });
-    expect(chargeToOpen(active, intent)).toBeNull();
+    expect(chargeRequestFor(active, intent)).toBeNull();
     expect(applyEvent(pending, confirmQr()).outcome._tag).toBe("Accepted");
   });
 });

@@ -1,5 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { chargeToOpen, createSession, sessionStatus, toPaymentSession } from "../../src/lifecycle/index.js";
+import {
+  chargeRequestFor,
+  createSession,
+  sessionStatus,
+  toPaymentSession,
+} from "../../src/lifecycle/index.js";
 import {
   cardIssue,
   created,
@@ -138,9 +143,9 @@ describe("create refusals (C3, C5, MULTIPLE rules)", () => {
   });
 });
 
-describe("chargeToOpen(request)", () => {
+describe("chargeRequestFor(request)", () => {
   it("names the method, amount and capture method of the charge a create opens", () => {
-    expect(chargeToOpen(singleRequest("CARD", {}, "manual"))).toMatchObject({
+    expect(chargeRequestFor(singleRequest("CARD", {}, "manual"))).toMatchObject({
       method: "CARD",
       amount: IDR(20_000),
       captureMethod: "manual",
@@ -148,8 +153,8 @@ describe("chargeToOpen(request)", () => {
   });
 
   it("is null when nothing opens a charge", () => {
-    expect(chargeToOpen(singleRequest(null))).toBeNull();
-    expect(chargeToOpen(singleRequest("VIRTUAL_ACCOUNT", { autoConfirm: false }))).toBeNull();
-    expect(chargeToOpen(multipleVaRequest())).toBeNull();
+    expect(chargeRequestFor(singleRequest(null))).toBeNull();
+    expect(chargeRequestFor(singleRequest("VIRTUAL_ACCOUNT", { autoConfirm: false }))).toBeNull();
+    expect(chargeRequestFor(multipleVaRequest())).toBeNull();
   });
 });

@@ -9,6 +9,7 @@ import {
   createSession,
   currentCharge,
   documentedStatusPairs,
+  plainCreateStatus,
   seedPath,
   sessionStatus,
 } from "../../src/lifecycle/index.js";
@@ -55,5 +56,12 @@ describe("seedPath", { timeout: 60_000 }, () => {
   it("finds no path to a pair the lifecycle cannot show", () => {
     expect(seedPath({ status: "PAID", chargeStatus: "FAILED" }, T0)).toBeNull();
     expect(seedPath({ status: "REQUIRE_ACTION", paymentType: "MULTIPLE" }, T0)).toBeNull();
+  });
+
+  it("names the status of a create without a method (decision C1): the default of a target without one", () => {
+    expect(plainCreateStatus).toBe("REQUIRE_PAYMENT_METHOD");
+    const path = seedPath({ status: plainCreateStatus, paymentMethodType: undefined }, T0);
+    expect(path?.steps).toEqual([]);
+    expect(path?.created.context.charges).toEqual([]);
   });
 });

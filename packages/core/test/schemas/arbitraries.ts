@@ -29,7 +29,6 @@ import {
   type PaymentMethodOptions,
   type PaymentMethodSelection,
   type PaymentSession,
-  paymentMethodTypes,
   paymentTypes,
   qrAcquirers,
   type RedirectUrl,
@@ -78,59 +77,80 @@ const jsonObject = fc.dictionary(
 /** Create-request metadata: a JSON object of at most 512 characters as JSON (decision H5). */
 const metadata = jsonObject.filter((value) => JSON.stringify(value).length <= 512);
 
-export const paymentMethod: fc.Arbitrary<PaymentMethod> = fc.record(
-  {
-    type: fc.constantFrom(...paymentMethodTypes),
-    card: fc.option(
-      fc.record(
-        {
-          encryptedCard: text(0, 500),
-          token: fc.string(),
-          number: fc.string(),
-          expMonth: fc.integer({ min: 1, max: 12 }),
-          expYear: fc.integer({ min: 2000, max: 2100 }),
-          cvc: text(0, 4),
-          cardHolderFirstName: fc.string(),
-          cardHolderLastName: fc.string(),
-          cardHolderEmail: fc.string(),
-          cardHolderPhone: fc.string(),
-        },
-        { requiredKeys: [] },
+/** One member of the `PaymentMethod` union per method type, each with (or without) its own part only. */
+export const paymentMethod: fc.Arbitrary<PaymentMethod> = fc.oneof(
+  fc.record(
+    {
+      type: fc.constant("CARD" as const),
+      card: fc.option(
+        fc.record(
+          {
+            encryptedCard: text(0, 500),
+            token: fc.string(),
+            number: fc.string(),
+            expMonth: fc.integer({ min: 1, max: 12 }),
+            expYear: fc.integer({ min: 2000, max: 2100 }),
+            cvc: text(0, 4),
+            cardHolderFirstName: fc.string(),
+            cardHolderLastName: fc.string(),
+            cardHolderEmail: fc.string(),
+            cardHolderPhone: fc.string(),
+          },
+          { requiredKeys: [] },
+        ),
       ),
-    ),
-    virtualAccount: fc.option(
-      fc.record(
-        {
-          channel: fc.constantFrom(...virtualAccountChannels),
-          virtualAccountNumber: text(0, 100),
-          virtualAccountName: text(0, 100),
-          expiryAt: instant,
-        },
-        { requiredKeys: [] },
+    },
+    { requiredKeys: ["type"] },
+  ),
+  fc.record(
+    {
+      type: fc.constant("VIRTUAL_ACCOUNT" as const),
+      virtualAccount: fc.option(
+        fc.record(
+          {
+            channel: fc.constantFrom(...virtualAccountChannels),
+            virtualAccountNumber: text(0, 100),
+            virtualAccountName: text(0, 100),
+            expiryAt: instant,
+          },
+          { requiredKeys: [] },
+        ),
       ),
-    ),
-    qr: fc.option(
-      fc.record(
-        {
-          acquirer: fc.constantFrom(...qrAcquirers),
-          qrContent: fc.string(),
-          qrUrl: fc.string(),
-          qrType: fc.constantFrom("DYNAMIC" as const, "STATIC" as const),
-          storeId: fc.string(),
-          merchantName: fc.string(),
-          expiryAt: instant,
-        },
-        { requiredKeys: [] },
+    },
+    { requiredKeys: ["type"] },
+  ),
+  fc.record(
+    {
+      type: fc.constant("QR" as const),
+      qr: fc.option(
+        fc.record(
+          {
+            acquirer: fc.constantFrom(...qrAcquirers),
+            qrContent: fc.string(),
+            qrUrl: fc.string(),
+            qrType: fc.constantFrom("DYNAMIC" as const, "STATIC" as const),
+            storeId: fc.string(),
+            merchantName: fc.string(),
+            expiryAt: instant,
+          },
+          { requiredKeys: [] },
+        ),
       ),
-    ),
-    ewallet: fc.option(
-      fc.record(
-        { channel: fc.constantFrom(...ewalletChannels), accountIdentifier: fc.string() },
-        { requiredKeys: [] },
+    },
+    { requiredKeys: ["type"] },
+  ),
+  fc.record(
+    {
+      type: fc.constant("EWALLET" as const),
+      ewallet: fc.option(
+        fc.record(
+          { channel: fc.constantFrom(...ewalletChannels), accountIdentifier: fc.string() },
+          { requiredKeys: [] },
+        ),
       ),
-    ),
-  },
-  { requiredKeys: ["type"] },
+    },
+    { requiredKeys: ["type"] },
+  ),
 );
 
 export const paymentMethodOptions: fc.Arbitrary<PaymentMethodOptions> = fc.record(

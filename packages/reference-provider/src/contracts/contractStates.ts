@@ -11,6 +11,7 @@ import {
   decodeProviderStateParams,
   type ProviderStateValues,
 } from "@payment-session/contracts";
+import { plainCreateStatus } from "@payment-session/core";
 import { Result } from "effect";
 import { type Answer, envelope } from "../answers.js";
 import type { TestClock } from "../clock.js";
@@ -200,7 +201,7 @@ export const createContractStates = (options: ContractStatesOptions): ContractSt
           await seed(decoded.name, {
             merchantId: merchant.id,
             at: now - (count - 1 - i) * 1000,
-            status: status ?? "REQUIRE_PAYMENT_METHOD",
+            status: status ?? plainCreateStatus,
             clientReferenceId,
             amount,
           });

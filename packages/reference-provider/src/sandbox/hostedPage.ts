@@ -318,7 +318,8 @@ export const hostedPageRoutes = (services: ProviderServices): ReadonlyArray<Extr
         const content =
           session === null
             ? undefined
-            : (currentCharge(session)?.qr?.qrContent ?? session.paymentMethod?.qr?.qrContent);
+            : (currentCharge(session)?.qr?.qrContent ??
+              (session.paymentMethod?.type === "QR" ? session.paymentMethod.qr?.qrContent : undefined));
         if (content === undefined || content === null) return notFoundPage(id);
         return { status: 200, html: qrSvg(content), contentType: "image/svg+xml" };
       },

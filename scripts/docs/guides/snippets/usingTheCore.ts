@@ -6,7 +6,7 @@
 // #region guide
 import {
   applyEvent,
-  chargeToOpen,
+  chargeRequestFor,
   createSession,
   millisToInstant,
   type PaymentSession,
@@ -52,7 +52,7 @@ export const createPayment = (id: string, now: number): PaymentSession => {
       virtualAccount: { channel: "PERMATA" as const, virtualAccountName: "Toko Budi" },
     },
   };
-  const plan = chargeToOpen(request, now); // a VA charge is to be opened: ask your bank for a number
+  const plan = chargeRequestFor(request, now); // a VA charge is to be opened: ask your bank for a number
   const charge =
     plan === null
       ? undefined

@@ -1,6 +1,6 @@
 /**
  * The faulty provider's endpoints as functions: decoded request in, answer out. Each lifecycle
- * decision is the core's (`createSession`, `chargeToOpen`, `applyEvent`, `simulationEvent`,
+ * decision is the core's (`createSession`, `chargeRequestFor`, `applyEvent`, `simulationEvent`,
  * `refusalAnswer`); the defects are the marked switches between the request and the core, or
  * between the core and the answer.
  */
@@ -19,7 +19,7 @@ import {
   ConfirmPaymentSessionRequest as ConfirmSchema,
   type CreatePaymentSessionRequest,
   CreatePaymentSessionRequest as CreateSchema,
-  chargeToOpen,
+  chargeRequestFor,
   createSession,
   credentialsInvalidError,
   type ErrorDetail,
@@ -252,7 +252,7 @@ export const storeNewSession = (
 ): { readonly session?: StoredSession; readonly answer: Answer } => {
   const id = randomUUID();
   const input = withCreateDefaults(request);
-  const plan = chargeToOpen(request, at);
+  const plan = chargeRequestFor(request, at);
   const chargeId = randomUUID();
   const charge =
     plan === null
@@ -291,7 +291,7 @@ export const confirmEvent = (
   at: number,
 ): SessionEvent => {
   const intent = { type: "CONFIRM" as const, at, config: world.config, ...body };
-  const plan = chargeToOpen(snapshot, intent);
+  const plan = chargeRequestFor(snapshot, intent);
   const chargeId = randomUUID();
   const issued =
     plan === null ? {} : world.issuer.forCharge(plan, chargeId, merchant.id, snapshot.context.settings.mode);

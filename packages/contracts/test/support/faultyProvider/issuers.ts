@@ -1,12 +1,12 @@
 /**
  * The faulty provider's instruments: VA numbers, QR content, wallet links, card data. Which charge
- * to open (method, amount, expiry) is the core's answer (`chargeToOpen`); this only makes up the
+ * to open (method, amount, expiry) is the core's answer (`chargeRequestFor`); this only makes up the
  * values a real channel would return. Never defective.
  */
 import type {
-  ChargeIssue,
-  ChargeToOpen,
+  ChargeRequest,
   CreatePaymentSessionInput,
+  IssuedCharge,
   PaymentMethod,
   PaymentMethodOptions,
   VirtualAccountChannel,
@@ -19,11 +19,11 @@ const NO_EXPIRY = "0001-01-01T00:00:00Z";
 /** A per-provider counter for VA numbers (unique within one provider instance). */
 export interface InstrumentIssuer {
   readonly forCharge: (
-    plan: ChargeToOpen,
+    plan: ChargeRequest,
     chargeId: string,
     merchantName: string,
     mode: string,
-  ) => Omit<ChargeIssue, "id">;
+  ) => Omit<IssuedCharge, "id">;
   readonly forSession: (
     request: CreatePaymentSessionInput,
     sessionId: string,
@@ -38,14 +38,19 @@ export interface InstrumentIssuer {
 const vaChannel = (
   method: PaymentMethod | null | undefined,
   options: PaymentMethodOptions | null | undefined,
-) => options?.virtualAccount?.channel ?? method?.virtualAccount?.channel ?? "PERMATA";
+) =>
+  options?.virtualAccount?.channel ??
+  (method?.type === "VIRTUAL_ACCOUNT" ? method.virtualAccount?.channel : undefined) ??
+  "PERMATA";
 
 const vaName = (
   merchantName: string,
   method: PaymentMethod | null | undefined,
   options: PaymentMethodOptions | null | undefined,
 ) => {
-  const requested = options?.virtualAccount?.virtualAccountName ?? method?.virtualAccount?.virtualAccountName;
+  const requested =
+    options?.virtualAccount?.virtualAccountName ??
+    (method?.type === "VIRTUAL_ACCOUNT" ? method.virtualAccount?.virtualAccountName : undefined);
   return requested === undefined || requested === "" ? merchantName : `${merchantName} - ${requested}`;
 };
 
@@ -87,9 +92,9 @@ export const makeIssuer = (): InstrumentIssuer => {
           };
         }
         case "EWALLET": {
-          const channel =
-            plan.paymentMethodOptions?.ewallet?.channel ?? plan.paymentMethod?.ewallet?.channel ?? "DANA";
-          const mobileNumber = plan.paymentMethod?.ewallet?.accountIdentifier ?? null;
+          const wallet = plan.paymentMethod?.type === "EWALLET" ? plan.paymentMethod.ewallet : undefined;
+          const channel = plan.paymentMethodOptions?.ewallet?.channel ?? wallet?.channel ?? "DANA";
+          const mobileNumber = wallet?.accountIdentifier ?? null;
           return {
             instrument: { ewallet: { channel, accountInformations: { mobileNumber, name: null } } },
             ...(mode === "API" ? { paymentUrl: `${channel.toLowerCase()}://${HOST}/pay/${chargeId}` } : {}),

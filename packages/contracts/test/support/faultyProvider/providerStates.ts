@@ -13,6 +13,7 @@ import {
   millisToInstant,
   type PaymentMethodOptions,
   type PaymentMethodType,
+  plainCreateStatus,
   type SessionEvent,
   sessionAt,
   sessionStatus,
@@ -235,7 +236,7 @@ export const makeProviderStates = (world: World): ProviderStates => {
         const now = world.now();
         for (let i = 0; i < count; i++) {
           const params = {
-            status: status ?? "REQUIRE_PAYMENT_METHOD",
+            status: status ?? plainCreateStatus,
             clientReferenceId,
             ...(amount === undefined ? {} : { amount }),
           } as SeedParams;
