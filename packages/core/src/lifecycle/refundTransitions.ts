@@ -13,7 +13,7 @@ import { sandboxRefundAccounts, sandboxRefundSteps } from "./refundSandbox.js";
 import { applyRefundEvent, type RefundOutcome, type RefundRecord } from "./refunds.js";
 import type { TransitionKey } from "./transitions.js";
 
-/** The state a refund is in before it exists (the machine's initial state, never stored). @since 0.2.0 */
+/** The state a refund is in before it exists (the machine's initial state, never stored). @since 0.2.0 @category Transition tables */
 export const REFUND_REQUESTED = "REQUESTED";
 
 const branchResult = (state: string, branch: Branch): string => {
@@ -29,6 +29,7 @@ const branchResult = (state: string, branch: Branch): string => {
  * @example
  * refundTransitionUniverse.some((k) => k.state === "REQUESTED" && k.result === "→PENDING") // true
  * @since 0.2.0
+ * @category Transition tables
  */
 export const refundTransitionUniverse: ReadonlyArray<TransitionKey> = (() => {
   const model = describeMachine(refundMachine);
@@ -56,6 +57,7 @@ export const refundTransitionUniverse: ReadonlyArray<TransitionKey> = (() => {
  * @example
  * refundTransitionKeyOf(null, { type: "SUBMIT", … }, accepted) // { machine: "refund", state: "REQUESTED", event: "SUBMIT", result: "→PENDING" }
  * @since 0.2.0
+ * @category Transition tables
  */
 export const refundTransitionKeyOf = (
   before: string | null,
@@ -78,6 +80,7 @@ export const refundTransitionKeyOf = (
  * opened (as `sandboxRefundAt` applies them). Steps already taken are repeats (`stays`).
  *
  * @since 0.2.0
+ * @category Transition tables
  */
 export const sandboxRefundKeys = (
   refund: RefundRecord,
@@ -131,6 +134,7 @@ const probe = (method: "AUTO" | "TRANSFER_ONLY", prefix: string, account: string
  * refuses) is the bank's or an operator's.
  *
  * @since 0.2.0
+ * @category Transition tables
  */
 export const merchantRefundTransitions: ReadonlyArray<TransitionKey> = (() => {
   const keys = new Map<string, TransitionKey>();
@@ -154,6 +158,7 @@ export const merchantRefundTransitions: ReadonlyArray<TransitionKey> = (() => {
  * the sandbox's step after that request for the others.
  *
  * @since 0.2.0
+ * @category Transition tables
  */
 export const refundTransitionCause = (key: TransitionKey): string =>
   key.event === "SUBMIT" ? "POST /v1/refunds" : "POST /v1/refunds, then the sandbox's step (facts §12)";

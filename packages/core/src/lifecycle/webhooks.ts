@@ -43,6 +43,7 @@ export const callbackDedupeKey = (callback: PaymentCallback): string => {
  * that deduplicates it: the refund id and the event (each refund status is sent once).
  *
  * @since 0.2.0
+ * @category Webhooks
  */
 export const refundCallbackDedupeKey = (callback: RefundCallback): string =>
   JSON.stringify(["refund", callback.data.id, callback.event]);
