@@ -180,3 +180,20 @@ export {
 } from "./transitions.js";
 export * from "./types.js";
 export { callbackCharge, callbackDedupeKey } from "./webhooks.js";
+export {
+  type CustomerAnswer,
+  type CustomerStep,
+  type CustomerStepPlan,
+  customerStepEvents,
+  customerStepOf,
+  type SandboxAuthentication,
+  type SandboxTestCard,
+  type SandboxTestPhone,
+  sandboxOtherCard,
+  sandboxOtp,
+  sandboxTestCardOf,
+  sandboxTestCards,
+  sandboxTestPhoneOf,
+  sandboxTestPhones,
+  stepNeedsOtp,
+} from "./customerSandbox.js";

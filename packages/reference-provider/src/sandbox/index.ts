@@ -12,10 +12,12 @@ import type { ProviderServices } from "../payments.js";
 import type { Database } from "../store/index.js";
 import type { DispatchReport } from "../webhookDispatcher.js";
 import { clockRoutes } from "./clockRoutes.js";
+import { customerStepIssuers, customerStepRoutes } from "./customerStepPage.js";
 import { hostedPageIssuers, hostedPageRoutes } from "./hostedPage.js";
 import { createSandboxClock, type SandboxClock } from "./sandboxClock.js";
 
 export * from "./clockRoutes.js";
+export * from "./customerStepPage.js";
 export * from "./decryptCard.js";
 export * from "./hostedPage.js";
 export * from "./qrSvg.js";
@@ -53,7 +55,10 @@ export interface Sandbox {
   readonly clock: SandboxClock;
   /** Reads the shared clock offset (at start and before every background tick). */
   readonly load: (db: Database) => Promise<void>;
-  /** `inner` with every customer-facing URL on the sandbox ({@link hostedPageIssuers}). */
+  /**
+   * `inner` with every customer-facing URL on the sandbox ({@link hostedPageIssuers}; a mode-API
+   * card's 3-D Secure and e-wallet's approval: {@link customerStepIssuers}).
+   */
   readonly issuers: (inner: Issuers) => Issuers;
   /** Tells the sandbox the address it listens on (the base of its URLs without `publicUrl`). */
   readonly listening: (url: string) => void;
@@ -82,7 +87,7 @@ export const createSandbox = (base: ProviderClock | undefined, options: SandboxO
     load: async (db) => {
       await clock.load(db);
     },
-    issuers: (inner) => hostedPageIssuers(inner, baseUrl),
+    issuers: (inner) => customerStepIssuers(hostedPageIssuers(inner, baseUrl), baseUrl),
     listening: (url) => {
       listeningUrl = url;
     },
@@ -93,6 +98,7 @@ export const createSandbox = (base: ProviderClock | undefined, options: SandboxO
         dispatchDue: (at) => host.dispatchDue(at),
       }),
       ...hostedPageRoutes(host.services),
+      ...customerStepRoutes(host.services),
     ],
   };
 };
