@@ -10,9 +10,11 @@ import {
   type DecodedProviderStateParams,
   decodeProviderStateParams,
   type ProviderStateValues,
+  testCardKeyPair,
 } from "@payment-session/contracts";
 import { Result } from "effect";
 import { type Answer, envelope } from "../answers.js";
+import { installCardKey } from "../cardKeys.js";
 import type { TestClock } from "../clock.js";
 import type { Merchant } from "../merchants.js";
 import { loadRefund } from "../refunds/refundStore.js";
@@ -205,6 +207,10 @@ export const createContractStates = (options: ContractStatesOptions): ContractSt
             amount,
           });
         }
+        return {};
+      }
+      case "card sessions use the published test key": {
+        await installCardKey(provider.db, testCardKeyPair);
         return {};
       }
       case "the clock moves on": {

@@ -78,7 +78,11 @@ describe("card confirm with encryptedCard", () => {
       headers: { "content-type": "application/json" },
       body: JSON.stringify(body),
     });
-    return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+    return {
+      status: response.status,
+      headers: response.headers,
+      body: (await response.json()) as Record<string, unknown>,
+    };
   };
   const everyStoredRow = async () => {
     const rows: Array<string> = [];
