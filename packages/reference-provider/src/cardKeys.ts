@@ -73,14 +73,14 @@ export const currentCardKey = async (db: Queryable): Promise<string> => {
   const current = await setting(db, currentCardKeySetting);
   if (current !== undefined) return current;
   const pair = generateCardKeyPair();
-  await db.query("INSERT INTO provider_settings (name, value) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING", [
-    privateKeySetting(pair.encryptionKey),
-    pair.privateKeyPem,
-  ]);
-  await db.query("INSERT INTO provider_settings (name, value) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING", [
-    currentCardKeySetting,
-    pair.encryptionKey,
-  ]);
+  await db.query(
+    "INSERT INTO provider_settings (name, value) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING",
+    [privateKeySetting(pair.encryptionKey), pair.privateKeyPem],
+  );
+  await db.query(
+    "INSERT INTO provider_settings (name, value) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING",
+    [currentCardKeySetting, pair.encryptionKey],
+  );
   const stored = await setting(db, currentCardKeySetting);
   if (stored === undefined) throw new Error("the card encryption key was not stored");
   return stored;

@@ -223,7 +223,8 @@ const withoutEncryptedCard = (paymentMethod: PaymentMethod): PaymentMethod => {
   return { ...paymentMethod, card };
 };
 
-const digitsOf = (value: string): number | undefined => (/^[0-9]{1,4}$/.test(value) ? Number(value) : undefined);
+const digitsOf = (value: string): number | undefined =>
+  /^[0-9]{1,4}$/.test(value) ? Number(value) : undefined;
 
 /**
  * The card inside `encryptedCard`, opened with the private key of the session's `encryptionKey`

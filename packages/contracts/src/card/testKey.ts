@@ -53,7 +53,13 @@ dTT31JkojSxxosmvEPdlofeI
  * @since 0.2.0
  */
 export const testEncryptedCardContent = {
-  card: { number: "4440000112200001", expiryMonth: "12", expiryYear: "2030", cvc: "123", nameOnCard: "Budi Santoso" },
+  card: {
+    number: "4440000112200001",
+    expiryMonth: "12",
+    expiryYear: "2030",
+    cvc: "123",
+    nameOnCard: "Budi Santoso",
+  },
   deviceInformations: {
     type: "BROWSER",
     userAgent: "Mozilla/5.0",

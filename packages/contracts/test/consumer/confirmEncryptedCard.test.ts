@@ -5,7 +5,7 @@
  * shows the masked card only the decrypted number gives. A value that does not decrypt is 400 at
  * its field path.
  */
-import { createDecipheriv, createPrivateKey, constants, privateDecrypt } from "node:crypto";
+import { constants, createDecipheriv, createPrivateKey, privateDecrypt } from "node:crypto";
 import { MatchersV3 } from "@pact-foundation/pact";
 import type { ConfirmPaymentSessionRequest } from "@payment-session/core";
 import { describe, expect, it } from "vitest";
@@ -63,7 +63,9 @@ const open = (privateKeyPem: string, encryptedCard: string): unknown => {
   const decipher = createDecipheriv("aes-256-gcm", key, Buffer.from(parts.nonce ?? "", "base64"));
   decipher.setAuthTag(sealed.subarray(sealed.length - 16));
   return JSON.parse(
-    Buffer.concat([decipher.update(sealed.subarray(0, sealed.length - 16)), decipher.final()]).toString("utf8"),
+    Buffer.concat([decipher.update(sealed.subarray(0, sealed.length - 16)), decipher.final()]).toString(
+      "utf8",
+    ),
   );
 };
 
@@ -80,7 +82,9 @@ describe("the published card test vectors", () => {
 describe("POST /v2/payments/{id}/confirm with an encryptedCard", () => {
   it("a card session with the published test key: the card opens, the charge shows it masked", async () => {
     await cardSessionState("INV-CARD-ENC-1")
-      .uponReceiving("a request to confirm a card session with an encryptedCard made with the published test key")
+      .uponReceiving(
+        "a request to confirm a card session with an encryptedCard made with the published test key",
+      )
       .withRequest("POST", sessionPath("/confirm"), (b) =>
         b.headers({ Authorization: authorization }).jsonBody(confirmBody(testEncryptedCard)),
       )

@@ -204,7 +204,11 @@ export const customerStepRoutes = (services: ProviderServices): ReadonlyArray<Ex
         if (context === null || snapshot === null) return notFoundPage(id);
         return {
           status: 200,
-          html: renderCustomerStep(toPaymentSession(snapshot), customerStepOf(snapshot), context.merchant.name),
+          html: renderCustomerStep(
+            toPaymentSession(snapshot),
+            customerStepOf(snapshot),
+            context.merchant.name,
+          ),
         };
       },
     },

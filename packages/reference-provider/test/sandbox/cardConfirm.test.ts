@@ -6,12 +6,7 @@
  * phones drive the outcome on the sandbox's customer step page (`/authenticate/{id}`).
  */
 import { encryptCard } from "@payment-session/contracts";
-import {
-  type PaymentSession,
-  sandboxOtp,
-  sandboxTestCards,
-  sandboxTestPhones,
-} from "@payment-session/core";
+import { type PaymentSession, sandboxOtp, sandboxTestCards, sandboxTestPhones } from "@payment-session/core";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import {
   createTestClock,
@@ -48,7 +43,12 @@ describe("card confirm with encryptedCard", () => {
   let provider: RunningProvider;
   beforeAll(async () => {
     db = await openDatabase({ memory: true });
-    provider = await startProvider({ db, clock: createTestClock(T0), merchants: [demoMerchant], sandbox: {} });
+    provider = await startProvider({
+      db,
+      clock: createTestClock(T0),
+      merchants: [demoMerchant],
+      sandbox: {},
+    });
   });
   afterAll(async () => {
     await provider.close();
@@ -166,7 +166,9 @@ describe("card confirm with encryptedCard", () => {
       );
       const url = confirmed.paymentUrl ?? "";
       const page = await (await fetch(url)).text();
-      expect(page).toContain(card.authentication === "CHALLENGE" ? 'data-step="challenge"' : 'data-step="frictionless"');
+      expect(page).toContain(
+        card.authentication === "CHALLENGE" ? 'data-step="challenge"' : 'data-step="frictionless"',
+      );
       if (card.authentication === "CHALLENGE") {
         const before = await tableChecksum(db);
         const wrong = envelopeOf(await step(url, { otp: "123456" }), 400);
