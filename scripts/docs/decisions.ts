@@ -122,6 +122,10 @@ const getLapsed = "a request for a payment session whose expiryAt passed while n
 const getNotFound = "a request for a payment session that does not exist";
 const tokenAsForm =
   "a request for an access token whose JSON body is sent as application/x-www-form-urlencoded";
+const confirmEncrypted =
+  "a request to confirm a card session with an encryptedCard made with the published test key";
+const confirmUndecryptable =
+  "a request to confirm a card session with an encryptedCard that does not decrypt";
 const tokenNoBody = "a request for an access token without a body or a content type";
 const tokenNoCredentials = "a request for an access token without credentials";
 const simulatedPaid = "a request for a payment session after a simulated SUCCESS of its VA charge";
@@ -897,6 +901,27 @@ export const decisionRecords: ReadonlyArray<DecisionRecord> = [
     transitions: [],
     guards: [],
     interactions: [tokenAsForm, tokenNoBody, tokenNoCredentials, confirmPaid, cancelWaiting, captureNothing],
+  },
+  {
+    id: "S3",
+    slug: "card-encryption-and-test-instruments",
+    title: "Card encryption, the test cards and the test e-wallet phones",
+    area: "Sandbox",
+    question:
+      "The docs describe `encryptedCard` (facts §13) but cap it at 500 characters, which no value of their own scheme fits; they do not say whether each session has its own key, what a confirm stores of the card, how an implementation in another language can be checked against an encrypted value, or how the documented test cards and e-wallet phones (facts §12) play out. What does the sandbox do?",
+    choice:
+      "`paymentMethod.card.encryptedCard` is accepted up to 16 384 characters (the scheme's RSA-2048 wrapped key alone is 460 characters of base64 JSON; a card with a real device description is about 1 000–2 000; the bound leaves room for RSA-4096 and still refuses an abusive value with 400). A CARD session in mode API with `autoConfirm` false gets the database's key pair (RSA-2048, made once and kept in `provider_settings` with its private half, so every instance and a restart open what was encrypted; a key per session costs about 240 ms of CPU each). A session keeps the public key it was given and its private half is found by it, so installing another key changes only later sessions. On confirm the provider opens the value with that key: a value that is not the scheme's base64 JSON, does not decrypt, or holds no card number (12–19 digits) or expiry is 400 `api_validation_error` at `paymentMethod.card.encryptedCard`, nothing changed. The number is never stored, logged or answered: the session keeps the method without `encryptedCard`, the charge shows what the docs show (`first6`, `first8`, `last4`, `expMonth`, `expYear`). The confirm answers REQUIRE_ACTION with the charge WAITING_FOR_USER_ACTION and a `paymentUrl` on the sandbox's step page (`/authenticate/{id}`, also an e-wallet charge's in mode API). There the documented test cards decide, by the `first8` and `last4` the sandbox keeps (the docs print the failure cards as \"…450004\"; they are read as the first failure card's prefix `4440000334` followed by the printed digits): 4440000112200001 frictionless success, 4440000112290002 a challenge (one-time password 000000, the docs' e-wallet OTP) then success, each failure card a 3-D Secure step then its failure code (charge FAILED, session CANCELLED `CHARGE_FAILED`, decision L5); any other card succeeds frictionless; cancelling the challenge is `CANCELLED_BY_USER`. The test phones 08111111001–004 (written any way: `+62…`, `0…`) end PAID/SUCCESS, PROCESSING/PROCESSING, CANCELLED/FAILED (`DECLINED_BY_CHANNEL`, the docs name no code) and EXPIRED/EXPIRED after the OTP; any other phone pays. A wrong OTP is 400 at `otp`, nothing changed. The rules are the core's (`customerStepEvents`); the page applies its events through the API's write path. For contracts, the key pair `testCardKeyPair` (also `contracts/card-test-key.pem`) is published on purpose: the provider state `card sessions use the published test key` makes it the key of the card sessions set up after it, and the contracts send a fixed vector made with it (`testEncryptedCard`) and one made with a key nobody holds (`undecryptableEncryptedCard`).",
+    why: "A bound the documented scheme cannot meet would refuse every real value, so the scheme wins over the table. The key is per database rather than per session because the docs show one `encryptionKey` field but say nothing of its lifetime, and generating one per session would make card sessions slow to create; keeping the pair with the data follows the token secret (H4). A contract cannot carry an `encryptedCard` made at test time (its AES key and nonce are random, so the pact file would change on every run), and a provider cannot open a value without the private key: publishing a test key pair and a fixed vector lets any implementation, in any language, be checked against real ciphertext. The failure cards fail after the 3-D Secure step because only authentication failures are decided by 3-D Secure; the rest are the issuer's answer to an authorisation.",
+    pins: "The confirm of the fixed vector under the published key (200, REQUIRE_ACTION, the charge WAITING_FOR_USER_ACTION showing `first6` 444000 and `last4` 0001, the session's `encryptionKey` the published one, an http(s) `paymentUrl`) and the 400 at `paymentMethod.card.encryptedCard` for a value that does not decrypt. The test-card and test-phone outcomes, the step page and the bound are checked by the provider's tests (`cardConfirm.test.ts`), not pinned: they are the sandbox's.",
+    checks: [
+      status(confirmEncrypted, 200),
+      eq(confirmEncrypted, "$.data.chargeDetails[0].card.last4", "0001"),
+      status(confirmUndecryptable, 400),
+      eq(confirmUndecryptable, "$.error.details[0].field", "paymentMethod.card.encryptedCard"),
+    ],
+    transitions: [],
+    guards: [],
+    interactions: [confirmEncrypted, confirmUndecryptable],
   },
   {
     id: "R1",
