@@ -57,6 +57,7 @@ import {
   documented,
 } from "./operationDocs.js";
 import { RefundsEndpoints } from "./RefundsApi.js";
+import { subAccountHeaders } from "./subAccount.js";
 
 /**
  * Drops every `additionalProperties: false` that Effect writes for closed structs: this API ignores
@@ -184,6 +185,7 @@ export const RequestValidationLive = HttpApiMiddleware.layerSchemaErrorTransform
 
 /** Optional idempotency key of every POST (decision C6: 1–255 visible ASCII characters). */
 const idempotencyHeaders = {
+  ...subAccountHeaders,
   "x-request-id": Schema.optionalKey(
     RequestId.annotate({
       description:
@@ -263,6 +265,7 @@ const confirm = HttpApiEndpoint.post("confirm", "/v2/payments/:id/confirm", {
   .annotate(OpenApi.Override, { "x-amount-limits": amountLimitsExtension() });
 
 const get = HttpApiEndpoint.get("get", "/v2/payments/:id", {
+  headers: subAccountHeaders,
   params: sessionPath,
   success: PaymentSessionResponse,
   error: [ResourceMissingError],
@@ -277,6 +280,7 @@ const get = HttpApiEndpoint.get("get", "/v2/payments/:id", {
   );
 
 const list = HttpApiEndpoint.get("list", "/v2/payments", {
+  headers: subAccountHeaders,
   query: ListPaymentSessionsQuery,
   success: PaymentSessionListResponse,
 })
@@ -340,6 +344,7 @@ const simulate = HttpApiEndpoint.post("simulate", "/v2/payments/simulations", {
   );
 
 const listCharges = HttpApiEndpoint.get("list", "/v2/charges", {
+  headers: subAccountHeaders,
   query: ListChargesQuery,
   success: ChargeListResponse,
 })
