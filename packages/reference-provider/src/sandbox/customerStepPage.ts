@@ -1,6 +1,6 @@
 /**
- * The sandbox's customer step page (`/authenticate/{id}`, decision S3): a card's 3-D Secure step and
- * an e-wallet's approval, where a mode-API card or e-wallet charge's `paymentUrl` points. What the
+ * The sandbox's customer step page (`/authenticate/{id}`, decision S3): a card's 3-D Secure step
+ * (where a mode-API card charge's `paymentUrl` points) and an e-wallet's approval with its OTP. What the
  * step does is the core's (`customerStepEvents`: the documented test cards and test phones, OTP
  * 000000); this page only shows it and applies the core's events through the API's write path.
  *
@@ -35,8 +35,9 @@ export const customerStepUrl = (base: string, sessionId: string): string =>
   `${base}/authenticate/${encodeURIComponent(sessionId)}`;
 
 /**
- * Issuers whose card and e-wallet charges send the customer to the {@link customerStepUrl} (where
- * the inner issuers gave a `paymentUrl`: mode API). Other URLs are left as `inner` made them.
+ * Issuers whose card charges send the customer to the {@link customerStepUrl} (the 3-D Secure step,
+ * where the inner issuers gave a `paymentUrl`: mode API). Other URLs are left as `inner` made them
+ * (an e-wallet's stays the hosted page; its approval step is served here too, at the same URL).
  *
  * @since 0.2.0
  */
@@ -44,8 +45,7 @@ export const customerStepIssuers = (inner: Issuers, base: () => string): Issuers
   forSession: inner.forSession,
   forCharge: async (request) => {
     const issued = await inner.forCharge(request);
-    const stepped = request.charge.method === "CARD" || request.charge.method === "EWALLET";
-    return stepped && issued.paymentUrl !== undefined
+    return request.charge.method === "CARD" && issued.paymentUrl !== undefined
       ? { ...issued, paymentUrl: customerStepUrl(base(), request.sessionId) }
       : issued;
   },

@@ -218,8 +218,8 @@ describe("card confirm with encryptedCard", () => {
           redirectUrl,
         }),
       );
-      expect(session.paymentUrl).toBe(`${provider.url}/authenticate/${session.id}`);
-      const url = session.paymentUrl ?? "";
+      // the e-wallet's paymentUrl is the hosted page; its approval step is at /authenticate/{id}
+      const url = `${provider.url}/authenticate/${session.id}`;
       expect(envelopeOf(await step(url, {}), 400).error.details?.[0]?.field).toBe("otp");
       expect((await step(url, { otp: sandboxOtp })).status).toBe(200);
       const after = sessionOf(await http.get(`/v2/payments/${session.id}`));
