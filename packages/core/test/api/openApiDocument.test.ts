@@ -43,7 +43,9 @@ interface Expected {
   readonly headers: ReadonlyArray<string>;
 }
 
-const post = ["x-request-id"];
+/** Every operation takes the sub-account header (decision S4); a POST also the idempotency key. */
+const get = ["x-submerchant-id"];
+const post = [...get, "x-request-id"];
 const expected: ReadonlyArray<Expected> = [
   {
     method: "post",
@@ -75,7 +77,7 @@ const expected: ReadonlyArray<Expected> = [
     operationId: "payments.get",
     secured: true,
     statuses: ["200", "400", "401", "404"],
-    headers: [],
+    headers: get,
   },
   {
     method: "get",
@@ -83,7 +85,7 @@ const expected: ReadonlyArray<Expected> = [
     operationId: "payments.list",
     secured: true,
     statuses: ["200", "400", "401"],
-    headers: [],
+    headers: get,
   },
   {
     method: "post",
@@ -107,7 +109,7 @@ const expected: ReadonlyArray<Expected> = [
     operationId: "charges.list",
     secured: true,
     statuses: ["200", "400", "401"],
-    headers: [],
+    headers: get,
   },
   {
     method: "post",
@@ -131,7 +133,7 @@ const expected: ReadonlyArray<Expected> = [
     operationId: "refunds.get",
     secured: true,
     statuses: ["200", "400", "401", "404"],
-    headers: [],
+    headers: get,
   },
   {
     method: "get",
@@ -139,7 +141,7 @@ const expected: ReadonlyArray<Expected> = [
     operationId: "refunds.list",
     secured: true,
     statuses: ["200", "400", "401"],
-    headers: [],
+    headers: get,
   },
 ];
 

@@ -350,8 +350,7 @@ export const confirm = (world: World, caller: Caller, id: string, body: ConfirmP
         return sessionAnswer(world, session.snapshot);
       }
       const sealed = body.paymentMethod.card?.encryptedCard;
-      // Defect encryptedCardNotOpened: an encryptedCard is taken as it comes, never opened.
-      if (sealed === undefined || world.has("encryptedCardNotOpened")) {
+      if (sealed === undefined) {
         const event = confirmEvent(world, caller.merchant, session.snapshot, body, world.now());
         return apply(world, session, event, true, (s) => sessionAnswer(world, s));
       }

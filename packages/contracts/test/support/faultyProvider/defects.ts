@@ -245,13 +245,6 @@ export const DEFECTS = [
     area: "charges",
     description: "GET /v2/charges answers amounts in hundredths (value × 100), as if IDR had a minor unit",
   },
-  // card encryption (decision S3)
-  {
-    name: "encryptedCardNotOpened",
-    area: "charges",
-    description:
-      "an encryptedCard on confirm is never opened: the charge shows no card, and a value that does not decrypt is accepted",
-  },
   // simulations
   {
     name: "simulationChangesNothing",

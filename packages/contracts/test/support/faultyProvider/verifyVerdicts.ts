@@ -42,6 +42,5 @@ export const CAUGHT_BY_VERIFY: Readonly<Partial<Record<DefectName, string>>> = {
   listPageOffByOne: "a request for the charges of a clientReferenceId",
   chargesIgnoreClientReferenceId: "a request for the charges of a clientReferenceId",
   chargesAmountInCents: "a request for the charges of a clientReferenceId",
-  encryptedCardNotOpened: "a request to confirm a card session with an encryptedCard that does not decrypt",
   simulationChangesNothing: "a request for a payment session after a simulated EXPIRED of its VA charge",
 };
