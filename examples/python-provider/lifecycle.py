@@ -18,8 +18,12 @@ that has not expired yet, or one that has already ended.
 from __future__ import annotations
 
 import datetime as dt
+import pathlib
+import re
 import uuid
 from dataclasses import dataclass, field
+
+import card_crypto
 
 MINUTE = 60_000
 DAY = 24 * 60 * MINUTE
@@ -74,6 +78,50 @@ def invalid_state(session: dict, action: str) -> Refused:
 def validation_errors(problems: list) -> Refused:
     """400 ``api_validation_error`` with one ``details[]`` entry per (field, message) (C3, C5)."""
     return Refused(400, "api_validation_error", "Request validation failed", [{"field": f, "message": m} for f, m in problems])
+
+
+# --------------------------------------------------------------------------------------------
+# Card encryption (facts §13, decision S3)
+# --------------------------------------------------------------------------------------------
+
+# The published card test key pair (contracts/card-test-key.pem): the only key this example has,
+# since the standard library cannot make RSA keys. encryptionKey (base64 SPKI) -> private key PEM.
+CARD_KEYS: dict[str, str] = {}
+CARD_KEY: dict[str, str | None] = {"current": None}
+ENCRYPTED_CARD_FIELD = "paymentMethod.card.encryptedCard"
+
+
+def load_published_card_key() -> None:
+    """Installs contracts/card-test-key.pem as the key of new card sessions (state ``card sessions use
+    the published test key``; also the default, the example having no other)."""
+    path = pathlib.Path(__file__).resolve().parent.parent.parent / "contracts" / "card-test-key.pem"
+    if not path.exists():
+        return
+    text = path.read_text()
+    public = re.search(r"-----BEGIN PUBLIC KEY-----(.*?)-----END PUBLIC KEY-----", text, re.S)
+    private = re.search(r"-----BEGIN PRIVATE KEY-----.*?-----END PRIVATE KEY-----", text, re.S)
+    if public is None or private is None:
+        return
+    encryption_key = "".join(public.group(1).split())
+    CARD_KEYS[encryption_key] = private.group(0)
+    CARD_KEY["current"] = encryption_key
+
+
+def open_card(session: dict, encrypted_card: str) -> dict:
+    """The card inside ``encryptedCard`` as the issuer sees it (number, expiry: in memory only), or 400
+    at ``paymentMethod.card.encryptedCard``."""
+    private_key = CARD_KEYS.get(session.get("encryptionKey") or "")
+    content = None if private_key is None else card_crypto.open_encrypted_card(private_key, encrypted_card)
+    if content is None:
+        raise validation_errors([(ENCRYPTED_CARD_FIELD, "does not decrypt with this session's key")])
+    card = content.get("card") if isinstance(content.get("card"), dict) else {}
+    number = re.sub(r"\s", "", str(card.get("number") or ""))
+    month, year = str(card.get("expiryMonth") or ""), str(card.get("expiryYear") or "")
+    if not re.fullmatch(r"[0-9]{12,19}", number):
+        raise validation_errors([(ENCRYPTED_CARD_FIELD, "holds no card number (12–19 digits)")])
+    if not re.fullmatch(r"[0-9]{1,2}", month) or not 1 <= int(month) <= 12 or not re.fullmatch(r"[0-9]{1,4}", year):
+        raise validation_errors([(ENCRYPTED_CARD_FIELD, "holds no valid card expiry")])
+    return {"number": number, "expMonth": int(month), "expYear": int(year)}
 
 
 # --------------------------------------------------------------------------------------------
@@ -132,6 +180,11 @@ def new_session(merchant_id: str, request: dict, at: int) -> tuple[dict, list]:
         "cancelledAt": None,
         "cancellationReason": None,
         "paymentUrl": f"https://pay.sandbox.invalid/{session_id}" if mode == "REDIRECT" else None,
+        "encryptionKey": (
+            CARD_KEY["current"]
+            if method is not None and method["type"] == "CARD" and mode == "API" and not auto_confirm
+            else None
+        ),
         "charges": [],
         "lateCharges": [],
     }
@@ -187,9 +240,12 @@ def _static_instrument(method: dict, session: dict) -> dict:
     return {"qr": {"qrType": "STATIC", "qrContent": f"00020101021126670016ID.CO.QRIS.WWW{uuid.uuid4().int % 10**12:012d}"}}
 
 
-def _issue_charge(session: dict, at: int) -> dict:
-    """The session's charge, WAITING_FOR_USER_ACTION, carrying its instrument (VA number, QR, …)."""
+def _issue_charge(session: dict, at: int, opened_card: dict | None = None) -> dict:
+    """The session's charge, WAITING_FOR_USER_ACTION, carrying its instrument (VA number, QR, …).
+    ``opened_card``: the card of an ``encryptedCard``, seen here only to be masked."""
     method = session["paymentMethod"]
+    if opened_card is not None:
+        method = {**method, "card": {**(method.get("card") or {}), **opened_card}}
     options = session["paymentMethodOptions"] or {}
     charge = {
         "id": str(uuid.uuid4()),
@@ -234,7 +290,14 @@ def _charge_instrument(session: dict, method: dict, options: dict) -> dict:
         return {"channel": options["ewallet"]["channel"], "accountInformations": None}
     card = method.get("card") or {}
     number = str(card.get("number") or "")
-    return {"first6": number[:6] or None, "last4": number[-4:] or None}
+    month, year = card.get("expMonth"), card.get("expYear")
+    return {
+        "first6": number[:6] or None,
+        "first8": number[:8] or None,
+        "last4": number[-4:] or None,
+        "expMonth": None if month is None else f"{int(month):02d}",
+        "expYear": None if year is None else str(year),
+    }
 
 
 def latest_charge(session: dict) -> dict | None:
@@ -313,9 +376,15 @@ def confirm(session: dict, at: int, method: dict, options: dict | None) -> list:
     _check_expiry(problems, session["expiryAt"], at, method)
     if problems:
         raise validation_errors(problems)
+    sealed = (method.get("card") or {}).get("encryptedCard")
+    opened_card = None if sealed is None or "card-not-opened" in DEFECTS else open_card(session, sealed)
+    if sealed is not None:  # the card is never kept: the method is stored without it
+        method = {**method, "card": {k: v for k, v in method["card"].items() if k != "encryptedCard"}}
     session["paymentMethod"] = dict(method)
     session["paymentMethodOptions"] = options
-    charge = _issue_charge(session, at)
+    charge = _issue_charge(session, at, opened_card)
+    if method["type"] == "CARD" and session["mode"] == "API":
+        session["paymentUrl"] = f"https://pay.sandbox.invalid/3ds/{charge['id']}"  # the 3-D Secure step
     session["status"] = "REQUIRE_ACTION"
     _touch(session, at, charge)
     return []
@@ -556,7 +625,11 @@ def render_session(session: dict) -> dict:
         "cancelledAt": iso(session["cancelledAt"]),
         "cancellationReason": session["cancellationReason"],
         "paymentUrl": session["paymentUrl"],
+        **({"encryptionKey": session["encryptionKey"]} if session.get("encryptionKey") else {}),
         "metadata": session["metadata"],
         "chargeDetails": [render_charge(session, c) for c in session["charges"]] or None,
         "lateCharges": [{**late, "receivedAt": iso(late["receivedAt"])} for late in session["lateCharges"]],
     }
+
+
+load_published_card_key()

@@ -318,6 +318,7 @@ DEFECTS = {
     "expired-reason": "L4: an expired session answers cancellationReason CHARGE_FAILED",
     "replay-creates-new": "C6: a repeated request under the same X-REQUEST-ID runs again (a new session)",
     "wrong-callback-key": "W1: webhooks carry another X-API-Key than the merchant's callback key",
+    "card-not-opened": "S3: an encryptedCard on confirm is never opened (no masked card; a value that does not decrypt is accepted)",
     "ignore-clock": "time is data: the provider state 'the clock reads' is ignored (the machine's clock is used)",
 }
 

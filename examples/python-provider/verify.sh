@@ -102,7 +102,7 @@ for command in verify explore; do
   echo "faithful server, $command: $(grep -E '^(Verified|PASS)' "$results/faithful-$command.out")"
 done
 checks=()
-for defect in ${VERIFY_DEFECTS-no-lazy-expiry}; do checks+=("verify $defect"); done
+for defect in ${VERIFY_DEFECTS-no-lazy-expiry card-not-opened}; do checks+=("verify $defect"); done
 for defect in ${EXPLORE_DEFECTS-wrong-callback-key}; do checks+=("explore $defect"); done
 for check in "${checks[@]}"; do
   read -r command defect <<<"$check"

@@ -122,6 +122,10 @@ const getLapsed = "a request for a payment session whose expiryAt passed while n
 const getNotFound = "a request for a payment session that does not exist";
 const tokenAsForm =
   "a request for an access token whose JSON body is sent as application/x-www-form-urlencoded";
+const confirmEncrypted =
+  "a request to confirm a card session with an encryptedCard made with the published test key";
+const confirmUndecryptable =
+  "a request to confirm a card session with an encryptedCard that does not decrypt";
 const tokenNoBody = "a request for an access token without a body or a content type";
 const tokenNoCredentials = "a request for an access token without credentials";
 const simulatedPaid = "a request for a payment session after a simulated SUCCESS of its VA charge";
@@ -899,6 +903,27 @@ export const decisionRecords: ReadonlyArray<DecisionRecord> = [
     interactions: [tokenAsForm, tokenNoBody, tokenNoCredentials, confirmPaid, cancelWaiting, captureNothing],
   },
   {
+    id: "S3",
+    slug: "card-encryption-and-test-instruments",
+    title: "Card encryption, the test cards and the test e-wallet phones",
+    area: "Sandbox",
+    question:
+      "The docs describe `encryptedCard` (facts §13) but cap it at 500 characters, which no value of their own scheme fits; they do not say whether each session has its own key, what a confirm stores of the card, how an implementation in another language can be checked against an encrypted value, or how the documented test cards and e-wallet phones (facts §12) play out. What does the sandbox do?",
+    choice:
+      "`paymentMethod.card.encryptedCard` is accepted up to 16 384 characters (the scheme's RSA-2048 wrapped key alone is 460 characters of base64 JSON; a card with a real device description is about 1 000–2 000; the bound leaves room for RSA-4096 and still refuses an abusive value with 400). A CARD session in mode API with `autoConfirm` false gets the database's key pair (RSA-2048, made once and kept in `provider_settings` with its private half, so every instance and a restart open what was encrypted; a key per session costs about 240 ms of CPU each). A session keeps the public key it was given and its private half is found by it, so installing another key changes only later sessions. On confirm the provider opens the value with that key: a value that is not the scheme's base64 JSON, does not decrypt, or holds no card number (12–19 digits) or expiry is 400 `api_validation_error` at `paymentMethod.card.encryptedCard`, nothing changed. The number is never stored, logged or answered: the session keeps the method without `encryptedCard`, the charge shows what the docs show (`first6`, `first8`, `last4`, `expMonth`, `expYear`). The confirm answers REQUIRE_ACTION with the charge WAITING_FOR_USER_ACTION and a `paymentUrl` on the sandbox's step page (`/authenticate/{id}`, which also serves an e-wallet's approval step). There the documented test cards decide, by the `first8` and `last4` the sandbox keeps (the docs print the failure cards as \"…450004\"; they are read as the first failure card's prefix `4440000334` followed by the printed digits): 4440000112200001 frictionless success, 4440000112290002 a challenge (one-time password 000000, the docs' e-wallet OTP) then success, each failure card a 3-D Secure step then its failure code (charge FAILED, session CANCELLED `CHARGE_FAILED`, decision L5); any other card succeeds frictionless; cancelling the challenge is `CANCELLED_BY_USER`. The test phones 08111111001–004 (written any way: `+62…`, `0…`) end PAID/SUCCESS, PROCESSING/PROCESSING, CANCELLED/FAILED (`DECLINED_BY_CHANNEL`, the docs name no code) and EXPIRED/EXPIRED after the OTP; any other phone pays. A wrong OTP is 400 at `otp`, nothing changed. The rules are the core's (`customerStepEvents`); the page applies its events through the API's write path. For contracts, the key pair `testCardKeyPair` (also `contracts/card-test-key.pem`) is published on purpose: the provider state `card sessions use the published test key` makes it the key of the card sessions set up after it, and the contracts send a fixed vector made with it (`testEncryptedCard`) and one made with a key nobody holds (`undecryptableEncryptedCard`).",
+    why: "A bound the documented scheme cannot meet would refuse every real value, so the scheme wins over the table. The key is per database rather than per session because the docs show one `encryptionKey` field but say nothing of its lifetime, and generating one per session would make card sessions slow to create; keeping the pair with the data follows the token secret (H4). A contract cannot carry an `encryptedCard` made at test time (its AES key and nonce are random, so the pact file would change on every run), and a provider cannot open a value without the private key: publishing a test key pair and a fixed vector lets any implementation, in any language, be checked against real ciphertext. The failure cards fail after the 3-D Secure step because only authentication failures are decided by 3-D Secure; the rest are the issuer's answer to an authorisation.",
+    pins: "The confirm of the fixed vector under the published key (200, REQUIRE_ACTION, the charge WAITING_FOR_USER_ACTION showing `first6` 444000 and `last4` 0001, the session's `encryptionKey` the published one, an http(s) `paymentUrl`) and the 400 at `paymentMethod.card.encryptedCard` for a value that does not decrypt. The test-card and test-phone outcomes, the step page and the bound are checked by the provider's tests (`cardConfirm.test.ts`), not pinned: they are the sandbox's.",
+    checks: [
+      status(confirmEncrypted, 200),
+      eq(confirmEncrypted, "$.data.chargeDetails[0].card.last4", "0001"),
+      status(confirmUndecryptable, 400),
+      eq(confirmUndecryptable, "$.error.details[0].field", "paymentMethod.card.encryptedCard"),
+    ],
+    transitions: [],
+    guards: [],
+    interactions: [confirmEncrypted, confirmUndecryptable],
+  },
+  {
     id: "S4",
     slug: "sandbox-dashboard-and-webhook-ledger",
     title: "The sandbox dashboard, its timeline and the webhook ledger",
@@ -909,6 +934,22 @@ export const decisionRecords: ReadonlyArray<DecisionRecord> = [
       '`GET /dashboard` (sandbox only) shows one merchant: the `merchantId` query parameter, picked from the registered merchants, default the first (the demo merchant); the sandbox API behind its buttons (`/_sandbox/sessions`, `/_sandbox/sessions/{id}/timeline`, `/_sandbox/webhooks`, `POST /_sandbox/webhooks/{id}/resend`, `POST /_sandbox/webhooks/test`) requires `merchantId` (400 with the field path when missing or unknown) and, like the clock (S1), no credentials. Every event the provider applies and stores (creation, each API call or channel notification, the expiry by a write, a read or the sweeper) is recorded in the same transaction in `session_events` with the statuses before and after and the transition keys the core derives from its machines (`transitionKeyOf`, `creationKeysOf`). Every delivery attempt (dispatcher, resend, test) is recorded in `webhook_attempts`: URL, status code or why there was no answer, latency, the first 500 characters of the answer, and the retry it scheduled on the W2 schedule. A resend sends the stored event now whatever its state and, on a 2xx, marks a pending or manual event delivered. A test event is `{ "event": "PAYMENT.TEST", "data": <payment session> }`: the callbacks\' envelope with a sample session rendered by the core (id the nil UUID, `clientReferenceId` `PAYMENT.TEST`, a PERMATA VA of 10 000 IDR), sent once, never retried, no outbox row.',
     why: "The sandbox listens on 127.0.0.1 and is one developer's tool, as the clock's S1 says; asking for the merchant's secret in a browser form would add a login to a local page without protecting anything the API does not already hand out, while an explicit `merchantId` keeps the API scoped and a picker shows every merchant of a multi-merchant setup. Recording the applied events beside the write (not reconstructing them from snapshots) is the only way to name the transition taken; the core names it, so the timeline cannot drift from the machines. No body for `PAYMENT.TEST` is documented; the documented callback body is `{event, data: <payment session>}` (facts §10), so a handler that decodes `data` as a session keeps working, and the nil id tells it apart from a real one.",
     pins: "Nothing: the dashboard and `/_sandbox/*` are sandbox-only and outside the Payments v2 API; checked by the provider's dashboard tests (API and Chromium), each shown to fail against a defect (a ledger that drops attempts, a resend that does not send).",
+    checks: [],
+    transitions: [],
+    guards: [],
+    interactions: [],
+  },
+  {
+    id: "S5",
+    slug: "sub-accounts",
+    title: "Sub-accounts (`x-submerchant-id`)",
+    area: "Input and access",
+    question:
+      "The docs let a merchant act on behalf of a sub-account with the header `x-submerchant-id: <sub-account uuid>` (facts §1, SUB), but do not say which calls take it, whether anything echoes it, or what a merchant sees of a sub-account's sessions. What does the API do?",
+    choice:
+      "Every call accepts `x-submerchant-id` (any 1–255 visible ASCII characters, decision C7: the docs show a UUID; anything else is 400 `api_validation_error` at `x-submerchant-id`, nothing changed). A call with it acts for that sub-account: the sessions, charges, refunds and idempotency keys it makes belong to the sub-account, and only a call with the same header reads, lists, confirms, cancels, captures, simulates or refunds them; the merchant without the header and any other sub-account get 404 `resource_missing` and empty lists, as for another merchant's session. The token is the merchant's (no token per sub-account); webhooks of a sub-account's sessions go to the merchant's callback URL with its key. Nothing echoes the header: no field of the session, charge or refund object carries it in the docs.",
+    why: "Scoping a sub-account's data like a merchant's own is the safe reading of \"on behalf of\": a platform acting for many sellers must not see one seller's payments through another's calls, and a read that leaks is worse than one that must name the sub-account. The docs show no sub-account field in any response, so inventing one would give merchants a field the gateway does not send.",
+    pins: "Nothing in the pact files yet: the provider's `test/subAccounts.test.ts` checks the scoping of reads, lists, writes, refunds and idempotency keys and the 400, and fails against a provider that ignores the header.",
     checks: [],
     transitions: [],
     guards: [],

@@ -7,6 +7,7 @@
  */
 
 export * from "./card/encryptCard.js";
+export * from "./card/testKey.js";
 export * from "./client/index.js";
 export * from "./coverage/index.js";
 export * from "./explorer/index.js";

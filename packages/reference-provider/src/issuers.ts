@@ -6,7 +6,6 @@
  *
  * @since 0.1.0
  */
-import { generateKeyPairSync } from "node:crypto";
 import {
   type CardCharge,
   type ChargeRequest,
@@ -23,6 +22,7 @@ import {
   type VirtualAccountChannel,
   type VirtualAccountCharge,
 } from "@payment-session/core";
+import { currentCardKey } from "./cardKeys.js";
 import type { Merchant } from "./merchants.js";
 import { nextSequence, type Queryable } from "./store/index.js";
 
@@ -189,22 +189,6 @@ const issueCard = (request: IssuerInput): CardCharge => {
   };
 };
 
-let cachedEncryptionKey: string | undefined;
-
-/**
- * The sandbox's RSA public key for the card encryption flow (base64 SPKI DER), made once per
- * process on first use.
- *
- * @since 0.1.0
- */
-export const sandboxEncryptionKey = (): string => {
-  if (cachedEncryptionKey === undefined) {
-    const { publicKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
-    cachedEncryptionKey = publicKey.export({ type: "spki", format: "der" }).toString("base64");
-  }
-  return cachedEncryptionKey;
-};
-
 /** The static VA / QR of a MULTIPLE session, numbered like dynamic ones. */
 const staticPaymentMethod = async (
   request: SessionIssueRequest,
@@ -248,9 +232,10 @@ const staticPaymentMethod = async (
  *   expiry = the session's.
  * - QR: acquirer from the options (default BRI), a QRIS-like content string and a made-up image URL.
  * - E-wallet: the channel's deep link (`dana://…`, `shopeepayid://…`, `ovo://…`) in API mode.
- * - Card: the masked parts of a PAN if one was sent; a 3-D Secure page URL in API mode.
- * - Session: what the core's `SessionExtras` ask for: a hosted page URL, the process's RSA key, a
- *   static VA / QR.
+ * - Card: the masked parts of a PAN if one was sent (`first6`, `first8`, `last4`, expiry: never the
+ *   number); a 3-D Secure page URL in API mode.
+ * - Session: what the core's `SessionExtras` ask for: a hosted page URL, the database's card key
+ *   (`currentCardKey`), a static VA / QR.
  *
  * Every URL is on {@link sandboxHost}, which never resolves.
  *
@@ -281,7 +266,7 @@ export const sandboxIssuers: Issuers = {
     const { hostedPage, encryptionKey, staticMethod } = request.extras;
     return {
       paymentUrl: hostedPage ? `https://${sandboxHost}/checkout/${request.sessionId}` : undefined,
-      encryptionKey: encryptionKey ? sandboxEncryptionKey() : undefined,
+      encryptionKey: encryptionKey ? await currentCardKey(request.db) : undefined,
       paymentMethod: staticMethod === null ? undefined : await staticPaymentMethod(request, staticMethod),
     };
   },

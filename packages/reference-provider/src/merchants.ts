@@ -40,6 +40,24 @@ export const demoMerchant: Merchant = {
   callbackApiKey: "demo-callback-key",
 };
 
+/** Between a merchant's id and a sub-account's in the owner id of the sub-account's data. @since 0.2.0 */
+export const subAccountSeparator = "::sub::";
+
+/**
+ * The merchant a call acts as (decision S5): the merchant itself, or with `x-submerchant-id` its
+ * sub-account — the same merchant (name, config, callback URL and key) under the owner id
+ * `<merchant id>::sub::<sub-account id>`, so that every session, refund and idempotency key the
+ * call makes or reads is the sub-account's alone.
+ *
+ * @example
+ * actingMerchant(demoMerchant, "4b1e…").id // "demo-merchant::sub::4b1e…"
+ * @since 0.2.0
+ */
+export const actingMerchant = (merchant: Merchant, submerchantId: string | undefined): Merchant =>
+  submerchantId === undefined || submerchantId === ""
+    ? merchant
+    : { ...merchant, id: `${merchant.id}${subAccountSeparator}${submerchantId}` };
+
 /**
  * The merchants of a running provider, by id. `upsert` adds or replaces one at run time (the
  * provider-states endpoint creates merchants that way).
@@ -70,7 +88,15 @@ export const createMerchantRegistry = (
 ): MerchantRegistry => {
   const byId = new Map(merchants.map((m) => [m.id, m]));
   return {
-    get: (id) => byId.get(id),
+    // A sub-account's owner id (decision S5) resolves to its merchant acting for it.
+    get: (id) => {
+      const at = id.indexOf(subAccountSeparator);
+      if (at < 0) return byId.get(id);
+      const merchant = byId.get(id.slice(0, at));
+      return merchant === undefined
+        ? undefined
+        : actingMerchant(merchant, id.slice(at + subAccountSeparator.length));
+    },
     upsert: (merchant) => {
       byId.set(merchant.id, merchant);
     },

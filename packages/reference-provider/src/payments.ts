@@ -24,6 +24,7 @@ import {
   type ListChargesQuery,
   type ListPaymentSessionsQuery,
   type Pagination,
+  type PaymentMethod,
   type PaymentSessionListResponse,
   type PaymentSessionResponse,
   persistSession,
@@ -44,10 +45,12 @@ import {
 } from "@payment-session/core";
 import { Effect } from "effect";
 import { issueAccessToken as signAccessToken } from "./accessToken.js";
+import { privateCardKeyOf } from "./cardKeys.js";
 import type { ProviderClock } from "./clock.js";
 import type { IdGenerator } from "./ids.js";
 import type { Issuers } from "./issuers.js";
 import { type Merchant, type MerchantRegistry, merchantConfig } from "./merchants.js";
+import { decryptCard } from "./sandbox/decryptCard.js";
 import { creationEntry } from "./sandbox/timeline.js";
 import {
   applyToSession,
@@ -213,9 +216,61 @@ export const createPayment = (
     return sessionAnswer(snapshot);
   });
 
+/** The field a card that does not decrypt is refused at. @since 0.2.0 */
+export const encryptedCardField = "paymentMethod.card.encryptedCard";
+
+/** `paymentMethod` without `card.encryptedCard`: what a confirm stores (the card is never kept). */
+const withoutEncryptedCard = (paymentMethod: PaymentMethod): PaymentMethod => {
+  if (!("card" in paymentMethod) || paymentMethod.card?.encryptedCard === undefined) return paymentMethod;
+  const { encryptedCard: _sealed, ...card } = paymentMethod.card;
+  return { ...paymentMethod, card };
+};
+
+const digitsOf = (value: string): number | undefined =>
+  /^[0-9]{1,4}$/.test(value) ? Number(value) : undefined;
+
+/**
+ * The card inside `encryptedCard`, opened with the private key of the session's `encryptionKey`
+ * (decision S3), as the issuer's view of the payment method (number and expiry, in memory only),
+ * or 400 at `paymentMethod.card.encryptedCard`.
+ */
+const openCard = (
+  tx: Tx,
+  snapshot: SessionSnapshot,
+  paymentMethod: PaymentMethod,
+  encryptedCard: string,
+  traceId: string,
+): Effect.Effect<PaymentMethod, ApiValidationError> =>
+  Effect.gen(function* () {
+    // Only a card method carries `card` (PaymentMethod is discriminated by `type`).
+    if (!("card" in paymentMethod)) return paymentMethod;
+    const refuse = (message: string) =>
+      Effect.fail(apiValidationError([{ field: encryptedCardField, message }], { traceId }));
+    const encryptionKey = snapshot.context.encryptionKey;
+    if (encryptionKey === null)
+      return yield* refuse(
+        "this session has no encryptionKey (a CARD session in mode API with autoConfirm false has one)",
+      );
+    const privateKey = yield* fromStore(() => privateCardKeyOf(tx, encryptionKey));
+    if (privateKey === null) return yield* refuse("does not decrypt with this session's key");
+    const opened = decryptCard(privateKey, encryptedCard);
+    if ("error" in opened) return yield* refuse(opened.error);
+    const expMonth = digitsOf(opened.card.expiryMonth);
+    const expYear = digitsOf(opened.card.expiryYear);
+    if (expMonth === undefined || expMonth < 1 || expMonth > 12 || expYear === undefined)
+      return yield* refuse("holds no valid card expiry (expiryMonth 1–12, expiryYear digits)");
+    return {
+      ...paymentMethod,
+      card: { ...paymentMethod.card, number: opened.card.number, expMonth, expYear },
+    };
+  });
+
 /**
  * `POST /v2/payments/{id}/confirm` (decision L1): the core's `CONFIRM` with a charge issued only if
- * the core says the confirm opens one (`chargeRequestFor` on the session as of now).
+ * the core says the confirm opens one (`chargeRequestFor` on the session as of now). A card sent as
+ * `encryptedCard` (decision S3) is opened with the session's key first (400 at
+ * `paymentMethod.card.encryptedCard` if it does not decrypt or holds no card, nothing changed);
+ * the issuer sees its number to mask it, the session stores the method without it.
  *
  * @since 0.1.0
  */
@@ -231,26 +286,33 @@ export const confirmPayment = (
       const intent = {
         type: "CONFIRM" as const,
         at: context.at,
-        paymentMethod: body.paymentMethod,
+        paymentMethod: withoutEncryptedCard(body.paymentMethod),
         paymentMethodOptions: body.paymentMethodOptions,
         config: merchantConfig(context.merchant),
       };
       const opens = chargeRequestFor(snapshot, intent);
+      const encryptedCard = "card" in body.paymentMethod ? body.paymentMethod.card?.encryptedCard : undefined;
       const chargeId = services.ids.chargeId();
       const issued =
         opens === null
           ? {}
-          : yield* fromStore(() =>
-              services.issuers.forCharge({
-                db: tx,
-                merchant: context.merchant,
-                sessionId: id,
-                chargeId,
-                mode: snapshot.context.settings.mode,
-                at: context.at,
-                charge: opens,
-              }),
-            );
+          : yield* Effect.gen(function* () {
+              const paymentMethod =
+                encryptedCard === undefined || opens.paymentMethod === null
+                  ? opens.paymentMethod
+                  : yield* openCard(tx, snapshot, opens.paymentMethod, encryptedCard, context.traceId);
+              return yield* fromStore(() =>
+                services.issuers.forCharge({
+                  db: tx,
+                  merchant: context.merchant,
+                  sessionId: id,
+                  chargeId,
+                  mode: snapshot.context.settings.mode,
+                  at: context.at,
+                  charge: { ...opens, paymentMethod },
+                }),
+              );
+            });
       return { ...intent, charge: { id: chargeId, ...issued } } satisfies SessionEvent;
     }),
   ).pipe(Effect.map((applied): PaymentSessionAnswer => sessionAnswer(applied.snapshot)));

@@ -33,7 +33,7 @@ const base: DecisionRecord = {
 };
 
 describe("decision records", () => {
-  it("are C1–C7, L1–L6, P1–P6, W1–W2, F1–F3, H1–H7, S1, S2, S4 and R1–R5, each with question, choice, why and pins", () => {
+  it("are C1–C7, L1–L6, P1–P6, W1–W2, F1–F3, H1–H7, S1–S5 and R1–R5, each with question, choice, why and pins", () => {
     const expected = [
       ...[1, 2, 3, 4, 5, 6, 7].map((n) => `C${n}`),
       ...[1, 2, 3, 4, 5, 6].map((n) => `L${n}`),
@@ -46,7 +46,9 @@ describe("decision records", () => {
       ...[1, 2, 3, 4, 5, 6, 7].map((n) => `H${n}`),
       "S1",
       "S2",
+      "S3",
       "S4",
+      "S5",
       ...[1, 2, 3, 4, 5].map((n) => `R${n}`),
     ];
     expect(decisionRecords.map((r) => r.id)).toEqual(expected);

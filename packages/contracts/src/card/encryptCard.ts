@@ -6,7 +6,16 @@
  *
  * @since 0.1.0
  */
-import { constants, createCipheriv, createPublicKey, publicEncrypt, randomBytes } from "node:crypto";
+import {
+  constants,
+  createCipheriv,
+  createDecipheriv,
+  createPrivateKey,
+  createPublicKey,
+  privateDecrypt,
+  publicEncrypt,
+  randomBytes,
+} from "node:crypto";
 
 /** The card, as the encrypted payload names its fields. @since 0.1.0 */
 export interface CardToEncrypt {
@@ -69,4 +78,48 @@ export const encryptCard = (
     }),
     "utf8",
   ).toString("base64");
+};
+
+/**
+ * The inverse of {@link encryptCard} for whoever holds the private key (a test, the contracts'
+ * model with the published test key): the JSON `{ card, deviceInformations, metadata }` inside an
+ * `encryptedCard`, or `undefined` when it does not open with `privateKeyPem` (PKCS#8 PEM).
+ *
+ * @example
+ * openEncryptedCard(testCardKeyPair.privateKeyPem, testEncryptedCard)?.card.number // "4440000112200001"
+ * @since 0.2.0
+ */
+export const openEncryptedCard = (
+  privateKeyPem: string,
+  encryptedCard: string,
+): { readonly card?: Partial<CardToEncrypt>; readonly [key: string]: unknown } | undefined => {
+  try {
+    const parts = JSON.parse(Buffer.from(encryptedCard, "base64").toString("utf8")) as Record<
+      string,
+      unknown
+    >;
+    if (
+      typeof parts.encryptedKey !== "string" ||
+      typeof parts.nonce !== "string" ||
+      typeof parts.ciphertext !== "string"
+    )
+      return undefined;
+    const key = privateDecrypt(
+      { key: createPrivateKey(privateKeyPem), padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: "sha256" },
+      Buffer.from(parts.encryptedKey, "base64"),
+    );
+    const sealed = Buffer.from(parts.ciphertext, "base64");
+    const decipher = createDecipheriv("aes-256-gcm", key, Buffer.from(parts.nonce, "base64"));
+    decipher.setAuthTag(sealed.subarray(sealed.length - 16));
+    const content: unknown = JSON.parse(
+      Buffer.concat([decipher.update(sealed.subarray(0, sealed.length - 16)), decipher.final()]).toString(
+        "utf8",
+      ),
+    );
+    return typeof content === "object" && content !== null
+      ? (content as { card?: Partial<CardToEncrypt> })
+      : undefined;
+  } catch {
+    return undefined;
+  }
 };

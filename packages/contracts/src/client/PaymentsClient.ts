@@ -370,7 +370,7 @@ export const makePaymentsClient = (
         authenticated(
           execute(
             operation,
-            api.payments.list({ query: checked, responseMode: "response-only" }),
+            api.payments.list({ query: checked, headers: {}, responseMode: "response-only" }),
             decoders.list,
           ),
         ),
@@ -416,7 +416,7 @@ export const makePaymentsClient = (
         authenticated(
           execute(
             "payments.get",
-            api.payments.get({ params: { id }, responseMode: "response-only" }),
+            api.payments.get({ params: { id }, headers: {}, responseMode: "response-only" }),
             decoders.get,
           ),
         ).pipe(Effect.map((envelope) => envelope.data)),
@@ -455,7 +455,11 @@ export const makePaymentsClient = (
             operation,
           )({ clientReferenceId, ...pagingQuery(paging) });
           const { data, pagination } = yield* authenticated(
-            execute(operation, api.charges.list({ query, responseMode: "response-only" }), decoders.charges),
+            execute(
+              operation,
+              api.charges.list({ query, headers: {}, responseMode: "response-only" }),
+              decoders.charges,
+            ),
           );
           return { data, pagination };
         });
@@ -485,7 +489,7 @@ export const makePaymentsClient = (
         authenticated(
           execute(
             "refunds.get",
-            api.refunds.get({ params: { id }, responseMode: "response-only" }),
+            api.refunds.get({ params: { id }, headers: {}, responseMode: "response-only" }),
             decoders.getRefund,
           ),
         ).pipe(Effect.map((envelope) => envelope.data)),
@@ -507,7 +511,7 @@ export const makePaymentsClient = (
           const { data, pagination } = yield* authenticated(
             execute(
               operation,
-              api.refunds.list({ query, responseMode: "response-only" }),
+              api.refunds.list({ query, headers: {}, responseMode: "response-only" }),
               decoders.listRefunds,
             ),
           );

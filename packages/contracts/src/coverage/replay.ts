@@ -42,6 +42,8 @@ import {
   withCreateDefaults,
 } from "@payment-session/core";
 import { Result } from "effect";
+import { openEncryptedCard } from "../card/encryptCard.js";
+import { testCardKeyPair } from "../card/testKey.js";
 
 type Json = null | boolean | number | string | ReadonlyArray<Json> | { readonly [key: string]: Json };
 type JsonObject = { readonly [key: string]: Json };
@@ -326,7 +328,12 @@ const bodyOf = (interaction: PactInteraction): JsonObject => {
 };
 
 /** The model's answer to the interaction's request, given the sessions its states set up. */
-const answer = (interaction: PactInteraction, sessions: ReadonlyArray<Seeded>, clock: number): Answer => {
+const answer = (
+  interaction: PactInteraction,
+  sessions: ReadonlyArray<Seeded>,
+  clock: number,
+  cardKey?: string,
+): Answer => {
   const request = interaction.request;
   if (request === undefined) throw new ReplayProblem("no request");
   const method = request.method.toUpperCase();
@@ -385,6 +392,18 @@ const answer = (interaction: PactInteraction, sessions: ReadonlyArray<Seeded>, c
   if (method === "POST" && action !== undefined) {
     if (session === undefined) return missing;
     const target = session;
+    // Decision S3: an encryptedCard is opened with the session's key before a confirm that would
+    // open a charge; one that does not open (or holds no card) is 400, nothing changes.
+    const sealed =
+      isObject(body.paymentMethod) && isObject(body.paymentMethod.card)
+        ? body.paymentMethod.card.encryptedCard
+        : undefined;
+    if (action === "confirm" && typeof sealed === "string") {
+      const card = cardKey === undefined ? undefined : openEncryptedCard(cardKey, sealed)?.card;
+      if (typeof card?.number !== "string") {
+        return { keys: [], status: 400, notes: ["encryptedCard does not open with the session's key"] };
+      }
+    }
     return write(target, at, (): SessionEvent => {
       switch (action) {
         case "confirm": {
@@ -456,6 +475,8 @@ export const replayInteraction = (file: string, interaction: PactInteraction): I
   try {
     let clock = 0;
     let merchant: string | undefined;
+    /** The private key of the card sessions set up (state `card sessions use the published test key`). */
+    let cardKey: string | undefined;
     const seeded: Array<Seeded> = [];
     const refunds: Array<SeededRefund> = [];
     const sessions = {
@@ -543,6 +564,9 @@ export const replayInteraction = (file: string, interaction: PactInteraction): I
         case "no payment session exists":
         case "no refund exists":
           break;
+        case "card sessions use the published test key":
+          cardKey = testCardKeyPair.privateKeyPem;
+          break;
         case "a refund exists": {
           const last = seeded[seeded.length - 1];
           if (last === undefined) throw new ReplayProblem("'a refund exists' needs a session first");
@@ -611,7 +635,7 @@ export const replayInteraction = (file: string, interaction: PactInteraction): I
         own,
         refunds.filter((r) => r.merchant === merchant),
         Math.max(clock, ...own.map((s) => s.endsAt)),
-      ) ?? answer(interaction, own, clock);
+      ) ?? answer(interaction, own, clock, cardKey);
     const expected = interaction.response?.status;
     const problem =
       expected !== undefined && expected !== result.status

@@ -427,6 +427,29 @@ export const noRefundExists = defineState({
 });
 
 /**
+ * `card sessions use the published test key` — the card encryption key (decision S3) of the card
+ * sessions set up after it is the contracts' published test key pair.
+ *
+ * @since 0.2.0
+ */
+export const cardSessionsUseThePublishedTestKey = defineState({
+  name: "card sessions use the published test key",
+  description: [
+    "The card sessions the following states set up (a CARD session in mode API with `autoConfirm` false)",
+    "carry the published test key as their `encryptionKey` (`testCardKeyPair.encryptionKey` of",
+    "@payment-session/contracts, base64 SPKI), and the provider opens an `encryptedCard` sent for them with",
+    "its private half (`testCardKeyPair.privateKeyPem`, published on purpose: decision S3). An",
+    "implementation that cannot run RSA-OAEP/AES-GCM may instead recognise the published vector",
+    "`testEncryptedCard` as the card `testEncryptedCardContent`: the contract sends only that value (and",
+    "`undecryptableEncryptedCard`, which must never open).",
+  ].join(" "),
+  params: Schema.Struct({}),
+  paramDocs: {},
+  returns: [],
+  example: {},
+});
+
+/**
  * The catalogue, by state name. A pact's `given(name, params)` must name one of these, with params
  * that fit its schema (use {@link givenState}).
  *
@@ -443,6 +466,7 @@ export const providerStates = {
   [aSimulationWasAccepted.name]: aSimulationWasAccepted,
   [aRefundExists.name]: aRefundExists,
   [noRefundExists.name]: noRefundExists,
+  [cardSessionsUseThePublishedTestKey.name]: cardSessionsUseThePublishedTestKey,
 } as const;
 
 /** The name of a catalogued provider state. @since 0.1.0 */
@@ -468,4 +492,5 @@ export const providerStateNames: ReadonlyArray<ProviderStateName> = [
   aSimulationWasAccepted.name,
   aRefundExists.name,
   noRefundExists.name,
+  cardSessionsUseThePublishedTestKey.name,
 ];

@@ -59,6 +59,7 @@ import {
   documented,
 } from "./operationDocs.js";
 import { RefundsEndpoints } from "./RefundsApi.js";
+import { subAccountHeaders } from "./subAccount.js";
 
 /**
  * Drops every `additionalProperties: false` that Effect writes for closed structs: this API ignores
@@ -195,6 +196,7 @@ export const RequestValidationLive = HttpApiMiddleware.layerSchemaErrorTransform
 
 /** Optional idempotency key of every POST (decision C6: 1–255 visible ASCII characters). */
 const idempotencyHeaders = {
+  ...subAccountHeaders,
   "x-request-id": Schema.optionalKey(
     RequestId.annotate({
       description:
@@ -274,6 +276,7 @@ const confirm = HttpApiEndpoint.post("confirm", "/v2/payments/:id/confirm", {
   .annotate(OpenApi.Override, { "x-amount-limits": amountLimitsExtension() });
 
 const get = HttpApiEndpoint.get("get", "/v2/payments/:id", {
+  headers: subAccountHeaders,
   params: sessionPath,
   success: PaymentSessionResponse,
   error: [ResourceMissingError],
@@ -288,6 +291,7 @@ const get = HttpApiEndpoint.get("get", "/v2/payments/:id", {
   );
 
 const list = HttpApiEndpoint.get("list", "/v2/payments", {
+  headers: subAccountHeaders,
   query: ListPaymentSessionsQuery,
   success: PaymentSessionListResponse,
 })
@@ -351,6 +355,7 @@ const simulate = HttpApiEndpoint.post("simulate", "/v2/payments/simulations", {
   );
 
 const listCharges = HttpApiEndpoint.get("list", "/v2/charges", {
+  headers: subAccountHeaders,
   query: ListChargesQuery,
   success: ChargeListResponse,
 })

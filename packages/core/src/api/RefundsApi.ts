@@ -27,6 +27,7 @@ import {
   refundResponseExample,
 } from "./examples.js";
 import { documented } from "./operationDocs.js";
+import { subAccountHeaders } from "./subAccount.js";
 
 const readErrors = { 400: errorExamples[400], 401: errorExamples[401] };
 
@@ -36,7 +37,7 @@ export const RefundResponse = SuccessEnvelope(Refund).annotate({ identifier: "Re
 export const RefundListResponse = ListEnvelope(Refund).annotate({ identifier: "RefundListResponse" });
 
 const createRefund = HttpApiEndpoint.post("create", "/v1/refunds", {
-  headers: { "x-request-id": Schema.optionalKey(RequestId) },
+  headers: { ...subAccountHeaders, "x-request-id": Schema.optionalKey(RequestId) },
   payload: CreateRefundRequest,
   success: RefundResponse,
   error: [
@@ -66,6 +67,7 @@ const createRefund = HttpApiEndpoint.post("create", "/v1/refunds", {
   );
 
 const getRefund = HttpApiEndpoint.get("get", "/v1/refunds/:id", {
+  headers: subAccountHeaders,
   params: { id: Schema.String },
   success: RefundResponse,
   error: [ResourceMissingError],
@@ -80,6 +82,7 @@ const getRefund = HttpApiEndpoint.get("get", "/v1/refunds/:id", {
   );
 
 const listRefunds = HttpApiEndpoint.get("list", "/v1/refunds", {
+  headers: subAccountHeaders,
   query: ListRefundsQuery,
   success: RefundListResponse,
 })

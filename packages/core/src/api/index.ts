@@ -8,3 +8,4 @@ export * from "./idempotency.js";
 export * from "./OpenApiDocument.js";
 export * from "./PaymentsApi.js";
 export * from "./RefundsApi.js";
+export * from "./subAccount.js";

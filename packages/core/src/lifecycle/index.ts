@@ -69,6 +69,23 @@ export {
   returnUrlOf,
 } from "./customer.js";
 export {
+  type CustomerAnswer,
+  type CustomerStep,
+  type CustomerStepPlan,
+  customerStepEvents,
+  customerStepOf,
+  type SandboxAuthentication,
+  type SandboxTestCard,
+  type SandboxTestPhone,
+  sandboxOtherCard,
+  sandboxOtp,
+  sandboxTestCardOf,
+  sandboxTestCards,
+  sandboxTestPhoneOf,
+  sandboxTestPhones,
+  stepNeedsOtp,
+} from "./customerSandbox.js";
+export {
   type ActionRef,
   ALWAYS,
   type Branch,

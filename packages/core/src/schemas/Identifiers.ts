@@ -34,3 +34,20 @@ export const RequestId = Schema.String.check(
 
 /** @since 0.1.0 @category Schemas */
 export type RequestId = typeof RequestId.Type;
+
+/**
+ * The `x-submerchant-id` header: the sub-account a call acts for (facts §1, SUB; decision S5). The
+ * docs show a UUID; any 1–255 visible ASCII characters are accepted (decision C7).
+ *
+ * @since 0.2.0
+ * @category Schemas
+ */
+export const SubmerchantId = Schema.String.check(
+  Schema.isPattern(/^[\x21-\x7E]{1,255}$/u, { expected: "1–255 visible ASCII characters" }),
+).annotate({
+  description:
+    "The sub-account this call acts for (decision S5): a session created with it is read, listed and changed only with the same header.",
+});
+
+/** @since 0.2.0 @category Schemas */
+export type SubmerchantId = typeof SubmerchantId.Type;

@@ -9,6 +9,17 @@ import { Instant } from "./Instant.js";
 import { FreeText, Text } from "./internal/text.js";
 
 /**
+ * The longest `encryptedCard` accepted: 16 384 characters (decision S3). The docs' table says 0–500,
+ * but their own scheme (facts §13: an RSA-OAEP-wrapped AES key, a nonce and the AES-GCM ciphertext of
+ * the card and device, as base64 of a JSON object) gives at least 460 characters for the RSA-2048
+ * wrapped key alone and about 1 000–2 000 with a real device description; the bound leaves room for
+ * an RSA-4096 key and a long user agent, and still refuses an abusive value with 400.
+ *
+ * @since 0.2.0
+ */
+export const encryptedCardMaxLength = 16_384;
+
+/**
  * Card data of a payment method. All parts optional: a saved card sends `token`; the API-mode
  * encryption flow sends `encryptedCard` on confirm; PCI-DSS SAQ-D merchants may send the PAN.
  *
@@ -16,7 +27,7 @@ import { FreeText, Text } from "./internal/text.js";
  * @category Schemas
  */
 export const PaymentMethodCard = Schema.Struct({
-  encryptedCard: Schema.optionalKey(Text(0, 500)),
+  encryptedCard: Schema.optionalKey(Text(0, encryptedCardMaxLength)),
   token: Schema.optionalKey(FreeText),
   number: Schema.optionalKey(FreeText),
   expMonth: Schema.optionalKey(Schema.Int),

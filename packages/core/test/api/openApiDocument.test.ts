@@ -45,7 +45,9 @@ interface Expected {
   readonly headers: ReadonlyArray<string>;
 }
 
-const post = ["x-request-id"];
+/** Every operation takes the sub-account header (decision S5); a POST also the idempotency key. */
+const get = ["x-submerchant-id"];
+const post = [...get, "x-request-id"];
 const expected: ReadonlyArray<Expected> = [
   {
     method: "post",
@@ -77,7 +79,7 @@ const expected: ReadonlyArray<Expected> = [
     operationId: "payments.get",
     secured: true,
     statuses: ["200", "400", "401", "404"],
-    headers: [],
+    headers: get,
   },
   {
     method: "get",
@@ -85,7 +87,7 @@ const expected: ReadonlyArray<Expected> = [
     operationId: "payments.list",
     secured: true,
     statuses: ["200", "400", "401"],
-    headers: [],
+    headers: get,
   },
   {
     method: "post",
@@ -109,7 +111,7 @@ const expected: ReadonlyArray<Expected> = [
     operationId: "charges.list",
     secured: true,
     statuses: ["200", "400", "401"],
-    headers: [],
+    headers: get,
   },
   {
     method: "post",
@@ -133,7 +135,7 @@ const expected: ReadonlyArray<Expected> = [
     operationId: "refunds.get",
     secured: true,
     statuses: ["200", "400", "401", "404"],
-    headers: [],
+    headers: get,
   },
   {
     method: "get",
@@ -141,7 +143,7 @@ const expected: ReadonlyArray<Expected> = [
     operationId: "refunds.list",
     secured: true,
     statuses: ["200", "400", "401"],
-    headers: [],
+    headers: get,
   },
 ];
 

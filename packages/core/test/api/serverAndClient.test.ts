@@ -198,7 +198,9 @@ describe("a server and a client derived from PaymentsApi", () => {
     expect(created.code).toBe("00");
     expect(created.data.clientReferenceId).toBe("INV-1");
     const got = await run(
-      Effect.flatMap(client("good-token"), (c) => c.payments.get({ params: { id: session.id } })),
+      Effect.flatMap(client("good-token"), (c) =>
+        c.payments.get({ params: { id: session.id }, headers: {} }),
+      ),
     );
     expect(got.data).toEqual(session);
   });
@@ -206,7 +208,7 @@ describe("a server and a client derived from PaymentsApi", () => {
   it("passes the authenticated merchant and the decoded query to the handler", async () => {
     const listed = await run(
       Effect.flatMap(client("good-token"), (c) =>
-        c.payments.list({ query: { clientReferenceId: "1743313696", perPage: 5 } }),
+        c.payments.list({ query: { clientReferenceId: "1743313696", perPage: 5 }, headers: {} }),
       ),
     );
     expect(listed.data[0]?.metadata).toEqual({ merchantId: "m-1", perPage: 5 });
@@ -215,7 +217,9 @@ describe("a server and a client derived from PaymentsApi", () => {
 
   it("decodes each error status into its class", async () => {
     const missing = await run(
-      Effect.flip(Effect.flatMap(client("good-token"), (c) => c.payments.get({ params: { id: "nope" } }))),
+      Effect.flip(
+        Effect.flatMap(client("good-token"), (c) => c.payments.get({ params: { id: "nope" }, headers: {} })),
+      ),
     );
     expect(missing).toMatchObject({
       _tag: "ResourceMissingError",
@@ -236,7 +240,11 @@ describe("a server and a client derived from PaymentsApi", () => {
     );
     expect(invalid).toMatchObject({ _tag: "UnprocessableError", code: "invalid_state" });
     const unauthorized = await run(
-      Effect.flip(Effect.flatMap(client("bad-token"), (c) => c.payments.get({ params: { id: session.id } }))),
+      Effect.flip(
+        Effect.flatMap(client("bad-token"), (c) =>
+          c.payments.get({ params: { id: session.id }, headers: {} }),
+        ),
+      ),
     );
     expect(unauthorized).toMatchObject({ _tag: "CredentialsInvalidError", code: "credentials_invalid" });
   });

@@ -10,10 +10,12 @@ import {
   type DecodedProviderStateParams,
   decodeProviderStateParams,
   type ProviderStateValues,
+  testCardKeyPair,
 } from "@payment-session/contracts";
 import { plainCreateStatus } from "@payment-session/core";
 import { Result } from "effect";
 import { type Answer, envelope } from "../answers.js";
+import { installCardKey } from "../cardKeys.js";
 import type { TestClock } from "../clock.js";
 import type { Merchant } from "../merchants.js";
 import { loadRefund } from "../refunds/refundStore.js";
@@ -206,6 +208,10 @@ export const createContractStates = (options: ContractStatesOptions): ContractSt
             amount,
           });
         }
+        return {};
+      }
+      case "card sessions use the published test key": {
+        await installCardKey(provider.db, testCardKeyPair);
         return {};
       }
       case "the clock moves on": {

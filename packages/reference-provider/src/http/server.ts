@@ -31,6 +31,7 @@ import {
 import { HttpApiBuilder, HttpApiMiddleware, HttpApiScalar } from "effect/http-api";
 import { verifyAccessToken } from "../accessToken.js";
 import { type Answer, envelope } from "../answers.js";
+import { actingMerchant } from "../merchants.js";
 import {
   accessToken,
   getPayment,
@@ -141,7 +142,11 @@ const makeHandlers = (services: ProviderServices) => {
     const merchant = services.merchants.get(merchantId);
     if (merchant === undefined)
       return yield* Effect.fail(credentialsInvalidError("Unknown merchant", { traceId }));
-    return { merchant, at: services.clock.now(), traceId } satisfies RequestContext;
+    // x-submerchant-id (already checked by the endpoint's header schema): the call acts for that
+    // sub-account, and sees only its data (decision S5).
+    const request = yield* HttpServerRequest.HttpServerRequest;
+    const acting = actingMerchant(merchant, request.headers["x-submerchant-id"]);
+    return { merchant: acting, at: services.clock.now(), traceId } satisfies RequestContext;
   });
 
   const auth = HttpApiBuilder.group(PaymentsApi, "auth", (handlers) =>

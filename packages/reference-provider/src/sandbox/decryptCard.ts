@@ -1,6 +1,6 @@
 /**
  * The provider side of the card encryption flow (facts §13): opens an `encryptedCard` with the
- * session's RSA private key. Not yet wired into `POST …/confirm` (see the issue-14 report).
+ * private key of the session's `encryptionKey` (`POST …/confirm`, decision S3).
  *
  * @since 0.1.0
  */

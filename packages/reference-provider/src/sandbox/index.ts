@@ -13,12 +13,14 @@ import type { ProviderServices } from "../payments.js";
 import type { Database } from "../store/index.js";
 import type { DeliveryAttempt, DispatchReport } from "../webhookDispatcher.js";
 import { clockRoutes } from "./clockRoutes.js";
+import { customerStepIssuers, customerStepRoutes } from "./customerStepPage.js";
 import { dashboardRoutes } from "./dashboard.js";
 import { hostedPageIssuers, hostedPageRoutes } from "./hostedPage.js";
 import { createSandboxClock, type SandboxClock } from "./sandboxClock.js";
 import { type LedgerHost, ledgerOnAttempt } from "./webhookLedger.js";
 
 export * from "./clockRoutes.js";
+export * from "./customerStepPage.js";
 export * from "./dashboard.js";
 export * from "./decryptCard.js";
 export * from "./hostedPage.js";
@@ -64,7 +66,10 @@ export interface Sandbox {
   readonly clock: SandboxClock;
   /** Reads the shared clock offset (at start and before every background tick). */
   readonly load: (db: Database) => Promise<void>;
-  /** `inner` with every customer-facing URL on the sandbox ({@link hostedPageIssuers}). */
+  /**
+   * `inner` with every customer-facing URL on the sandbox ({@link hostedPageIssuers}; a mode-API
+   * card's 3-D Secure and e-wallet's approval: {@link customerStepIssuers}).
+   */
   readonly issuers: (inner: Issuers) => Issuers;
   /** Tells the sandbox the address it listens on (the base of its URLs without `publicUrl`). */
   readonly listening: (url: string) => void;
@@ -95,7 +100,7 @@ export const createSandbox = (base: ProviderClock | undefined, options: SandboxO
     load: async (db) => {
       await clock.load(db);
     },
-    issuers: (inner) => hostedPageIssuers(inner, baseUrl),
+    issuers: (inner) => customerStepIssuers(hostedPageIssuers(inner, baseUrl), baseUrl),
     listening: (url) => {
       listeningUrl = url;
     },
@@ -112,6 +117,7 @@ export const createSandbox = (base: ProviderClock | undefined, options: SandboxO
         sweepExpired: (at) => host.sweepExpired(at),
         ledger: options.ledger,
       }),
+      ...customerStepRoutes(host.services),
     ],
     onAttempt: (db) => ledgerOnAttempt(db, options.ledger?.record),
   };

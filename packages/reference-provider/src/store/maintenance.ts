@@ -14,10 +14,13 @@ import type { Database } from "./Database.js";
  */
 export const deleteMerchantData = (db: Database, merchantId: string): Promise<number> =>
   db.transaction(async (tx) => {
-    await tx.query("DELETE FROM webhook_attempts WHERE merchant_id = $1", [merchantId]);
-    await tx.query("DELETE FROM webhook_outbox WHERE merchant_id = $1", [merchantId]);
-    await tx.query("DELETE FROM idempotency_records WHERE merchant_id = $1", [merchantId]);
-    await tx.query("DELETE FROM refunds WHERE merchant_id = $1", [merchantId]);
-    const { rowCount } = await tx.query("DELETE FROM payment_sessions WHERE merchant_id = $1", [merchantId]);
+    // The merchant's own rows and its sub-accounts' (owner id `<merchant id>::sub::…`, decision S5).
+    const mine = "(merchant_id = $1 OR left(merchant_id, length($2)) = $2)";
+    const ids = [merchantId, `${merchantId}::sub::`];
+    await tx.query(`DELETE FROM webhook_attempts WHERE ${mine}`, ids);
+    await tx.query(`DELETE FROM webhook_outbox WHERE ${mine}`, ids);
+    await tx.query(`DELETE FROM idempotency_records WHERE ${mine}`, ids);
+    await tx.query(`DELETE FROM refunds WHERE ${mine}`, ids);
+    const { rowCount } = await tx.query(`DELETE FROM payment_sessions WHERE ${mine}`, ids);
     return rowCount;
   });

@@ -9,7 +9,7 @@
 import { randomUUID } from "node:crypto";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import { decodeProviderStateParams } from "@payment-session/contracts";
+import { decodeProviderStateParams, testCardKeyPair } from "@payment-session/contracts";
 import { Result } from "effect";
 
 /** Stands in for your implementation's test hooks: set the clock, seed data, issue a token. */
@@ -19,6 +19,7 @@ const testHooks = {
   seedSession: (_params: object) => randomUUID(),
   simulate: (_params: object) => {}, // run what POST /v2/payments/simulations runs
   seedRefund: (_params: object) => randomUUID(), // POST /v1/refunds on the last session, then its steps
+  useCardKey: (_pair: { encryptionKey: string; privateKeyPem: string }) => {}, // the key of later card sessions
 };
 
 const reply = (res: http.ServerResponse, status: number, body: object) => {
@@ -56,6 +57,9 @@ export const providerStates = http.createServer(async (req, res) => {
     case "a refund exists": // a refund of the session the previous state set up
       return reply(res, 200, { refundId: testHooks.seedRefund(s.params) }); // fills /v1/refunds/${refundId}
     case "no refund exists":
+      return reply(res, 200, {});
+    case "card sessions use the published test key": // also in contracts/card-test-key.pem (decision S3)
+      testHooks.useCardKey(testCardKeyPair);
       return reply(res, 200, {});
   }
 });

@@ -4,7 +4,14 @@
  * `refusalAnswer`); the defects are the marked switches between the request and the core, or
  * between the core and the answer.
  */
-import { createHash, randomUUID } from "node:crypto";
+import {
+  constants,
+  createDecipheriv,
+  createHash,
+  createPrivateKey,
+  privateDecrypt,
+  randomUUID,
+} from "node:crypto";
 import {
   AccessTokenResponse,
   applyEvent,
@@ -30,6 +37,7 @@ import {
   type ListChargesQuery,
   type ListPaymentSessionsQuery,
   millisToInstant,
+  type PaymentMethod,
   PaymentSessionListResponse,
   PaymentSessionResponse,
   persistSession,
@@ -289,13 +297,48 @@ export const confirmEvent = (
   snapshot: SessionSnapshot,
   body: ConfirmPaymentSessionRequest,
   at: number,
+  opened?: PaymentMethod,
 ): SessionEvent => {
   const intent = { type: "CONFIRM" as const, at, config: world.config, ...body };
   const plan = chargeRequestFor(snapshot, intent);
   const chargeId = randomUUID();
   const issued =
-    plan === null ? {} : world.issuer.forCharge(plan, chargeId, merchant.id, snapshot.context.settings.mode);
+    plan === null
+      ? {}
+      : world.issuer.forCharge(
+          opened === undefined ? plan : { ...plan, paymentMethod: opened },
+          chargeId,
+          merchant.id,
+          snapshot.context.settings.mode,
+        );
   return { ...intent, charge: { id: chargeId, ...issued } };
+};
+
+/** The card inside an `encryptedCard` (facts §13), or `undefined` when it does not open. */
+const openCard = (
+  privateKeyPem: string,
+  encryptedCard: string,
+): { number: string; expMonth: number; expYear: number } | undefined => {
+  try {
+    const parts = JSON.parse(Buffer.from(encryptedCard, "base64").toString("utf8")) as Record<string, string>;
+    const key = privateDecrypt(
+      { key: createPrivateKey(privateKeyPem), padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: "sha256" },
+      Buffer.from(parts.encryptedKey ?? "", "base64"),
+    );
+    const sealed = Buffer.from(parts.ciphertext ?? "", "base64");
+    const decipher = createDecipheriv("aes-256-gcm", key, Buffer.from(parts.nonce ?? "", "base64"));
+    decipher.setAuthTag(sealed.subarray(sealed.length - 16));
+    const content = JSON.parse(
+      Buffer.concat([decipher.update(sealed.subarray(0, sealed.length - 16)), decipher.final()]).toString(
+        "utf8",
+      ),
+    ) as { card?: { number?: string; expiryMonth?: string; expiryYear?: string } };
+    const { number, expiryMonth, expiryYear } = content.card ?? {};
+    if (number === undefined || expiryMonth === undefined || expiryYear === undefined) return undefined;
+    return { number, expMonth: Number(expiryMonth), expYear: Number(expiryYear) };
+  } catch {
+    return undefined;
+  }
 };
 
 /** `POST /v2/payments/{id}/confirm`. */
@@ -306,7 +349,19 @@ export const confirm = (world: World, caller: Caller, id: string, body: ConfirmP
       if (world.has("confirmAgainIsNoop") && sessionStatus(session.snapshot) === "REQUIRE_ACTION") {
         return sessionAnswer(world, session.snapshot);
       }
-      const event = confirmEvent(world, caller.merchant, session.snapshot, body, world.now());
+      const sealed = body.paymentMethod.type === "CARD" ? body.paymentMethod.card?.encryptedCard : undefined;
+      if (sealed === undefined) {
+        const event = confirmEvent(world, caller.merchant, session.snapshot, body, world.now());
+        return apply(world, session, event, true, (s) => sessionAnswer(world, s));
+      }
+      const key = world.issuer.privateKeyOf(session.snapshot.context.encryptionKey ?? "");
+      const card = key === undefined ? undefined : openCard(key, sealed);
+      if (card === undefined)
+        return validationAnswer([
+          { field: "paymentMethod.card.encryptedCard", message: "does not decrypt with this session's key" },
+        ]);
+      const opened = { ...body.paymentMethod, card: { ...card } };
+      const event = confirmEvent(world, caller.merchant, session.snapshot, body, world.now(), opened);
       return apply(world, session, event, true, (s) => sessionAnswer(world, s));
     }),
   );

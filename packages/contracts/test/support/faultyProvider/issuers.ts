@@ -33,6 +33,10 @@ export interface InstrumentIssuer {
     readonly paymentUrl?: string;
     readonly encryptionKey?: string;
   };
+  /** Makes `pair` the key of the card sessions created from now on (state `card sessions use the published test key`). */
+  readonly useCardKey: (pair: { readonly encryptionKey: string; readonly privateKeyPem: string }) => void;
+  /** The private key (PKCS#8 PEM) of a session's `encryptionKey`, if this provider made it. */
+  readonly privateKeyOf: (encryptionKey: string) => string | undefined;
 }
 
 const vaChannel = (
@@ -57,6 +61,8 @@ const vaName = (
 /** Makes the issuer of one provider instance. */
 export const makeIssuer = (): InstrumentIssuer => {
   let counter = 0;
+  const cardKeys = new Map<string, string>();
+  let cardKey: string | undefined;
   const vaNumber = (channel: VirtualAccountChannel) =>
     `${channel.length}88${String(++counter).padStart(10, "0")}`;
   return {
@@ -100,11 +106,25 @@ export const makeIssuer = (): InstrumentIssuer => {
             ...(mode === "API" ? { paymentUrl: `${channel.toLowerCase()}://${HOST}/pay/${chargeId}` } : {}),
           };
         }
-        case "CARD":
+        case "CARD": {
+          const card = plan.paymentMethod?.type === "CARD" ? plan.paymentMethod.card : undefined;
+          const number = card?.number;
           return {
-            instrument: { card: {} },
+            instrument: {
+              card:
+                number === undefined
+                  ? {}
+                  : {
+                      first6: number.slice(0, 6),
+                      first8: number.slice(0, 8),
+                      last4: number.slice(-4),
+                      expMonth: card?.expMonth === undefined ? null : String(card.expMonth).padStart(2, "0"),
+                      expYear: card?.expYear === undefined ? null : String(card.expYear),
+                    },
+            },
             ...(mode === "API" ? { paymentUrl: `https://${HOST}/3ds/${chargeId}` } : {}),
           };
+        }
       }
     },
     forSession: (request, sessionId, merchantName) => {
@@ -113,7 +133,7 @@ export const makeIssuer = (): InstrumentIssuer => {
       const paymentUrl = request.mode === "REDIRECT" ? `https://${HOST}/checkout/${sessionId}` : undefined;
       const encryptionKey =
         method?.type === "CARD" && request.mode === "API" && !request.autoConfirm
-          ? "ZmF1bHR5LXByb3ZpZGVyLWVuY3J5cHRpb24ta2V5"
+          ? (cardKey ?? "ZmF1bHR5LXByb3ZpZGVyLWVuY3J5cHRpb24ta2V5")
           : undefined;
       let paymentMethod: PaymentMethod | undefined;
       if (request.paymentType === "MULTIPLE" && method?.type === "VIRTUAL_ACCOUNT") {
@@ -147,5 +167,10 @@ export const makeIssuer = (): InstrumentIssuer => {
         ...(encryptionKey === undefined ? {} : { encryptionKey }),
       };
     },
+    useCardKey: (pair) => {
+      cardKeys.set(pair.encryptionKey, pair.privateKeyPem);
+      cardKey = pair.encryptionKey;
+    },
+    privateKeyOf: (encryptionKey) => cardKeys.get(encryptionKey),
   };
 };

@@ -19,6 +19,7 @@ import {
   sessionStatus,
 } from "@payment-session/core";
 import { Result } from "effect";
+import { testCardKeyPair } from "../../../src/card/testKey.js";
 import {
   type DecodedProviderStateParams,
   decodeProviderStateParams,
@@ -242,6 +243,10 @@ export const makeProviderStates = (world: World): ProviderStates => {
           } as SeedParams;
           seeded.push(seed(world, m, params, now - (count - 1 - i) * 1000).id);
         }
+        return {};
+      }
+      case "card sessions use the published test key": {
+        world.issuer.useCardKey(testCardKeyPair);
         return {};
       }
       case "the clock moves on": {

@@ -1,0 +1,217 @@
+/**
+ * The sandbox's customer step page (`/authenticate/{id}`, decision S3): a card's 3-D Secure step
+ * (where a mode-API card charge's `paymentUrl` points) and an e-wallet's approval with its OTP. What the
+ * step does is the core's (`customerStepEvents`: the documented test cards and test phones, OTP
+ * 000000); this page only shows it and applies the core's events through the API's write path.
+ *
+ * @since 0.2.0
+ */
+import {
+  apiValidationError,
+  type CustomerStep,
+  customerStepEvents,
+  customerStepOf,
+  type PaymentSession,
+  returnUrlOf,
+  type SessionSnapshot,
+  sandboxOtp,
+  stepNeedsOtp,
+  toPaymentSession,
+} from "@payment-session/core";
+import { type Answer, envelope, errorAnswer } from "../answers.js";
+import type { ExtraRoute, ExtraRouteRequest, PageAnswer } from "../http/server.js";
+import type { Issuers } from "../issuers.js";
+import type { ProviderServices, RequestContext } from "../payments.js";
+import { readSession } from "../sessionWrites.js";
+import { merchantOfSession } from "../store/sessionOwner.js";
+import { answerOf, writeEndpoints } from "../writes.js";
+
+/**
+ * The customer step page of session `id` on the sandbox at `base` (no trailing slash).
+ *
+ * @since 0.2.0
+ */
+export const customerStepUrl = (base: string, sessionId: string): string =>
+  `${base}/authenticate/${encodeURIComponent(sessionId)}`;
+
+/**
+ * Issuers whose card charges send the customer to the {@link customerStepUrl} (the 3-D Secure step,
+ * where the inner issuers gave a `paymentUrl`: mode API). Other URLs are left as `inner` made them
+ * (an e-wallet's stays the hosted page; its approval step is served here too, at the same URL).
+ *
+ * @since 0.2.0
+ */
+export const customerStepIssuers = (inner: Issuers, base: () => string): Issuers => ({
+  forSession: inner.forSession,
+  forCharge: async (request) => {
+    const issued = await inner.forCharge(request);
+    return request.charge.method === "CARD" && issued.paymentUrl !== undefined
+      ? { ...issued, paymentUrl: customerStepUrl(base(), request.sessionId) }
+      : issued;
+  },
+});
+
+const html = (value: unknown): string =>
+  String(value ?? "")
+    .replaceAll("&", "&amp;")
+    .replaceAll("<", "&lt;")
+    .replaceAll(">", "&gt;")
+    .replaceAll('"', "&quot;")
+    .replaceAll("'", "&#39;");
+
+const style = `body{font-family:system-ui,sans-serif;max-width:30rem;margin:2rem auto;padding:0 1rem;color:#1d2433}
+h1{font-size:1.2rem}.mono{font-family:ui-monospace,monospace}.error{color:#b91c1c}
+input{font:inherit;padding:.4rem;width:8rem;letter-spacing:.2rem}
+button{font:inherit;padding:.5rem 1rem;margin:.25rem .25rem .25rem 0;border-radius:.4rem;border:1px solid #889;background:#fff;cursor:pointer}
+button.primary{background:#1d4ed8;color:#fff;border-color:#1d4ed8}footer{margin-top:2rem;font-size:.8rem;color:#777}`;
+
+const script = `(() => {
+  const root = document.querySelector("[data-step]");
+  if (!root) return;
+  const message = document.querySelector("[data-testid=message]");
+  const send = async (body) => {
+    for (const b of document.querySelectorAll("button")) b.disabled = true;
+    const response = await fetch(location.pathname, {
+      method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body),
+    });
+    const answer = await response.json().catch(() => ({}));
+    if (!response.ok) {
+      message.textContent = (answer.error && answer.error.details && answer.error.details[0] && answer.error.details[0].message) || answer.message || ("HTTP " + response.status);
+      for (const b of document.querySelectorAll("button")) b.disabled = false;
+      return;
+    }
+    location.href = answer.returnUrl || location.href;
+  };
+  const otp = document.querySelector("[name=otp]");
+  document.querySelector("[data-testid=submit]")?.addEventListener("click", () => send(otp ? { otp: otp.value } : {}));
+  document.querySelector("[data-testid=cancel]")?.addEventListener("click", () => send({ cancel: true }));
+  if (root.dataset.step === "frictionless") send({});
+})();`;
+
+const stepHtml = (step: CustomerStep): string => {
+  const otp = stepNeedsOtp(step);
+  const title =
+    step.kind === "CARD"
+      ? `3-D Secure: card ending ${html(step.charge.context.instrument.card?.last4 ?? "")}`
+      : `Approve in ${html(step.charge.context.instrument.ewallet?.channel ?? "the e-wallet")}`;
+  const explain =
+    step.kind === "CARD"
+      ? otp
+        ? "Your bank asks for the one-time password it sent you."
+        : "Your bank is checking the payment (frictionless: no password needed)."
+      : `Enter the one-time password sent to ${html(step.charge.context.instrument.ewallet?.accountInformations?.mobileNumber ?? "your phone")}.`;
+  return `<h2>${title}</h2><p>${explain}</p>
+${otp ? `<label>One-time password <input name="otp" inputmode="numeric" autocomplete="one-time-code" data-testid="otp"></label><p class="mono">Sandbox: the password is ${sandboxOtp}.</p>` : ""}
+<button class="primary" data-testid="submit">${otp ? "Submit" : "Continue"}</button>
+<button data-testid="cancel">Cancel</button>`;
+};
+
+/**
+ * The step page of a session as HTML: the card's 3-D Secure (frictionless: it goes on by itself; a
+ * challenge: the one-time password) or the e-wallet's approval, or, when no step waits, the
+ * session's status and the way back to the merchant.
+ *
+ * @since 0.2.0
+ */
+export const renderCustomerStep = (
+  session: PaymentSession,
+  step: CustomerStep | null,
+  merchantName: string,
+): string => {
+  const back = returnUrlOf(session);
+  const kind = step === null ? "none" : stepNeedsOtp(step) ? "challenge" : "frictionless";
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
+<title>Authenticate — ${html(merchantName)} sandbox</title><style>${style}</style></head>
+<body><main data-step="${kind}" data-session="${html(session.id)}">
+<h1 data-testid="merchant">${html(merchantName)}</h1>
+<p>${html(session.amount.currency)} ${html(new Intl.NumberFormat("en-US").format(session.amount.value))} · status <span data-testid="status">${html(session.status)}</span></p>
+${step === null ? "<p>Nothing waits for you here.</p>" : stepHtml(step)}
+${back === null ? "" : `<p><a data-testid="return" href="${html(back)}">Return to ${html(merchantName)}</a></p>`}
+<p class="error" data-testid="message" role="alert"></p>
+<footer>Pivot Payments v2 sandbox (payment-session reference provider). No money moves.</footer>
+</main><script>${script}</script></body></html>`;
+};
+
+const missing = (traceId: string, id: string): Answer =>
+  envelope(404, "resource_missing", `Payment session ${id} not found`, { traceId, type: "GATEWAY_ERROR" });
+
+const notFoundPage = (id: string): PageAnswer => ({
+  status: 404,
+  html: `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Not found</title></head><body><p>No payment session ${html(id)}.</p></body></html>`,
+});
+
+/**
+ * The step page's routes on `services`:
+ *
+ * - `GET /authenticate/{id}`: the page;
+ * - `POST /authenticate/{id}` `{ otp }` or `{ cancel: true }`: the core's events of the answer,
+ *   applied in order through the API's write path; answers `{ status, returnUrl }`, 400 at `otp`
+ *   for a wrong one-time password (nothing changes), 422 `invalid_state` when no step waits.
+ *
+ * @since 0.2.0
+ */
+export const customerStepRoutes = (services: ProviderServices): ReadonlyArray<ExtraRoute> => {
+  const writes = writeEndpoints(services);
+
+  const contextOf = async (id: string, traceId: string): Promise<RequestContext | null> => {
+    const merchantId = await merchantOfSession(services.db, id);
+    const merchant = merchantId === null ? undefined : services.merchants.get(merchantId);
+    return merchant === undefined ? null : { merchant, at: services.clock.now(), traceId };
+  };
+
+  const snapshotOf = (context: RequestContext, id: string): Promise<SessionSnapshot | null> =>
+    readSession(services.db, context.merchant.id, id, context.at);
+
+  const answerOfStep = async (request: ExtraRouteRequest): Promise<Answer> => {
+    const id = request.params.id ?? "";
+    const context = await contextOf(id, request.traceId);
+    const snapshot = context === null ? null : await snapshotOf(context, id);
+    if (context === null || snapshot === null) return missing(request.traceId, id);
+    const body =
+      typeof request.body === "object" && request.body !== null
+        ? (request.body as Record<string, unknown>)
+        : {};
+    const plan = customerStepEvents(
+      snapshot,
+      {
+        otp: typeof body.otp === "string" ? body.otp : undefined,
+        cancel: body.cancel === true,
+      },
+      context.at,
+    );
+    if (plan._tag === "Invalid")
+      return errorAnswer(apiValidationError(plan.details, { traceId: request.traceId }));
+    const events = plan._tag === "Events" ? plan.events : [plan.event];
+    for (const event of events) {
+      const answer = await answerOf(writes.channel(context, id, () => event));
+      if (answer.status !== 200) return answer;
+    }
+    const after = await snapshotOf({ ...context, at: services.clock.now() }, id);
+    if (after === null) return missing(request.traceId, id);
+    const session = toPaymentSession(after);
+    return { status: 200, body: { status: session.status, returnUrl: returnUrlOf(session) } };
+  };
+
+  return [
+    {
+      method: "GET",
+      path: "/authenticate/:id",
+      handle: async (request) => {
+        const id = request.params.id ?? "";
+        const context = await contextOf(id, request.traceId);
+        const snapshot = context === null ? null : await snapshotOf(context, id);
+        if (context === null || snapshot === null) return notFoundPage(id);
+        return {
+          status: 200,
+          html: renderCustomerStep(
+            toPaymentSession(snapshot),
+            customerStepOf(snapshot),
+            context.merchant.name,
+          ),
+        };
+      },
+    },
+    { method: "POST", path: "/authenticate/:id", handle: answerOfStep },
+  ];
+};
