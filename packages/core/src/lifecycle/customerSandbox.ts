@@ -12,7 +12,7 @@ import { currentCharge } from "./sessionMachine.js";
 import type { SessionSnapshot } from "./status.js";
 import type { ChargeRecord, SessionEvent } from "./types.js";
 
-/** How a test card's 3-D Secure step goes: without the cardholder, or with a one-time password. @since 0.2.0 */
+/** How a test card's 3-D Secure step goes: without the cardholder, or with a one-time password. @since 0.2.0 @category Simulation */
 export type SandboxAuthentication = "FRICTIONLESS" | "CHALLENGE";
 
 /**
@@ -20,6 +20,7 @@ export type SandboxAuthentication = "FRICTIONLESS" | "CHALLENGE";
  * it ends with (`null`: the issuer authorises the full amount).
  *
  * @since 0.2.0
+ * @category Simulation
  */
 export interface SandboxTestCard {
   readonly number: string;
@@ -40,6 +41,7 @@ const card = (
  * they are read as the first card's prefix `4440000334` followed by the printed digits (decision S3).
  *
  * @since 0.2.0
+ * @category Simulation
  */
 export const sandboxTestCards: ReadonlyArray<SandboxTestCard> = [
   card("4440000112200001", null, "success, frictionless"),
@@ -58,7 +60,7 @@ export const sandboxTestCards: ReadonlyArray<SandboxTestCard> = [
   card("4440000334450012", "CANCELLED_BY_USER", "cardholder cancelled 3-D Secure"),
 ];
 
-/** What any card that is not a documented test card does: a frictionless success. @since 0.2.0 */
+/** What any card that is not a documented test card does: a frictionless success. @since 0.2.0 @category Simulation */
 export const sandboxOtherCard: SandboxTestCard = card("", null, "any other card: success, frictionless");
 
 /**
@@ -69,6 +71,7 @@ export const sandboxOtherCard: SandboxTestCard = card("", null, "any other card:
  * @example
  * sandboxTestCardOf({ first8: "44400003", last4: "0005" }).failureCode // "AUTHENTICATION_FAILED"
  * @since 0.2.0
+ * @category Simulation
  */
 export const sandboxTestCardOf = (masked: {
   readonly first8?: string | null | undefined;
@@ -78,7 +81,7 @@ export const sandboxTestCardOf = (masked: {
     (test) => test.number.slice(0, 8) === masked.first8 && test.number.slice(-4) === masked.last4,
   ) ?? sandboxOtherCard;
 
-/** The one-time password of the sandbox's challenges and e-wallet approvals (facts §12: OTP 000000). @since 0.2.0 */
+/** The one-time password of the sandbox's challenges and e-wallet approvals (facts §12: OTP 000000). @since 0.2.0 @category Simulation */
 export const sandboxOtp = "000000";
 
 /**
@@ -86,6 +89,7 @@ export const sandboxOtp = "000000";
  * approval ends in.
  *
  * @since 0.2.0
+ * @category Simulation
  */
 export interface SandboxTestPhone {
   readonly phone: string;
@@ -93,7 +97,7 @@ export interface SandboxTestPhone {
   readonly charge: ChargeStatus;
 }
 
-/** The documented e-wallet test phones (OTP 000000). Any other phone pays. @since 0.2.0 */
+/** The documented e-wallet test phones (OTP 000000). Any other phone pays. @since 0.2.0 @category Simulation */
 export const sandboxTestPhones: ReadonlyArray<SandboxTestPhone> = [
   { phone: "08111111001", session: "PAID", charge: "SUCCESS" },
   { phone: "08111111002", session: "PROCESSING", charge: "PROCESSING" },
@@ -109,6 +113,7 @@ const nationalNumber = (phone: string): string => phone.replace(/\D/g, "").repla
  * `+628111111003`, `8111111003`), or `undefined`.
  *
  * @since 0.2.0
+ * @category Simulation
  */
 export const sandboxTestPhoneOf = (phone: string | null | undefined): SandboxTestPhone | undefined =>
   phone === null || phone === undefined
@@ -121,6 +126,7 @@ export const sandboxTestPhoneOf = (phone: string | null | undefined): SandboxTes
  * charge waits for the customer to start it.
  *
  * @since 0.2.0
+ * @category Simulation
  */
 export type CustomerStep =
   | { readonly kind: "CARD"; readonly card: SandboxTestCard; readonly charge: ChargeRecord }
@@ -130,6 +136,7 @@ export type CustomerStep =
  * The step a session waits for (see {@link CustomerStep}).
  *
  * @since 0.2.0
+ * @category Simulation
  */
 export const customerStepOf = (snapshot: SessionSnapshot): CustomerStep | null => {
   const charge = currentCharge(snapshot.context);
@@ -146,11 +153,12 @@ export const customerStepOf = (snapshot: SessionSnapshot): CustomerStep | null =
  * approval do; a frictionless card does not.
  *
  * @since 0.2.0
+ * @category Simulation
  */
 export const stepNeedsOtp = (step: CustomerStep): boolean =>
   step.kind === "EWALLET" || step.card.authentication === "CHALLENGE";
 
-/** What the customer answered on the step page: the one-time password, or "cancel". @since 0.2.0 */
+/** What the customer answered on the step page: the one-time password, or "cancel". @since 0.2.0 @category Simulation */
 export interface CustomerAnswer {
   readonly otp?: string | undefined;
   readonly cancel?: boolean | undefined;
@@ -162,6 +170,7 @@ export interface CustomerAnswer {
  * waiting: the session is refused as the core refuses a customer's authentication in its state).
  *
  * @since 0.2.0
+ * @category Simulation
  */
 export type CustomerStepPlan =
   | { readonly _tag: "Events"; readonly events: ReadonlyArray<SessionEvent> }
@@ -188,6 +197,7 @@ const failed = (at: number, failureCode: FailureCode): SessionEvent => ({
  * const plan = customerStepEvents(snapshot, { otp: "000000" }, at)
  * if (plan._tag === "Events") for (const event of plan.events) snapshot = applyEvent(snapshot, event).snapshot
  * @since 0.2.0
+ * @category Simulation
  */
 export const customerStepEvents = (
   snapshot: SessionSnapshot,

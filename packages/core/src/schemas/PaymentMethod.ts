@@ -16,6 +16,7 @@ import { FreeText, Text } from "./internal/text.js";
  * an RSA-4096 key and a long user agent, and still refuses an abusive value with 400.
  *
  * @since 0.2.0
+ * @category Schemas
  */
 export const encryptedCardMaxLength = 16_384;
 
