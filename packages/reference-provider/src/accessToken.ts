@@ -7,10 +7,20 @@
 import { createHmac, timingSafeEqual } from "node:crypto";
 import type { Merchant, MerchantRegistry } from "./merchants.js";
 
-/** Lifetime of an access token, in seconds (the docs: 900, answered as the string `"900"`). @since 0.1.0 */
+/**
+ * Lifetime of an access token, in seconds (the docs: 900, answered as the string `"900"`).
+ *
+ * @since 0.1.0
+ * @category Authentication
+ */
 export const accessTokenLifetimeSeconds = 900;
 
-/** The issuer claim of the tokens this provider signs. @since 0.1.0 */
+/**
+ * The issuer claim of the tokens this provider signs.
+ *
+ * @since 0.1.0
+ * @category Authentication
+ */
 export const accessTokenIssuer = "payment-session-reference-provider";
 
 const base64url = (data: string | Buffer): string => Buffer.from(data).toString("base64url");
@@ -28,6 +38,7 @@ const sign = (input: string, key: Buffer): string =>
  * ms). Claims: `iss`, `sub` (merchant id), `merchantId`, `clientId`, `iat`, `exp` (seconds).
  *
  * @since 0.1.0
+ * @category Authentication
  */
 export const issueAccessToken = (merchant: Merchant, now: number, tokenSecret: string): string => {
   const iat = Math.floor(now / 1000);
@@ -70,6 +81,7 @@ const readClaims = (payload: string): { merchantId: string; iat: number; exp: nu
  * not expired at `now`; otherwise `undefined`. A token of a merchant no longer configured is refused.
  *
  * @since 0.1.0
+ * @category Authentication
  */
 export const verifyAccessToken = (
   token: string,

@@ -15,7 +15,12 @@ import {
 } from "@payment-session/core";
 import { Schema } from "effect";
 
-/** An HTTP answer: `status` and the encoded JSON `body`. @since 0.1.0 */
+/**
+ * An HTTP answer: `status` and the encoded JSON `body`.
+ *
+ * @since 0.1.0
+ * @category Server
+ */
 export interface Answer {
   readonly status: number;
   readonly body: unknown;
@@ -27,6 +32,7 @@ const encodeEnvelope = Schema.encodeSync(ErrorEnvelope);
  * The answer of one of the core's API errors: its class's status, its envelope.
  *
  * @since 0.1.0
+ * @category Server
  */
 export const errorAnswer = (error: ApiErrorResponse): Answer => ({
   status: apiErrorStatus(error),
@@ -39,6 +45,7 @@ export const errorAnswer = (error: ApiErrorResponse): Answer => ({
  * unreachable, a provider-state request): statuses the core's error classes do not cover.
  *
  * @since 0.1.0
+ * @category Server
  */
 export const envelope = (
   status: number,

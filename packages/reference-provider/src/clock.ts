@@ -11,6 +11,7 @@ import { toEpochMillis } from "./store/index.js";
  * A source of instants (epoch milliseconds). The provider asks it once per request.
  *
  * @since 0.1.0
+ * @category Clock
  */
 export interface ProviderClock {
   readonly now: () => number;
@@ -20,6 +21,7 @@ export interface ProviderClock {
  * The wall clock (`Date.now()`), the default of `startProvider` and `pnpm start`.
  *
  * @since 0.1.0
+ * @category Clock
  */
 export const systemClock: ProviderClock = { now: () => Date.now() };
 
@@ -31,6 +33,7 @@ export const systemClock: ProviderClock = { now: () => Date.now() };
  * const clock = createTestClock("2026-03-01T10:00:00Z")
  * clock.advance(16 * 60_000) // past the default 15 min expiry
  * @since 0.1.0
+ * @category Clock
  */
 export interface TestClock extends ProviderClock {
   /** Sets the time (epoch ms or ISO-8601 with an offset). */
@@ -43,6 +46,7 @@ export interface TestClock extends ProviderClock {
  * Makes a {@link TestClock} reading `start` (epoch ms or ISO-8601).
  *
  * @since 0.1.0
+ * @category Clock
  */
 export const createTestClock = (start: number | string): TestClock => {
   let current = toEpochMillis(start, "start");

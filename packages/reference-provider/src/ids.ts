@@ -10,6 +10,7 @@ import { randomUUID } from "node:crypto";
  * Inject a deterministic one in tests.
  *
  * @since 0.1.0
+ * @category Server
  */
 export interface IdGenerator {
   readonly sessionId: () => string;
@@ -24,6 +25,7 @@ export interface IdGenerator {
  * Random UUIDs (`crypto.randomUUID`) for everything: the default.
  *
  * @since 0.1.0
+ * @category Server
  */
 export const randomIds: IdGenerator = {
   sessionId: () => randomUUID(),

@@ -31,6 +31,7 @@ import { nextSequence, type Queryable } from "./store/index.js";
  * open transaction: numbers drawn from it (`nextSequence`) are given back if the request fails.
  *
  * @since 0.1.0
+ * @category Issuers
  */
 export interface IssuerInput {
   readonly db: Queryable;
@@ -48,6 +49,7 @@ export interface IssuerInput {
  * session gets (`extras`: `planCreate`'s hosted page, encryption key, static VA / QR).
  *
  * @since 0.1.0
+ * @category Issuers
  */
 export interface SessionIssueRequest {
   readonly db: Queryable;
@@ -62,6 +64,7 @@ export interface SessionIssueRequest {
  * What a session gets at creation, as the core's `SessionExtras` asked. Absent = none.
  *
  * @since 0.1.0
+ * @category Issuers
  */
 export interface SessionIssue {
   readonly paymentUrl?: string | undefined;
@@ -75,13 +78,19 @@ export interface SessionIssue {
  * session gets.
  *
  * @since 0.1.0
+ * @category Issuers
  */
 export interface Issuers {
   readonly forCharge: (request: IssuerInput) => Promise<Omit<IssuedCharge, "id">>;
   readonly forSession: (request: SessionIssueRequest) => Promise<SessionIssue>;
 }
 
-/** The host of the sandbox's made-up URLs (a reserved `.invalid` name: they never resolve). @since 0.1.0 */
+/**
+ * The host of the sandbox's made-up URLs (a reserved `.invalid` name: they never resolve).
+ *
+ * @since 0.1.0
+ * @category Issuers
+ */
 export const sandboxHost = "sandbox.payment-session.invalid";
 
 /**
@@ -89,6 +98,7 @@ export const sandboxHost = "sandbox.payment-session.invalid";
  * by a 10-digit sequence number (`nextSequence("va:<BANK>")`), e.g. PERMATA `76630000000001`.
  *
  * @since 0.1.0
+ * @category Issuers
  */
 export const virtualAccountPrefixes: Readonly<Record<VirtualAccountChannel, string>> = {
   PERMATA: "7663",
@@ -119,6 +129,7 @@ const expiryOf = (expiryAt: number | null): string =>
  * merchant name alone when no name was asked for.
  *
  * @since 0.1.0
+ * @category Issuers
  */
 export const virtualAccountName = (merchant: Merchant, requested: string | undefined): string =>
   requested === undefined || requested === "" ? merchant.name : `${merchant.name} - ${requested}`;
@@ -240,6 +251,7 @@ const staticPaymentMethod = async (
  * Every URL is on {@link sandboxHost}, which never resolves.
  *
  * @since 0.1.0
+ * @category Issuers
  */
 export const sandboxIssuers: Issuers = {
   forCharge: async (request) => {

@@ -18,6 +18,7 @@ import { defaultPaymentMethodConfig, type PaymentMethodConfig } from "@payment-s
  * - `paymentMethodConfig`: amount and expiry limits (decisions C2, C3, C5); default the docs' example.
  *
  * @since 0.1.0
+ * @category Merchants
  */
 export interface Merchant {
   readonly id: string;
@@ -32,6 +33,7 @@ export interface Merchant {
  * The demo merchant `pnpm start` serves and prints (id `demo-merchant`, secret `demo-secret`).
  *
  * @since 0.1.0
+ * @category Merchants
  */
 export const demoMerchant: Merchant = {
   id: "demo-merchant",
@@ -40,7 +42,12 @@ export const demoMerchant: Merchant = {
   callbackApiKey: "demo-callback-key",
 };
 
-/** Between a merchant's id and a sub-account's in the owner id of the sub-account's data. @since 0.2.0 */
+/**
+ * Between a merchant's id and a sub-account's in the owner id of the sub-account's data.
+ *
+ * @since 0.2.0
+ * @category Merchants
+ */
 export const subAccountSeparator = "::sub::";
 
 /**
@@ -52,6 +59,7 @@ export const subAccountSeparator = "::sub::";
  * @example
  * actingMerchant(demoMerchant, "4b1e…").id // "demo-merchant::sub::4b1e…"
  * @since 0.2.0
+ * @category Merchants
  */
 export const actingMerchant = (merchant: Merchant, submerchantId: string | undefined): Merchant =>
   submerchantId === undefined || submerchantId === ""
@@ -63,6 +71,7 @@ export const actingMerchant = (merchant: Merchant, submerchantId: string | undef
  * provider-states endpoint creates merchants that way).
  *
  * @since 0.1.0
+ * @category Merchants
  */
 export interface MerchantRegistry {
   readonly get: (id: string) => Merchant | undefined;
@@ -82,6 +91,7 @@ const sameSecret = (a: string, b: string): boolean => {
  * Makes a {@link MerchantRegistry} holding `merchants` (default: the {@link demoMerchant}).
  *
  * @since 0.1.0
+ * @category Merchants
  */
 export const createMerchantRegistry = (
   merchants: ReadonlyArray<Merchant> = [demoMerchant],
@@ -108,6 +118,11 @@ export const createMerchantRegistry = (
   };
 };
 
-/** The merchant's payment-method config, or the docs' example. @since 0.1.0 */
+/**
+ * The merchant's payment-method config, or the docs' example.
+ *
+ * @since 0.1.0
+ * @category Merchants
+ */
 export const merchantConfig = (merchant: Merchant): PaymentMethodConfig =>
   merchant.paymentMethodConfig ?? defaultPaymentMethodConfig;

@@ -75,6 +75,7 @@ import {
  * from the provider handle.
  *
  * @since 0.1.0
+ * @category Server
  */
 export interface ProviderServices {
   readonly db: Database;
@@ -91,6 +92,7 @@ export interface ProviderServices {
  * the clock, read once) and the trace id of error answers.
  *
  * @since 0.1.0
+ * @category Server
  */
 export interface RequestContext {
   readonly merchant: Merchant;

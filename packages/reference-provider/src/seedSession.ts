@@ -34,6 +34,7 @@ const MINUTE = 60_000;
  * now). `requestId` is the create's `X-REQUEST-ID`; `request` overrides create fields.
  *
  * @since 0.1.0
+ * @category Seeding
  */
 export interface SeedSessionOptions extends SeedTarget {
   readonly merchantId: string;
@@ -42,7 +43,12 @@ export interface SeedSessionOptions extends SeedTarget {
   readonly request?: Partial<CreatePaymentSessionRequest> | undefined;
 }
 
-/** A seeded session: its id, the session object as of now, and its snapshot. @since 0.1.0 */
+/**
+ * A seeded session: its id, the session object as of now, and its snapshot.
+ *
+ * @since 0.1.0
+ * @category Seeding
+ */
 export interface SeededSession {
   readonly id: string;
   readonly session: PaymentSession;
@@ -54,6 +60,7 @@ export interface SeededSession {
  * answered.
  *
  * @since 0.1.0
+ * @category Seeding
  */
 export class SeedError extends Error {
   readonly _tag = "SeedError";
@@ -102,6 +109,7 @@ const dataId = (answer: Answer): string | undefined => {
  * @example
  * const { id } = await seedSession(services, { merchantId: "demo-merchant", status: "PAID" })
  * @since 0.1.0
+ * @category Seeding
  */
 export const seedSession = async (
   services: ProviderServices,

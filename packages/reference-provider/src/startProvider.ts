@@ -41,6 +41,7 @@ import { type DispatchOptions, type DispatchReport, dispatchDue, every } from ".
  *   default (and in contract-test mode).
  *
  * @since 0.1.0
+ * @category Server
  */
 export interface StartProviderOptions {
   readonly port?: number | undefined;
@@ -74,6 +75,7 @@ export interface StartProviderOptions {
  *   dispatcher / expiry sweeper at `at` (default: the clock).
  *
  * @since 0.1.0
+ * @category Server
  */
 export interface ProviderContext {
   readonly services: ProviderServices;
@@ -96,6 +98,7 @@ export interface ProviderContext {
  * background tasks, the server, then the database it opened).
  *
  * @since 0.1.0
+ * @category Server
  */
 export interface RunningProvider extends ProviderContext {
   readonly url: string;
@@ -110,6 +113,7 @@ export interface RunningProvider extends ProviderContext {
  * {@link tokenSecretOf}).
  *
  * @since 0.1.0
+ * @category Server
  */
 export const tokenSecretVariable = "PAYMENT_SESSION_TOKEN_SECRET";
 
@@ -126,6 +130,7 @@ const environmentTokenSecret = (): string | undefined => {
  * database accept each other's tokens, while no two data folders share a secret.
  *
  * @since 0.1.0
+ * @category Server
  */
 export const tokenSecretOf = (db: Database): Promise<string> =>
   loadOrCreateSetting(db, "access_token_secret", () => randomBytes(32).toString("base64url"));
@@ -144,6 +149,7 @@ const processTokenSecret = randomBytes(32).toString("base64url");
  * the operations directly, and for {@link startProvider}.
  *
  * @since 0.1.0
+ * @category Server
  */
 export const makeProviderContext = (
   db: Database,
@@ -201,6 +207,7 @@ export const makeProviderContext = (
  * await fetch(`${provider.url}/v2/payments`, { method: "POST", headers: { authorization: `Bearer ${token}` }, … })
  * await provider.close()
  * @since 0.1.0
+ * @category Server
  */
 export const startProvider = async (options: StartProviderOptions = {}): Promise<RunningProvider> => {
   const ownsDb = options.db === undefined;

@@ -22,6 +22,7 @@ const HOUR = 60 * MINUTE;
  * attempt; after the sixth retry fails the event is marked for manual retry.
  *
  * @since 0.1.0
+ * @category Webhooks
  */
 export const webhookRetryDelaysMs: ReadonlyArray<number> = [
   5 * MINUTE,
@@ -37,6 +38,7 @@ export const webhookRetryDelaysMs: ReadonlyArray<number> = [
  * sandbox's webhook ledger shows).
  *
  * @since 0.1.0
+ * @category Webhooks
  */
 export interface ReceiverAnswer {
   readonly statusCode?: number | undefined;
@@ -49,13 +51,19 @@ export interface ReceiverAnswer {
  * receiver's answer when there was one.
  *
  * @since 0.1.0
+ * @category Webhooks
  */
 export type DeliveryResult =
   | ({ readonly _tag: "delivered" } & ReceiverAnswer)
   | ({ readonly _tag: "retry"; readonly error: string } & ReceiverAnswer)
   | ({ readonly _tag: "rejected"; readonly error: string } & ReceiverAnswer);
 
-/** How much of a receiver's answer a sender keeps (characters). @since 0.1.0 */
+/**
+ * How much of a receiver's answer a sender keeps (characters).
+ *
+ * @since 0.1.0
+ * @category Webhooks
+ */
 export const receiverBodyChars = 500;
 
 /**
@@ -64,6 +72,7 @@ export const receiverBodyChars = 500;
  * a sender should give up then; its answer is not waited for anyway.
  *
  * @since 0.1.0
+ * @category Webhooks
  */
 export type WebhookSender = (request: {
   readonly url: string;
@@ -82,6 +91,7 @@ const noAnswer = (error: unknown): DeliveryResult => ({
  * request's `signal`.
  *
  * @since 0.1.0
+ * @category Webhooks
  */
 export const fetchWebhookSender =
   (timeoutMs = 10_000): WebhookSender =>
@@ -111,6 +121,7 @@ export const fetchWebhookSender =
  * (wall time), the instant the outcome was recorded at, and the retry it scheduled (`null`: none).
  *
  * @since 0.1.0
+ * @category Webhooks
  */
 export interface DeliveryAttempt {
   readonly row: OutboxRow;
@@ -121,7 +132,12 @@ export interface DeliveryAttempt {
   readonly nextAttemptAt: number | null;
 }
 
-/** What one {@link dispatchDue} run did, with the ids of the events in each group. @since 0.1.0 */
+/**
+ * What one {@link dispatchDue} run did, with the ids of the events in each group.
+ *
+ * @since 0.1.0
+ * @category Webhooks
+ */
 export interface DispatchReport {
   readonly delivered: ReadonlyArray<number>;
   readonly retried: ReadonlyArray<number>;
@@ -147,6 +163,7 @@ export interface DispatchReport {
  * - `send`: the sender (default {@link fetchWebhookSender} with `timeoutMs`).
  *
  * @since 0.1.0
+ * @category Webhooks
  */
 export interface DispatchOptions {
   readonly limit?: number | undefined;
@@ -211,6 +228,7 @@ const positive = (value: number | undefined, fallback: number, name: string): nu
  * failure to record an outcome rejects the run after its other deliveries have ended.
  *
  * @since 0.1.0
+ * @category Webhooks
  */
 export const dispatchDue = async (
   db: Database,
@@ -354,6 +372,7 @@ export const dispatchDue = async (
  * errors go to `onError`. Used by `pnpm start` for the dispatcher and the expiry sweeper.
  *
  * @since 0.1.0
+ * @category Webhooks
  */
 export const every = (
   intervalMs: number,

@@ -17,7 +17,12 @@ import {
   randomBytes,
 } from "node:crypto";
 
-/** The card, as the encrypted payload names its fields. @since 0.1.0 */
+/**
+ * The card, as the encrypted payload names its fields.
+ *
+ * @since 0.1.0
+ * @category Card encryption
+ */
 export interface CardToEncrypt {
   readonly number: string;
   readonly expiryMonth: string;
@@ -26,7 +31,12 @@ export interface CardToEncrypt {
   readonly nameOnCard?: string | undefined;
 }
 
-/** The customer's device (`deviceInformations`), every field optional. @since 0.1.0 */
+/**
+ * The customer's device (`deviceInformations`), every field optional.
+ *
+ * @since 0.1.0
+ * @category Card encryption
+ */
 export interface DeviceInformations {
   readonly type?: string | undefined;
   readonly userAgent?: string | undefined;
@@ -49,6 +59,7 @@ export interface DeviceInformations {
  * const encryptedCard = encryptCard(session.encryptionKey, { number: "4000000000001091", expiryMonth: "12", expiryYear: "2030", cvc: "123" }, { type: "BROWSER" })
  * await client.confirm(session.id, { paymentMethod: { type: "CARD", card: { encryptedCard } } })
  * @since 0.1.0
+ * @category Card encryption
  */
 export const encryptCard = (
   encryptionKey: string,
@@ -88,6 +99,7 @@ export const encryptCard = (
  * @example
  * openEncryptedCard(testCardKeyPair.privateKeyPem, testEncryptedCard)?.card.number // "4440000112200001"
  * @since 0.2.0
+ * @category Card encryption
  */
 export const openEncryptedCard = (
   privateKeyPem: string,

@@ -12,6 +12,7 @@
  * private key (PKCS#8 PEM).
  *
  * @since 0.2.0
+ * @category Card encryption
  */
 export const testCardKeyPair = {
   encryptionKey:
@@ -51,6 +52,7 @@ dTT31JkojSxxosmvEPdlofeI
  * The card inside {@link testEncryptedCard}: the documented frictionless success test card (facts §12).
  *
  * @since 0.2.0
+ * @category Card encryption
  */
 export const testEncryptedCardContent = {
   card: {
@@ -77,6 +79,7 @@ export const testEncryptedCardContent = {
  * pact file on every run).
  *
  * @since 0.2.0
+ * @category Card encryption
  */
 export const testEncryptedCard =
   "eyJlbmNyeXB0ZWRLZXkiOiJPMWlIZFlZazF5RjJDR2NjYUZUdHJZRkNwWHZEVDRqVHdQWENWcXNNZzRJenFtc0daMGVYKzJkWDRXVUVxRmJPYVN3S0dRZTI0RjhJZUd3ZVptTnlOMU11cmVhdXRRK1p6TUw1YWs3dkdpdXc2WmNxNno2TXJlZXNQT2NmQ3I4bUExNTlBWU1kZTVMdC9mYy81YTR3ai9jRGpJUkZwR3FKZHFCR2llMjIvY2NPU0tCSDBvTDJjMVRJeThrbTFGaFpJSTN1MUZrMlBWeS91RTMwbjZUSERyNXFtWDB0Y3hpWlZDSFJFYzEyMGk4bEYveHhac2Q3YU95cVhHa0wxclNLcDhUSmI2UVk5NDdSZW94Uy9YN3RFVHNQU3dmOEZ4Z04rSHdVTkRoY2NTUUN6RTRTWkZKREhmK3RaY3l6aTZYQTJOb3RPTkRzOWh6Y202N2NsM2NIRVE9PSIsIm5vbmNlIjoiSXlOS0k4QjhGMFB5SW9aTSIsImNpcGhlcnRleHQiOiIyRXplZ1MwTnNsbTNuNU9xNjNOYjFJcjUzTGdpbjlSNmlwcitFcXZZbVY5NDZQbURZUjh6SU5kWkYyeWk4NHVobHNjNzZZZnBpTUM4U3hxaUpNYWV4ZEo1Qzg1elpqZnRyUEtSTUJycUpRZnpXQWtwNnZYbFBDRlZXQmw4cXI2M3ZOTmNRZVM5OEkva293U3ZJV0dubWVwdTNjeDI3T2VReHlsYmJSSGtrdlNOWWhZVUhDVGlvbHhNVDhSdGxlbStZVHNjcmU0YWpHeEUxNC9zbWJ2clRoS1haYkZhcE1BZHhBZDBlaXRac1RuZE1CdGtrM1g3bkpYekRqRG9zTm5LakpTK3NLMHhqS1ZrdmV1ME9NZ2hFdnhkMlJKUTR3QXJiMzBPY3VMaGpMakx2ZlpJaCtyTDB5RHdLUUlkZE9FN1ZBZTh5eWo5ZGRqbFltUVp5aS9GRlFuRFA4Q0Zka2J3SkxZSnFHQVpuVWNKdDF3OVJXc3EycjE0dUhGc2dlL1VHcndRQVdFPSJ9";
@@ -86,6 +89,7 @@ export const testEncryptedCard =
  * decrypts.
  *
  * @since 0.2.0
+ * @category Card encryption
  */
 export const undecryptableEncryptedCard =
   "eyJlbmNyeXB0ZWRLZXkiOiJjTy9iSEtINlMwWWNKOXBHRSthc2YvY0ZKMEdLak5BTHVTRTN6VHZKeTRYWjk3UDd0SHc4L1M5Q2lkMFZHdXkyWmkzTlhmN3Zwd3Y5Nit6TllKZWZFa2lJYU5HdnpXbGJ5UEMvSTR0OEhvMWVWdDUrRmw2ZE4zVWlqMEgxV3NQY3l5aEllTDhYK3BGWng2N2x4NGFXVzN1N2hxWEF1VEJscU1zeDdUbGRPSGlMNklFaFFSSitkcFE3b2cySDJMYjAvbXJQemEzcG9pc002elphUGsrUitwZ1BVRU1LR2U1YXJwSmcxd2tFdVBrT0tDVzM4U1hRcFlEclR5d3lqL1BnZ0JLZWx0SE1OaWl3Wlorc3hXUmFxVmMxc1l0UFlseWFzcG94K0VXWmh0K010N0NiMWU4WHlIWFRHQzVHSXpKejdtdmsxZE9UaE80Q2FnRWNsYlVidnc9PSIsIm5vbmNlIjoiYktKUmpaaUFrYUxFTGZSOCIsImNpcGhlcnRleHQiOiJGNW1qQ08wcEZrNnZ4SVdEa1BER2hGMGpNLzNYUkJhYks0WmZ1ZnNMbFlWbVNPdVJOY2NsTzc2TXk2Z1FhM3NXdVExOXFKdjBkQjN3TmFRanZlbmhPRWNGWHJ0VmdCUGhrcHJHb05tMEFya05POWx2T3NPb2puY29SM1MrWXRGWVZuajBtWEZCcXNCNndQcmhoMmRRUFhTVlZxcGRocEJlNmE0aVN4Y3QvclZxTEhQaUxFUnZ4RnZqeG13L1dZND0ifQ==";

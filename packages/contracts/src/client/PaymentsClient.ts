@@ -101,9 +101,19 @@ export type CancelPaymentSessionBody = typeof CancelPaymentSessionRequest.Encode
 export type CapturePaymentSessionBody = typeof CapturePaymentSessionRequest.Encoded;
 /** The simulation body as sent on the wire. @since 0.1.0 @category Client */
 export type SimulationBody = typeof SimulationRequest.Encoded;
-/** The refund body as sent on the wire (`amount.value` a string, e.g. `"10000.00"`). @since 0.2.0 */
+/**
+ * The refund body as sent on the wire (`amount.value` a string, e.g. `"10000.00"`).
+ *
+ * @since 0.2.0
+ * @category Client
+ */
 export type CreateRefundBody = typeof CreateRefundRequest.Encoded;
-/** Filters of `GET /v1/refunds`. @since 0.2.0 */
+/**
+ * Filters of `GET /v1/refunds`.
+ *
+ * @since 0.2.0
+ * @category Client
+ */
 export interface RefundFilter extends PageOptions {
   readonly paymentSessionId?: string | undefined;
   readonly clientReferenceId?: string | undefined;

@@ -14,7 +14,12 @@ import {
   simulationEvent,
 } from "@payment-session/core";
 
-/** The endpoints (as `METHOD /path`) that cause each session event, or none. @since 0.1.0 */
+/**
+ * The endpoints (as `METHOD /path`) that cause each session event, or none.
+ *
+ * @since 0.1.0
+ * @category Coverage
+ */
 export type EventCauses = Readonly<Record<SessionEventType | typeof ALWAYS, ReadonlyArray<string>>>;
 
 const reads = ["GET /v2/payments/{id}", "GET /v2/payments", "GET /v2/charges"];
@@ -53,6 +58,7 @@ const simulationCauses = (): ReadonlyMap<string, ReadonlyArray<string>> => {
  * failure have no endpoint: only channels cause them.
  *
  * @since 0.1.0
+ * @category Coverage
  */
 export const eventCauses = (): EventCauses => {
   const simulated = simulationCauses();

@@ -18,7 +18,12 @@ import {
   summaryText,
 } from "./report.js";
 
-/** Where the inputs are and where the reports go. @since 0.1.0 */
+/**
+ * Where the inputs are and where the reports go.
+ *
+ * @since 0.1.0
+ * @category Coverage
+ */
 export interface CoverageOptions {
   /** The folder of pact files. */
   readonly pacts: string;
@@ -68,6 +73,7 @@ const readReached = (file: string): ReadonlyArray<string> => {
  * inputs (the CLI turns that into exit 2).
  *
  * @since 0.1.0
+ * @category Coverage
  */
 export const runCoverage = (options: CoverageOptions): CoverageReport => {
   const replays = replayPacts(loadPactFiles(options.pacts));
@@ -99,7 +105,12 @@ contract or allow-listed with a reason; 1: a gap, a stale allow-list line or a r
   --json FILE        write the report as JSON
   --markdown FILE    write the report as Markdown`;
 
-/** Where the CLI writes. @since 0.1.0 */
+/**
+ * Where the CLI writes.
+ *
+ * @since 0.1.0
+ * @category Coverage
+ */
 export interface CoverageIo {
   readonly out: (text: string) => void;
   readonly err: (text: string) => void;
@@ -110,7 +121,12 @@ const processIo: CoverageIo = {
   err: (text) => process.stderr.write(text),
 };
 
-/** The CLI: returns the exit code. @since 0.1.0 */
+/**
+ * The CLI: returns the exit code.
+ *
+ * @since 0.1.0
+ * @category Coverage
+ */
 export const coverageMain = (
   argv: ReadonlyArray<string>,
   root: string,

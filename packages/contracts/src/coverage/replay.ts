@@ -48,13 +48,23 @@ import { testCardKeyPair } from "../card/testKey.js";
 type Json = null | boolean | number | string | ReadonlyArray<Json> | { readonly [key: string]: Json };
 type JsonObject = { readonly [key: string]: Json };
 
-/** A provider state as a pact names it. @since 0.1.0 */
+/**
+ * A provider state as a pact names it.
+ *
+ * @since 0.1.0
+ * @category Coverage
+ */
 export interface PactState {
   readonly name: string;
   readonly params?: JsonObject;
 }
 
-/** The parts of a Pact V4 interaction the replay reads. @since 0.1.0 */
+/**
+ * The parts of a Pact V4 interaction the replay reads.
+ *
+ * @since 0.1.0
+ * @category Coverage
+ */
 export interface PactInteraction {
   readonly type: string;
   readonly description: string;
@@ -71,13 +81,23 @@ export interface PactInteraction {
   readonly contents?: { readonly content?: Json };
 }
 
-/** One pact file's interactions. @since 0.1.0 */
+/**
+ * One pact file's interactions.
+ *
+ * @since 0.1.0
+ * @category Coverage
+ */
 export interface PactFile {
   readonly file: string;
   readonly interactions: ReadonlyArray<PactInteraction>;
 }
 
-/** Reads every `*.json` pact file of `dir`, sorted by name. @since 0.1.0 */
+/**
+ * Reads every `*.json` pact file of `dir`, sorted by name.
+ *
+ * @since 0.1.0
+ * @category Coverage
+ */
 export const loadPactFiles = (dir: string): ReadonlyArray<PactFile> =>
   readdirSync(dir)
     .filter((name) => name.endsWith(".json"))
@@ -95,6 +115,7 @@ export const loadPactFiles = (dir: string): ReadonlyArray<PactFile> =>
  * the contract expects.
  *
  * @since 0.1.0
+ * @category Coverage
  */
 export interface InteractionReplay {
   readonly file: string;
@@ -469,6 +490,7 @@ const messageEvent = (interaction: PactInteraction): string | undefined => {
  * lifecycle (no keys). A message interaction exercises the seeding step whose callback it is.
  *
  * @since 0.1.0
+ * @category Coverage
  */
 export const replayInteraction = (file: string, interaction: PactInteraction): InteractionReplay => {
   const base = { file, description: interaction.description };
@@ -648,10 +670,20 @@ export const replayInteraction = (file: string, interaction: PactInteraction): I
   }
 };
 
-/** Replays every interaction of every pact file. @since 0.1.0 */
+/**
+ * Replays every interaction of every pact file.
+ *
+ * @since 0.1.0
+ * @category Coverage
+ */
 export const replayPacts = (pacts: ReadonlyArray<PactFile>): ReadonlyArray<InteractionReplay> =>
   pacts.flatMap((pact) => pact.interactions.map((interaction) => replayInteraction(pact.file, interaction)));
 
-/** The distinct keys, as strings, a set of replays exercised. @since 0.1.0 */
+/**
+ * The distinct keys, as strings, a set of replays exercised.
+ *
+ * @since 0.1.0
+ * @category Coverage
+ */
 export const exercisedKeys = (replays: ReadonlyArray<InteractionReplay>): ReadonlySet<string> =>
   new Set(replays.flatMap((r) => r.keys.map(formatTransitionKey)));

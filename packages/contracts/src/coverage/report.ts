@@ -19,7 +19,12 @@ import {
 import { type EventCauses, eventCauses } from "./causes.js";
 import type { InteractionReplay } from "./replay.js";
 
-/** One allow-list line: a transition and why no contract exercises it. @since 0.1.0 */
+/**
+ * One allow-list line: a transition and why no contract exercises it.
+ *
+ * @since 0.1.0
+ * @category Coverage
+ */
 export interface AllowListEntry {
   readonly line: number;
   readonly key: string;
@@ -32,6 +37,7 @@ export interface AllowListEntry {
  * or with a malformed key is an error that names the line.
  *
  * @since 0.1.0
+ * @category Coverage
  */
 export const parseAllowList = (
   text: string,
@@ -58,7 +64,12 @@ export const parseAllowList = (
   return { entries, errors };
 };
 
-/** One transition in the report. @since 0.1.0 */
+/**
+ * One transition in the report.
+ *
+ * @since 0.1.0
+ * @category Coverage
+ */
 export interface TransitionCoverage {
   readonly key: string;
   readonly transition: TransitionKey;
@@ -77,7 +88,12 @@ export interface TransitionCoverage {
   readonly allowListed: string | null;
 }
 
-/** The whole report. @since 0.1.0 */
+/**
+ * The whole report.
+ *
+ * @since 0.1.0
+ * @category Coverage
+ */
 export interface CoverageReport {
   readonly transitions: ReadonlyArray<TransitionCoverage>;
   readonly interactions: ReadonlyArray<InteractionReplay>;
@@ -90,7 +106,12 @@ export interface CoverageReport {
   readonly ok: boolean;
 }
 
-/** The inputs of {@link coverageReport}. @since 0.1.0 */
+/**
+ * The inputs of {@link coverageReport}.
+ *
+ * @since 0.1.0
+ * @category Coverage
+ */
 export interface CoverageInput {
   readonly replays: ReadonlyArray<InteractionReplay>;
   readonly allowList?: {
@@ -135,6 +156,7 @@ const isGated = (t: TransitionCoverage): boolean =>
  * transitions are reported, not gated (a charge's transitions show through the session's).
  *
  * @since 0.1.0
+ * @category Coverage
  */
 export const coverageReport = (input: CoverageInput): CoverageReport => {
   const universe = input.universe ?? [...transitionUniverse, ...refundTransitionUniverse];
@@ -201,7 +223,12 @@ export const coverageReport = (input: CoverageInput): CoverageReport => {
   };
 };
 
-/** The console summary: counts, then every gap, stale line and problem on its own line. @since 0.1.0 */
+/**
+ * The console summary: counts, then every gap, stale line and problem on its own line.
+ *
+ * @since 0.1.0
+ * @category Coverage
+ */
 export const summaryText = (report: CoverageReport): string => {
   const counts = (machine: "session" | "refund") => {
     const all = report.transitions.filter((t) => t.transition.machine === machine);
@@ -230,7 +257,12 @@ export const summaryText = (report: CoverageReport): string => {
   return `${lines.join("\n")}\n`;
 };
 
-/** The report as JSON (keys as strings). @since 0.1.0 */
+/**
+ * The report as JSON (keys as strings).
+ *
+ * @since 0.1.0
+ * @category Coverage
+ */
 export const reportJson = (report: CoverageReport) => ({
   ok: report.ok,
   gaps: report.gaps,
@@ -262,6 +294,7 @@ const cell = (text: string): string => text.replace(/\|/gu, "\\|").replace(/\n/g
  * every transition, what causes it, the contracts that exercise it and the explorer's column.
  *
  * @since 0.1.0
+ * @category Coverage
  */
 export const reportMarkdown = (report: CoverageReport, options: { readonly source: string }): string => {
   const reachedKnown = report.transitions.some((t) => t.reached !== null);

@@ -13,7 +13,12 @@ import { formatExploreReport, formatFailureStep, formatProgress } from "./format
 import { type ExploreReport, ExploreSetupError, type ReplayFile } from "./types.js";
 import { EXPLORE_USAGE } from "./usage.js";
 
-/** Where the command writes, and whether stdout is a terminal (the progress line). @since 0.1.0 */
+/**
+ * Where the command writes, and whether stdout is a terminal (the progress line).
+ *
+ * @since 0.1.0
+ * @category Explorer
+ */
 export interface ExploreIo {
   readonly stdout: (text: string) => void;
   readonly stderr: (text: string) => void;
@@ -77,7 +82,12 @@ const readReplay = (file: string): ReplayFile => {
 
 const escapeXml = (text: string): string => text.replace(/[<>&"']/gu, (c) => `&#${c.charCodeAt(0)};`);
 
-/** The report as JUnit XML: one test case per run summary, one failure with the numbered steps. @since 0.1.0 */
+/**
+ * The report as JUnit XML: one test case per run summary, one failure with the numbered steps.
+ *
+ * @since 0.1.0
+ * @category Explorer
+ */
 export const exploreJUnit = (report: ExploreReport): string => {
   const seconds = (report.durationMs / 1000).toFixed(3);
   const name = `explore seed ${report.seed}: ${report.runs} runs, ${report.steps} steps`;
@@ -98,6 +108,7 @@ export const exploreJUnit = (report: ExploreReport): string => {
  * Runs `payment-session-contracts explore …` (argv without the `explore` word). Resolves the exit code.
  *
  * @since 0.1.0
+ * @category Explorer
  */
 export const runExploreCli = async (argv: ReadonlyArray<string>, io: ExploreIo): Promise<number> => {
   let report: ExploreReport;

@@ -100,6 +100,7 @@ const failureOf = (seed: number, result: RunResult): ExploreFailure => {
  *   providerStatesUrl: "http://127.0.0.1:8080/_pact/provider-states", seed: 42 })
  * if (!report.ok) console.log(report.failure?.steps)
  * @since 0.1.0
+ * @category Explorer
  */
 export const exploreProvider = async (options: ExploreOptions): Promise<ExploreReport> => {
   const started = performance.now();

@@ -26,6 +26,7 @@ const describe = (step: FailureStep): string => {
  * actual values at that path printed whole, `null` as `null`, a missing value as `(missing)`).
  *
  * @since 0.1.0
+ * @category Explorer
  */
 export const formatFailureStep = (step: FailureStep): string => {
   const lines = [`${step.number}. ${describe(step)}`];
@@ -60,6 +61,7 @@ const reachedOfUniverse = (report: ExploreReport): number =>
  * The report as text: seed, counts, reached transitions, and a failure's numbered steps.
  *
  * @since 0.1.0
+ * @category Explorer
  */
 export const formatExploreReport = (report: ExploreReport, options: { replayFile?: string } = {}): string => {
   const lines: Array<string> = [];
@@ -92,6 +94,11 @@ export const formatExploreReport = (report: ExploreReport, options: { replayFile
   return `${lines.join("\n")}\n`;
 };
 
-/** The progress line (`\r`-rewritten on a TTY). @since 0.1.0 */
+/**
+ * The progress line (`\r`-rewritten on a TTY).
+ *
+ * @since 0.1.0
+ * @category Explorer
+ */
 export const formatProgress = (p: ExploreProgress): string =>
   `runs ${p.runs}  steps ${p.steps}  sessions ${p.sessions}  webhooks ${p.webhooks}  ${(p.elapsedMs / 1000).toFixed(1)} s`;

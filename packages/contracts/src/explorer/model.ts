@@ -63,10 +63,16 @@ let placeholderCounter = 0;
  * check skips a field whose expected value is a placeholder; {@link learnSession} replaces it.
  *
  * @since 0.1.0
+ * @category Explorer
  */
 export const placeholderId = (what: string): string => `${PLACEHOLDER}${what}:${++placeholderCounter}`;
 
-/** Whether `value` is a {@link placeholderId}. @since 0.1.0 */
+/**
+ * Whether `value` is a {@link placeholderId}.
+ *
+ * @since 0.1.0
+ * @category Explorer
+ */
 export const isPlaceholder = (value: unknown): boolean =>
   typeof value === "string" && value.startsWith(PLACEHOLDER);
 
@@ -80,6 +86,7 @@ export const isPlaceholder = (value: unknown): boolean =>
  * the coverage report.
  *
  * @since 0.1.0
+ * @category Explorer
  */
 export type ReachedTransition = TransitionKey;
 
@@ -115,6 +122,7 @@ const transitionsOf = (
  *   of `fields`.
  *
  * @since 0.1.0
+ * @category Explorer
  */
 export type Expectation =
   | { readonly kind: "session"; readonly status: 200; readonly session: PaymentSession }
@@ -150,7 +158,12 @@ export type Expectation =
       readonly fields?: ReadonlyArray<string>;
     };
 
-/** An HTTP answer: status and parsed JSON body (`undefined` when the body was not JSON). @since 0.1.0 */
+/**
+ * An HTTP answer: status and parsed JSON body (`undefined` when the body was not JSON).
+ *
+ * @since 0.1.0
+ * @category Explorer
+ */
 export interface HttpAnswer {
   readonly status: number;
   readonly body: unknown;
@@ -161,6 +174,7 @@ export interface HttpAnswer {
  * …), the expected and the actual value (`undefined` = missing).
  *
  * @since 0.1.0
+ * @category Explorer
  */
 export interface Mismatch {
   readonly path: string;
@@ -177,7 +191,12 @@ const invalidBody = (): Expectation => ({
   types: ["API_ERROR"],
 });
 
-/** The 404 of a session the merchant does not have. `error.type` matched loosely (issue 9). @since 0.1.0 */
+/**
+ * The 404 of a session the merchant does not have. `error.type` matched loosely (issue 9).
+ *
+ * @since 0.1.0
+ * @category Explorer
+ */
 export const missingExpectation: Expectation = {
   kind: "error",
   status: 404,
@@ -185,7 +204,12 @@ export const missingExpectation: Expectation = {
   types: ["GATEWAY_ERROR", "API_ERROR"],
 };
 
-/** The 401 of a missing, wrong or expired token. @since 0.1.0 */
+/**
+ * The 401 of a missing, wrong or expired token.
+ *
+ * @since 0.1.0
+ * @category Explorer
+ */
 export const unauthorizedExpectation: Expectation = {
   kind: "error",
   status: 401,
@@ -193,7 +217,12 @@ export const unauthorizedExpectation: Expectation = {
   types: ["API_ERROR", "GATEWAY_ERROR"],
 };
 
-/** The 409 of an `X-REQUEST-ID` reused with another body (decision C6). @since 0.1.0 */
+/**
+ * The 409 of an `X-REQUEST-ID` reused with another body (decision C6).
+ *
+ * @since 0.1.0
+ * @category Explorer
+ */
 export const idempotencyConflictExpectation: Expectation = {
   kind: "error",
   status: 409,
@@ -222,6 +251,7 @@ const refusalExpectation = (outcome: Refused): Expectation => {
  * the transitions it takes.
  *
  * @since 0.1.0
+ * @category Explorer
  */
 export interface Prediction {
   readonly expectation: Expectation;
@@ -240,6 +270,7 @@ export interface Prediction {
  * - `expire`: time reaching `at` with no request (a sweeper); never refused.
  *
  * @since 0.1.0
+ * @category Explorer
  */
 export type SessionOperation =
   | { readonly kind: "confirm"; readonly body: unknown }
@@ -260,6 +291,7 @@ const decodeCreate = decodeBody(CreatePaymentSessionRequest);
  * else happens), with the webhooks and transitions that expiry caused.
  *
  * @since 0.1.0
+ * @category Explorer
  */
 export const advanceSession = (
   snapshot: SessionSnapshot,
@@ -293,6 +325,7 @@ const sessionExpectation = (snapshot: SessionSnapshot): Expectation => ({
  * const p = predictOperation(snapshot, { kind: "cancel", body: { cancellationReason: "DUPLICATED" } }, at)
  * p.expectation // { kind: "session", status: 200, session: { status: "CANCELLED", … } }
  * @since 0.1.0
+ * @category Explorer
  */
 export const predictOperation = (
   snapshot: SessionSnapshot,
@@ -443,6 +476,7 @@ const eventOf = (
  * fields the core names), or the created session with placeholder ids (`next`).
  *
  * @since 0.1.0
+ * @category Explorer
  */
 export const predictCreate = (
   body: unknown,
@@ -498,6 +532,7 @@ const isRecord = (u: unknown): u is Readonly<Record<string, unknown>> =>
  * Returns the input when there is nothing to learn.
  *
  * @since 0.1.0
+ * @category Explorer
  */
 export const learnSession = (snapshot: SessionSnapshot, actual: unknown): SessionSnapshot => {
   if (!isRecord(actual)) return snapshot;
@@ -532,6 +567,7 @@ export const learnSession = (snapshot: SessionSnapshot, actual: unknown): Sessio
  * clock ticks on from `the clock reads` is allowed this much).
  *
  * @since 0.1.0
+ * @category Explorer
  */
 export const instantToleranceMs = 2_000;
 
@@ -587,6 +623,7 @@ const compareCharge = (path: string, expected: Charge, actual: unknown): Mismatc
  * each charge's id, status, amounts and session id. A `null` and a missing field are the same.
  *
  * @since 0.1.0
+ * @category Explorer
  */
 export const compareSession = (
   path: string,
@@ -739,6 +776,7 @@ const sessionOrders = (sessions: ReadonlyArray<PaymentSession>): Array<ReadonlyA
  * @example
  * checkAnswer(prediction.expectation, { status: 422, body }) // undefined, or { path: "code", … }
  * @since 0.1.0
+ * @category Explorer
  */
 export const checkAnswer = (expectation: Expectation, answer: HttpAnswer): Mismatch | undefined => {
   if (expectation.kind === "replay") {
@@ -858,5 +896,10 @@ export const checkAnswer = (expectation: Expectation, answer: HttpAnswer): Misma
   }
 };
 
-/** Formats a value for a report: `null` as `null`, a missing value as `(missing)`. @since 0.1.0 */
+/**
+ * Formats a value for a report: `null` as `null`, a missing value as `(missing)`.
+ *
+ * @since 0.1.0
+ * @category Explorer
+ */
 export const formatValue = show;

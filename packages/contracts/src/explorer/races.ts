@@ -64,6 +64,7 @@ import {
  * `get` = `GET /v2/payments/{id}`.
  *
  * @since 0.1.0
+ * @category Explorer
  */
 export type RaceOperation =
   | { readonly kind: "confirm"; readonly body: unknown }
@@ -419,6 +420,7 @@ export const sessionRaceModel = (options: SessionRaceModelOptions): SessionRaceM
  * operations.
  *
  * @since 0.1.0
+ * @category Explorer
  */
 export const raceStartingStatuses = [
   "REQUIRE_PAYMENT_METHOD",
@@ -518,14 +520,24 @@ export const generateRaceOperation = (random: () => number): RaceOperation => {
 /** 2026-03-01T10:00:00Z: the instant `runRaces` sets the provider's clock to by default. @since 0.1.0 */
 export const defaultRaceInstant = "2026-03-01T10:00:00Z";
 
-/** A recorded race call: its operation, the session it hit, and its answer and times. @since 0.1.0 */
+/**
+ * A recorded race call: its operation, the session it hit, and its answer and times.
+ *
+ * @since 0.1.0
+ * @category Explorer
+ */
 export interface RaceCall extends HistoryCall<RaceOperation, HttpAnswer> {
   readonly sessionId: string;
   /** Why there was no answer (timeout, connection reset), when there was none. */
   readonly error?: string;
 }
 
-/** One race: the starting status, the session's starting snapshot, its calls. @since 0.1.0 */
+/**
+ * One race: the starting status, the session's starting snapshot, its calls.
+ *
+ * @since 0.1.0
+ * @category Explorer
+ */
 export interface RaceHistory {
   readonly index: number;
   readonly startingStatus: RaceStartingStatus;
@@ -540,6 +552,7 @@ export interface RaceHistory {
  * text.
  *
  * @since 0.1.0
+ * @category Explorer
  */
 export type RaceFailure =
   | {
@@ -557,7 +570,12 @@ export type RaceFailure =
       readonly report: string;
     };
 
-/** What {@link runRaces} answers. @since 0.1.0 */
+/**
+ * What {@link runRaces} answers.
+ *
+ * @since 0.1.0
+ * @category Explorer
+ */
 export interface RunRacesResult {
   readonly ok: boolean;
   readonly seed: number;
@@ -581,6 +599,7 @@ export interface RunRacesResult {
  * - `fetch`: the fetch to use (tests).
  *
  * @since 0.1.0
+ * @category Explorer
  */
 export interface RunRacesOptions {
   readonly providerBaseUrl: string;
@@ -661,6 +680,7 @@ const defaultSetup = async (
  * (see the module comment for how to call it). Stops at the first failure.
  *
  * @since 0.1.0
+ * @category Explorer
  */
 export const runRaces = async (options: RunRacesOptions): Promise<RunRacesResult> => {
   const doFetch = options.fetch ?? fetch;

@@ -6,13 +6,23 @@
  */
 import { createServer, type Server } from "node:http";
 
-/** One delivery as received: its `X-API-Key`, its body (parsed JSON, or the raw text). @since 0.1.0 */
+/**
+ * One delivery as received: its `X-API-Key`, its body (parsed JSON, or the raw text).
+ *
+ * @since 0.1.0
+ * @category Explorer
+ */
 export interface Delivery {
   readonly apiKey: string | undefined;
   readonly body: unknown;
 }
 
-/** A running receiver. @since 0.1.0 */
+/**
+ * A running receiver.
+ *
+ * @since 0.1.0
+ * @category Explorer
+ */
 export interface WebhookReceiver {
   readonly url: string;
   readonly deliveries: (merchantId: string) => ReadonlyArray<Delivery>;
@@ -22,7 +32,12 @@ export interface WebhookReceiver {
   readonly close: () => Promise<void>;
 }
 
-/** Starts a receiver on `host` (default 127.0.0.1), port 0. @since 0.1.0 */
+/**
+ * Starts a receiver on `host` (default 127.0.0.1), port 0.
+ *
+ * @since 0.1.0
+ * @category Explorer
+ */
 export const startReceiver = async (host = "127.0.0.1"): Promise<WebhookReceiver> => {
   const byMerchant = new Map<string, Array<Delivery>>();
   let total = 0;

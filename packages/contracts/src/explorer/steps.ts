@@ -10,14 +10,24 @@
  */
 import fc from "fast-check";
 
-/** How a create names its payment method. @since 0.1.0 */
+/**
+ * How a create names its payment method.
+ *
+ * @since 0.1.0
+ * @category Explorer
+ */
 export type MethodChoice =
   | { readonly type: "VIRTUAL_ACCOUNT"; readonly channel: "PERMATA" | "BRI" | "BNI" | "MANDIRI" | "BCA" }
   | { readonly type: "QR" }
   | { readonly type: "EWALLET"; readonly channel: "DANA" | "SHOPEEPAY" | "OVO" }
   | { readonly type: "CARD"; readonly captureMethod: "automatic" | "manual" };
 
-/** A body the core's schema must refuse (400). @since 0.1.0 */
+/**
+ * A body the core's schema must refuse (400).
+ *
+ * @since 0.1.0
+ * @category Explorer
+ */
 export type InvalidBody =
   | "noAmount"
   | "negativeAmount"
@@ -52,6 +62,7 @@ export type InvalidBody =
  *   `perPage`.
  *
  * @since 0.1.0
+ * @category Explorer
  */
 export type Step =
   | {
@@ -212,6 +223,7 @@ const create: fc.Arbitrary<Step> = fc.oneof(
  * time) and the reads that check it.
  *
  * @since 0.1.0
+ * @category Explorer
  */
 export const stepArbitrary: fc.Arbitrary<Step> = fc.oneof(
   { weight: 6, arbitrary: create },
@@ -348,7 +360,12 @@ export const stepArbitrary: fc.Arbitrary<Step> = fc.oneof(
 // Bodies
 // ---------------------------------------------------------------------------------------------
 
-/** The `paymentMethod` and `paymentMethodOptions` of a method choice. @since 0.1.0 */
+/**
+ * The `paymentMethod` and `paymentMethodOptions` of a method choice.
+ *
+ * @since 0.1.0
+ * @category Explorer
+ */
 export const methodBody = (choice: MethodChoice): Record<string, unknown> => {
   switch (choice.type) {
     case "VIRTUAL_ACCOUNT":
@@ -374,7 +391,12 @@ export const methodBody = (choice: MethodChoice): Record<string, unknown> => {
 /** The `clientReferenceId` of reference number `ref` in a run. @since 0.1.0 */
 export const referenceOf = (runTag: string, ref: number): string => `${runTag}-ref${ref}`;
 
-/** The JSON body of a create step at instant `now` (epoch ms). @since 0.1.0 */
+/**
+ * The JSON body of a create step at instant `now` (epoch ms).
+ *
+ * @since 0.1.0
+ * @category Explorer
+ */
 export const createBody = (step: Extract<Step, { kind: "create" }>, runTag: string, now: number): unknown => {
   const clientReferenceId = referenceOf(runTag, step.ref);
   const amount = { value: step.amount, currency: "IDR" };
@@ -403,7 +425,12 @@ export const createBody = (step: Extract<Step, { kind: "create" }>, runTag: stri
   };
 };
 
-/** A one-line description of a step, for reports. @since 0.1.0 */
+/**
+ * A one-line description of a step, for reports.
+ *
+ * @since 0.1.0
+ * @category Explorer
+ */
 export const describeStep = (step: Step): string => JSON.stringify(step);
 
 /** The sandbox's test accounts and `clientReferenceId` prefixes (facts §12), by sandbox choice. */

@@ -21,6 +21,7 @@ import type { Step } from "./steps.js";
  * - `webhookTimeoutMs` (default 5 000): how long to wait for the webhooks a run must cause.
  *
  * @since 0.1.0
+ * @category Explorer
  */
 export interface ExploreOptions {
   readonly providerBaseUrl: string;
@@ -38,7 +39,12 @@ export interface ExploreOptions {
   readonly raceHistories?: number | undefined;
 }
 
-/** The counts of an exploration so far. @since 0.1.0 */
+/**
+ * The counts of an exploration so far.
+ *
+ * @since 0.1.0
+ * @category Explorer
+ */
 export interface ExploreProgress {
   readonly runs: number;
   readonly steps: number;
@@ -53,6 +59,7 @@ export interface ExploreProgress {
  * runs them again (with a fresh merchant, at a fresh time) and checks every answer.
  *
  * @since 0.1.0
+ * @category Explorer
  */
 export interface ReplayFile {
   readonly version: 1;
@@ -60,7 +67,12 @@ export interface ReplayFile {
   readonly steps: ReadonlyArray<Step>;
 }
 
-/** An HTTP request as the explorer sent it. @since 0.1.0 */
+/**
+ * An HTTP request as the explorer sent it.
+ *
+ * @since 0.1.0
+ * @category Explorer
+ */
 export interface SentRequest {
   readonly method: "GET" | "POST";
   readonly path: string;
@@ -73,6 +85,7 @@ export interface SentRequest {
  * the model expected, the actual answer, and where they differ (on the failing step only).
  *
  * @since 0.1.0
+ * @category Explorer
  */
 export interface FailureStep {
   readonly number: number;
@@ -89,7 +102,12 @@ export interface FailureStep {
   readonly mismatch?: Mismatch | undefined;
 }
 
-/** A mismatch found, shrunk: the numbered steps and the replay that reruns them. @since 0.1.0 */
+/**
+ * A mismatch found, shrunk: the numbered steps and the replay that reruns them.
+ *
+ * @since 0.1.0
+ * @category Explorer
+ */
 export interface ExploreFailure {
   readonly message: string;
   readonly steps: ReadonlyArray<FailureStep>;
@@ -98,7 +116,12 @@ export interface ExploreFailure {
   readonly races?: string | undefined;
 }
 
-/** The race histories checked (`concurrency` given). @since 0.1.0 */
+/**
+ * The race histories checked (`concurrency` given).
+ *
+ * @since 0.1.0
+ * @category Explorer
+ */
 export interface RaceSummary {
   readonly ok: boolean;
   readonly histories: number;
@@ -106,7 +129,12 @@ export interface RaceSummary {
   readonly unanswered: number;
 }
 
-/** A reached transition and how many steps took it. @since 0.1.0 */
+/**
+ * A reached transition and how many steps took it.
+ *
+ * @since 0.1.0
+ * @category Explorer
+ */
 export interface ReachedCount extends ReachedTransition {
   readonly count: number;
 }
@@ -116,6 +144,7 @@ export interface ReachedCount extends ReachedTransition {
  * predict; else `failure`. `reached`: every transition the steps took.
  *
  * @since 0.1.0
+ * @category Explorer
  */
 export interface ExploreReport {
   readonly ok: boolean;
@@ -137,6 +166,7 @@ export interface ExploreReport {
  * set up a merchant or the clock. The CLI exits 2.
  *
  * @since 0.1.0
+ * @category Explorer
  */
 export class ExploreSetupError extends Error {
   readonly _tag = "ExploreSetupError";

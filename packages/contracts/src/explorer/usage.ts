@@ -5,10 +5,20 @@
  * @since 0.1.0
  */
 
-/** The default depth: 100 sequences of up to 50 steps; 20 race histories with `--concurrency`. @since 0.1.0 */
+/**
+ * The default depth: 100 sequences of up to 50 steps; 20 race histories with `--concurrency`.
+ *
+ * @since 0.1.0
+ * @category Explorer
+ */
 export const exploreDefaults = { runs: 100, steps: 50, raceHistories: 20 } as const;
 
-/** The `explore --help` text. @since 0.1.0 */
+/**
+ * The `explore --help` text.
+ *
+ * @since 0.1.0
+ * @category Explorer
+ */
 export const EXPLORE_USAGE = `Usage: payment-session-contracts explore --provider-base-url URL --provider-states-url URL [options]
 
 Drives a running implementation of the Payments v2 API through generated lifecycles (create,

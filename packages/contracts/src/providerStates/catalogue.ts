@@ -29,6 +29,7 @@ import { Schema } from "effect";
  * key used in `fromProviderState` expressions (`"/v2/payments/${id}"`, `"Bearer ${accessToken}"`).
  *
  * @since 0.1.0
+ * @category Provider states
  */
 export interface ProviderStateReturn {
   readonly name: string;
@@ -41,6 +42,7 @@ export interface ProviderStateReturn {
  * `description` of what the provider must set up, `returns`, and an `example` of its params.
  *
  * @since 0.1.0
+ * @category Provider states
  */
 export interface ProviderStateDefinition<
   Name extends string = string,
@@ -69,6 +71,7 @@ const CaptureMethodParam = Schema.Literals(["automatic", "manual"]);
  * `the clock reads` — the instant the provider's clock shows for the rest of the interaction.
  *
  * @since 0.1.0
+ * @category Provider states
  */
 export const theClockReads = defineState({
   name: "the clock reads",
@@ -97,6 +100,7 @@ export const theClockReads = defineState({
  * valid `accessToken`.
  *
  * @since 0.1.0
+ * @category Provider states
  */
 export const aMerchantWithCredentialsExists = defineState({
   name: "a merchant with credentials exists",
@@ -149,6 +153,7 @@ export const aMerchantWithCredentialsExists = defineState({
  * lifecycle's own steps; returns its `id`.
  *
  * @since 0.1.0
+ * @category Provider states
  */
 export const aPaymentSessionExists = defineState({
   name: "a payment session exists",
@@ -243,6 +248,7 @@ export const aPaymentSessionExists = defineState({
  * `no payment session exists` — the id names no session of any merchant.
  *
  * @since 0.1.0
+ * @category Provider states
  */
 export const noPaymentSessionExists = defineState({
   name: "no payment session exists",
@@ -258,6 +264,7 @@ export const noPaymentSessionExists = defineState({
  * (decision C4), and no other sessions of the merchant.
  *
  * @since 0.1.0
+ * @category Provider states
  */
 export const paymentSessionsExistWithClientReferenceId = defineState({
   name: "payment sessions exist with clientReferenceId",
@@ -292,6 +299,7 @@ export const paymentSessionsExistWithClientReferenceId = defineState({
  * `X-REQUEST-ID` and body (decision C6); returns the session's `id`.
  *
  * @since 0.1.0
+ * @category Provider states
  */
 export const aPaymentSessionWasCreatedWithRequestId = defineState({
   name: "a payment session was created with request id",
@@ -323,6 +331,7 @@ export const aPaymentSessionWasCreatedWithRequestId = defineState({
  * `the clock moves on` — later in the same interaction, the clock reads `now`; what was set up stays.
  *
  * @since 0.2.0
+ * @category Provider states
  */
 export const theClockMovesOn = defineState({
   name: "the clock moves on",
@@ -348,6 +357,7 @@ const SimulatedChargeStatus = Schema.Literals(["SUCCESS", "EXPIRED"]);
  * before it, and the provider accepted it.
  *
  * @since 0.2.0
+ * @category Provider states
  */
 export const aSimulationWasAccepted = defineState({
   name: "a simulation was accepted",
@@ -371,6 +381,7 @@ export const aSimulationWasAccepted = defineState({
  * provider's own refund code; returns `refundId`.
  *
  * @since 0.2.0
+ * @category Provider states
  */
 export const aRefundExists = defineState({
   name: "a refund exists",
@@ -416,6 +427,7 @@ export const aRefundExists = defineState({
  * `no refund exists` — no refund with this id, for any merchant.
  *
  * @since 0.2.0
+ * @category Provider states
  */
 export const noRefundExists = defineState({
   name: "no refund exists",
@@ -431,6 +443,7 @@ export const noRefundExists = defineState({
  * sessions set up after it is the contracts' published test key pair.
  *
  * @since 0.2.0
+ * @category Provider states
  */
 export const cardSessionsUseThePublishedTestKey = defineState({
   name: "card sessions use the published test key",
@@ -454,6 +467,7 @@ export const cardSessionsUseThePublishedTestKey = defineState({
  * that fit its schema (use {@link givenState}).
  *
  * @since 0.1.0
+ * @category Provider states
  */
 export const providerStates = {
   [theClockReads.name]: theClockReads,
@@ -469,18 +483,38 @@ export const providerStates = {
   [cardSessionsUseThePublishedTestKey.name]: cardSessionsUseThePublishedTestKey,
 } as const;
 
-/** The name of a catalogued provider state. @since 0.1.0 */
+/**
+ * The name of a catalogued provider state.
+ *
+ * @since 0.1.0
+ * @category Provider states
+ */
 export type ProviderStateName = keyof typeof providerStates;
 
-/** The params of state `N` as written in a pact (JSON). @since 0.1.0 */
+/**
+ * The params of state `N` as written in a pact (JSON).
+ *
+ * @since 0.1.0
+ * @category Provider states
+ */
 export type ProviderStateParams<N extends ProviderStateName> =
   (typeof providerStates)[N]["params"]["Encoded"];
 
-/** The params of state `N` once decoded (what a provider's state handler works with). @since 0.1.0 */
+/**
+ * The params of state `N` once decoded (what a provider's state handler works with).
+ *
+ * @since 0.1.0
+ * @category Provider states
+ */
 export type DecodedProviderStateParams<N extends ProviderStateName> =
   (typeof providerStates)[N]["params"]["Type"];
 
-/** Every catalogued state name, in catalogue order. @since 0.1.0 */
+/**
+ * Every catalogued state name, in catalogue order.
+ *
+ * @since 0.1.0
+ * @category Provider states
+ */
 export const providerStateNames: ReadonlyArray<ProviderStateName> = [
   theClockReads.name,
   aMerchantWithCredentialsExists.name,

@@ -13,7 +13,12 @@ import {
   providerStates,
 } from "./catalogue.js";
 
-/** A JSON value, as Pact stores provider-state params. @since 0.1.0 */
+/**
+ * A JSON value, as Pact stores provider-state params.
+ *
+ * @since 0.1.0
+ * @category Provider states
+ */
 export type PactJson =
   | boolean
   | number
@@ -22,7 +27,12 @@ export type PactJson =
   | ReadonlyArray<PactJson>
   | { readonly [key: string]: PactJson };
 
-/** A JSON object (Pact's `JsonMap`). @since 0.1.0 */
+/**
+ * A JSON object (Pact's `JsonMap`).
+ *
+ * @since 0.1.0
+ * @category Provider states
+ */
 export interface PactJsonObject {
   [key: string]: PactJson;
 }
@@ -31,6 +41,7 @@ export interface PactJsonObject {
  * Anything with Pact's `given(state, params)`: V4 HTTP interactions and (a)synchronous messages.
  *
  * @since 0.1.0
+ * @category Provider states
  */
 export interface GivenBuilder<Self> {
   given(state: string, parameters?: PactJsonObject): Self;
@@ -41,6 +52,7 @@ export interface GivenBuilder<Self> {
  * offending params by dot path.
  *
  * @since 0.1.0
+ * @category Provider states
  */
 export class ProviderStateParamsError extends Error {
   readonly _tag = "ProviderStateParamsError";
@@ -74,6 +86,7 @@ const toJsonObject = (params: unknown): PactJsonObject => {
  * if (Result.isFailure(r)) return reply(400, { details: r.failure.details })
  * if (r.success.name === "a payment session exists") setUpSession(r.success.params)
  * @since 0.1.0
+ * @category Provider states
  */
 export const decodeProviderStateParams = (
   name: string,
@@ -110,6 +123,7 @@ export const decodeProviderStateParams = (
  * givenState(pact.addInteraction(), "a payment session exists", { status: "PAID", amount: 20000 })
  *   .uponReceiving("a request for a paid payment session")
  * @since 0.1.0
+ * @category Provider states
  */
 export const givenState = <B extends GivenBuilder<B>, N extends ProviderStateName>(
   builder: B,

@@ -48,6 +48,7 @@ const renderState = (state: ProviderStateDefinition): string => {
  * @example
  * writeFileSync("docs/provider-states.md", providerStatesMarkdown())
  * @since 0.1.0
+ * @category Provider states
  */
 export const providerStatesMarkdown = (): string => {
   const intro = [

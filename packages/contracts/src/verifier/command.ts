@@ -18,7 +18,12 @@ import {
 import { checkHttpUrl, prepareVerification } from "./verifyProvider.js";
 import { serveVerifyWorker, startVerifyWorker } from "./worker.js";
 
-/** Exit codes of the CLI. */
+/**
+ * Exit codes of the CLI.
+ *
+ * @since 0.1.0
+ * @category Verifier CLI
+ */
 export const ExitCode = { passed: 0, contractFailed: 1, usage: 2 } as const;
 
 /** Where the command writes; the real CLI passes process.stdout/stderr. */
@@ -30,7 +35,12 @@ export interface CommandIo {
 /** The hidden first argument that makes the entry file run as the verification worker. */
 export const WORKER_ARG = "__verify-worker";
 
-/** The `--help` text. */
+/**
+ * The `--help` text.
+ *
+ * @since 0.1.0
+ * @category Verifier CLI
+ */
 export const USAGE = `Usage: payment-session-contracts verify --provider-base-url URL --provider-states-setup-url URL [options]
 
 Verifies a running implementation of the Payments v2 API against the Pact contracts
@@ -119,7 +129,12 @@ const checkUrlFlag = (
   return isUsageError(url) ? url : undefined;
 };
 
-/** Parses the arguments after `verify` (or `--help`) into verifier options or one usage error. */
+/**
+ * Parses the arguments after `verify` (or `--help`) into verifier options or one usage error.
+ *
+ * @since 0.1.0
+ * @category Verifier CLI
+ */
 export const parseVerifyArgs = (argv: ReadonlyArray<string>): Parsed | VerifierUsageError => {
   let parsed: ReturnType<typeof parseArgs<{ options: typeof FLAGS; allowPositionals: true; strict: true }>>;
   try {
@@ -220,6 +235,9 @@ const verifyInChild = (entry: string, options: VerifyProviderOptions, io: Comman
  * started again as the verification worker). Resolves the exit code; never throws for bad usage.
  *
  * @example process.exitCode = await runCli(process.argv.slice(2), fileURLToPath(import.meta.url), io)
+ *
+ * @since 0.1.0
+ * @category Verifier CLI
  */
 export const runCli = async (argv: ReadonlyArray<string>, entry: string, io: CommandIo): Promise<number> => {
   if (argv[0] === WORKER_ARG) return serveVerifyWorker().then(() => 0);

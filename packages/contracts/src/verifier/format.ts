@@ -12,7 +12,12 @@ import type {
   VerificationReport,
 } from "./types.js";
 
-/** Lines longer than this are wrapped. */
+/**
+ * Lines longer than this are wrapped.
+ *
+ * @since 0.1.0
+ * @category Verifier CLI
+ */
 export const REPORT_WIDTH = 100;
 
 /**
@@ -86,6 +91,9 @@ const interactionLines = (i: InteractionVerification): ReadonlyArray<string> => 
  *       $.data.status: expected "REQUIRE_ACTION", actual "PAID"
  *
  * Verified 4 interactions of payments-v2-api: 3 passed, 1 failed.
+ *
+ * @since 0.1.0
+ * @category Verifier CLI
  */
 export const formatReport = (report: VerificationReport): string => {
   const consumers = [...new Set(report.interactions.map((i) => i.consumer))];

@@ -55,6 +55,9 @@ const testcase = (i: InteractionVerification): string => {
  * Renders a report as JUnit XML (pending failures become `<skipped>`).
  *
  * @example writeFileSync("reports/contracts.xml", toJUnitXml(report))
+ *
+ * @since 0.1.0
+ * @category Verifier CLI
  */
 export const toJUnitXml = (report: VerificationReport): string => {
   const consumers = [...new Set(report.interactions.map((i) => i.consumer))];

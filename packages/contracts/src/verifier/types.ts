@@ -4,7 +4,12 @@
  * @since 0.1.0
  */
 
-/** A JSON value as it appears in a pact file or a provider-state request. */
+/**
+ * A JSON value as it appears in a pact file or a provider-state request.
+ *
+ * @since 0.1.0
+ * @category Verifier
+ */
 export type JsonValue =
   | null
   | boolean
@@ -13,27 +18,55 @@ export type JsonValue =
   | ReadonlyArray<JsonValue>
   | { readonly [key: string]: JsonValue };
 
-/** Pact's log levels for the native core (`error` is quiet; `debug`/`trace` are for bug reports). */
+/**
+ * Pact's log levels for the native core (`error` is quiet; `debug`/`trace` are for bug reports).
+ *
+ * @since 0.1.0
+ * @category Verifier
+ */
 export const verifierLogLevels = ["error", "warn", "info", "debug", "trace"] as const;
 
-/** One of {@link verifierLogLevels}. */
+/**
+ * One of {@link verifierLogLevels}.
+ *
+ * @since 0.1.0
+ * @category Verifier
+ */
 export type VerifierLogLevel = (typeof verifierLogLevels)[number];
 
-/** Whether `s` is a {@link VerifierLogLevel}. */
+/**
+ * Whether `s` is a {@link VerifierLogLevel}.
+ *
+ * @since 0.1.0
+ * @category Verifier
+ */
 export const isVerifierLogLevel = (s: string): s is VerifierLogLevel =>
   (verifierLogLevels as ReadonlyArray<string>).includes(s);
 
-/** Whether a run at `level` shows the Pact core's transcript (info and above). */
+/**
+ * Whether a run at `level` shows the Pact core's transcript (info and above).
+ *
+ * @since 0.1.0
+ * @category Verifier
+ */
 export const showsCoreTranscript = (level: VerifierLogLevel | undefined): boolean =>
   level === "info" || level === "debug" || level === "trace";
 
-/** The name every consumer pact of this package gives the provider. */
+/**
+ * The name every consumer pact of this package gives the provider.
+ *
+ * @since 0.1.0
+ * @category Verifier
+ */
 export const DEFAULT_PROVIDER = "payments-v2-api";
 
 /**
  * A provider state as the pact names it: `given("a payment session exists", { sessionId })`.
  *
  * @example { name: "a payment session exists", params: { sessionId: "7f65c757-…", status: "REQUIRE_ACTION" } }
+ *
+ * @since 0.1.0
+ * @category Verifier
  */
 export interface ProviderStateRef {
   readonly name: string;
@@ -43,12 +76,18 @@ export interface ProviderStateRef {
 /**
  * Values a provider-state setup hands back. Their keys feed `fromProviderState("${key}", …)` expressions
  * in the pact (request paths, headers, bodies, and expected response values).
+ *
+ * @since 0.1.0
+ * @category Verifier
  */
 export type ProviderStateValues = { readonly [key: string]: JsonValue };
 
 /**
  * An in-process provider-state handler (JavaScript implementations only; others use a setup URL).
  * Called with the state's params; return values for `fromProviderState` expressions, or nothing.
+ *
+ * @since 0.1.0
+ * @category Verifier
  */
 export type StateHandler =
   | ((params: Readonly<Record<string, JsonValue>>) => Promise<ProviderStateValues | undefined>)
@@ -61,24 +100,42 @@ export type StateHandler =
       ) => Promise<ProviderStateValues | undefined>;
     };
 
-/** What a message provider is asked for: the pact's message description and its provider states. */
+/**
+ * What a message provider is asked for: the pact's message description and its provider states.
+ *
+ * @since 0.1.0
+ * @category Verifier
+ */
 export interface MessageRequest {
   readonly description: string;
   readonly providerStates: ReadonlyArray<ProviderStateRef>;
 }
 
-/** Produces the body of one asynchronous message (a webhook) the pact expects. */
+/**
+ * Produces the body of one asynchronous message (a webhook) the pact expects.
+ *
+ * @since 0.1.0
+ * @category Verifier
+ */
 export type MessageProducer = (request: MessageRequest) => Promise<unknown>;
 
 /**
  * A message provider: a producer, or a producer plus message metadata (e.g. `{ contentType: "application/json" }`)
  * that the pact's message metadata is matched against.
+ *
+ * @since 0.1.0
+ * @category Verifier
  */
 export type MessageProvider =
   | MessageProducer
   | { readonly produce: MessageProducer; readonly metadata: Readonly<Record<string, string>> };
 
-/** A consumer version selector for a Pact Broker (see Pact's documentation of selectors). */
+/**
+ * A consumer version selector for a Pact Broker (see Pact's documentation of selectors).
+ *
+ * @since 0.1.0
+ * @category Verifier
+ */
 export interface ConsumerVersionSelector {
   readonly tag?: string;
   readonly latest?: boolean;
@@ -112,6 +169,9 @@ export interface ConsumerVersionSelector {
  *   providerMessagesUrl: "http://127.0.0.1:8080/_pact/messages",
  *   pactDir: "contracts",
  * });
+ *
+ * @since 0.1.0
+ * @category Verifier
  */
 export interface VerifyProviderOptions {
   readonly providerBaseUrl: string;
@@ -154,6 +214,9 @@ export interface VerifyProviderOptions {
  * or `status`, `header <Name>`, `metadata <key>`, `query <param>`, `path`, `method`, `body` (content type),
  * or `provider state` / `interaction` for errors that are not a field mismatch.
  * `expected` and `actual` are JSON texts where the value is JSON (`"\"PAID\""`), else plain text.
+ *
+ * @since 0.1.0
+ * @category Verifier
  */
 export interface VerificationMismatch {
   readonly path: string;
@@ -162,7 +225,12 @@ export interface VerificationMismatch {
   readonly message: string;
 }
 
-/** The verdict on one interaction of one consumer's pact. */
+/**
+ * The verdict on one interaction of one consumer's pact.
+ *
+ * @since 0.1.0
+ * @category Verifier
+ */
 export interface InteractionVerification {
   readonly consumer: string;
   readonly description: string;
@@ -185,6 +253,9 @@ export interface InteractionVerification {
 /**
  * The result of a verification run that did run: `ok` is true when every non-pending interaction passed.
  * A run that could not start is a {@link VerifierUsageError} or {@link VerifierCoreError} instead.
+ *
+ * @since 0.1.0
+ * @category Verifier
  */
 export interface VerificationReport {
   readonly _tag: "VerificationReport";
@@ -200,6 +271,9 @@ export interface VerificationReport {
  * The verifier was used wrongly or cannot reach what it needs: a missing or malformed URL, a missing or empty
  * pact folder, an unreadable or non-JSON pact file, a provider that does not answer. `message` is one line.
  * The CLI prints it as `error: <message>` and exits 2.
+ *
+ * @since 0.1.0
+ * @category Verifier
  */
 export interface VerifierUsageError {
   readonly _tag: "VerifierUsageError";
@@ -209,28 +283,51 @@ export interface VerifierUsageError {
 /**
  * The Pact core could not run the verification (e.g. a broker that refuses the credentials, a crash of the
  * native library). `message` is one line. The CLI exits 2.
+ *
+ * @since 0.1.0
+ * @category Verifier
  */
 export interface VerifierCoreError {
   readonly _tag: "VerifierCoreError";
   readonly message: string;
 }
 
-/** Everything {@link verifyProvider} can return. */
+/**
+ * Everything {@link verifyProvider} can return.
+ *
+ * @since 0.1.0
+ * @category Verifier
+ */
 export type VerifyProviderOutcome = VerificationReport | VerifierUsageError | VerifierCoreError;
 
-/** Builds a {@link VerifierUsageError}. */
+/**
+ * Builds a {@link VerifierUsageError}.
+ *
+ * @since 0.1.0
+ * @category Verifier
+ */
 export const verifierUsageError = (message: string): VerifierUsageError => ({
   _tag: "VerifierUsageError",
   message,
 });
 
-/** Builds a {@link VerifierCoreError}. */
+/**
+ * Builds a {@link VerifierCoreError}.
+ *
+ * @since 0.1.0
+ * @category Verifier
+ */
 export const verifierCoreError = (message: string): VerifierCoreError => ({
   _tag: "VerifierCoreError",
   message,
 });
 
-/** True for the two error values {@link verifyProvider} may return instead of a report. */
+/**
+ * True for the two error values {@link verifyProvider} may return instead of a report.
+ *
+ * @since 0.1.0
+ * @category Verifier
+ */
 export const isVerifierError = (
   outcome: VerifyProviderOutcome,
 ): outcome is VerifierUsageError | VerifierCoreError => outcome._tag !== "VerificationReport";

@@ -33,6 +33,9 @@ const PROBE_TIMEOUT_MS = 5_000;
 /**
  * Checks that `value` is an absolute http(s) URL. `name` starts the message
  * (e.g. `providerBaseUrl: not a valid http(s) URL: "foo"`).
+ *
+ * @since 0.1.0
+ * @category Verifier
  */
 export const checkHttpUrl = (name: string, value: string): URL | VerifierUsageError => {
   let url: URL;
@@ -50,7 +53,12 @@ export const checkHttpUrl = (name: string, value: string): URL | VerifierUsageEr
 const isUsageError = (u: unknown): u is VerifierUsageError =>
   typeof u === "object" && u !== null && "_tag" in u && u._tag === "VerifierUsageError";
 
-/** What {@link prepareVerification} found: checked URLs and the local pact files to verify. */
+/**
+ * What {@link prepareVerification} found: checked URLs and the local pact files to verify.
+ *
+ * @since 0.1.0
+ * @category Verifier
+ */
 export interface PreparedVerification {
   readonly provider: string;
   readonly providerBaseUrl: URL;
@@ -108,6 +116,9 @@ const loadSources = (
 /**
  * Checks options, reads the local pact files and probes the provider, without loading Pact.
  * {@link verifyProvider} runs it first; the CLI runs it alone to refuse bad usage quickly.
+ *
+ * @since 0.1.0
+ * @category Verifier
  */
 export const prepareVerification = async (
   options: VerifyProviderOptions,
@@ -206,6 +217,9 @@ export const prepareVerification = async (
  * with other work. Safe to call any number of times.
  *
  * @example void preloadVerifier()
+ *
+ * @since 0.1.0
+ * @category Verifier
  */
 export const preloadVerifier = async (): Promise<void> => {
   await import("@pact-foundation/pact");
@@ -231,6 +245,9 @@ const firstLine = (text: string): string => text.split("\n").find((l) => l.trim(
  * const outcome = await verifyProvider({ providerBaseUrl: "http://127.0.0.1:8080", providerStatesSetupUrl: "http://127.0.0.1:8080/_pact/provider-states" });
  * if (outcome._tag !== "VerificationReport") throw new Error(outcome.message);
  * for (const i of outcome.interactions.filter((i) => i.status === "failed")) console.log(i.description, i.mismatches);
+ *
+ * @since 0.1.0
+ * @category Verifier
  */
 export const verifyProvider = async (options: VerifyProviderOptions): Promise<VerifyProviderOutcome> => {
   const prepared = await prepareVerification(options);

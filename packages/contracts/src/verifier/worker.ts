@@ -25,6 +25,7 @@ const isReply = (u: unknown): u is { readonly outcome: VerifyProviderOutcome } =
  * back and disconnects. Resolves when the outcome was sent.
  *
  * @since 0.1.0
+ * @category Verifier
  */
 export const serveVerifyWorker = (): Promise<void> => {
   // Loaded while the parent gets ready; verifyProvider would otherwise load it on first use.
@@ -57,6 +58,7 @@ export const serveVerifyWorker = (): Promise<void> => {
  * A started worker: `verify` once (a worker verifies one run), `stop` to end it early.
  *
  * @since 0.1.0
+ * @category Verifier
  */
 export interface VerifyWorker {
   readonly verify: (options: VerifyProviderOptions) => Promise<VerifyProviderOutcome>;
@@ -69,6 +71,7 @@ export interface VerifyWorker {
  * its stderr; default: dropped, the last stderr line goes into a failure's message).
  *
  * @since 0.1.0
+ * @category Verifier
  */
 export interface VerifyWorkerOptions {
   readonly entry: string;
@@ -84,6 +87,7 @@ export interface VerifyWorkerOptions {
  * `VerifierUsageError` outcome.
  *
  * @since 0.1.0
+ * @category Verifier
  */
 export const startVerifyWorker = (options: VerifyWorkerOptions): VerifyWorker => {
   const child = fork(options.entry, [...(options.args ?? [])], {

@@ -25,6 +25,7 @@ import { type DedupeStore, inMemoryDedupeStore } from "./dedupeStore.js";
  * already parsed by a framework.
  *
  * @since 0.1.0
+ * @category Webhooks
  */
 export interface WebhookRequest {
   readonly headers: Headers | Readonly<Record<string, string | ReadonlyArray<string> | undefined>>;
@@ -40,6 +41,7 @@ export interface WebhookRequest {
  * - 500: `onEvent` threw; the event is not recorded, so the gateway's retry (W2) is handled.
  *
  * @since 0.1.0
+ * @category Webhooks
  */
 export type WebhookResponse =
   | {
@@ -70,6 +72,7 @@ export type WebhookResponse =
  * none, e.g. a cancel before any charge).
  *
  * @since 0.1.0
+ * @category Webhooks
  */
 export interface WebhookEventContext {
   readonly dedupeKey: string;
@@ -89,6 +92,7 @@ export interface WebhookEventContext {
  * - `dedupeStore`: where handled events are recorded (default: {@link inMemoryDedupeStore}).
  *
  * @since 0.1.0
+ * @category Webhooks
  */
 export interface WebhookHandlerOptions {
   readonly apiKey: string;
@@ -99,7 +103,12 @@ export interface WebhookHandlerOptions {
   readonly dedupeStore?: DedupeStore | undefined;
 }
 
-/** A webhook handler: one request in, one answer out. Never throws. @since 0.1.0 */
+/**
+ * A webhook handler: one request in, one answer out. Never throws.
+ *
+ * @since 0.1.0
+ * @category Webhooks
+ */
 export type WebhookHandler = (request: WebhookRequest) => Promise<WebhookResponse>;
 
 const digest = (text: string): Buffer => createHash("sha256").update(text, "utf8").digest();
@@ -153,6 +162,7 @@ const isRefundBody = (body: unknown): boolean =>
  * // any framework: const { status, body } = await handle({ headers: req.headers, body: rawBody })
  * http.createServer(toNodeListener(handle)).listen(8080)
  * @since 0.1.0
+ * @category Webhooks
  */
 export const createWebhookHandler = (options: WebhookHandlerOptions): WebhookHandler => {
   if (options.apiKey.length === 0) throw new TypeError("createWebhookHandler: apiKey must not be empty");

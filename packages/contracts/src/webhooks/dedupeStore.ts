@@ -17,6 +17,7 @@
  * Gotcha: the gateway retries for about a day (5 min … 12 h); keep keys at least that long.
  *
  * @since 0.1.0
+ * @category Webhooks
  */
 export interface DedupeStore {
   readonly claim: (key: string) => boolean | Promise<boolean>;
@@ -31,6 +32,7 @@ export interface DedupeStore {
  * @example
  * const handler = createWebhookHandler({ apiKey, onEvent, dedupeStore: inMemoryDedupeStore({ maxEntries: 10_000 }) })
  * @since 0.1.0
+ * @category Webhooks
  */
 export const inMemoryDedupeStore = (options: { readonly maxEntries?: number } = {}): DedupeStore => {
   const maxEntries = Math.max(1, options.maxEntries ?? 100_000);

@@ -7,7 +7,12 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { WebhookHandler } from "./createWebhookHandler.js";
 
-/** Options of {@link toNodeListener}: the largest body read (default 1 MiB; larger → 413). @since 0.1.0 */
+/**
+ * Options of {@link toNodeListener}: the largest body read (default 1 MiB; larger → 413).
+ *
+ * @since 0.1.0
+ * @category Webhooks
+ */
 export interface NodeListenerOptions {
   readonly maxBodyBytes?: number;
 }
@@ -30,6 +35,7 @@ const send = (res: ServerResponse, status: number, body: unknown, headers: Recor
  * import http from "node:http"
  * http.createServer(toNodeListener(createWebhookHandler({ apiKey, onEvent }))).listen(8080)
  * @since 0.1.0
+ * @category Webhooks
  */
 export const toNodeListener =
   (handler: WebhookHandler, options: NodeListenerOptions = {}) =>

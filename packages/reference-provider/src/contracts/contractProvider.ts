@@ -13,7 +13,12 @@ import type { Database } from "../store/index.js";
 import { type ContractStates, createContractStates } from "./contractStates.js";
 import { startWebhookEndpoints, type WebhookEndpoints, webhookMessageProducer } from "./webhookMessages.js";
 
-/** Where the provider-states endpoint is mounted: `POST /_pact/provider-states`. @since 0.1.0 */
+/**
+ * Where the provider-states endpoint is mounted: `POST /_pact/provider-states`.
+ *
+ * @since 0.1.0
+ * @category Contract verification
+ */
 export const providerStatesPath = "/_pact/provider-states";
 
 /**
@@ -21,6 +26,7 @@ export const providerStatesPath = "/_pact/provider-states";
  * with `{state, params, action}` (the protocol of `@payment-session/contracts`).
  *
  * @since 0.1.0
+ * @category Contract verification
  */
 export const providerStatesRoute = (states: ContractStates): ExtraRoute => ({
   method: "POST",
@@ -35,6 +41,7 @@ export const providerStatesRoute = (states: ContractStates): ExtraRoute => ({
  * `close()` stops the provider and the webhook endpoints (not a `db` passed in).
  *
  * @since 0.1.0
+ * @category Contract verification
  */
 export interface ContractProvider {
   readonly provider: RunningProvider;
@@ -53,6 +60,7 @@ export interface ContractProvider {
  * closed by `close()`), and the instant the clock starts at before the first "the clock reads".
  *
  * @since 0.1.0
+ * @category Contract verification
  */
 export interface ContractProviderOptions {
   readonly db?: Database | undefined;
@@ -76,6 +84,7 @@ export interface ContractProviderOptions {
  *     providerMessagesUrl: running.providerMessagesUrl, pactDir: "contracts" })
  * } finally { await running.close() }
  * @since 0.1.0
+ * @category Contract verification
  */
 export const startContractProvider = async (
   options: ContractProviderOptions = {},

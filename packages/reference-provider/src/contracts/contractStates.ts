@@ -31,6 +31,7 @@ import { answerOf, writeEndpoints } from "../writes.js";
  * provider refused a step of the set-up (the message says which).
  *
  * @since 0.1.0
+ * @category Contract verification
  */
 export class ProviderStateError extends Error {
   readonly _tag = "ProviderStateError";
@@ -49,6 +50,7 @@ export class ProviderStateError extends Error {
  * oldest first. "the clock reads" (every interaction's first state) starts a new one.
  *
  * @since 0.1.0
+ * @category Contract verification
  */
 export interface InteractionSetup {
   readonly now: number;
@@ -69,6 +71,7 @@ export interface InteractionSetup {
  * - `problems()`: every set-up that failed, in order, one line each (for the run's report).
  *
  * @since 0.1.0
+ * @category Contract verification
  */
 export interface ContractStates {
   readonly setUp: (state: string, params: unknown) => Promise<ProviderStateValues>;
@@ -84,6 +87,7 @@ export interface ContractStates {
  * verification's webhook inbox), read at each merchant set-up.
  *
  * @since 0.1.0
+ * @category Contract verification
  */
 export interface ContractStatesOptions {
   readonly provider: ProviderContext;
@@ -130,6 +134,7 @@ const seedOptions = (
  *   return [providerStatesRoute(states)]
  * } })
  * @since 0.1.0
+ * @category Contract verification
  */
 export const createContractStates = (options: ContractStatesOptions): ContractStates => {
   const { provider, clock } = options;

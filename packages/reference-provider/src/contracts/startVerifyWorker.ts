@@ -26,6 +26,7 @@ const workerExecArgv = (): ReadonlyArray<string> => {
  * child stops without answering or runs past `runTimeoutMs` (counted from `verify`).
  *
  * @since 0.1.0
+ * @category Contract verification
  */
 export const startVerifyWorker = (
   runTimeoutMs: number,

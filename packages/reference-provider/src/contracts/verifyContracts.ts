@@ -13,7 +13,12 @@ import { type Database, openDatabase } from "../store/index.js";
 import { startContractProvider } from "./contractProvider.js";
 import { startVerifyWorker, type VerifyWorker } from "./startVerifyWorker.js";
 
-/** The repository's `contracts/` folder (the default pact folder). @since 0.1.0 */
+/**
+ * The repository's `contracts/` folder (the default pact folder).
+ *
+ * @since 0.1.0
+ * @category Contract verification
+ */
 export const defaultPactDir = fileURLToPath(new URL("../../../../contracts", import.meta.url));
 
 /**
@@ -29,6 +34,7 @@ export const defaultPactDir = fileURLToPath(new URL("../../../../contracts", imp
  *   started here (then `runTimeoutMs` and `onCoreOutput` apply to it).
  *
  * @since 0.1.0
+ * @category Contract verification
  */
 export interface VerifyContractsOptions {
   readonly pactDir?: string | undefined;
@@ -47,6 +53,7 @@ export interface VerifyContractsOptions {
  * where it ran, and how long it took.
  *
  * @since 0.1.0
+ * @category Contract verification
  */
 export interface ContractsVerification {
   readonly outcome: VerifyProviderOutcome;
@@ -84,6 +91,7 @@ const openFresh = async (
  * const { outcome } = await verifyContracts()
  * if (outcome._tag === "VerificationReport") console.log(formatReport(outcome))
  * @since 0.1.0
+ * @category Contract verification
  */
 export const verifyContracts = async (
   options: VerifyContractsOptions = {},

@@ -12,7 +12,12 @@ import { readRequestText } from "@payment-session/contracts/verifier";
 import type { ProviderContext } from "../startProvider.js";
 import type { ContractStates } from "./contractStates.js";
 
-/** One webhook POST the inbox received: lower-case header names and the body as sent. @since 0.1.0 */
+/**
+ * One webhook POST the inbox received: lower-case header names and the body as sent.
+ *
+ * @since 0.1.0
+ * @category Contract verification
+ */
 export interface WebhookDelivery {
   readonly headers: Readonly<Record<string, string | undefined>>;
   readonly body: string;
@@ -23,13 +28,19 @@ export interface WebhookDelivery {
  * metadata the pact matches (`X-API-Key`, the header the delivery carried).
  *
  * @since 0.1.0
+ * @category Contract verification
  */
 export interface WebhookMessage {
   readonly body: string;
   readonly metadata: Readonly<Record<string, string>>;
 }
 
-/** The deliveries an inbox holds, oldest first, and how to empty it. @since 0.1.0 */
+/**
+ * The deliveries an inbox holds, oldest first, and how to empty it.
+ *
+ * @since 0.1.0
+ * @category Contract verification
+ */
 export interface WebhookInbox {
   readonly deliveries: () => ReadonlyArray<WebhookDelivery>;
   readonly clear: () => void;
@@ -41,6 +52,7 @@ export interface WebhookInbox {
  * {description, providerStates}` → 200 with the message body and a `Pact-Message-Metadata` header).
  *
  * @since 0.1.0
+ * @category Contract verification
  */
 export interface WebhookEndpoints {
   readonly callbackUrl: string;
@@ -50,7 +62,12 @@ export interface WebhookEndpoints {
   readonly close: () => Promise<void>;
 }
 
-/** Produces the message a request asks for, reading what the inbox received. @since 0.1.0 */
+/**
+ * Produces the message a request asks for, reading what the inbox received.
+ *
+ * @since 0.1.0
+ * @category Contract verification
+ */
 export type WebhookMessageProducer = (
   request: MessageRequest,
   inbox: WebhookInbox,
@@ -93,6 +110,7 @@ const headerValues = (req: http.IncomingMessage): Record<string, string | undefi
  * that throws answers 500 with its message, which is also kept in `problems()` for the run's report.
  *
  * @since 0.1.0
+ * @category Contract verification
  */
 export const startWebhookEndpoints = async (produce: WebhookMessageProducer): Promise<WebhookEndpoints> => {
   let received: Array<WebhookDelivery> = [];
@@ -179,6 +197,7 @@ const sessionIdOf = (body: string): string | undefined => {
  * transitions wrote no webhook event.
  *
  * @since 0.1.0
+ * @category Contract verification
  */
 export const webhookMessageProducer =
   (provider: ProviderContext, states: ContractStates): WebhookMessageProducer =>

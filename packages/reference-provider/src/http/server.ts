@@ -47,7 +47,12 @@ import { writeEndpoints } from "../writes.js";
 import { jsonDepthExceeds } from "./jsonDepth.js";
 import { isAccessTokenRequest, tolerantAccessToken } from "./tolerantToken.js";
 
-/** The largest request body the provider reads: 1 MB (1 048 576 bytes). @since 0.1.0 */
+/**
+ * The largest request body the provider reads: 1 MB (1 048 576 bytes).
+ *
+ * @since 0.1.0
+ * @category Server
+ */
 export const maxBodyBytes = 1_048_576;
 
 /**
@@ -55,6 +60,7 @@ export const maxBodyBytes = 1_048_576;
  * deeper body is refused 400 before it is parsed, so no parser or decoder recurses on it.
  *
  * @since 0.1.0
+ * @category Server
  */
 export const maxJsonDepth = 64;
 
@@ -63,6 +69,7 @@ export const maxJsonDepth = 64;
  * in the envelope by the server's `clientError` handler.
  *
  * @since 0.1.0
+ * @category Server
  */
 export const maxHeaderBytes = 16_384;
 
@@ -71,6 +78,7 @@ export const maxHeaderBytes = 16_384;
  * as `error.traceId` and sent as the `x-trace-id` header).
  *
  * @since 0.1.0
+ * @category Server
  */
 export const CurrentTraceId = Context.Reference<string>(
   "@payment-session/reference-provider/CurrentTraceId",
@@ -84,6 +92,7 @@ export const CurrentTraceId = Context.Reference<string>(
  * (lower-case names), the query and the path parameters.
  *
  * @since 0.1.0
+ * @category Server
  */
 export interface ExtraRouteRequest {
   readonly body: unknown;
@@ -100,6 +109,7 @@ export interface ExtraRouteRequest {
  * it runs, a thrown error a 500 envelope.
  *
  * @since 0.1.0
+ * @category Server
  */
 export interface ExtraRoute {
   readonly method: "GET" | "POST" | "PUT" | "DELETE";
@@ -113,6 +123,7 @@ export interface ExtraRoute {
  * answers these.
  *
  * @since 0.1.0
+ * @category Server
  */
 export type PageAnswer =
   | { readonly status: number; readonly html: string; readonly contentType?: string | undefined }
@@ -457,6 +468,7 @@ const docsLayer = Layer.mergeAll(
  * `HttpRouter.toWebHandler` (in-memory).
  *
  * @since 0.1.0
+ * @category Server
  */
 export const providerRoutes = (services: ProviderServices, extraRoutes: ReadonlyArray<ExtraRoute> = []) =>
   Layer.mergeAll(
@@ -505,6 +517,7 @@ const withClientErrors = (server: Server, services: ProviderServices): Server =>
  * A listening Node server: its address and how to close it (graceful: open requests finish).
  *
  * @since 0.1.0
+ * @category Server
  */
 export interface ServedProvider {
   readonly host: string;
@@ -517,6 +530,7 @@ export interface ServedProvider {
  * the listen error (e.g. `EADDRINUSE`) if the port cannot be taken.
  *
  * @since 0.1.0
+ * @category Server
  */
 export const serveProvider = async (
   services: ProviderServices,

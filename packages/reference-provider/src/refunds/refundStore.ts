@@ -17,7 +17,12 @@ import { StoreError } from "../store/errors.js";
 import { sqlInstant, toSafeNumber } from "../store/Instant.js";
 import { isUuid, text, toJsonText } from "../store/internal/values.js";
 
-/** A stored refund: the core's record and the row's version. @since 0.2.0 */
+/**
+ * A stored refund: the core's record and the row's version.
+ *
+ * @since 0.2.0
+ * @category Refunds
+ */
 export interface RefundRow {
   readonly merchantId: string;
   readonly refund: RefundRecord;
@@ -52,6 +57,7 @@ const derived = (refund: RefundRecord) => ({
  * Inserts a new refund (version 1). Its session must exist (foreign key); the id must be a UUID.
  *
  * @since 0.2.0
+ * @category Refunds
  */
 export const insertRefund = async (
   db: Queryable,
@@ -88,6 +94,7 @@ export const insertRefund = async (
  * (compare-and-set); `false` when another writer got there first.
  *
  * @since 0.2.0
+ * @category Refunds
  */
 export const updateRefund = async (
   db: Queryable,
@@ -109,6 +116,7 @@ export const updateRefund = async (
  * `FOR UPDATE`.
  *
  * @since 0.2.0
+ * @category Refunds
  */
 export const loadRefund = async (
   db: Queryable,
@@ -125,7 +133,12 @@ export const loadRefund = async (
   return raw === undefined ? null : toRefundRow(raw);
 };
 
-/** Every refund of a session, oldest first (the ledger of its charges). @since 0.2.0 */
+/**
+ * Every refund of a session, oldest first (the ledger of its charges).
+ *
+ * @since 0.2.0
+ * @category Refunds
+ */
 export const refundsOfSession = async (
   db: Queryable,
   sessionId: string,
@@ -137,7 +150,12 @@ export const refundsOfSession = async (
   return rows.map(toRefundRow);
 };
 
-/** Filters of {@link listRefundRows}; all optional. @since 0.2.0 */
+/**
+ * Filters of {@link listRefundRows}; all optional.
+ *
+ * @since 0.2.0
+ * @category Refunds
+ */
 export interface RefundFilter {
   readonly paymentSessionId?: string | undefined;
   readonly clientReferenceId?: string | undefined;
@@ -148,6 +166,7 @@ export interface RefundFilter {
  * A page of a merchant's refunds, newest first (ties by id), filtered, with the total count.
  *
  * @since 0.2.0
+ * @category Refunds
  */
 export const listRefundRows = async (
   db: Queryable,
@@ -187,6 +206,7 @@ export const listRefundRows = async (
  * locked `FOR UPDATE SKIP LOCKED` so sweepers and requests never wait for each other.
  *
  * @since 0.2.0
+ * @category Refunds
  */
 export const claimDueRefunds = async (
   tx: Tx,

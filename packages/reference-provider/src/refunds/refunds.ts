@@ -61,6 +61,7 @@ type RefundListAnswer = typeof RefundListResponse.Type;
  * payment callbacks, filed under the refund's session; the dedupe key is the core's `refundCallbackDedupeKey` (refund id, event), the one the contracts' handler uses.
  *
  * @since 0.2.0
+ * @category Refunds
  */
 export const refundOutboxRows = (
   merchantId: string,
@@ -82,6 +83,7 @@ export const refundOutboxRows = (
  * stored afterwards (unchanged when another writer moved it first: that writer stored the same steps).
  *
  * @since 0.2.0
+ * @category Refunds
  */
 export const settleRefund = async (tx: Tx, row: RefundRow, at: number): Promise<RefundRecord> => {
   const moved = sandboxRefundAt(row.refund, at);
@@ -97,6 +99,7 @@ export const settleRefund = async (tx: Tx, row: RefundRow, at: number): Promise<
  * the same core `sandboxRefundAt` as the lazy path. Returns how many refunds it moved.
  *
  * @since 0.2.0
+ * @category Refunds
  */
 export const settleDueRefunds = async (
   db: Database,
@@ -168,6 +171,7 @@ const openRefundIn = (
  * again is the first answer byte for byte (200 or 422), another request is 409.
  *
  * @since 0.2.0
+ * @category Refunds
  */
 export const createRefund = (
   services: ProviderServices,
@@ -188,6 +192,7 @@ export const createRefund = (
  * with their callbacks), or 404 `resource_missing` (also for another merchant's refund).
  *
  * @since 0.2.0
+ * @category Refunds
  */
 export const getRefund = (
   services: ProviderServices,
@@ -212,6 +217,7 @@ export const getRefund = (
  * merchant's refunds as of now (due steps stored first), newest first, with `pagination`.
  *
  * @since 0.2.0
+ * @category Refunds
  */
 export const listRefunds = (
   services: ProviderServices,

@@ -24,7 +24,12 @@ import { createRefund, refundOutboxRows } from "./refunds.js";
 
 const decodeCreated = Schema.decodeUnknownSync(RefundResponse);
 
-/** What {@link seedRefund} makes. @since 0.2.0 */
+/**
+ * What {@link seedRefund} makes.
+ *
+ * @since 0.2.0
+ * @category Seeding
+ */
 export interface SeedRefundOptions {
   readonly merchantId: string;
   readonly paymentSessionId: string;
@@ -48,6 +53,7 @@ const seedDestination = {
  * refusal when the session cannot be refunded. Returns the refund id.
  *
  * @since 0.2.0
+ * @category Seeding
  */
 export const seedRefund = async (services: ProviderServices, options: SeedRefundOptions): Promise<string> => {
   const method = options.method ?? "AUTO";

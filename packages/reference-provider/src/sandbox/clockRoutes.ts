@@ -10,7 +10,12 @@ import type { ExtraRoute } from "../http/server.js";
 import type { DispatchReport } from "../webhookDispatcher.js";
 import type { SandboxClock } from "./sandboxClock.js";
 
-/** The furthest one move may take the clock: 400 days. @since 0.1.0 */
+/**
+ * The furthest one move may take the clock: 400 days.
+ *
+ * @since 0.1.0
+ * @category Sandbox
+ */
 export const maxClockMoveMs = 400 * 24 * 3_600_000;
 
 /**
@@ -19,6 +24,7 @@ export const maxClockMoveMs = 400 * 24 * 3_600_000;
  * `dispatchDue`).
  *
  * @since 0.1.0
+ * @category Sandbox
  */
 export interface ClockHost {
   readonly db: Parameters<SandboxClock["advance"]>[0];
@@ -31,6 +37,7 @@ export interface ClockHost {
  * move) what the move did.
  *
  * @since 0.1.0
+ * @category Sandbox
  */
 export interface ClockState {
   readonly now: string;
@@ -56,6 +63,7 @@ const invalid = (traceId: string, field: string, message: string): Answer =>
  * the milliseconds to add, or the field and what is wrong with it.
  *
  * @since 0.1.0
+ * @category Sandbox
  */
 export const clockMove = (
   body: unknown,
@@ -98,6 +106,7 @@ export const clockMove = (
  * once at the new instant.
  *
  * @since 0.1.0
+ * @category Sandbox
  */
 export const moveClock = async (clock: SandboxClock, host: ClockHost, ms: number): Promise<ClockState> => {
   await clock.advance(host.db, ms);
@@ -119,6 +128,7 @@ export const moveClock = async (clock: SandboxClock, host: ClockHost, ms: number
  * The clock routes on `clock` and `host`.
  *
  * @since 0.1.0
+ * @category Sandbox
  */
 export const clockRoutes = (clock: SandboxClock, host: ClockHost): ReadonlyArray<ExtraRoute> => [
   {

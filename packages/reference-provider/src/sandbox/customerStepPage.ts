@@ -30,6 +30,7 @@ import { answerOf, writeEndpoints } from "../writes.js";
  * The customer step page of session `id` on the sandbox at `base` (no trailing slash).
  *
  * @since 0.2.0
+ * @category Sandbox
  */
 export const customerStepUrl = (base: string, sessionId: string): string =>
   `${base}/authenticate/${encodeURIComponent(sessionId)}`;
@@ -40,6 +41,7 @@ export const customerStepUrl = (base: string, sessionId: string): string =>
  * (an e-wallet's stays the hosted page; its approval step is served here too, at the same URL).
  *
  * @since 0.2.0
+ * @category Sandbox
  */
 export const customerStepIssuers = (inner: Issuers, base: () => string): Issuers => ({
   forSession: inner.forSession,
@@ -112,6 +114,7 @@ ${otp ? `<label>One-time password <input name="otp" inputmode="numeric" autocomp
  * session's status and the way back to the merchant.
  *
  * @since 0.2.0
+ * @category Sandbox
  */
 export const renderCustomerStep = (
   session: PaymentSession,
@@ -150,6 +153,7 @@ const notFoundPage = (id: string): PageAnswer => ({
  *   for a wrong one-time password (nothing changes), 422 `invalid_state` when no step waits.
  *
  * @since 0.2.0
+ * @category Sandbox
  */
 export const customerStepRoutes = (services: ProviderServices): ReadonlyArray<ExtraRoute> => {
   const writes = writeEndpoints(services);

@@ -37,6 +37,7 @@ import { type LedgerHost, resendWebhook, sendTestEvent } from "./webhookLedger.j
  * now), and the ledger's seams.
  *
  * @since 0.1.0
+ * @category Sandbox
  */
 export interface DashboardHost {
   readonly services: ProviderServices;
@@ -67,6 +68,7 @@ const invalid = (traceId: string, field: string, message: string): Answer =>
  * A missing or unknown id is the field and what is wrong.
  *
  * @since 0.1.0
+ * @category Sandbox
  */
 export const merchantOf = (
   services: ProviderServices,
@@ -108,6 +110,7 @@ const sessionsOf = async (
  * state) and every delivery attempt, in the order they happened.
  *
  * @since 0.1.0
+ * @category Sandbox
  */
 export interface SessionTimeline {
   readonly session: PaymentSession;
@@ -393,6 +396,7 @@ const badRequest = (message: string): PageAnswer => ({
  * The two POSTs answer the attempt ({@link LedgerAction}): what the receiver said.
  *
  * @since 0.1.0
+ * @category Sandbox
  */
 export const dashboardRoutes = (host: DashboardHost): ReadonlyArray<ExtraRoute> => {
   const { services } = host;

@@ -6,7 +6,12 @@
  */
 import { constants, createDecipheriv, type KeyObject, privateDecrypt } from "node:crypto";
 
-/** A decrypted card: the PAN and the rest of the payload. @since 0.1.0 */
+/**
+ * A decrypted card: the PAN and the rest of the payload.
+ *
+ * @since 0.1.0
+ * @category Sandbox
+ */
 export interface DecryptedCard {
   readonly number: string;
   readonly expiryMonth: string;
@@ -21,6 +26,7 @@ export interface DecryptedCard {
  * `paymentMethod.card.encryptedCard`).
  *
  * @since 0.1.0
+ * @category Sandbox
  */
 export const decryptCard = (
   privateKey: KeyObject,

@@ -33,6 +33,7 @@ import { qrSvg } from "./qrSvg.js";
  * The hosted page of session `id` on the sandbox at `base` (no trailing slash).
  *
  * @since 0.1.0
+ * @category Sandbox
  */
 export const checkoutUrl = (base: string, sessionId: string): string =>
   `${base}/checkout/${encodeURIComponent(sessionId)}`;
@@ -44,6 +45,7 @@ export const checkoutUrl = (base: string, sessionId: string): string =>
  * when a URL is made (the listening address is known only once the server is up).
  *
  * @since 0.1.0
+ * @category Sandbox
  */
 export const hostedPageIssuers = (inner: Issuers, base: () => string): Issuers => ({
   forCharge: async (request) => {
@@ -197,6 +199,7 @@ ${card ? "" : `<button data-action="expire" data-testid="expire">Let it expire</
  * and when the session has ended, its status and the link back to the merchant.
  *
  * @since 0.1.0
+ * @category Sandbox
  */
 export const renderCheckout = (session: PaymentSession, merchantName: string, now: string): string => {
   const back = returnUrlOf(session);
@@ -244,6 +247,7 @@ const missing = (traceId: string, id: string): Answer =>
  * customer goes: {@link returnUrlOf}), or the API's error answer.
  *
  * @since 0.1.0
+ * @category Sandbox
  */
 export const hostedPageRoutes = (services: ProviderServices): ReadonlyArray<ExtraRoute> => {
   const writes = writeEndpoints(services);

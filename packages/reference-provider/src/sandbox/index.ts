@@ -34,6 +34,7 @@ export * from "./webhookLedger.js";
  * browsers reach the sandbox at (default: the address it listens on).
  *
  * @since 0.1.0
+ * @category Sandbox
  */
 export interface SandboxOptions {
   readonly publicUrl?: string | undefined;
@@ -48,6 +49,7 @@ export interface SandboxOptions {
  * What the sandbox needs from the running provider to mount its routes.
  *
  * @since 0.1.0
+ * @category Sandbox
  */
 export interface SandboxHost {
   readonly services: ProviderServices;
@@ -61,6 +63,7 @@ export interface SandboxHost {
  * the database by {@link Sandbox.load}), and its routes.
  *
  * @since 0.1.0
+ * @category Sandbox
  */
 export interface Sandbox {
   readonly clock: SandboxClock;
@@ -82,6 +85,7 @@ export interface Sandbox {
  * Makes the sandbox over the provider's `base` clock.
  *
  * @since 0.1.0
+ * @category Sandbox
  */
 export const createSandbox = (base: ProviderClock | undefined, options: SandboxOptions = {}): Sandbox => {
   const clock = createSandboxClock(base);

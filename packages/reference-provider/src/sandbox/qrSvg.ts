@@ -10,6 +10,7 @@ import qrcode from "qrcode-generator";
  * The SVG of `content` (error correction M, a 4-module quiet zone).
  *
  * @since 0.1.0
+ * @category Sandbox
  */
 export const qrSvg = (content: string): string => {
   const qr = qrcode(0, "M");

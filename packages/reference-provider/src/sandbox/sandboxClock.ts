@@ -20,6 +20,7 @@ import { addClockOffset, readClockOffset } from "../store/sandboxClock.js";
  * - `advance(db, ms)`: adds `ms` (> 0) to the shared offset, applies it here at once, and returns it.
  *
  * @since 0.1.0
+ * @category Sandbox
  */
 export interface SandboxClock extends ProviderClock {
   readonly offsetMs: () => number;
@@ -35,6 +36,7 @@ export interface SandboxClock extends ProviderClock {
  * await clock.load(db)
  * await clock.advance(db, 3_600_000) // one hour later, for every instance on `db`
  * @since 0.1.0
+ * @category Sandbox
  */
 export const createSandboxClock = (base: ProviderClock = systemClock): SandboxClock => {
   let offset = 0;

@@ -19,7 +19,12 @@ import {
 } from "@payment-session/core";
 import type { NewSessionEvent } from "../store/index.js";
 
-/** The timeline's name of a session's creation (not a machine event). @since 0.1.0 */
+/**
+ * The timeline's name of a session's creation (not a machine event).
+ *
+ * @since 0.1.0
+ * @category Sandbox
+ */
 export const creationEventName = "CREATE";
 
 const keys = (list: ReadonlyArray<TransitionKey | null | undefined>): ReadonlyArray<string> =>
@@ -30,6 +35,7 @@ const keys = (list: ReadonlyArray<TransitionKey | null | undefined>): ReadonlyAr
  * card or customer data.
  *
  * @since 0.1.0
+ * @category Sandbox
  */
 export const eventDetail = (event: SessionEvent): Readonly<Record<string, string | number | boolean>> => {
   const detail: Record<string, string | number | boolean> = {};
@@ -56,6 +62,7 @@ export const eventDetail = (event: SessionEvent): Readonly<Record<string, string
  * The entry of `event` applied to `before` with result `applied` (accepted: the caller stores it).
  *
  * @since 0.1.0
+ * @category Sandbox
  */
 export const eventEntry = (
   merchantId: string,
@@ -81,6 +88,7 @@ export const eventEntry = (
  * nothing.
  *
  * @since 0.1.0
+ * @category Sandbox
  */
 export const expiryEntries = (
   merchantId: string,
@@ -95,6 +103,7 @@ export const expiryEntries = (
  * The entry of a session's creation: the eventless transitions it took (C1).
  *
  * @since 0.1.0
+ * @category Sandbox
  */
 export const creationEntry = (merchantId: string, snapshot: SessionSnapshot): NewSessionEvent => ({
   merchantId,

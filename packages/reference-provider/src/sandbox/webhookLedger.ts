@@ -34,6 +34,7 @@ import {
  * Where the ledger writes an attempt (default: {@link recordWebhookAttempt}). A seam for tests.
  *
  * @since 0.1.0
+ * @category Sandbox
  */
 export type AttemptRecorder = (db: Queryable, attempt: NewWebhookAttempt) => Promise<unknown>;
 
@@ -41,6 +42,7 @@ export type AttemptRecorder = (db: Queryable, attempt: NewWebhookAttempt) => Pro
  * The dispatcher's `onAttempt` that writes each of its attempts to the ledger.
  *
  * @since 0.1.0
+ * @category Sandbox
  */
 export const ledgerOnAttempt =
   (db: Database, record: AttemptRecorder = recordWebhookAttempt) =>
@@ -71,6 +73,7 @@ const attemptFields = (result: DeliveryResult, latencyMs: number) => ({
  * receiver said.
  *
  * @since 0.1.0
+ * @category Sandbox
  */
 export interface LedgerAction {
   readonly attemptId: number;
@@ -91,6 +94,7 @@ export interface LedgerAction {
  * dispatcher's `fetch` sender with a 10 s timeout) and recorder (seams for tests).
  *
  * @since 0.1.0
+ * @category Sandbox
  */
 export interface LedgerHost {
   readonly db: Database;
@@ -124,6 +128,7 @@ const deliverOnce = async (
  * `undefined` when the merchant has no such event.
  *
  * @since 0.1.0
+ * @category Sandbox
  */
 export const resendWebhook = async (
   host: LedgerHost,
@@ -168,10 +173,20 @@ const actionOf = (attempt: NewWebhookAttempt, attemptId: number): LedgerAction =
   error: attempt.error,
 });
 
-/** The event name of the sandbox's test call (facts §10: handlers get it from the dashboard). @since 0.1.0 */
+/**
+ * The event name of the sandbox's test call (facts §10: handlers get it from the dashboard).
+ *
+ * @since 0.1.0
+ * @category Sandbox
+ */
 export const testEventName = "PAYMENT.TEST";
 
-/** The id of the test event's sample session: the nil UUID (no such session exists). @since 0.1.0 */
+/**
+ * The id of the test event's sample session: the nil UUID (no such session exists).
+ *
+ * @since 0.1.0
+ * @category Sandbox
+ */
 export const testEventSessionId = "00000000-0000-0000-0000-000000000000";
 
 const testEventRequest = {
@@ -190,6 +205,7 @@ const testEventRequest = {
  * `data` as a session still can.
  *
  * @since 0.1.0
+ * @category Sandbox
  */
 export const testEventPayload = (at: number): { readonly event: string; readonly data: PaymentSession } => {
   const created = createWithIssued(testEventRequest, { id: testEventSessionId, at });
@@ -202,6 +218,7 @@ export const testEventPayload = (at: number): { readonly event: string; readonly
  * writes the attempt to the ledger (no outbox row: it is never retried).
  *
  * @since 0.1.0
+ * @category Sandbox
  */
 export const sendTestEvent = async (host: LedgerHost, merchant: Merchant): Promise<LedgerAction> => {
   const payload = testEventPayload(host.now());

@@ -9,7 +9,12 @@ import { openPglite } from "./internal/pglite.js";
 import { openPostgres } from "./internal/postgres.js";
 import { runMigrations } from "./migrations.js";
 
-/** Which driver a {@link Database} runs on. @since 0.1.0 */
+/**
+ * Which driver a {@link Database} runs on.
+ *
+ * @since 0.1.0
+ * @category Store
+ */
 export type Dialect = "pglite" | "postgres";
 
 /**
@@ -17,10 +22,16 @@ export type Dialect = "pglite" | "postgres";
  * as a string (`JSON.stringify`, cast with `$n::jsonb`): both drivers then send the same text.
  *
  * @since 0.1.0
+ * @category Store
  */
 export type SqlValue = string | number | boolean | null;
 
-/** Rows of a statement, and how many rows it returned or changed. @since 0.1.0 */
+/**
+ * Rows of a statement, and how many rows it returned or changed.
+ *
+ * @since 0.1.0
+ * @category Store
+ */
 export interface QueryResult<Row> {
   readonly rows: ReadonlyArray<Row>;
   readonly rowCount: number;
@@ -31,6 +42,7 @@ export interface QueryResult<Row> {
  * `Row` is trusted, not checked: the repositories map raw rows to typed values themselves.
  *
  * @since 0.1.0
+ * @category Store
  */
 export interface Queryable {
   readonly dialect: Dialect;
@@ -45,6 +57,7 @@ export interface Queryable {
  * query is a `StoreError` with reason `closed`.
  *
  * @since 0.1.0
+ * @category Store
  */
 export interface Tx extends Queryable {
   readonly _tag: "Tx";
@@ -62,6 +75,7 @@ export interface Tx extends Queryable {
  *   (`nested_transaction`) on both drivers, instead of a deadlock on PGlite.
  *
  * @since 0.1.0
+ * @category Store
  */
 export interface Database extends Queryable {
   readonly _tag: "Database";
@@ -90,6 +104,7 @@ export interface Database extends Queryable {
  * waiting for a server that is gone (see `isDatabaseUnavailable`).
  *
  * @since 0.1.0
+ * @category Store
  */
 export interface OpenDatabaseOptions {
   readonly url?: string | undefined;
@@ -113,6 +128,7 @@ const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
  * // url wins when set; otherwise PGlite in .data/pglite
  * ```
  * @since 0.1.0
+ * @category Store
  */
 export const openDatabase = async (options: OpenDatabaseOptions = {}): Promise<Database> => {
   const { url, dataDir, memory, schema, poolSize, connectTimeoutMs, queryTimeoutMs } = options;

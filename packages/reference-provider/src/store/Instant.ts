@@ -13,6 +13,7 @@ import { StoreError } from "./errors.js";
  * millisecond precision (finer fractions are truncated). Read back as epoch milliseconds.
  *
  * @since 0.1.0
+ * @category Store
  */
 export type Instant = number | string;
 
@@ -29,6 +30,7 @@ const MAX_MS = 253_402_300_799_999;
  * toEpochMillis("2026-03-01T17:00:00+07:00") // 1772359200000
  * ```
  * @since 0.1.0
+ * @category Store
  */
 export const toEpochMillis = (instant: Instant, what = "instant"): number => {
   const ms = typeof instant === "number" ? instant : parseInstantMillis(instant);

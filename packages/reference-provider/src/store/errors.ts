@@ -26,6 +26,7 @@ import { Data } from "effect";
  * - `data_dir_in_use`: another open PGlite (this process or a live other one) holds the `dataDir`.
  *
  * @since 0.1.0
+ * @category Store
  */
 export type StoreErrorReason =
   | "connect"
@@ -50,6 +51,7 @@ export type StoreErrorReason =
  * }
  * ```
  * @since 0.1.0
+ * @category Store
  */
 export class StoreError extends Data.TaggedError("StoreError")<{
   readonly reason: StoreErrorReason;
@@ -64,6 +66,7 @@ export class StoreError extends Data.TaggedError("StoreError")<{
  * Nothing was written. The HTTP layer answers 409 (or the caller retries later).
  *
  * @since 0.1.0
+ * @category Store
  */
 export class ConcurrencyConflict extends Data.TaggedError("ConcurrencyConflict")<{
   readonly message: string;
@@ -86,6 +89,7 @@ const field = (error: unknown, key: string): string | undefined => {
  * passes through unchanged. Useful as the `catch` of `Effect.tryPromise` around a store call.
  *
  * @since 0.1.0
+ * @category Store
  */
 export const toStoreError = (error: unknown, sql?: string): StoreError => {
   if (error instanceof StoreError) return error;
@@ -127,6 +131,7 @@ const reasonOfDriverError = (rawCode: string | undefined, detail: string): Store
  * `X-REQUEST-ID`.
  *
  * @since 0.1.0
+ * @category Store
  */
 export const isDatabaseUnavailable = (error: unknown): boolean => {
   let current: unknown = error;

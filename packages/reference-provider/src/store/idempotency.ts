@@ -8,7 +8,12 @@ import type { Queryable } from "./Database.js";
 import { type Instant, sqlInstant, sqlMillis, toEpochMillis, toSafeNumber } from "./Instant.js";
 import { text, toJsonText } from "./internal/values.js";
 
-/** How long a record answers for its key: 24 hours, in milliseconds. @since 0.1.0 */
+/**
+ * How long a record answers for its key: 24 hours, in milliseconds.
+ *
+ * @since 0.1.0
+ * @category Idempotency
+ */
 export const idempotencyWindowMs = 86_400_000;
 
 /**
@@ -16,6 +21,7 @@ export const idempotencyWindowMs = 86_400_000;
  * body, however the caller hashes them): the same key with another hash is a 409.
  *
  * @since 0.1.0
+ * @category Idempotency
  */
 export interface IdempotencyRecord {
   readonly merchantId: string;
@@ -27,7 +33,12 @@ export interface IdempotencyRecord {
   readonly createdAt: number;
 }
 
-/** A record to save; `createdAt` is the request's instant. @since 0.1.0 */
+/**
+ * A record to save; `createdAt` is the request's instant.
+ *
+ * @since 0.1.0
+ * @category Idempotency
+ */
 export interface NewIdempotencyRecord {
   readonly merchantId: string;
   readonly requestKey: string;
@@ -59,6 +70,7 @@ const toRecord = (raw: RawRow): IdempotencyRecord => ({
  * `at < createdAt + 24 h`; an older one is ignored (and may be replaced by a new save).
  *
  * @since 0.1.0
+ * @category Idempotency
  */
 export const findIdempotencyRecord = async (
   db: Queryable,
@@ -84,6 +96,7 @@ export const findIdempotencyRecord = async (
  * record. An expired record for the key is replaced.
  *
  * @since 0.1.0
+ * @category Idempotency
  */
 export const saveIdempotencyRecord = async (
   db: Queryable,
@@ -118,6 +131,7 @@ export const saveIdempotencyRecord = async (
  * many were deleted.
  *
  * @since 0.1.0
+ * @category Idempotency
  */
 export const purgeIdempotencyRecords = async (db: Queryable, at: Instant): Promise<number> => {
   const { rowCount } = await db.query(

@@ -11,6 +11,7 @@ import type { Database } from "./Database.js";
  * a merchant afresh (the provider-states endpoint); never called by the API.
  *
  * @since 0.1.0
+ * @category Store
  */
 export const deleteMerchantData = (db: Database, merchantId: string): Promise<number> =>
   db.transaction(async (tx) => {

@@ -12,6 +12,7 @@ import { StoreError } from "./errors.js";
  * `statements` run one by one (PGlite's extended protocol takes one statement per query).
  *
  * @since 0.1.0
+ * @category Store
  */
 export interface Migration {
   readonly version: number;
@@ -48,6 +49,7 @@ export interface Migration {
  * deleting a session or an outbox row deletes its rows.
  *
  * @since 0.1.0
+ * @category Store
  */
 export const migrations: ReadonlyArray<Migration> = [
   {
@@ -190,7 +192,12 @@ export const migrations: ReadonlyArray<Migration> = [
   },
 ];
 
-/** The table names of the current schema (handy for tests that truncate). @since 0.1.0 */
+/**
+ * The table names of the current schema (handy for tests that truncate).
+ *
+ * @since 0.1.0
+ * @category Store
+ */
 export const storeTables = [
   "webhook_attempts",
   "session_events",
@@ -210,6 +217,7 @@ export const storeTables = [
  * with reason `migration`: nothing is changed.
  *
  * @since 0.1.0
+ * @category Store
  */
 export const runMigrations = async (db: Database): Promise<ReadonlyArray<number>> => {
   for (let attempt = 1; ; attempt++) {

@@ -20,10 +20,16 @@ import { invalidInput, isUuid, nullableText, positiveInt, text, toJsonText } fro
  * an operator retries it by hand).
  *
  * @since 0.1.0
+ * @category Webhooks
  */
 export type WebhookStatus = "pending" | "delivered" | "failed_manual";
 
-/** A stored webhook event. Instants are epoch milliseconds. @since 0.1.0 */
+/**
+ * A stored webhook event. Instants are epoch milliseconds.
+ *
+ * @since 0.1.0
+ * @category Webhooks
+ */
 export interface OutboxRow {
   readonly id: number;
   readonly merchantId: string;
@@ -45,6 +51,7 @@ export interface OutboxRow {
  * `createdAt` (due at once). The session must exist (foreign key).
  *
  * @since 0.1.0
+ * @category Webhooks
  */
 export interface NewWebhook {
   readonly merchantId: string;
@@ -136,6 +143,7 @@ const enqueueMany = async (
  * in input order; a duplicate key is silently left out.
  *
  * @since 0.1.0
+ * @category Webhooks
  */
 export const enqueueWebhooks = async (
   db: Queryable,
@@ -181,6 +189,7 @@ export const enqueueWebhooks = async (
  *   record the outcome. A dispatcher that dies just lets the lease run out (at-least-once).
  *
  * @since 0.1.0
+ * @category Webhooks
  */
 export const claimDueWebhooks = async (
   tx: Tx,
@@ -219,6 +228,7 @@ export const claimDueWebhooks = async (
  * a lease only has to outlast one delivery (its timeout), never a batch.
  *
  * @since 0.1.0
+ * @category Webhooks
  */
 export const claimNextWebhook = async (
   db: Queryable,
@@ -257,6 +267,7 @@ export const claimNextWebhook = async (
  * outcome, nothing is changed (`false`).
  *
  * @since 0.1.0
+ * @category Webhooks
  */
 export interface LeaseFence {
   readonly leasedUntil?: Instant | undefined;
@@ -275,6 +286,7 @@ const fence = (options: LeaseFence, n: number): { readonly sql: string; readonly
  * pending (already delivered or manual).
  *
  * @since 0.1.0
+ * @category Webhooks
  */
 export const markDelivered = async (db: Queryable, id: number, at: Instant): Promise<boolean> => {
   const { rowCount } = await db.query(
@@ -291,6 +303,7 @@ export const markDelivered = async (db: Queryable, id: number, at: Instant): Pro
  * longer under that lease).
  *
  * @since 0.1.0
+ * @category Webhooks
  */
 export const scheduleRetry = async (
   db: Queryable,
@@ -313,6 +326,7 @@ export const scheduleRetry = async (
  * event is not pending (or, with `leasedUntil`, no longer under that lease).
  *
  * @since 0.1.0
+ * @category Webhooks
  */
 export const markManual = async (
   db: Queryable,
@@ -334,6 +348,7 @@ export const markManual = async (
  * provider-states endpoint).
  *
  * @since 0.1.0
+ * @category Webhooks
  */
 export const listWebhooks = async (
   db: Queryable,
@@ -352,6 +367,7 @@ export const listWebhooks = async (
  * One of a merchant's webhook events by id, or `undefined` (for the sandbox's resend).
  *
  * @since 0.1.0
+ * @category Webhooks
  */
 export const findWebhook = async (
   db: Queryable,
@@ -373,6 +389,7 @@ export const findWebhook = async (
  * already delivered.
  *
  * @since 0.1.0
+ * @category Webhooks
  */
 export const markResentDelivered = async (db: Queryable, id: number, at: Instant): Promise<boolean> => {
   const { rowCount } = await db.query(

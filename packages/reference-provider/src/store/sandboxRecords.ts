@@ -22,6 +22,7 @@ import type { SessionRow } from "./sessions.js";
  * before (`null` at creation) and after, and the machines' transition keys in the order taken.
  *
  * @since 0.1.0
+ * @category Store
  */
 export interface NewSessionEvent {
   readonly merchantId: string;
@@ -34,7 +35,12 @@ export interface NewSessionEvent {
   readonly detail: Readonly<Record<string, string | number | boolean>>;
 }
 
-/** A stored {@link NewSessionEvent} (`at` in epoch ms). @since 0.1.0 */
+/**
+ * A stored {@link NewSessionEvent} (`at` in epoch ms).
+ *
+ * @since 0.1.0
+ * @category Store
+ */
 export interface SessionEventRow extends Omit<NewSessionEvent, "at"> {
   readonly id: number;
   readonly at: number;
@@ -45,6 +51,7 @@ export interface SessionEventRow extends Omit<NewSessionEvent, "at"> {
  * change that applied them).
  *
  * @since 0.1.0
+ * @category Store
  */
 export const recordSessionEvents = async (
   db: Queryable,
@@ -84,6 +91,7 @@ const toStrings = (value: unknown, what: string): ReadonlyArray<string> => {
  * A merchant's session's timeline, oldest first (empty for an unknown id or another merchant's).
  *
  * @since 0.1.0
+ * @category Store
  */
 export const listSessionEvents = async (
   db: Queryable,
@@ -115,6 +123,7 @@ export const listSessionEvents = async (
  * test event.
  *
  * @since 0.1.0
+ * @category Store
  */
 export type WebhookAttemptKind = "dispatch" | "resend" | "test";
 
@@ -123,6 +132,7 @@ export type WebhookAttemptKind = "dispatch" | "resend" | "test";
  * body, `error` when it did not answer), how long it took, and the retry it scheduled.
  *
  * @since 0.1.0
+ * @category Store
  */
 export interface NewWebhookAttempt {
   readonly merchantId: string;
@@ -140,20 +150,31 @@ export interface NewWebhookAttempt {
   readonly nextAttemptAt: Instant | null;
 }
 
-/** A stored {@link NewWebhookAttempt} (instants in epoch ms). @since 0.1.0 */
+/**
+ * A stored {@link NewWebhookAttempt} (instants in epoch ms).
+ *
+ * @since 0.1.0
+ * @category Store
+ */
 export interface WebhookAttemptRow extends Omit<NewWebhookAttempt, "attemptedAt" | "nextAttemptAt"> {
   readonly id: number;
   readonly attemptedAt: number;
   readonly nextAttemptAt: number | null;
 }
 
-/** How much of a receiver's answer the ledger keeps. @since 0.1.0 */
+/**
+ * How much of a receiver's answer the ledger keeps.
+ *
+ * @since 0.1.0
+ * @category Store
+ */
 export const attemptBodyChars = 500;
 
 /**
  * Appends one attempt to the ledger and returns its id.
  *
  * @since 0.1.0
+ * @category Store
  */
 export const recordWebhookAttempt = async (db: Queryable, attempt: NewWebhookAttempt): Promise<number> => {
   const params: SqlValue[] = [
@@ -198,6 +219,7 @@ const toOutcome = (value: unknown): NewWebhookAttempt["outcome"] => {
  * A merchant's delivery attempts, newest first: all (at most `limit`), or one session's.
  *
  * @since 0.1.0
+ * @category Store
  */
 export const listWebhookAttempts = async (
   db: Queryable,
@@ -237,6 +259,7 @@ export const listWebhookAttempts = async (
  * whose stored `status` column is `status` and / or whose `clientReferenceId` is `clientReferenceId`.
  *
  * @since 0.1.0
+ * @category Store
  */
 export const findSessions = async (
   db: Queryable,

@@ -16,6 +16,7 @@ import { toSafeNumber } from "./Instant.js";
  * const n = await nextSequence(tx, "va:BCA") // 1, 2, 3, …
  * ```
  * @since 0.1.0
+ * @category Store
  */
 export const nextSequence = async (db: Queryable, name: string): Promise<number> => {
   const { rows } = await db.query<{ value: unknown }>(

@@ -22,6 +22,7 @@ import { invalidInput, isUuid, positiveInt, text, toJsonText } from "./internal/
  * `clientReferenceId` are derived from `snapshot` by the caller (the core) on every write.
  *
  * @since 0.1.0
+ * @category Store
  */
 export interface SessionRow {
   readonly id: string;
@@ -36,7 +37,12 @@ export interface SessionRow {
   readonly updatedAt: number;
 }
 
-/** A session to insert (stored at version 1). `updatedAt` defaults to `createdAt`. @since 0.1.0 */
+/**
+ * A session to insert (stored at version 1). `updatedAt` defaults to `createdAt`.
+ *
+ * @since 0.1.0
+ * @category Store
+ */
 export interface NewSession {
   readonly id: string;
   readonly merchantId: string;
@@ -54,6 +60,7 @@ export interface NewSession {
  * `paymentType` and `createdAt` never change.
  *
  * @since 0.1.0
+ * @category Store
  */
 export interface SessionChange {
   readonly id: string;
@@ -70,16 +77,27 @@ export interface SessionChange {
  * that merchant exists.
  *
  * @since 0.1.0
+ * @category Store
  */
 export type UpdateSessionResult = "updated" | "version_conflict" | "not_found";
 
-/** A page request: `page` from 1, `perPage` 1–100. @since 0.1.0 */
+/**
+ * A page request: `page` from 1, `perPage` 1–100.
+ *
+ * @since 0.1.0
+ * @category Store
+ */
 export interface PageRequest {
   readonly page: number;
   readonly perPage: number;
 }
 
-/** One page of sessions, newest first, and how many match in all. @since 0.1.0 */
+/**
+ * One page of sessions, newest first, and how many match in all.
+ *
+ * @since 0.1.0
+ * @category Store
+ */
 export interface SessionPage {
   readonly items: ReadonlyArray<SessionRow>;
   readonly totalItems: number;
@@ -91,11 +109,17 @@ export interface SessionPage {
  * list into the index's predicate, as frozen SQL; a test checks the two agree.
  *
  * @since 0.1.0
+ * @category Store
  */
 export const finalSessionStatuses: ReadonlyArray<SessionStatus> =
   SessionStatus.literals.filter(isFinalSessionStatus);
 
-/** `('PAID', 'CANCELLED', …)`, in the core's order, as the partial index's predicate spells it. @since 0.1.0 */
+/**
+ * `('PAID', 'CANCELLED', …)`, in the core's order, as the partial index's predicate spells it.
+ *
+ * @since 0.1.0
+ * @category Store
+ */
 export const finalStatusesSql = `(${finalSessionStatuses.map((s) => `'${s}'`).join(", ")})`;
 
 const COLUMNS = `id::text AS id, merchant_id, client_reference_id, status, payment_type,
@@ -125,6 +149,7 @@ const nullableInstant = (instant: Instant | null, what: string): number | null =
  * (`invalid_input`); an id already used is a `StoreError` (`unique_violation`).
  *
  * @since 0.1.0
+ * @category Store
  */
 export const insertSession = async (db: Queryable, session: NewSession): Promise<SessionRow> => {
   if (!isUuid(session.id)) throw invalidInput(`session id must be a UUID, got ${JSON.stringify(session.id)}`);
@@ -159,6 +184,7 @@ export const insertSession = async (db: Queryable, session: NewSession): Promise
  * {@link Tx}): concurrent writers then queue instead of losing the compare-and-set.
  *
  * @since 0.1.0
+ * @category Store
  */
 export const loadSession = async (
   db: Queryable,
@@ -187,6 +213,7 @@ export const loadSession = async (
  * const result = await updateSession(tx, { ...change }, loaded.version) // "updated" | "version_conflict" | "not_found"
  * ```
  * @since 0.1.0
+ * @category Store
  */
 export const updateSession = async (
   db: Queryable,
@@ -223,6 +250,7 @@ export const updateSession = async (
  * session is that merchant's); the others are left as they are. Answers the ids written.
  *
  * @since 0.1.0
+ * @category Store
  */
 export const updateSessions = async (
   db: Queryable,
@@ -285,6 +313,7 @@ const page = async (
  * total count. A page past the end has no items and the same `totalItems`.
  *
  * @since 0.1.0
+ * @category Store
  */
 export const listSessions = (db: Queryable, merchantId: string, request: PageRequest): Promise<SessionPage> =>
   page(db, merchantId, undefined, request);
@@ -294,6 +323,7 @@ export const listSessions = (db: Queryable, merchantId: string, request: PageReq
  * first, paged like {@link listSessions}.
  *
  * @since 0.1.0
+ * @category Store
  */
 export const findByClientReferenceId = (
   db: Queryable,
@@ -309,6 +339,7 @@ export const findByClientReferenceId = (
  * them (core) and `updateSession` in the same transaction.
  *
  * @since 0.1.0
+ * @category Store
  */
 export const claimExpired = async (
   tx: Tx,

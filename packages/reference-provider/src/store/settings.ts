@@ -15,6 +15,7 @@ import { text } from "./internal/values.js";
  * @example
  * const secret = await loadOrCreateSetting(db, "access_token_secret", () => randomBytes(32).toString("base64url"))
  * @since 0.1.0
+ * @category Store
  */
 export const loadOrCreateSetting = async (
   db: Queryable,

@@ -19,6 +19,7 @@ import { loadSession, type SessionChange, type SessionRow, updateSession } from 
  * - `Keep`: change nothing (e.g. the core refused the event: a 422).
  *
  * @since 0.1.0
+ * @category Store
  */
 export type SessionDecision<A> =
   | {
@@ -38,6 +39,7 @@ export type SessionDecision<A> =
  * - `NotFound`: no such session for this merchant; the callback was not called.
  *
  * @since 0.1.0
+ * @category Store
  */
 export type SessionUpdateOutcome<A> =
   | {
@@ -59,6 +61,7 @@ export type SessionUpdateOutcome<A> =
  *   {@link ConcurrencyConflict}.
  *
  * @since 0.1.0
+ * @category Store
  */
 export interface SessionUpdateOptions {
   readonly forUpdate?: boolean | undefined;
@@ -83,6 +86,7 @@ export interface SessionUpdateOptions {
  * })
  * ```
  * @since 0.1.0
+ * @category Store
  */
 export const withSessionUpdate = async <A>(
   db: Database | Tx,

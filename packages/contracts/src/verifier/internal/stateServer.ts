@@ -49,6 +49,7 @@ const BODY_START = 200;
  * provider-states proxy here, the reference provider's message endpoint).
  *
  * @since 0.1.0
+ * @category Verifier
  */
 export const readRequestText = (req: http.IncomingMessage): Promise<string> =>
   new Promise((resolve, reject) => {
