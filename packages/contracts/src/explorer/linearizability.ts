@@ -34,7 +34,7 @@
  *   key: (state) => String(state),
  * }
  * @since 0.1.0
- * @category models
+ * @category Linearizability
  */
 export interface LinearizabilityModel<S, I, O> {
   readonly init: () => S;
@@ -61,7 +61,7 @@ export interface LinearizabilityModel<S, I, O> {
  * `performance.now()`; `return` is `Infinity` when there was no answer).
  *
  * @since 0.1.0
- * @category histories
+ * @category Linearizability
  */
 export interface HistoryCall<I, O> {
   readonly client: string | number;
@@ -71,7 +71,7 @@ export interface HistoryCall<I, O> {
   readonly return: number;
 }
 
-/** What {@link checkLinearizable} is given. @since 0.1.0 @category checking */
+/** What {@link checkLinearizable} is given. @since 0.1.0 @category Linearizability */
 export interface CheckLinearizableOptions<S, I, O, C extends HistoryCall<I, O> = HistoryCall<I, O>> {
   /** The model, or the model of each partition (e.g. each session starts in its own state). */
   readonly model: LinearizabilityModel<S, I, O> | ((partition: string) => LinearizabilityModel<S, I, O>);
@@ -91,7 +91,7 @@ export interface CheckLinearizableOptions<S, I, O, C extends HistoryCall<I, O> =
  * timeline with all of it.
  *
  * @since 0.1.0
- * @category checking
+ * @category Linearizability
  */
 export interface LinearizabilityFailure<I, O> {
   readonly partition: string;
@@ -106,7 +106,7 @@ export interface LinearizabilityFailure<I, O> {
   readonly explanation: string;
 }
 
-/** {@link checkLinearizable}'s answer. @since 0.1.0 @category checking */
+/** {@link checkLinearizable}'s answer. @since 0.1.0 @category Linearizability */
 export type LinearizabilityResult<I, O> =
   | { readonly ok: true; readonly partitions: number }
   | ({ readonly ok: false } & LinearizabilityFailure<I, O>);
@@ -308,7 +308,7 @@ const describeWith = <T>(f: ((value: T) => string) | undefined, value: T): strin
  * //  0  c0      [==========]                               pay → 200 PAID
  * //  1  c1          [==============]                       pay → 200 PAID   ✗ cannot be explained
  * @since 0.1.0
- * @category checking
+ * @category Linearizability
  */
 export const formatTimeline = <S, I, O>(
   model: LinearizabilityModel<S, I, O>,
@@ -385,7 +385,7 @@ const explain = <S, I, O>(
  * const result = checkLinearizable({ model: register, history, partition: (c) => c.sessionId })
  * if (!result.ok) console.error(result.explanation)
  * @since 0.1.0
- * @category checking
+ * @category Linearizability
  */
 export const checkLinearizable = <S, I, O, C extends HistoryCall<I, O> = HistoryCall<I, O>>(
   options: CheckLinearizableOptions<S, I, O, C>,

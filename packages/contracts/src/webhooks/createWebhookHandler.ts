@@ -134,7 +134,12 @@ const parseBody = (body: unknown): Result.Result<unknown, string> => {
   }
 };
 
-/** The callback's charge and dedupe keys (decision W2) are the core's: the provider enqueues by the same keys. */
+/**
+ * The callback's charge and dedupe keys (decision W2) are the core's: the provider enqueues by the same keys.
+ *
+ * @since 0.1.0
+ * @category Webhooks
+ */
 export { callbackCharge, callbackDedupeKey, refundCallbackDedupeKey };
 
 const decodeCallback = decodeBody(PaymentCallback);
