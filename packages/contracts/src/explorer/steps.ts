@@ -40,6 +40,8 @@ export type InvalidBody =
  *   with the same body or another one;
  * - `otherMerchant`: `get` / `cancel` / `confirm` of a session with another merchant's token;
  * - `expiredToken`: `get` of a session with a token the provider's clock has expired (900 s);
+ * - `otherSubAccountRead`: `get` of one of the merchant's sessions with its token and a
+ *   sub-account's `x-submerchant-id` (decision S5: 404);
  * - `refund`: `POST /v1/refunds` of session number `session` (`target` `refundable`: counted among
  *   the sessions the refund machine would refund 1 IDR of, when there are any): `amount` half of what was captured,
  *   the rest still refundable, more than that (`over`), the full amount (`isFullAmount`), `zero` or
@@ -99,6 +101,7 @@ export type Step =
   | { readonly kind: "repeat"; readonly post: number; readonly sameBody: boolean }
   | { readonly kind: "otherMerchant"; readonly session: number; readonly op: "get" | "cancel" | "confirm" }
   | { readonly kind: "expiredToken"; readonly session: number }
+  | { readonly kind: "otherSubAccountRead"; readonly session: number }
   | {
       readonly kind: "refund";
       readonly session: number;
@@ -293,6 +296,7 @@ export const stepArbitrary: fc.Arbitrary<Step> = fc.oneof(
     }),
   },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant("expiredToken" as const), session }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant("otherSubAccountRead" as const), session }) },
   {
     weight: 5,
     arbitrary: fc.record({

@@ -7,14 +7,7 @@ import { MatchersV3 } from "@pact-foundation/pact";
 import { describe, expect, it } from "vitest";
 import { createPaymentsClient, PaymentsApiError } from "../../src/client/index.js";
 import { givenState } from "../../src/providerStates/index.js";
-import {
-  errorEnvelope,
-  idr,
-  ok,
-  okList,
-  session,
-  vaSessionRequiringAction,
-} from "./support/expectations.js";
+import { errorEnvelope, idr, ok, okList, session, vaSessionRequiringAction } from "./support/expectations.js";
 import {
   asMerchant,
   authorization,
@@ -127,7 +120,9 @@ describe("x-submerchant-id (decision S5)", () => {
       "a payment session exists",
       sessionOfSubAccount("INV-SUB-LIST"),
     )
-      .uponReceiving("a request for the payment sessions with a sub-account's clientReferenceId, without x-submerchant-id")
+      .uponReceiving(
+        "a request for the payment sessions with a sub-account's clientReferenceId, without x-submerchant-id",
+      )
       .withRequest("GET", "/v2/payments", (b) =>
         b.headers({ Authorization: authorization }).query({ clientReferenceId: "INV-SUB-LIST" }),
       )

@@ -106,7 +106,12 @@ const seedOptions = (
 ): SeedSessionOptions => {
   // Decision S5: a sub-account's session is stored under the sub-account's acting merchant.
   const { submerchantId, ...rest } = params;
-  return { ...rest, merchantId: submerchantId === undefined ? merchantId : `${merchantId}${subAccountSeparator}${submerchantId}`, at };
+  return {
+    ...rest,
+    merchantId:
+      submerchantId === undefined ? merchantId : `${merchantId}${subAccountSeparator}${submerchantId}`,
+    at,
+  };
 };
 
 /**

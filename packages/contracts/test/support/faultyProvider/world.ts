@@ -39,7 +39,9 @@ const subAccountSeparator = "::sub::";
 
 /** The merchant a call with `x-submerchant-id` acts as: the same merchant under the sub-account's owner id. */
 export const actingFor = (merchant: Merchant, submerchantId: string | undefined): Merchant =>
-  submerchantId === undefined ? merchant : { ...merchant, id: `${merchant.id}${subAccountSeparator}${submerchantId}` };
+  submerchantId === undefined
+    ? merchant
+    : { ...merchant, id: `${merchant.id}${subAccountSeparator}${submerchantId}` };
 
 /** The merchant id of an owner id (a sub-account's data belongs to its merchant's callbacks). */
 const merchantIdOf = (ownerId: string): string => {
