@@ -224,8 +224,10 @@ export const makeProviderStates = (world: World): ProviderStates => {
         return { accessToken: world.issueToken(m.id) };
       }
       case "a payment session exists": {
-        // Decision S5: a sub-account's session belongs to the sub-account's owner id.
-        const owner = actingFor(merchantOf(d.name), d.params.submerchantId);
+        // Decision S5: a sub-account's session belongs to the sub-account's owner id. Defect
+        // subAccountIgnored: a provider without sub-accounts stores it as the merchant's.
+        const sub = world.has("subAccountIgnored") ? undefined : d.params.submerchantId;
+        const owner = actingFor(merchantOf(d.name), sub);
         const session = seed(world, owner, d.params, world.now());
         seeded.push(session.id);
         return { id: session.id };
