@@ -24,7 +24,7 @@ import lifecycle
 import refunds
 import wire
 from lifecycle import Refused
-from store import Store
+from store import Store, acting_for
 from test_endpoints import TestEndpoints
 
 SESSION_PATH = re.compile(r"/v2/payments/([^/]+)")
@@ -113,7 +113,11 @@ class Api:
         merchant = self.store.merchant_of_token(token) if token else None
         if merchant is None:
             raise Refused(401, "credentials_invalid", "Invalid credentials")
-        return merchant
+        # S5: x-submerchant-id (1–255 visible ASCII characters) makes the call act for that sub-account.
+        sub = headers.get("x-submerchant-id")
+        if sub is not None and not wire.REQUEST_ID.fullmatch(sub):
+            raise wire_problem("x-submerchant-id", "x-submerchant-id must be 1–255 visible ASCII characters")
+        return acting_for(merchant, sub)
 
     # ---- POST /v1/access-token -------------------------------------------------------------------
 

@@ -50,6 +50,19 @@ class Merchant:
     callback_url: str | None = None
 
 
+SUB_ACCOUNT = "::sub::"  # between a merchant's id and a sub-account's in the owner id of its data (S5)
+
+
+def acting_for(merchant: Merchant, submerchant_id: str | None) -> Merchant:
+    """S5: with ``x-submerchant-id`` a call acts for that sub-account: the same merchant (callback URL
+    and key) under the owner id ``<merchant id>::sub::<sub-account id>``, so every session, refund and
+    idempotency key it makes or reads is the sub-account's alone."""
+    if submerchant_id is None:
+        return merchant
+    return Merchant(f"{merchant.merchant_id}{SUB_ACCOUNT}{submerchant_id}", merchant.secret,
+                    merchant.callback_api_key, merchant.callback_url)
+
+
 @dataclass
 class Store:
     clock: Clock = field(default_factory=Clock)
@@ -225,7 +238,7 @@ class Store:
     def _emit(self, merchant_id: str, session_id: str, webhooks: list) -> None:
         """Send webhooks (a session's, or a refund's of that session) to the merchant's callback URL, and
         keep them per session for the messages endpoint."""
-        merchant = self.merchants.get(merchant_id)
+        merchant = self.merchants.get(merchant_id.split(SUB_ACCOUNT, 1)[0])  # a sub-account's: its merchant's
         for event, data in webhooks:
             body = {"event": event, "data": data}
             key = merchant.callback_api_key if merchant else ""

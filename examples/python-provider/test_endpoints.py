@@ -17,6 +17,7 @@ import lifecycle
 import refunds
 import wire
 from lifecycle import MINUTE, Refused
+from store import acting_for
 
 STATUSES = (
     "REQUIRE_PAYMENT_METHOD",
@@ -127,6 +128,8 @@ class TestEndpoints:
         status = params.get("status")
         if status not in STATUSES:
             raise StateError(f"status must be one of {', '.join(STATUSES)}")
+        # S5: a sub-account's session belongs to the sub-account's owner id.
+        owner = acting_for(self.merchant, params.get("submerchantId"))
         now = self.store.clock.now()
         multiple = params.get("paymentType", "MULTIPLE" if status in ("ACTIVE", "INACTIVE") else "SINGLE") == "MULTIPLE"
         kind = params.get("paymentMethodType", None if status == "REQUIRE_PAYMENT_METHOD" else "VIRTUAL_ACCOUNT")
@@ -168,7 +171,7 @@ class TestEndpoints:
         method = {"type": kind} if kind else None
         options = self.method_options(kind, params, capture_method)
         request["paymentMethod"], request["paymentMethodOptions"] = method, options
-        session, webhooks = lifecycle.new_session(self.merchant.merchant_id, request, next(steps))
+        session, webhooks = lifecycle.new_session(owner.merchant_id, request, next(steps))
 
         def step(operation, *args):
             webhooks.extend(operation(session, next(steps), *args))
@@ -202,7 +205,7 @@ class TestEndpoints:
                 raise StateError(f"no step of this implementation cancels a session with {reason}")
 
         self.store.add_session(session, webhooks)
-        seeded = self.store.read(self.merchant.merchant_id, session["id"])  # expires it now if due (L4)
+        seeded = self.store.read(owner.merchant_id, session["id"])  # expires it now if due (L4)
         # (A deliberately defective server does not know it is wrong: it lets the contract find out.)
         if seeded["status"] != status and not lifecycle.DEFECTS:
             raise StateError(f"the lifecycle led to {seeded['status']}, not {status}")

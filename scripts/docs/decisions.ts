@@ -168,6 +168,12 @@ const refundOtherMerchant = "a request for a refund of another merchant";
 const refundWaitingRead = "a request for a refund waiting for its bank transfer";
 const refundChannelRead = "a request for a refund paid back through the channel";
 const hookRefundPending = "a REFUND.PENDING callback for a new refund";
+const subCreate = "a request to create a payment session for a sub-account";
+const subRead = "a request for a sub-account's payment session with its x-submerchant-id";
+const subHidden = "a request for a sub-account's payment session without x-submerchant-id";
+const subHiddenList =
+  "a request for the payment sessions with a sub-account's clientReferenceId, without x-submerchant-id";
+const subMalformed = "a request for the payment sessions with a malformed x-submerchant-id";
 const hookRefundWaiting = "a REFUND.WAITING_BANK_TRANFER callback for a refund waiting for its bank transfer";
 const rg = (guard: string): GuardRef => ({ machine: "refund", guard });
 
@@ -949,11 +955,18 @@ export const decisionRecords: ReadonlyArray<DecisionRecord> = [
     choice:
       "Every call accepts `x-submerchant-id` (any 1–255 visible ASCII characters, decision C7: the docs show a UUID; anything else is 400 `api_validation_error` at `x-submerchant-id`, nothing changed). A call with it acts for that sub-account: the sessions, charges, refunds and idempotency keys it makes belong to the sub-account, and only a call with the same header reads, lists, confirms, cancels, captures, simulates or refunds them; the merchant without the header and any other sub-account get 404 `resource_missing` and empty lists, as for another merchant's session. The token is the merchant's (no token per sub-account); webhooks of a sub-account's sessions go to the merchant's callback URL with its key. Nothing echoes the header: no field of the session, charge or refund object carries it in the docs.",
     why: "Scoping a sub-account's data like a merchant's own is the safe reading of \"on behalf of\": a platform acting for many sellers must not see one seller's payments through another's calls, and a read that leaks is worse than one that must name the sub-account. The docs show no sub-account field in any response, so inventing one would give merchants a field the gateway does not send.",
-    pins: "Nothing in the pact files yet: the provider's `test/subAccounts.test.ts` checks the scoping of reads, lists, writes, refunds and idempotency keys and the 400, and fails against a provider that ignores the header.",
-    checks: [],
+    pins: "The contracts pin a create for a sub-account (`x-submerchant-id` sent, the session answered as without it), a sub-account's session read with its header (200) and without it (404 `resource_missing`), the merchant's list by the sub-account's `clientReferenceId` without the header (empty), and a malformed header (400 at `x-submerchant-id`). The provider's `test/subAccounts.test.ts` checks the rest: writes, refunds, idempotency keys and another sub-account's reads.",
+    checks: [
+      eq(subCreate, "$.data.status", "REQUIRE_PAYMENT_METHOD"),
+      eq(subRead, "$.data.clientReferenceId", "INV-SUB-READ"),
+      status(subHidden, 404),
+      items(subHiddenList, "$.data", 0),
+      status(subMalformed, 400),
+      eq(subMalformed, "$.error.type", "API_ERROR"),
+    ],
     transitions: [],
     guards: [],
-    interactions: [],
+    interactions: [subCreate, subRead, subHidden, subHiddenList, subMalformed],
   },
   {
     id: "R1",

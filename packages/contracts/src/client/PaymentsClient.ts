@@ -63,6 +63,13 @@ export interface PaymentsClientOptions {
   readonly credentials?: MerchantCredentials | undefined;
   /** Seconds before a token's expiry at which a new one is fetched (credentials only). Default 60. */
   readonly refreshMarginSeconds?: number | undefined;
+  /**
+   * The sub-account every call acts for (decision S5): sent as `x-submerchant-id` on every call but
+   * the token request. The API checks it (1–255 visible ASCII characters, else a 400 at
+   * `x-submerchant-id`); a sub-account's sessions and refunds are found only with its header.
+   * Make one client per sub-account.
+   */
+  readonly subMerchantId?: string | undefined;
 }
 
 /**
@@ -310,10 +317,15 @@ export const makePaymentsClient = (
             }),
           );
 
+    const subMerchantId = options.subMerchantId;
     const authedHttpClient = HttpClient.mapRequestEffect(httpClient, (request) =>
-      Effect.map(bearer, (token) =>
-        Option.isSome(token) ? HttpClientRequest.bearerToken(request, token.value) : request,
-      ),
+      Effect.map(bearer, (token) => {
+        const scoped =
+          subMerchantId === undefined
+            ? request
+            : HttpClientRequest.setHeader(request, "x-submerchant-id", subMerchantId);
+        return Option.isSome(token) ? HttpClientRequest.bearerToken(scoped, token.value) : scoped;
+      }),
     );
     const api = yield* HttpApiClient.makeWith(PaymentsApi, { httpClient: authedHttpClient, baseUrl });
 

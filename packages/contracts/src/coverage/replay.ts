@@ -292,6 +292,9 @@ const keysOf = (before: SessionSnapshot, event: SessionEvent, applied: Applied):
   );
 };
 
+/** The owner id of a sub-account's data (decision S5): the merchant's id and the sub-account's. */
+const ownerOf = (merchant: string, submerchantId: string): string => `${merchant}::sub::${submerchantId}`;
+
 const header = (interaction: PactInteraction, name: string): string | undefined => {
   const headers = interaction.request?.headers ?? {};
   const found = Object.entries(headers).find(([key]) => key.toLowerCase() === name.toLowerCase());
@@ -513,9 +516,14 @@ export const replayInteraction = (file: string, interaction: PactInteraction): I
           clock = instantToMillis(now);
           break;
         }
-        case "a payment session exists":
-          sessions.push(seed(targetOf(params), clock));
+        case "a payment session exists": {
+          // Decision S5: a sub-account's session belongs to the sub-account alone.
+          const made = seed(targetOf(params), clock);
+          const sub = str(params.submerchantId);
+          if (sub === undefined || merchant === undefined) sessions.push(made);
+          else seeded.push({ ...made, merchant: ownerOf(merchant, sub) });
           break;
+        }
         case "payment sessions exist with clientReferenceId": {
           const count = num(params.count) ?? 1;
           for (let i = 0; i < count; i++) {
@@ -647,15 +655,30 @@ export const replayInteraction = (file: string, interaction: PactInteraction): I
         problem: null,
       };
     }
-    // The token is the latest merchant's: another merchant's sessions do not exist for it (404).
-    const own = seeded.filter((s) => s.merchant === merchant);
+    // Decision S5: x-submerchant-id is 1–255 visible ASCII characters, else a 400 before anything.
+    const sub = header(interaction, "x-submerchant-id");
+    if (sub !== undefined && !/^[\x21-\x7E]{1,255}$/u.test(sub)) {
+      return {
+        ...base,
+        keys: [],
+        notes: ["refused before the lifecycle: a malformed x-submerchant-id"],
+        problem:
+          interaction.response?.status === 400
+            ? null
+            : `the model answers 400 (a malformed x-submerchant-id), the contract expects ${interaction.response?.status}`,
+      };
+    }
+    // The token is the latest merchant's: another merchant's sessions do not exist for it (404), nor
+    // (decision S5) its sub-accounts' for the merchant or for another sub-account.
+    const acting = sub === undefined || merchant === undefined ? merchant : ownerOf(merchant, sub);
+    const own = seeded.filter((s) => s.merchant === acting);
     const result =
       refundAnswer(
         interaction.request.method.toUpperCase(),
         interaction.request.path.replace(/\/+$/u, ""),
         bodyOf(interaction),
         own,
-        refunds.filter((r) => r.merchant === merchant),
+        refunds.filter((r) => r.merchant === acting),
         Math.max(clock, ...own.map((s) => s.endsAt)),
       ) ?? answer(interaction, own, clock, cardKey);
     const expected = interaction.response?.status;

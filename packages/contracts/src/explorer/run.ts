@@ -826,7 +826,15 @@ export const executeRun = async (explorer: Explorer, steps: ReadonlyArray<Step>)
                   body: methodBody({ type: "VIRTUAL_ACCOUNT", channel: "BNI" }),
                 };
         const { mismatch } = await checked(step, request, missingExpectation);
-        return mismatch;
+        if (mismatch !== undefined) return mismatch;
+        // Decision S5: the run's sessions are the merchant's own; a sub-account of the same merchant
+        // (its token, with x-submerchant-id) must not find them either.
+        const subAccountRead: SentRequest = {
+          method: "GET",
+          path,
+          headers: { ...auth(main), "x-submerchant-id": "explorer-other-sub-account" },
+        };
+        return (await checked(step, subAccountRead, missingExpectation)).mismatch;
       }
     }
   };

@@ -48,7 +48,9 @@ export type InvalidBody =
  *   session's `expiryAt`, or by `ms`;
  * - `repeat`: POST number `post` (of this run's successful POSTs) again under its `X-REQUEST-ID`,
  *   with the same body or another one;
- * - `otherMerchant`: `get` / `cancel` / `confirm` of a session with another merchant's token;
+ * - `otherMerchant`: `get` / `cancel` / `confirm` of a session with another merchant's token, then
+ *   a `get` of it with the merchant's own token and a sub-account's `x-submerchant-id` (decision
+ *   S5: both 404; the second request draws nothing random, so the generated runs stay as they were);
  * - `expiredToken`: `get` of a session with a token the provider's clock has expired (900 s);
  * - `refund`: `POST /v1/refunds` of session number `session` (`target` `refundable`: counted among
  *   the sessions the refund machine would refund 1 IDR of, when there are any): `amount` half of what was captured,

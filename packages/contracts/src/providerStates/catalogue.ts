@@ -20,6 +20,7 @@ import {
   RefundStatus,
   RequestId,
   SessionStatus,
+  SubmerchantId,
   VirtualAccountChannel,
 } from "@payment-session/core";
 import { Schema } from "effect";
@@ -193,6 +194,7 @@ export const aPaymentSessionExists = defineState({
     chargeStatus: Schema.optionalKey(ChargeStatus),
     cancellationReason: Schema.optionalKey(CancellationReason),
     paymentsReceived: Schema.optionalKey(NonNegativeInt),
+    submerchantId: Schema.optionalKey(SubmerchantId),
   }),
   paramDocs: {
     status: { type: oneOf(SessionStatus.literals), meaning: "the session's status" },
@@ -231,6 +233,11 @@ export const aPaymentSessionExists = defineState({
     paymentsReceived: {
       type: "integer ≥ 0",
       meaning: "ACTIVE only: SUCCESS charges already received; default 0",
+    },
+    submerchantId: {
+      type: "string (1–255 visible ASCII characters)",
+      meaning:
+        "the sub-account the session belongs to, as if created with `x-submerchant-id` (decision S5); default: the merchant itself",
     },
   },
   // biome-ignore lint/suspicious/noTemplateCurlyInString: a Pact provider-state expression, not a template

@@ -17,7 +17,7 @@ import { Result } from "effect";
 import { type Answer, envelope } from "../answers.js";
 import { installCardKey } from "../cardKeys.js";
 import type { TestClock } from "../clock.js";
-import type { Merchant } from "../merchants.js";
+import { type Merchant, subAccountSeparator } from "../merchants.js";
 import { loadRefund } from "../refunds/refundStore.js";
 import { seedRefund } from "../refunds/seedRefund.js";
 import type { SeedSessionOptions } from "../seedSession.js";
@@ -107,7 +107,16 @@ const seedOptions = (
   merchantId: string,
   at: number,
   params: DecodedProviderStateParams<"a payment session exists">,
-): SeedSessionOptions => ({ ...params, merchantId, at });
+): SeedSessionOptions => {
+  // Decision S5: a sub-account's session is stored under the sub-account's acting merchant.
+  const { submerchantId, ...rest } = params;
+  return {
+    ...rest,
+    merchantId:
+      submerchantId === undefined ? merchantId : `${merchantId}${subAccountSeparator}${submerchantId}`,
+    at,
+  };
+};
 
 /**
  * Makes the provider-state handlers of a running provider. Interactions are set up one after

@@ -192,6 +192,12 @@ export const DEFECTS = [
     description: "GET /v2/payments/{id} answers another merchant's session instead of 404",
   },
   {
+    name: "subAccountIgnored",
+    area: "auth and tenant isolation",
+    description:
+      "x-submerchant-id is ignored: a sub-account's sessions are the merchant's, visible to it and to other sub-accounts (decision S5)",
+  },
+  {
     name: "expiredTokenAccepted",
     area: "auth and tenant isolation",
     description: "an access token is accepted after its 900 s lifetime",

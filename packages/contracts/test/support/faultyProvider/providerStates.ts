@@ -26,7 +26,7 @@ import {
 } from "../../../src/providerStates/index.js";
 import { type Answer, confirmEvent, create, simulate, storeNewSession } from "./api.js";
 import { refundsOf, seedRefund } from "./refunds.js";
-import type { Merchant, StoredSession, World } from "./world.js";
+import { actingFor, type Merchant, type StoredSession, type World } from "./world.js";
 
 const MINUTE = 60_000;
 
@@ -224,7 +224,11 @@ export const makeProviderStates = (world: World): ProviderStates => {
         return { accessToken: world.issueToken(m.id) };
       }
       case "a payment session exists": {
-        const session = seed(world, merchantOf(d.name), d.params, world.now());
+        // Decision S5: a sub-account's session belongs to the sub-account's owner id. Defect
+        // subAccountIgnored: a provider without sub-accounts stores it as the merchant's.
+        const sub = world.has("subAccountIgnored") ? undefined : d.params.submerchantId;
+        const owner = actingFor(merchantOf(d.name), sub);
+        const session = seed(world, owner, d.params, world.now());
         seeded.push(session.id);
         return { id: session.id };
       }

@@ -27,6 +27,7 @@ import {
   ListRefundsQuery,
   RequestId,
   SimulationRequest,
+  SubmerchantId,
 } from "@payment-session/core";
 import { Result, type Schema } from "effect";
 import {
@@ -49,7 +50,7 @@ import {
 import type { DefectName } from "./defects.js";
 import { makeProviderStates } from "./providerStates.js";
 import { createRefund, getRefund, listRefunds } from "./refunds.js";
-import { makeWorld } from "./world.js";
+import { actingFor, makeWorld } from "./world.js";
 
 /** Options of {@link startFaultyProvider}. */
 export interface FaultyProviderOptions {
@@ -151,7 +152,16 @@ export const startFaultyProvider = async (options: FaultyProviderOptions = {}): 
         return validationAnswer(checked.failure.details.map((d) => ({ ...d, field: "x-request-id" })));
       }
     }
-    const caller: Caller = { merchant, requestId: rawRequestId };
+    // Decision S5: x-submerchant-id (1–255 visible ASCII characters) makes the call act for that
+    // sub-account. Defect subAccountIgnored: the header is neither checked nor used.
+    const rawSubmerchantId = world.has("subAccountIgnored") ? undefined : header(req, "x-submerchant-id");
+    if (rawSubmerchantId !== undefined) {
+      const checked = decodeBody(SubmerchantId)(rawSubmerchantId);
+      if (Result.isFailure(checked)) {
+        return validationAnswer(checked.failure.details.map((d) => ({ ...d, field: "x-submerchant-id" })));
+      }
+    }
+    const caller: Caller = { merchant: actingFor(merchant, rawSubmerchantId), requestId: rawRequestId };
     const query = Object.fromEntries(url.searchParams);
     const match = /^\/v2\/payments\/([^/]+)(?:\/(confirm|cancel|capture))?$/.exec(path);
     if (method === "GET" && path === "/v2/payments") {

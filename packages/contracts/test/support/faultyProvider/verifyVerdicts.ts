@@ -48,4 +48,5 @@ export const CAUGHT_BY_VERIFY: Readonly<Partial<Record<DefectName, string>>> = {
   refundOfUnpaidSession: "a request to refund a session that is not paid",
   refundWrongEventName: "a REFUND.WAITING_BANK_TRANFER callback for a refund waiting for its bank transfer",
   otherMerchantRefundVisible: "a request for a refund of another merchant",
+  subAccountIgnored: "a request for a sub-account's payment session without x-submerchant-id",
 };

@@ -34,6 +34,21 @@ export interface Merchant {
   readonly callbackUrl: string | undefined;
 }
 
+/** Between a merchant's id and a sub-account's in the owner id of the sub-account's data (decision S5). */
+const subAccountSeparator = "::sub::";
+
+/** The merchant a call with `x-submerchant-id` acts as: the same merchant under the sub-account's owner id. */
+export const actingFor = (merchant: Merchant, submerchantId: string | undefined): Merchant =>
+  submerchantId === undefined
+    ? merchant
+    : { ...merchant, id: `${merchant.id}${subAccountSeparator}${submerchantId}` };
+
+/** The merchant id of an owner id (a sub-account's data belongs to its merchant's callbacks). */
+const merchantIdOf = (ownerId: string): string => {
+  const at = ownerId.indexOf(subAccountSeparator);
+  return at < 0 ? ownerId : ownerId.slice(0, at);
+};
+
 /** A stored session: its owner, its snapshot, and the status the list shows (see `listStatusStale`). */
 export interface StoredSession {
   readonly id: string;
@@ -143,7 +158,7 @@ export const makeWorld = (defect: DefectName | undefined, clockStart: string): W
   };
 
   const notify: World["notify"] = (session, events, after, before) => {
-    const merchant = merchants.get(session.merchantId);
+    const merchant = merchants.get(merchantIdOf(session.merchantId));
     if (merchant === undefined || has("noWebhooks")) return;
     for (const event of events) {
       // Defect noWebhookOnExpiry: an expiry is not announced.
@@ -165,7 +180,7 @@ export const makeWorld = (defect: DefectName | undefined, clockStart: string): W
   };
 
   const send: World["send"] = (merchantId, sessionId, body) => {
-    const merchant = merchants.get(merchantId);
+    const merchant = merchants.get(merchantIdOf(merchantId));
     if (merchant === undefined || has("noWebhooks")) return;
     const apiKey = has("webhookWrongApiKey") ? merchant.secret : merchant.callbackApiKey;
     sent.push({ sessionId, apiKey, body });

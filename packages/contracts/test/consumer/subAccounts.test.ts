@@ -1,0 +1,169 @@
+/**
+ * Contract: `x-submerchant-id` (decision S5) — a call with it acts for that sub-account: what it
+ * creates is the sub-account's, found only with the same header; the merchant without the header
+ * gets 404 `resource_missing` and empty lists; a malformed header is a 400 at `x-submerchant-id`.
+ */
+import { MatchersV3 } from "@pact-foundation/pact";
+import { describe, expect, it } from "vitest";
+import { createPaymentsClient, PaymentsApiError } from "../../src/client/index.js";
+import { givenState } from "../../src/providerStates/index.js";
+import { errorEnvelope, idr, ok, okList, session, vaSessionRequiringAction } from "./support/expectations.js";
+import {
+  asMerchant,
+  authorization,
+  clientFor,
+  example,
+  httpPact,
+  recorded,
+  rejectionOf,
+  sessionPath,
+} from "./support/pact.js";
+
+const { like, arrayContaining } = MatchersV3;
+const pact = httpPact();
+
+/** The sub-account of these interactions (the docs show a UUID). */
+const subAccount = "4b1e2f6a-8c3d-4e5f-9a0b-1c2d3e4f5a6b";
+
+/** The typed client acting for `subMerchantId`, pointed at Pact's mock server. */
+const subAccountClient = (baseUrl: string, subMerchantId = subAccount) =>
+  createPaymentsClient({ baseUrl, accessToken: example.accessToken, subMerchantId });
+
+const sessionOfSubAccount = (clientReferenceId: string) => ({
+  status: "REQUIRE_ACTION" as const,
+  clientReferenceId,
+  amount: 20000,
+  paymentMethodType: "VIRTUAL_ACCOUNT" as const,
+  channel: "PERMATA" as const,
+  submerchantId: subAccount,
+});
+
+describe("x-submerchant-id (decision S5)", () => {
+  it("a merchant with credentials exists: a create for a sub-account answers the session as without the header", async () => {
+    const body = {
+      clientReferenceId: "INV-SUB-CREATE",
+      amount: { value: 20000, currency: "IDR" },
+      mode: "API",
+    } as const;
+    await asMerchant(pact.addInteraction())
+      .uponReceiving("a request to create a payment session for a sub-account")
+      .withRequest("POST", "/v2/payments", (b) =>
+        b.headers({ Authorization: authorization, "x-submerchant-id": subAccount }).jsonBody(body),
+      )
+      .willRespondWith(200, (b) =>
+        b.jsonBody(
+          ok(
+            session({
+              clientReferenceId: "INV-SUB-CREATE",
+              amount: idr(20000),
+              autoConfirm: true,
+              status: "REQUIRE_PAYMENT_METHOD",
+              paymentMethod: null,
+              chargeDetails: null,
+            }),
+          ),
+        ),
+      )
+      .executeTest(
+        recorded(pact, async (mock) => {
+          const s = await subAccountClient(mock.url).create(body);
+          expect(s.status).toBe("REQUIRE_PAYMENT_METHOD");
+          expect(s.clientReferenceId).toBe("INV-SUB-CREATE");
+        }),
+      );
+  });
+
+  it("a payment session of a sub-account exists: the sub-account reads it", async () => {
+    await givenState(
+      asMerchant(pact.addInteraction()),
+      "a payment session exists",
+      sessionOfSubAccount("INV-SUB-READ"),
+    )
+      .uponReceiving("a request for a sub-account's payment session with its x-submerchant-id")
+      .withRequest("GET", sessionPath(), (b) =>
+        b.headers({ Authorization: authorization, "x-submerchant-id": subAccount }),
+      )
+      .willRespondWith(200, (b) => b.jsonBody(ok(vaSessionRequiringAction("INV-SUB-READ", 20000))))
+      .executeTest(
+        recorded(pact, async (mock) => {
+          const s = await subAccountClient(mock.url).get(example.sessionId);
+          expect(s.status).toBe("REQUIRE_ACTION");
+          expect(s.clientReferenceId).toBe("INV-SUB-READ");
+        }),
+      );
+  });
+
+  it("a payment session of a sub-account exists: the merchant without the header gets 404", async () => {
+    await givenState(
+      asMerchant(pact.addInteraction()),
+      "a payment session exists",
+      sessionOfSubAccount("INV-SUB-HIDDEN"),
+    )
+      .uponReceiving("a request for a sub-account's payment session without x-submerchant-id")
+      .withRequest("GET", sessionPath(), (b) => b.headers({ Authorization: authorization }))
+      .willRespondWith(404, (b) =>
+        b.jsonBody(
+          errorEnvelope({ status: 404, code: "resource_missing", type: ["GATEWAY_ERROR", "API_ERROR"] }),
+        ),
+      )
+      .executeTest(
+        recorded(pact, async (mock) => {
+          const error = await rejectionOf(clientFor(mock.url).get(example.sessionId));
+          expect(error).toMatchObject({ _tag: "PaymentsApiError", status: 404 });
+        }),
+      );
+  });
+
+  it("a payment session of a sub-account exists: the merchant's list without the header is empty", async () => {
+    await givenState(
+      asMerchant(pact.addInteraction()),
+      "a payment session exists",
+      sessionOfSubAccount("INV-SUB-LIST"),
+    )
+      .uponReceiving(
+        "a request for the payment sessions with a sub-account's clientReferenceId, without x-submerchant-id",
+      )
+      .withRequest("GET", "/v2/payments", (b) =>
+        b.headers({ Authorization: authorization }).query({ clientReferenceId: "INV-SUB-LIST" }),
+      )
+      .willRespondWith(200, (b) =>
+        b.jsonBody(okList([], { page: 1, perPage: 20, totalItems: 0, totalPages: 0 })),
+      )
+      .executeTest(
+        recorded(pact, async (mock) => {
+          const page = await clientFor(mock.url).getByClientReferenceId("INV-SUB-LIST");
+          expect(page.data).toHaveLength(0);
+          expect(page.pagination.totalItems).toBe(0);
+        }),
+      );
+  });
+
+  it("a merchant with credentials exists: a malformed x-submerchant-id is refused with 400 naming the header", async () => {
+    // A space: not 1–255 visible ASCII characters (decision C7).
+    const malformed = "sub account 1";
+    await asMerchant(pact.addInteraction())
+      .uponReceiving("a request for the payment sessions with a malformed x-submerchant-id")
+      .withRequest("GET", "/v2/payments", (b) =>
+        b.headers({ Authorization: authorization, "x-submerchant-id": malformed }),
+      )
+      .willRespondWith(400, (b) =>
+        b.jsonBody(
+          errorEnvelope({
+            status: 400,
+            code: "api_validation_error",
+            type: "API_ERROR",
+            details: arrayContaining({ field: "x-submerchant-id", message: like("invalid") }),
+          }),
+        ),
+      )
+      .executeTest(
+        recorded(pact, async (mock) => {
+          const error = await rejectionOf(subAccountClient(mock.url, malformed).list());
+          expect(error).toBeInstanceOf(PaymentsApiError);
+          expect(error).toMatchObject({ status: 400, code: "api_validation_error" });
+          const fields = error instanceof PaymentsApiError ? error.details.map((d) => d.field) : [];
+          expect(fields).toContain("x-submerchant-id");
+        }),
+      );
+  });
+});
