@@ -7,7 +7,8 @@
  *   number ({@link fillCounts}); `pnpm docs:check` then fails when the pacts change and the docs
  *   were not regenerated;
  * - in the hand-written READMEs a figure is checked by the docs tests ({@link staleFigures}): every
- *   "N HTTP interactions", "N webhook messages" and "N interactions" must be today's count, unless
+ *   "N HTTP interactions" (or "N HTTP" in a table), "N webhook messages" (or "N asynchronous
+ *   messages") and "N interactions" must be today's count, unless
  *   it is one of the {@link historicalFigures}, each of which must still be found where it is said.
  */
 import { readdirSync, readFileSync } from "node:fs";
@@ -37,7 +38,9 @@ export const fillCounts = (template: string, counts: ContractCounts): string =>
 /** The phrases a figure is checked in, and the count each must equal. */
 const PHRASES: ReadonlyArray<readonly [RegExp, keyof ContractCounts]> = [
   [/\b(\d[\d,]*) HTTP interactions\b/gu, "http"],
-  [/\b(\d[\d,]*) (?:webhook )?messages\b/gu, "messages"],
+  // A table cell such as "| 116 HTTP |" (the contracts README's list of pact files).
+  [/\b(\d[\d,]*) HTTP(?! interactions)\b/gu, "http"],
+  [/\b(\d[\d,]*) (?:webhook |asynchronous )?messages\b/gu, "messages"],
   [/\b(\d[\d,]*) interactions\b/gu, "interactions"],
 ];
 

@@ -38,10 +38,18 @@ describe("figures about the contracts in prose are today's", () => {
     );
     // A historical figure is excused only in its own words: the same figure said as today's is not.
     writeFileSync(join(root, "examples", "python-provider", "README.md"), "now 36 interactions\n");
+    // The contracts README's table of pact files, as it stood with 90 and 8.
+    mkdirSync(join(root, "packages", "contracts"), { recursive: true });
+    writeFileSync(
+      join(root, "packages", "contracts", "README.md"),
+      "| `a.json` | a → b | 90 HTTP |\n| `b.json` | c → b | 8 asynchronous messages |\n",
+    );
     expect(staleFigures(root, proseFiles(root), { http: 108, messages: 12, interactions: 120 })).toEqual([
       { file: "README.md", line: 1, said: "90 HTTP interactions", expected: 108 },
       { file: "README.md", line: 1, said: "8 webhook messages", expected: 12 },
       { file: "examples/python-provider/README.md", line: 1, said: "36 interactions", expected: 120 },
+      { file: "packages/contracts/README.md", line: 1, said: "90 HTTP", expected: 108 },
+      { file: "packages/contracts/README.md", line: 2, said: "8 asynchronous messages", expected: 12 },
     ]);
   });
 
