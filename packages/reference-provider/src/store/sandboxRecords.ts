@@ -15,7 +15,7 @@ import {
   toSafeNumber,
 } from "./Instant.js";
 import { isUuid, nullableText, positiveInt, text, toJsonText } from "./internal/values.js";
-import type { SessionRow } from "./sessions.js";
+import { COLUMNS as SESSION_COLUMNS, type SessionRow, toSessionRow } from "./sessions.js";
 
 /**
  * One event applied to a session: its type (`CREATE` for the creation), instant, the statuses
@@ -271,9 +271,7 @@ export const findSessions = async (
   },
 ): Promise<ReadonlyArray<SessionRow>> => {
   const { rows } = await db.query<Record<string, unknown>>(
-    `SELECT id::text AS id, merchant_id, client_reference_id, status, payment_type,
-            ${sqlMillis("expiry_at")} AS expiry_at, snapshot, version,
-            ${sqlMillis("created_at")} AS created_at, ${sqlMillis("updated_at")} AS updated_at
+    `SELECT ${SESSION_COLUMNS}
        FROM payment_sessions
       WHERE merchant_id = $1 AND ($2::text IS NULL OR status = $2) AND ($3::text IS NULL OR client_reference_id = $3)
       ORDER BY created_at DESC, id DESC LIMIT $4`,
@@ -284,16 +282,5 @@ export const findSessions = async (
       positiveInt(filter.limit ?? 50, "limit", 500),
     ],
   );
-  return rows.map((raw) => ({
-    id: text(raw.id, "payment_sessions.id"),
-    merchantId: text(raw.merchant_id, "payment_sessions.merchant_id"),
-    clientReferenceId: text(raw.client_reference_id, "payment_sessions.client_reference_id"),
-    status: text(raw.status, "payment_sessions.status"),
-    paymentType: text(raw.payment_type, "payment_sessions.payment_type"),
-    expiryAt: toNullableNumber(raw.expiry_at, "payment_sessions.expiry_at"),
-    snapshot: raw.snapshot,
-    version: toSafeNumber(raw.version, "payment_sessions.version"),
-    createdAt: toSafeNumber(raw.created_at, "payment_sessions.created_at"),
-    updatedAt: toSafeNumber(raw.updated_at, "payment_sessions.updated_at"),
-  }));
+  return rows.map(toSessionRow);
 };

@@ -122,13 +122,15 @@ export const finalSessionStatuses: ReadonlyArray<SessionStatus> =
  */
 export const finalStatusesSql = `(${finalSessionStatuses.map((s) => `'${s}'`).join(", ")})`;
 
-const COLUMNS = `id::text AS id, merchant_id, client_reference_id, status, payment_type,
+/** The columns of a {@link SessionRow}, as {@link toSessionRow} reads them (store-internal). */
+export const COLUMNS = `id::text AS id, merchant_id, client_reference_id, status, payment_type,
   ${sqlMillis("expiry_at")} AS expiry_at, snapshot, version,
   ${sqlMillis("created_at")} AS created_at, ${sqlMillis("updated_at")} AS updated_at`;
 
 type RawRow = Record<string, unknown>;
 
-const toSessionRow = (raw: RawRow): SessionRow => ({
+/** A row read with {@link COLUMNS} as a {@link SessionRow} (store-internal). */
+export const toSessionRow = (raw: RawRow): SessionRow => ({
   id: text(raw.id, "payment_sessions.id"),
   merchantId: text(raw.merchant_id, "payment_sessions.merchant_id"),
   clientReferenceId: text(raw.client_reference_id, "payment_sessions.client_reference_id"),
