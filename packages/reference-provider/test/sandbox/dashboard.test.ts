@@ -216,6 +216,9 @@ describe("sandbox dashboard API", () => {
   it("filters sessions by status and reference; the status as of now", async () => {
     const a = sessionOf(await http.post("/v2/payments", vaCreateBody({ clientReferenceId: "f-1" })));
     await http.post("/v2/payments/simulations", { paymentSessionId: a.id, chargeStatus: "SUCCESS" });
+    // b is created a second later: at one instant "newest first" ties and falls back to the id's
+    // order (created_at DESC, id DESC), which is random with random UUIDs.
+    clock.advance(1000);
     const b = sessionOf(await http.post("/v2/payments", vaCreateBody({ clientReferenceId: "f-2" })));
     clock.advance(16 * MINUTE);
     const ids = async (query: string) =>
