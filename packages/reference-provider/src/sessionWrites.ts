@@ -276,7 +276,7 @@ export const readSession = async (
 /**
  * The expiry sweeper (decision L4): brings every session whose `expiryAt` is not after `at` to `at`
  * ({@link sessionAt}), in transactions of up to `batchSize` sessions claimed with
- * `FOR UPDATE SKIP LOCKED` (so sweepers and requests never wait for each other), writing the same
+ * `FOR NO KEY UPDATE SKIP LOCKED` (so sweepers and requests never wait for each other), writing the same
  * snapshot and `PAYMENT.CANCELLED` outbox rows as the lazy path. Returns how many sessions it
  * expired.
  *

@@ -113,7 +113,7 @@ export const updateRefund = async (
 
 /**
  * A merchant's refund by id (another merchant's is `null`, as an unknown one), optionally locked
- * `FOR UPDATE`.
+ * `FOR NO KEY UPDATE`.
  *
  * @since 0.2.0
  * @category Refunds
@@ -126,7 +126,7 @@ export const loadRefund = async (
 ): Promise<RefundRow | null> => {
   if (!isUuid(id)) return null;
   const { rows } = await db.query<RawRow>(
-    `SELECT ${COLUMNS} FROM refunds WHERE id = $1 AND merchant_id = $2${options.forUpdate === true ? " FOR UPDATE" : ""}`,
+    `SELECT ${COLUMNS} FROM refunds WHERE id = $1 AND merchant_id = $2${options.forUpdate === true ? " FOR NO KEY UPDATE" : ""}`,
     [id, merchantId],
   );
   const [raw] = rows;
@@ -203,7 +203,7 @@ export const listRefundRows = async (
 
 /**
  * Claims up to `limit` refunds whose next sandbox step is due at `at` (optionally of one merchant),
- * locked `FOR UPDATE SKIP LOCKED` so sweepers and requests never wait for each other.
+ * locked `FOR NO KEY UPDATE SKIP LOCKED` so sweepers and requests never wait for each other.
  *
  * @since 0.2.0
  * @category Refunds
@@ -217,7 +217,7 @@ export const claimDueRefunds = async (
   const { rows } = await tx.query<RawRow>(
     `SELECT ${COLUMNS} FROM refunds
       WHERE next_step_at IS NOT NULL AND next_step_at <= ${sqlInstant(1)}${merchantId === undefined ? "" : " AND merchant_id = $3"}
-      ORDER BY next_step_at, id LIMIT $2 FOR UPDATE SKIP LOCKED`,
+      ORDER BY next_step_at, id LIMIT $2 FOR NO KEY UPDATE SKIP LOCKED`,
     merchantId === undefined ? [at, limit] : [at, limit, merchantId],
   );
   return rows.map(toRefundRow);

@@ -95,7 +95,7 @@ export const settleRefund = async (tx: Tx, row: RefundRow, at: number): Promise<
 
 /**
  * The refund sweeper: moves every refund whose next sandbox step is due at `at` (optionally of one
- * merchant), in transactions of up to `batchSize` refunds claimed `FOR UPDATE SKIP LOCKED`, through
+ * merchant), in transactions of up to `batchSize` refunds claimed `FOR NO KEY UPDATE SKIP LOCKED`, through
  * the same core `sandboxRefundAt` as the lazy path. Returns how many refunds it moved.
  *
  * @since 0.2.0

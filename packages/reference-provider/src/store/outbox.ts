@@ -179,7 +179,7 @@ export const enqueueWebhooks = async (
 
 /**
  * Claims up to `limit` pending events due at `at` (`nextAttemptAt ≤ at`), oldest first, locked
- * `FOR UPDATE SKIP LOCKED`: dispatchers running at once get disjoint rows.
+ * `FOR NO KEY UPDATE SKIP LOCKED`: dispatchers running at once get disjoint rows.
  *
  * Two ways to use it:
  * - deliver inside the transaction, then `markDelivered`/`scheduleRetry`/`markManual` in it (the lock
@@ -203,7 +203,7 @@ export const claimDueWebhooks = async (
       WHERE status = 'pending' AND next_attempt_at <= ${sqlInstant(1)}
       ORDER BY next_attempt_at, id
       LIMIT $2
-      FOR UPDATE SKIP LOCKED`,
+      FOR NO KEY UPDATE SKIP LOCKED`,
     [toEpochMillis(at, "at"), positiveInt(limit, "limit")],
   );
   const claimed = rows.map(toOutboxRow);
@@ -221,7 +221,7 @@ export const claimDueWebhooks = async (
  * Claims the one oldest pending event due at `at` whose merchant is not in `excludeMerchants` and
  * whose session is not in `excludeSessions`, and
  * leases it until `leasedUntil` (its `nextAttemptAt` moves there, so no other dispatcher takes it
- * before then), in one statement (`FOR UPDATE SKIP LOCKED`: concurrent claimers get different
+ * before then), in one statement (`FOR NO KEY UPDATE SKIP LOCKED`: concurrent claimers get different
  * events and never wait). `undefined` when nothing is due.
  *
  * This is the dispatcher's claim (decision H6): one event at a time, just before its delivery, so
@@ -248,7 +248,7 @@ export const claimNextWebhook = async (
            AND session_id::text NOT IN (SELECT jsonb_array_elements_text($4::jsonb))
          ORDER BY next_attempt_at, id
          LIMIT 1
-         FOR UPDATE SKIP LOCKED)
+         FOR NO KEY UPDATE SKIP LOCKED)
       RETURNING ${COLUMNS}`,
     [
       toEpochMillis(at, "at"),

@@ -185,6 +185,12 @@ export const insertSession = async (db: Queryable, session: NewSession): Promise
  * an id that is not a UUID). `forUpdate: true` locks the row until the transaction ends (use it in a
  * {@link Tx}): concurrent writers then queue instead of losing the compare-and-set.
  *
+ * Every row lock of the store is `FOR NO KEY UPDATE`, never `FOR UPDATE`: writers change no key,
+ * and the foreign-key check of a row that refers to a locked one (an outbox row, a refund, a
+ * timeline event of the session) takes a KEY SHARE lock, which `FOR UPDATE` blocks. A session write
+ * waiting for a refund row while the refund sweeper files that refund's callback deadlocked that
+ * way (`test/refundLockOrder.test.ts`).
+ *
  * @since 0.1.0
  * @category Store
  */
@@ -196,7 +202,7 @@ export const loadSession = async (
 ): Promise<{ readonly row: SessionRow; readonly version: number } | null> => {
   if (!isUuid(id)) return null;
   const { rows } = await db.query<RawRow>(
-    `SELECT ${COLUMNS} FROM payment_sessions WHERE id = $1 AND merchant_id = $2${options.forUpdate === true ? " FOR UPDATE" : ""}`,
+    `SELECT ${COLUMNS} FROM payment_sessions WHERE id = $1 AND merchant_id = $2${options.forUpdate === true ? " FOR NO KEY UPDATE" : ""}`,
     [id, merchantId],
   );
   const [raw] = rows;
@@ -336,7 +342,7 @@ export const findByClientReferenceId = (
 
 /**
  * For the expiry sweeper: up to `limit` sessions of any merchant, not in a final status, whose
- * `expiryAt ≤ at`, oldest expiry first, locked `FOR UPDATE SKIP LOCKED` — so sweepers running at once
+ * `expiryAt ≤ at`, oldest expiry first, locked `FOR NO KEY UPDATE SKIP LOCKED` — so sweepers running at once
  * claim disjoint rows, and a session being updated by a request is skipped, not waited for. Expire
  * them (core) and `updateSession` in the same transaction.
  *
@@ -353,7 +359,7 @@ export const claimExpired = async (
       WHERE expiry_at IS NOT NULL AND status NOT IN ${finalStatusesSql} AND expiry_at <= ${sqlInstant(1)}
       ORDER BY expiry_at, id
       LIMIT $2
-      FOR UPDATE SKIP LOCKED`,
+      FOR NO KEY UPDATE SKIP LOCKED`,
     [toEpochMillis(at, "at"), positiveInt(limit, "limit")],
   );
   return rows.map(toSessionRow);

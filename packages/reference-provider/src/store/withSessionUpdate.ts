@@ -54,7 +54,7 @@ export type SessionUpdateOutcome<A> =
 /**
  * Options of {@link withSessionUpdate}.
  *
- * - `forUpdate` (default `true`): load with `SELECT … FOR UPDATE`, so concurrent requests on one
+ * - `forUpdate` (default `true`): load with `SELECT … FOR NO KEY UPDATE`, so concurrent requests on one
  *   session queue and the compare-and-set never loses to them. `false`: optimistic; a lost
  *   compare-and-set is retried.
  * - `maxAttempts` (default 5): how many times to load and decide before giving up with

@@ -1,0 +1,91 @@
+/**
+ * The deadlock the explorer found on PostgreSQL (CI, seed 1, run 787: a refund answered 500
+ * "deadlock detected"): a request that opens a refund holds its session's row lock and waits for
+ * a refund row that the refund sweeper has claimed; the sweeper then files the refund's callback
+ * in the outbox, whose foreign key to the session takes a KEY SHARE lock on the same session row.
+ * With the session locked `FOR UPDATE` the two wait for each other. Session writes change no key,
+ * so they lock `FOR NO KEY UPDATE`, which a foreign-key check does not wait for.
+ *
+ * The interleaving is made deterministic: the sweeper's database handle holds its claimed refund
+ * until the request is seen waiting for that row's lock (`pg_stat_activity`), then lets the
+ * sweeper go on. Only the server runs transactions at once; PGlite runs them one after the other,
+ * so this file runs where `DATABASE_URL` is set.
+ */
+import { RefundResponse, sandboxRefundStepMs } from "@payment-session/core";
+import { describe, expect, it } from "vitest";
+import { type Database, demoMerchant, listWebhooks, settleDueRefunds, type Tx } from "../src/index.js";
+import { signal } from "./store/harness.js";
+import { dataOf, drivers, sessionOf, useProvider, vaCreateBody } from "./support/provider.js";
+
+const isRefundClaim = (sql: string) => sql.includes("FROM refunds") && sql.includes("SKIP LOCKED");
+
+/** `db` whose refund claim answers, then waits for `release` before the transaction goes on. */
+const holdingClaim = (db: Database, claimed: () => void, release: Promise<void>): Database => {
+  const wrap = (tx: Tx): Tx => ({
+    ...tx,
+    query: async (sql, params) => {
+      const answer = await tx.query(sql, params);
+      if (isRefundClaim(sql)) {
+        claimed();
+        await release;
+      }
+      return answer as never;
+    },
+  });
+  return { ...db, transaction: (fn) => db.transaction((tx) => fn(wrap(tx))) };
+};
+
+/** Waits (polling the server, at most ~10 s) until a backend of this database waits for a lock. */
+const someoneWaitsForALock = async (db: Database): Promise<void> => {
+  for (let attempt = 0; attempt < 200; attempt++) {
+    const { rows } = await db.query<{ n: string }>(
+      `SELECT count(*) AS n FROM pg_stat_activity
+        WHERE datname = current_database() AND wait_event_type = 'Lock'`,
+    );
+    if (Number(rows[0]?.n ?? 0) > 0) return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error("no backend waited for a lock: the interleaving was not reached");
+};
+
+for (const driver of drivers.filter((d) => d.name === "postgres")) {
+  describe(`refund sweeper and a refund request on one session (${driver.name})`, () => {
+    const h = useProvider(driver);
+
+    it("do not deadlock: the sweeper files its callback while the request holds the session", async () => {
+      const session = sessionOf(await h.http.post("/v2/payments", vaCreateBody()));
+      const paid = await h.http.post("/v2/payments/simulations", {
+        paymentSessionId: session.id,
+        chargeStatus: "SUCCESS",
+      });
+      expect(paid.status).toBe(200);
+      const refundBody = (clientReferenceId: string) => ({
+        clientReferenceId,
+        paymentSessionId: session.id,
+        amount: { value: "5000.00", currency: "IDR" },
+        reason: "REQUESTED_BY_CUSTOMER",
+      });
+      const first = dataOf(await h.http.post("/v1/refunds", refundBody("refund-a")), RefundResponse);
+      h.clock.advance(sandboxRefundStepMs);
+
+      const claimed = signal();
+      const release = signal();
+      const sweeper = settleDueRefunds(holdingClaim(h.db, claimed.fire, release.promise), h.clock.now());
+      await claimed.promise;
+      // The request locks the session, then waits for the refund row the sweeper holds.
+      const request = h.http.post("/v1/refunds", refundBody("refund-b"));
+      await someoneWaitsForALock(h.db);
+      release.fire();
+
+      const [moved, second] = await Promise.all([sweeper, request]);
+      expect(moved).toBe(1);
+      expect(second.status).toBe(200);
+      const events = (await listWebhooks(h.db, demoMerchant.id, session.id))
+        .filter((row) => row.event.startsWith("REFUND."))
+        .map((row) => row.event);
+      expect(events.filter((event) => event === "REFUND.SUCCESS")).toHaveLength(1);
+      expect(events.filter((event) => event === "REFUND.PENDING")).toHaveLength(2);
+      expect(first.status).toBe("PENDING");
+    });
+  });
+}
