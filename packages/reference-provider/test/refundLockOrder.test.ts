@@ -11,7 +11,7 @@
  * sweeper go on. Only the server runs transactions at once; PGlite runs them one after the other,
  * so this file runs where `DATABASE_URL` is set.
  */
-import { RefundResponse, sandboxRefundStepMs } from "@payment-session/core";
+import { RefundResponse, sandboxRefundAccounts, sandboxRefundStepMs } from "@payment-session/core";
 import { describe, expect, it } from "vitest";
 import { type Database, demoMerchant, listWebhooks, settleDueRefunds, type Tx } from "../src/index.js";
 import { signal } from "./store/harness.js";
@@ -52,40 +52,79 @@ for (const driver of drivers.filter((d) => d.name === "postgres")) {
   describe(`refund sweeper and a refund request on one session (${driver.name})`, () => {
     const h = useProvider(driver);
 
-    it("do not deadlock: the sweeper files its callback while the request holds the session", async () => {
+    const paidSession = async (): Promise<string> => {
       const session = sessionOf(await h.http.post("/v2/payments", vaCreateBody()));
       const paid = await h.http.post("/v2/payments/simulations", {
         paymentSessionId: session.id,
         chargeStatus: "SUCCESS",
       });
       expect(paid.status).toBe(200);
-      const refundBody = (clientReferenceId: string) => ({
-        clientReferenceId,
-        paymentSessionId: session.id,
-        amount: { value: "5000.00", currency: "IDR" },
-        reason: "REQUESTED_BY_CUSTOMER",
-      });
-      const first = dataOf(await h.http.post("/v1/refunds", refundBody("refund-a")), RefundResponse);
-      h.clock.advance(sandboxRefundStepMs);
+      return session.id;
+    };
 
+    const refundBody = (paymentSessionId: string, clientReferenceId: string, overrides = {}) => ({
+      clientReferenceId,
+      paymentSessionId,
+      amount: { value: "5000.00", currency: "IDR" },
+      reason: "REQUESTED_BY_CUSTOMER",
+      ...overrides,
+    });
+
+    /**
+     * Runs the refund sweeper at `sweepAt` and, while it holds the refunds it claimed, the request
+     * `POST /v1/refunds` `body` (at the clock's instant), until the request waits for the claimed row.
+     */
+    const sweepDuringRequest = async (sweepAt: number, body: unknown) => {
       const claimed = signal();
       const release = signal();
-      const sweeper = settleDueRefunds(holdingClaim(h.db, claimed.fire, release.promise), h.clock.now());
+      const sweeper = settleDueRefunds(holdingClaim(h.db, claimed.fire, release.promise), sweepAt);
       await claimed.promise;
       // The request locks the session, then waits for the refund row the sweeper holds.
-      const request = h.http.post("/v1/refunds", refundBody("refund-b"));
+      const request = h.http.post("/v1/refunds", body);
       await someoneWaitsForALock(h.db);
       release.fire();
+      const [moved, answer] = await Promise.all([sweeper, request]);
+      return { moved, answer };
+    };
 
-      const [moved, second] = await Promise.all([sweeper, request]);
+    const refundEvents = async (sessionId: string) =>
+      (await listWebhooks(h.db, demoMerchant.id, sessionId))
+        .map((row) => row.event)
+        .filter((event) => event.startsWith("REFUND."));
+
+    it("do not deadlock: the sweeper files its callback while the request holds the session", async () => {
+      const id = await paidSession();
+      const first = dataOf(await h.http.post("/v1/refunds", refundBody(id, "refund-a")), RefundResponse);
+      expect(first.status).toBe("PENDING");
+      h.clock.advance(sandboxRefundStepMs);
+      const { moved, answer } = await sweepDuringRequest(h.clock.now(), refundBody(id, "refund-b"));
       expect(moved).toBe(1);
-      expect(second.status).toBe(200);
-      const events = (await listWebhooks(h.db, demoMerchant.id, session.id))
-        .filter((row) => row.event.startsWith("REFUND."))
-        .map((row) => row.event);
+      expect(answer.status).toBe(200);
+      const events = await refundEvents(id);
       expect(events.filter((event) => event === "REFUND.SUCCESS")).toHaveLength(1);
       expect(events.filter((event) => event === "REFUND.PENDING")).toHaveLength(2);
-      expect(first.status).toBe("PENDING");
+    });
+
+    it("the request settles a refund the sweeper moved under it from what the sweeper stored", async () => {
+      // The explorer's second find (seed 1, PostgreSQL): a `2001-` refund that fails on the channel
+      // and by transfer. The sweeper, behind, moves it one step; the request, at a later instant,
+      // lost the compare-and-set and counted the refund as it had read it (PENDING), refusing a
+      // full refund of the rest as "already being refunded" although the refund had failed.
+      const id = await paidSession();
+      const failing = refundBody(id, "2001-refund-a", {
+        transferDestination: {
+          channelCode: "BCA",
+          channelInformation: { accountNumber: sandboxRefundAccounts.bothFail, accountName: "Explorer" },
+        },
+      });
+      expect((await h.http.post("/v1/refunds", failing)).status).toBe(200);
+      const createdAt = h.clock.now();
+      h.clock.advance(100 * sandboxRefundStepMs);
+      const full = { ...refundBody(id, "refund-b"), amount: undefined, isFullAmount: true };
+      const { moved, answer } = await sweepDuringRequest(createdAt + sandboxRefundStepMs, full);
+      expect(moved).toBe(1);
+      expect(answer.status).toBe(200);
+      expect(await refundEvents(id)).toContain("REFUND.FAILED");
     });
   });
 }

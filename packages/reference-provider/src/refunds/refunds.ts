@@ -38,6 +38,7 @@ import { idempotent } from "../idempotency.js";
 import type { ProviderServices, RequestContext } from "../payments.js";
 import { fromStore, restoreRow } from "../sessionWrites.js";
 import type { Database, Tx } from "../store/Database.js";
+import { StoreError } from "../store/errors.js";
 import { enqueueWebhooks, type NewWebhook } from "../store/outbox.js";
 import { loadSession } from "../store/sessions.js";
 import {
@@ -80,17 +81,42 @@ export const refundOutboxRows = (
 /**
  * Brings a stored refund to instant `at` (the sandbox's steps due by then, decision R1) and stores
  * what changed with its callbacks, compare-and-set on the row's version. Returns the refund as
- * stored afterwards (unchanged when another writer moved it first: that writer stored the same steps).
+ * stored afterwards.
+ *
+ * When another writer moved the row first (the sweeper, at an earlier instant), the row is read
+ * again, locked, and brought to `at` from there: what the caller counts is the stored refund, not
+ * the one it read before (a refund that failed meanwhile must not still count as being refunded).
  *
  * @since 0.2.0
  * @category Refunds
  */
-export const settleRefund = async (tx: Tx, row: RefundRow, at: number): Promise<RefundRecord> => {
+export const settleRefund = async (
+  tx: Tx,
+  row: RefundRow,
+  at: number,
+  locked = false,
+): Promise<RefundRecord> => {
   const moved = sandboxRefundAt(row.refund, at);
   if (!moved.changed) return row.refund;
-  if (!(await updateRefund(tx, moved.refund, row.version))) return row.refund;
-  await enqueueWebhooks(tx, refundOutboxRows(row.merchantId, moved.webhooks, at));
-  return moved.refund;
+  if (await updateRefund(tx, moved.refund, row.version)) {
+    await enqueueWebhooks(tx, refundOutboxRows(row.merchantId, moved.webhooks, at));
+    return moved.refund;
+  }
+  if (locked) {
+    throw new StoreError({
+      reason: "serialization_failure",
+      message: `refund ${row.refund.context.id} changed while locked`,
+    });
+  }
+  const stored = await loadRefund(tx, row.merchantId, row.refund.context.id, { forUpdate: true });
+  if (stored === null) {
+    throw new StoreError({
+      reason: "query",
+      message: `refund ${row.refund.context.id} vanished while settled`,
+    });
+  }
+  // Locked now: no other writer can move it before this transaction ends.
+  return settleRefund(tx, stored, at, true);
 };
 
 /**
