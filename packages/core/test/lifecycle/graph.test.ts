@@ -350,7 +350,11 @@ describe("graph coverage (xstate/graph)", () => {
     const missing = [...ids.values()].filter((id) => !coverage.covered.has(id));
     expect(missing).toEqual([]);
     expect(paths).toBeGreaterThan(ids.size);
-  });
+    // An explicit timeout, with its reason: the traversal (xstate/graph's shortest paths over every
+    // input, each vertex serialised) takes 1.5–2 s alone on these 2-core machines and up to 5.5 s
+    // when the machine is loaded (issue 12 saw it fail vitest's 5 s default). The test checks
+    // coverage, not speed; the compiled step's speed is measured by `pnpm bench core`.
+  }, 30_000);
 
   it("charge machine: shortest paths reach every state and take every transition", () => {
     const ids = transitionsOf(chargeMachine);
