@@ -7,6 +7,9 @@ import type { Database, QueryResult, SqlValue, Tx } from "../Database.js";
 import { isDatabaseUnavailable, StoreError, toStoreError } from "../errors.js";
 import { assertNotInTransaction, closedError, runInTransactionScope } from "./scope.js";
 
+/** `ROLLBACK TO [SAVEPOINT] …`: a statement that can clear a transaction's aborted state. */
+const ROLLBACK_TO = /^\s*ROLLBACK\s+TO\b/i;
+
 const toResult = <Row>(result: pg.QueryResult): QueryResult<Row> => ({
   // pg types rows as `any`; the caller's Row is trusted, as documented on Queryable.
   rows: result.rows as Row[],
@@ -78,16 +81,43 @@ export const openPostgres = async (options: {
           throw toStoreError(error, sql);
         }
       };
+      // Deferred statements (Tx.defer): on the wire, their answers not awaited; each settles to its
+      // error or undefined. `failed` is the first failure seen.
+      const deferred: Array<Promise<StoreError | undefined>> = [];
+      let failed: StoreError | undefined;
+      const settleDeferred = async (): Promise<StoreError | undefined> => {
+        await Promise.all(deferred);
+        return failed;
+      };
       const tx: Tx = {
         _tag: "Tx",
         dialect: "postgres",
         query: async <Row>(sql: string, params?: ReadonlyArray<SqlValue>) => {
           if (done) throw closedError("the transaction");
+          // A savepoint rollback would clear the abort a failed deferred statement caused (and the
+          // COMMIT would then commit): it waits for their answers, and fails with their failure.
+          if (deferred.length > 0 && ROLLBACK_TO.test(sql)) {
+            const failure = await settleDeferred();
+            if (failure !== undefined) throw failure;
+          }
           try {
             return toResult<Row>(await connection.query(sql, params === undefined ? [] : [...params]));
           } catch (error) {
-            throw toStoreError(error, sql);
+            throw failed ?? toStoreError(error, sql);
           }
+        },
+        defer: (sql: string, params?: ReadonlyArray<SqlValue>) => {
+          if (done) throw closedError("the transaction");
+          deferred.push(
+            connection.query(sql, params === undefined ? [] : [...params]).then(
+              () => undefined,
+              (error: unknown) => {
+                const failure = toStoreError(error, sql);
+                failed ??= failure;
+                return failure;
+              },
+            ),
+          );
         },
       };
       try {
@@ -103,10 +133,14 @@ export const openPostgres = async (options: {
           result = await runInTransactionScope(owner, () => fn(tx));
           const failedBegin = await begun;
           if (failedBegin !== undefined) throw failedBegin.error;
-        } catch (error) {
+          // A deferred statement already known to have failed: roll back, never COMMIT.
+          if (failed !== undefined) throw failed;
+        } catch (thrown) {
           done = true;
           const failedBegin = await begun;
           if (failedBegin !== undefined) throw failedBegin.error;
+          // What fn threw after a deferred statement failed is its consequence: the cause is thrown.
+          const error = (await settleDeferred()) ?? thrown;
           if (isDatabaseUnavailable(error)) {
             // The connection is lost or silent: a ROLLBACK would only wait for the query timeout
             // again. Destroying the connection ends the transaction on the server.
@@ -118,7 +152,17 @@ export const openPostgres = async (options: {
           throw error;
         }
         done = true;
-        const commit = await statement("COMMIT");
+        // Written behind the deferred statements still unanswered (pipelined): one round trip for all.
+        const committing = statement("COMMIT").then(
+          (answer) => ({ answer }),
+          (error: unknown) => ({ error }),
+        );
+        const failure = await settleDeferred();
+        const committed = await committing;
+        // The server executed the failed statement before the COMMIT, which then answered ROLLBACK.
+        if (failure !== undefined) throw failure;
+        if ("error" in committed) throw committed.error;
+        const commit = committed.answer;
         // COMMIT of a transaction aborted by an earlier failed statement answers ROLLBACK, no error.
         if (commit.command === "ROLLBACK") {
           throw new StoreError({
