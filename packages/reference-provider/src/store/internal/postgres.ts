@@ -7,9 +7,6 @@ import type { Database, QueryResult, SqlValue, Tx } from "../Database.js";
 import { isDatabaseUnavailable, StoreError, toStoreError } from "../errors.js";
 import { assertNotInTransaction, closedError, runInTransactionScope } from "./scope.js";
 
-/** `ROLLBACK TO [SAVEPOINT] …`: a statement that can clear a transaction's aborted state. */
-const ROLLBACK_TO = /^\s*ROLLBACK\s+TO\b/i;
-
 const toResult = <Row>(result: pg.QueryResult): QueryResult<Row> => ({
   // pg types rows as `any`; the caller's Row is trusted, as documented on Queryable.
   rows: result.rows as Row[],
@@ -94,12 +91,6 @@ export const openPostgres = async (options: {
         dialect: "postgres",
         query: async <Row>(sql: string, params?: ReadonlyArray<SqlValue>) => {
           if (done) throw closedError("the transaction");
-          // A savepoint rollback would clear the abort a failed deferred statement caused (and the
-          // COMMIT would then commit): it waits for their answers, and fails with their failure.
-          if (deferred.length > 0 && ROLLBACK_TO.test(sql)) {
-            const failure = await settleDeferred();
-            if (failure !== undefined) throw failure;
-          }
           try {
             return toResult<Row>(await connection.query(sql, params === undefined ? [] : [...params]));
           } catch (error) {
@@ -133,7 +124,8 @@ export const openPostgres = async (options: {
           result = await runInTransactionScope(owner, () => fn(tx));
           const failedBegin = await begun;
           if (failedBegin !== undefined) throw failedBegin.error;
-          // A deferred statement already known to have failed: roll back, never COMMIT.
+          // A deferred statement already known to have failed: roll back, never COMMIT (a savepoint
+          // rollback fn awaited since may have cleared the abort its failure caused).
           if (failed !== undefined) throw failed;
         } catch (thrown) {
           done = true;
