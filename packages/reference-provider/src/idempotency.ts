@@ -102,7 +102,9 @@ export const idempotent = <A, E extends ApiErrorResponse>(
         if (requestKey === undefined) return { exit, answer };
         if (answer === undefined) {
           // Not kept (400, 404, 409): a key already used answers its record (or 409) instead.
-          const record = yield* fromStore(() => findIdempotencyRecord(tx, merchantId, requestKey, context.at));
+          const record = yield* fromStore(() =>
+            findIdempotencyRecord(tx, merchantId, requestKey, context.at),
+          );
           return record === null ? { exit, answer } : { replay: record };
         }
         deferIdempotencyRecord(tx, {

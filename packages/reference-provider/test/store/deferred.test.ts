@@ -18,8 +18,8 @@ import {
   loadSession,
   type NewIdempotencyRecord,
   recordSessionEvents,
-  saveIdempotencyRecord,
   StoreError,
+  saveIdempotencyRecord,
   type Tx,
 } from "../../src/store/index.js";
 import { drivers, MERCHANT, newSession, T0, useStore } from "./harness.js";
