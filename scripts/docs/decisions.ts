@@ -870,6 +870,54 @@ export const decisionRecords: ReadonlyArray<DecisionRecord> = [
     interactions: [],
   },
   {
+    id: "P9",
+    slug: "idempotency-record-written-with-the-commit",
+    title: "The idempotency record is written with the COMMIT, not looked up first",
+    area: "Operations",
+    question:
+      "A write with an `X-REQUEST-ID` (C6) looked its key up, ran, saved its record and committed: five round trips to a PostgreSQL server for a create, most of a request's cost. Can the record travel with the COMMIT, and what then happens to a retry or to two requests racing with one key?",
+    choice:
+      "The key is not looked up first. The request runs; its record (200 and 422 answers) and its timeline rows are written deferred — sent without waiting for their answers, with the COMMIT (one round trip for all) — as a plain INSERT after deleting a record of the key that expired at the request's instant. A key with a live record makes that INSERT fail (a unique violation): the whole transaction is rolled back — the retry's session, VA number, timeline row — and the stored record is replayed byte for byte, or 409 for another body or endpoint. A concurrent request with the same key waits for the first one's transaction and is replayed when it commits. A request that fails without an answer to keep (400, 404, 409 from the operation) looks the key up then, so a used key still answers its record or 409. A create makes 2 round trips (5 before), a confirm 4 (7 before).",
+    why: "A retry is rare and a first request common: looking up first costs every request a round trip to save a retry's work, while failing the retry's INSERT costs only the retry (it runs and is rolled back). The answers are the same as C6's: the existing idempotency tests and contracts pass unchanged. Rolling back on the duplicate, not skipping the INSERT, is what keeps a retry from committing a second write.",
+    pins: "Nothing beyond C6's replay contracts; checked by the provider's idempotent-writes test (a retried confirm leaves one write, one VA number and one timeline row; concurrent creates with one key store one session; a used key answers 409 for a request that would 404) and the store's deferred-write tests, each also run against the defect it catches.",
+    checks: [],
+    transitions: [],
+    guards: [],
+    interactions: [],
+  },
+  {
+    id: "P10",
+    slug: "gap-free-va-numbers",
+    title: "Sandbox VA numbers stay gap-free (a counter row, not a SEQUENCE)",
+    area: "Operations",
+    question:
+      "A VA number is the bank's prefix and a per-channel counter drawn in the request's transaction (`issuer_sequences`): its row stays locked until the COMMIT, so the confirms of one channel queue behind each other. Do the numbers need to be gap-free, or can a PostgreSQL SEQUENCE (no lock, but a rolled-back request loses its number) draw them?",
+    choice:
+      "They stay gap-free: the counter row, given back by a rolled-back or refused request. The lock is held from the draw to the COMMIT, which after P9 is two round trips (the session's UPDATE, then the deferred writes with the COMMIT), not four.",
+    why: "The sandbox's numbers are documented as deterministic (`<prefix><10-digit counter>`, PERMATA `76630000000001`): tests, the demo and merchants' own sandbox fixtures expect the n-th VA of a channel to be number n, also after refused or retried confirms (which P9 now runs and rolls back). A SEQUENCE would make them depend on how many requests failed. The queue is per channel, only confirms and autoConfirm creates that open a VA charge join it, and each holds it for two round trips (about a millisecond on a local server), so one channel still takes several hundred confirms a second; the load benchmark's create+get loop does not touch it. Should one channel's confirms ever queue on it, a SEQUENCE per channel is the way out, at the price of gaps.",
+    pins: "Nothing in the contracts (they match VA numbers by regex); the provider's concurrency test pins that 50 concurrent confirms of one session, all but one refused, leave the winner with number 1, and the idempotent-writes test that a retried confirm gives its number back.",
+    checks: [],
+    transitions: [],
+    guards: [],
+    interactions: [],
+  },
+  {
+    id: "P11",
+    slug: "exact-list-count",
+    title: "The list's totalItems stays an exact count",
+    area: "Operations",
+    question:
+      "`GET /v2/payments` answers `pagination.totalItems` and `totalPages`; the unfiltered list counts the merchant's sessions with `count(*)`, which grows with them (in the load benchmark on PostgreSQL the count alone takes about 11 ms at 20 k sessions and 79 ms at 110 k, and the unfiltered first page's p50 at one client is 30 ms at 10 k and 309 ms at 100 k sessions, on a loaded machine). Cap the count, estimate it, or keep it exact?",
+    choice:
+      "Exact. The count and the page come from one statement (one snapshot); the list by `clientReferenceId` counts only its matches through its index.",
+    why: "`totalItems` and `totalPages` are what a merchant's code pages by: a capped or estimated total would end a reconciliation loop early and hide sessions, silently. The cost is linear in one merchant's own sessions (the merchant index), and the benchmark is its worst case: one merchant owns every row, so the count reads the whole table. A sandbox merchant with 100 k sessions pays a few hundred milliseconds on the unfiltered list, a listing call, not one made per payment; the lookups merchants make per payment (by id, by `clientReferenceId`) do not grow (the list by reference stays at a few ms at 100 k). If that cost matters, the way out is a per-merchant count kept with the writes, not a wrong total.",
+    pins: "The list contracts pin `pagination` of small lists exactly; the growth stage of `pnpm bench provider` prints the unfiltered list's p50/p99 and the count's plan at each size.",
+    checks: [],
+    transitions: [],
+    guards: [],
+    interactions: [],
+  },
+  {
     id: "S1",
     slug: "sandbox-test-clock",
     title: "The sandbox's test clock",

@@ -17,9 +17,10 @@ import { type Answer, errorAnswer } from "./answers.js";
 import type { ProviderServices, RequestContext } from "./payments.js";
 import { fromStore, inTransaction } from "./sessionWrites.js";
 import {
+  deferIdempotencyRecord,
   findIdempotencyRecord,
   type IdempotencyRecord,
-  saveIdempotencyRecord,
+  isDuplicateIdempotencyKey,
   type Tx,
 } from "./store/index.js";
 
@@ -63,17 +64,16 @@ const recordable = <A, E extends ApiErrorResponse>(
   return answer.status === 422 ? answer : undefined;
 };
 
-class DuplicateRequest {
-  readonly _tag = "DuplicateRequest";
-}
-
 /**
- * Runs `run` in one transaction unless the request's key already has a live record (then that
- * record's answer again, or 409 `idempotency_error` for another request). Its answer is encoded
- * with `encode` (the endpoint's success schema) or its error class; when it is kept (200, 422),
- * the record is saved in the same transaction, and a concurrent request with the same key that
- * committed first is replayed instead (everything this one did is rolled back). Other errors
- * (400, 404, 409) fail as they are and are not kept: a corrected retry is served afresh.
+ * Runs `run` in one transaction and keeps its answer for the request's key, unless the key already
+ * has a live record: then that record's answer again, or 409 `idempotency_error` for another
+ * request. Its answer is encoded with `encode` (the endpoint's success schema) or its error class;
+ * when it is kept (200, 422), the record is written in the same transaction, deferred (on a
+ * PostgreSQL server it travels with the COMMIT): the key is not looked up first. A key that has a
+ * live record — a retry, or a concurrent request with the same key that committed first — makes
+ * that write fail, everything this request did is rolled back, and the record is replayed. Other
+ * errors (400, 404, 409) are not kept: the key is looked up then (a used key still answers its
+ * record or 409), else they fail as they are and a corrected retry is served afresh.
  *
  * @since 0.1.0
  */
@@ -93,42 +93,43 @@ export const idempotent = <A, E extends ApiErrorResponse>(
       record !== null && record.requestHash === requestHash && record.endpoint === endpoint
         ? Effect.succeed({ status: record.responseStatus, body: record.responseBody })
         : Effect.fail(idempotencyError({ traceId: context.traceId }));
-    const find = (key: string) =>
-      fromStore(() => findIdempotencyRecord(services.db, merchantId, key, context.at));
     const ran = yield* inTransaction(services.db, (tx) =>
       Effect.gen(function* () {
-        // The key's record, looked up first in the same transaction: on a PostgreSQL server the
-        // lookup travels with the BEGIN (one round trip for both).
-        if (requestKey !== undefined) {
-          const record = yield* fromStore(() =>
-            findIdempotencyRecord(tx, merchantId, requestKey, context.at),
-          );
-          if (record !== null) return { record };
-        }
         const exit = yield* Effect.exit(run(tx));
         // A defect (a bug, the database gone) rolls everything back.
         if (Exit.isFailure(exit) && !Exit.hasFails(exit)) return yield* Effect.failCause(exit.cause);
         const answer = recordable(exit, encode);
-        if (requestKey !== undefined && answer !== undefined) {
-          const saved = yield* fromStore(() =>
-            saveIdempotencyRecord(tx, {
-              merchantId,
-              requestKey,
-              endpoint,
-              requestHash,
-              responseStatus: answer.status,
-              responseBody: answer.body,
-              createdAt: context.at,
-            }),
+        if (requestKey === undefined) return { exit, answer };
+        if (answer === undefined) {
+          // Not kept (400, 404, 409): a key already used answers its record (or 409) instead.
+          const record = yield* fromStore(() =>
+            findIdempotencyRecord(tx, merchantId, requestKey, context.at),
           );
-          if (saved === "duplicate") return yield* Effect.fail(new DuplicateRequest());
+          return record === null ? { exit, answer } : { replay: record };
         }
+        deferIdempotencyRecord(tx, {
+          merchantId,
+          requestKey,
+          endpoint,
+          requestHash,
+          responseStatus: answer.status,
+          responseBody: answer.body,
+          createdAt: context.at,
+        });
         return { exit, answer };
       }),
     ).pipe(
-      Effect.catchTag("DuplicateRequest", () => Effect.map(find(requestKey ?? ""), (record) => ({ record }))),
+      // The key has a live record (the deferred write failed; nothing was committed): replay it.
+      Effect.catchDefect((defect) =>
+        requestKey !== undefined && isDuplicateIdempotencyKey(defect)
+          ? Effect.map(
+              fromStore(() => findIdempotencyRecord(services.db, merchantId, requestKey, context.at)),
+              (record) => ({ replay: record }),
+            )
+          : Effect.die(defect),
+      ),
     );
-    if ("record" in ran && ran.record !== undefined) return yield* replay(ran.record);
+    if ("replay" in ran) return yield* replay(ran.replay ?? null);
     if (ran.answer !== undefined) return ran.answer;
     return yield* Exit.isFailure(ran.exit)
       ? Effect.failCause(ran.exit.cause)

@@ -61,6 +61,15 @@ export interface Queryable {
  */
 export interface Tx extends Queryable {
   readonly _tag: "Tx";
+  /**
+   * A write whose answer nothing waits for: it runs in order with the transaction's other
+   * statements (a later `query` sees it), but the caller does not wait for it. On a PostgreSQL
+   * server it is written at once and travels with the next statement or the COMMIT (pipelined: no
+   * round trip of its own); on PGlite it runs before the next statement. If it fails, the
+   * transaction fails with that statement's {@link StoreError} (not with what the callback threw
+   * after it) and nothing is committed.
+   */
+  defer(sql: string, params?: ReadonlyArray<SqlValue>): void;
 }
 
 /**

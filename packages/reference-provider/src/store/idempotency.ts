@@ -4,7 +4,8 @@
  *
  * @since 0.1.0
  */
-import type { Queryable } from "./Database.js";
+import type { Queryable, Tx } from "./Database.js";
+import { StoreError } from "./errors.js";
 import { type Instant, sqlInstant, sqlMillis, toEpochMillis, toSafeNumber } from "./Instant.js";
 import { text, toJsonText } from "./internal/values.js";
 
@@ -125,6 +126,53 @@ export const saveIdempotencyRecord = async (
   );
   return rowCount > 0 ? "saved" : "duplicate";
 };
+
+/**
+ * {@link saveIdempotencyRecord} without waiting for the answer (`Tx.defer`: on a PostgreSQL server
+ * it travels with the COMMIT, no round trip of its own), so it cannot answer `duplicate`: a record
+ * for the key still live at `createdAt` fails the transaction instead (nothing it did is committed)
+ * with a `StoreError` that {@link isDuplicateIdempotencyKey} recognises — roll back and replay that
+ * record. An expired record for the key is deleted first and replaced. A concurrent request with the
+ * same key waits for this one's transaction: it fails as a duplicate if this one commits.
+ *
+ * @since 0.2.0
+ * @category Idempotency
+ */
+export const deferIdempotencyRecord = (tx: Tx, record: NewIdempotencyRecord): void => {
+  const createdAt = toEpochMillis(record.createdAt, "createdAt");
+  tx.defer(
+    `DELETE FROM idempotency_records
+      WHERE merchant_id = $1 AND request_key = $2 AND created_at <= ${sqlInstant(3)}`,
+    [record.merchantId, record.requestKey, createdAt - idempotencyWindowMs],
+  );
+  // A plain INSERT: a live record for the key is a unique violation (23505), never an update.
+  tx.defer(
+    `INSERT INTO idempotency_records
+       (merchant_id, request_key, endpoint, request_hash, response_status, response_body, created_at)
+     VALUES ($1, $2, $3, $4, $5, $6, ${sqlInstant(7)})`,
+    [
+      record.merchantId,
+      record.requestKey,
+      record.endpoint,
+      record.requestHash,
+      record.responseStatus,
+      toJsonText(record.responseBody, "responseBody"),
+      createdAt,
+    ],
+  );
+};
+
+/**
+ * Whether `error` is the failure {@link deferIdempotencyRecord} causes for a key that already has a
+ * live record (a unique violation of the records' primary key).
+ *
+ * @since 0.2.0
+ * @category Idempotency
+ */
+export const isDuplicateIdempotencyKey = (error: unknown): boolean =>
+  error instanceof StoreError &&
+  error.reason === "unique_violation" &&
+  error.constraint === "idempotency_records_pkey";
 
 /**
  * Deletes records no longer live at `at` (housekeeping; lookups ignore them anyway). Returns how

@@ -25,9 +25,11 @@ export {
 } from "./errors.js";
 export { type Instant, toEpochMillis } from "./Instant.js";
 export {
+  deferIdempotencyRecord,
   findIdempotencyRecord,
   type IdempotencyRecord,
   idempotencyWindowMs,
+  isDuplicateIdempotencyKey,
   type NewIdempotencyRecord,
   purgeIdempotencyRecords,
   saveIdempotencyRecord,

@@ -5,7 +5,7 @@
  *
  * @since 0.1.0
  */
-import type { Queryable, SqlValue } from "./Database.js";
+import type { Queryable, SqlValue, Tx } from "./Database.js";
 import {
   type Instant,
   sqlInstant,
@@ -47,14 +47,16 @@ export interface SessionEventRow extends Omit<NewSessionEvent, "at"> {
 }
 
 /**
- * Appends events to the sessions' timelines (in the caller's transaction, beside the session
- * change that applied them).
+ * Appends events to the sessions' timelines, in the caller's transaction beside the session change
+ * that applied them: there the INSERT is deferred (`Tx.defer`: on a PostgreSQL server it travels
+ * with the transaction's next statement or its COMMIT, no round trip of its own), and its failure
+ * fails the transaction, so a change is never committed without its events nor events without it.
  *
  * @since 0.1.0
  * @category Store
  */
 export const recordSessionEvents = async (
-  db: Queryable,
+  db: Queryable | Tx,
   events: ReadonlyArray<NewSessionEvent>,
 ): Promise<void> => {
   if (events.length === 0) return;
@@ -74,11 +76,10 @@ export const recordSessionEvents = async (
     );
     return `($${n + 1}, $${n + 2}, $${n + 3}, ${sqlInstant(n + 4)}, $${n + 5}, $${n + 6}, $${n + 7}::jsonb, $${n + 8}::jsonb)`;
   });
-  await db.query(
-    `INSERT INTO session_events (merchant_id, session_id, event, at, status_before, status_after, transitions, detail)
-     VALUES ${rows.join(", ")}`,
-    params,
-  );
+  const sql = `INSERT INTO session_events (merchant_id, session_id, event, at, status_before, status_after, transitions, detail)
+     VALUES ${rows.join(", ")}`;
+  if ("defer" in db) db.defer(sql, params);
+  else await db.query(sql, params);
 };
 
 const toStrings = (value: unknown, what: string): ReadonlyArray<string> => {

@@ -246,23 +246,48 @@ export const openPglite = async (options: {
       try {
         return await db.transaction(async (ptx) => {
           let done = false;
+          // Deferred statements (Tx.defer) run in order before the next statement (one connection:
+          // nothing to pipeline); the first failure fails the transaction.
+          let deferred: Promise<void> = Promise.resolve();
+          let failed: StoreError | undefined;
+          const settle = async () => {
+            await deferred;
+            if (failed !== undefined) throw failed;
+          };
           const tx: Tx = {
             _tag: "Tx",
             dialect: "pglite",
             query: async <Row>(sql: string, params?: ReadonlyArray<SqlValue>) => {
               if (done) throw closedError("the transaction");
+              await settle();
               try {
                 return toResult(await ptx.query<Row>(sql, params === undefined ? [] : [...params]));
               } catch (error) {
                 throw toStoreError(error, sql);
               }
             },
+            defer: (sql: string, params?: ReadonlyArray<SqlValue>) => {
+              if (done) throw closedError("the transaction");
+              deferred = deferred.then(async () => {
+                if (failed !== undefined) return;
+                try {
+                  await ptx.query(sql, params === undefined ? [] : [...params]);
+                } catch (error) {
+                  failed = toStoreError(error, sql);
+                }
+              });
+            },
           };
           try {
-            return await runInTransactionScope(owner, () => fn(tx));
+            const result = await runInTransactionScope(owner, () => fn(tx));
+            await settle();
+            return result;
           } catch (error) {
-            fromFn = { error };
-            throw error;
+            // What fn threw after a deferred statement failed is its consequence: the cause is thrown.
+            await deferred;
+            const cause = failed ?? error;
+            if (cause === error) fromFn = { error };
+            throw cause;
           } finally {
             done = true;
           }

@@ -78,6 +78,14 @@ export const openPostgres = async (options: {
           throw toStoreError(error, sql);
         }
       };
+      // Deferred statements (Tx.defer): on the wire, their answers not awaited; each settles to its
+      // error or undefined. `failed` is the first failure seen.
+      const deferred: Array<Promise<StoreError | undefined>> = [];
+      let failed: StoreError | undefined;
+      const settleDeferred = async (): Promise<StoreError | undefined> => {
+        await Promise.all(deferred);
+        return failed;
+      };
       const tx: Tx = {
         _tag: "Tx",
         dialect: "postgres",
@@ -86,8 +94,21 @@ export const openPostgres = async (options: {
           try {
             return toResult<Row>(await connection.query(sql, params === undefined ? [] : [...params]));
           } catch (error) {
-            throw toStoreError(error, sql);
+            throw failed ?? toStoreError(error, sql);
           }
+        },
+        defer: (sql: string, params?: ReadonlyArray<SqlValue>) => {
+          if (done) throw closedError("the transaction");
+          deferred.push(
+            connection.query(sql, params === undefined ? [] : [...params]).then(
+              () => undefined,
+              (error: unknown) => {
+                const failure = toStoreError(error, sql);
+                failed ??= failure;
+                return failure;
+              },
+            ),
+          );
         },
       };
       try {
@@ -103,10 +124,15 @@ export const openPostgres = async (options: {
           result = await runInTransactionScope(owner, () => fn(tx));
           const failedBegin = await begun;
           if (failedBegin !== undefined) throw failedBegin.error;
-        } catch (error) {
+          // A deferred statement already known to have failed: roll back, never COMMIT (a savepoint
+          // rollback fn awaited since may have cleared the abort its failure caused).
+          if (failed !== undefined) throw failed;
+        } catch (thrown) {
           done = true;
           const failedBegin = await begun;
           if (failedBegin !== undefined) throw failedBegin.error;
+          // What fn threw after a deferred statement failed is its consequence: the cause is thrown.
+          const error = (await settleDeferred()) ?? thrown;
           if (isDatabaseUnavailable(error)) {
             // The connection is lost or silent: a ROLLBACK would only wait for the query timeout
             // again. Destroying the connection ends the transaction on the server.
@@ -118,7 +144,17 @@ export const openPostgres = async (options: {
           throw error;
         }
         done = true;
-        const commit = await statement("COMMIT");
+        // Written behind the deferred statements still unanswered (pipelined): one round trip for all.
+        const committing = statement("COMMIT").then(
+          (answer) => ({ answer }),
+          (error: unknown) => ({ error }),
+        );
+        const failure = await settleDeferred();
+        const committed = await committing;
+        // The server executed the failed statement before the COMMIT, which then answered ROLLBACK.
+        if (failure !== undefined) throw failure;
+        if ("error" in committed) throw committed.error;
+        const commit = committed.answer;
         // COMMIT of a transaction aborted by an earlier failed statement answers ROLLBACK, no error.
         if (commit.command === "ROLLBACK") {
           throw new StoreError({

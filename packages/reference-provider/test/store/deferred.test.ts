@@ -1,0 +1,192 @@
+/**
+ * Deferred writes (`Tx.defer`): a write whose answer nothing waits for (pipelined with the COMMIT on
+ * a PostgreSQL server). What must hold: it is committed with the transaction or not at all, a later
+ * statement sees it, and its failure fails the transaction with its own error — so the idempotency
+ * record written this way turns a live key into a rolled-back duplicate, and a timeline row is never
+ * committed without its write. Each check also runs against the defect it exists to catch (a defer
+ * that swallows its failure; a record write that skips a live key instead of failing) and must
+ * report it.
+ */
+import { describe, expect, it } from "vitest";
+import {
+  type Database,
+  deferIdempotencyRecord,
+  findIdempotencyRecord,
+  idempotencyWindowMs,
+  insertSession,
+  isDuplicateIdempotencyKey,
+  loadSession,
+  type NewIdempotencyRecord,
+  recordSessionEvents,
+  StoreError,
+  saveIdempotencyRecord,
+  type Tx,
+} from "../../src/store/index.js";
+import { drivers, MERCHANT, newSession, T0, useStore } from "./harness.js";
+
+const record = (overrides: Partial<NewIdempotencyRecord> = {}): NewIdempotencyRecord => ({
+  merchantId: MERCHANT,
+  requestKey: "key-1",
+  endpoint: "POST /v2/payments",
+  requestHash: "sha256:aaaa",
+  responseStatus: 200,
+  responseBody: { data: { id: "first" } },
+  createdAt: T0,
+  ...overrides,
+});
+
+const event = (sessionId: string) => ({
+  merchantId: MERCHANT,
+  sessionId,
+  event: "CREATE",
+  at: T0,
+  statusBefore: null,
+  statusAfter: "REQUIRE_PAYMENT_METHOD",
+  transitions: [],
+  detail: {},
+});
+
+/** A session write whose deferred timeline row fails (its session does not exist: a foreign key). */
+const checkFailedDeferRollsBack = async (db: Database): Promise<string | undefined> => {
+  const session = newSession();
+  const outcome = await db
+    .transaction(async (tx) => {
+      await insertSession(tx, session);
+      await recordSessionEvents(tx, [event(newSession().id)]);
+      return "committed";
+    })
+    .catch((error: unknown) => error);
+  if (await loadSession(db, MERCHANT, session.id)) return "the write was committed without its timeline row";
+  if (!(outcome instanceof StoreError) || outcome.code !== "23503")
+    return `the transaction did not fail with the deferred statement's own error (23503): ${String(outcome)}`;
+  return undefined;
+};
+
+type SaveRecord = (tx: Tx, record: NewIdempotencyRecord) => void;
+
+/** A write with a record for a key that is live: must fail as a duplicate and commit nothing. */
+const checkLiveKeyRollsBack = async (db: Database, save: SaveRecord): Promise<string | undefined> => {
+  await saveIdempotencyRecord(db, record());
+  const session = newSession();
+  const outcome = await db
+    .transaction(async (tx) => {
+      await insertSession(tx, session);
+      save(tx, record({ requestHash: "sha256:bbbb", createdAt: T0 + 1000 }));
+      return "committed";
+    })
+    .catch((error: unknown) => error);
+  if (await loadSession(db, MERCHANT, session.id)) return "the retry's write was committed";
+  if (!isDuplicateIdempotencyKey(outcome)) return `not recognised as a duplicate: ${String(outcome)}`;
+  const kept = await findIdempotencyRecord(db, MERCHANT, "key-1", T0 + 1000);
+  if (kept?.requestHash !== "sha256:aaaa") return "the first record was not kept";
+  return undefined;
+};
+
+/** The defect: a defer that does not wait for its statement and ignores its failure. */
+const swallowingDefer = (db: Database): Database => ({
+  ...db,
+  transaction: (fn) =>
+    db.transaction((tx) =>
+      fn({
+        ...tx,
+        defer: (sql, params) => {
+          void tx.query(sql, params).catch(() => undefined);
+        },
+      }),
+    ),
+});
+
+/** The defect: the record written as an upsert that skips a live key (what the lookup-first code did). */
+const skippingSave: SaveRecord = (tx, r) => {
+  void saveIdempotencyRecord(tx, r);
+};
+
+describe.each(drivers)("deferred writes on $name", (driver) => {
+  const store = useStore(driver);
+
+  it("are committed with the transaction, seen by its later statements, and in order", async () => {
+    const session = newSession();
+    await store.db.transaction(async (tx) => {
+      await insertSession(tx, session);
+      await recordSessionEvents(tx, [event(session.id)]);
+      tx.defer("UPDATE session_events SET event = 'SECOND' WHERE session_id = $1", [session.id]);
+      const { rows } = await tx.query<{ event: string }>("SELECT event FROM session_events");
+      expect(rows).toEqual([{ event: "SECOND" }]);
+    });
+    const { rows } = await store.db.query("SELECT event FROM session_events");
+    expect(rows).toEqual([{ event: "SECOND" }]);
+  });
+
+  it("are rolled back with the transaction", async () => {
+    const session = newSession();
+    await insertSession(store.db, session);
+    const failed = store.db.transaction(async (tx) => {
+      await recordSessionEvents(tx, [event(session.id)]);
+      throw new Error("the write failed after its timeline row");
+    });
+    await expect(failed).rejects.toThrow("the write failed after its timeline row");
+    expect((await store.db.query("SELECT 1 FROM session_events")).rowCount).toBe(0);
+  });
+
+  it("that fail fail the transaction with their own error and commit nothing", async () => {
+    expect(await checkFailedDeferRollsBack(store.db)).toBeUndefined();
+  });
+
+  it("check: a defer that swallows its failure is caught", async () => {
+    expect(await checkFailedDeferRollsBack(swallowingDefer(store.db))).toBeDefined();
+  });
+
+  it("that fail are not cleared by a later ROLLBACK TO SAVEPOINT: nothing is committed", async () => {
+    const session = newSession();
+    const outcome = await store.db
+      .transaction(async (tx) => {
+        await insertSession(tx, session);
+        await tx.query("SAVEPOINT attempt");
+        await recordSessionEvents(tx, [event(newSession().id)]);
+        await tx.query("ROLLBACK TO SAVEPOINT attempt");
+      })
+      .catch((error: unknown) => error);
+    expect(outcome).toMatchObject({ _tag: "StoreError", code: "23503" });
+    expect(await loadSession(store.db, MERCHANT, session.id)).toBeNull();
+  });
+
+  describe("the idempotency record", () => {
+    it("for a live key fails the transaction as a duplicate, keeping the first record", async () => {
+      expect(await checkLiveKeyRollsBack(store.db, deferIdempotencyRecord)).toBeUndefined();
+    });
+
+    it("check: a record write that skips a live key is caught", async () => {
+      expect(await checkLiveKeyRollsBack(store.db, skippingSave)).toBeDefined();
+    });
+
+    it("replaces a record that expired at the new request's instant", async () => {
+      await saveIdempotencyRecord(store.db, record());
+      const later = T0 + idempotencyWindowMs;
+      await store.db.transaction(async (tx) => {
+        deferIdempotencyRecord(tx, record({ requestHash: "sha256:cccc", createdAt: later }));
+      });
+      expect(await findIdempotencyRecord(store.db, MERCHANT, "key-1", later)).toMatchObject({
+        requestHash: "sha256:cccc",
+        createdAt: later,
+      });
+    });
+
+    it("for a key a concurrent transaction is writing waits for it, and fails as a duplicate when it commits", async () => {
+      const results = await Promise.allSettled(
+        [0, 1].map((i) =>
+          store.db.transaction(async (tx) => {
+            const session = newSession();
+            await insertSession(tx, session);
+            deferIdempotencyRecord(tx, record({ requestHash: `sha256:${i}` }));
+            return session.id;
+          }),
+        ),
+      );
+      const committed = results.flatMap((r) => (r.status === "fulfilled" ? [r.value] : []));
+      const failed = results.flatMap((r) => (r.status === "rejected" ? [r.reason as unknown] : []));
+      expect(committed).toHaveLength(1);
+      expect(failed.map(isDuplicateIdempotencyKey)).toEqual([true]);
+      expect((await store.db.query("SELECT 1 FROM payment_sessions")).rowCount).toBe(1);
+    });
+  });
+});
