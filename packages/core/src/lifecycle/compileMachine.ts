@@ -455,6 +455,8 @@ interface PreparedBranch {
   readonly branch: CompiledBranch;
   readonly guard: Guard | null;
   readonly target: string | null;
+  /** The target's prepared state, once every state is prepared (`null`: stays, or not in the table). */
+  targetState: PreparedState | null;
   readonly actions: ReadonlyArray<PreparedAction>;
 }
 
@@ -483,6 +485,7 @@ const prepareBranch = (branch: CompiledBranch): PreparedBranch => ({
   branch,
   guard: branch.guard,
   target: branch.target,
+  targetState: null,
   actions: branch.actions.map(prepareAction),
 });
 
@@ -521,6 +524,13 @@ export const stepOver = <TSnapshot extends { readonly value: unknown; readonly c
       always: state.always.map(prepareBranch),
       settles: !state.final && state.always.length > 0,
     });
+  }
+  for (const state of prepared.values()) {
+    for (const branches of [...state.on.values(), state.always]) {
+      for (const branch of branches) {
+        if (branch.target !== null) branch.targetState = prepared.get(branch.target) ?? null;
+      }
+    }
   }
 
   const stateOf = (name: unknown): PreparedState => {
@@ -563,7 +573,7 @@ export const stepOver = <TSnapshot extends { readonly value: unknown; readonly c
         reported.push(action.report);
         continue;
       }
-      if (current.context !== context) current = { context, event: args.event };
+      if (current.context !== context) current = { context: context, event: args.event };
       const params = action.paramsOf === null ? action.params : action.paramsOf(current);
       if (action.assignment === null) {
         reported.push({ type: action.type, params });
@@ -589,14 +599,14 @@ export const stepOver = <TSnapshot extends { readonly value: unknown; readonly c
     let moved: Moved | null = null;
     const branches = state.on.get(event.type);
     if (branches !== undefined) {
-      const args: Args = { context, event };
+      const args: Args = { context: context, event: event };
       const branch = first(branches, args);
       if (branch !== null) {
         const nextContext = branch.actions.length === 0 ? context : run(branch, context, args, reported);
         const target = branch.target ?? value;
         if (target !== value || nextContext !== context) {
           moved = { value: target, context: nextContext };
-          state = stateOf(target);
+          if (branch.target !== null) state = branch.targetState ?? stateOf(target);
         }
       }
     }
@@ -604,14 +614,14 @@ export const stepOver = <TSnapshot extends { readonly value: unknown; readonly c
     for (let guardRail = 0; state.settles; guardRail++) {
       if (guardRail > 100) throw new Error(`${id}: eventless transitions do not settle`);
       const from: Moved = moved ?? { value, context };
-      const settleArgs: Args = { context: from.context, event };
+      const settleArgs: Args = { context: from.context, event: event };
       const eventless = first(state.always, settleArgs);
       if (eventless === null) break;
       const nextContext = run(eventless, from.context, settleArgs, reported);
       const target = eventless.target ?? from.value;
       if (target === from.value && nextContext === from.context) break;
       moved = { value: target, context: nextContext };
-      state = stateOf(target);
+      if (eventless.target !== null) state = eventless.targetState ?? stateOf(target);
     }
     return moved;
   };
@@ -638,7 +648,7 @@ export const stepOver = <TSnapshot extends { readonly value: unknown; readonly c
     const branches = stateOf(snapshot.value).on.get(event.type);
     return branches === undefined
       ? null
-      : (first(branches, { context: snapshot.context, event })?.branch ?? null);
+      : (first(branches, { context: snapshot.context, event: event })?.branch ?? null);
   };
 
   const start = (input: unknown): TSnapshot => {
