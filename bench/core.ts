@@ -40,7 +40,8 @@ const prng = (seed: number) => {
   };
 };
 
-interface Sequence {
+/** One benchmark sequence: a created session and events that are all accepted. */
+export interface Sequence {
   readonly start: SessionSnapshot;
   readonly events: ReadonlyArray<SessionEvent>;
 }
@@ -192,6 +193,12 @@ const randomSequence = (random: () => number, i: number): Sequence => {
     events.push({ type: "PAYMENT_RECEIVED", at: step(), chargeId, amount });
   }
   return { start, events };
+};
+
+/** The benchmark's seeded sequences (also for profiling the step alone). */
+export const benchSequences = (seed: number, count: number): ReadonlyArray<Sequence> => {
+  const random = prng(seed);
+  return Array.from({ length: count }, (_, i) => randomSequence(random, i));
 };
 
 // --- the hand-written reducer of the session table ------------------------------------------------
@@ -378,8 +385,7 @@ export const runCoreBench = (options: CoreBenchOptions = {}): CoreBenchResult =>
   const count = options.sequences ?? 2_000;
   const minMs = options.minMs ?? 3_000;
   const rounds = options.rounds ?? 10;
-  const random = prng(seed);
-  const sequences = Array.from({ length: count }, (_, i) => randomSequence(random, i));
+  const sequences = benchSequences(seed, count);
   const events = sequences.reduce((n, s) => n + s.events.length, 0);
 
   // Check once that every event is accepted, that the core step and applyEvent agree, and that the

@@ -262,16 +262,17 @@ export const stepSession = (snapshot: SessionSnapshot, event: SessionEvent): Ses
   const machine = compiledSessionMachine;
   let atInstant = snapshot;
   let expiryCallbacks = NONE;
+  // One list for both steps: the time step's actions are read (and copied) before the event's.
+  const reported: Array<StepAction> = [];
   if (event.type !== "EXPIRE") {
     const tick: SessionEvent = { type: "EXPIRE", at: event.at };
-    const reported: Array<StepAction> = [];
     const timed = machine.move(snapshot.value, snapshot.context, tick, reported);
     if (timed !== null) {
       atInstant = machine.snapshotAfter(snapshot, timed);
       expiryCallbacks = readActions(reported).callbacks;
     }
+    reported.length = 0;
   }
-  const reported: Array<StepAction> = [];
   const moved = machine.move(atInstant.value, atInstant.context, event, reported);
   const next = moved === null ? atInstant : machine.snapshotAfter(atInstant, moved);
   const { refusal, duplicate, callbacks } = readActions(reported);

@@ -173,8 +173,18 @@ const compileGuard = (machine: AnyStateMachine, guard: unknown): Guard => {
     const g = guard as GuardObject;
     if (typeof g.check === "function" && Array.isArray(g.guards)) {
       const parts = g.guards.map((part) => compileGuard(machine, part));
-      if (g.check === AND_CHECK) return (args) => parts.every((p) => Boolean(p(args)));
-      if (g.check === OR_CHECK) return (args) => parts.some((p) => Boolean(p(args)));
+      if (g.check === AND_CHECK) {
+        return (args) => {
+          for (let i = 0; i < parts.length; i++) if (!(parts[i] as Guard)(args)) return false;
+          return true;
+        };
+      }
+      if (g.check === OR_CHECK) {
+        return (args) => {
+          for (let i = 0; i < parts.length; i++) if ((parts[i] as Guard)(args)) return true;
+          return false;
+        };
+      }
       if (g.check === NOT_CHECK) {
         const [only] = parts;
         if (only === undefined || parts.length !== 1) throw unsupported(machine, "not() of several guards");
@@ -310,7 +320,9 @@ export const compileMachine = <TSnapshot extends { readonly value: unknown; read
   const initial = (root as unknown as { initial?: { target?: ReadonlyArray<{ key: string }> } }).initial
     ?.target?.[0]?.key;
   if (initial === undefined) throw unsupported(machine, "a machine without an initial state");
-  return stepOver<TSnapshot>(machine.id, initial, states, (machine.config as { context?: unknown }).context);
+  return stepOver<TSnapshot>(machine.id, initial, states, {
+    contextOf: (machine.config as { context?: unknown }).context,
+  });
 };
 
 const EMPTY: ReadonlyArray<StepAction> = [];
@@ -359,7 +371,136 @@ const snapshotFrom = (t: Readonly<Record<string, unknown>>, context: unknown, st
 });
 
 /**
- * The step over a table (the compiled one, or a deliberately altered copy in a test).
+ * A copy of a context (`{ ...context }`): what the first assign of a branch writes its update into.
+ *
+ * @since 0.2.0
+ * @category Machines
+ */
+export type ContextCopy = (context: object) => Record<string, unknown>;
+
+/** Key lists (context shapes) a {@link contextCopier} generates a copy function for; others are spread. */
+const MAX_SHAPES = 8;
+
+/** `context` has exactly `keys` (its enumerable string keys, own and inherited), in that order. */
+const hasKeys = (context: object, keys: ReadonlyArray<string>): boolean => {
+  let i = 0;
+  for (const key in context) {
+    if (key !== keys[i]) return false;
+    i++;
+  }
+  return i === keys.length;
+};
+
+/**
+ * A function returning `{ k1: c.k1, k2: c.k2, … }` for these keys: one object literal, so every copy
+ * it makes has the same hidden class (a spread's result takes the class of its source, and the
+ * contexts of a run come from several sources: created, restored from JSON, stepped). `null` where
+ * code cannot be generated (a content security policy) or a key cannot be a literal's (`__proto__`).
+ */
+const literalCopy = (keys: ReadonlyArray<string>): ContextCopy | null => {
+  if (keys.includes("__proto__")) return null;
+  const fields = keys.map((key) => `${JSON.stringify(key)}: c[${JSON.stringify(key)}]`).join(", ");
+  try {
+    return new Function("c", `return { ${fields} };`) as ContextCopy;
+  } catch {
+    return null;
+  }
+};
+
+/**
+ * The context copy {@link stepOver} uses by default: the same object as `{ ...context }` (same keys in
+ * the same order, same values, a plain object), made by a function generated for the context's key
+ * list the first time the list is met (up to {@link MAX_SHAPES} lists per copier; others, and
+ * contexts that are not plain objects, are spread). Where XState copies the context at every assign
+ * this is most of a step's cost, and a spread of contexts of several hidden classes is several
+ * times slower than this copy. Own symbol keys are not copied: a machine's context is data.
+ *
+ * @since 0.2.0
+ * @category Machines
+ */
+export const contextCopier = (): ContextCopy => {
+  const shapes: Array<{ readonly keys: ReadonlyArray<string>; readonly copy: ContextCopy }> = [];
+  let generate = true;
+  return (context) => {
+    if (Object.getPrototypeOf(context) === Object.prototype) {
+      for (let i = 0; i < shapes.length; i++) {
+        const shape = shapes[i] as { readonly keys: ReadonlyArray<string>; readonly copy: ContextCopy };
+        if (hasKeys(context, shape.keys)) return shape.copy(context);
+      }
+      if (generate && shapes.length < MAX_SHAPES) {
+        const keys = Object.keys(context);
+        const copy = literalCopy(keys);
+        if (copy === null) generate = false;
+        else {
+          shapes.push({ keys, copy });
+          return copy(context);
+        }
+      }
+    }
+    return { ...context };
+  };
+};
+
+/** An action as the step runs it: an assign, or a report (its fixed report made once). */
+interface PreparedAction {
+  readonly type: string;
+  readonly assignment: ((args: Args, params: unknown) => object) | null;
+  readonly params: unknown;
+  readonly paramsOf: ((args: Args) => unknown) | null;
+  /** The report of an action with fixed params: one frozen object for every step. */
+  readonly report: StepAction | null;
+}
+
+interface PreparedBranch {
+  readonly branch: CompiledBranch;
+  readonly guard: Guard | null;
+  readonly target: string | null;
+  /** The target's prepared state, once every state is prepared (`null`: stays, or not in the table). */
+  targetState: PreparedState | null;
+  readonly actions: ReadonlyArray<PreparedAction>;
+}
+
+interface PreparedState {
+  readonly final: boolean;
+  readonly template: Readonly<Record<string, unknown>>;
+  readonly on: ReadonlyMap<string, ReadonlyArray<PreparedBranch>>;
+  readonly always: ReadonlyArray<PreparedBranch>;
+  /** Eventless transitions settle it (not final, has some). */
+  readonly settles: boolean;
+}
+
+const prepareAction = (action: CompiledAction): PreparedAction => {
+  const paramsOf = typeof action.params === "function" ? (action.params as (args: Args) => unknown) : null;
+  const assign = action.kind === "assign";
+  return {
+    type: action.type,
+    assignment: assign ? action.assignment : null,
+    params: action.params,
+    paramsOf,
+    report: assign || paramsOf !== null ? null : Object.freeze({ type: action.type, params: action.params }),
+  };
+};
+
+const prepareBranch = (branch: CompiledBranch): PreparedBranch => ({
+  branch,
+  guard: branch.guard,
+  target: branch.target,
+  targetState: null,
+  actions: branch.actions.map(prepareAction),
+});
+
+/** Options of {@link stepOver}. @since 0.2.0 @category Machines */
+export interface StepOverOptions {
+  /** The machine's `context` (a factory of the input, or a value) for `start`. */
+  readonly contextOf?: unknown;
+  /** How an assign copies the context (default: a {@link contextCopier} of this table). */
+  readonly copyContext?: ContextCopy;
+}
+
+/**
+ * The step over a table (the compiled one, or a deliberately altered copy in a test). The table is
+ * read once, here: each branch's actions are split into assigns and reports (fixed reports made
+ * once), and a context is copied by a {@link contextCopier} unless `options.copyContext` says how.
  *
  * @since 0.2.0
  * @category Machines
@@ -368,10 +509,32 @@ export const stepOver = <TSnapshot extends { readonly value: unknown; readonly c
   id: string,
   initial: string,
   states: ReadonlyMap<string, CompiledState>,
-  contextOf?: unknown,
+  options: StepOverOptions = {},
 ): CompiledMachine<TSnapshot> => {
-  const stateOf = (name: unknown): CompiledState => {
-    const state = states.get(name as string);
+  const { contextOf } = options;
+  const copyContext = options.copyContext ?? contextCopier();
+  const prepared = new Map<string, PreparedState>();
+  for (const [name, state] of states) {
+    const on = new Map<string, ReadonlyArray<PreparedBranch>>();
+    for (const [event, branches] of state.on) on.set(event, branches.map(prepareBranch));
+    prepared.set(name, {
+      final: state.final,
+      template: state.template,
+      on,
+      always: state.always.map(prepareBranch),
+      settles: !state.final && state.always.length > 0,
+    });
+  }
+  for (const state of prepared.values()) {
+    for (const branches of [...state.on.values(), state.always]) {
+      for (const branch of branches) {
+        if (branch.target !== null) branch.targetState = prepared.get(branch.target) ?? null;
+      }
+    }
+  }
+
+  const stateOf = (name: unknown): PreparedState => {
+    const state = prepared.get(name as string);
     if (state === undefined) throw new Error(`${id}: unknown state ${String(name)}`);
     return state;
   };
@@ -380,9 +543,9 @@ export const stepOver = <TSnapshot extends { readonly value: unknown; readonly c
     return snapshotFrom(template, context, template.status) as unknown as TSnapshot;
   };
 
-  const first = (branches: ReadonlyArray<CompiledBranch> | undefined, args: Args): CompiledBranch | null => {
-    if (branches === undefined) return null;
-    for (const branch of branches) {
+  const first = (branches: ReadonlyArray<PreparedBranch>, args: Args): PreparedBranch | null => {
+    for (let i = 0; i < branches.length; i++) {
+      const branch = branches[i] as PreparedBranch;
       if (branch.guard === null || branch.guard(args)) return branch;
     }
     return null;
@@ -396,30 +559,32 @@ export const stepOver = <TSnapshot extends { readonly value: unknown; readonly c
    * object they are given.
    */
   const run = (
-    branch: CompiledBranch,
+    branch: PreparedBranch,
     context: unknown,
     args: Args,
     reported: Array<StepAction>,
   ): unknown => {
+    const actions = branch.actions;
     let current = args;
     let draft: Record<string, unknown> | null = null;
-    for (const action of branch.actions) {
-      if (current.context !== context) current = { context, event: args.event };
-      const params =
-        typeof action.params === "function"
-          ? (action.params as (a: Args) => unknown)(current)
-          : action.params;
-      if (action.kind === "assign") {
-        const update = action.assignment(current, params) as Record<string, unknown>;
-        if (draft === null) {
-          draft = { ...(context as object), ...update };
-          context = draft;
-        } else {
-          for (const key in update) draft[key] = update[key];
-        }
-      } else {
-        reported.push({ type: action.type, params });
+    for (let i = 0; i < actions.length; i++) {
+      const action = actions[i] as PreparedAction;
+      if (action.report !== null) {
+        reported.push(action.report);
+        continue;
       }
+      if (current.context !== context) current = { context: context, event: args.event };
+      const params = action.paramsOf === null ? action.params : action.paramsOf(current);
+      if (action.assignment === null) {
+        reported.push({ type: action.type, params });
+        continue;
+      }
+      const update = action.assignment(current, params) as Record<string, unknown>;
+      if (draft === null) {
+        draft = copyContext(context as object);
+        context = draft;
+      }
+      for (const key in update) draft[key] = update[key];
     }
     return context;
   };
@@ -434,29 +599,29 @@ export const stepOver = <TSnapshot extends { readonly value: unknown; readonly c
     let moved: Moved | null = null;
     const branches = state.on.get(event.type);
     if (branches !== undefined) {
-      const args: Args = { context, event };
+      const args: Args = { context: context, event: event };
       const branch = first(branches, args);
       if (branch !== null) {
-        const nextContext = run(branch, context, args, reported);
+        const nextContext = branch.actions.length === 0 ? context : run(branch, context, args, reported);
         const target = branch.target ?? value;
         if (target !== value || nextContext !== context) {
           moved = { value: target, context: nextContext };
-          state = stateOf(target);
+          if (branch.target !== null) state = branch.targetState ?? stateOf(target);
         }
       }
     }
     // Eventless transitions settle the new state (XState's macrostep), while the machine is active.
-    for (let guardRail = 0; !state.final && state.always.length > 0; guardRail++) {
+    for (let guardRail = 0; state.settles; guardRail++) {
       if (guardRail > 100) throw new Error(`${id}: eventless transitions do not settle`);
       const from: Moved = moved ?? { value, context };
-      const settleArgs: Args = { context: from.context, event };
+      const settleArgs: Args = { context: from.context, event: event };
       const eventless = first(state.always, settleArgs);
       if (eventless === null) break;
       const nextContext = run(eventless, from.context, settleArgs, reported);
       const target = eventless.target ?? from.value;
       if (target === from.value && nextContext === from.context) break;
       moved = { value: target, context: nextContext };
-      state = stateOf(target);
+      if (eventless.target !== null) state = eventless.targetState ?? stateOf(target);
     }
     return moved;
   };
@@ -479,8 +644,12 @@ export const stepOver = <TSnapshot extends { readonly value: unknown; readonly c
     return [moved === null ? snapshot : snapshotAfter(snapshot, moved), actions];
   };
 
-  const select = (snapshot: TSnapshot, event: { readonly type: string }): CompiledBranch | null =>
-    first(stateOf(snapshot.value).on.get(event.type), { context: snapshot.context, event });
+  const select = (snapshot: TSnapshot, event: { readonly type: string }): CompiledBranch | null => {
+    const branches = stateOf(snapshot.value).on.get(event.type);
+    return branches === undefined
+      ? null
+      : (first(branches, { context: snapshot.context, event: event })?.branch ?? null);
+  };
 
   const start = (input: unknown): TSnapshot => {
     const context =

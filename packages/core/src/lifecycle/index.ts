@@ -37,9 +37,12 @@ export {
   type CompiledBranch,
   type CompiledMachine,
   type CompiledState,
+  type ContextCopy,
   compileMachine,
+  contextCopier,
   type Moved,
   type StepAction,
+  type StepOverOptions,
   stepOver,
 } from "./compileMachine.js";
 export {

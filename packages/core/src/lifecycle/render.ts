@@ -15,50 +15,56 @@ const captureStatus = "SUCCESS" as const;
 const amountOf = (value: number | null, currency: string): Amount | null =>
   value === null ? null : { value, currency };
 
-const methodPart = (charge: ChargeRecord): Partial<Charge> => {
-  const { method, instrument } = charge.context;
-  switch (method) {
-    case "VIRTUAL_ACCOUNT":
-      return { virtualAccount: instrument.virtualAccount ?? null };
-    case "QR":
-      return { qr: instrument.qr ?? null };
-    case "EWALLET":
-      return { ewallet: instrument.ewallet ?? null };
-    case "CARD":
-      return { card: instrument.card ?? {} };
-  }
-};
+/** A rendered object being built: optional fields are added in their place only when present. */
+type Building<T> = { -readonly [K in keyof T]?: T[K] };
 
 const renderCharge = (context: SessionContext, charge: ChargeRecord): Charge => {
   const c = charge.context;
   const status = chargeStatus(charge);
-  return {
+  const currency = c.amount.currency;
+  const out: Building<Charge> = {
     id: c.id,
     paymentSessionId: context.id,
     paymentSessionClientReferenceId: context.settings.clientReferenceId,
     amount: c.amount,
     statementDescriptor: context.settings.statementDescriptor ?? "",
     status,
-    authorizedAmount: amountOf(c.authorizedAmount, c.amount.currency),
-    capturedAmount: amountOf(c.capturedAmount, c.amount.currency),
+    authorizedAmount: amountOf(c.authorizedAmount, currency),
+    capturedAmount: amountOf(c.capturedAmount, currency),
     isCaptured: status === "SUCCESS",
     createdAt: millisToInstant(c.createdAt),
     updatedAt: millisToInstant(c.updatedAt),
     paidAt: c.paidAt === null ? null : millisToInstant(c.paidAt),
-    ...methodPart(charge),
-    ...(c.captures.length === 0
-      ? {}
-      : {
-          captureHistories: c.captures.map((capture) => ({
-            captureId: capture.captureId,
-            currency: c.amount.currency,
-            capturedAmount: capture.amount,
-            status: captureStatus,
-            createdAt: millisToInstant(capture.at),
-          })),
-        }),
-    ...(c.failureCode === null ? {} : { failureCode: c.failureCode, failureMessage: c.failureMessage }),
   };
+  const instrument = c.instrument;
+  switch (c.method) {
+    case "VIRTUAL_ACCOUNT":
+      out.virtualAccount = instrument.virtualAccount ?? null;
+      break;
+    case "QR":
+      out.qr = instrument.qr ?? null;
+      break;
+    case "EWALLET":
+      out.ewallet = instrument.ewallet ?? null;
+      break;
+    case "CARD":
+      out.card = instrument.card ?? {};
+      break;
+  }
+  if (c.captures.length > 0) {
+    out.captureHistories = c.captures.map((capture) => ({
+      captureId: capture.captureId,
+      currency,
+      capturedAmount: capture.amount,
+      status: captureStatus,
+      createdAt: millisToInstant(capture.at),
+    }));
+  }
+  if (c.failureCode !== null) {
+    out.failureCode = c.failureCode;
+    out.failureMessage = c.failureMessage;
+  }
+  return out as Charge;
 };
 
 /**
@@ -90,7 +96,8 @@ const renderLate = (late: LatePayment) => ({
 export const toPaymentSession = (snapshot: SessionSnapshot): PaymentSession => {
   const c = snapshot.context;
   const s = c.settings;
-  return {
+  // The fields in the gateway's order; optional ones added in their place only when present.
+  const out: Building<PaymentSession> = {
     id: c.id,
     clientReferenceId: s.clientReferenceId,
     amount: c.amount,
@@ -98,28 +105,29 @@ export const toPaymentSession = (snapshot: SessionSnapshot): PaymentSession => {
     mode: s.mode,
     paymentType: s.paymentType,
     bypassStatusPage: s.bypassStatusPage,
-    ...(s.redirectUrl === undefined ? {} : { redirectUrl: s.redirectUrl }),
-    paymentMethod: c.paymentMethod,
-    paymentMethodOptions: c.paymentMethodOptions,
-    statementDescriptor: s.statementDescriptor ?? "",
-    ...(s.expirationMode === undefined ? {} : { expirationMode: s.expirationMode }),
-    saveForFutureUse: s.saveForFutureUse,
-    showSavedPayment: s.showSavedPayment,
-    status: sessionStatus(snapshot),
-    createdAt: millisToInstant(c.createdAt),
-    updatedAt: millisToInstant(c.updatedAt),
-    expiryAt: c.expiryAt === null ? null : millisToInstant(c.expiryAt),
-    ...(c.paymentUrl === null ? {} : { paymentUrl: c.paymentUrl }),
-    ...(c.encryptionKey === null ? {} : { encryptionKey: c.encryptionKey }),
-    chargeDetails: c.charges.length === 0 ? null : c.charges.map((charge) => renderCharge(c, charge)),
-    ...(s.customerId === undefined ? {} : { customerId: s.customerId }),
-    ...(s.customer === undefined ? {} : { customer: s.customer }),
-    ...(s.orderInformation === undefined ? {} : { orderInformation: s.orderInformation }),
-    cancelledAt: c.cancelledAt === null ? null : millisToInstant(c.cancelledAt),
-    cancellationReason: c.cancellationReason,
-    ...(s.metadata === undefined ? {} : { metadata: s.metadata }),
-    ...(c.latePayments.length === 0 ? {} : { lateCharges: c.latePayments.map(renderLate) }),
   };
+  if (s.redirectUrl !== undefined) out.redirectUrl = s.redirectUrl;
+  out.paymentMethod = c.paymentMethod;
+  out.paymentMethodOptions = c.paymentMethodOptions;
+  out.statementDescriptor = s.statementDescriptor ?? "";
+  if (s.expirationMode !== undefined) out.expirationMode = s.expirationMode;
+  out.saveForFutureUse = s.saveForFutureUse;
+  out.showSavedPayment = s.showSavedPayment;
+  out.status = sessionStatus(snapshot);
+  out.createdAt = millisToInstant(c.createdAt);
+  out.updatedAt = millisToInstant(c.updatedAt);
+  out.expiryAt = c.expiryAt === null ? null : millisToInstant(c.expiryAt);
+  if (c.paymentUrl !== null) out.paymentUrl = c.paymentUrl;
+  if (c.encryptionKey !== null) out.encryptionKey = c.encryptionKey;
+  out.chargeDetails = c.charges.length === 0 ? null : c.charges.map((charge) => renderCharge(c, charge));
+  if (s.customerId !== undefined) out.customerId = s.customerId;
+  if (s.customer !== undefined) out.customer = s.customer;
+  if (s.orderInformation !== undefined) out.orderInformation = s.orderInformation;
+  out.cancelledAt = c.cancelledAt === null ? null : millisToInstant(c.cancelledAt);
+  out.cancellationReason = c.cancellationReason;
+  if (s.metadata !== undefined) out.metadata = s.metadata;
+  if (c.latePayments.length > 0) out.lateCharges = c.latePayments.map(renderLate);
+  return out as PaymentSession;
 };
 
 /**

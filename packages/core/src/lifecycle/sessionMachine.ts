@@ -139,8 +139,12 @@ const expiryStep = (context: SessionContext): ChargeStep | null => {
   return charge === null ? null : stepCharge(charge, { type: "SESSION_EXPIRED", at: context.expiryAt ?? 0 });
 };
 
-const replaceCurrentCharge = (context: SessionContext, charge: ChargeRecord): ReadonlyArray<ChargeRecord> =>
-  context.charges.length === 0 ? [charge] : [...context.charges.slice(0, -1), charge];
+const replaceCurrentCharge = (context: SessionContext, charge: ChargeRecord): ReadonlyArray<ChargeRecord> => {
+  if (context.charges.length === 0) return [charge];
+  const charges = context.charges.slice();
+  charges[charges.length - 1] = charge;
+  return charges;
+};
 
 const refuse = (code: RefusalCode, check?: ValidationCheck) =>
   ({ type: "refuse", params: check === undefined ? { code } : { code, check } }) as const;

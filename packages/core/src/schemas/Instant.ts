@@ -88,15 +88,31 @@ const parse = (input: string): ParsedInstant | undefined => {
   return { secondMillis, fraction: frac ?? "" };
 };
 
+/** "00" … "99". */
+const TWO_DIGITS: ReadonlyArray<string> = Array.from({ length: 100 }, (_, n) => (n < 10 ? `0${n}` : `${n}`));
+
+/**
+ * The date part (`YYYY-MM-DDT`) of the last day rendered, kept because the instants rendered
+ * together (one session's `createdAt`, `updatedAt`, `expiryAt`, its charges') mostly share a day.
+ */
+let lastDay = Number.NaN;
+let lastDate = "";
+
+const datePart = (days: number): string => {
+  if (days !== lastDay) {
+    const [year, month, day] = civilFromDays(days);
+    lastDate = `${pad(year, 4)}-${TWO_DIGITS[month]}-${TWO_DIGITS[day]}T`;
+    lastDay = days;
+  }
+  return lastDate;
+};
+
 const render = (secondMillis: number, fraction: string): string => {
   const days = Math.floor(secondMillis / DAY_MS);
-  const [year, month, day] = civilFromDays(days);
   const secondOfDay = (secondMillis - days * DAY_MS) / 1000;
   const hour = Math.floor(secondOfDay / 3600);
   const minute = Math.floor((secondOfDay % 3600) / 60);
-  const body =
-    `${pad(year, 4)}-${pad(month, 2)}-${pad(day, 2)}` +
-    `T${pad(hour, 2)}:${pad(minute, 2)}:${pad(secondOfDay % 60, 2)}`;
+  const body = `${datePart(days)}${TWO_DIGITS[hour]}:${TWO_DIGITS[minute]}:${TWO_DIGITS[secondOfDay % 60]}`;
   return fraction === "" ? `${body}Z` : `${body}.${fraction}Z`;
 };
 
@@ -192,6 +208,14 @@ export const instantToMillis = (instant: string): number => {
 };
 
 /**
+ * The instants rendered last, by their low bits (a direct-mapped cache): a session is rendered
+ * again and again with the same `createdAt`, `expiryAt`, charge instants.
+ */
+const RENDERED_SLOTS = 256;
+const renderedMillis: Array<number> = new Array<number>(RENDERED_SLOTS).fill(Number.NaN);
+const renderedText: Array<string> = new Array<string>(RENDERED_SLOTS).fill("");
+
+/**
  * Renders epoch milliseconds as a canonical {@link Instant}: `…Z`, with `.mmm` only when the
  * milliseconds are not zero (trailing zeros kept: `.500`).
  *
@@ -204,9 +228,17 @@ export const instantToMillis = (instant: string): number => {
  * @category Schemas
  */
 export const millisToInstant = (ms: number): Instant => {
+  const slot = ms & (RENDERED_SLOTS - 1);
+  if (renderedMillis[slot] === ms) return renderedText[slot] as Instant;
   if (!Number.isSafeInteger(ms) || ms < MIN_MILLIS || ms > MAX_MILLIS + 999) {
     throw new RangeError(`Not a representable instant (epoch ms): ${ms}`);
   }
   const rest = ((ms % 1000) + 1000) % 1000;
-  return render(ms - rest, rest === 0 ? "" : pad(rest, 3));
+  const text = render(
+    ms - rest,
+    rest === 0 ? "" : rest < 10 ? `00${rest}` : rest < 100 ? `0${rest}` : `${rest}`,
+  );
+  renderedMillis[slot] = ms;
+  renderedText[slot] = text;
+  return text;
 };

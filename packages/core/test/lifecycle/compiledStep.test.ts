@@ -19,6 +19,7 @@ import {
   type CompiledBranch,
   type CompiledMachine,
   type CompiledState,
+  type ContextCopy,
   chargeMachine,
   chargeSnapshot,
   chargeStepOf,
@@ -26,6 +27,7 @@ import {
   compiledSessionMachine,
   compiledSessionStep,
   compileMachine,
+  contextCopier,
   createSession,
   defaultPaymentMethodConfig,
   interpretedSessionStep,
@@ -432,6 +434,92 @@ describe("the property catches a wrong compiled step (deliberate defects)", () =
       compiledChargeMachine,
     );
     const result = fc.check(chargeEquivalence(chargeStepWith(wrong)), { seed, ...DEFECT_RUNS });
+    expect(result.failed).toBe(true);
+  });
+});
+
+// --- the context copy (the compiled step's fast path for assigns) ---------------------------------
+
+/** Keys that make shapes collide: a few names, integer-like keys, and `__proto__` as an own key. */
+const copyKeyArb = fc.constantFrom("a", "b", "c", "d", "e", "10", "2", "__proto__");
+
+/** Plain objects of many shapes (several with the same keys in another order) and a few with a prototype. */
+const copiedObjectArb: fc.Arbitrary<object> = fc
+  .tuple(
+    fc.uniqueArray(fc.tuple(copyKeyArb, fc.oneof(fc.integer(), fc.string(), fc.constant(null))), {
+      selector: ([key]) => key,
+      maxLength: 8,
+    }),
+    fc.boolean(),
+  )
+  .map(([entries, inherit]) => {
+    const own = Object.fromEntries(entries);
+    return inherit ? Object.assign(Object.create({ inherited: 1 }), own) : own;
+  });
+
+/**
+ * The check of a context copy: through ONE copy function, every object of a random list (so shapes
+ * are met, learned and met again) gives what `{ ...object }` gives: a new plain object with the same
+ * keys in the same order and the same values.
+ */
+const copiesAsSpread = (makeCopy: () => ContextCopy) =>
+  fc.property(fc.array(copiedObjectArb, { maxLength: 40 }), (objects) => {
+    const copy = makeCopy();
+    for (const object of objects) {
+      const copied = copy(object);
+      const spread = { ...object };
+      same("keys in order", Object.keys(copied), Object.keys(spread));
+      same("copy", copied, spread);
+      same(
+        "a new plain object",
+        [copied !== object, Object.getPrototypeOf(copied)],
+        [true, Object.prototype],
+      );
+    }
+  });
+
+describe("the context copy is a spread", () => {
+  it("contextCopier() gives { ...context } for contexts of every shape, met in any order", () => {
+    fc.assert(copiesAsSpread(contextCopier), { seed, numRuns: 2_000 });
+  });
+
+  it("the check catches a copy that knows shapes by their number of keys only (deliberate defect)", () => {
+    const byCount = (): ContextCopy => {
+      const known = new Map<number, ReadonlyArray<string>>();
+      return (context) => {
+        const count = Object.keys(context).length;
+        const keys = known.get(count) ?? Object.keys(context);
+        known.set(count, keys);
+        return Object.fromEntries(keys.map((key) => [key, (context as Record<string, unknown>)[key]]));
+      };
+    };
+    expect(fc.check(copiesAsSpread(byCount), { seed, numRuns: 2_000 }).failed).toBe(true);
+  });
+
+  it("the session property catches an assign that skips the copy and writes into the input's context (deliberate defect)", () => {
+    const wrong = stepOver<SessionSnapshot>(
+      "wrong",
+      compiledSessionMachine.initial,
+      compiledSessionMachine.states,
+      { copyContext: (context) => context as Record<string, unknown> },
+    );
+    const result = fc.check(sessionEquivalence(wrong.step), { seed, ...DEFECT_RUNS });
+    expect(result.failed).toBe(true);
+  });
+
+  it("the session property catches a copy that drops a field (deliberate defect)", () => {
+    const wrong = stepOver<SessionSnapshot>(
+      "wrong",
+      compiledSessionMachine.initial,
+      compiledSessionMachine.states,
+      {
+        copyContext: (context) => {
+          const { latePayments: _dropped, ...rest } = context as Record<string, unknown>;
+          return rest;
+        },
+      },
+    );
+    const result = fc.check(sessionEquivalence(wrong.step), { seed, ...DEFECT_RUNS });
     expect(result.failed).toBe(true);
   });
 });

@@ -95,4 +95,49 @@ describe("epoch milliseconds for the lifecycle", () => {
       params,
     );
   });
+
+  it("a list of instants that share the render cache's slots (same low bits, whole days apart) reads as the platform's calendar", () => {
+    fc.assert(
+      rendersAsCalendar(() => millisToInstant),
+      params,
+    );
+  });
+
+  it("the check catches a render cache that looks at the slot and not the instant (deliberate defect)", () => {
+    const slotOnly = () => {
+      const cache = new Map<number, string>();
+      return (ms: number) => {
+        const hit = cache.get(ms & 255);
+        if (hit !== undefined) return hit;
+        const text = millisToInstant(ms);
+        cache.set(ms & 255, text);
+        return text;
+      };
+    };
+    expect(fc.check(rendersAsCalendar(slotOnly), params).failed).toBe(true);
+  });
 });
+
+/**
+ * The check of a renderer with a cache: instants in the order given, each with neighbours that fall
+ * in the same slot of a 256-entry cache (256 ms and whole days apart, 86,400,000 being a multiple of
+ * 256) or on the same day, read as `Date#toISOString` without `.000`.
+ */
+const rendersAsCalendar = (makeRender: () => (ms: number) => string) =>
+  fc.property(
+    fc.array(
+      fc.tuple(
+        fc.integer({ min: -62_135_596_800_000, max: 253_300_000_000_000 }),
+        fc.constantFrom(0, 256, 1_000, 86_400_000, 256 * 86_400_000),
+      ),
+      { minLength: 1, maxLength: 30 },
+    ),
+    (pairs) => {
+      const render = makeRender();
+      for (const [ms, apart] of pairs) {
+        for (const t of [ms, ms + apart, ms, ms + 2 * apart]) {
+          expect(render(t)).toBe(new Date(t).toISOString().replace(".000Z", "Z"));
+        }
+      }
+    },
+  );
