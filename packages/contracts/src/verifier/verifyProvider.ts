@@ -14,6 +14,7 @@ import { defaultPactDir, type LoadedPact, readPactDir, readPactFile } from "./in
 import { probeUrl } from "./internal/probe.js";
 import { type StateServer, startStateServer } from "./internal/stateServer.js";
 import { toJUnitXml } from "./junit.js";
+import { markPhase } from "./timings.js";
 import {
   DEFAULT_PROVIDER,
   isVerifierLogLevel,
@@ -252,6 +253,7 @@ const firstLine = (text: string): string => text.split("\n").find((l) => l.trim(
 export const verifyProvider = async (options: VerifyProviderOptions): Promise<VerifyProviderOutcome> => {
   const prepared = await prepareVerification(options);
   if (isUsageError(prepared)) return prepared;
+  markPhase("verifyProvider: prepared (pacts read, provider probed)");
 
   const messageFailures = new Map<string, string>();
   const messagesRequested = new Set<string>();
@@ -314,6 +316,7 @@ export const verifyProvider = async (options: VerifyProviderOptions): Promise<Ve
     // Pact would otherwise try to send usage data; this machine and most CI have no such network.
     process.env.PACT_DO_NOT_TRACK ??= "true";
     const { Verifier } = await import("@pact-foundation/pact");
+    markPhase("verifyProvider: Pact imported, core starts");
     // The core reads its description filter from the environment only; set it for this run alone.
     const filterBefore = process.env.PACT_DESCRIPTION;
     if (options.interaction !== undefined) process.env.PACT_DESCRIPTION = options.interaction;
@@ -337,6 +340,7 @@ export const verifyProvider = async (options: VerifyProviderOptions): Promise<Ve
     await stateServer?.close();
   }
 
+  markPhase("verifyProvider: core done");
   const core = parseCoreReport(coreText);
   if (core === undefined)
     return verifierCoreError(`the Pact core returned no report: ${firstLine(coreText)}`);

@@ -3,6 +3,8 @@
  * implementation, to pact-js's message-provider mechanism (its verifier proxy answers the core's
  * `message` transport by calling `messageProviders[description]`).
  */
+
+import { timed } from "../timings.js";
 import type { MessageProvider, MessageRequest, ProviderStateRef } from "../types.js";
 import { isRecord, stringAt } from "./json.js";
 
@@ -113,7 +115,7 @@ export const pactMessageProviders = ({
       }
       const request = requestOf(descriptor);
       try {
-        if (typeof provider === "function") return await provider(request);
+        if (typeof provider === "function") return await timed("messages produced", () => provider(request));
         const message = await provider.produce(request);
         return { __pactMessageMetadata: { ...provider.metadata }, message } satisfies PactMessageWithMetadata;
       } catch (e) {

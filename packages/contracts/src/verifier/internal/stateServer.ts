@@ -12,6 +12,7 @@
  */
 import http from "node:http";
 import https from "node:https";
+import { timed } from "../timings.js";
 import type { JsonValue, StateHandler } from "../types.js";
 import { isRecord, stringAt } from "./json.js";
 
@@ -227,7 +228,9 @@ export const startStateServer = async (backend: StateBackend): Promise<StateServ
         res.end(answer);
         return;
       }
-      const { contentType, text, ...result } = await forward(agents, backend.url, backend.timeoutMs, raw);
+      const { contentType, text, ...result } = await timed(`proxied state ${action}s`, () =>
+        forward(agents, backend.url, backend.timeoutMs, raw),
+      );
       calls.push({ state, params, action, ...result });
       if (result.ok) {
         // The implementation's own answer, so the core reads values exactly as it would without us.
