@@ -12,7 +12,7 @@ import { joinReport, parseCoreReport } from "./internal/coreReport.js";
 import { httpMessageProvider, pactMessageProviders } from "./internal/messages.js";
 import { defaultPactDir, type LoadedPact, readPactDir, readPactFile } from "./internal/pactFiles.js";
 import { probeUrl } from "./internal/probe.js";
-import { type StateServer, startStateServer } from "./internal/stateServer.js";
+import { keepAliveAgents, type StateServer, startStateServer } from "./internal/stateServer.js";
 import { toJUnitXml } from "./junit.js";
 import { markPhase } from "./timings.js";
 import {
@@ -258,6 +258,7 @@ export const verifyProvider = async (options: VerifyProviderOptions): Promise<Ve
   const messageFailures = new Map<string, string>();
   const messagesRequested = new Set<string>();
   let stateServer: StateServer | undefined;
+  const messageAgents = keepAliveAgents();
   let coreText: string;
   try {
     if (options.stateHandlers !== undefined)
@@ -279,7 +280,7 @@ export const verifyProvider = async (options: VerifyProviderOptions): Promise<Ve
         fallback:
           options.providerMessagesUrl === undefined
             ? undefined
-            : httpMessageProvider(options.providerMessagesUrl, prepared.timeout),
+            : httpMessageProvider(options.providerMessagesUrl, prepared.timeout, messageAgents),
         descriptions: prepared.pacts.flatMap((p) =>
           p.interactions.filter((i) => i.kind === "message").map((i) => i.description),
         ),
@@ -337,6 +338,8 @@ export const verifyProvider = async (options: VerifyProviderOptions): Promise<Ve
       else process.env.PACT_DESCRIPTION = filterBefore;
     }
   } finally {
+    messageAgents.http.destroy();
+    messageAgents.https.destroy();
     await stateServer?.close();
   }
 
