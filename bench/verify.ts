@@ -90,7 +90,9 @@ export const runVerifyBench = async (): Promise<void> => {
   );
   console.log(`  ratio bundles / tsx: ${(a / b).toFixed(2)}`);
   const { started, lines } = await timedRun();
-  console.log("verify: phases of one more run (ms since the command started; PAYMENT_SESSION_VERIFY_TIMINGS)");
+  console.log(
+    "verify: phases of one more run (ms since the command started; PAYMENT_SESSION_VERIFY_TIMINGS)",
+  );
   for (const line of lines) {
     const [at = "0", pid = "", ...what] = line.split(" ");
     console.log(`  ${(Number(at) - started).toFixed(0).padStart(6)} ms  ${pid.padEnd(7)} ${what.join(" ")}`);

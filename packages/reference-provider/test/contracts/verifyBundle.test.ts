@@ -25,7 +25,7 @@ describe("the bundles of pnpm verify", () => {
       writeFileSync(value, 'export const value: string = "one";\n');
       writeFileSync(
         main,
-        'import { value } from "./value.ts";\nconsole.log(`${value} ${import.meta.url}`);\n',
+        'import { value } from "./value.ts";\nconsole.log([value, import.meta.url].join(" "));\n',
       );
       const entries = { main };
       expect(freshBundle(cache, entries)).toBeUndefined();
