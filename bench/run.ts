@@ -43,7 +43,7 @@ const sections: ReadonlyArray<Section> = [
   {
     name: "verify",
     description:
-      "`pnpm verify` wall time (prepared PGlite image vs initdb + migrations) and ms per interaction vs Pact's bare Verifier",
+      "`pnpm verify` wall time (prebuilt bundles vs the sources through tsx) with its phases, a new data folder from the PGlite image vs initdb, and ms per interaction vs Pact's bare Verifier",
     run: () => runVerifyBench(),
   },
 ];

@@ -1,10 +1,12 @@
 /**
  * `pnpm bench verify`: how long the main job takes and what the verifier adds per interaction.
  *
- * 1. `pnpm verify` as a whole process (the provider's start on a fresh embedded database included),
- *    `BENCH_VERIFY_RUNS` times (default 3), alternating with the same command started the old way
- *    (`PAYMENT_SESSION_PGLITE_IMAGE=off`: PGlite from `initdb` plus the migrations instead of the
- *    prepared image): median wall seconds of each and their ratio.
+ * 1. `pnpm verify` as a whole process (the provider's start on a fresh embedded database included):
+ *    `node packages/reference-provider/bin/verify.mjs` (the prebuilt bundles), `BENCH_VERIFY_RUNS`
+ *    times (default 3), alternating with the same command on the sources through tsx
+ *    (`PAYMENT_SESSION_VERIFY_BUNDLE=off`, how it ran before): median wall seconds of each and their
+ *    ratio; then one more run with `PAYMENT_SESSION_VERIFY_TIMINGS` whose phases (both processes, ms
+ *    since the command started) and sums (provider-state calls, messages) are printed.
  * 2. The first open of a new PGlite data folder (`pnpm start --data-dir NEW`), filled from the same
  *    prepared image, vs `initdb` + the migrations (`PAYMENT_SESSION_PGLITE_IMAGE=off`), alternating,
  *    `BENCH_VERIFY_RUNS` times each, in this process: median wall ms and CPU ms of each.
@@ -13,7 +15,7 @@
  *    whose Pact transcript is discarded): median ms per interaction of each and their ratio.
  */
 import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { openDatabase } from "../packages/reference-provider/src/store/index.js";
@@ -25,10 +27,11 @@ const NODE_ARGS = ["-C", "@payment-session/source", "--import", "tsx"];
 const runNode = (
   args: ReadonlyArray<string>,
   env: Record<string, string> = {},
+  nodeArgs: ReadonlyArray<string> = NODE_ARGS,
 ): Promise<{ code: number | null; seconds: number; stderr: string }> =>
   new Promise((resolve, reject) => {
     const started = performance.now();
-    const child = spawn(process.execPath, [...NODE_ARGS, ...args], {
+    const child = spawn(process.execPath, [...nodeArgs, ...args], {
       cwd: ROOT,
       env: { ...process.env, PACT_DO_NOT_TRACK: "true", ...env },
       stdio: ["ignore", "ignore", "pipe"],
@@ -43,34 +46,57 @@ const runNode = (
 
 const median = (xs: ReadonlyArray<number>) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
 
+/** One `pnpm verify` with phase timings: `[ms since start, pid, what]` rows and the command's start. */
+const timedRun = async (): Promise<{ readonly started: number; readonly lines: ReadonlyArray<string> }> => {
+  const dir = mkdtempSync(join(tmpdir(), "bench-verify-timings-"));
+  const file = join(dir, "timings.txt");
+  try {
+    const started = performance.timeOrigin + performance.now();
+    const run = await runNode(VERIFY, { PAYMENT_SESSION_VERIFY_TIMINGS: file }, []);
+    if (run.code !== 0) throw new Error(`pnpm verify exited ${run.code}: ${run.stderr}`);
+    const lines = readFileSync(file, "utf8").trim().split("\n");
+    return { started, lines };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+};
+
+const VERIFY = ["packages/reference-provider/bin/verify.mjs"];
+
 export const runVerifyBench = async (): Promise<void> => {
-  const verify = ["packages/reference-provider/bin/verify.ts"];
-  const image: Array<number> = [];
-  const initdb: Array<number> = [];
-  await runNode(verify); // warm-up: builds the prepared image if there is none yet
+  const bundled: Array<number> = [];
+  const tsx: Array<number> = [];
+  await runNode(VERIFY, {}, []); // warm-up: builds the bundles (and the prepared image) if stale
+  await runNode(VERIFY, { PAYMENT_SESSION_VERIFY_BUNDLE: "off" }, []); // warms tsx's cache
   for (let i = 0; i < RUNS; i++) {
     for (const [times, env] of [
-      [image, {}],
-      [initdb, { PAYMENT_SESSION_PGLITE_IMAGE: "off" }],
+      [bundled, {}],
+      [tsx, { PAYMENT_SESSION_VERIFY_BUNDLE: "off" }],
     ] as const) {
-      const run = await runNode(verify, env);
+      const run = await runNode(VERIFY, env, []);
       if (run.code !== 0) throw new Error(`pnpm verify exited ${run.code}: ${run.stderr}`);
       times.push(run.seconds);
     }
   }
-  const a = median(image);
-  const b = median(initdb);
+  const a = median(bundled);
+  const b = median(tsx);
   console.log("verify: `pnpm verify` wall time, whole process (start + every contract)");
+  console.log(`  command: node ${VERIFY.join(" ")}  (what \`pnpm verify\` runs; ${RUNS} runs each)`);
   console.log(
-    `  command: node ${NODE_ARGS.join(" ")} packages/reference-provider/bin/verify.ts  (${RUNS} runs each)`,
+    `  prebuilt bundles (default):                    median ${a.toFixed(2)} s  [${bundled.map((t) => t.toFixed(2)).join(", ")}]`,
   );
   console.log(
-    `  prepared PGlite image (default):              median ${a.toFixed(2)} s  [${image.map((t) => t.toFixed(2)).join(", ")}]`,
+    `  baseline, sources through tsx (BUNDLE=off):    median ${b.toFixed(2)} s  [${tsx.map((t) => t.toFixed(2)).join(", ")}]`,
   );
+  console.log(`  ratio bundles / tsx: ${(a / b).toFixed(2)}`);
+  const { started, lines } = await timedRun();
   console.log(
-    `  baseline, initdb + migrations (IMAGE=off):    median ${b.toFixed(2)} s  [${initdb.map((t) => t.toFixed(2)).join(", ")}]`,
+    "verify: phases of one more run (ms since the command started; PAYMENT_SESSION_VERIFY_TIMINGS)",
   );
-  console.log(`  ratio image / baseline: ${(a / b).toFixed(2)}`);
+  for (const line of lines) {
+    const [at = "0", pid = "", ...what] = line.split(" ");
+    console.log(`  ${(Number(at) - started).toFixed(0).padStart(6)} ms  ${pid.padEnd(7)} ${what.join(" ")}`);
+  }
 
   // A new data folder: the image (default) vs initdb + migrations; the image exists by now.
   const folderImage: Array<readonly [number, number]> = [];

@@ -13,12 +13,14 @@ import { parseArgs } from "node:util";
 import {
   formatReport,
   isVerifierLogLevel,
+  markPhase,
   showsCoreTranscript,
   verifierLogLevels,
 } from "@payment-session/contracts/verifier";
 // Light on purpose: the provider's modules load after the verification worker has been forked.
 import { startVerifyWorker } from "@payment-session/reference-provider/contracts/worker";
 
+markPhase("cli: modules loaded");
 const defaultPactDir = fileURLToPath(new URL("../../../contracts", import.meta.url));
 
 const usage = `Usage: pnpm verify [--pact-dir DIR] [--junit FILE] [--log-level LEVEL]
@@ -86,11 +88,13 @@ const main = async (): Promise<number> => {
   const echoCore = showsCoreTranscript(logLevel);
   // The worker (Node, tsx, the verifier, the Pact core) starts while this process loads the provider.
   const worker = startVerifyWorker(120_000, echoCore ? (text) => process.stderr.write(text) : undefined);
+  markPhase("cli: worker forked");
   let run: Awaited<
     ReturnType<typeof import("@payment-session/reference-provider/contracts")["verifyContracts"]>
   >;
   try {
     const { verifyContracts } = await import("@payment-session/reference-provider/contracts");
+    markPhase("cli: provider modules loaded");
     run = await verifyContracts({
       pactDir: values["pact-dir"] ?? defaultPactDir,
       junitFile: values.junit,
@@ -117,6 +121,7 @@ const main = async (): Promise<number> => {
     for (const problem of run.problems) process.stdout.write(`provider: ${problem}\n`);
   }
   process.stdout.write(`(${(run.durationMs / 1000).toFixed(1)} s)\n`);
+  markPhase("cli: report printed");
   return outcome.ok ? 0 : 1;
 };
 

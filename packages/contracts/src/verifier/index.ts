@@ -8,6 +8,7 @@ export { ExitCode, parseVerifyArgs, runCli, USAGE } from "./command.js";
 export { formatReport, REPORT_WIDTH } from "./format.js";
 export { readRequestText } from "./internal/stateServer.js";
 export { toJUnitXml } from "./junit.js";
+export { addToSum, flushSums, markPhase, timed } from "./timings.js";
 export {
   type ConsumerVersionSelector,
   DEFAULT_PROVIDER,

@@ -12,8 +12,9 @@ import { joinReport, parseCoreReport } from "./internal/coreReport.js";
 import { httpMessageProvider, pactMessageProviders } from "./internal/messages.js";
 import { defaultPactDir, type LoadedPact, readPactDir, readPactFile } from "./internal/pactFiles.js";
 import { probeUrl } from "./internal/probe.js";
-import { type StateServer, startStateServer } from "./internal/stateServer.js";
+import { keepAliveAgents, type StateServer, startStateServer } from "./internal/stateServer.js";
 import { toJUnitXml } from "./junit.js";
+import { markPhase } from "./timings.js";
 import {
   DEFAULT_PROVIDER,
   isVerifierLogLevel,
@@ -252,10 +253,12 @@ const firstLine = (text: string): string => text.split("\n").find((l) => l.trim(
 export const verifyProvider = async (options: VerifyProviderOptions): Promise<VerifyProviderOutcome> => {
   const prepared = await prepareVerification(options);
   if (isUsageError(prepared)) return prepared;
+  markPhase("verifyProvider: prepared (pacts read, provider probed)");
 
   const messageFailures = new Map<string, string>();
   const messagesRequested = new Set<string>();
   let stateServer: StateServer | undefined;
+  const messageAgents = keepAliveAgents();
   let coreText: string;
   try {
     if (options.stateHandlers !== undefined)
@@ -277,7 +280,7 @@ export const verifyProvider = async (options: VerifyProviderOptions): Promise<Ve
         fallback:
           options.providerMessagesUrl === undefined
             ? undefined
-            : httpMessageProvider(options.providerMessagesUrl, prepared.timeout),
+            : httpMessageProvider(options.providerMessagesUrl, prepared.timeout, messageAgents),
         descriptions: prepared.pacts.flatMap((p) =>
           p.interactions.filter((i) => i.kind === "message").map((i) => i.description),
         ),
@@ -314,6 +317,7 @@ export const verifyProvider = async (options: VerifyProviderOptions): Promise<Ve
     // Pact would otherwise try to send usage data; this machine and most CI have no such network.
     process.env.PACT_DO_NOT_TRACK ??= "true";
     const { Verifier } = await import("@pact-foundation/pact");
+    markPhase("verifyProvider: Pact imported, core starts");
     // The core reads its description filter from the environment only; set it for this run alone.
     const filterBefore = process.env.PACT_DESCRIPTION;
     if (options.interaction !== undefined) process.env.PACT_DESCRIPTION = options.interaction;
@@ -334,9 +338,12 @@ export const verifyProvider = async (options: VerifyProviderOptions): Promise<Ve
       else process.env.PACT_DESCRIPTION = filterBefore;
     }
   } finally {
+    messageAgents.http.destroy();
+    messageAgents.https.destroy();
     await stateServer?.close();
   }
 
+  markPhase("verifyProvider: core done");
   const core = parseCoreReport(coreText);
   if (core === undefined)
     return verifierCoreError(`the Pact core returned no report: ${firstLine(coreText)}`);

@@ -7,6 +7,7 @@
  * @since 0.1.0
  */
 import { fork } from "node:child_process";
+import { flushSums, markPhase } from "./timings.js";
 import { type VerifyProviderOptions, type VerifyProviderOutcome, verifierUsageError } from "./types.js";
 import { preloadVerifier, verifyProvider } from "./verifyProvider.js";
 
@@ -29,12 +30,17 @@ const isReply = (u: unknown): u is { readonly outcome: VerifyProviderOutcome } =
  */
 export const serveVerifyWorker = (): Promise<void> => {
   // Loaded while the parent gets ready; verifyProvider would otherwise load it on first use.
-  void preloadVerifier().catch(() => {
-    // verifyProvider reports a Pact core that cannot load.
-  });
+  markPhase("worker: modules loaded");
+  void preloadVerifier()
+    .then(() => markPhase("worker: Pact loaded"))
+    .catch(() => {
+      // verifyProvider reports a Pact core that cannot load.
+    });
   return new Promise((resolve) => {
     process.once("message", (message: unknown) => {
       void (async () => {
+        markPhase("worker: options received");
+        const elu = performance.eventLoopUtilization();
         let outcome: VerifyProviderOutcome;
         try {
           if (!isRequest(message)) throw new Error("the verification worker got no options");
@@ -45,6 +51,11 @@ export const serveVerifyWorker = (): Promise<void> => {
             message: `the verifier failed: ${error instanceof Error ? error.message : String(error)}`,
           };
         }
+        markPhase("worker: outcome ready");
+        markPhase(
+          `worker: event loop busy ${(performance.eventLoopUtilization(elu).utilization * 100).toFixed(0)} % while verifying`,
+        );
+        flushSums();
         process.send?.({ outcome }, () => {
           process.disconnect?.();
           resolve();

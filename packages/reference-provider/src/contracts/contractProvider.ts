@@ -5,6 +5,7 @@
  *
  * @since 0.1.0
  */
+import { timed } from "@payment-session/contracts/verifier";
 import type { Answer } from "../answers.js";
 import { createTestClock, type TestClock } from "../clock.js";
 import type { ExtraRoute } from "../http/server.js";
@@ -31,7 +32,7 @@ export const providerStatesPath = "/_pact/provider-states";
 export const providerStatesRoute = (states: ContractStates): ExtraRoute => ({
   method: "POST",
   path: providerStatesPath,
-  handle: (request): Promise<Answer> => states.handle(request.body),
+  handle: (request): Promise<Answer> => timed("provider: state handler", () => states.handle(request.body)),
 });
 
 /**

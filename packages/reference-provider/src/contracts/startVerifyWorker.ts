@@ -31,10 +31,14 @@ const workerExecArgv = (): ReadonlyArray<string> => {
 export const startVerifyWorker = (
   runTimeoutMs: number,
   onCoreOutput?: (text: string) => void,
-): VerifyWorker =>
-  startWorker({
-    entry: workerFile,
-    execArgv: workerExecArgv(),
+): VerifyWorker => {
+  // `pnpm verify` (bin/verify.mjs) runs from a prebuilt bundle and has bundled this worker too.
+  const bundled = process.env.PAYMENT_SESSION_VERIFY_WORKER_BUNDLE;
+  const fromBundle = bundled !== undefined && bundled !== "";
+  return startWorker({
+    entry: fromBundle ? bundled : workerFile,
+    execArgv: fromBundle ? [] : workerExecArgv(),
     runTimeoutMs,
     ...(onCoreOutput === undefined ? {} : { onOutput: onCoreOutput }),
   });
+};

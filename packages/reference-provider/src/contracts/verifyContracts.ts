@@ -8,7 +8,12 @@
  */
 import { randomUUID } from "node:crypto";
 import { fileURLToPath } from "node:url";
-import type { VerifierLogLevel, VerifyProviderOutcome } from "@payment-session/contracts/verifier";
+import {
+  flushSums,
+  markPhase,
+  type VerifierLogLevel,
+  type VerifyProviderOutcome,
+} from "@payment-session/contracts/verifier";
 import { type Database, openDatabase } from "../store/index.js";
 import { startContractProvider } from "./contractProvider.js";
 import { startVerifyWorker, type VerifyWorker } from "./startVerifyWorker.js";
@@ -102,6 +107,7 @@ export const verifyContracts = async (
   let fresh: Awaited<ReturnType<typeof openFresh>>;
   try {
     fresh = await openFresh(options.databaseUrl);
+    markPhase("provider: database open");
   } catch (error) {
     worker.stop();
     throw error;
@@ -111,6 +117,8 @@ export const verifyContracts = async (
       worker.stop();
       throw error;
     });
+    markPhase("provider: started");
+    const elu = performance.eventLoopUtilization();
     try {
       const outcome = await worker.verify({
         providerBaseUrl: running.providerBaseUrl,
@@ -121,6 +129,10 @@ export const verifyContracts = async (
         ...(options.junitFile === undefined ? {} : { junitFile: options.junitFile }),
         ...(options.timeoutMs === undefined ? {} : { timeout: options.timeoutMs }),
       });
+      markPhase("provider: outcome received");
+      markPhase(
+        `provider: event loop busy ${(performance.eventLoopUtilization(elu).utilization * 100).toFixed(0)} % while verifying`,
+      );
       return {
         outcome,
         problems: running.problems(),
@@ -136,6 +148,8 @@ export const verifyContracts = async (
       await fresh.drop();
     } finally {
       await fresh.db.close();
+      flushSums();
+      markPhase("provider: closed");
     }
   }
 };

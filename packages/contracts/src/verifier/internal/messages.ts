@@ -3,8 +3,11 @@
  * implementation, to pact-js's message-provider mechanism (its verifier proxy answers the core's
  * `message` transport by calling `messageProviders[description]`).
  */
+
+import { timed } from "../timings.js";
 import type { MessageProvider, MessageRequest, ProviderStateRef } from "../types.js";
 import { isRecord, stringAt } from "./json.js";
+import { type Agents, post } from "./stateServer.js";
 
 /** pact-js's wrapper shape for a message with metadata. */
 interface PactMessageWithMetadata {
@@ -29,8 +32,8 @@ const requestOf = (descriptor: unknown): MessageRequest => {
   };
 };
 
-const decodeMetadata = (header: string | null): Record<string, string> | undefined => {
-  if (header === null || header.length === 0) return undefined;
+const decodeMetadata = (header: string | undefined): Record<string, string> | undefined => {
+  if (header === undefined || header.length === 0) return undefined;
   try {
     const json: unknown = JSON.parse(Buffer.from(header, "base64").toString("utf8"));
     if (!isRecord(json)) return undefined;
@@ -46,21 +49,19 @@ const decodeMetadata = (header: string | null): Record<string, string> | undefin
  * A message provider that asks the implementation over HTTP: `POST url` with `{description, providerStates}`;
  * the response body is the message (JSON when the response says so), the optional `Pact-Message-Metadata`
  * header (base64 of a JSON object) its metadata. This is the body Pact's own verifiers send to a provider's
- * `message` transport, so one endpoint serves both.
+ * `message` transport, so one endpoint serves both. Sent with node:http over `agents` (kept alive),
+ * like the provider-state calls.
  */
 export const httpMessageProvider =
-  (url: string, timeoutMs: number): MessageProvider =>
+  (url: string, timeoutMs: number, agents: Agents): MessageProvider =>
   async (request) => {
-    const res = await fetch(url, {
-      method: "POST",
-      headers: { "content-type": "application/json", accept: "application/json" },
-      body: JSON.stringify(request),
-      signal: AbortSignal.timeout(timeoutMs),
-    });
-    const text = await res.text();
-    if (!res.ok) throw new Error(`POST ${url} answered HTTP ${res.status}`);
-    const body: unknown = (res.headers.get("content-type") ?? "").includes("json") ? JSON.parse(text) : text;
-    const metadata = decodeMetadata(res.headers.get("pact-message-metadata"));
+    const res = await post(agents, url, timeoutMs, JSON.stringify(request), { accept: "application/json" });
+    if (res._tag === "none") throw new Error(`POST ${url} got no answer: ${res.reason}`);
+    const { text, status } = res;
+    if (status < 200 || status > 299) throw new Error(`POST ${url} answered HTTP ${status}`);
+    const body: unknown = res.contentType.includes("json") ? JSON.parse(text) : text;
+    const header = res.headers["pact-message-metadata"];
+    const metadata = decodeMetadata(Array.isArray(header) ? header[0] : header);
     return metadata === undefined
       ? body
       : ({ __pactMessageMetadata: metadata, message: body } satisfies PactMessageWithMetadata);
@@ -113,7 +114,7 @@ export const pactMessageProviders = ({
       }
       const request = requestOf(descriptor);
       try {
-        if (typeof provider === "function") return await provider(request);
+        if (typeof provider === "function") return await timed("messages produced", () => provider(request));
         const message = await provider.produce(request);
         return { __pactMessageMetadata: { ...provider.metadata }, message } satisfies PactMessageWithMetadata;
       } catch (e) {

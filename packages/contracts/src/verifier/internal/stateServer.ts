@@ -12,6 +12,7 @@
  */
 import http from "node:http";
 import https from "node:https";
+import { timed } from "../timings.js";
 import type { JsonValue, StateHandler } from "../types.js";
 import { isRecord, stringAt } from "./json.js";
 
@@ -115,18 +116,42 @@ const runHandler = async (
 };
 
 /** The implementation's answer to one forwarded call, or why there was none. */
-type Forwarded =
-  | { readonly _tag: "answer"; readonly status: number; readonly contentType: string; readonly text: string }
+export type Forwarded =
+  | {
+      readonly _tag: "answer";
+      readonly status: number;
+      readonly contentType: string;
+      readonly text: string;
+      readonly headers: http.IncomingHttpHeaders;
+    }
   | { readonly _tag: "none"; readonly reason: string };
 
-/** Kept-alive connections to the setup URL: one call per state set-up and teardown, hundreds a run. */
-interface Agents {
+/**
+ * Kept-alive connections to the implementation (its setup URL, its messages URL): one call per
+ * state set-up and teardown, hundreds a run. `destroy` them when the run ends.
+ */
+export interface Agents {
   readonly http: http.Agent;
   readonly https: https.Agent;
 }
 
-/** POSTs `body` to `url` with node:http (a fraction of fetch's cost per call on loopback). */
-const post = (agents: Agents, url: string, timeoutMs: number, body: string): Promise<Forwarded> =>
+/** New kept-alive {@link Agents}. */
+export const keepAliveAgents = (): Agents => ({
+  http: new http.Agent({ keepAlive: true }),
+  https: new https.Agent({ keepAlive: true }),
+});
+
+/**
+ * POSTs the JSON `body` to `url` with node:http (a fraction of fetch's cost per call on loopback),
+ * with `headers` besides its content type and length.
+ */
+export const post = (
+  agents: Agents,
+  url: string,
+  timeoutMs: number,
+  body: string,
+  headers: Readonly<Record<string, string>> = {},
+): Promise<Forwarded> =>
   new Promise((resolve) => {
     let target: URL;
     try {
@@ -141,7 +166,11 @@ const post = (agents: Agents, url: string, timeoutMs: number, body: string): Pro
       {
         method: "POST",
         agent: secure ? agents.https : agents.http,
-        headers: { "content-type": "application/json", "content-length": Buffer.byteLength(body) },
+        headers: {
+          ...headers,
+          "content-type": "application/json",
+          "content-length": Buffer.byteLength(body),
+        },
       },
       (res) => {
         const chunks: Array<Buffer> = [];
@@ -152,6 +181,7 @@ const post = (agents: Agents, url: string, timeoutMs: number, body: string): Pro
             status: res.statusCode ?? 0,
             contentType: res.headers["content-type"] ?? "",
             text: Buffer.concat(chunks).toString("utf8"),
+            headers: res.headers,
           });
         res.on("end", done);
         res.on("error", done);
@@ -199,10 +229,7 @@ const forward = async (
 /** Starts the loopback state server in front of `backend` (port chosen by the OS). */
 export const startStateServer = async (backend: StateBackend): Promise<StateServer> => {
   const calls: Array<StateCall> = [];
-  const agents: Agents = {
-    http: new http.Agent({ keepAlive: true }),
-    https: new https.Agent({ keepAlive: true }),
-  };
+  const agents = keepAliveAgents();
   const server = http.createServer((req, res) => {
     void (async () => {
       const raw = await readRequestText(req).catch(() => "");
@@ -227,7 +254,9 @@ export const startStateServer = async (backend: StateBackend): Promise<StateServ
         res.end(answer);
         return;
       }
-      const { contentType, text, ...result } = await forward(agents, backend.url, backend.timeoutMs, raw);
+      const { contentType, text, ...result } = await timed(`proxied state ${action}s`, () =>
+        forward(agents, backend.url, backend.timeoutMs, raw),
+      );
       calls.push({ state, params, action, ...result });
       if (result.ok) {
         // The implementation's own answer, so the core reads values exactly as it would without us.
