@@ -7,6 +7,7 @@
 import {
   type ApiErrorResponse,
   apiErrorStatus,
+  apiValidationError,
   type ErrorCode,
   type ErrorDetail,
   ErrorEnvelope,
@@ -70,3 +71,23 @@ export const envelope = (
     },
   }),
 });
+
+/**
+ * The 400 `api_validation_error` of one field (the core's `apiValidationError`, one `details[]`
+ * entry): what the sandbox routes and the provider-states endpoint answer a bad field with.
+ *
+ * @since 0.2.0
+ * @category Server
+ */
+export const fieldError = (traceId: string, field: string, message: string): Answer =>
+  errorAnswer(apiValidationError([{ field, message }], { traceId }));
+
+/**
+ * The 404 `resource_missing` of an extra route (`"<what> <id> not found"`, a `GATEWAY_ERROR`): a
+ * session or webhook event the sandbox does not know.
+ *
+ * @since 0.2.0
+ * @category Server
+ */
+export const notFound = (what: string, id: string, traceId: string): Answer =>
+  envelope(404, "resource_missing", `${what} ${id} not found`, { traceId, type: "GATEWAY_ERROR" });

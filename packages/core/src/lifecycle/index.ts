@@ -65,6 +65,7 @@ export {
   awaitsAuthenticationStart,
   awaitsCustomer,
   awaitsPaymentMethod,
+  cardPaymentEvents,
   customerActionChargeStatuses,
   returnUrlOf,
 } from "./customer.js";
