@@ -47,11 +47,10 @@ import { Effect } from "effect";
 import { issueAccessToken as signAccessToken } from "./accessToken.js";
 import { privateCardKeyOf } from "./cardKeys.js";
 import type { ProviderClock } from "./clock.js";
+import { decryptCard } from "./decryptCard.js";
 import type { IdGenerator } from "./ids.js";
 import type { Issuers } from "./issuers.js";
 import { type Merchant, type MerchantRegistry, merchantConfig } from "./merchants.js";
-import { decryptCard } from "./sandbox/decryptCard.js";
-import { creationEntry } from "./sandbox/timeline.js";
 import {
   applyToSession,
   freshSnapshot,
@@ -68,6 +67,7 @@ import {
   type SessionRow,
   type Tx,
 } from "./store/index.js";
+import { creationEntry } from "./timeline.js";
 
 /**
  * What the operations run on: the database, the clock, the merchants, the issuers, the id

@@ -169,6 +169,7 @@ export {
 } from "./refundTransitions.js";
 export { simulationResultOf, toCapture, toCharge, toPaymentSession } from "./render.js";
 export {
+  catalogueSeedPath,
   createWithIssued,
   placeholderIssue,
   plainCreateStatus,
