@@ -13,6 +13,7 @@ import {
   ErrorEnvelope,
   type ErrorSource,
   type ErrorType,
+  type Pagination,
 } from "@payment-session/core";
 import { Schema } from "effect";
 
@@ -91,3 +92,24 @@ export const fieldError = (traceId: string, field: string, message: string): Ans
  */
 export const notFound = (what: string, id: string, traceId: string): Answer =>
   envelope(404, "resource_missing", `${what} ${id} not found`, { traceId, type: "GATEWAY_ERROR" });
+
+/**
+ * The success envelope around `data`: `{ code: "00", message: "Success", data }`.
+ *
+ * @since 0.2.0
+ * @category Server
+ */
+export const successBody = <A>(data: A) => ({ code: "00", message: "Success", data }) as const;
+
+/**
+ * The `pagination` of a list answer: page `page` of `perPage` items out of `totalItems`.
+ *
+ * @since 0.2.0
+ * @category Server
+ */
+export const paginationOf = (page: number, perPage: number, totalItems: number): Pagination => ({
+  page,
+  perPage,
+  totalItems,
+  totalPages: Math.ceil(totalItems / perPage),
+});
