@@ -7,11 +7,13 @@
 import {
   type ApiErrorResponse,
   apiErrorStatus,
+  apiValidationError,
   type ErrorCode,
   type ErrorDetail,
   ErrorEnvelope,
   type ErrorSource,
   type ErrorType,
+  type Pagination,
 } from "@payment-session/core";
 import { Schema } from "effect";
 
@@ -69,4 +71,45 @@ export const envelope = (
       traceId: options.traceId,
     },
   }),
+});
+
+/**
+ * The 400 `api_validation_error` of one field (the core's `apiValidationError`, one `details[]`
+ * entry): what the sandbox routes and the provider-states endpoint answer a bad field with.
+ *
+ * @since 0.2.0
+ * @category Server
+ */
+export const fieldError = (traceId: string, field: string, message: string): Answer =>
+  errorAnswer(apiValidationError([{ field, message }], { traceId }));
+
+/**
+ * The 404 `resource_missing` of an extra route (`"<what> <id> not found"`, a `GATEWAY_ERROR`): a
+ * session or webhook event the sandbox does not know.
+ *
+ * @since 0.2.0
+ * @category Server
+ */
+export const notFound = (what: string, id: string, traceId: string): Answer =>
+  envelope(404, "resource_missing", `${what} ${id} not found`, { traceId, type: "GATEWAY_ERROR" });
+
+/**
+ * The success envelope around `data`: `{ code: "00", message: "Success", data }`.
+ *
+ * @since 0.2.0
+ * @category Server
+ */
+export const successBody = <A>(data: A) => ({ code: "00", message: "Success", data }) as const;
+
+/**
+ * The `pagination` of a list answer: page `page` of `perPage` items out of `totalItems`.
+ *
+ * @since 0.2.0
+ * @category Server
+ */
+export const paginationOf = (page: number, perPage: number, totalItems: number): Pagination => ({
+  page,
+  perPage,
+  totalItems,
+  totalPages: Math.ceil(totalItems / perPage),
 });

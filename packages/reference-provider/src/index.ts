@@ -9,6 +9,7 @@
 export * from "./accessToken.js";
 export * from "./answers.js";
 export * from "./clock.js";
+export * from "./decryptCard.js";
 export * from "./http/server.js";
 export * from "./ids.js";
 export * from "./issuers.js";
@@ -19,4 +20,5 @@ export * from "./sandbox/index.js";
 export * from "./seedSession.js";
 export * from "./startProvider.js";
 export * from "./store/index.js";
+export * from "./timeline.js";
 export * from "./webhookDispatcher.js";

@@ -23,7 +23,6 @@ import {
   credentialsInvalidError,
   type ListChargesQuery,
   type ListPaymentSessionsQuery,
-  type Pagination,
   type PaymentMethod,
   type PaymentSessionListResponse,
   type PaymentSessionResponse,
@@ -45,13 +44,13 @@ import {
 } from "@payment-session/core";
 import { Effect } from "effect";
 import { issueAccessToken as signAccessToken } from "./accessToken.js";
+import { paginationOf, successBody } from "./answers.js";
 import { privateCardKeyOf } from "./cardKeys.js";
 import type { ProviderClock } from "./clock.js";
+import { decryptCard } from "./decryptCard.js";
 import type { IdGenerator } from "./ids.js";
 import type { Issuers } from "./issuers.js";
 import { type Merchant, type MerchantRegistry, merchantConfig } from "./merchants.js";
-import { decryptCard } from "./sandbox/decryptCard.js";
-import { creationEntry } from "./sandbox/timeline.js";
 import {
   applyToSession,
   freshSnapshot,
@@ -68,6 +67,7 @@ import {
   type SessionRow,
   type Tx,
 } from "./store/index.js";
+import { creationEntry } from "./timeline.js";
 
 /**
  * What the operations run on: the database, the clock, the merchants, the issuers, the id
@@ -108,16 +108,8 @@ const operationContext = (context: RequestContext): OperationContext => ({
   traceId: context.traceId,
 });
 
-const ok = <A>(data: A) => ({ code: "00", message: "Success", data }) as const;
-
-const sessionAnswer = (snapshot: SessionSnapshot): PaymentSessionAnswer => ok(toPaymentSession(snapshot));
-
-const pagination = (page: number, perPage: number, totalItems: number): Pagination => ({
-  page,
-  perPage,
-  totalItems,
-  totalPages: Math.ceil(totalItems / perPage),
-});
+const sessionAnswer = (snapshot: SessionSnapshot): PaymentSessionAnswer =>
+  successBody(toPaymentSession(snapshot));
 
 /**
  * `POST /v1/access-token`: a Bearer token valid 900 s for the merchant whose id and secret these
@@ -135,7 +127,7 @@ export const accessToken = (
   return merchant === undefined
     ? Effect.fail(credentialsInvalidError("Invalid X-MERCHANT-ID or X-MERCHANT-SECRET", { traceId }))
     : Effect.succeed(
-        ok({
+        successBody({
           accessToken: signAccessToken(merchant, at, services.tokenSecret),
           expiresIn: "900",
           tokenType: "Bearer" as const,
@@ -352,7 +344,7 @@ export const capturePayment = (
       const capture = toCapture(applied.snapshot, captureId, body.releaseRemainingAmount);
       return capture === null
         ? Effect.die(new Error(`capture ${captureId} was accepted but not recorded`))
-        : Effect.succeed<typeof CaptureResponse.Type>(ok(capture));
+        : Effect.succeed<typeof CaptureResponse.Type>(successBody(capture));
     }),
   );
 };
@@ -378,7 +370,7 @@ export const simulatePayment = (
       : Effect.fail(apiValidationError(plan.details, { traceId: context.traceId }));
   }).pipe(
     Effect.map(({ outcome }): typeof SimulationResponse.Type =>
-      ok({ updated: "true" as const, result: simulationResultOf(outcome) }),
+      successBody({ updated: "true" as const, result: simulationResultOf(outcome) }),
     ),
   );
 
@@ -447,8 +439,8 @@ export const listPayments = (
           });
     const snapshots = await freshPage(services, context.at, result.items);
     return {
-      ...ok(snapshots.map(toPaymentSession)),
-      pagination: pagination(page, perPage, result.totalItems),
+      ...successBody(snapshots.map(toPaymentSession)),
+      pagination: paginationOf(page, perPage, result.totalItems),
     };
   });
 
@@ -479,7 +471,7 @@ export const listCharges = (
       if (sessionPage * 100 >= result.totalItems) break;
     }
     return {
-      ...ok(charges.slice((page - 1) * perPage, page * perPage)),
-      pagination: pagination(page, perPage, charges.length),
+      ...successBody(charges.slice((page - 1) * perPage, page * perPage)),
+      pagination: paginationOf(page, perPage, charges.length),
     };
   });

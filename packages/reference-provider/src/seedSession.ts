@@ -8,12 +8,11 @@
  */
 import {
   type CreatePaymentSessionRequest,
+  catalogueSeedPath,
   type PaymentSession,
-  type SeedPath,
   type SeedTarget,
   type SessionEvent,
   type SessionSnapshot,
-  seedPath,
   sessionStatus,
   toPaymentSession,
 } from "@payment-session/core";
@@ -23,15 +22,10 @@ import { readSession } from "./sessionWrites.js";
 import { toEpochMillis } from "./store/index.js";
 import { answerOf, writeEndpoints } from "./writes.js";
 
-const MINUTE = 60_000;
-
 /**
  * The session to seed: the core's {@link SeedTarget} (only `status` is needed) of merchant
- * `merchantId`, as of `at` ("now", default: the provider's clock), following the provider-state
- * catalogue's defaults: a card captured automatically (unless only a manual capture reaches it),
- * `expiryAt` now + 15 min for a SINGLE session, none for a MULTIPLE one, and
- * now − 1 min when the status needs the expiry to have passed (every step of a seeding lies before
- * now). `requestId` is the create's `X-REQUEST-ID`; `request` overrides create fields.
+ * `merchantId`, as of `at` ("now", default: the provider's clock), with the provider-state
+ * catalogue's defaults (the core's `catalogueSeedPath`: capture, expiry). `requestId` is the create's `X-REQUEST-ID`; `request` overrides create fields.
  *
  * @since 0.1.0
  * @category Seeding
@@ -73,23 +67,6 @@ export class SeedError extends Error {
   }
 }
 
-/**
- * The path to `target` as of `now`, with the catalogue's defaults (see {@link SeedSessionOptions}):
- * a card captured automatically unless only a manual capture reaches the target, and its expiry.
- */
-const pathTo = (target: SeedTarget, now: number): SeedPath | null => {
-  const path =
-    (target.captureMethod === undefined ? seedPath({ ...target, captureMethod: "automatic" }, now) : null) ??
-    seedPath(target, now);
-  if (path === null || target.expiryAt !== undefined) return path;
-  const captureMethod = path.request.paymentMethodOptions?.card?.captureMethod ?? target.captureMethod;
-  const same = { ...target, paymentType: path.request.paymentType, captureMethod };
-  const soon =
-    same.paymentType === "MULTIPLE" ? path : seedPath({ ...same, expiryAt: now + 15 * MINUTE }, now);
-  if (soon !== null && soon.endsAt <= now) return soon;
-  return seedPath({ ...same, expiryAt: now - MINUTE }, now);
-};
-
 const dataId = (answer: Answer): string | undefined => {
   const body = answer.body;
   if (typeof body !== "object" || body === null || !("data" in body)) return undefined;
@@ -120,7 +97,7 @@ export const seedSession = async (
   const now = options.at ?? services.clock.now();
   const { merchantId: _, at: __, requestId, request: overrides, ...target } = options;
   const expiryAt = target.expiryAt === undefined ? undefined : toEpochMillis(target.expiryAt, "expiryAt");
-  const path = pathTo({ ...target, expiryAt }, now);
+  const path = catalogueSeedPath({ ...target, expiryAt }, now);
   if (path === null) throw new SeedError(`seeding: no event path reaches ${JSON.stringify(target)}`);
   const writes = writeEndpoints(services);
   const context = (at: number): RequestContext => ({ merchant, at, traceId: services.ids.traceId() });

@@ -14,9 +14,11 @@ import {
   concurrentChangeError,
   sessionAt as coreSessionAt,
   type IdempotencyError,
+  type Outcome,
   PaymentCallback,
   persistSession,
   type RefusalError,
+  type Refused,
   type ResourceMissingError,
   refusalError,
   restoreSession,
@@ -26,7 +28,6 @@ import {
   sessionStatus,
 } from "@payment-session/core";
 import { Cause, Effect, Exit, Schema } from "effect";
-import { eventEntry, expiryEntries } from "./sandbox/timeline.js";
 import {
   ConcurrencyConflict,
   claimExpired,
@@ -42,6 +43,7 @@ import {
   updateSessions,
   withSessionUpdate,
 } from "./store/index.js";
+import { eventEntry, expiryEntries } from "./timeline.js";
 
 /**
  * A store call as an Effect: its rejection (a `StoreError`: the database is unreachable, a bug) is a
@@ -156,19 +158,19 @@ export interface OperationContext {
   readonly traceId: string;
 }
 
-/** What `applyEvent` answered when it did not refuse. @since 0.1.0 */
-export type AppliedEvent = Applied & { readonly outcome: Exclude<Applied["outcome"], { _tag: "Refused" }> };
+/** What `applyEvent` answered when it did not refuse. */
+type NotRefused = Applied<Exclude<Outcome, Refused>>;
 
 const applyOrRefuse = (
   snapshot: SessionSnapshot,
   event: SessionEvent,
   traceId: string,
-): Effect.Effect<AppliedEvent, RefusalError> =>
+): Effect.Effect<NotRefused, RefusalError> =>
   Effect.suspend(() => {
     const applied = applyEvent(snapshot, event);
     return applied.outcome._tag === "Refused"
       ? Effect.fail(refusalError(applied.outcome, { traceId }))
-      : Effect.succeed(applied as AppliedEvent);
+      : Effect.succeed(applied as NotRefused);
   });
 
 /**
@@ -190,7 +192,10 @@ export const applyToSession = <E>(
   context: OperationContext,
   id: string,
   plan: (snapshot: SessionSnapshot, tx: Tx) => Effect.Effect<SessionEvent, E>,
-): Effect.Effect<AppliedEvent, E | RefusalError | ResourceMissingError | IdempotencyError> =>
+): Effect.Effect<
+  Applied<Exclude<Outcome, Refused>>,
+  E | RefusalError | ResourceMissingError | IdempotencyError
+> =>
   Effect.gen(function* () {
     const { merchantId, at, traceId } = context;
     const outcome = yield* fromStore(() =>
@@ -227,7 +232,7 @@ export const applyToSession = <E>(
     );
     if (outcome === "conflict") return yield* Effect.fail(concurrentChangeError({ traceId }));
     if (outcome._tag === "NotFound") return yield* Effect.fail(sessionMissingError(id, { traceId }));
-    const exit: Exit.Exit<AppliedEvent, E | RefusalError> = outcome.value;
+    const exit: Exit.Exit<NotRefused, E | RefusalError> = outcome.value;
     return yield* Exit.isSuccess(exit) ? Effect.succeed(exit.value) : Effect.failCause(exit.cause);
   });
 

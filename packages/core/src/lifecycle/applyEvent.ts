@@ -94,14 +94,16 @@ const detailsFor = (
 
 /**
  * The result of {@link applyEvent}: the next snapshot (the input itself when refused), the
- * outcome, and what the event's instant did to the session before the event (L4).
+ * outcome, and what the event's instant did to the session before the event (L4). `O` narrows the
+ * outcome where a caller has ruled some out: a write path that fails on a refusal answers
+ * `Applied<Exclude<Outcome, Refused>>`.
  *
  * @since 0.1.0
  * @category Applying events
  */
-export interface Applied {
+export interface Applied<O extends Outcome = Outcome> {
   readonly snapshot: SessionSnapshot;
-  readonly outcome: Outcome;
+  readonly outcome: O;
   /**
    * The session brought to the event's instant, before the event: the input itself when time
    * changed nothing, else the session as its expiry left it. On a refusal this is what to store

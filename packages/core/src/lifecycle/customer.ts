@@ -5,7 +5,8 @@
  *
  * @since 0.2.0
  */
-import type { ChargeStatus, PaymentSession, SessionStatus } from "../schemas/index.js";
+import type { Charge, ChargeStatus, PaymentSession, SessionStatus } from "../schemas/index.js";
+import type { SessionEvent } from "./types.js";
 
 /** The session waits for the customer to choose a payment method (mode REDIRECT, no method yet). @since 0.2.0 @category Hosted page */
 export const awaitsPaymentMethod = (status: SessionStatus): boolean => status === "REQUIRE_PAYMENT_METHOD";
@@ -30,6 +31,21 @@ export const awaitsCustomer = (status: ChargeStatus): boolean =>
 /** A card charge whose customer has not started 3-D Secure authentication yet. @since 0.2.0 @category Hosted page */
 export const awaitsAuthenticationStart = (status: ChargeStatus): boolean =>
   status === "WAITING_FOR_USER_ACTION";
+
+/**
+ * What a card charge's "pay" on the hosted page is, at `at`: the customer's 3-D Secure
+ * authentication (unless it has started: {@link awaitsAuthenticationStart}), then the issuer
+ * authorising the charge's full amount. The page applies them in order and stops at a refusal.
+ *
+ * @example
+ * cardPaymentEvents(charge, at).map((e) => e.type) // ["CUSTOMER_AUTHENTICATING", "AUTHORIZED"]
+ * @since 0.2.0
+ * @category Hosted page
+ */
+export const cardPaymentEvents = (charge: Charge, at: number): ReadonlyArray<SessionEvent> => [
+  ...(awaitsAuthenticationStart(charge.status) ? [{ type: "CUSTOMER_AUTHENTICATING" as const, at }] : []),
+  { type: "AUTHORIZED", at, authorizedAmount: charge.amount },
+];
 
 /**
  * Where the customer goes back to for the session's status, as documented: PAID → the success URL,

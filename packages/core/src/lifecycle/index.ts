@@ -68,6 +68,7 @@ export {
   awaitsAuthenticationStart,
   awaitsCustomer,
   awaitsPaymentMethod,
+  cardPaymentEvents,
   customerActionChargeStatuses,
   returnUrlOf,
 } from "./customer.js";
@@ -171,6 +172,7 @@ export {
 } from "./refundTransitions.js";
 export { simulationResultOf, toCapture, toCharge, toPaymentSession } from "./render.js";
 export {
+  catalogueSeedPath,
   createWithIssued,
   placeholderIssue,
   plainCreateStatus,

@@ -435,3 +435,28 @@ export const seedPath = (target: SeedTarget, at: number): SeedPath | null => {
   }
   return null;
 };
+
+/**
+ * {@link seedPath} with the provider-state catalogue's defaults, as of `now`: a card captured
+ * automatically unless only a manual capture reaches the target; unless `expiryAt` is given, a
+ * SINGLE session expires `now` + 15 min, a MULTIPLE one never, and a target only reachable once
+ * its expiry has passed gets `now` − 1 min (every step of a seeding lies before `now`). `null`
+ * when no path reaches the target.
+ *
+ * @example
+ * catalogueSeedPath({ status: "EXPIRED" }, now)?.steps.at(-1)?.event.type // "EXPIRE"
+ * @since 0.2.0
+ * @category Seeding
+ */
+export const catalogueSeedPath = (target: SeedTarget, now: number): SeedPath | null => {
+  const path =
+    (target.captureMethod === undefined ? seedPath({ ...target, captureMethod: "automatic" }, now) : null) ??
+    seedPath(target, now);
+  if (path === null || target.expiryAt !== undefined) return path;
+  const captureMethod = path.request.paymentMethodOptions?.card?.captureMethod ?? target.captureMethod;
+  const same = { ...target, paymentType: path.request.paymentType, captureMethod };
+  const soon =
+    same.paymentType === "MULTIPLE" ? path : seedPath({ ...same, expiryAt: now + 15 * MINUTE }, now);
+  if (soon !== null && soon.endsAt <= now) return soon;
+  return seedPath({ ...same, expiryAt: now - MINUTE }, now);
+};

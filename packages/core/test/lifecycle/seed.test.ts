@@ -6,6 +6,7 @@
 import { describe, expect, it } from "vitest";
 import {
   applyEvent,
+  catalogueSeedPath,
   createSession,
   currentCharge,
   documentedStatusPairs,
@@ -63,5 +64,32 @@ describe("seedPath", { timeout: 60_000 }, () => {
     const path = seedPath({ status: plainCreateStatus, paymentMethodType: undefined }, T0);
     expect(path?.steps).toEqual([]);
     expect(path?.created.context.charges).toEqual([]);
+  });
+});
+
+describe("catalogueSeedPath: the provider-state catalogue's defaults", { timeout: 60_000 }, () => {
+  const MINUTE = 60_000;
+  it("gives a SINGLE session an expiry 15 minutes after now and a MULTIPLE one none", () => {
+    expect(catalogueSeedPath({ status: "PAID" }, T0)?.created.context.expiryAt).toBe(T0 + 15 * MINUTE);
+    expect(catalogueSeedPath({ status: "ACTIVE" }, T0)?.created.context.expiryAt).toBeNull();
+  });
+  it("expires a session a minute before now when only its expiry reaches the target", () => {
+    const path = catalogueSeedPath({ status: "EXPIRED" }, T0);
+    expect(path?.created.context.expiryAt).toBe(T0 - MINUTE);
+    expect(path?.steps.at(-1)?.event.type).toBe("EXPIRE");
+    expect(path?.endsAt).toBeLessThanOrEqual(T0);
+  });
+  it("captures a card automatically unless only a manual capture reaches the target", () => {
+    for (const status of ["REQUIRE_ACTION", "PAID"] as const) {
+      const card = catalogueSeedPath({ status, paymentMethodType: "CARD" }, T0);
+      expect(card?.request.paymentMethodOptions?.card?.captureMethod, status).toBe("automatic");
+    }
+    const waiting = catalogueSeedPath({ status: "PROCESSING", chargeStatus: "WAITING_FOR_CAPTURE" }, T0);
+    expect(waiting?.request.paymentMethodOptions?.card?.captureMethod).toBe("manual");
+  });
+  it("keeps an expiry the target gives", () => {
+    expect(
+      catalogueSeedPath({ status: "PAID", expiryAt: T0 + 60 * MINUTE }, T0)?.created.context.expiryAt,
+    ).toBe(T0 + 60 * MINUTE);
   });
 });

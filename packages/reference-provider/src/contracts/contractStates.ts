@@ -14,7 +14,7 @@ import {
 } from "@payment-session/contracts";
 import { plainCreateStatus } from "@payment-session/core";
 import { Result } from "effect";
-import { type Answer, envelope } from "../answers.js";
+import { type Answer, envelope, fieldError } from "../answers.js";
 import { installCardKey } from "../cardKeys.js";
 import type { TestClock } from "../clock.js";
 import { type Merchant, subAccountSeparator } from "../merchants.js";
@@ -157,6 +157,28 @@ export const createContractStates = (options: ContractStatesOptions): ContractSt
     return interaction.merchant;
   };
 
+  /** The session the interaction's last session state seeded. */
+  const lastSession = (state: string): string => {
+    const id = interaction.sessionIds.at(-1);
+    if (id === undefined)
+      throw new ProviderStateError(state, 400, 'needs a session state ("a payment session exists") first');
+    return id;
+  };
+
+  /** `{}` when no merchant has the resource `load` finds; a 500 naming the merchant otherwise. */
+  const noneExists = async (
+    state: string,
+    what: "session" | "refund",
+    id: string,
+    load: (merchantId: string, id: string) => Promise<unknown>,
+  ): Promise<ProviderStateValues> => {
+    for (const merchant of provider.merchants.list()) {
+      if ((await load(merchant.id, id)) !== null)
+        throw new ProviderStateError(state, 500, `merchant ${merchant.id} has a ${what} ${id}`);
+    }
+    return {};
+  };
+
   const seeded = (id: string): void => {
     interaction = { ...interaction, sessionIds: [...interaction.sessionIds, id] };
   };
@@ -198,16 +220,9 @@ export const createContractStates = (options: ContractStatesOptions): ContractSt
         return { id };
       }
       case "no payment session exists": {
-        for (const merchant of provider.merchants.list()) {
-          if ((await loadSession(provider.db, merchant.id, decoded.params.id)) !== null) {
-            throw new ProviderStateError(
-              decoded.name,
-              500,
-              `merchant ${merchant.id} has a session ${decoded.params.id}`,
-            );
-          }
-        }
-        return {};
+        return noneExists(decoded.name, "session", decoded.params.id, (merchantId, id) =>
+          loadSession(provider.db, merchantId, id),
+        );
       }
       case "payment sessions exist with clientReferenceId": {
         const merchant = merchantOf(decoded.name);
@@ -239,14 +254,7 @@ export const createContractStates = (options: ContractStatesOptions): ContractSt
       }
       case "a simulation was accepted": {
         const merchant = merchantOf(decoded.name);
-        const sessionId = interaction.sessionIds[interaction.sessionIds.length - 1];
-        if (sessionId === undefined) {
-          throw new ProviderStateError(
-            decoded.name,
-            400,
-            'needs a session state ("a payment session exists") first',
-          );
-        }
+        const sessionId = lastSession(decoded.name);
         const answer = await answerOf(
           writeEndpoints(provider.services).simulate(
             { merchant, at: clock.now(), traceId: provider.ids.traceId() },
@@ -265,14 +273,7 @@ export const createContractStates = (options: ContractStatesOptions): ContractSt
       }
       case "a refund exists": {
         const merchant = merchantOf(decoded.name);
-        const sessionId = interaction.sessionIds[interaction.sessionIds.length - 1];
-        if (sessionId === undefined) {
-          throw new ProviderStateError(
-            decoded.name,
-            400,
-            'needs a session state ("a payment session exists") first',
-          );
-        }
+        const sessionId = lastSession(decoded.name);
         try {
           const refundId = await seedRefund(provider.services, {
             ...decoded.params,
@@ -286,16 +287,9 @@ export const createContractStates = (options: ContractStatesOptions): ContractSt
         }
       }
       case "no refund exists": {
-        for (const merchant of provider.merchants.list()) {
-          if ((await loadRefund(provider.db, merchant.id, decoded.params.id)) !== null) {
-            throw new ProviderStateError(
-              decoded.name,
-              500,
-              `merchant ${merchant.id} has a refund ${decoded.params.id}`,
-            );
-          }
-        }
-        return {};
+        return noneExists(decoded.name, "refund", decoded.params.id, (merchantId, id) =>
+          loadRefund(provider.db, merchantId, id),
+        );
       }
       case "a payment session was created with request id": {
         const merchant = merchantOf(decoded.name);
@@ -346,10 +340,7 @@ export const createContractStates = (options: ContractStatesOptions): ContractSt
     const state = typeof request.state === "string" ? request.state : "";
     const action = request.action ?? "setup";
     if (action !== "setup" && action !== "teardown") {
-      return envelope(400, "api_validation_error", "Request validation failed", {
-        traceId,
-        details: [{ field: "action", message: 'expected "setup" or "teardown"' }],
-      });
+      return fieldError(traceId, "action", 'expected "setup" or "teardown"');
     }
     try {
       const values = action === "setup" ? await setUp(state, request.params) : await tearDown();

@@ -30,7 +30,7 @@ import {
 } from "effect/http";
 import { HttpApiBuilder, HttpApiMiddleware, HttpApiScalar } from "effect/http-api";
 import { verifyAccessToken } from "../accessToken.js";
-import { type Answer, envelope } from "../answers.js";
+import { type Answer, envelope, fieldError } from "../answers.js";
 import { actingMerchant } from "../merchants.js";
 import {
   accessToken,
@@ -418,12 +418,7 @@ const extraRouteLayer = (route: ExtraRoute) =>
       const traceId = yield* CurrentTraceId;
       const parsed = yield* readJson(request);
       if (!parsed.ok) {
-        return toResponse(
-          envelope(400, "api_validation_error", "Request validation failed", {
-            traceId,
-            details: [{ field: "", message: "Expected a valid JSON body" }],
-          }),
-        );
+        return toResponse(fieldError(traceId, "", "Expected a valid JSON body"));
       }
       const { params } = yield* HttpRouter.RouteContext;
       const url = new URL(request.url, "http://localhost");

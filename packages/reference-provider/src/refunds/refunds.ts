@@ -33,7 +33,7 @@ import {
   withPageDefaults,
 } from "@payment-session/core";
 import { Effect, Schema } from "effect";
-import type { Answer } from "../answers.js";
+import { type Answer, paginationOf, successBody } from "../answers.js";
 import { idempotent } from "../idempotency.js";
 import type { ProviderServices, RequestContext } from "../payments.js";
 import { fromStore, restoreRow } from "../sessionWrites.js";
@@ -146,8 +146,6 @@ export const settleDueRefunds = async (
   }
 };
 
-const ok = <A>(data: A) => ({ code: "00" as const, message: "Success", data });
-
 /**
  * Opens a refund in transaction `tx`, under the session's row lock (two requests cannot both take
  * the rest): load the merchant's session (404 otherwise, also for another merchant's), bring its
@@ -188,7 +186,7 @@ const openRefundIn = (
       await insertRefund(tx, merchantId, opened.refund);
       await enqueueWebhooks(tx, refundOutboxRows(merchantId, opened.webhooks, at));
     });
-    return ok(toRefund(opened.refund));
+    return successBody(toRefund(opened.refund));
   });
 
 /**
@@ -235,7 +233,7 @@ export const getRefund = (
     if (refund === null) {
       return yield* Effect.fail(resourceMissingError("Refund", id, { traceId: context.traceId }));
     }
-    return ok(toRefund(refund));
+    return successBody(toRefund(refund));
   });
 
 /**
@@ -264,12 +262,7 @@ export const listRefunds = (
       { page, perPage },
     );
     return {
-      ...ok(result.items.map((row) => toRefund(row.refund))),
-      pagination: {
-        page,
-        perPage,
-        totalItems: result.totalItems,
-        totalPages: Math.ceil(result.totalItems / perPage),
-      },
+      ...successBody(result.items.map((row) => toRefund(row.refund))),
+      pagination: paginationOf(page, perPage, result.totalItems),
     };
   });

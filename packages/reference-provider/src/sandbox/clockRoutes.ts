@@ -5,7 +5,7 @@
  * @since 0.1.0
  */
 import { millisToInstant, parseInstantMillis } from "@payment-session/core";
-import { type Answer, envelope } from "../answers.js";
+import { fieldError } from "../answers.js";
 import type { ExtraRoute } from "../http/server.js";
 import type { DispatchReport } from "../webhookDispatcher.js";
 import type { SandboxClock } from "./sandboxClock.js";
@@ -50,12 +50,6 @@ const state = (clock: SandboxClock): ClockState => ({
   now: millisToInstant(clock.now()),
   offsetSeconds: clock.offsetMs() / 1000,
 });
-
-const invalid = (traceId: string, field: string, message: string): Answer =>
-  envelope(400, "api_validation_error", "Request validation failed", {
-    traceId,
-    details: [{ field, message }],
-  });
 
 /**
  * Reads how far a `POST /_sandbox/clock` body moves the clock: `{ "advanceSeconds": n }` (a whole
@@ -145,7 +139,7 @@ export const clockRoutes = (clock: SandboxClock, host: ClockHost): ReadonlyArray
     handle: async (request) => {
       await clock.load(host.db);
       const move = clockMove(request.body, clock.now());
-      if ("field" in move) return invalid(request.traceId, move.field, move.message);
+      if ("field" in move) return fieldError(request.traceId, move.field, move.message);
       return { status: 200, body: await moveClock(clock, host, move.ms) };
     },
   },

@@ -13,18 +13,15 @@ import {
   customerStepOf,
   type PaymentSession,
   returnUrlOf,
-  type SessionSnapshot,
   sandboxOtp,
   stepNeedsOtp,
   toPaymentSession,
 } from "@payment-session/core";
-import { type Answer, envelope, errorAnswer } from "../answers.js";
-import type { ExtraRoute, ExtraRouteRequest, PageAnswer } from "../http/server.js";
+import { errorAnswer } from "../answers.js";
+import type { ExtraRoute } from "../http/server.js";
 import type { Issuers } from "../issuers.js";
-import type { ProviderServices, RequestContext } from "../payments.js";
-import { readSession } from "../sessionWrites.js";
-import { merchantOfSession } from "../store/sessionOwner.js";
-import { answerOf, writeEndpoints } from "../writes.js";
+import type { ProviderServices } from "../payments.js";
+import { bodyField, html, sessionPageRoutes } from "./sessionPage.js";
 
 /**
  * The customer step page of session `id` on the sandbox at `base` (no trailing slash).
@@ -52,14 +49,6 @@ export const customerStepIssuers = (inner: Issuers, base: () => string): Issuers
       : issued;
   },
 });
-
-const html = (value: unknown): string =>
-  String(value ?? "")
-    .replaceAll("&", "&amp;")
-    .replaceAll("<", "&lt;")
-    .replaceAll(">", "&gt;")
-    .replaceAll('"', "&quot;")
-    .replaceAll("'", "&#39;");
 
 const style = `body{font-family:system-ui,sans-serif;max-width:30rem;margin:2rem auto;padding:0 1rem;color:#1d2433}
 h1{font-size:1.2rem}.mono{font-family:ui-monospace,monospace}.error{color:#b91c1c}
@@ -136,14 +125,6 @@ ${back === null ? "" : `<p><a data-testid="return" href="${html(back)}">Return t
 </main><script>${script}</script></body></html>`;
 };
 
-const missing = (traceId: string, id: string): Answer =>
-  envelope(404, "resource_missing", `Payment session ${id} not found`, { traceId, type: "GATEWAY_ERROR" });
-
-const notFoundPage = (id: string): PageAnswer => ({
-  status: 404,
-  html: `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Not found</title></head><body><p>No payment session ${html(id)}.</p></body></html>`,
-});
-
 /**
  * The step page's routes on `services`:
  *
@@ -156,66 +137,30 @@ const notFoundPage = (id: string): PageAnswer => ({
  * @category Sandbox
  */
 export const customerStepRoutes = (services: ProviderServices): ReadonlyArray<ExtraRoute> => {
-  const writes = writeEndpoints(services);
-
-  const contextOf = async (id: string, traceId: string): Promise<RequestContext | null> => {
-    const merchantId = await merchantOfSession(services.db, id);
-    const merchant = merchantId === null ? undefined : services.merchants.get(merchantId);
-    return merchant === undefined ? null : { merchant, at: services.clock.now(), traceId };
-  };
-
-  const snapshotOf = (context: RequestContext, id: string): Promise<SessionSnapshot | null> =>
-    readSession(services.db, context.merchant.id, id, context.at);
-
-  const answerOfStep = async (request: ExtraRouteRequest): Promise<Answer> => {
-    const id = request.params.id ?? "";
-    const context = await contextOf(id, request.traceId);
-    const snapshot = context === null ? null : await snapshotOf(context, id);
-    if (context === null || snapshot === null) return missing(request.traceId, id);
-    const body =
-      typeof request.body === "object" && request.body !== null
-        ? (request.body as Record<string, unknown>)
-        : {};
-    const plan = customerStepEvents(
-      snapshot,
-      {
-        otp: typeof body.otp === "string" ? body.otp : undefined,
-        cancel: body.cancel === true,
-      },
-      context.at,
-    );
-    if (plan._tag === "Invalid")
-      return errorAnswer(apiValidationError(plan.details, { traceId: request.traceId }));
-    const events = plan._tag === "Events" ? plan.events : [plan.event];
-    for (const event of events) {
-      const answer = await answerOf(writes.channel(context, id, () => event));
-      if (answer.status !== 200) return answer;
-    }
-    const after = await snapshotOf({ ...context, at: services.clock.now() }, id);
-    if (after === null) return missing(request.traceId, id);
-    const session = toPaymentSession(after);
-    return { status: 200, body: { status: session.status, returnUrl: returnUrlOf(session) } };
-  };
-
+  const { page, action, apply } = sessionPageRoutes(services);
   return [
     {
       method: "GET",
       path: "/authenticate/:id",
-      handle: async (request) => {
-        const id = request.params.id ?? "";
-        const context = await contextOf(id, request.traceId);
-        const snapshot = context === null ? null : await snapshotOf(context, id);
-        if (context === null || snapshot === null) return notFoundPage(id);
-        return {
-          status: 200,
-          html: renderCustomerStep(
-            toPaymentSession(snapshot),
-            customerStepOf(snapshot),
-            context.merchant.name,
-          ),
-        };
-      },
+      handle: page(({ context, snapshot }) => ({
+        status: 200,
+        html: renderCustomerStep(toPaymentSession(snapshot), customerStepOf(snapshot), context.merchant.name),
+      })),
     },
-    { method: "POST", path: "/authenticate/:id", handle: answerOfStep },
+    {
+      method: "POST",
+      path: "/authenticate/:id",
+      handle: action(async (session, request) => {
+        const otp = bodyField(request, "otp");
+        const plan = customerStepEvents(
+          session.snapshot,
+          { otp: typeof otp === "string" ? otp : undefined, cancel: bodyField(request, "cancel") === true },
+          session.context.at,
+        );
+        return plan._tag === "Invalid"
+          ? errorAnswer(apiValidationError(plan.details, { traceId: request.traceId }))
+          : apply(session, plan._tag === "Events" ? plan.events : [plan.event]);
+      }),
+    },
   ];
 };

@@ -14,7 +14,7 @@ import {
   sessionStatuses,
   toPaymentSession,
 } from "@payment-session/core";
-import { type Answer, envelope } from "../answers.js";
+import { type Answer, fieldError, notFound } from "../answers.js";
 import type { ExtraRoute, ExtraRouteRequest, PageAnswer } from "../http/server.js";
 import type { Merchant } from "../merchants.js";
 import type { ProviderServices } from "../payments.js";
@@ -29,6 +29,7 @@ import {
   type WebhookAttemptRow,
 } from "../store/index.js";
 import type { SandboxClock } from "./sandboxClock.js";
+import { html } from "./sessionPage.js";
 import { type LedgerHost, resendWebhook, sendTestEvent } from "./webhookLedger.js";
 
 /**
@@ -46,21 +47,7 @@ export interface DashboardHost {
   readonly ledger?: Pick<LedgerHost, "send" | "record"> | undefined;
 }
 
-const html = (value: unknown): string =>
-  String(value ?? "")
-    .replaceAll("&", "&amp;")
-    .replaceAll("<", "&lt;")
-    .replaceAll(">", "&gt;")
-    .replaceAll('"', "&quot;")
-    .replaceAll("'", "&#39;");
-
 const instant = (ms: number | null): string => (ms === null ? "" : millisToInstant(ms));
-
-const invalid = (traceId: string, field: string, message: string): Answer =>
-  envelope(400, "api_validation_error", "Request validation failed", {
-    traceId,
-    details: [{ field, message }],
-  });
 
 /**
  * The merchant a dashboard or sandbox API request is about (decision S4): the `merchantId` query
@@ -372,7 +359,7 @@ const sessionSummary = (session: PaymentSession) =>
 status <span class="badge" data-testid="session-status">${html(session.status)}</span>${session.expiryAt ? ` · expires ${html(session.expiryAt)}` : ""}
 ${session.paymentUrl ? ` · <a href="${html(session.paymentUrl)}">payment page</a>` : ""}</p></section>`;
 
-const notFound = (what: string): PageAnswer => ({
+const notFoundPage = (what: string): PageAnswer => ({
   status: 404,
   html: `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Not found</title></head><body><p>${html(what)}</p></body></html>`,
 });
@@ -417,7 +404,7 @@ export const dashboardRoutes = (host: DashboardHost): ReadonlyArray<ExtraRoute> 
       if ("field" in merchant)
         return defaultFirst
           ? badRequest(merchant.message)
-          : invalid(request.traceId, merchant.field, merchant.message);
+          : fieldError(request.traceId, merchant.field, merchant.message);
       return run(merchant, request);
     };
   const filterOf = (query: URLSearchParams) => {
@@ -454,7 +441,7 @@ export const dashboardRoutes = (host: DashboardHost): ReadonlyArray<ExtraRoute> 
       handle: withMerchant(true, async (merchant, request) => {
         const id = request.params.id ?? "";
         const timeline = await timelineOf(host, merchant, id);
-        if (timeline === null) return notFound(`No payment session ${id} of ${merchant.id}.`);
+        if (timeline === null) return notFoundPage(`No payment session ${id} of ${merchant.id}.`);
         return {
           status: 200,
           html: page(
@@ -474,7 +461,7 @@ export const dashboardRoutes = (host: DashboardHost): ReadonlyArray<ExtraRoute> 
       path: "/_sandbox/sessions",
       handle: withMerchant(false, async (merchant, request) => {
         const filter = filterOf(request.query);
-        if ("invalid" in filter) return invalid(request.traceId, "status", filter.invalid);
+        if ("invalid" in filter) return fieldError(request.traceId, "status", filter.invalid);
         return { status: 200, body: { data: await sessionsOf(host, merchant, filter) } };
       }),
     },
@@ -485,10 +472,7 @@ export const dashboardRoutes = (host: DashboardHost): ReadonlyArray<ExtraRoute> 
         const id = request.params.id ?? "";
         const timeline = await timelineOf(host, merchant, id);
         return timeline === null
-          ? envelope(404, "resource_missing", `Payment session ${id} not found`, {
-              traceId: request.traceId,
-              type: "GATEWAY_ERROR",
-            })
+          ? notFound("Payment session", id, request.traceId)
           : { status: 200, body: { data: timelineJson(timeline) } };
       }),
     },
@@ -516,13 +500,10 @@ export const dashboardRoutes = (host: DashboardHost): ReadonlyArray<ExtraRoute> 
         const raw = request.params.id ?? "";
         const id = /^[1-9][0-9]{0,15}$/.test(raw) ? Number(raw) : Number.NaN;
         if (!Number.isSafeInteger(id))
-          return invalid(request.traceId, "id", "a webhook event's id (a positive integer)");
+          return fieldError(request.traceId, "id", "a webhook event's id (a positive integer)");
         const action = await resendWebhook(ledgerHost, merchant, id);
         return action === undefined
-          ? envelope(404, "resource_missing", `Webhook event ${raw} not found`, {
-              traceId: request.traceId,
-              type: "GATEWAY_ERROR",
-            })
+          ? notFound("Webhook event", raw, request.traceId)
           : { status: 200, body: action };
       }),
     },

@@ -9,25 +9,24 @@
  * @since 0.1.0
  */
 import {
-  awaitsAuthenticationStart,
   awaitsCustomer,
   awaitsPaymentMethod,
   type Charge,
+  type ConfirmPaymentSessionRequest,
+  cardPaymentEvents,
   type FailureCode,
   failureCodes,
   type PaymentSession,
   returnUrlOf,
-  type SessionEvent,
   toPaymentSession,
 } from "@payment-session/core";
-import { type Answer, envelope } from "../answers.js";
-import type { ExtraRoute, ExtraRouteRequest, PageAnswer } from "../http/server.js";
+import { fieldError } from "../answers.js";
+import type { ExtraRoute } from "../http/server.js";
 import type { Issuers } from "../issuers.js";
-import type { ProviderServices, RequestContext } from "../payments.js";
-import { readSession } from "../sessionWrites.js";
-import { merchantOfSession } from "../store/sessionOwner.js";
-import { answerOf, writeEndpoints } from "../writes.js";
+import type { ProviderServices } from "../payments.js";
+import { answerOf } from "../writes.js";
 import { qrSvg } from "./qrSvg.js";
+import { bodyField, html, sessionPageRoutes } from "./sessionPage.js";
 
 /**
  * The hosted page of session `id` on the sandbox at `base` (no trailing slash).
@@ -72,14 +71,6 @@ export const hostedPageIssuers = (inner: Issuers, base: () => string): Issuers =
   },
 });
 
-const html = (value: unknown): string =>
-  String(value ?? "")
-    .replaceAll("&", "&amp;")
-    .replaceAll("<", "&lt;")
-    .replaceAll(">", "&gt;")
-    .replaceAll('"', "&quot;")
-    .replaceAll("'", "&#39;");
-
 /** The charge the customer acts on: the last one of the session. */
 const currentCharge = (session: PaymentSession): Charge | undefined => session.chargeDetails?.at(-1);
 
@@ -122,11 +113,31 @@ const instrumentHtml = (session: PaymentSession): string => {
   return "";
 };
 
+/** The methods a REDIRECT session's customer chooses from, and the confirm each one is. */
 const choices = [
-  { method: "VIRTUAL_ACCOUNT", label: "Bank transfer (PERMATA virtual account)" },
-  { method: "QR", label: "QRIS" },
-  { method: "EWALLET", label: "DANA e-wallet" },
-] as const;
+  {
+    method: "VIRTUAL_ACCOUNT",
+    label: "Bank transfer (PERMATA virtual account)",
+    confirm: {
+      paymentMethod: { type: "VIRTUAL_ACCOUNT" },
+      paymentMethodOptions: { virtualAccount: { channel: "PERMATA" } },
+    },
+  },
+  {
+    method: "QR",
+    label: "QRIS",
+    confirm: { paymentMethod: { type: "QR" }, paymentMethodOptions: { qr: { acquirer: "BRI" } } },
+  },
+  {
+    method: "EWALLET",
+    label: "DANA e-wallet",
+    confirm: { paymentMethod: { type: "EWALLET" }, paymentMethodOptions: { ewallet: { channel: "DANA" } } },
+  },
+] as const satisfies ReadonlyArray<{
+  readonly method: string;
+  readonly label: string;
+  readonly confirm: ConfirmPaymentSessionRequest;
+}>;
 
 const style = `body{font-family:system-ui,sans-serif;max-width:34rem;margin:2rem auto;padding:0 1rem;color:#1d2433}
 h1{font-size:1.3rem}.amount{font-size:2rem;font-weight:600}.mono{font-family:ui-monospace,monospace}
@@ -219,20 +230,6 @@ ${back === null ? "" : `<p><a data-testid="return" href="${html(back)}">Return t
 </main><script>${script}</script></body></html>`;
 };
 
-const notFoundPage = (id: string): PageAnswer => ({
-  status: 404,
-  html: `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Not found</title></head><body><p>No payment session ${html(id)}.</p></body></html>`,
-});
-
-const invalid = (traceId: string, field: string, message: string): Answer =>
-  envelope(400, "api_validation_error", "Request validation failed", {
-    traceId,
-    details: [{ field, message }],
-  });
-
-const missing = (traceId: string, id: string): Answer =>
-  envelope(404, "resource_missing", `Payment session ${id} not found`, { traceId, type: "GATEWAY_ERROR" });
-
 /**
  * The hosted page's routes on `services`:
  *
@@ -250,152 +247,72 @@ const missing = (traceId: string, id: string): Answer =>
  * @category Sandbox
  */
 export const hostedPageRoutes = (services: ProviderServices): ReadonlyArray<ExtraRoute> => {
-  const writes = writeEndpoints(services);
-
-  /** The session's merchant and the request's instant, as an API request of that merchant. */
-  const contextOf = async (id: string, traceId: string): Promise<RequestContext | null> => {
-    const merchantId = await merchantOfSession(services.db, id);
-    const merchant = merchantId === null ? undefined : services.merchants.get(merchantId);
-    return merchant === undefined ? null : { merchant, at: services.clock.now(), traceId };
-  };
-
-  const sessionOf = async (context: RequestContext, id: string): Promise<PaymentSession | null> => {
-    const snapshot = await readSession(services.db, context.merchant.id, id, context.at);
-    return snapshot === null ? null : toPaymentSession(snapshot);
-  };
-
-  const channel = (context: RequestContext, id: string, event: SessionEvent) =>
-    answerOf(writes.channel(context, id, () => event));
-
-  const after = async (context: RequestContext, id: string, answer: Answer): Promise<Answer> => {
-    if (answer.status !== 200) return answer;
-    const session = await sessionOf({ ...context, at: services.clock.now() }, id);
-    return session === null
-      ? missing(context.traceId, id)
-      : { status: 200, body: { status: session.status, returnUrl: returnUrlOf(session) } };
-  };
-
-  const action =
-    (
-      run: (
-        context: RequestContext,
-        id: string,
-        session: PaymentSession,
-        request: ExtraRouteRequest,
-      ) => Promise<Answer>,
-    ) =>
-    async (request: ExtraRouteRequest): Promise<Answer> => {
-      const id = request.params.id ?? "";
-      const context = await contextOf(id, request.traceId);
-      const session = context === null ? null : await sessionOf(context, id);
-      if (context === null || session === null) return missing(request.traceId, id);
-      return after(context, id, await run(context, id, session, request));
-    };
-
-  const bodyField = (request: ExtraRouteRequest, name: string): unknown =>
-    typeof request.body === "object" && request.body !== null
-      ? (request.body as Record<string, unknown>)[name]
-      : undefined;
-
+  const { writes, page, action, apply } = sessionPageRoutes(services);
   return [
     {
       method: "GET",
       path: "/checkout/:id",
-      handle: async (request) => {
-        const id = request.params.id ?? "";
-        const context = await contextOf(id, request.traceId);
-        const session = context === null ? null : await sessionOf(context, id);
-        if (context === null || session === null) return notFoundPage(id);
-        return {
-          status: 200,
-          html: renderCheckout(session, context.merchant.name, new Date(context.at).toISOString()),
-        };
-      },
+      handle: page(({ context, snapshot }) => ({
+        status: 200,
+        html: renderCheckout(
+          toPaymentSession(snapshot),
+          context.merchant.name,
+          new Date(context.at).toISOString(),
+        ),
+      })),
     },
     {
       method: "GET",
       path: "/checkout/:id/qr.svg",
-      handle: async (request) => {
-        const id = request.params.id ?? "";
-        const context = await contextOf(id, request.traceId);
-        const session = context === null ? null : await sessionOf(context, id);
+      handle: page(({ snapshot }) => {
+        const session = toPaymentSession(snapshot);
         const content =
-          session === null
-            ? undefined
-            : (currentCharge(session)?.qr?.qrContent ??
-              (session.paymentMethod?.type === "QR" ? session.paymentMethod.qr?.qrContent : undefined));
-        if (content === undefined || content === null) return notFoundPage(id);
-        return { status: 200, html: qrSvg(content), contentType: "image/svg+xml" };
-      },
+          currentCharge(session)?.qr?.qrContent ??
+          (session.paymentMethod?.type === "QR" ? session.paymentMethod.qr?.qrContent : undefined);
+        return content === undefined || content === null
+          ? null
+          : { status: 200, html: qrSvg(content), contentType: "image/svg+xml" };
+      }),
     },
     {
       method: "POST",
       path: "/checkout/:id/choose",
-      handle: action(async (context, id, _session, request) => {
+      handle: action(async ({ context, id }, request) => {
         const method = bodyField(request, "method");
         const chosen = choices.find((choice) => choice.method === method);
         if (chosen === undefined)
-          return invalid(request.traceId, "method", `one of ${choices.map((c) => c.method).join(", ")}`);
-        const payload =
-          chosen.method === "VIRTUAL_ACCOUNT"
-            ? {
-                paymentMethod: { type: "VIRTUAL_ACCOUNT" as const },
-                paymentMethodOptions: { virtualAccount: { channel: "PERMATA" as const } },
-              }
-            : chosen.method === "QR"
-              ? {
-                  paymentMethod: { type: "QR" as const },
-                  paymentMethodOptions: { qr: { acquirer: "BRI" as const } },
-                }
-              : {
-                  paymentMethod: { type: "EWALLET" as const },
-                  paymentMethodOptions: { ewallet: { channel: "DANA" as const } },
-                };
-        return answerOf(writes.confirm(context, undefined, id, payload));
+          return fieldError(request.traceId, "method", `one of ${choices.map((c) => c.method).join(", ")}`);
+        return answerOf(writes.confirm(context, undefined, id, chosen.confirm));
       }),
     },
     {
       method: "POST",
       path: "/checkout/:id/pay",
-      handle: action(async (context, id, session) => {
-        const charge = currentCharge(session);
-        if (methodOf(session) === "CARD" && charge !== undefined) {
-          if (awaitsAuthenticationStart(charge.status)) {
-            const authenticating = await channel(context, id, {
-              type: "CUSTOMER_AUTHENTICATING",
-              at: context.at,
-            });
-            if (authenticating.status !== 200) return authenticating;
-          }
-          return channel(context, id, {
-            type: "AUTHORIZED",
-            at: context.at,
-            authorizedAmount: charge.amount,
-          });
-        }
-        return answerOf(
-          writes.simulate(context, undefined, { paymentSessionId: id, chargeStatus: "SUCCESS" }),
-        );
+      handle: action(async (session) => {
+        const { context, id } = session;
+        const rendered = toPaymentSession(session.snapshot);
+        const charge = currentCharge(rendered);
+        return methodOf(rendered) === "CARD" && charge !== undefined
+          ? apply(session, cardPaymentEvents(charge, context.at))
+          : answerOf(writes.simulate(context, undefined, { paymentSessionId: id, chargeStatus: "SUCCESS" }));
       }),
     },
     {
       method: "POST",
       path: "/checkout/:id/fail",
-      handle: action(async (context, id, _session, request) => {
+      handle: action(async (session, request) => {
         const code = bodyField(request, "failureCode");
         if (!(failureCodes as ReadonlyArray<unknown>).includes(code))
-          return invalid(request.traceId, "failureCode", `one of ${failureCodes.join(", ")}`);
-        return channel(context, id, {
-          type: "CHARGE_FAILED",
-          at: context.at,
-          failureCode: code as FailureCode,
-        });
+          return fieldError(request.traceId, "failureCode", `one of ${failureCodes.join(", ")}`);
+        return apply(session, [
+          { type: "CHARGE_FAILED", at: session.context.at, failureCode: code as FailureCode },
+        ]);
       }),
     },
     {
       method: "POST",
       path: "/checkout/:id/expire",
-      handle: action((context, id) =>
+      handle: action(({ context, id }) =>
         answerOf(writes.simulate(context, undefined, { paymentSessionId: id, chargeStatus: "EXPIRED" })),
       ),
     },

@@ -22,11 +22,9 @@ import { type LedgerHost, ledgerOnAttempt } from "./webhookLedger.js";
 export * from "./clockRoutes.js";
 export * from "./customerStepPage.js";
 export * from "./dashboard.js";
-export * from "./decryptCard.js";
 export * from "./hostedPage.js";
 export * from "./qrSvg.js";
 export * from "./sandboxClock.js";
-export * from "./timeline.js";
 export * from "./webhookLedger.js";
 
 /**

@@ -17,7 +17,7 @@ import {
   type TransitionKey,
   transitionKeyOf,
 } from "@payment-session/core";
-import type { NewSessionEvent } from "../store/index.js";
+import type { NewSessionEvent } from "./store/index.js";
 
 /**
  * The timeline's name of a session's creation (not a machine event).

@@ -1,0 +1,123 @@
+/**
+ * What the sandbox's customer pages share (the hosted page `/checkout/{id}`, the customer step page
+ * `/authenticate/{id}`): HTML escaping, the not-found page, and their routes' plumbing — the session
+ * read as an API request of its own merchant would read it, events applied through the API's write
+ * path, and the `{ status, returnUrl }` answer of an action.
+ *
+ * @since 0.2.0
+ */
+import {
+  returnUrlOf,
+  type SessionEvent,
+  type SessionSnapshot,
+  toPaymentSession,
+} from "@payment-session/core";
+import { type Answer, notFound } from "../answers.js";
+import type { ExtraRouteRequest, PageAnswer } from "../http/server.js";
+import type { ProviderServices, RequestContext } from "../payments.js";
+import { readSession } from "../sessionWrites.js";
+import { merchantOfSession } from "../store/sessionOwner.js";
+import { answerOf, writeEndpoints } from "../writes.js";
+
+/**
+ * `value` as HTML text (`&`, `<`, `>`, quotes escaped; `null` / `undefined` as nothing).
+ *
+ * @since 0.2.0
+ * @category Sandbox
+ */
+export const html = (value: unknown): string =>
+  String(value ?? "")
+    .replaceAll("&", "&amp;")
+    .replaceAll("<", "&lt;")
+    .replaceAll(">", "&gt;")
+    .replaceAll('"', "&quot;")
+    .replaceAll("'", "&#39;");
+
+/**
+ * A field of a JSON object body (`undefined` when the body is no object).
+ *
+ * @since 0.2.0
+ * @category Sandbox
+ */
+export const bodyField = (request: ExtraRouteRequest, name: string): unknown =>
+  typeof request.body === "object" && request.body !== null
+    ? (request.body as Record<string, unknown>)[name]
+    : undefined;
+
+/**
+ * A customer page's session: its id, the request as its merchant's (the instant read once), and
+ * the session as of that instant.
+ *
+ * @since 0.2.0
+ * @category Sandbox
+ */
+export interface PageSession {
+  readonly id: string;
+  readonly context: RequestContext;
+  readonly snapshot: SessionSnapshot;
+}
+
+const notFoundPage = (id: string): PageAnswer => ({
+  status: 404,
+  html: `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Not found</title></head><body><p>No payment session ${html(id)}.</p></body></html>`,
+});
+
+const missing = (traceId: string, id: string): Answer => notFound("Payment session", id, traceId);
+
+/**
+ * The route handlers of a customer page on `services`:
+ *
+ * - `page(render)`: a `GET` of session `{id}`; an unknown session is a 404 page;
+ * - `action(run)`: a `POST` on session `{id}`: what `run` answers; after a 200 the session's status
+ *   as of then and where the customer goes ({@link returnUrlOf}): `{ status, returnUrl }`; an
+ *   unknown session is a 404 envelope;
+ * - `apply(session, events)`: the events in order through the API's write path (a channel's
+ *   notification), stopping at the first refusal, whose answer it is.
+ *
+ * @since 0.2.0
+ * @category Sandbox
+ */
+export const sessionPageRoutes = (services: ProviderServices) => {
+  const writes = writeEndpoints(services);
+
+  const load = async (request: ExtraRouteRequest): Promise<PageSession | null> => {
+    const id = request.params.id ?? "";
+    const merchantId = await merchantOfSession(services.db, id);
+    const merchant = merchantId === null ? undefined : services.merchants.get(merchantId);
+    if (merchant === undefined) return null;
+    const context: RequestContext = { merchant, at: services.clock.now(), traceId: request.traceId };
+    const snapshot = await readSession(services.db, merchant.id, id, context.at);
+    return snapshot === null ? null : { id, context, snapshot };
+  };
+
+  return {
+    writes,
+    page:
+      (render: (session: PageSession) => PageAnswer | null) =>
+      async (request: ExtraRouteRequest): Promise<PageAnswer> => {
+        const session = await load(request);
+        return (session === null ? null : render(session)) ?? notFoundPage(request.params.id ?? "");
+      },
+    action:
+      (run: (session: PageSession, request: ExtraRouteRequest) => Promise<Answer>) =>
+      async (request: ExtraRouteRequest): Promise<Answer> => {
+        const session = await load(request);
+        if (session === null) return missing(request.traceId, request.params.id ?? "");
+        const answer = await run(session, request);
+        if (answer.status !== 200) return answer;
+        const { context, id } = session;
+        const after = await readSession(services.db, context.merchant.id, id, services.clock.now());
+        if (after === null) return missing(context.traceId, id);
+        const rendered = toPaymentSession(after);
+        return { status: 200, body: { status: rendered.status, returnUrl: returnUrlOf(rendered) } };
+      },
+    apply: async ({ context, id }: PageSession, events: ReadonlyArray<SessionEvent>): Promise<Answer> => {
+      let answer: Answer = { status: 200, body: null };
+      for (const event of events) {
+        answer = await answerOf(writes.channel(context, id, () => event));
+        if (answer.status !== 200) return answer;
+      }
+      return answer;
+    },
+  };
+};
