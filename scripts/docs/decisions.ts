@@ -28,6 +28,8 @@ export interface DecisionRecord {
   readonly id: string;
   readonly slug: string;
   readonly title: string;
+  /** Where the choice comes from, when not from shared/api/decisions.md (the page's "Source:"). */
+  readonly source?: string;
   readonly area:
     | "Session creation"
     | "Confirmation, cancellation, expiry"
@@ -654,6 +656,7 @@ export const decisionRecords: ReadonlyArray<DecisionRecord> = [
   },
   {
     id: "P7",
+    source: "this project's performance work on the reference provider (issue 12)",
     slug: "idempotency-record-written-with-the-commit",
     title: "The idempotency record is written with the COMMIT, not looked up first",
     area: "Operations",
@@ -670,6 +673,7 @@ export const decisionRecords: ReadonlyArray<DecisionRecord> = [
   },
   {
     id: "P8",
+    source: "this project's performance work on the reference provider (issue 12)",
     slug: "gap-free-va-numbers",
     title: "Sandbox VA numbers stay gap-free (a counter row, not a SEQUENCE)",
     area: "Operations",
@@ -686,6 +690,7 @@ export const decisionRecords: ReadonlyArray<DecisionRecord> = [
   },
   {
     id: "P9",
+    source: "this project's performance work on the reference provider (issue 12)",
     slug: "exact-list-count",
     title: "The list's totalItems stays an exact count",
     area: "Operations",
