@@ -8,7 +8,7 @@
  */
 import { createServer, type Server } from "node:http";
 import type { Duplex } from "node:stream";
-import { NodeHttpServer } from "@effect/platform-node";
+import * as NodeHttpServer from "@effect/platform-node/NodeHttpServer";
 import {
   AuthenticatedMerchant,
   apiValidationError,
