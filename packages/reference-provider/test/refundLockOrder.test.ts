@@ -15,7 +15,7 @@ import { RefundResponse, sandboxRefundAccounts, sandboxRefundStepMs } from "@pay
 import { describe, expect, it } from "vitest";
 import { type Database, demoMerchant, listWebhooks, settleDueRefunds, type Tx } from "../src/index.js";
 import { signal } from "./store/harness.js";
-import { dataOf, drivers, sessionOf, useProvider, vaCreateBody } from "./support/provider.js";
+import { dataOf, drivers, paidVaSession, useProvider } from "./support/provider.js";
 
 const isRefundClaim = (sql: string) => sql.includes("FROM refunds") && sql.includes("SKIP LOCKED");
 
@@ -52,15 +52,7 @@ for (const driver of drivers.filter((d) => d.name === "postgres")) {
   describe(`refund sweeper and a refund request on one session (${driver.name})`, () => {
     const h = useProvider(driver);
 
-    const paidSession = async (): Promise<string> => {
-      const session = sessionOf(await h.http.post("/v2/payments", vaCreateBody()));
-      const paid = await h.http.post("/v2/payments/simulations", {
-        paymentSessionId: session.id,
-        chargeStatus: "SUCCESS",
-      });
-      expect(paid.status).toBe(200);
-      return session.id;
-    };
+    const paidSession = () => paidVaSession(h.http);
 
     const refundBody = (paymentSessionId: string, clientReferenceId: string, overrides = {}) => ({
       clientReferenceId,

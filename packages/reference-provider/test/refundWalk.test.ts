@@ -12,7 +12,7 @@ import { createPaymentsClient, createWebhookHandler, toNodeListener } from "@pay
 import type { RefundCallback } from "@payment-session/core";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { demoMerchant } from "../src/index.js";
-import { pglite, sessionOf, useProvider, vaCreateBody } from "./support/provider.js";
+import { paidVaSession, pglite, useProvider } from "./support/provider.js";
 
 const README = readFileSync(new URL("../README.md", import.meta.url), "utf8");
 
@@ -85,15 +85,7 @@ describe("the README's refund walk", () => {
     h.provider.merchants.upsert({ ...demoMerchant, callbackUrl });
   });
 
-  const paidSession = async () => {
-    const session = sessionOf(await h.http.post("/v2/payments", vaCreateBody()));
-    const paid = await h.http.post("/v2/payments/simulations", {
-      paymentSessionId: session.id,
-      chargeStatus: "SUCCESS",
-    });
-    expect(paid.status).toBe(200);
-    return session.id;
-  };
+  const paidSession = () => paidVaSession(h.http);
 
   const deliver = async () => {
     await h.provider.settleRefunds();

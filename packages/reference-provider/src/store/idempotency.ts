@@ -4,7 +4,7 @@
  *
  * @since 0.1.0
  */
-import type { Queryable, Tx } from "./Database.js";
+import type { Queryable, SqlValue, Tx } from "./Database.js";
 import { StoreError } from "./errors.js";
 import { type Instant, sqlInstant, sqlMillis, toEpochMillis, toSafeNumber } from "./Instant.js";
 import { text, toJsonText } from "./internal/values.js";
@@ -90,6 +90,17 @@ export const findIdempotencyRecord = async (
   return raw === undefined ? null : toRecord(raw);
 };
 
+/** The seven INSERT parameters of a record, in the columns' order. */
+const recordParams = (record: NewIdempotencyRecord, createdAt: number): SqlValue[] => [
+  record.merchantId,
+  record.requestKey,
+  record.endpoint,
+  record.requestHash,
+  record.responseStatus,
+  toJsonText(record.responseBody, "responseBody"),
+  createdAt,
+];
+
 /**
  * Saves the first response to a key, in the same transaction as the work it answers. Returns
  * `duplicate` (and writes nothing) when a record for the key is still live at `createdAt` —
@@ -113,16 +124,7 @@ export const saveIdempotencyRecord = async (
             response_status = EXCLUDED.response_status, response_body = EXCLUDED.response_body,
             created_at = EXCLUDED.created_at
       WHERE idempotency_records.created_at <= ${sqlInstant(8)}`,
-    [
-      record.merchantId,
-      record.requestKey,
-      record.endpoint,
-      record.requestHash,
-      record.responseStatus,
-      toJsonText(record.responseBody, "responseBody"),
-      createdAt,
-      createdAt - idempotencyWindowMs,
-    ],
+    [...recordParams(record, createdAt), createdAt - idempotencyWindowMs],
   );
   return rowCount > 0 ? "saved" : "duplicate";
 };
@@ -150,15 +152,7 @@ export const deferIdempotencyRecord = (tx: Tx, record: NewIdempotencyRecord): vo
     `INSERT INTO idempotency_records
        (merchant_id, request_key, endpoint, request_hash, response_status, response_body, created_at)
      VALUES ($1, $2, $3, $4, $5, $6, ${sqlInstant(7)})`,
-    [
-      record.merchantId,
-      record.requestKey,
-      record.endpoint,
-      record.requestHash,
-      record.responseStatus,
-      toJsonText(record.responseBody, "responseBody"),
-      createdAt,
-    ],
+    recordParams(record, createdAt),
   );
 };
 

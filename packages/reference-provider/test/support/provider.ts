@@ -172,6 +172,18 @@ export const vaCreateBody = (overrides: Record<string, unknown> = {}) => ({
   ...overrides,
 });
 
+/** Creates a VA session (as `merchant`, default the demo merchant) and pays it by the simulation; its id. */
+export const paidVaSession = async (http: HttpClient, options: RequestOptions = {}): Promise<string> => {
+  const session = sessionOf(await http.post("/v2/payments", vaCreateBody(), options));
+  const paid = await http.post(
+    "/v2/payments/simulations",
+    { paymentSessionId: session.id, chargeStatus: "SUCCESS" },
+    options,
+  );
+  expect(paid.status).toBe(200);
+  return session.id;
+};
+
 /** Row counts of every table of the store. */
 export const rowCounts = async (db: Database): Promise<Record<string, number>> => {
   const counts: Record<string, number> = {};
