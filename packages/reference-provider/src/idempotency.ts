@@ -12,7 +12,7 @@ import {
   idempotencyError,
   requestIdentity,
 } from "@payment-session/core";
-import { Effect, Exit } from "effect";
+import { type Cause, Effect, Exit } from "effect";
 import { type Answer, errorAnswer } from "./answers.js";
 import type { ProviderServices, RequestContext } from "./payments.js";
 import { fromStore, inTransaction } from "./sessionWrites.js";
@@ -20,7 +20,7 @@ import {
   deferIdempotencyRecord,
   findIdempotencyRecord,
   type IdempotencyRecord,
-  isDuplicateIdempotencyKey,
+  StoreUnavailable,
   type Tx,
 } from "./store/index.js";
 
@@ -52,6 +52,10 @@ export interface IdempotentRequest {
   readonly request: unknown;
 }
 
+/** Whether the operation failed because the database cannot be used (its own typed failure). */
+const isStoreUnavailable = (cause: Cause.Cause<unknown>): boolean =>
+  cause.reasons.some((reason) => reason._tag === "Fail" && reason.error instanceof StoreUnavailable);
+
 /** Only answers of requests that ran are kept: 200, and the 422 refusals of the lifecycle (C6). */
 const recordable = <A, E extends ApiErrorResponse>(
   exit: Exit.Exit<A, E>,
@@ -82,8 +86,8 @@ export const idempotent = <A, E extends ApiErrorResponse>(
   context: RequestContext,
   request: IdempotentRequest,
   encode: (value: A) => unknown,
-  run: (tx: Tx) => Effect.Effect<A, E>,
-): Effect.Effect<Answer, E | IdempotencyError> =>
+  run: (tx: Tx) => Effect.Effect<A, E | StoreUnavailable>,
+): Effect.Effect<Answer, E | IdempotencyError | StoreUnavailable> =>
   Effect.gen(function* () {
     const endpoint = idempotentEndpoints[request.endpoint];
     const requestHash = createHash("sha256").update(requestIdentity(endpoint, request.request)).digest("hex");
@@ -95,9 +99,12 @@ export const idempotent = <A, E extends ApiErrorResponse>(
         : Effect.fail(idempotencyError({ traceId: context.traceId }));
     const ran = yield* inTransaction(services.db, (tx) =>
       Effect.gen(function* () {
-        const exit = yield* Effect.exit(run(tx));
-        // A defect (a bug, the database gone) rolls everything back.
-        if (Exit.isFailure(exit) && !Exit.hasFails(exit)) return yield* Effect.failCause(exit.cause);
+        const ran = yield* Effect.exit(run(tx));
+        // A defect (a bug) or the database gone rolls everything back.
+        if (Exit.isFailure(ran) && (!Exit.hasFails(ran) || isStoreUnavailable(ran.cause)))
+          return yield* Effect.failCause(ran.cause);
+        // What is left: a success or the operation's own API errors.
+        const exit = ran as Exit.Exit<A, E>;
         const answer = recordable(exit, encode);
         if (requestKey === undefined) return { exit, answer };
         if (answer === undefined) {
@@ -120,13 +127,13 @@ export const idempotent = <A, E extends ApiErrorResponse>(
       }),
     ).pipe(
       // The key has a live record (the deferred write failed; nothing was committed): replay it.
-      Effect.catchDefect((defect) =>
-        requestKey !== undefined && isDuplicateIdempotencyKey(defect)
-          ? Effect.map(
+      Effect.catchTag("DuplicateIdempotencyKey", (duplicate) =>
+        requestKey === undefined
+          ? Effect.die(duplicate)
+          : Effect.map(
               fromStore(() => findIdempotencyRecord(services.db, merchantId, requestKey, context.at)),
               (record) => ({ replay: record }),
-            )
-          : Effect.die(defect),
+            ),
       ),
     );
     if ("replay" in ran) return yield* replay(ran.replay ?? null);

@@ -65,6 +65,7 @@ import {
   listSessions,
   recordSessionEvents,
   type SessionRow,
+  type StoreUnavailable,
   type Tx,
 } from "./store/index.js";
 import { creationEntry } from "./timeline.js";
@@ -148,7 +149,7 @@ export const createPayment = (
   context: RequestContext,
   tx: Tx,
   request: CreatePaymentSessionRequest,
-): Effect.Effect<PaymentSessionAnswer, ApiValidationError> =>
+): Effect.Effect<PaymentSessionAnswer, ApiValidationError | StoreUnavailable> =>
   Effect.gen(function* () {
     const { merchant, at, traceId } = context;
     const planned = planCreate(request, at, merchantConfig(merchant));
@@ -234,7 +235,7 @@ const openCard = (
   paymentMethod: PaymentMethod,
   encryptedCard: string,
   traceId: string,
-): Effect.Effect<PaymentMethod, ApiValidationError> =>
+): Effect.Effect<PaymentMethod, ApiValidationError | StoreUnavailable> =>
   Effect.gen(function* () {
     // Only a card method carries `card` (PaymentMethod is discriminated by `type`).
     if (!("card" in paymentMethod)) return paymentMethod;
@@ -402,7 +403,7 @@ export const getPayment = (
   services: ProviderServices,
   context: RequestContext,
   id: string,
-): Effect.Effect<PaymentSessionAnswer, ResourceMissingError> =>
+): Effect.Effect<PaymentSessionAnswer, ResourceMissingError | StoreUnavailable> =>
   Effect.flatMap(
     fromStore(() => readSession(services.db, context.merchant.id, id, context.at)),
     (snapshot) =>
@@ -427,7 +428,7 @@ export const listPayments = (
   services: ProviderServices,
   context: RequestContext,
   query: ListPaymentSessionsQuery,
-): Effect.Effect<typeof PaymentSessionListResponse.Type> =>
+): Effect.Effect<typeof PaymentSessionListResponse.Type, StoreUnavailable> =>
   fromStore(async () => {
     const { page, perPage } = withPageDefaults(query);
     const result =
@@ -454,7 +455,7 @@ export const listCharges = (
   services: ProviderServices,
   context: RequestContext,
   query: ListChargesQuery,
-): Effect.Effect<typeof ChargeListResponse.Type> =>
+): Effect.Effect<typeof ChargeListResponse.Type, StoreUnavailable> =>
   fromStore(async () => {
     const { page, perPage } = withPageDefaults(query);
     const charges: Array<Charge> = [];

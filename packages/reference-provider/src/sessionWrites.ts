@@ -2,7 +2,8 @@
  * The write path every operation shares: load the session, bring it to the request's instant
  * (lazy expiry, decision L4), apply the event through the core, and store the snapshot, its derived
  * columns and its webhook events in the caller's transaction — or nothing but the expiry when the
- * core refuses. Failures are the core's API errors; store failures are defects (`StoreError`).
+ * core refuses. Failures are the core's API errors and the expected store failures
+ * (`StoreUnavailable`); any other store failure is a defect (`StoreError`).
  *
  * @since 0.1.0
  */
@@ -32,13 +33,16 @@ import {
   ConcurrencyConflict,
   claimExpired,
   type Database,
+  DuplicateIdempotencyKey,
   enqueueWebhooks,
+  isDuplicateIdempotencyKey,
   loadSession,
   type NewWebhook,
   recordSessionEvents,
   type SessionChange,
   type SessionRow,
   StoreError,
+  StoreUnavailable,
   type Tx,
   updateSessions,
   withSessionUpdate,
@@ -46,12 +50,44 @@ import {
 import { eventEntry, expiryEntries } from "./timeline.js";
 
 /**
- * A store call as an Effect: its rejection (a `StoreError`: the database is unreachable, a bug) is a
- * defect, answered 503 / 500 by the HTTP shell.
+ * The expected store failure `error` stands for, if any: the database unusable (`connect`,
+ * `closed`) is {@link StoreUnavailable}; with `duplicates`, a live idempotency record met by a
+ * deferred write is {@link DuplicateIdempotencyKey}. Anything else is not expected (a bug): a defect.
+ */
+const storeFailure = <D extends boolean>(
+  error: unknown,
+  duplicates: D,
+): StoreUnavailable | (D extends true ? DuplicateIdempotencyKey : never) | undefined => {
+  if (!(error instanceof StoreError)) return undefined;
+  if (error.reason === "connect" || error.reason === "closed")
+    return new StoreUnavailable({ message: error.message, cause: error });
+  if (duplicates && isDuplicateIdempotencyKey(error))
+    return new DuplicateIdempotencyKey({ message: error.message, cause: error }) as D extends true
+      ? DuplicateIdempotencyKey
+      : never;
+  return undefined;
+};
+
+/**
+ * A store call as an Effect: its rejection fails with {@link StoreUnavailable} when the database
+ * cannot be used (answered 503); any other rejection (a `StoreError` of a bug, a thrown bug) is a
+ * defect (500).
  *
  * @since 0.1.0
  */
-export const fromStore = <A>(run: () => Promise<A>): Effect.Effect<A> => Effect.promise(run);
+export const fromStore = <A>(run: () => Promise<A>): Effect.Effect<A, StoreUnavailable> =>
+  Effect.flatMap(
+    Effect.promise(() =>
+      run().then(
+        (value): Exit.Exit<A, StoreUnavailable> => Exit.succeed(value),
+        (error: unknown) => {
+          const failure = storeFailure(error, false);
+          return failure === undefined ? Exit.die(error) : Exit.fail(failure);
+        },
+      ),
+    ),
+    (exit) => exit,
+  );
 
 class RolledBack {
   constructor(readonly exit: Exit.Exit<unknown, unknown>) {}
@@ -59,27 +95,31 @@ class RolledBack {
 
 /**
  * Runs `body` in one transaction of `db`: committed when it succeeds, rolled back when it fails
- * (typed failure or defect), which it then fails with. A driver error is a defect.
+ * (typed failure or defect), which it then fails with. A transaction the database cannot run or
+ * commit fails with {@link StoreUnavailable}; a COMMIT refused for a deferred idempotency record's
+ * live key with {@link DuplicateIdempotencyKey}; any other driver error is a defect.
  *
  * @since 0.1.0
  */
 export const inTransaction = <A, E, R>(
   db: Database,
   body: (tx: Tx) => Effect.Effect<A, E, R>,
-): Effect.Effect<A, E, R> =>
+): Effect.Effect<A, E | StoreUnavailable | DuplicateIdempotencyKey, R> =>
   Effect.flatMap(Effect.context<R>(), (context) =>
     Effect.flatten(
       Effect.promise(
-        (): Promise<Exit.Exit<A, E>> =>
+        (): Promise<Exit.Exit<A, E | StoreUnavailable | DuplicateIdempotencyKey>> =>
           db
             .transaction(async (tx) => {
               const exit = await Effect.runPromiseExitWith(context)(body(tx));
               if (Exit.isFailure(exit)) throw new RolledBack(exit);
               return exit;
             })
-            .catch((error: unknown) =>
-              error instanceof RolledBack ? (error.exit as Exit.Exit<A, E>) : Exit.die(error),
-            ),
+            .catch((error: unknown) => {
+              if (error instanceof RolledBack) return error.exit as Exit.Exit<A, E>;
+              const failure = storeFailure(error, true);
+              return failure === undefined ? Exit.die(error) : Exit.fail(failure);
+            }),
       ),
     ),
   );
@@ -194,7 +234,7 @@ export const applyToSession = <E>(
   plan: (snapshot: SessionSnapshot, tx: Tx) => Effect.Effect<SessionEvent, E>,
 ): Effect.Effect<
   Applied<Exclude<Outcome, Refused>>,
-  E | RefusalError | ResourceMissingError | IdempotencyError
+  E | RefusalError | ResourceMissingError | IdempotencyError | StoreUnavailable
 > =>
   Effect.gen(function* () {
     const { merchantId, at, traceId } = context;

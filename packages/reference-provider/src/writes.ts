@@ -33,7 +33,7 @@ import {
   simulatePayment,
 } from "./payments.js";
 import { inTransaction } from "./sessionWrites.js";
-import type { Tx } from "./store/index.js";
+import { StoreUnavailable, type Tx } from "./store/index.js";
 
 const encode = Schema.encodeSync;
 
@@ -50,7 +50,12 @@ export const writeEndpoints = (services: ProviderServices) => {
       endpoint: "confirm" | "cancel" | "capture",
       body: Schema.Codec<P, I>,
       success: Schema.Codec<A, unknown>,
-      operation: (context: RequestContext, tx: Tx, id: string, payload: P) => Effect.Effect<A, E>,
+      operation: (
+        context: RequestContext,
+        tx: Tx,
+        id: string,
+        payload: P,
+      ) => Effect.Effect<A, E | StoreUnavailable>,
     ) =>
     (context: RequestContext, requestId: string | undefined, id: string, payload: P) =>
       idempotent(
@@ -71,7 +76,7 @@ export const writeEndpoints = (services: ProviderServices) => {
         context: RequestContext,
         tx: Tx,
         payload: P,
-      ) => Effect.Effect<A, E>,
+      ) => Effect.Effect<A, E | StoreUnavailable>,
     ) =>
     (context: RequestContext, requestId: string | undefined, payload: P) =>
       idempotent(
@@ -97,7 +102,10 @@ export const writeEndpoints = (services: ProviderServices) => {
     /** A channel's notification (not an endpoint: no idempotency record). */
     channel: (context: RequestContext, id: string, event: (snapshot: SessionSnapshot) => SessionEvent) =>
       Effect.map(
-        inTransaction(services.db, (tx) => applyChannelEvent(context, tx, id, event)),
+        // No idempotency record is deferred here: a duplicate key would be a bug.
+        inTransaction(services.db, (tx) => applyChannelEvent(context, tx, id, event)).pipe(
+          Effect.catchTag("DuplicateIdempotencyKey", Effect.die),
+        ),
         (value): Answer => ({ status: 200, body: encode(PaymentSessionResponse)(value) }),
       ),
   };
@@ -109,5 +117,12 @@ export const writeEndpoints = (services: ProviderServices) => {
  *
  * @since 0.1.0
  */
-export const answerOf = (write: Effect.Effect<Answer, ApiErrorResponse>): Promise<Answer> =>
-  Effect.runPromise(Effect.catch(write, (error) => Effect.succeed(errorAnswer(error))));
+export const answerOf = (
+  write: Effect.Effect<Answer, ApiErrorResponse | StoreUnavailable>,
+): Promise<Answer> =>
+  Effect.runPromise(
+    Effect.catch(write, (error) =>
+      // The database gone is no answer of the API here: the caller's promise rejects with it.
+      error instanceof StoreUnavailable ? Effect.die(error) : Effect.succeed(errorAnswer(error)),
+    ),
+  );

@@ -42,7 +42,7 @@ import {
 } from "../payments.js";
 import { createRefund, getRefund, listRefunds } from "../refunds/refunds.js";
 import { isDatabaseUnavailable } from "../store/errors.js";
-import { StoreError } from "../store/index.js";
+import { StoreError, StoreUnavailable } from "../store/index.js";
 import { writeEndpoints } from "../writes.js";
 import { jsonDepthExceeds } from "./jsonDepth.js";
 import { isAccessTokenRequest, tolerantAccessToken } from "./tolerantToken.js";
@@ -145,6 +145,26 @@ const toResponse = (answer: Answer): HttpServerResponse.HttpServerResponse =>
     contentType: "application/json",
   });
 
+const isStoreUnavailable = (error: unknown): error is StoreUnavailable => error instanceof StoreUnavailable;
+
+/** The database cannot be used now: 503, so a caller retries instead of reporting a bug (decision H7). */
+const unavailableResponse = (traceId: string, detail: string) =>
+  Effect.sync(() => {
+    console.error(`[reference-provider] ${traceId}: database unavailable: ${detail}`);
+    return toResponse(
+      envelope(
+        503,
+        "service_unavailable",
+        "The service is unavailable; retry later with the same X-REQUEST-ID",
+        { traceId, type: "GATEWAY_ERROR", source: "SYSTEM" },
+      ),
+    );
+  });
+
+/** An API handler's {@link StoreUnavailable} failure, answered 503 in the envelope. */
+const answerUnavailable = (error: StoreUnavailable) =>
+  Effect.flatMap(CurrentTraceId, (traceId) => unavailableResponse(traceId, Cause.pretty(Cause.fail(error))));
+
 const makeHandlers = (services: ProviderServices) => {
   /** The authenticated merchant, the clock's instant (read once) and the trace id. */
   const requestContext = Effect.gen(function* () {
@@ -174,10 +194,13 @@ const makeHandlers = (services: ProviderServices) => {
   );
 
   const writes = writeEndpoints(services);
-  const write = <E>(run: (context: RequestContext) => Effect.Effect<Answer, E>) =>
-    Effect.flatMap(requestContext, run).pipe(Effect.map(toResponse));
-  const read = <A, E>(run: (context: RequestContext) => Effect.Effect<A, E>) =>
-    Effect.flatMap(requestContext, run);
+  const write = <E>(run: (context: RequestContext) => Effect.Effect<Answer, E | StoreUnavailable>) =>
+    Effect.flatMap(requestContext, run).pipe(
+      Effect.map(toResponse),
+      Effect.catchIf(isStoreUnavailable, answerUnavailable),
+    );
+  const read = <A, E>(run: (context: RequestContext) => Effect.Effect<A, E | StoreUnavailable>) =>
+    Effect.flatMap(requestContext, run).pipe(Effect.catchIf(isStoreUnavailable, answerUnavailable));
 
   const payments = HttpApiBuilder.group(PaymentsApi, "payments", (handlers) =>
     handlers
@@ -284,12 +307,17 @@ const isMaxBytes = (error: unknown): boolean => {
   return false;
 };
 
-/** A store failure that says the database cannot be reached (not a bug): answered 503. */
+/**
+ * A rejection of a route outside the API's handlers (the sandbox's pages run store calls as
+ * promises) that says the database cannot be used (not a bug): answered 503 like
+ * {@link answerUnavailable}.
+ */
 const isUnavailable = (cause: Cause.Cause<unknown>): boolean =>
   cause.reasons.some(
     (reason) =>
       reason._tag === "Die" &&
-      (isDatabaseUnavailable(reason.defect) ||
+      (reason.defect instanceof StoreUnavailable ||
+        isDatabaseUnavailable(reason.defect) ||
         (reason.defect instanceof StoreError && reason.defect.reason === "closed")),
   );
 
@@ -365,25 +393,15 @@ const globalAdapter = (services: ProviderServices) =>
             if (cause.reasons.some((reason) => reason._tag === "Fail" && isMaxBytes(reason.error)))
               return Effect.succeed(tooLarge(traceId));
             const text = Cause.pretty(cause);
-            // The database is unavailable: 503, so a caller retries instead of reporting a bug.
-            const unavailable = isUnavailable(cause);
+            if (isUnavailable(cause)) return unavailableResponse(traceId, text);
             return Effect.sync(() => {
-              console.error(
-                `[reference-provider] ${traceId}: ${unavailable ? "database unavailable: " : ""}${text}`,
-              );
+              console.error(`[reference-provider] ${traceId}: ${text}`);
               return toResponse(
-                unavailable
-                  ? envelope(
-                      503,
-                      "service_unavailable",
-                      "The service is unavailable; retry later with the same X-REQUEST-ID",
-                      { traceId, type: "GATEWAY_ERROR", source: "SYSTEM" },
-                    )
-                  : envelope(500, "internal_error", "Internal error; quote the traceId to support", {
-                      traceId,
-                      type: "GATEWAY_ERROR",
-                      source: "SYSTEM",
-                    }),
+                envelope(500, "internal_error", "Internal error; quote the traceId to support", {
+                  traceId,
+                  type: "GATEWAY_ERROR",
+                  source: "SYSTEM",
+                }),
               );
             });
           }),

@@ -38,7 +38,7 @@ import { idempotent } from "../idempotency.js";
 import type { ProviderServices, RequestContext } from "../payments.js";
 import { fromStore, restoreRow } from "../sessionWrites.js";
 import type { Database, Tx } from "../store/Database.js";
-import { StoreError } from "../store/errors.js";
+import { StoreError, type StoreUnavailable } from "../store/errors.js";
 import { enqueueWebhooks, type NewWebhook } from "../store/outbox.js";
 import { loadSession } from "../store/sessions.js";
 import {
@@ -158,7 +158,10 @@ const openRefundIn = (
   context: RequestContext,
   request: CreateRefundRequest,
   tx: Tx,
-): Effect.Effect<RefundAnswer, ApiValidationError | ResourceMissingError | UnprocessableError> =>
+): Effect.Effect<
+  RefundAnswer,
+  ApiValidationError | ResourceMissingError | UnprocessableError | StoreUnavailable
+> =>
   Effect.gen(function* () {
     const { at, traceId } = context;
     const merchantId = context.merchant.id;
@@ -202,7 +205,10 @@ export const createRefund = (
   context: RequestContext,
   requestId: string | undefined,
   request: CreateRefundRequest,
-): Effect.Effect<Answer, ApiValidationError | ResourceMissingError | IdempotencyError | UnprocessableError> =>
+): Effect.Effect<
+  Answer,
+  ApiValidationError | ResourceMissingError | IdempotencyError | UnprocessableError | StoreUnavailable
+> =>
   idempotent(
     services,
     context,
@@ -222,9 +228,9 @@ export const getRefund = (
   services: ProviderServices,
   context: RequestContext,
   id: string,
-): Effect.Effect<RefundAnswer, ResourceMissingError> =>
+): Effect.Effect<RefundAnswer, ResourceMissingError | StoreUnavailable> =>
   Effect.gen(function* () {
-    const refund = yield* Effect.promise(() =>
+    const refund = yield* fromStore(() =>
       services.db.transaction(async (tx) => {
         const row = await loadRefund(tx, context.merchant.id, id, { forUpdate: true });
         return row === null ? null : settleRefund(tx, row, context.at);
@@ -247,8 +253,8 @@ export const listRefunds = (
   services: ProviderServices,
   context: RequestContext,
   query: ListRefundsQuery,
-): Effect.Effect<RefundListAnswer> =>
-  Effect.promise(async () => {
+): Effect.Effect<RefundListAnswer, StoreUnavailable> =>
+  fromStore(async () => {
     await settleDueRefunds(services.db, context.at, { merchantId: context.merchant.id });
     const { page, perPage } = withPageDefaults(query);
     const result = await listRefundRows(

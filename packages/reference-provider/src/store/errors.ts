@@ -75,6 +75,31 @@ export class ConcurrencyConflict extends Data.TaggedError("ConcurrencyConflict")
   readonly attempts: number;
 }> {}
 
+/**
+ * A store call failed because the database cannot be used now (a {@link StoreError} of reason
+ * `connect` or `closed`, kept as `cause`): an expected failure, not a bug. The provider answers it
+ * 503 `service_unavailable` (decision H7).
+ *
+ * @since 0.2.0
+ * @category Store
+ */
+export class StoreUnavailable extends Data.TaggedError("StoreUnavailable")<{
+  readonly message: string;
+  readonly cause: StoreError;
+}> {}
+
+/**
+ * A transaction's deferred idempotency record (`deferIdempotencyRecord`) found a live record for its
+ * key at COMMIT: nothing was committed; the caller replays that record.
+ *
+ * @since 0.2.0
+ * @category Store
+ */
+export class DuplicateIdempotencyKey extends Data.TaggedError("DuplicateIdempotencyKey")<{
+  readonly message: string;
+  readonly cause: StoreError;
+}> {}
+
 /** A SQLSTATE: five characters; Node's socket errors (ECONNREFUSED, EPIPE) start with E, none of these do. */
 const SQLSTATE = /^[0-9A-DF-Z][0-9A-Z]{4}$/;
 

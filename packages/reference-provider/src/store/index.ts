@@ -18,9 +18,11 @@ export {
 } from "./Database.js";
 export {
   ConcurrencyConflict,
+  DuplicateIdempotencyKey,
   isDatabaseUnavailable,
   StoreError,
   type StoreErrorReason,
+  StoreUnavailable,
   toStoreError,
 } from "./errors.js";
 export { type Instant, toEpochMillis } from "./Instant.js";
