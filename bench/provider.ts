@@ -109,7 +109,7 @@ interface Made {
 }
 
 /** The merchant's requests, on a token of `POST /v1/access-token`. */
-const merchantApi = async (clients: ReadonlyArray<JsonClient>) => {
+export const merchantApi = async (clients: ReadonlyArray<JsonClient>) => {
   const first = clients[0];
   if (first === undefined) throw new Error("no client");
   const token = dataField(
@@ -448,12 +448,24 @@ const runDriver = async (driver: "pglite" | "postgres") => {
   }
 };
 
-const startInstance = (url: string): Promise<{ url: string; stop: () => Promise<void> }> =>
+/** A provider process (bench/providerInstance.ts) on `env` (`DATABASE_URL`, or PGlite in `BENCH_DATA_DIR`). */
+export const startInstance = (
+  url: string,
+  env: Record<string, string> = {},
+): Promise<{ url: string; pid: number; stop: () => Promise<void> }> =>
   new Promise((resolve, reject) => {
     const child = spawn(
       process.execPath,
-      ["-C", "@payment-session/source", "--import", "tsx", join(import.meta.dirname, "providerInstance.ts")],
-      { env: { ...process.env, DATABASE_URL: url }, stdio: ["ignore", "pipe", "inherit"] },
+      [
+        // e.g. BENCH_INSTANCE_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof": a profile of the provider alone.
+        ...(process.env.BENCH_INSTANCE_NODE_ARGS ?? "").split(" ").filter((a) => a !== ""),
+        "-C",
+        "@payment-session/source",
+        "--import",
+        "tsx",
+        join(import.meta.dirname, "providerInstance.ts"),
+      ],
+      { env: { ...process.env, DATABASE_URL: url, ...env }, stdio: ["ignore", "pipe", "inherit"] },
     );
     child.on("error", reject);
     const lines = createInterface({ input: child.stdout });
@@ -462,6 +474,7 @@ const startInstance = (url: string): Promise<{ url: string; stop: () => Promise<
       const base = typeof parsed === "object" && parsed !== null && "url" in parsed ? String(parsed.url) : "";
       resolve({
         url: base,
+        pid: child.pid ?? 0,
         stop: () =>
           new Promise((done) => {
             child.once("exit", () => done());

@@ -8,6 +8,7 @@ import { runCoreBench } from "./core.js";
 import { runExploreBench } from "./explore.js";
 import { runLinearizabilityBench } from "./linearizability.js";
 import { runProviderBench } from "./provider.js";
+import { runProviderCpuBench } from "./providerCpu.js";
 import { runVerifyBench } from "./verify.js";
 
 interface Section {
@@ -33,6 +34,12 @@ const sections: ReadonlyArray<Section> = [
     description:
       "reference provider over HTTP (create + confirm + get) vs the raw store loop, 1/16/64 clients",
     run: () => runProviderBench(),
+  },
+  {
+    name: "provider-cpu",
+    description:
+      "reference provider: CPU ms per create and get (provider process, database backends, load generator) vs the raw store loop",
+    run: () => runProviderCpuBench(),
   },
   {
     name: "explore",
