@@ -61,7 +61,7 @@ import {
 import {
   type Database,
   findByClientReferenceId,
-  insertSession,
+  deferInsertSession,
   listSessions,
   recordSessionEvents,
   type SessionRow,
@@ -195,8 +195,10 @@ export const createPayment = (
     });
     if (!created.ok) return yield* Effect.die(new Error(created.refusal.message));
     const { snapshot } = created;
-    yield* fromStore(() =>
-      insertSession(tx, {
+    // Deferred (decision P12): the row, the timeline entry and the idempotency record travel with
+    // the COMMIT; a create is one round trip.
+    yield* Effect.sync(() =>
+      deferInsertSession(tx, {
         id,
         merchantId: merchant.id,
         clientReferenceId: request.clientReferenceId,

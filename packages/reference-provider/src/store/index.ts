@@ -72,6 +72,8 @@ export {
   finalSessionStatuses,
   finalStatusesSql,
   findByClientReferenceId,
+  deferInsertSession,
+  deferUpdateLockedSession,
   insertSession,
   listSessions,
   loadSession,

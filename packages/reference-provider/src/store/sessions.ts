@@ -154,9 +154,21 @@ const nullableInstant = (instant: Instant | null, what: string): number | null =
  * @category Store
  */
 export const insertSession = async (db: Queryable, session: NewSession): Promise<SessionRow> => {
+  const { rows } = await db.query<RawRow>(`${insertSql} RETURNING ${COLUMNS}`, insertParams(session));
+  const [row] = rows;
+  if (row === undefined)
+    throw new StoreError({ reason: "query", message: "INSERT … RETURNING returned no row" });
+  return toSessionRow(row);
+};
+
+const insertSql = `INSERT INTO payment_sessions
+       (id, merchant_id, client_reference_id, status, payment_type, expiry_at, snapshot, version, created_at, updated_at)
+     VALUES ($1, $2, $3, $4, $5, ${sqlInstant(6)}, $7::jsonb, 1, ${sqlInstant(8)}, ${sqlInstant(9)})`;
+
+const insertParams = (session: NewSession): SqlValue[] => {
   if (!isUuid(session.id)) throw invalidInput(`session id must be a UUID, got ${JSON.stringify(session.id)}`);
   const createdAt = toEpochMillis(session.createdAt, "createdAt");
-  const params: SqlValue[] = [
+  return [
     session.id,
     session.merchantId,
     session.clientReferenceId,
@@ -167,17 +179,20 @@ export const insertSession = async (db: Queryable, session: NewSession): Promise
     createdAt,
     session.updatedAt === undefined ? createdAt : toEpochMillis(session.updatedAt, "updatedAt"),
   ];
-  const { rows } = await db.query<RawRow>(
-    `INSERT INTO payment_sessions
-       (id, merchant_id, client_reference_id, status, payment_type, expiry_at, snapshot, version, created_at, updated_at)
-     VALUES ($1, $2, $3, $4, $5, ${sqlInstant(6)}, $7::jsonb, 1, ${sqlInstant(8)}, ${sqlInstant(9)})
-     RETURNING ${COLUMNS}`,
-    params,
-  );
-  const [row] = rows;
-  if (row === undefined)
-    throw new StoreError({ reason: "query", message: "INSERT … RETURNING returned no row" });
-  return toSessionRow(row);
+};
+
+/**
+ * {@link insertSession} without waiting for the answer (`Tx.defer`, decision P12: on a PostgreSQL
+ * server it travels with the next statement or the COMMIT, so a create is one round trip). The row
+ * is what `session` says at version 1; an id already used fails the transaction at COMMIT (a
+ * `StoreError`, `unique_violation`) and nothing of it is committed. A non-UUID id is refused at once
+ * (`invalid_input`), before anything is sent.
+ *
+ * @since 0.2.0
+ * @category Store
+ */
+export const deferInsertSession = (tx: Tx, session: NewSession): void => {
+  tx.defer(insertSql, insertParams(session));
 };
 
 /**
@@ -229,27 +244,48 @@ export const updateSession = async (
   expectedVersion: number,
 ): Promise<UpdateSessionResult> => {
   if (!isUuid(change.id)) return "not_found";
-  const updated = await db.query(
-    `UPDATE payment_sessions
-        SET status = $3, expiry_at = ${sqlInstant(4)}, snapshot = $5::jsonb, updated_at = ${sqlInstant(6)},
-            version = version + 1
-      WHERE id = $1 AND merchant_id = $2 AND version = $7`,
-    [
-      change.id,
-      change.merchantId,
-      change.status,
-      nullableInstant(change.expiryAt, "expiryAt"),
-      toJsonText(change.snapshot, "snapshot"),
-      toEpochMillis(change.updatedAt, "updatedAt"),
-      expectedVersion,
-    ],
-  );
+  const updated = await db.query(updateSql, updateParams(change, expectedVersion));
   if (updated.rowCount > 0) return "updated";
   const exists = await db.query("SELECT 1 FROM payment_sessions WHERE id = $1 AND merchant_id = $2", [
     change.id,
     change.merchantId,
   ]);
   return exists.rowCount > 0 ? "version_conflict" : "not_found";
+};
+
+const updateSql = `UPDATE payment_sessions
+        SET status = $3, expiry_at = ${sqlInstant(4)}, snapshot = $5::jsonb, updated_at = ${sqlInstant(6)},
+            version = version + 1
+      WHERE id = $1 AND merchant_id = $2 AND version = $7`;
+
+const updateParams = (change: SessionChange, expectedVersion: number): SqlValue[] => [
+  change.id,
+  change.merchantId,
+  change.status,
+  nullableInstant(change.expiryAt, "expiryAt"),
+  toJsonText(change.snapshot, "snapshot"),
+  toEpochMillis(change.updatedAt, "updatedAt"),
+  expectedVersion,
+];
+
+/**
+ * {@link updateSession} of a row this transaction holds locked (`loadSession` with `forUpdate`),
+ * without waiting for the answer (`Tx.defer`, decision P12: on a PostgreSQL server it travels with
+ * the next statement or the COMMIT). Under the lock no other writer can change or delete the row,
+ * so the compare-and-set cannot lose; should it touch no row all the same (the row was not locked
+ * by this transaction: a bug), the statement fails — a division by the count of rows updated, which
+ * is zero — and so does the transaction: nothing is committed, never a write silently lost.
+ *
+ * @since 0.2.0
+ * @category Store
+ */
+export const deferUpdateLockedSession = (tx: Tx, change: SessionChange, expectedVersion: number): void => {
+  if (!isUuid(change.id)) throw invalidInput(`session id must be a UUID, got ${JSON.stringify(change.id)}`);
+  tx.defer(
+    `WITH updated AS (${updateSql} RETURNING 1)
+     SELECT 1 / (SELECT count(*)::int FROM updated) AS locked_row_updated`,
+    updateParams(change, expectedVersion),
+  );
 };
 
 /**

@@ -10,7 +10,13 @@ import { ConcurrencyConflict } from "./errors.js";
 import { toEpochMillis } from "./Instant.js";
 import { positiveInt } from "./internal/values.js";
 import { enqueueWebhooks, type NewWebhook, type OutboxRow } from "./outbox.js";
-import { loadSession, type SessionChange, type SessionRow, updateSession } from "./sessions.js";
+import {
+  deferUpdateLockedSession,
+  loadSession,
+  type SessionChange,
+  type SessionRow,
+  updateSession,
+} from "./sessions.js";
 
 /**
  * What the callback decided about the loaded session.
@@ -111,9 +117,15 @@ export const withSessionUpdate = async <A>(
       const decision = await decide(loaded.row, { tx, attempt });
       if (decision._tag === "Keep") return { _tag: "Kept", value: decision.value, row: loaded.row };
       const { change } = decision;
-      const result = await updateSession(tx, { ...change, id, merchantId }, loaded.version);
-      if (result === "not_found") return { _tag: "NotFound" };
-      if (result === "version_conflict") continue;
+      if (forUpdate) {
+        // The row is locked since the load: the compare-and-set cannot lose, so it is not waited
+        // for (decision P12; a write that touches no row fails the transaction).
+        deferUpdateLockedSession(tx, { ...change, id, merchantId }, loaded.version);
+      } else {
+        const result = await updateSession(tx, { ...change, id, merchantId }, loaded.version);
+        if (result === "not_found") return { _tag: "NotFound" };
+        if (result === "version_conflict") continue;
+      }
       const webhooks = await enqueueWebhooks(tx, decision.webhooks ?? []);
       const row: SessionRow = {
         ...loaded.row,

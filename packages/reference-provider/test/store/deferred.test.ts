@@ -11,6 +11,8 @@ import { describe, expect, it } from "vitest";
 import {
   type Database,
   deferIdempotencyRecord,
+  deferInsertSession,
+  deferUpdateLockedSession,
   findIdempotencyRecord,
   idempotencyWindowMs,
   insertSession,
@@ -20,7 +22,9 @@ import {
   recordSessionEvents,
   StoreError,
   saveIdempotencyRecord,
+  type SessionChange,
   type Tx,
+  updateSession,
 } from "../../src/store/index.js";
 import { drivers, MERCHANT, newSession, T0, useStore } from "./harness.js";
 
@@ -99,6 +103,39 @@ const swallowingDefer = (db: Database): Database => ({
 /** The defect: the record written as an upsert that skips a live key (what the lookup-first code did). */
 const skippingSave: SaveRecord = (tx, r) => {
   void saveIdempotencyRecord(tx, r);
+};
+
+type WriteLocked = (tx: Tx, change: SessionChange, expectedVersion: number) => void;
+
+/**
+ * A deferred update of a locked row with a stale version (what a caller that did not lock the row
+ * could meet): it must fail the transaction, so the other write of it (a timeline row) is not
+ * committed either.
+ */
+const checkStaleLockedUpdateFails = async (db: Database, write: WriteLocked): Promise<string | undefined> => {
+  const session = newSession();
+  await insertSession(db, session);
+  const outcome = await db
+    .transaction(async (tx) => {
+      await loadSession(tx, MERCHANT, session.id, { forUpdate: true });
+      await recordSessionEvents(tx, [event(session.id)]);
+      write(
+        tx,
+        { id: session.id, merchantId: MERCHANT, status: "PAID", expiryAt: null, snapshot: {}, updatedAt: T0 + 1 },
+        7,
+      );
+      return "committed";
+    })
+    .catch((error: unknown) => error);
+  if ((await db.query("SELECT 1 FROM session_events")).rowCount > 0)
+    return "the transaction committed although its session write touched no row";
+  if (!(outcome instanceof StoreError)) return `the transaction did not fail: ${String(outcome)}`;
+  return undefined;
+};
+
+/** The defect: the locked row's update deferred as a plain compare-and-set, its row count unread. */
+const uncheckedLockedUpdate: WriteLocked = (tx, change, expectedVersion) => {
+  void updateSession(tx, change, expectedVersion).catch(() => undefined);
 };
 
 describe.each(drivers)("deferred writes on $name", (driver) => {
@@ -187,6 +224,53 @@ describe.each(drivers)("deferred writes on $name", (driver) => {
       expect(committed).toHaveLength(1);
       expect(failed.map(isDuplicateIdempotencyKey)).toEqual([true]);
       expect((await store.db.query("SELECT 1 FROM payment_sessions")).rowCount).toBe(1);
+    });
+  });
+  describe("the session row (create and locked update, decision P12)", () => {
+    it("a deferred insert is committed with the transaction at version 1; a used id fails it, nothing committed", async () => {
+      const session = newSession();
+      await store.db.transaction(async (tx) => {
+        deferInsertSession(tx, session);
+        await recordSessionEvents(tx, [event(session.id)]);
+      });
+      expect(await loadSession(store.db, MERCHANT, session.id)).toMatchObject({
+        version: 1,
+        row: { id: session.id, status: session.status, snapshot: session.snapshot },
+      });
+      const other = newSession();
+      const outcome = await store.db
+        .transaction(async (tx) => {
+          deferInsertSession(tx, other);
+          deferInsertSession(tx, { ...session, clientReferenceId: "again" });
+        })
+        .catch((error: unknown) => error);
+      expect(outcome).toMatchObject({ _tag: "StoreError", reason: "unique_violation" });
+      expect(await loadSession(store.db, MERCHANT, other.id)).toBeNull();
+    });
+
+    it("a deferred update of the locked row writes version + 1", async () => {
+      const session = newSession();
+      await insertSession(store.db, session);
+      await store.db.transaction(async (tx) => {
+        const loaded = await loadSession(tx, MERCHANT, session.id, { forUpdate: true });
+        deferUpdateLockedSession(
+          tx,
+          { id: session.id, merchantId: MERCHANT, status: "PAID", expiryAt: null, snapshot: { n: 2 }, updatedAt: T0 + 5 },
+          loaded?.version ?? 0,
+        );
+      });
+      expect(await loadSession(store.db, MERCHANT, session.id)).toMatchObject({
+        version: 2,
+        row: { status: "PAID", snapshot: { n: 2 }, updatedAt: T0 + 5 },
+      });
+    });
+
+    it("a deferred update that touches no row fails the transaction: nothing committed", async () => {
+      expect(await checkStaleLockedUpdateFails(store.db, deferUpdateLockedSession)).toBeUndefined();
+    });
+
+    it("check: an update whose row count nobody reads is caught", async () => {
+      expect(await checkStaleLockedUpdateFails(store.db, uncheckedLockedUpdate)).toBeDefined();
     });
   });
 });

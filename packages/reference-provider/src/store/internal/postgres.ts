@@ -2,6 +2,7 @@
  * The `pg` driver: a pool of connections to a PostgreSQL server; each transaction runs on one
  * client with BEGIN / COMMIT / ROLLBACK at the server's default isolation (READ COMMITTED).
  */
+import type { Writable } from "node:stream";
 import pg from "pg";
 import type { Database, QueryResult, SqlValue, Tx } from "../Database.js";
 import { isDatabaseUnavailable, StoreError, toStoreError } from "../errors.js";
@@ -12,6 +13,68 @@ const toResult = <Row>(result: pg.QueryResult): QueryResult<Row> => ({
   rows: result.rows as Row[],
   rowCount: result.rowCount ?? result.rows.length,
 });
+
+/**
+ * The most statement texts named (prepared once per connection, decision P11). Texts beyond it run
+ * unnamed: a caller that builds texts without end (a row count in the text) cannot grow every
+ * connection's cache without bound.
+ */
+const MAX_NAMED = 1000;
+
+/**
+ * Names parameterised statement texts (decision P11): `{ name, text, values }` makes `pg` prepare a
+ * text once per connection (the server parses and plans it once) and send only Bind/Execute after.
+ * A statement without parameters (BEGIN, COMMIT, DDL, a migration) stays unnamed: it may change
+ * the schema a prepared plan was made for, and it runs rarely.
+ */
+const statementNamer = () => {
+  const names = new Map<string, string>();
+  return (text: string, params: ReadonlyArray<SqlValue> | undefined): pg.QueryConfig<SqlValue[]> => {
+    const values = params === undefined ? [] : [...params];
+    if (values.length === 0) return { text, values };
+    let name = names.get(text);
+    if (name === undefined) {
+      if (names.size >= MAX_NAMED) return { text, values };
+      name = `ps${names.size + 1}`;
+      names.set(text, name);
+    }
+    return { name, text, values };
+  };
+};
+
+/**
+ * Write batching (decision P10): what a transaction sends in one turn of the event loop (BEGIN, its
+ * statements, the deferred ones, the COMMIT) is held in the socket (`cork`) and written in one
+ * system call at the end of the turn (`setImmediate` → `uncork`), instead of one write per
+ * statement. A statement the transaction awaits is written at that end of turn, before the event
+ * loop waits for its answer. `pg` keeps its socket as `connection.stream` (not in its types).
+ */
+const writeBatcher = (client: pg.PoolClient) => {
+  const connection: unknown = Reflect.get(client, "connection");
+  const stream: unknown =
+    typeof connection === "object" && connection !== null ? Reflect.get(connection, "stream") : undefined;
+  const socket = stream as Partial<Pick<Writable, "cork" | "uncork">> | undefined;
+  if (typeof socket?.cork !== "function" || typeof socket.uncork !== "function") {
+    return { hold: () => {}, flush: () => {} };
+  }
+  let held = false;
+  const flush = () => {
+    if (!held) return;
+    held = false;
+    socket.uncork?.();
+  };
+  return {
+    /** Call before each statement is issued: the first one of a turn corks the socket. */
+    hold: () => {
+      if (held) return;
+      held = true;
+      socket.cork?.();
+      setImmediate(flush);
+    },
+    /** Writes what is held now (before the connection goes back to the pool). */
+    flush,
+  };
+};
 
 /** Opens a pool on `url` without running migrations (nothing connects until the first query). */
 export const openPostgres = async (options: {
@@ -43,6 +106,7 @@ export const openPostgres = async (options: {
   pool.on("connect", (client) => client.on("error", () => {}));
   let closed = false;
   const owner = {};
+  const named = statementNamer();
 
   const handle: Database = {
     _tag: "Database",
@@ -52,7 +116,7 @@ export const openPostgres = async (options: {
       if (closed) throw closedError("the database");
       assertNotInTransaction(owner, "db.query");
       try {
-        return toResult<Row>(await pool.query(sql, params === undefined ? [] : [...params]));
+        return toResult<Row>(await pool.query(named(sql, params)));
       } catch (error) {
         throw toStoreError(error, sql);
       }
@@ -67,11 +131,13 @@ export const openPostgres = async (options: {
         throw toStoreError(error);
       }
       const connection = client;
+      const batch = writeBatcher(connection);
       let done = false;
       // true: the connection's state is unknown (a failed ROLLBACK/COMMIT); destroy, never reuse it.
       let discard = false;
       const statement = async (sql: string) => {
         try {
+          batch.hold();
           return await connection.query(sql);
         } catch (error) {
           discard = true;
@@ -92,15 +158,17 @@ export const openPostgres = async (options: {
         query: async <Row>(sql: string, params?: ReadonlyArray<SqlValue>) => {
           if (done) throw closedError("the transaction");
           try {
-            return toResult<Row>(await connection.query(sql, params === undefined ? [] : [...params]));
+            batch.hold();
+            return toResult<Row>(await connection.query(named(sql, params)));
           } catch (error) {
             throw failed ?? toStoreError(error, sql);
           }
         },
         defer: (sql: string, params?: ReadonlyArray<SqlValue>) => {
           if (done) throw closedError("the transaction");
+          batch.hold();
           deferred.push(
-            connection.query(sql, params === undefined ? [] : [...params]).then(
+            connection.query(named(sql, params)).then(
               () => undefined,
               (error: unknown) => {
                 const failure = toStoreError(error, sql);
@@ -166,6 +234,7 @@ export const openPostgres = async (options: {
         return result;
       } finally {
         done = true;
+        batch.flush();
         connection.release(discard);
       }
     },
