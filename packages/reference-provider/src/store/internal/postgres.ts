@@ -27,7 +27,7 @@ const MAX_NAMED = 1000;
  * A statement without parameters (BEGIN, COMMIT, DDL, a migration) stays unnamed: it may change
  * the schema a prepared plan was made for, and it runs rarely.
  */
-const statementNamer = () => {
+export const statementNamer = () => {
   const names = new Map<string, string>();
   return (text: string, params: ReadonlyArray<SqlValue> | undefined): pg.QueryConfig<SqlValue[]> => {
     const values = params === undefined ? [] : [...params];
@@ -49,7 +49,7 @@ const statementNamer = () => {
  * statement. A statement the transaction awaits is written at that end of turn, before the event
  * loop waits for its answer. `pg` keeps its socket as `connection.stream` (not in its types).
  */
-const writeBatcher = (client: pg.PoolClient) => {
+export const writeBatcher = (client: pg.PoolClient) => {
   const connection: unknown = Reflect.get(client, "connection");
   const stream: unknown =
     typeof connection === "object" && connection !== null ? Reflect.get(connection, "stream") : undefined;
