@@ -680,8 +680,8 @@ export const decisionRecords: ReadonlyArray<DecisionRecord> = [
     question:
       "A VA number is the bank's prefix and a per-channel counter drawn in the request's transaction (`issuer_sequences`): its row stays locked until the COMMIT, so the confirms of one channel queue behind each other. Do the numbers need to be gap-free, or can a PostgreSQL SEQUENCE (no lock, but a rolled-back request loses its number) draw them?",
     choice:
-      "They stay gap-free: the counter row, given back by a rolled-back or refused request. The lock is held from the draw to the COMMIT, which after P7 is two round trips (the session's UPDATE, then the deferred writes with the COMMIT), not four.",
-    why: "The sandbox's numbers are documented as deterministic (`<prefix><10-digit counter>`, PERMATA `76630000000001`): tests, the demo and merchants' own sandbox fixtures expect the n-th VA of a channel to be number n, also after refused or retried confirms (which P7 now runs and rolls back). A SEQUENCE would make them depend on how many requests failed. The queue is per channel, only confirms and autoConfirm creates that open a VA charge join it, and each holds it for two round trips (about a millisecond on a local server), so one channel still takes several hundred confirms a second; the load benchmark's create+get loop does not touch it. Should one channel's confirms ever queue on it, a SEQUENCE per channel is the way out, at the price of gaps.",
+      "They stay gap-free: the counter row, given back by a rolled-back or refused request. The lock is held from the draw to the COMMIT, which after P7 and P12 is one round trip (the deferred writes with the COMMIT), not three.",
+    why: "The sandbox's numbers are documented as deterministic (`<prefix><10-digit counter>`, PERMATA `76630000000001`): tests, the demo and merchants' own sandbox fixtures expect the n-th VA of a channel to be number n, also after refused or retried confirms (which P7 now runs and rolls back). A SEQUENCE would make them depend on how many requests failed. The queue is per channel, only confirms and autoConfirm creates that open a VA charge join it, and each holds it for one round trip after the draw (P12; under a millisecond on a local server), so one channel still takes several hundred confirms a second; the load benchmark's create+get loop does not touch it. Should one channel's confirms ever queue on it, a SEQUENCE per channel is the way out, at the price of gaps.",
     pins: "Nothing in the contracts (they match VA numbers by regex); the provider's concurrency test pins that 50 concurrent confirms of one session, all but one refused, leave the winner with number 1, and the idempotent-writes test that a retried confirm gives its number back.",
     checks: [],
     transitions: [],
@@ -700,6 +700,57 @@ export const decisionRecords: ReadonlyArray<DecisionRecord> = [
       "Exact. The count and the page come from one statement (one snapshot); the list by `clientReferenceId` counts only its matches through its index.",
     why: "`totalItems` and `totalPages` are what a merchant's code pages by: a capped or estimated total would end a reconciliation loop early and hide sessions, silently. The cost is linear in one merchant's own sessions (the merchant index), and the benchmark is its worst case: one merchant owns every row, so the count reads the whole table. A sandbox merchant with 100 k sessions pays a few hundred milliseconds on the unfiltered list, a listing call, not one made per payment; the lookups merchants make per payment (by id, by `clientReferenceId`) do not grow (the list by reference stays at a few ms at 100 k). If that cost matters, the way out is a per-merchant count kept with the writes, not a wrong total.",
     pins: "The list contracts pin `pagination` of small lists exactly; the growth stage of `pnpm bench provider` prints the unfiltered list's p50/p99 and the count's plan at each size.",
+    checks: [],
+    transitions: [],
+    guards: [],
+    interactions: [],
+  },
+  {
+    id: "P10",
+    source: "this project's performance work on the reference provider (issue 12)",
+    slug: "one-write-per-turn",
+    title: "A transaction's statements leave in one write per event-loop turn",
+    area: "Operations",
+    question:
+      "With pipelining and deferred writes (P7) a create sends BEGIN, three or four statements and the COMMIT without waiting between them, but the `pg` driver writes each statement to the socket with a system call of its own: in a CPU profile of the provider under load (`BENCH_INSTANCE_NODE_ARGS=--cpu-prof pnpm bench provider-cpu`) the socket writes of `pg` were about 16% of the provider's busy time. Batch them, and how without changing what is sent?",
+    choice:
+      "Inside a transaction, the first statement of an event-loop turn corks the connection's socket and a `setImmediate` uncorks it: everything the transaction issues in that turn (BEGIN, its statements, the deferred ones, the COMMIT) leaves in one `writev`. A statement the transaction awaits is written at the end of the turn, before the event loop waits for its answer; the socket is uncorked before the connection goes back to the pool. Statements outside transactions (`db.query`) are one write each already. The socket is `pg`'s `connection.stream`, not in its types: a client without one is left as it is.",
+    why: "Same bytes, same order, fewer system calls: a create's six statements went from six writes to one, a confirm's nine to three; in the profile the `pg` writes fell from about 1.7 s to 1.1 s of a 3,000-create+get run. The cost is the rest of the turn's latency (microseconds) before an awaited statement leaves.",
+    pins: "Nothing in the contracts; `test/store/postgresWire.test.ts` checks the batching on a socket stand-in (four statements, one write; shown failing with the cork removed), and every store test on the server runs through it.",
+    checks: [],
+    transitions: [],
+    guards: [],
+    interactions: [],
+  },
+  {
+    id: "P11",
+    source: "this project's performance work on the reference provider (issue 12)",
+    slug: "named-statements",
+    title: "Parameterised statements are prepared once per connection",
+    area: "Operations",
+    question:
+      "Every statement went to the server unnamed, so the server parsed and planned each one on every execution: in `pnpm bench provider-cpu` the PostgreSQL backends spent about 0.8 ms of CPU per create and 0.17 ms per get. Name them, and which?",
+    choice:
+      "Every statement with parameters is sent as `{ name, text, values }` with a name per distinct text (`ps1`, `ps2`, … for the database handle), so `pg` prepares it once per connection and sends only Bind/Execute after. Statements without parameters (BEGIN, COMMIT, SAVEPOINT, DDL, the migrations) stay unnamed. At most 1,000 texts are named; further ones run unnamed.",
+    why: "The store's statements are a fixed set of texts (a few vary with a row count: the timeline and outbox batches), so the cache per connection stays small. A statement without parameters may change the schema a prepared plan was made for, and runs rarely; no named text reads `*` of a table, so a migration cannot change a prepared statement's result type. The backends' CPU per create fell from about 0.8 ms to 0.45 ms and per get from 0.17 ms to 0.09 ms; the raw store loop of the benchmark (the same store functions) gains as much.",
+    pins: "Nothing in the contracts; `test/store/postgresWire.test.ts` checks on the server that a parameterised statement is in `pg_prepared_statements` of its connection and one without parameters is not (shown failing with naming turned off).",
+    checks: [],
+    transitions: [],
+    guards: [],
+    interactions: [],
+  },
+  {
+    id: "P12",
+    source: "this project's performance work on the reference provider (issue 12)",
+    slug: "deferred-session-writes",
+    title: "A create's session INSERT and a locked session's UPDATE are deferred",
+    area: "Operations",
+    question:
+      "After P7 a create still waited for its session INSERT (2 round trips) and a confirm for its session UPDATE's row count (4 round trips), although neither answer changes what the request does: a new session's id is a fresh UUID, and a confirm updates a row it holds locked since it loaded it. Can they travel with the COMMIT, keeping a failure a failure?",
+    choice:
+      "Both are deferred (`Tx.defer`). The create's INSERT has no RETURNING (its answer is built from the snapshot it wrote); an id already used fails the transaction at COMMIT, nothing committed (500, as before). The update of a row loaded `FOR NO KEY UPDATE` is sent as `WITH updated AS (UPDATE … RETURNING 1) SELECT 1 / (SELECT count(*) FROM updated)`: under the lock the compare-and-set cannot lose, and should it touch no row all the same (a bug: the row was not locked) the division by zero fails the transaction instead of a write lost silently. An optimistic update (`forUpdate: false`) still waits for its row count and retries. A create is now 1 round trip, a confirm 3.",
+    why: "The idempotency record already fails the same COMMIT on a live key (P7), so a retry and a racing request are answered as before (replayed or 409); the deferred INSERT and UPDATE change only when their failures are seen, not which. The row count of a locked row's update carried no information, only a round trip and the time the row and the VA counter (P8) stay locked.",
+    pins: "Nothing beyond C6's replay contracts; the store's deferred-write tests check both on both drivers (a used id fails the create's transaction; a locked update that touches no row fails its transaction and commits nothing — the same check against an update whose row count nobody reads reports it), and the provider's idempotent-writes and concurrency tests run through them.",
     checks: [],
     transitions: [],
     guards: [],
