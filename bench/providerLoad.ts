@@ -5,6 +5,7 @@
  * wrapper that counts the statements (and round trips) each request makes, and the bulk seeding.
  */
 import { Agent, request as httpRequest } from "node:http";
+import { connect, type Socket } from "node:net";
 import { performance } from "node:perf_hooks";
 import type { Database, QueryResult, SqlValue, Tx } from "@payment-session/reference-provider";
 
@@ -15,8 +16,15 @@ export interface Answered {
   readonly ms: number;
 }
 
-/** A keep-alive JSON client on one base URL (`maxSockets` = the most clients of a level). */
-export const jsonClient = (baseUrl: string, maxSockets = 128) => {
+/**
+ * The load generator's client: {@link leanJsonClient} unless `BENCH_CLIENT=node` (then
+ * {@link nodeJsonClient}, the `node:http` one, for an A/B of the generator's own cost).
+ */
+export const jsonClient = (baseUrl: string): JsonClient =>
+  process.env.BENCH_CLIENT === "node" ? nodeJsonClient(baseUrl) : leanJsonClient(baseUrl);
+
+/** A keep-alive JSON client on `node:http` (`maxSockets` = the most clients of a level). */
+export const nodeJsonClient = (baseUrl: string, maxSockets = 128) => {
   const url = new URL(baseUrl);
   const agent = new Agent({ keepAlive: true, maxSockets });
   const send = (
@@ -73,7 +81,157 @@ export const jsonClient = (baseUrl: string, maxSockets = 128) => {
   return { send, close: () => agent.destroy() };
 };
 
-export type JsonClient = ReturnType<typeof jsonClient>;
+export interface JsonClient {
+  readonly send: (
+    method: "GET" | "POST",
+    path: string,
+    headers: Record<string, string>,
+    body?: unknown,
+  ) => Promise<Answered>;
+  readonly close: () => void;
+}
+
+const CRLF2 = Buffer.from("\r\n\r\n");
+
+/** One kept-alive connection of the lean client: one request at a time. */
+class LeanConnection {
+  readonly socket: Socket;
+  private buffer: Buffer = Buffer.alloc(0);
+  private waiting:
+    | { readonly t0: number; readonly resolve: (a: Answered) => void; readonly reject: (e: Error) => void }
+    | undefined;
+  closed = false;
+
+  constructor(host: string, port: number, onClose: (c: LeanConnection) => void) {
+    this.socket = connect({ host, port, noDelay: true });
+    this.socket.on("data", (chunk: Buffer) => {
+      this.buffer = this.buffer.length === 0 ? chunk : Buffer.concat([this.buffer, chunk]);
+      this.parse();
+    });
+    const fail = (error: Error) => {
+      this.closed = true;
+      onClose(this);
+      const waiting = this.waiting;
+      this.waiting = undefined;
+      waiting?.reject(error);
+    };
+    this.socket.on("error", fail);
+    this.socket.on("close", () => fail(new Error("connection closed before the answer")));
+  }
+
+  send(request: string, payload: string | undefined): Promise<Answered> {
+    return new Promise<Answered>((resolve, reject) => {
+      this.waiting = { t0: performance.now(), resolve, reject };
+      this.socket.write(payload === undefined ? request : request + payload);
+    });
+  }
+
+  /** A whole answer in the buffer (content-length or chunked) resolves the waiting request. */
+  private parse() {
+    const waiting = this.waiting;
+    if (waiting === undefined) return;
+    const end = this.buffer.indexOf(CRLF2);
+    if (end < 0) return;
+    const head = this.buffer.toString("latin1", 0, end);
+    const status = Number(head.slice(9, 12));
+    const length = /\r\ncontent-length: *(\d+)/i.exec(head);
+    let body: string;
+    let rest: Buffer;
+    if (length !== null) {
+      const n = Number(length[1]);
+      if (this.buffer.length < end + 4 + n) return;
+      body = this.buffer.toString("utf8", end + 4, end + 4 + n);
+      rest = this.buffer.subarray(end + 4 + n);
+    } else if (/\r\ntransfer-encoding: *chunked/i.test(head)) {
+      const parts: Buffer[] = [];
+      let at = end + 4;
+      for (;;) {
+        const line = this.buffer.indexOf("\r\n", at);
+        if (line < 0) return;
+        const size = Number.parseInt(this.buffer.toString("latin1", at, line), 16);
+        if (this.buffer.length < line + 2 + size + 2) return;
+        if (size === 0) {
+          rest = this.buffer.subarray(line + 4);
+          break;
+        }
+        parts.push(this.buffer.subarray(line + 2, line + 2 + size));
+        at = line + 2 + size + 2;
+      }
+      body = Buffer.concat(parts).toString("utf8");
+    } else {
+      waiting.reject(new Error(`an answer without content-length or chunked body: ${head.slice(0, 200)}`));
+      this.waiting = undefined;
+      return;
+    }
+    this.buffer = rest.length === 0 ? Buffer.alloc(0) : Buffer.from(rest);
+    this.waiting = undefined;
+    let parsed: unknown;
+    try {
+      parsed = body === "" ? undefined : JSON.parse(body);
+    } catch {
+      parsed = body;
+    }
+    waiting.resolve({ status, body: parsed, ms: performance.now() - waiting.t0 });
+  }
+}
+
+/**
+ * A lean keep-alive JSON client on raw sockets: each request is one string written to a free
+ * connection (a new one when none is free), its answer read by content-length. It does per request
+ * a small part of what `node:http`'s client does (no ClientRequest, no header objects, no parser
+ * instances), so the load generator takes less of the cores the provider runs on.
+ */
+export const leanJsonClient = (baseUrl: string): JsonClient => {
+  const url = new URL(baseUrl);
+  const host = url.hostname;
+  const port = Number(url.port);
+  const free: LeanConnection[] = [];
+  const all = new Set<LeanConnection>();
+  const drop = (c: LeanConnection) => {
+    all.delete(c);
+    const i = free.indexOf(c);
+    if (i >= 0) free.splice(i, 1);
+  };
+  const send = async (
+    method: "GET" | "POST",
+    path: string,
+    headers: Record<string, string>,
+    body?: unknown,
+    retried = false,
+  ): Promise<Answered> => {
+    let connection = free.pop();
+    const reused = connection !== undefined;
+    if (connection === undefined) {
+      connection = new LeanConnection(host, port, drop);
+      all.add(connection);
+    }
+    const payload = body === undefined ? undefined : JSON.stringify(body);
+    let head = `${method} ${path} HTTP/1.1\r\nhost: ${url.host}\r\n`;
+    for (const name in headers) head += `${name}: ${headers[name]}\r\n`;
+    head +=
+      payload === undefined
+        ? "\r\n"
+        : `content-type: application/json\r\ncontent-length: ${Buffer.byteLength(payload)}\r\n\r\n`;
+    try {
+      const answered = await connection.send(head, payload);
+      if (!connection.closed) free.push(connection);
+      return answered;
+    } catch (error) {
+      // A kept-alive connection the server closed while it idled: send again on a new one, once
+      // (every write carries an X-REQUEST-ID, so a repeat is answered, not redone).
+      if (reused && !retried) return send(method, path, headers, body, true);
+      throw error;
+    }
+  };
+  return {
+    send: (method, path, headers, body) => send(method, path, headers, body),
+    close: () => {
+      for (const c of all) c.socket.destroy();
+      all.clear();
+      free.length = 0;
+    },
+  };
+};
 
 /** Fails the run on an answer other than `status` (a benchmark of errors measures nothing). */
 export const expect = (answered: Answered, status: number, what: string): Answered => {
