@@ -101,7 +101,11 @@ const measure = async (
   units: number,
   phase: () => Promise<void>,
 ): Promise<Cost> => {
-  const [p0, d0, c0] = [providerPid === undefined ? 0 : procCpuMs(providerPid), await backends(), selfCpuMs()];
+  const [p0, d0, c0] = [
+    providerPid === undefined ? 0 : procCpuMs(providerPid),
+    await backends(),
+    selfCpuMs(),
+  ];
   await phase();
   const c1 = selfCpuMs();
   const [p1, d1] = [providerPid === undefined ? 0 : procCpuMs(providerPid), await backends()];
@@ -202,11 +206,16 @@ const runDriver = async (driver: "pglite" | "postgres") => {
     line("create", create, create.server + create.database);
     line("get", get, get.server + get.database);
     const loop = create.server + create.database + get.server + get.database;
-    console.log(row(["create+get loop", "", "", loop.toFixed(3), (create.client + get.client).toFixed(3)], widths));
+    console.log(
+      row(["create+get loop", "", "", loop.toFixed(3), (create.client + get.client).toFixed(3)], widths),
+    );
     // The raw loop runs in this process: its own CPU is the store's client side (and PGlite's engine).
     const rawTotal = rawCost.client + rawCost.database;
     console.log(
-      row(["raw round", rawCost.client.toFixed(3), rawCost.database.toFixed(3), rawTotal.toFixed(3), ""], widths),
+      row(
+        ["raw round", rawCost.client.toFixed(3), rawCost.database.toFixed(3), rawTotal.toFixed(3), ""],
+        widths,
+      ),
     );
     console.log(
       `overhead (CPU): ${(loop / rawTotal).toFixed(2)}× the raw store loop; provider process alone ${(

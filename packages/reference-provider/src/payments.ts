@@ -60,8 +60,8 @@ import {
 } from "./sessionWrites.js";
 import {
   type Database,
-  findByClientReferenceId,
   deferInsertSession,
+  findByClientReferenceId,
   listSessions,
   recordSessionEvents,
   type SessionRow,

@@ -69,11 +69,11 @@ export {
 export { nextSequence } from "./sequences.js";
 export {
   claimExpired,
+  deferInsertSession,
+  deferUpdateLockedSession,
   finalSessionStatuses,
   finalStatusesSql,
   findByClientReferenceId,
-  deferInsertSession,
-  deferUpdateLockedSession,
   insertSession,
   listSessions,
   loadSession,

@@ -20,9 +20,9 @@ import {
   loadSession,
   type NewIdempotencyRecord,
   recordSessionEvents,
+  type SessionChange,
   StoreError,
   saveIdempotencyRecord,
-  type SessionChange,
   type Tx,
   updateSession,
 } from "../../src/store/index.js";
@@ -121,7 +121,14 @@ const checkStaleLockedUpdateFails = async (db: Database, write: WriteLocked): Pr
       await recordSessionEvents(tx, [event(session.id)]);
       write(
         tx,
-        { id: session.id, merchantId: MERCHANT, status: "PAID", expiryAt: null, snapshot: {}, updatedAt: T0 + 1 },
+        {
+          id: session.id,
+          merchantId: MERCHANT,
+          status: "PAID",
+          expiryAt: null,
+          snapshot: {},
+          updatedAt: T0 + 1,
+        },
         7,
       );
       return "committed";
@@ -255,7 +262,14 @@ describe.each(drivers)("deferred writes on $name", (driver) => {
         const loaded = await loadSession(tx, MERCHANT, session.id, { forUpdate: true });
         deferUpdateLockedSession(
           tx,
-          { id: session.id, merchantId: MERCHANT, status: "PAID", expiryAt: null, snapshot: { n: 2 }, updatedAt: T0 + 5 },
+          {
+            id: session.id,
+            merchantId: MERCHANT,
+            status: "PAID",
+            expiryAt: null,
+            snapshot: { n: 2 },
+            updatedAt: T0 + 5,
+          },
           loaded?.version ?? 0,
         );
       });
