@@ -19,19 +19,22 @@
  *    (default 10000; `10000,100000` for the big run), the same levels again; then 10,000 overdue
  *    sessions seeded the same way and one sweep (`sweepExpired`) timed, and EXPLAIN ANALYZE of the
  *    list and sweeper queries.
- * 4. PostgreSQL only: one provider process vs two on the same database (bench/providerInstance.ts),
- *    the same create+get loop from this process at 16 and 64 clients.
+ * 4. the provider in its own process (bench/providerInstance.ts, as `pnpm start` runs it: the load
+ *    generator in this process no longer shares the provider's thread), the same create+get loop at
+ *    every level with per-endpoint p50/p99 and the worse p99/p50 ratio; on PostgreSQL one process vs
+ *    two on the same database; the provider processes' RSS; PostgreSQL ÷ PGlite by level.
  *
  * RSS of this process (server and load generator) is printed after each driver.
  *
  * Knobs: `BENCH_PROVIDER_SECONDS` (seconds of the create+get loop per level, default 2; the other
  * loops get half), `BENCH_PROVIDER_DRIVERS` (default `pglite,postgres`; postgres needs a URL),
  * `BENCH_PROVIDER_LEVELS` (default `1,16,64`), `BENCH_PROVIDER_GROWTH` (default `10000`; `0` skips),
- * `BENCH_PROVIDER_INSTANCES` (`0` skips the two-process section).
+ * `BENCH_PROVIDER_INSTANCES` (`0` skips the separate-process section), `BENCH_CLIENT=node` (the
+ * `node:http` load generator instead of the lean one).
  */
 import { spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
 import { availableParallelism, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
@@ -439,8 +442,9 @@ const runDriver = async (driver: "pglite" | "postgres") => {
     await opened.close();
     if (dataDir !== undefined) rmSync(dataDir, { recursive: true, force: true });
   }
+  if (INSTANCES && driver === "pglite") await runInstances("pglite", "");
   if (driver === "postgres" && url !== undefined) {
-    if (INSTANCES) await runInstances(url);
+    if (INSTANCES) await runInstances("postgres", url);
     const admin = new pg.Client({ connectionString: DATABASE_URL ?? "" });
     await admin.connect();
     await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
@@ -484,17 +488,41 @@ export const startInstance = (
     });
   });
 
-/** One provider process vs two on one database: the create+get loop from this process. */
-const runInstances = async (url: string) => {
-  const instances = [await startInstance(url), await startInstance(url)];
+/** Resident memory of process `pid` (MB), from `/proc` (Linux), or NaN. */
+const rssOf = (pid: number): number => {
+  try {
+    const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
+    return m === null ? Number.NaN : Number(m[1]) / 1024;
+  } catch {
+    return Number.NaN;
+  }
+};
+
+/** req/s of the create+get loop with the provider in its own process, by driver and level (1 process). */
+const separateRates = new Map<string, number>();
+
+/**
+ * The provider in processes of its own, as `pnpm start` runs it (this process only generates the
+ * load, so the provider has a core to itself): the create+get loop at every level, per-endpoint
+ * p50/p99; on PostgreSQL one process vs two on the same database.
+ */
+const runInstances = async (driver: "pglite" | "postgres", url: string) => {
+  const dataDir = mkdtempSync(join(tmpdir(), "bench-instance-"));
+  const count = driver === "postgres" ? 2 : 1;
+  const instances: Array<Awaited<ReturnType<typeof startInstance>>> = [];
+  for (let i = 0; i < count; i++)
+    instances.push(await startInstance(url, { BENCH_DATA_DIR: join(dataDir, `p${i}`) }));
   const clients = instances.map((i) => jsonClient(i.url));
+  const widths = [7, 9, 9, 15, 15, 9];
   try {
     console.log(
-      `\nprovider processes on one PostgreSQL database (load generator: this process); create+get loop; ${load()}`,
+      `
+${driver}: the provider in its own process${count > 1 ? "es (one or two on one database)" : ""}, load generator in this one; create+get loop; ${load()}`,
     );
-    console.log(row(["clients", "processes", "req/s", "create p50/p99", "get p50/p99"], [7, 9, 9, 15, 15]));
-    for (const concurrency of LEVELS.filter((l) => l > 1)) {
-      for (const used of [1, 2]) {
+    console.log(row(["clients", "processes", "req/s", "create p50/p99", "get p50/p99", "p99/p50"], widths));
+    for (const concurrency of LEVELS) {
+      for (let used = 1; used <= count; used++) {
+        if (used > 1 && concurrency === 1) continue;
         const api = await merchantApi(clients.slice(0, used));
         for (let i = 0; i < WARMUP; i++) await api.get((await api.create(`warm-${used}-${i}`)).id);
         const { result } = await createGetLevel(api, concurrency);
@@ -502,23 +530,47 @@ const runInstances = async (url: string) => {
           const list = result.byName.get(name) ?? [];
           return `${fmtMs(percentile(list, 50))}/${fmtMs(percentile(list, 99))}`;
         };
+        const ratio = Math.max(
+          ...["create", "get"].map((name) => {
+            const list = result.byName.get(name) ?? [];
+            return percentile(list, 99) / percentile(list, 50);
+          }),
+        );
+        const rate = result.requests / result.seconds;
+        if (used === 1) separateRates.set(`${driver} ${concurrency}`, rate);
         console.log(
           row(
             [
               String(concurrency),
               String(used),
-              (result.requests / result.seconds).toFixed(0),
+              rate.toFixed(0),
               cell("create"),
               cell("get"),
+              `${ratio.toFixed(1)}×`,
             ],
-            [7, 9, 9, 15, 15],
+            widths,
           ),
         );
       }
     }
+    console.log(
+      `RSS of the provider process${count > 1 ? "es" : ""} at the end: ${instances.map((i) => `${rssOf(i.pid).toFixed(0)} MB`).join(", ")}`,
+    );
+    if (driver === "postgres") {
+      const ratios = LEVELS.flatMap((l) => {
+        const pgRate = separateRates.get(`postgres ${l}`);
+        const liteRate = separateRates.get(`pglite ${l}`);
+        return pgRate === undefined || liteRate === undefined
+          ? []
+          : [`${l}: ${(pgRate / liteRate).toFixed(2)}×`];
+      });
+      if (ratios.length > 0)
+        console.log(`PostgreSQL ÷ PGlite (one process each), by clients: ${ratios.join(", ")}`);
+    }
   } finally {
     for (const c of clients) c.close();
     for (const i of instances) await i.stop();
+    rmSync(dataDir, { recursive: true, force: true });
   }
 };
 
