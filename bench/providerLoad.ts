@@ -39,7 +39,9 @@ export const nodeJsonClient = (baseUrl: string, maxSockets = 128) => {
       const payload = body === undefined ? undefined : JSON.stringify(body);
       const req = httpRequest(
         {
-          agent,
+          // A retry goes on a new connection of its own: the agent's other idle sockets are as old
+          // as the one the server closed (reusing one crashed the 100 k stage on PGlite).
+          agent: retried ? false : agent,
           host: url.hostname,
           port: url.port,
           method,
@@ -199,7 +201,9 @@ export const leanJsonClient = (baseUrl: string): JsonClient => {
     body?: unknown,
     retried = false,
   ): Promise<Answered> => {
-    let connection = free.pop();
+    // A retry always opens a new connection: the other idle ones were likely closed too (the
+    // server's keep-alive timeout passed while the process was busy, e.g. seeding PGlite in-process).
+    let connection = retried ? undefined : free.pop();
     const reused = connection !== undefined;
     if (connection === undefined) {
       connection = new LeanConnection(host, port, drop);
@@ -218,8 +222,15 @@ export const leanJsonClient = (baseUrl: string): JsonClient => {
       return answered;
     } catch (error) {
       // A kept-alive connection the server closed while it idled: send again on a new one, once
-      // (every write carries an X-REQUEST-ID, so a repeat is answered, not redone).
-      if (reused && !retried) return send(method, path, headers, body, true);
+      // (every write carries an X-REQUEST-ID, so a repeat is answered, not redone); the other idle
+      // connections are dropped, being as old.
+      if (reused && !retried) {
+        for (const idle of free.splice(0)) {
+          all.delete(idle);
+          idle.socket.destroy();
+        }
+        return send(method, path, headers, body, true);
+      }
       throw error;
     }
   };
