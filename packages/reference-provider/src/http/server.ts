@@ -18,6 +18,8 @@ import {
   PaymentsApi,
   RequestValidation,
   renderOpenApi,
+  type ServiceUnavailableError,
+  serviceUnavailableError,
 } from "@payment-session/core";
 import { ByteSize, Cause, Context, Effect, Exit, Layer, Redacted, Result, Scope, type Types } from "effect";
 import {
@@ -30,7 +32,7 @@ import {
 } from "effect/http";
 import { HttpApiBuilder, HttpApiMiddleware, HttpApiScalar } from "effect/http-api";
 import { verifyAccessToken } from "../accessToken.js";
-import { type Answer, envelope, fieldError } from "../answers.js";
+import { type Answer, envelope, errorAnswer, fieldError } from "../answers.js";
 import { actingMerchant } from "../merchants.js";
 import {
   accessToken,
@@ -41,8 +43,8 @@ import {
   type RequestContext,
 } from "../payments.js";
 import { createRefund, getRefund, listRefunds } from "../refunds/refunds.js";
-import { isDatabaseUnavailable } from "../store/errors.js";
-import { StoreError, StoreUnavailable } from "../store/index.js";
+import { fromStore } from "../sessionWrites.js";
+import { StoreUnavailable } from "../store/index.js";
 import { writeEndpoints } from "../writes.js";
 import { jsonDepthExceeds } from "./jsonDepth.js";
 import { isAccessTokenRequest, tolerantAccessToken } from "./tolerantToken.js";
@@ -106,7 +108,8 @@ export interface ExtraRouteRequest {
 /**
  * A route mounted beside the API (e.g. `POST /_pact/provider-states` in test mode). The handler
  * answers an {@link Answer} (status + JSON body); a body that is not JSON is a 400 envelope before
- * it runs, a thrown error a 500 envelope.
+ * it runs. Its store calls fail typed: a rejection with a `StoreError` saying the database cannot be
+ * used is the API's 503 `service_unavailable` (decision H7), any other rejection a 500 envelope.
  *
  * @since 0.1.0
  * @category Server
@@ -145,25 +148,22 @@ const toResponse = (answer: Answer): HttpServerResponse.HttpServerResponse =>
     contentType: "application/json",
   });
 
-const isStoreUnavailable = (error: unknown): error is StoreUnavailable => error instanceof StoreUnavailable;
+/**
+ * A store failure that says the database cannot be used now, as the API's declared 503 (the core's
+ * `serviceUnavailableError`, decision H7), logged with the request's trace id.
+ */
+const serviceUnavailable = (traceId: string, error: StoreUnavailable): ServiceUnavailableError => {
+  console.error(`[reference-provider] ${traceId}: database unavailable: ${error.message}`);
+  return serviceUnavailableError({ traceId });
+};
 
-/** The database cannot be used now: 503, so a caller retries instead of reporting a bug (decision H7). */
-const unavailableResponse = (traceId: string, detail: string) =>
-  Effect.sync(() => {
-    console.error(`[reference-provider] ${traceId}: database unavailable: ${detail}`);
-    return toResponse(
-      envelope(
-        503,
-        "service_unavailable",
-        "The service is unavailable; retry later with the same X-REQUEST-ID",
-        { traceId, type: "GATEWAY_ERROR", source: "SYSTEM" },
-      ),
-    );
-  });
-
-/** An API handler's {@link StoreUnavailable} failure, answered 503 in the envelope. */
-const answerUnavailable = (error: StoreUnavailable) =>
-  Effect.flatMap(CurrentTraceId, (traceId) => unavailableResponse(traceId, Cause.pretty(Cause.fail(error))));
+/** An operation's {@link StoreUnavailable} failure as the endpoint's declared 503. */
+const declaredUnavailable = <A, E, R>(effect: Effect.Effect<A, E | StoreUnavailable, R>) =>
+  Effect.catchIf(
+    effect,
+    (error): error is StoreUnavailable => error instanceof StoreUnavailable,
+    (error) => Effect.flatMap(CurrentTraceId, (traceId) => Effect.fail(serviceUnavailable(traceId, error))),
+  );
 
 const makeHandlers = (services: ProviderServices) => {
   /** The authenticated merchant, the clock's instant (read once) and the trace id. */
@@ -195,12 +195,9 @@ const makeHandlers = (services: ProviderServices) => {
 
   const writes = writeEndpoints(services);
   const write = <E>(run: (context: RequestContext) => Effect.Effect<Answer, E | StoreUnavailable>) =>
-    Effect.flatMap(requestContext, run).pipe(
-      Effect.map(toResponse),
-      Effect.catchIf(isStoreUnavailable, answerUnavailable),
-    );
+    Effect.map(declaredUnavailable(Effect.flatMap(requestContext, run)), toResponse);
   const read = <A, E>(run: (context: RequestContext) => Effect.Effect<A, E | StoreUnavailable>) =>
-    Effect.flatMap(requestContext, run).pipe(Effect.catchIf(isStoreUnavailable, answerUnavailable));
+    declaredUnavailable(Effect.flatMap(requestContext, run));
 
   const payments = HttpApiBuilder.group(PaymentsApi, "payments", (handlers) =>
     handlers
@@ -307,20 +304,6 @@ const isMaxBytes = (error: unknown): boolean => {
   return false;
 };
 
-/**
- * A rejection of a route outside the API's handlers (the sandbox's pages run store calls as
- * promises) that says the database cannot be used (not a bug): answered 503 like
- * {@link answerUnavailable}.
- */
-const isUnavailable = (cause: Cause.Cause<unknown>): boolean =>
-  cause.reasons.some(
-    (reason) =>
-      reason._tag === "Die" &&
-      (reason.defect instanceof StoreUnavailable ||
-        isDatabaseUnavailable(reason.defect) ||
-        (reason.defect instanceof StoreError && reason.defect.reason === "closed")),
-  );
-
 /** Methods whose body the adapter reads (and checks) before the route does. */
 const BODY_METHODS = new Set(["POST", "PUT", "PATCH", "DELETE"]);
 
@@ -393,7 +376,6 @@ const globalAdapter = (services: ProviderServices) =>
             if (cause.reasons.some((reason) => reason._tag === "Fail" && isMaxBytes(reason.error)))
               return Effect.succeed(tooLarge(traceId));
             const text = Cause.pretty(cause);
-            if (isUnavailable(cause)) return unavailableResponse(traceId, text);
             return Effect.sync(() => {
               console.error(`[reference-provider] ${traceId}: ${text}`);
               return toResponse(
@@ -440,7 +422,9 @@ const extraRouteLayer = (route: ExtraRoute) =>
       }
       const { params } = yield* HttpRouter.RouteContext;
       const url = new URL(request.url, "http://localhost");
-      const answer = yield* Effect.promise(() =>
+      // The route's store calls as typed failures: the database gone is the API's 503, anything
+      // else it rejects with a defect (500).
+      const answer = yield* fromStore(() =>
         route.handle({
           body: parsed.body,
           headers: request.headers,
@@ -448,6 +432,10 @@ const extraRouteLayer = (route: ExtraRoute) =>
           params,
           traceId,
         }),
+      ).pipe(
+        Effect.catchTag("StoreUnavailable", (error) =>
+          Effect.succeed(errorAnswer(serviceUnavailable(traceId, error))),
+        ),
       );
       return pageResponse(answer);
     }),
