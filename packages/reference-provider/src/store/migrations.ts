@@ -4,7 +4,7 @@
  *
  * @since 0.1.0
  */
-import type { Database } from "./Database.js";
+import type { Database } from "./handle.js";
 import { StoreError } from "./errors.js";
 
 /**

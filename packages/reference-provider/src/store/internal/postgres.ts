@@ -3,7 +3,7 @@
  * client with BEGIN / COMMIT / ROLLBACK at the server's default isolation (READ COMMITTED).
  */
 import pg from "pg";
-import type { Database, QueryResult, SqlValue, Tx } from "../Database.js";
+import type { Database, QueryResult, SqlValue, Tx } from "../handle.js";
 import { isDatabaseUnavailable, StoreError, toStoreError } from "../errors.js";
 import { assertNotInTransaction, closedError, runInTransactionScope } from "./scope.js";
 
