@@ -3,8 +3,8 @@
  * client with BEGIN / COMMIT / ROLLBACK at the server's default isolation (READ COMMITTED).
  */
 import pg from "pg";
-import type { Database, QueryResult, SqlValue, Tx } from "../handle.js";
 import { isDatabaseUnavailable, StoreError, toStoreError } from "../errors.js";
+import type { Database, QueryResult, SqlValue, Tx } from "../handle.js";
 import { assertNotInTransaction, closedError, runInTransactionScope } from "./scope.js";
 
 const toResult = <Row>(result: pg.QueryResult): QueryResult<Row> => ({
