@@ -8,6 +8,7 @@ import {
   type ApiErrorResponse,
   apiErrorStatus,
   apiValidationError,
+  type BodyRefusalError,
   type ErrorCode,
   type ErrorDetail,
   ErrorEnvelope,
@@ -36,7 +37,7 @@ const encodeEnvelope = Schema.encodeSync(ErrorEnvelope);
  * @since 0.1.0
  * @category Server
  */
-export const errorAnswer = (error: ApiErrorResponse): Answer => ({
+export const errorAnswer = (error: ApiErrorResponse | BodyRefusalError): Answer => ({
   status: apiErrorStatus(error),
   body: encodeEnvelope({ code: error.code, message: error.message, error: error.error }),
 });

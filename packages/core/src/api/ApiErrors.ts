@@ -373,7 +373,7 @@ export const concurrentChangeError = (options?: ErrorOptions): IdempotencyError 
  * @since 0.1.0
  * @category Errors
  */
-export const apiErrorStatus = (error: ApiErrorResponse): number => {
+export const apiErrorStatus = (error: ApiErrorResponse | BodyRefusalError): number => {
   const status: unknown = Reflect.get(error.constructor, "ast")?.annotations?.httpApiStatus;
   if (typeof status !== "number") throw new Error(`${error._tag} has no httpApiStatus`);
   return status;

@@ -16,10 +16,12 @@ import {
   credentialsInvalidError,
   issueDetails,
   PaymentsApi,
+  payloadTooLargeError,
   RequestValidation,
   renderOpenApi,
   type ServiceUnavailableError,
   serviceUnavailableError,
+  unsupportedMediaTypeError,
 } from "@payment-session/core";
 import { ByteSize, Cause, Context, Effect, Exit, Layer, Redacted, Result, Scope, type Types } from "effect";
 import {
@@ -275,13 +277,9 @@ const isRouteNotFound = (cause: Cause.Cause<unknown>): boolean =>
       reason.error.reason._tag === "RouteNotFound",
   );
 
+/** 413 (the core's `PayloadTooLargeError`); the connection is closed (the rest of the body is not read). */
 const tooLarge = (traceId: string): HttpServerResponse.HttpServerResponse =>
-  toResponse(
-    envelope(413, "api_validation_error", `The request body is larger than ${maxBodyBytes} bytes`, {
-      traceId,
-      details: [{ field: "", message: `at most ${maxBodyBytes} bytes` }],
-    }),
-  ).pipe(
+  toResponse(errorAnswer(payloadTooLargeError(maxBodyBytes, { traceId }))).pipe(
     HttpServerResponse.setHeader("connection", "close"),
     HttpServerResponse.setHeader("x-trace-id", traceId),
   );
@@ -390,12 +388,7 @@ const globalAdapter = (services: ProviderServices) =>
         );
         const answered =
           response.status === 415
-            ? toResponse(
-                envelope(415, "api_validation_error", "Unsupported Content-Type: send application/json", {
-                  traceId,
-                  details: [{ field: "content-type", message: "expected application/json" }],
-                }),
-              )
+            ? toResponse(errorAnswer(unsupportedMediaTypeError({ traceId })))
             : response;
         return HttpServerResponse.setHeader(answered, "x-trace-id", traceId);
       }),

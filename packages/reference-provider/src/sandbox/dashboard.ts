@@ -29,7 +29,7 @@ import {
   type WebhookAttemptRow,
 } from "../store/index.js";
 import type { SandboxClock } from "./sandboxClock.js";
-import { html } from "./sessionPage.js";
+import { html, messagePage } from "./sessionPage.js";
 import { type LedgerHost, resendWebhook, sendTestEvent } from "./webhookLedger.js";
 
 /**
@@ -359,16 +359,6 @@ const sessionSummary = (session: PaymentSession) =>
 status <span class="badge" data-testid="session-status">${html(session.status)}</span>${session.expiryAt ? ` · expires ${html(session.expiryAt)}` : ""}
 ${session.paymentUrl ? ` · <a href="${html(session.paymentUrl)}">payment page</a>` : ""}</p></section>`;
 
-const notFoundPage = (what: string): PageAnswer => ({
-  status: 404,
-  html: `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Not found</title></head><body><p>${html(what)}</p></body></html>`,
-});
-
-const badRequest = (message: string): PageAnswer => ({
-  status: 400,
-  html: `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Bad request</title></head><body><p>${html(message)}</p></body></html>`,
-});
-
 /**
  * The dashboard's pages and the sandbox API they call:
  *
@@ -403,7 +393,7 @@ export const dashboardRoutes = (host: DashboardHost): ReadonlyArray<ExtraRoute> 
       const merchant = merchantOf(services, request.query, defaultFirst);
       if ("field" in merchant)
         return defaultFirst
-          ? badRequest(merchant.message)
+          ? messagePage(400, merchant.message)
           : fieldError(request.traceId, merchant.field, merchant.message);
       return run(merchant, request);
     };
@@ -420,7 +410,7 @@ export const dashboardRoutes = (host: DashboardHost): ReadonlyArray<ExtraRoute> 
       path: "/dashboard",
       handle: withMerchant(true, async (merchant, request) => {
         const filter = filterOf(request.query);
-        if ("invalid" in filter) return badRequest(`status: ${filter.invalid}`);
+        if ("invalid" in filter) return messagePage(400, `status: ${filter.invalid}`);
         const sessions = await sessionsOf(host, merchant, filter);
         const attempts = await listWebhookAttempts(services.db, merchant.id, { limit: 50 });
         return {
@@ -441,7 +431,7 @@ export const dashboardRoutes = (host: DashboardHost): ReadonlyArray<ExtraRoute> 
       handle: withMerchant(true, async (merchant, request) => {
         const id = request.params.id ?? "";
         const timeline = await timelineOf(host, merchant, id);
-        if (timeline === null) return notFoundPage(`No payment session ${id} of ${merchant.id}.`);
+        if (timeline === null) return messagePage(404, `No payment session ${id} of ${merchant.id}.`);
         return {
           status: 200,
           html: page(

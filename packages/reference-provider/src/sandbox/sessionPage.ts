@@ -57,9 +57,16 @@ export interface PageSession {
   readonly snapshot: SessionSnapshot;
 }
 
-const notFoundPage = (id: string): PageAnswer => ({
-  status: 404,
-  html: `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Not found</title></head><body><p>No payment session ${html(id)}.</p></body></html>`,
+/**
+ * A bare page of one message: `404` "Not found" or `400` "Bad request" (an unknown session, a
+ * dashboard query that does not fit).
+ *
+ * @since 0.2.0
+ * @category Sandbox
+ */
+export const messagePage = (status: 400 | 404, message: string): PageAnswer => ({
+  status,
+  html: `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${status === 404 ? "Not found" : "Bad request"}</title></head><body><p>${html(message)}</p></body></html>`,
 });
 
 const missing = (traceId: string, id: string): Answer => notFound("Payment session", id, traceId);
@@ -96,7 +103,10 @@ export const sessionPageRoutes = (services: ProviderServices) => {
       (render: (session: PageSession) => PageAnswer | null) =>
       async (request: ExtraRouteRequest): Promise<PageAnswer> => {
         const session = await load(request);
-        return (session === null ? null : render(session)) ?? notFoundPage(request.params.id ?? "");
+        return (
+          (session === null ? null : render(session)) ??
+          messagePage(404, `No payment session ${request.params.id ?? ""}.`)
+        );
       },
     action:
       (run: (session: PageSession, request: ExtraRouteRequest) => Promise<Answer>) =>
