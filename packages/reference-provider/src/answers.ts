@@ -103,14 +103,13 @@ export const notFound = (what: string, id: string, traceId: string): Answer =>
 export const successBody = <A>(data: A) => ({ code: "00", message: "Success", data }) as const;
 
 /**
- * The `pagination` of a list answer: page `page` of `perPage` items out of `totalItems`.
+ * A list answer: the success envelope around page `page` of `perPage` items (`data`) out of
+ * `totalItems`, with its `pagination`.
  *
  * @since 0.2.0
  * @category Server
  */
-export const paginationOf = (page: number, perPage: number, totalItems: number): Pagination => ({
-  page,
-  perPage,
-  totalItems,
-  totalPages: Math.ceil(totalItems / perPage),
+export const listBody = <A>(data: A, page: number, perPage: number, totalItems: number) => ({
+  ...successBody(data),
+  pagination: { page, perPage, totalItems, totalPages: Math.ceil(totalItems / perPage) } satisfies Pagination,
 });
