@@ -92,14 +92,15 @@ export const CurrentTraceId = Context.Reference<string>(
 );
 
 /**
- * A request to an extra route: the parsed JSON body (`undefined` when empty), the headers
- * (lower-case names), the query and the path parameters.
+ * A request to an extra route: the parsed JSON body (`undefined` when empty) and its `text`, the
+ * headers (lower-case names), the query and the path parameters.
  *
  * @since 0.1.0
  * @category Server
  */
 export interface ExtraRouteRequest {
   readonly body: unknown;
+  readonly text: string;
   readonly headers: Readonly<Record<string, string | undefined>>;
   readonly query: URLSearchParams;
   readonly params: Readonly<Record<string, string | undefined>>;
@@ -124,14 +125,19 @@ export interface ExtraRoute {
 
 /**
  * An extra route's answer that is not JSON: a page (`html`, served as `contentType`, default
- * `text/html; charset=utf-8`) or a redirect (`location`, 303). The sandbox's hosted payment page
- * answers these.
+ * `text/html; charset=utf-8`, with `headers`) or a redirect (`location`, 303). The sandbox's hosted
+ * payment page answers these.
  *
  * @since 0.1.0
  * @category Server
  */
 export type PageAnswer =
-  | { readonly status: number; readonly html: string; readonly contentType?: string | undefined }
+  | {
+      readonly status: number;
+      readonly html: string;
+      readonly contentType?: string | undefined;
+      readonly headers?: Readonly<Record<string, string>> | undefined;
+    }
   | { readonly status: 303; readonly location: string };
 
 const pageResponse = (answer: Answer | PageAnswer): HttpServerResponse.HttpServerResponse =>
@@ -139,6 +145,7 @@ const pageResponse = (answer: Answer | PageAnswer): HttpServerResponse.HttpServe
     ? HttpServerResponse.text(answer.html, {
         status: answer.status,
         contentType: answer.contentType ?? "text/html; charset=utf-8",
+        ...(answer.headers === undefined ? {} : { headers: answer.headers }),
       })
     : "location" in answer
       ? HttpServerResponse.empty({ status: 303, headers: { location: answer.location } })
@@ -395,22 +402,23 @@ const globalAdapter = (services: ProviderServices) =>
     { global: true },
   );
 
-const readJson = (request: HttpServerRequest.HttpServerRequest) =>
-  Effect.map(Effect.orDie(request.text), (text): { readonly ok: boolean; readonly body: unknown } => {
-    if (text.trim() === "") return { ok: true, body: undefined };
-    try {
-      return { ok: true, body: JSON.parse(text) };
-    } catch {
-      return { ok: false, body: undefined };
-    }
-  });
+/** The body's JSON (`body: undefined` when empty), or `undefined` when it is not JSON. */
+const parseJson = (text: string): { readonly body: unknown } | undefined => {
+  if (text.trim() === "") return { body: undefined };
+  try {
+    return { body: JSON.parse(text) };
+  } catch {
+    return undefined;
+  }
+};
 
 const extraRouteLayer = (route: ExtraRoute) =>
   HttpRouter.add(route.method, route.path, (request) =>
     Effect.gen(function* () {
       const traceId = yield* CurrentTraceId;
-      const parsed = yield* readJson(request);
-      if (!parsed.ok) {
+      const text = yield* Effect.orDie(request.text);
+      const parsed = parseJson(text);
+      if (parsed === undefined) {
         return toResponse(fieldError(traceId, "", "Expected a valid JSON body"));
       }
       const { params } = yield* HttpRouter.RouteContext;
@@ -420,6 +428,7 @@ const extraRouteLayer = (route: ExtraRoute) =>
       const answer = yield* fromStore(() =>
         route.handle({
           body: parsed.body,
+          text,
           headers: request.headers,
           query: url.searchParams,
           params,
