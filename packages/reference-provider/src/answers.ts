@@ -85,16 +85,6 @@ export const fieldError = (traceId: string, field: string, message: string): Ans
   errorAnswer(apiValidationError([{ field, message }], { traceId }));
 
 /**
- * The 404 `resource_missing` of an extra route (`"<what> <id> not found"`, a `GATEWAY_ERROR`): a
- * session or webhook event the sandbox does not know.
- *
- * @since 0.2.0
- * @category Server
- */
-export const notFound = (what: string, id: string, traceId: string): Answer =>
-  envelope(404, "resource_missing", `${what} ${id} not found`, { traceId, type: "GATEWAY_ERROR" });
-
-/**
  * The success envelope around `data`: `{ code: "00", message: "Success", data }`.
  *
  * @since 0.2.0

@@ -10,11 +10,13 @@
 import {
   millisToInstant,
   type PaymentSession,
+  resourceMissingError,
   type SessionStatus,
+  sessionMissingError,
   sessionStatuses,
   toPaymentSession,
 } from "@payment-session/core";
-import { type Answer, fieldError, notFound } from "../answers.js";
+import { type Answer, errorAnswer, fieldError } from "../answers.js";
 import type { ExtraRoute, ExtraRouteRequest, PageAnswer } from "../http/server.js";
 import type { Merchant } from "../merchants.js";
 import type { ProviderServices } from "../payments.js";
@@ -462,7 +464,7 @@ export const dashboardRoutes = (host: DashboardHost): ReadonlyArray<ExtraRoute> 
         const id = request.params.id ?? "";
         const timeline = await timelineOf(host, merchant, id);
         return timeline === null
-          ? notFound("Payment session", id, request.traceId)
+          ? errorAnswer(sessionMissingError(id, { traceId: request.traceId }))
           : { status: 200, body: { data: timelineJson(timeline) } };
       }),
     },
@@ -493,7 +495,7 @@ export const dashboardRoutes = (host: DashboardHost): ReadonlyArray<ExtraRoute> 
           return fieldError(request.traceId, "id", "a webhook event's id (a positive integer)");
         const action = await resendWebhook(ledgerHost, merchant, id);
         return action === undefined
-          ? notFound("Webhook event", raw, request.traceId)
+          ? errorAnswer(resourceMissingError("WebhookEvent", raw, { traceId: request.traceId }))
           : { status: 200, body: action };
       }),
     },

@@ -10,9 +10,10 @@ import {
   returnUrlOf,
   type SessionEvent,
   type SessionSnapshot,
+  sessionMissingError,
   toPaymentSession,
 } from "@payment-session/core";
-import { type Answer, notFound } from "../answers.js";
+import { type Answer, errorAnswer } from "../answers.js";
 import type { ExtraRouteRequest, PageAnswer } from "../http/server.js";
 import type { ProviderServices, RequestContext } from "../payments.js";
 import { readSession } from "../sessionWrites.js";
@@ -69,8 +70,6 @@ export const messagePage = (status: 400 | 404, message: string): PageAnswer => (
   html: `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${status === 404 ? "Not found" : "Bad request"}</title></head><body><p>${html(message)}</p></body></html>`,
 });
 
-const missing = (traceId: string, id: string): Answer => notFound("Payment session", id, traceId);
-
 /**
  * The route handlers of a customer page on `services`:
  *
@@ -112,12 +111,13 @@ export const sessionPageRoutes = (services: ProviderServices) => {
       (run: (session: PageSession, request: ExtraRouteRequest) => Promise<Answer>) =>
       async (request: ExtraRouteRequest): Promise<Answer> => {
         const session = await load(request);
-        if (session === null) return missing(request.traceId, request.params.id ?? "");
+        if (session === null)
+          return errorAnswer(sessionMissingError(request.params.id ?? "", { traceId: request.traceId }));
         const answer = await run(session, request);
         if (answer.status !== 200) return answer;
         const { context, id } = session;
         const after = await readSession(services.db, context.merchant.id, id, services.clock.now());
-        if (after === null) return missing(context.traceId, id);
+        if (after === null) return errorAnswer(sessionMissingError(id, { traceId: context.traceId }));
         const rendered = toPaymentSession(after);
         return { status: 200, body: { status: rendered.status, returnUrl: returnUrlOf(rendered) } };
       },
