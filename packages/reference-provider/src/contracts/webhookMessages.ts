@@ -7,6 +7,7 @@
  * @since 0.1.0
  */
 import type { MessageRequest } from "@payment-session/contracts";
+import { messageRequestOf } from "@payment-session/contracts/verifier";
 import type { ExtraRoute } from "../http/server.js";
 import type { ProviderContext } from "../startProvider.js";
 import type { ContractStates } from "./contractStates.js";
@@ -92,26 +93,6 @@ export interface WebhookEndpoints {
 const isRecord = (u: unknown): u is Readonly<Record<string, unknown>> =>
   typeof u === "object" && u !== null && !Array.isArray(u);
 
-const toMessageRequest = (json: unknown): MessageRequest => {
-  const body = isRecord(json) ? json : {};
-  const states = Array.isArray(body.providerStates) ? body.providerStates : [];
-  return {
-    description: typeof body.description === "string" ? body.description : "",
-    providerStates: states.flatMap((s: unknown) =>
-      isRecord(s) && typeof s.name === "string"
-        ? [
-            {
-              name: s.name,
-              params: isRecord(s.params)
-                ? (s.params as MessageRequest["providerStates"][number]["params"])
-                : {},
-            },
-          ]
-        : [],
-    ),
-  };
-};
-
 /**
  * The inbox and messages routes. A producer that throws answers 500 with its message, which is also
  * kept in `problems()`.
@@ -140,7 +121,7 @@ export const webhookEndpoints = (produce: WebhookMessageProducer): WebhookEndpoi
     method: "POST",
     path: providerMessagesPath,
     handle: async ({ body }) => {
-      const request = toMessageRequest(body);
+      const request = messageRequestOf(body);
       try {
         const message = await produce(request, inbox);
         const metadata = Buffer.from(JSON.stringify(message.metadata)).toString("base64");
