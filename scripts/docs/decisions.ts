@@ -3,7 +3,7 @@ import type { Pin } from "./pinChecks.ts";
 
 /**
  * The project's decision records: the choices of shared/api/decisions.md (C1–C7, L1–L6, P1–P6,
- * W1–W2), and this project's own on what input and access it accepts and how it runs (H1–H7, from the
+ * W1–W2), and this project's own on what input and access it accepts and how it runs (H1–H8, from the
  * hardening of issue 11), as prose written once here, and the places that embody each — transitions of the machines,
  * guards, and Pact interactions by description. The generator resolves every link against the
  * machine definitions and the pact files and fails, naming the record, when one no longer exists.
@@ -968,6 +968,22 @@ export const decisionRecords: ReadonlyArray<DecisionRecord> = [
       "503 `service_unavailable` in the error envelope (`error.type` `GATEWAY_ERROR`, `source` `SYSTEM`, a trace id), within the driver's connect timeout (5 s) or query timeout (10 s), instead of a 500 or a request that hangs. Nothing is promised about a write that was in flight: the caller retries it with the same `X-REQUEST-ID` (C6). The provider keeps running (its sweeper and dispatcher log and try again each second) and serves again as soon as the server answers, with no restart.",
     why: "The facts list 503 `service_unavailable` as the gateway's answer when a downstream is down (§3.3), and a caller's retry logic keys on 5xx: 503 says retry later, while 500 reports a bug. Without timeouts a partitioned server left every request waiting forever; with a refused connection the store error became a 500.",
     pins: "Nothing: no contract plays an outage; checked by the provider's outage test (a TCP proxy the test cuts: refused, then partitioned).",
+    checks: [],
+    transitions: [],
+    guards: [],
+    interactions: [],
+  },
+  {
+    id: "H8",
+    slug: "service-unavailable-declared",
+    title: "The 503 as a declared error of the API",
+    area: "Operations",
+    question:
+      "H7 answers 503 when the database cannot be used. Is that answer part of the API description (OpenAPI, typed client, server types), on which operations, and how do the sandbox's own routes (outside the API) reach it?",
+    choice:
+      "The core declares `ServiceUnavailableError` (503, `code` fixed to `service_unavailable`, made by `serviceUnavailableError`) beside the other error classes, and every operation that uses the server's storage declares it: all of `payments`, `charges` and `refunds`, not `POST /v1/access-token` (its credentials and token are checked in memory). The provider's handlers turn the store's typed `StoreUnavailable` into it, so the server's types require the declaration. The sandbox's routes (hosted page, dashboard, clock; outside `PaymentsApi`) run their store calls through the same `fromStore`: a `StoreError` of reason `connect` or `closed` is the same 503 envelope, any other rejection a defect (500). The HTTP shell no longer looks for database errors in a defect.",
+    why: "A 503 that the description leaves out is a status a generated client cannot narrow and a mock never shows, although every endpoint but one can answer it (facts §3.3 lists it as the gateway's answer to a downstream outage). Typing it end to end lets the compiler check each handler's error list instead of a scan over the defect that also caught bugs whose cause chain happened to contain a connection error.",
+    pins: "Nothing: no contract plays an outage; checked by the OpenAPI document test (statuses per operation, the fixed code), the provider's declared-errors test (API and sandbox routes decode as ServiceUnavailableError with the database closed; a sandbox route's other store failure stays 500) and the outage test.",
     checks: [],
     transitions: [],
     guards: [],

@@ -8,6 +8,7 @@ import {
   type ApiErrorResponse,
   apiErrorStatus,
   apiValidationError,
+  type BodyRefusalError,
   type ErrorCode,
   type ErrorDetail,
   ErrorEnvelope,
@@ -36,7 +37,7 @@ const encodeEnvelope = Schema.encodeSync(ErrorEnvelope);
  * @since 0.1.0
  * @category Server
  */
-export const errorAnswer = (error: ApiErrorResponse): Answer => ({
+export const errorAnswer = (error: ApiErrorResponse | BodyRefusalError): Answer => ({
   status: apiErrorStatus(error),
   body: encodeEnvelope({ code: error.code, message: error.message, error: error.error }),
 });
@@ -84,16 +85,6 @@ export const fieldError = (traceId: string, field: string, message: string): Ans
   errorAnswer(apiValidationError([{ field, message }], { traceId }));
 
 /**
- * The 404 `resource_missing` of an extra route (`"<what> <id> not found"`, a `GATEWAY_ERROR`): a
- * session or webhook event the sandbox does not know.
- *
- * @since 0.2.0
- * @category Server
- */
-export const notFound = (what: string, id: string, traceId: string): Answer =>
-  envelope(404, "resource_missing", `${what} ${id} not found`, { traceId, type: "GATEWAY_ERROR" });
-
-/**
  * The success envelope around `data`: `{ code: "00", message: "Success", data }`.
  *
  * @since 0.2.0
@@ -102,14 +93,13 @@ export const notFound = (what: string, id: string, traceId: string): Answer =>
 export const successBody = <A>(data: A) => ({ code: "00", message: "Success", data }) as const;
 
 /**
- * The `pagination` of a list answer: page `page` of `perPage` items out of `totalItems`.
+ * A list answer: the success envelope around page `page` of `perPage` items (`data`) out of
+ * `totalItems`, with its `pagination`.
  *
  * @since 0.2.0
  * @category Server
  */
-export const paginationOf = (page: number, perPage: number, totalItems: number): Pagination => ({
-  page,
-  perPage,
-  totalItems,
-  totalPages: Math.ceil(totalItems / perPage),
+export const listBody = <A>(data: A, page: number, perPage: number, totalItems: number) => ({
+  ...successBody(data),
+  pagination: { page, perPage, totalItems, totalPages: Math.ceil(totalItems / perPage) } satisfies Pagination,
 });

@@ -44,7 +44,7 @@ import {
 } from "@payment-session/core";
 import { Effect } from "effect";
 import { issueAccessToken as signAccessToken } from "./accessToken.js";
-import { paginationOf, successBody } from "./answers.js";
+import { listBody, successBody } from "./answers.js";
 import { privateCardKeyOf } from "./cardKeys.js";
 import type { ProviderClock } from "./clock.js";
 import { decryptCard } from "./decryptCard.js";
@@ -441,10 +441,7 @@ export const listPayments = (
             perPage,
           });
     const snapshots = await freshPage(services, context.at, result.items);
-    return {
-      ...successBody(snapshots.map(toPaymentSession)),
-      pagination: paginationOf(page, perPage, result.totalItems),
-    };
+    return listBody(snapshots.map(toPaymentSession), page, perPage, result.totalItems);
   });
 
 /**
@@ -473,8 +470,5 @@ export const listCharges = (
       }
       if (sessionPage * 100 >= result.totalItems) break;
     }
-    return {
-      ...successBody(charges.slice((page - 1) * perPage, page * perPage)),
-      pagination: paginationOf(page, perPage, charges.length),
-    };
+    return listBody(charges.slice((page - 1) * perPage, page * perPage), page, perPage, charges.length);
   });

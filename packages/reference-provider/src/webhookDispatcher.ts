@@ -4,7 +4,7 @@
  *
  * @since 0.1.0
  */
-import type { MerchantRegistry } from "./merchants.js";
+import type { Merchant, MerchantRegistry } from "./merchants.js";
 import {
   claimNextWebhook,
   type Database,
@@ -200,6 +200,28 @@ const sendWithin = async (
   }
 };
 
+/**
+ * One delivery of `payload` to the merchant's callback URL, waited for at most `timeoutMs` (no
+ * callback URL: a retry), and how long the receiver took (wall time). The dispatcher's and the
+ * sandbox's resend and test event.
+ *
+ * @since 0.1.0
+ * @category Webhooks
+ */
+export const deliverOnce = async (
+  send: WebhookSender,
+  merchant: Merchant | undefined,
+  payload: unknown,
+  timeoutMs: number,
+): Promise<{ readonly result: DeliveryResult; readonly latencyMs: number }> => {
+  if (merchant?.callbackUrl === undefined)
+    return { result: { _tag: "retry", error: "the merchant has no callback URL" }, latencyMs: 0 };
+  const sentAt = performance.now();
+  const request = { url: merchant.callbackUrl, apiKey: merchant.callbackApiKey, payload };
+  const result = await sendWithin(send, request, timeoutMs);
+  return { result, latencyMs: performance.now() - sentAt };
+};
+
 const positive = (value: number | undefined, fallback: number, name: string): number => {
   const chosen = value ?? fallback;
   if (!Number.isInteger(chosen) || chosen < 1)
@@ -269,16 +291,7 @@ export const dispatchDue = async (
 
   const deliver = async (row: OutboxRow, leasedUntil: number): Promise<void> => {
     const merchant = merchants.get(row.merchantId);
-    const sentAt = performance.now();
-    const result: DeliveryResult =
-      merchant?.callbackUrl === undefined
-        ? { _tag: "retry", error: "the merchant has no callback URL" }
-        : await sendWithin(
-            send,
-            { url: merchant.callbackUrl, apiKey: merchant.callbackApiKey, payload: row.payload },
-            timeoutMs,
-          );
-    const latencyMs = performance.now() - sentAt;
+    const { result, latencyMs } = await deliverOnce(send, merchant, row.payload, timeoutMs);
     const outcomeAt = now();
     const attempt = (nextAttemptAt: number | null) =>
       options.onAttempt?.({

@@ -6,7 +6,7 @@
  */
 export { ExitCode, parseVerifyArgs, runCli, USAGE } from "./command.js";
 export { formatReport, REPORT_WIDTH } from "./format.js";
-export { readRequestText } from "./internal/stateServer.js";
+export { messageRequestOf } from "./internal/messages.js";
 export { toJUnitXml } from "./junit.js";
 export { addToSum, flushSums, markPhase, timed } from "./timings.js";
 export {

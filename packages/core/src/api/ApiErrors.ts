@@ -179,6 +179,27 @@ export class UnsupportedMediaTypeError extends Schema.Error<UnsupportedMediaType
 Object.defineProperty(UnsupportedMediaTypeError.prototype, "_tag", { value: "UnsupportedMediaTypeError" });
 
 /**
+ * 503 `service_unavailable`: the server cannot use its storage now (the reference provider: its
+ * database is unreachable or closed). Nothing is known to have happened: retry later with the same
+ * `X-REQUEST-ID` (decision H7). `error.type` is `GATEWAY_ERROR`, `error.source` `SYSTEM`.
+ *
+ * @since 0.2.0
+ * @category Errors
+ */
+export class ServiceUnavailableError extends Schema.Error<ServiceUnavailableError>("ServiceUnavailableError")(
+  envelopeFields(Schema.Literal("service_unavailable").annotate(fixedCodeNote)),
+  {
+    identifier: "ServiceUnavailableError",
+    description:
+      "503 service_unavailable: the server cannot reach its storage now; retry later with the same X-REQUEST-ID",
+    httpApiStatus: 503,
+  },
+) {
+  declare readonly _tag: "ServiceUnavailableError";
+}
+Object.defineProperty(ServiceUnavailableError.prototype, "_tag", { value: "ServiceUnavailableError" });
+
+/**
  * The errors a server answers about the body itself, before a handler runs (413, 415). Every POST
  * endpoint declares them.
  *
@@ -201,7 +222,8 @@ export type ApiErrorResponse =
   | CredentialsInvalidError
   | ResourceMissingError
   | IdempotencyError
-  | UnprocessableError;
+  | UnprocessableError
+  | ServiceUnavailableError;
 
 /** Extra parts of an error envelope: a trace id to quote to support. */
 interface ErrorOptions {
@@ -289,6 +311,22 @@ export const unsupportedMediaTypeError = (options?: ErrorOptions) =>
   });
 
 /**
+ * The 503 answer when the server cannot use its storage (decision H7): `GATEWAY_ERROR` from the
+ * `SYSTEM`; the caller retries later with the same `X-REQUEST-ID`.
+ *
+ * @example
+ * fromStore(() => load(id)).pipe(Effect.catchTag("StoreUnavailable", () => Effect.fail(serviceUnavailableError({ traceId }))))
+ * @since 0.2.0
+ * @category Errors
+ */
+export const serviceUnavailableError = (options?: ErrorOptions): ServiceUnavailableError =>
+  new ServiceUnavailableError({
+    code: "service_unavailable",
+    message: "The service is unavailable; retry later with the same X-REQUEST-ID",
+    error: { ...errorBody(undefined, options), type: "GATEWAY_ERROR", source: "SYSTEM" },
+  });
+
+/**
  * The 422 answer for an operation the status does not allow (decision L2).
  *
  * @example
@@ -335,7 +373,7 @@ export const concurrentChangeError = (options?: ErrorOptions): IdempotencyError 
  * @since 0.1.0
  * @category Errors
  */
-export const apiErrorStatus = (error: ApiErrorResponse): number => {
+export const apiErrorStatus = (error: ApiErrorResponse | BodyRefusalError): number => {
   const status: unknown = Reflect.get(error.constructor, "ast")?.annotations?.httpApiStatus;
   if (typeof status !== "number") throw new Error(`${error._tag} has no httpApiStatus`);
   return status;

@@ -33,6 +33,7 @@ import {
   IdempotencyError,
   PayloadTooLargeError,
   ResourceMissingError,
+  ServiceUnavailableError,
   UnprocessableError,
   UnsupportedMediaTypeError,
 } from "./ApiErrors.js";
@@ -209,7 +210,14 @@ const sessionPath = { id: Schema.String };
 /** The answers every POST can give about its body before a handler runs. */
 const bodyRefusals = [PayloadTooLargeError, UnsupportedMediaTypeError] as const;
 
-/** The 4xx examples every operation shares (400, 401, and 413/415 for a POST). */
+/**
+ * What every endpoint that uses the server's storage can answer when the storage cannot be used
+ * (503, decision H7), and its example.
+ */
+const storeErrors = [ServiceUnavailableError] as const;
+const unavailable = { 503: errorExamples[503] };
+
+/** The error examples every operation shares (400, 401, and 413/415 for a POST). */
 const commonErrors = { 400: errorExamples[400], 401: errorExamples[401] };
 const bodyErrors = { ...commonErrors, 413: errorExamples[413], 415: errorExamples[415] };
 const sessionPostErrors = {
@@ -217,6 +225,7 @@ const sessionPostErrors = {
   404: errorExamples[404],
   409: errorExamples[409],
   422: errorExamples[422],
+  ...unavailable,
 };
 
 const amountLimits = `Amount bounds per method (decision C5; the docs' example merchant config, a merchant's own may differ; outside them: 400 on \`amount.value\`):\n\n${amountLimitsMarkdown()}`;
@@ -246,14 +255,19 @@ const create = HttpApiEndpoint.post("create", "/v2/payments", {
   headers: idempotencyHeaders,
   payload: CreatePaymentSessionRequest,
   success: PaymentSessionResponse,
-  error: [IdempotencyError, ...bodyRefusals],
+  error: [IdempotencyError, ...bodyRefusals, ...storeErrors],
 })
   .annotate(OpenApi.Summary, "Create a payment session")
   .annotateMerge(
     documented({
       description: `Creates a payment session. Its first status follows from the body (decision C1): no method or \`autoConfirm: false\` → REQUIRE_PAYMENT_METHOD / REQUIRE_CONFIRMATION; a method with \`autoConfirm: true\` → REQUIRE_ACTION with a waiting charge; a MULTIPLE QR/VA in API mode → ACTIVE. Answers 200 (not 201).\n\n${amountLimits}`,
       request: createRequestExample,
-      responses: { 200: paymentSessionResponseExample, ...bodyErrors, 409: errorExamples[409] },
+      responses: {
+        200: paymentSessionResponseExample,
+        ...bodyErrors,
+        409: errorExamples[409],
+        ...unavailable,
+      },
     }),
   )
   .annotate(OpenApi.Override, { "x-amount-limits": amountLimitsExtension() });
@@ -263,7 +277,7 @@ const confirm = HttpApiEndpoint.post("confirm", "/v2/payments/:id/confirm", {
   headers: idempotencyHeaders,
   payload: ConfirmPaymentSessionRequest,
   success: PaymentSessionResponse,
-  error: [ResourceMissingError, IdempotencyError, UnprocessableError, ...bodyRefusals],
+  error: [ResourceMissingError, IdempotencyError, UnprocessableError, ...bodyRefusals, ...storeErrors],
 })
   .annotate(OpenApi.Summary, "Confirm the payment method of a session")
   .annotateMerge(
@@ -279,14 +293,19 @@ const get = HttpApiEndpoint.get("get", "/v2/payments/:id", {
   headers: subAccountHeaders,
   params: sessionPath,
   success: PaymentSessionResponse,
-  error: [ResourceMissingError],
+  error: [ResourceMissingError, ...storeErrors],
 })
   .annotate(OpenApi.Summary, "Retrieve a payment session")
   .annotateMerge(
     documented({
       description:
         "One payment session with its charges. A session past its `expiryAt` is answered EXPIRED (lazy expiry, decision L4). Unknown id (or another merchant's): 404 `resource_missing`.",
-      responses: { 200: paymentSessionResponseExample, ...commonErrors, 404: errorExamples[404] },
+      responses: {
+        200: paymentSessionResponseExample,
+        ...commonErrors,
+        404: errorExamples[404],
+        ...unavailable,
+      },
     }),
   );
 
@@ -294,13 +313,14 @@ const list = HttpApiEndpoint.get("list", "/v2/payments", {
   headers: subAccountHeaders,
   query: ListPaymentSessionsQuery,
   success: PaymentSessionListResponse,
+  error: storeErrors,
 })
   .annotate(OpenApi.Summary, "List payment sessions (optionally by clientReferenceId)")
   .annotateMerge(
     documented({
       description:
         "The merchant's payment sessions, a page at a time (`page` from 1, `perPage` 1–100, default 20). With `clientReferenceId`, every session with that reference (decision C4: the reference need not be unique).",
-      responses: { 200: paymentSessionListResponseExample, ...commonErrors },
+      responses: { 200: paymentSessionListResponseExample, ...commonErrors, ...unavailable },
     }),
   );
 
@@ -309,7 +329,7 @@ const cancel = HttpApiEndpoint.post("cancel", "/v2/payments/:id/cancel", {
   headers: idempotencyHeaders,
   payload: CancelPaymentSessionRequest,
   success: PaymentSessionResponse,
-  error: [ResourceMissingError, IdempotencyError, UnprocessableError, ...bodyRefusals],
+  error: [ResourceMissingError, IdempotencyError, UnprocessableError, ...bodyRefusals, ...storeErrors],
 })
   .annotate(OpenApi.Summary, "Cancel an unpaid payment session")
   .annotateMerge(
@@ -326,7 +346,7 @@ const capture = HttpApiEndpoint.post("capture", "/v2/payments/:id/capture", {
   headers: idempotencyHeaders,
   payload: CapturePaymentSessionRequest,
   success: CaptureResponse,
-  error: [ResourceMissingError, IdempotencyError, UnprocessableError, ...bodyRefusals],
+  error: [ResourceMissingError, IdempotencyError, UnprocessableError, ...bodyRefusals, ...storeErrors],
 })
   .annotate(OpenApi.Summary, "Capture a manual-capture card authorisation")
   .annotateMerge(
@@ -342,7 +362,7 @@ const simulate = HttpApiEndpoint.post("simulate", "/v2/payments/simulations", {
   headers: idempotencyHeaders,
   payload: SimulationRequest,
   success: SimulationResponse,
-  error: [ResourceMissingError, IdempotencyError, UnprocessableError, ...bodyRefusals],
+  error: [ResourceMissingError, IdempotencyError, UnprocessableError, ...bodyRefusals, ...storeErrors],
 })
   .annotate(OpenApi.Summary, "Sandbox: settle or expire the open charge of a session")
   .annotateMerge(
@@ -358,13 +378,14 @@ const listCharges = HttpApiEndpoint.get("list", "/v2/charges", {
   headers: subAccountHeaders,
   query: ListChargesQuery,
   success: ChargeListResponse,
+  error: storeErrors,
 })
   .annotate(OpenApi.Summary, "List the charges of a session by clientReferenceId")
   .annotateMerge(
     documented({
       description:
         "The charges of the sessions with that `clientReferenceId`, a page at a time (`page` from 1, `perPage` 1–100, default 20).",
-      responses: { 200: chargeListResponseExample, ...commonErrors },
+      responses: { 200: chargeListResponseExample, ...commonErrors, ...unavailable },
     }),
   );
 

@@ -16,6 +16,7 @@ import {
   IdempotencyError,
   PayloadTooLargeError,
   ResourceMissingError,
+  ServiceUnavailableError,
   UnprocessableError,
   UnsupportedMediaTypeError,
 } from "./ApiErrors.js";
@@ -46,6 +47,7 @@ const createRefund = HttpApiEndpoint.post("create", "/v1/refunds", {
     UnprocessableError,
     PayloadTooLargeError,
     UnsupportedMediaTypeError,
+    ServiceUnavailableError,
   ],
 })
   .annotate(OpenApi.Summary, "Refund (part of) a paid payment session")
@@ -62,6 +64,7 @@ const createRefund = HttpApiEndpoint.post("create", "/v1/refunds", {
         413: errorExamples[413],
         415: errorExamples[415],
         422: refundRefusedExample,
+        503: errorExamples[503],
       },
     }),
   );
@@ -70,14 +73,19 @@ const getRefund = HttpApiEndpoint.get("get", "/v1/refunds/:id", {
   headers: subAccountHeaders,
   params: { id: Schema.String },
   success: RefundResponse,
-  error: [ResourceMissingError],
+  error: [ResourceMissingError, ServiceUnavailableError],
 })
   .annotate(OpenApi.Summary, "Retrieve a refund")
   .annotateMerge(
     documented({
       description:
         "The merchant's refund as of now (the sandbox's due steps applied first, decision R1), or 404 `resource_missing` (also for another merchant's refund).",
-      responses: { 200: refundResponseExample, ...readErrors, 404: errorExamples[404] },
+      responses: {
+        200: refundResponseExample,
+        ...readErrors,
+        404: errorExamples[404],
+        503: errorExamples[503],
+      },
     }),
   );
 
@@ -85,13 +93,14 @@ const listRefunds = HttpApiEndpoint.get("list", "/v1/refunds", {
   headers: subAccountHeaders,
   query: ListRefundsQuery,
   success: RefundListResponse,
+  error: [ServiceUnavailableError],
 })
   .annotate(OpenApi.Summary, "List refunds (by paymentSessionId, clientReferenceId, status), newest first")
   .annotateMerge(
     documented({
       description:
         "The merchant's refunds, newest first, filtered by `paymentSessionId`, `clientReferenceId` (the refund's) and `status`, a page at a time (`page`, `perPage` ≤ 100, default 20).",
-      responses: { 200: refundListResponseExample, ...readErrors },
+      responses: { 200: refundListResponseExample, ...readErrors, 503: errorExamples[503] },
     }),
   );
 

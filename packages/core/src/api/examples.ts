@@ -28,6 +28,8 @@ import {
   payloadTooLargeError,
   ResourceMissingError,
   resourceMissingError,
+  ServiceUnavailableError,
+  serviceUnavailableError,
   UnprocessableError,
   UnsupportedMediaTypeError,
   unsupportedMediaTypeError,
@@ -210,7 +212,7 @@ const wire = <S extends Schema.Top & { readonly EncodingServices: never }>(schem
 const withTrace = { traceId };
 
 /**
- * One error answer per declared status (400, 401, 404, 409, 413, 415, 422), built by the core's
+ * One error answer per declared status (400, 401, 404, 409, 413, 415, 422, 503), built by the core's
  * own error constructors (the ones a server answers with), in their wire form.
  *
  * @since 0.2.0
@@ -233,6 +235,7 @@ export const errorExamples = {
   413: wire(PayloadTooLargeError, payloadTooLargeError(1_048_576, withTrace)),
   415: wire(UnsupportedMediaTypeError, unsupportedMediaTypeError(withTrace)),
   422: wire(UnprocessableError, invalidStateError("confirm", "PAID", withTrace)),
+  503: wire(ServiceUnavailableError, serviceUnavailableError(withTrace)),
 } as const;
 
 /** A refund of half the seed page's 20 000 IDR session, PENDING (decision R1). @since 0.2.0 @category API description */

@@ -13,6 +13,7 @@ import {
   type IdempotencyError,
   type PayloadTooLargeError,
   type ResourceMissingError,
+  type ServiceUnavailableError,
   type UnprocessableError,
   type UnsupportedMediaTypeError,
 } from "../../src/api/index.js";
@@ -28,6 +29,7 @@ describe("error codes per class", () => {
     >();
     expectTypeOf<PayloadTooLargeError["code"]>().toEqualTypeOf<"api_validation_error">();
     expectTypeOf<UnsupportedMediaTypeError["code"]>().toEqualTypeOf<"api_validation_error">();
+    expectTypeOf<ServiceUnavailableError["code"]>().toEqualTypeOf<"service_unavailable">();
   });
 
   it("narrows an error union by _tag to its codes", () => {

@@ -17,6 +17,7 @@ import {
   RefundResponse,
   ResourceMissingError,
   renderOpenApi,
+  ServiceUnavailableError,
   SimulationResponse,
   UnprocessableError,
   UnsupportedMediaTypeError,
@@ -62,7 +63,7 @@ const expected: ReadonlyArray<Expected> = [
     path: "/v2/payments",
     operationId: "payments.create",
     secured: true,
-    statuses: ["200", "400", "401", "409", "413", "415"],
+    statuses: ["200", "400", "401", "409", "413", "415", "503"],
     headers: post,
   },
   {
@@ -70,7 +71,7 @@ const expected: ReadonlyArray<Expected> = [
     path: "/v2/payments/{id}/confirm",
     operationId: "payments.confirm",
     secured: true,
-    statuses: ["200", "400", "401", "404", "409", "413", "415", "422"],
+    statuses: ["200", "400", "401", "404", "409", "413", "415", "422", "503"],
     headers: post,
   },
   {
@@ -78,7 +79,7 @@ const expected: ReadonlyArray<Expected> = [
     path: "/v2/payments/{id}",
     operationId: "payments.get",
     secured: true,
-    statuses: ["200", "400", "401", "404"],
+    statuses: ["200", "400", "401", "404", "503"],
     headers: get,
   },
   {
@@ -86,7 +87,7 @@ const expected: ReadonlyArray<Expected> = [
     path: "/v2/payments",
     operationId: "payments.list",
     secured: true,
-    statuses: ["200", "400", "401"],
+    statuses: ["200", "400", "401", "503"],
     headers: get,
   },
   {
@@ -94,7 +95,7 @@ const expected: ReadonlyArray<Expected> = [
     path: "/v2/payments/{id}/cancel",
     operationId: "payments.cancel",
     secured: true,
-    statuses: ["200", "400", "401", "404", "409", "413", "415", "422"],
+    statuses: ["200", "400", "401", "404", "409", "413", "415", "422", "503"],
     headers: post,
   },
   {
@@ -102,7 +103,7 @@ const expected: ReadonlyArray<Expected> = [
     path: "/v2/payments/{id}/capture",
     operationId: "payments.capture",
     secured: true,
-    statuses: ["200", "400", "401", "404", "409", "413", "415", "422"],
+    statuses: ["200", "400", "401", "404", "409", "413", "415", "422", "503"],
     headers: post,
   },
   {
@@ -110,7 +111,7 @@ const expected: ReadonlyArray<Expected> = [
     path: "/v2/charges",
     operationId: "charges.list",
     secured: true,
-    statuses: ["200", "400", "401"],
+    statuses: ["200", "400", "401", "503"],
     headers: get,
   },
   {
@@ -118,7 +119,7 @@ const expected: ReadonlyArray<Expected> = [
     path: "/v2/payments/simulations",
     operationId: "payments.simulate",
     secured: true,
-    statuses: ["200", "400", "401", "404", "409", "413", "415", "422"],
+    statuses: ["200", "400", "401", "404", "409", "413", "415", "422", "503"],
     headers: post,
   },
   {
@@ -126,7 +127,7 @@ const expected: ReadonlyArray<Expected> = [
     path: "/v1/refunds",
     operationId: "refunds.create",
     secured: true,
-    statuses: ["200", "400", "401", "404", "409", "413", "415", "422"],
+    statuses: ["200", "400", "401", "404", "409", "413", "415", "422", "503"],
     headers: post,
   },
   {
@@ -134,7 +135,7 @@ const expected: ReadonlyArray<Expected> = [
     path: "/v1/refunds/{id}",
     operationId: "refunds.get",
     secured: true,
-    statuses: ["200", "400", "401", "404"],
+    statuses: ["200", "400", "401", "404", "503"],
     headers: get,
   },
   {
@@ -142,7 +143,7 @@ const expected: ReadonlyArray<Expected> = [
     path: "/v1/refunds",
     operationId: "refunds.list",
     secured: true,
-    statuses: ["200", "400", "401"],
+    statuses: ["200", "400", "401", "503"],
     headers: get,
   },
 ];
@@ -281,6 +282,7 @@ describe("what third-party tools read beyond the schemas", () => {
     ]);
     expect(codeEnum("PayloadTooLargeErrorEncoded")).toEqual(["api_validation_error"]);
     expect(codeEnum("UnsupportedMediaTypeErrorEncoded")).toEqual(["api_validation_error"]);
+    expect(codeEnum("ServiceUnavailableErrorEncoded")).toEqual(["service_unavailable"]);
   });
 
   it("shows PaymentMethod as a oneOf discriminated on type, each branch with its own part only, as the decoder reads it", () => {
@@ -356,6 +358,7 @@ describe("every example in the document decodes with the schema it illustrates",
     "413": PayloadTooLargeError,
     "415": UnsupportedMediaTypeError,
     "422": UnprocessableError,
+    "503": ServiceUnavailableError,
   };
   const successOf: Record<string, Schema.Top> = {
     "auth.accessToken": AccessTokenResponse,

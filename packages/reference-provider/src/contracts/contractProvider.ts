@@ -1,6 +1,6 @@
 /**
  * The reference provider in contract-test mode: the API on a test clock, with the provider-states
- * endpoint mounted beside it and the webhook endpoints (inbox + messages) running next to it.
+ * endpoint and the webhook endpoints (inbox + messages) mounted beside it.
  * Never what `pnpm start` serves.
  *
  * @since 0.1.0
@@ -12,7 +12,13 @@ import type { ExtraRoute } from "../http/server.js";
 import { type RunningProvider, startProvider } from "../startProvider.js";
 import type { Database } from "../store/index.js";
 import { type ContractStates, createContractStates } from "./contractStates.js";
-import { startWebhookEndpoints, type WebhookEndpoints, webhookMessageProducer } from "./webhookMessages.js";
+import {
+  providerMessagesPath,
+  type WebhookEndpoints,
+  webhookEndpoints,
+  webhookInboxPath,
+  webhookMessageProducer,
+} from "./webhookMessages.js";
 
 /**
  * Where the provider-states endpoint is mounted: `POST /_pact/provider-states`.
@@ -37,9 +43,9 @@ export const providerStatesRoute = (states: ContractStates): ExtraRoute => ({
 
 /**
  * A running provider in contract-test mode and the URLs a verifier needs:
- * `providerBaseUrl`, `providerStatesSetupUrl` (on the provider), `providerMessagesUrl` (the webhook
- * endpoints). `problems()` lists every state set-up and message production that failed, in order.
- * `close()` stops the provider and the webhook endpoints (not a `db` passed in).
+ * `providerBaseUrl`, `providerStatesSetupUrl` and `providerMessagesUrl`, all on the provider (the
+ * merchants' callback URL is its webhook inbox). `problems()` lists every state set-up and message
+ * production that failed, in order. `close()` stops the provider (not a `db` passed in).
  *
  * @since 0.1.0
  * @category Contract verification
@@ -91,42 +97,39 @@ export const startContractProvider = async (
   options: ContractProviderOptions = {},
 ): Promise<ContractProvider> => {
   const clock = createTestClock(options.start ?? "2025-03-30T05:48:17Z");
-  let states: ContractStates | undefined;
-  let webhooks: WebhookEndpoints | undefined;
+  let mounted: { readonly states: ContractStates; readonly webhooks: WebhookEndpoints } | undefined;
+  let url = "";
   const provider = await startProvider({
     ...(options.db === undefined ? { memory: true } : { db: options.db }),
     clock,
     merchants: [],
     ...(options.background === undefined ? {} : { background: options.background }),
     extraRoutes: (context) => {
-      states = createContractStates({ provider: context, clock, callbackUrl: () => webhooks?.callbackUrl });
-      return [providerStatesRoute(states)];
+      const states = createContractStates({
+        provider: context,
+        clock,
+        callbackUrl: () => `${url}${webhookInboxPath}`,
+      });
+      const webhooks = webhookEndpoints(webhookMessageProducer(context, states));
+      mounted = { states, webhooks };
+      return [providerStatesRoute(states), ...webhooks.routes];
     },
   });
-  const mounted = states;
+  url = provider.url;
   if (mounted === undefined) {
     await provider.close();
     throw new Error("startProvider did not build its extra routes");
   }
-  try {
-    webhooks = await startWebhookEndpoints(webhookMessageProducer(provider, mounted));
-  } catch (error) {
-    await provider.close();
-    throw error;
-  }
-  const endpoints = webhooks;
+  const { states, webhooks } = mounted;
   return {
     provider,
     clock,
-    states: mounted,
-    webhooks: endpoints,
+    states,
+    webhooks,
     providerBaseUrl: provider.url,
     providerStatesSetupUrl: `${provider.url}${providerStatesPath}`,
-    providerMessagesUrl: endpoints.messagesUrl,
-    problems: () => [...mounted.problems(), ...endpoints.problems()],
-    close: async () => {
-      await endpoints.close();
-      await provider.close();
-    },
+    providerMessagesUrl: `${provider.url}${providerMessagesPath}`,
+    problems: () => [...states.problems(), ...webhooks.problems()],
+    close: () => provider.close(),
   };
 };

@@ -6,9 +6,9 @@
  *
  * @since 0.1.0
  */
-import http from "node:http";
 import type { MessageRequest } from "@payment-session/contracts";
-import { readRequestText } from "@payment-session/contracts/verifier";
+import { messageRequestOf } from "@payment-session/contracts/verifier";
+import type { ExtraRoute } from "../http/server.js";
 import type { ProviderContext } from "../startProvider.js";
 import type { ContractStates } from "./contractStates.js";
 
@@ -47,22 +47,6 @@ export interface WebhookInbox {
 }
 
 /**
- * A running pair of loopback endpoints: `callbackUrl` (the inbox: answers every POST 200 and keeps
- * it) and `messagesUrl` (the provider-messages protocol of `@payment-session/contracts`: `POST
- * {description, providerStates}` → 200 with the message body and a `Pact-Message-Metadata` header).
- *
- * @since 0.1.0
- * @category Contract verification
- */
-export interface WebhookEndpoints {
-  readonly callbackUrl: string;
-  readonly messagesUrl: string;
-  readonly inbox: WebhookInbox;
-  readonly problems: () => ReadonlyArray<string>;
-  readonly close: () => Promise<void>;
-}
-
-/**
  * Produces the message a request asks for, reading what the inbox received.
  *
  * @since 0.1.0
@@ -73,46 +57,50 @@ export type WebhookMessageProducer = (
   inbox: WebhookInbox,
 ) => Promise<WebhookMessage>;
 
-const isRecord = (u: unknown): u is Readonly<Record<string, unknown>> =>
-  typeof u === "object" && u !== null && !Array.isArray(u);
-
-const toMessageRequest = (text: string): MessageRequest => {
-  const json: unknown = text.trim() === "" ? {} : JSON.parse(text);
-  const body = isRecord(json) ? json : {};
-  const states = Array.isArray(body.providerStates) ? body.providerStates : [];
-  return {
-    description: typeof body.description === "string" ? body.description : "",
-    providerStates: states.flatMap((s: unknown) =>
-      isRecord(s) && typeof s.name === "string"
-        ? [
-            {
-              name: s.name,
-              params: isRecord(s.params)
-                ? (s.params as MessageRequest["providerStates"][number]["params"])
-                : {},
-            },
-          ]
-        : [],
-    ),
-  };
-};
-
-const headerValues = (req: http.IncomingMessage): Record<string, string | undefined> =>
-  Object.fromEntries(
-    Object.entries(req.headers).map(([name, value]) => [
-      name,
-      Array.isArray(value) ? value.join(", ") : value,
-    ]),
-  );
-
 /**
- * Starts the inbox and the messages endpoint on one loopback port (chosen by the OS). A producer
- * that throws answers 500 with its message, which is also kept in `problems()` for the run's report.
+ * Where the provider serves the webhook side in test mode, beside the provider-states endpoint:
+ * `POST /_pact/webhooks` (the inbox: the merchants' callback URL; answers 200 and keeps the
+ * delivery) and `POST /_pact/messages` (the provider-messages protocol of
+ * `@payment-session/contracts`: `{description, providerStates}` → 200 with the message body and a
+ * `Pact-Message-Metadata` header).
  *
  * @since 0.1.0
  * @category Contract verification
  */
-export const startWebhookEndpoints = async (produce: WebhookMessageProducer): Promise<WebhookEndpoints> => {
+export const webhookInboxPath = "/_pact/webhooks";
+
+/**
+ * The provider-messages endpoint's path (see {@link webhookInboxPath}).
+ *
+ * @since 0.1.0
+ * @category Contract verification
+ */
+export const providerMessagesPath = "/_pact/messages";
+
+/**
+ * The inbox and messages routes (mounted on the provider's own server), the inbox they fill, and
+ * every message that could not be produced (for the run's report).
+ *
+ * @since 0.1.0
+ * @category Contract verification
+ */
+export interface WebhookEndpoints {
+  readonly routes: ReadonlyArray<ExtraRoute>;
+  readonly inbox: WebhookInbox;
+  readonly problems: () => ReadonlyArray<string>;
+}
+
+const isRecord = (u: unknown): u is Readonly<Record<string, unknown>> =>
+  typeof u === "object" && u !== null && !Array.isArray(u);
+
+/**
+ * The inbox and messages routes. A producer that throws answers 500 with its message, which is also
+ * kept in `problems()`.
+ *
+ * @since 0.1.0
+ * @category Contract verification
+ */
+export const webhookEndpoints = (produce: WebhookMessageProducer): WebhookEndpoints => {
   let received: Array<WebhookDelivery> = [];
   const problems: Array<string> = [];
   const inbox: WebhookInbox = {
@@ -121,59 +109,36 @@ export const startWebhookEndpoints = async (produce: WebhookMessageProducer): Pr
       received = [];
     },
   };
-  const server = http.createServer((req, res) => {
-    void (async () => {
-      const text = await readRequestText(req);
-      const path = (req.url ?? "/").split("?")[0];
-      if (req.method === "POST" && path === "/webhooks") {
-        received.push({ headers: headerValues(req), body: text });
-        res.writeHead(200, { "content-type": "application/json" });
-        res.end("{}");
-        return;
-      }
-      if (req.method === "POST" && path === "/messages") {
-        let description = "";
-        try {
-          const request = toMessageRequest(text);
-          description = request.description;
-          const message = await produce(request, inbox);
-          res.writeHead(200, {
-            "content-type": "application/json",
-            "pact-message-metadata": Buffer.from(JSON.stringify(message.metadata)).toString("base64"),
-          });
-          res.end(message.body);
-        } catch (error) {
-          const reason = error instanceof Error ? error.message : String(error);
-          problems.push(`message "${description}": ${reason}`);
-          res.writeHead(500, { "content-type": "text/plain" });
-          res.end(reason);
-        }
-        return;
-      }
-      res.writeHead(404, { "content-type": "text/plain" });
-      res.end("not found");
-    })().catch(() => {
-      res.destroy();
-    });
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => resolve());
-  });
-  const address = server.address();
-  const port = address !== null && typeof address === "object" ? address.port : 0;
-  const base = `http://127.0.0.1:${port}`;
-  return {
-    callbackUrl: `${base}/webhooks`,
-    messagesUrl: `${base}/messages`,
-    inbox,
-    problems: () => [...problems],
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+  const inboxRoute: ExtraRoute = {
+    method: "POST",
+    path: webhookInboxPath,
+    handle: async ({ headers, text }) => {
+      received.push({ headers, body: text });
+      return { status: 200, body: {} };
+    },
   };
+  const messagesRoute: ExtraRoute = {
+    method: "POST",
+    path: providerMessagesPath,
+    handle: async ({ body }) => {
+      const request = messageRequestOf(body);
+      try {
+        const message = await produce(request, inbox);
+        const metadata = Buffer.from(JSON.stringify(message.metadata)).toString("base64");
+        return {
+          status: 200,
+          html: message.body,
+          contentType: "application/json",
+          headers: { "pact-message-metadata": metadata },
+        };
+      } catch (error) {
+        const reason = error instanceof Error ? error.message : String(error);
+        problems.push(`message "${request.description}": ${reason}`);
+        return { status: 500, html: reason, contentType: "text/plain" };
+      }
+    },
+  };
+  return { routes: [inboxRoute, messagesRoute], inbox, problems: () => [...problems] };
 };
 
 const sessionIdOf = (body: string): string | undefined => {

@@ -16,8 +16,12 @@ import {
   credentialsInvalidError,
   issueDetails,
   PaymentsApi,
+  payloadTooLargeError,
   RequestValidation,
   renderOpenApi,
+  type ServiceUnavailableError,
+  serviceUnavailableError,
+  unsupportedMediaTypeError,
 } from "@payment-session/core";
 import { ByteSize, Cause, Context, Effect, Exit, Layer, Redacted, Result, Scope, type Types } from "effect";
 import {
@@ -30,7 +34,7 @@ import {
 } from "effect/http";
 import { HttpApiBuilder, HttpApiMiddleware, HttpApiScalar } from "effect/http-api";
 import { verifyAccessToken } from "../accessToken.js";
-import { type Answer, envelope, fieldError } from "../answers.js";
+import { type Answer, envelope, errorAnswer, fieldError } from "../answers.js";
 import { actingMerchant } from "../merchants.js";
 import {
   accessToken,
@@ -41,8 +45,8 @@ import {
   type RequestContext,
 } from "../payments.js";
 import { createRefund, getRefund, listRefunds } from "../refunds/refunds.js";
-import { isDatabaseUnavailable } from "../store/errors.js";
-import { StoreError, StoreUnavailable } from "../store/index.js";
+import { fromStore } from "../sessionWrites.js";
+import { StoreUnavailable } from "../store/index.js";
 import { writeEndpoints } from "../writes.js";
 import { jsonDepthExceeds } from "./jsonDepth.js";
 import { isAccessTokenRequest, tolerantAccessToken } from "./tolerantToken.js";
@@ -88,14 +92,15 @@ export const CurrentTraceId = Context.Reference<string>(
 );
 
 /**
- * A request to an extra route: the parsed JSON body (`undefined` when empty), the headers
- * (lower-case names), the query and the path parameters.
+ * A request to an extra route: the parsed JSON body (`undefined` when empty) and its `text`, the
+ * headers (lower-case names), the query and the path parameters.
  *
  * @since 0.1.0
  * @category Server
  */
 export interface ExtraRouteRequest {
   readonly body: unknown;
+  readonly text: string;
   readonly headers: Readonly<Record<string, string | undefined>>;
   readonly query: URLSearchParams;
   readonly params: Readonly<Record<string, string | undefined>>;
@@ -106,7 +111,8 @@ export interface ExtraRouteRequest {
 /**
  * A route mounted beside the API (e.g. `POST /_pact/provider-states` in test mode). The handler
  * answers an {@link Answer} (status + JSON body); a body that is not JSON is a 400 envelope before
- * it runs, a thrown error a 500 envelope.
+ * it runs. Its store calls fail typed: a rejection with a `StoreError` saying the database cannot be
+ * used is the API's 503 `service_unavailable` (decision H7), any other rejection a 500 envelope.
  *
  * @since 0.1.0
  * @category Server
@@ -119,14 +125,19 @@ export interface ExtraRoute {
 
 /**
  * An extra route's answer that is not JSON: a page (`html`, served as `contentType`, default
- * `text/html; charset=utf-8`) or a redirect (`location`, 303). The sandbox's hosted payment page
- * answers these.
+ * `text/html; charset=utf-8`, with `headers`) or a redirect (`location`, 303). The sandbox's hosted
+ * payment page answers these.
  *
  * @since 0.1.0
  * @category Server
  */
 export type PageAnswer =
-  | { readonly status: number; readonly html: string; readonly contentType?: string | undefined }
+  | {
+      readonly status: number;
+      readonly html: string;
+      readonly contentType?: string | undefined;
+      readonly headers?: Readonly<Record<string, string>> | undefined;
+    }
   | { readonly status: 303; readonly location: string };
 
 const pageResponse = (answer: Answer | PageAnswer): HttpServerResponse.HttpServerResponse =>
@@ -134,6 +145,7 @@ const pageResponse = (answer: Answer | PageAnswer): HttpServerResponse.HttpServe
     ? HttpServerResponse.text(answer.html, {
         status: answer.status,
         contentType: answer.contentType ?? "text/html; charset=utf-8",
+        ...(answer.headers === undefined ? {} : { headers: answer.headers }),
       })
     : "location" in answer
       ? HttpServerResponse.empty({ status: 303, headers: { location: answer.location } })
@@ -145,25 +157,22 @@ const toResponse = (answer: Answer): HttpServerResponse.HttpServerResponse =>
     contentType: "application/json",
   });
 
-const isStoreUnavailable = (error: unknown): error is StoreUnavailable => error instanceof StoreUnavailable;
+/**
+ * A store failure that says the database cannot be used now, as the API's declared 503 (the core's
+ * `serviceUnavailableError`, decision H7), logged with the request's trace id.
+ */
+const serviceUnavailable = (traceId: string, error: StoreUnavailable): ServiceUnavailableError => {
+  console.error(`[reference-provider] ${traceId}: database unavailable: ${error.message}`);
+  return serviceUnavailableError({ traceId });
+};
 
-/** The database cannot be used now: 503, so a caller retries instead of reporting a bug (decision H7). */
-const unavailableResponse = (traceId: string, detail: string) =>
-  Effect.sync(() => {
-    console.error(`[reference-provider] ${traceId}: database unavailable: ${detail}`);
-    return toResponse(
-      envelope(
-        503,
-        "service_unavailable",
-        "The service is unavailable; retry later with the same X-REQUEST-ID",
-        { traceId, type: "GATEWAY_ERROR", source: "SYSTEM" },
-      ),
-    );
-  });
-
-/** An API handler's {@link StoreUnavailable} failure, answered 503 in the envelope. */
-const answerUnavailable = (error: StoreUnavailable) =>
-  Effect.flatMap(CurrentTraceId, (traceId) => unavailableResponse(traceId, Cause.pretty(Cause.fail(error))));
+/** An operation's {@link StoreUnavailable} failure as the endpoint's declared 503. */
+const declaredUnavailable = <A, E, R>(effect: Effect.Effect<A, E | StoreUnavailable, R>) =>
+  Effect.catchIf(
+    effect,
+    (error): error is StoreUnavailable => error instanceof StoreUnavailable,
+    (error) => Effect.flatMap(CurrentTraceId, (traceId) => Effect.fail(serviceUnavailable(traceId, error))),
+  );
 
 const makeHandlers = (services: ProviderServices) => {
   /** The authenticated merchant, the clock's instant (read once) and the trace id. */
@@ -195,12 +204,9 @@ const makeHandlers = (services: ProviderServices) => {
 
   const writes = writeEndpoints(services);
   const write = <E>(run: (context: RequestContext) => Effect.Effect<Answer, E | StoreUnavailable>) =>
-    Effect.flatMap(requestContext, run).pipe(
-      Effect.map(toResponse),
-      Effect.catchIf(isStoreUnavailable, answerUnavailable),
-    );
+    Effect.map(declaredUnavailable(Effect.flatMap(requestContext, run)), toResponse);
   const read = <A, E>(run: (context: RequestContext) => Effect.Effect<A, E | StoreUnavailable>) =>
-    Effect.flatMap(requestContext, run).pipe(Effect.catchIf(isStoreUnavailable, answerUnavailable));
+    declaredUnavailable(Effect.flatMap(requestContext, run));
 
   const payments = HttpApiBuilder.group(PaymentsApi, "payments", (handlers) =>
     handlers
@@ -278,13 +284,9 @@ const isRouteNotFound = (cause: Cause.Cause<unknown>): boolean =>
       reason.error.reason._tag === "RouteNotFound",
   );
 
+/** 413 (the core's `PayloadTooLargeError`); the connection is closed (the rest of the body is not read). */
 const tooLarge = (traceId: string): HttpServerResponse.HttpServerResponse =>
-  toResponse(
-    envelope(413, "api_validation_error", `The request body is larger than ${maxBodyBytes} bytes`, {
-      traceId,
-      details: [{ field: "", message: `at most ${maxBodyBytes} bytes` }],
-    }),
-  ).pipe(
+  toResponse(errorAnswer(payloadTooLargeError(maxBodyBytes, { traceId }))).pipe(
     HttpServerResponse.setHeader("connection", "close"),
     HttpServerResponse.setHeader("x-trace-id", traceId),
   );
@@ -306,20 +308,6 @@ const isMaxBytes = (error: unknown): boolean => {
   }
   return false;
 };
-
-/**
- * A rejection of a route outside the API's handlers (the sandbox's pages run store calls as
- * promises) that says the database cannot be used (not a bug): answered 503 like
- * {@link answerUnavailable}.
- */
-const isUnavailable = (cause: Cause.Cause<unknown>): boolean =>
-  cause.reasons.some(
-    (reason) =>
-      reason._tag === "Die" &&
-      (reason.defect instanceof StoreUnavailable ||
-        isDatabaseUnavailable(reason.defect) ||
-        (reason.defect instanceof StoreError && reason.defect.reason === "closed")),
-  );
 
 /** Methods whose body the adapter reads (and checks) before the route does. */
 const BODY_METHODS = new Set(["POST", "PUT", "PATCH", "DELETE"]);
@@ -393,7 +381,6 @@ const globalAdapter = (services: ProviderServices) =>
             if (cause.reasons.some((reason) => reason._tag === "Fail" && isMaxBytes(reason.error)))
               return Effect.succeed(tooLarge(traceId));
             const text = Cause.pretty(cause);
-            if (isUnavailable(cause)) return unavailableResponse(traceId, text);
             return Effect.sync(() => {
               console.error(`[reference-provider] ${traceId}: ${text}`);
               return toResponse(
@@ -408,46 +395,49 @@ const globalAdapter = (services: ProviderServices) =>
         );
         const answered =
           response.status === 415
-            ? toResponse(
-                envelope(415, "api_validation_error", "Unsupported Content-Type: send application/json", {
-                  traceId,
-                  details: [{ field: "content-type", message: "expected application/json" }],
-                }),
-              )
+            ? toResponse(errorAnswer(unsupportedMediaTypeError({ traceId })))
             : response;
         return HttpServerResponse.setHeader(answered, "x-trace-id", traceId);
       }),
     { global: true },
   );
 
-const readJson = (request: HttpServerRequest.HttpServerRequest) =>
-  Effect.map(Effect.orDie(request.text), (text): { readonly ok: boolean; readonly body: unknown } => {
-    if (text.trim() === "") return { ok: true, body: undefined };
-    try {
-      return { ok: true, body: JSON.parse(text) };
-    } catch {
-      return { ok: false, body: undefined };
-    }
-  });
+/** The body's JSON (`body: undefined` when empty), or `undefined` when it is not JSON. */
+const parseJson = (text: string): { readonly body: unknown } | undefined => {
+  if (text.trim() === "") return { body: undefined };
+  try {
+    return { body: JSON.parse(text) };
+  } catch {
+    return undefined;
+  }
+};
 
 const extraRouteLayer = (route: ExtraRoute) =>
   HttpRouter.add(route.method, route.path, (request) =>
     Effect.gen(function* () {
       const traceId = yield* CurrentTraceId;
-      const parsed = yield* readJson(request);
-      if (!parsed.ok) {
+      const text = yield* Effect.orDie(request.text);
+      const parsed = parseJson(text);
+      if (parsed === undefined) {
         return toResponse(fieldError(traceId, "", "Expected a valid JSON body"));
       }
       const { params } = yield* HttpRouter.RouteContext;
       const url = new URL(request.url, "http://localhost");
-      const answer = yield* Effect.promise(() =>
+      // The route's store calls as typed failures: the database gone is the API's 503, anything
+      // else it rejects with a defect (500).
+      const answer = yield* fromStore(() =>
         route.handle({
           body: parsed.body,
+          text,
           headers: request.headers,
           query: url.searchParams,
           params,
           traceId,
         }),
+      ).pipe(
+        Effect.catchTag("StoreUnavailable", (error) =>
+          Effect.succeed(errorAnswer(serviceUnavailable(traceId, error))),
+        ),
       );
       return pageResponse(answer);
     }),

@@ -33,7 +33,7 @@ import {
   withPageDefaults,
 } from "@payment-session/core";
 import { Effect, Schema } from "effect";
-import { type Answer, paginationOf, successBody } from "../answers.js";
+import { type Answer, listBody, successBody } from "../answers.js";
 import { idempotent } from "../idempotency.js";
 import type { ProviderServices, RequestContext } from "../payments.js";
 import { fromStore, restoreRow } from "../sessionWrites.js";
@@ -267,8 +267,10 @@ export const listRefunds = (
       },
       { page, perPage },
     );
-    return {
-      ...successBody(result.items.map((row) => toRefund(row.refund))),
-      pagination: paginationOf(page, perPage, result.totalItems),
-    };
+    return listBody(
+      result.items.map((row) => toRefund(row.refund)),
+      page,
+      perPage,
+      result.totalItems,
+    );
   });

@@ -10,11 +10,13 @@
 import {
   millisToInstant,
   type PaymentSession,
+  resourceMissingError,
   type SessionStatus,
+  sessionMissingError,
   sessionStatuses,
   toPaymentSession,
 } from "@payment-session/core";
-import { type Answer, fieldError, notFound } from "../answers.js";
+import { type Answer, errorAnswer, fieldError } from "../answers.js";
 import type { ExtraRoute, ExtraRouteRequest, PageAnswer } from "../http/server.js";
 import type { Merchant } from "../merchants.js";
 import type { ProviderServices } from "../payments.js";
@@ -29,7 +31,7 @@ import {
   type WebhookAttemptRow,
 } from "../store/index.js";
 import type { SandboxClock } from "./sandboxClock.js";
-import { html } from "./sessionPage.js";
+import { html, messagePage } from "./sessionPage.js";
 import { type LedgerHost, resendWebhook, sendTestEvent } from "./webhookLedger.js";
 
 /**
@@ -359,16 +361,6 @@ const sessionSummary = (session: PaymentSession) =>
 status <span class="badge" data-testid="session-status">${html(session.status)}</span>${session.expiryAt ? ` · expires ${html(session.expiryAt)}` : ""}
 ${session.paymentUrl ? ` · <a href="${html(session.paymentUrl)}">payment page</a>` : ""}</p></section>`;
 
-const notFoundPage = (what: string): PageAnswer => ({
-  status: 404,
-  html: `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Not found</title></head><body><p>${html(what)}</p></body></html>`,
-});
-
-const badRequest = (message: string): PageAnswer => ({
-  status: 400,
-  html: `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Bad request</title></head><body><p>${html(message)}</p></body></html>`,
-});
-
 /**
  * The dashboard's pages and the sandbox API they call:
  *
@@ -403,7 +395,7 @@ export const dashboardRoutes = (host: DashboardHost): ReadonlyArray<ExtraRoute> 
       const merchant = merchantOf(services, request.query, defaultFirst);
       if ("field" in merchant)
         return defaultFirst
-          ? badRequest(merchant.message)
+          ? messagePage(400, merchant.message)
           : fieldError(request.traceId, merchant.field, merchant.message);
       return run(merchant, request);
     };
@@ -420,7 +412,7 @@ export const dashboardRoutes = (host: DashboardHost): ReadonlyArray<ExtraRoute> 
       path: "/dashboard",
       handle: withMerchant(true, async (merchant, request) => {
         const filter = filterOf(request.query);
-        if ("invalid" in filter) return badRequest(`status: ${filter.invalid}`);
+        if ("invalid" in filter) return messagePage(400, `status: ${filter.invalid}`);
         const sessions = await sessionsOf(host, merchant, filter);
         const attempts = await listWebhookAttempts(services.db, merchant.id, { limit: 50 });
         return {
@@ -441,7 +433,7 @@ export const dashboardRoutes = (host: DashboardHost): ReadonlyArray<ExtraRoute> 
       handle: withMerchant(true, async (merchant, request) => {
         const id = request.params.id ?? "";
         const timeline = await timelineOf(host, merchant, id);
-        if (timeline === null) return notFoundPage(`No payment session ${id} of ${merchant.id}.`);
+        if (timeline === null) return messagePage(404, `No payment session ${id} of ${merchant.id}.`);
         return {
           status: 200,
           html: page(
@@ -472,7 +464,7 @@ export const dashboardRoutes = (host: DashboardHost): ReadonlyArray<ExtraRoute> 
         const id = request.params.id ?? "";
         const timeline = await timelineOf(host, merchant, id);
         return timeline === null
-          ? notFound("Payment session", id, request.traceId)
+          ? errorAnswer(sessionMissingError(id, { traceId: request.traceId }))
           : { status: 200, body: { data: timelineJson(timeline) } };
       }),
     },
@@ -503,7 +495,7 @@ export const dashboardRoutes = (host: DashboardHost): ReadonlyArray<ExtraRoute> 
           return fieldError(request.traceId, "id", "a webhook event's id (a positive integer)");
         const action = await resendWebhook(ledgerHost, merchant, id);
         return action === undefined
-          ? notFound("Webhook event", raw, request.traceId)
+          ? errorAnswer(resourceMissingError("WebhookEvent", raw, { traceId: request.traceId }))
           : { status: 200, body: action };
       }),
     },

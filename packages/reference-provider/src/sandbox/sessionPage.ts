@@ -10,9 +10,10 @@ import {
   returnUrlOf,
   type SessionEvent,
   type SessionSnapshot,
+  sessionMissingError,
   toPaymentSession,
 } from "@payment-session/core";
-import { type Answer, notFound } from "../answers.js";
+import { type Answer, errorAnswer } from "../answers.js";
 import type { ExtraRouteRequest, PageAnswer } from "../http/server.js";
 import type { ProviderServices, RequestContext } from "../payments.js";
 import { readSession } from "../sessionWrites.js";
@@ -57,12 +58,17 @@ export interface PageSession {
   readonly snapshot: SessionSnapshot;
 }
 
-const notFoundPage = (id: string): PageAnswer => ({
-  status: 404,
-  html: `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Not found</title></head><body><p>No payment session ${html(id)}.</p></body></html>`,
+/**
+ * A bare page of one message: `404` "Not found" or `400` "Bad request" (an unknown session, a
+ * dashboard query that does not fit).
+ *
+ * @since 0.2.0
+ * @category Sandbox
+ */
+export const messagePage = (status: 400 | 404, message: string): PageAnswer => ({
+  status,
+  html: `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${status === 404 ? "Not found" : "Bad request"}</title></head><body><p>${html(message)}</p></body></html>`,
 });
-
-const missing = (traceId: string, id: string): Answer => notFound("Payment session", id, traceId);
 
 /**
  * The route handlers of a customer page on `services`:
@@ -96,18 +102,22 @@ export const sessionPageRoutes = (services: ProviderServices) => {
       (render: (session: PageSession) => PageAnswer | null) =>
       async (request: ExtraRouteRequest): Promise<PageAnswer> => {
         const session = await load(request);
-        return (session === null ? null : render(session)) ?? notFoundPage(request.params.id ?? "");
+        return (
+          (session === null ? null : render(session)) ??
+          messagePage(404, `No payment session ${request.params.id ?? ""}.`)
+        );
       },
     action:
       (run: (session: PageSession, request: ExtraRouteRequest) => Promise<Answer>) =>
       async (request: ExtraRouteRequest): Promise<Answer> => {
         const session = await load(request);
-        if (session === null) return missing(request.traceId, request.params.id ?? "");
+        if (session === null)
+          return errorAnswer(sessionMissingError(request.params.id ?? "", { traceId: request.traceId }));
         const answer = await run(session, request);
         if (answer.status !== 200) return answer;
         const { context, id } = session;
         const after = await readSession(services.db, context.merchant.id, id, services.clock.now());
-        if (after === null) return missing(context.traceId, id);
+        if (after === null) return errorAnswer(sessionMissingError(id, { traceId: context.traceId }));
         const rendered = toPaymentSession(after);
         return { status: 200, body: { status: rendered.status, returnUrl: returnUrlOf(rendered) } };
       },

@@ -26,9 +26,14 @@ import {
 import {
   type DeliveryAttempt,
   type DeliveryResult,
+  deliverOnce,
   fetchWebhookSender,
   type WebhookSender,
 } from "../webhookDispatcher.js";
+
+/** A resend or a test event: sent at once, waited for 10 s (as the dispatcher does by default). */
+const deliverNow = (host: LedgerHost, merchant: Merchant, payload: unknown) =>
+  deliverOnce(host.send ?? fetchWebhookSender(10_000), merchant, payload, 10_000);
 
 /**
  * Where the ledger writes an attempt (default: {@link recordWebhookAttempt}). A seam for tests.
@@ -103,24 +108,6 @@ export interface LedgerHost {
   readonly record?: AttemptRecorder | undefined;
 }
 
-const deliverOnce = async (
-  host: LedgerHost,
-  merchant: Merchant,
-  payload: unknown,
-): Promise<{ readonly result: DeliveryResult; readonly latencyMs: number }> => {
-  if (merchant.callbackUrl === undefined)
-    return { result: { _tag: "retry", error: "the merchant has no callback URL" }, latencyMs: 0 };
-  const send = host.send ?? fetchWebhookSender(10_000);
-  const started = performance.now();
-  const result = await send({ url: merchant.callbackUrl, apiKey: merchant.callbackApiKey, payload }).catch(
-    (error: unknown): DeliveryResult => ({
-      _tag: "retry",
-      error: `no answer: ${error instanceof Error ? error.message : String(error)}`,
-    }),
-  );
-  return { result, latencyMs: performance.now() - started };
-};
-
 /**
  * Sends the merchant's webhook event `outboxId` again, now, to its callback URL, whatever its
  * state (pending, delivered or manual), and writes the attempt to the ledger; when the receiver
@@ -137,7 +124,7 @@ export const resendWebhook = async (
 ): Promise<LedgerAction | undefined> => {
   const row = await findWebhook(host.db, merchant.id, outboxId);
   if (row === undefined) return undefined;
-  const { result, latencyMs } = await deliverOnce(host, merchant, row.payload);
+  const { result, latencyMs } = await deliverNow(host, merchant, row.payload);
   const at = host.now();
   const markedDelivered =
     result._tag === "delivered" ? await markResentDelivered(host.db, row.id, at) : false;
@@ -222,7 +209,7 @@ export const testEventPayload = (at: number): { readonly event: string; readonly
  */
 export const sendTestEvent = async (host: LedgerHost, merchant: Merchant): Promise<LedgerAction> => {
   const payload = testEventPayload(host.now());
-  const { result, latencyMs } = await deliverOnce(host, merchant, payload);
+  const { result, latencyMs } = await deliverNow(host, merchant, payload);
   const attempt: NewWebhookAttempt = {
     ...attemptFields(result, latencyMs),
     merchantId: merchant.id,

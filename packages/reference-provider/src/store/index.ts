@@ -39,7 +39,6 @@ export {
 export { deleteMerchantData } from "./maintenance.js";
 export { type Migration, migrations, runMigrations, storeTables } from "./migrations.js";
 export {
-  claimDueWebhooks,
   claimNextWebhook,
   enqueueWebhooks,
   findWebhook,

@@ -4,7 +4,7 @@
  *
  * @since 0.1.0
  */
-import type { Queryable, SqlValue, Tx } from "./Database.js";
+import type { Queryable, SqlValue } from "./Database.js";
 import {
   type Instant,
   sqlInstant,
@@ -13,7 +13,7 @@ import {
   toNullableNumber,
   toSafeNumber,
 } from "./Instant.js";
-import { invalidInput, isUuid, nullableText, positiveInt, text, toJsonText } from "./internal/values.js";
+import { invalidInput, isUuid, nullableText, text, toJsonText } from "./internal/values.js";
 
 /**
  * `pending` (to deliver at `nextAttemptAt`), `delivered`, or `failed_manual` (retries exhausted:
@@ -63,7 +63,8 @@ export interface NewWebhook {
   readonly nextAttemptAt?: Instant | undefined;
 }
 
-const COLUMNS = `id, merchant_id, session_id::text AS session_id, event, payload, dedupe_key, status, attempts,
+/** The columns of an {@link OutboxRow}, as {@link toOutboxRow} reads them (also for test support). */
+export const COLUMNS = `id, merchant_id, session_id::text AS session_id, event, payload, dedupe_key, status, attempts,
   ${sqlMillis("next_attempt_at")} AS next_attempt_at, last_error,
   ${sqlMillis("created_at")} AS created_at, ${sqlMillis("delivered_at")} AS delivered_at`;
 
@@ -75,7 +76,8 @@ const toStatus = (value: unknown): WebhookStatus => {
   throw invalidInput(`webhook_outbox.status: unknown status ${status}`);
 };
 
-const toOutboxRow = (raw: RawRow): OutboxRow => ({
+/** A `webhook_outbox` row as read with {@link COLUMNS}. */
+export const toOutboxRow = (raw: RawRow): OutboxRow => ({
   id: toSafeNumber(raw.id, "webhook_outbox.id"),
   merchantId: text(raw.merchant_id, "webhook_outbox.merchant_id"),
   sessionId: text(raw.session_id, "webhook_outbox.session_id"),
@@ -90,11 +92,18 @@ const toOutboxRow = (raw: RawRow): OutboxRow => ({
   deliveredAt: toNullableNumber(raw.delivered_at, "webhook_outbox.delivered_at"),
 });
 
-/** {@link enqueueWebhooks} of several events: one statement, the rows answered in input order. */
-const enqueueMany = async (
+/**
+ * Enqueues events (`ON CONFLICT (dedupe_key) DO NOTHING`) and returns the rows actually inserted,
+ * in input order, in one statement; a duplicate key is silently left out.
+ *
+ * @since 0.1.0
+ * @category Webhooks
+ */
+export const enqueueWebhooks = async (
   db: Queryable,
   webhooks: ReadonlyArray<NewWebhook>,
 ): Promise<ReadonlyArray<OutboxRow>> => {
+  if (webhooks.length === 0) return [];
   const records = webhooks.map((webhook) => {
     if (!isUuid(webhook.sessionId)) {
       throw invalidInput(`sessionId must be a UUID, got ${JSON.stringify(webhook.sessionId)}`);
@@ -136,85 +145,6 @@ const enqueueMany = async (
     inserted.push(toOutboxRow(raw));
   }
   return inserted;
-};
-
-/**
- * Enqueues events (`ON CONFLICT (dedupe_key) DO NOTHING`) and returns the rows actually inserted,
- * in input order; a duplicate key is silently left out.
- *
- * @since 0.1.0
- * @category Webhooks
- */
-export const enqueueWebhooks = async (
-  db: Queryable,
-  webhooks: ReadonlyArray<NewWebhook>,
-): Promise<ReadonlyArray<OutboxRow>> => {
-  if (webhooks.length > 1) return enqueueMany(db, webhooks);
-  const inserted: OutboxRow[] = [];
-  for (const webhook of webhooks) {
-    if (!isUuid(webhook.sessionId)) {
-      throw invalidInput(`sessionId must be a UUID, got ${JSON.stringify(webhook.sessionId)}`);
-    }
-    const createdAt = toEpochMillis(webhook.createdAt, "createdAt");
-    const params: SqlValue[] = [
-      webhook.merchantId,
-      webhook.sessionId,
-      webhook.event,
-      toJsonText(webhook.payload, "payload"),
-      webhook.dedupeKey,
-      webhook.nextAttemptAt === undefined ? createdAt : toEpochMillis(webhook.nextAttemptAt, "nextAttemptAt"),
-      createdAt,
-    ];
-    const { rows } = await db.query<RawRow>(
-      `INSERT INTO webhook_outbox (merchant_id, session_id, event, payload, dedupe_key, next_attempt_at, created_at)
-       VALUES ($1, $2, $3, $4::jsonb, $5, ${sqlInstant(6)}, ${sqlInstant(7)})
-       ON CONFLICT (dedupe_key) DO NOTHING
-       RETURNING ${COLUMNS}`,
-      params,
-    );
-    for (const raw of rows) inserted.push(toOutboxRow(raw));
-  }
-  return inserted;
-};
-
-/**
- * Claims up to `limit` pending events due at `at` (`nextAttemptAt ≤ at`), oldest first, locked
- * `FOR NO KEY UPDATE SKIP LOCKED`: dispatchers running at once get disjoint rows.
- *
- * Two ways to use it:
- * - deliver inside the transaction, then `markDelivered`/`scheduleRetry`/`markManual` in it (the lock
- *   is held for the whole HTTP call);
- * - or pass `leaseMs`: the claim also moves `nextAttemptAt` to `at + leaseMs`, so after COMMIT other
- *   dispatchers leave the rows alone until the lease ends; deliver outside any transaction, then
- *   record the outcome. A dispatcher that dies just lets the lease run out (at-least-once).
- *
- * @since 0.1.0
- * @category Webhooks
- */
-export const claimDueWebhooks = async (
-  tx: Tx,
-  at: Instant,
-  limit: number,
-  options: { readonly leaseMs?: number } = {},
-): Promise<ReadonlyArray<OutboxRow>> => {
-  const leaseMs = options.leaseMs === undefined ? undefined : positiveInt(options.leaseMs, "leaseMs");
-  const { rows } = await tx.query<RawRow>(
-    `SELECT ${COLUMNS} FROM webhook_outbox
-      WHERE status = 'pending' AND next_attempt_at <= ${sqlInstant(1)}
-      ORDER BY next_attempt_at, id
-      LIMIT $2
-      FOR NO KEY UPDATE SKIP LOCKED`,
-    [toEpochMillis(at, "at"), positiveInt(limit, "limit")],
-  );
-  const claimed = rows.map(toOutboxRow);
-  if (leaseMs === undefined || claimed.length === 0) return claimed;
-  const leasedUntil = toEpochMillis(at, "at") + leaseMs;
-  await tx.query(
-    `UPDATE webhook_outbox SET next_attempt_at = ${sqlInstant(1)}
-      WHERE id IN (SELECT value::bigint FROM jsonb_array_elements_text($2::jsonb))`,
-    [leasedUntil, JSON.stringify(claimed.map((row) => row.id))],
-  );
-  return claimed.map((row) => ({ ...row, nextAttemptAt: leasedUntil }));
 };
 
 /**

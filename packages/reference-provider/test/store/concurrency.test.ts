@@ -1,7 +1,6 @@
 import { describe, expect, it } from "vitest";
 import {
   ConcurrencyConflict,
-  claimDueWebhooks,
   claimExpired,
   type Database,
   enqueueWebhooks,
@@ -16,6 +15,7 @@ import {
   updateSession,
   withSessionUpdate,
 } from "../../src/store/index.js";
+import { claimDueWebhooks } from "../support/claimDueWebhooks.js";
 import { drivers, MERCHANT, MINUTE, newSession, newWebhook, signal, T0, useStore } from "./harness.js";
 
 const counterOf = (row: SessionRow): number => {

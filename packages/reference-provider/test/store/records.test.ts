@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
 import {
-  claimDueWebhooks,
   claimNextWebhook,
   enqueueWebhooks,
   findIdempotencyRecord,
@@ -14,6 +13,7 @@ import {
   saveIdempotencyRecord,
   scheduleRetry,
 } from "../../src/store/index.js";
+import { claimDueWebhooks } from "../support/claimDueWebhooks.js";
 import {
   drivers,
   HOUR,

@@ -5,7 +5,6 @@
  * one slow merchant delays every merchant behind it.
  */
 import {
-  claimDueWebhooks,
   type Database,
   type DispatchOptions,
   fetchWebhookSender,
@@ -15,6 +14,7 @@ import {
   scheduleRetry,
   webhookRetryDelaysMs,
 } from "../../src/index.js";
+import { claimDueWebhooks } from "./claimDueWebhooks.js";
 
 export const legacyDispatchDue = async (
   db: Database,

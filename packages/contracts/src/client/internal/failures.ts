@@ -9,6 +9,7 @@ import {
   issueDetails,
   PayloadTooLargeError,
   ResourceMissingError,
+  ServiceUnavailableError,
   UnprocessableError,
   UnsupportedMediaTypeError,
 } from "@payment-session/core";
@@ -30,7 +31,8 @@ type CoreError =
   | IdempotencyError
   | UnprocessableError
   | PayloadTooLargeError
-  | UnsupportedMediaTypeError;
+  | UnsupportedMediaTypeError
+  | ServiceUnavailableError;
 
 const isCoreError = (u: unknown): u is CoreError =>
   u instanceof ApiValidationError ||
@@ -39,7 +41,8 @@ const isCoreError = (u: unknown): u is CoreError =>
   u instanceof IdempotencyError ||
   u instanceof UnprocessableError ||
   u instanceof PayloadTooLargeError ||
-  u instanceof UnsupportedMediaTypeError;
+  u instanceof UnsupportedMediaTypeError ||
+  u instanceof ServiceUnavailableError;
 
 const apiError = (operation: string, status: number, envelope: ErrorEnvelope): PaymentsApiError =>
   new PaymentsApiError({

@@ -17,7 +17,14 @@ interface PactMessageWithMetadata {
 
 type PactMessageProvider = (descriptor: unknown) => Promise<unknown>;
 
-const requestOf = (descriptor: unknown): MessageRequest => {
+/**
+ * A provider-messages request (`{description, providerStates}`, as the verifier sends it and Pact's
+ * `message` transport does) from its parsed JSON; what is missing or mistyped is left out.
+ *
+ * @since 0.1.0
+ * @category Verifier
+ */
+export const messageRequestOf = (descriptor: unknown): MessageRequest => {
   const d = isRecord(descriptor) ? descriptor : {};
   const states = Array.isArray(d.providerStates) ? d.providerStates : [];
   return {
@@ -112,7 +119,7 @@ export const pactMessageProviders = ({
         failures.set(description, reason);
         throw new Error(reason);
       }
-      const request = requestOf(descriptor);
+      const request = messageRequestOf(descriptor);
       try {
         if (typeof provider === "function") return await timed("messages produced", () => provider(request));
         const message = await provider.produce(request);

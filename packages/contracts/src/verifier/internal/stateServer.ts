@@ -46,11 +46,7 @@ export type StateBackend =
 const BODY_START = 200;
 
 /**
- * The whole body of a Node request as UTF-8 text: the one reader of the contract-test servers (the
- * provider-states proxy here, the reference provider's message endpoint).
- *
- * @since 0.1.0
- * @category Verifier
+ * The whole body of a Node request as UTF-8 text (the provider-states proxy's reader).
  */
 export const readRequestText = (req: http.IncomingMessage): Promise<string> =>
   new Promise((resolve, reject) => {
