@@ -123,6 +123,9 @@ export const verifyContracts = async (
       const outcome = await worker.verify({
         providerBaseUrl: running.providerBaseUrl,
         providerStatesSetupUrl: running.providerStatesSetupUrl,
+        // The reference provider's teardown does nothing (createContractStates: every interaction's
+        // states start afresh): the verifier answers the core's teardowns itself (decision P15).
+        forwardTeardowns: false,
         providerMessagesUrl: running.providerMessagesUrl,
         pactDir: options.pactDir ?? defaultPactDir,
         ...(options.logLevel === undefined ? {} : { logLevel: options.logLevel }),
