@@ -50,7 +50,7 @@ const sections: ReadonlyArray<Section> = [
   {
     name: "verify",
     description:
-      "`pnpm verify` wall time (prebuilt bundles vs the sources through tsx) with its phases, a new data folder from the PGlite image vs initdb, and ms per interaction vs Pact's bare Verifier",
+      "`pnpm verify` wall and CPU time and ms per interaction (node bin/verify.mjs, pnpm verify, the sources through tsx) with its phases vs the goal, in-memory and data-folder PGlite from the image vs initdb, and ms per interaction vs Pact's bare Verifier",
     run: () => runVerifyBench(),
   },
 ];

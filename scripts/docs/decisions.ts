@@ -757,6 +757,59 @@ export const decisionRecords: ReadonlyArray<DecisionRecord> = [
     interactions: [],
   },
   {
+    id: "P13",
+    source: "this project's performance work on `pnpm verify` (issue 12)",
+    slug: "pglite-image-postgres-only-keyed-by-migrations",
+    title:
+      "The prepared PGlite image holds only the postgres database, uncompressed, named by the migrations' text",
+    area: "Operations",
+    question:
+      "A fresh in-memory PGlite (every `pnpm verify`, every test file) starts from a prepared image: a data-directory tarball made once after `initdb` and the migrations. Unpacking it was most of the database's start (about 1.2 s of CPU on this 2-core machine: gunzip, 1,057 files into PGlite's in-memory file system, three databases). What may the image leave out, how is it stored, and how is an image made before a migration changed kept from being loaded?",
+    choice:
+      "The image holds only the `postgres` database PGlite opens: `template0` and `template1` are dropped before the dump (only `CREATE DATABASE` reads them, and nothing here creates databases in PGlite; a data folder filled from the image has none either). It is a plain tar (about 26 MB in `node_modules/.cache/payment-session/`, most of it a WAL segment of zeros), not gzip. Its file name is a hash of the image format, the PGlite version, the schema and every migration's version, name and statement text (`pgliteImageKey`), so any edit to a migration names another file and the old image is never read; a file that does not load is deleted and the database starts from `initdb`.",
+    why: "In a paired run, loading the slim plain image took about 0.8 s of CPU against 1.2 s for the gzip image of three databases (0.65–0.8 s wall against 1.1–1.6 s, on a loaded machine): a third of the files and no inflate. The databases dropped hold nothing of ours and PGlite never connects to them. Naming the file by the migrations' content instead of checking a stored version means a stale image cannot even be opened, whatever a migration's version says; the price is a new image (one `initdb`, about 3 s) after each change to a migration, once per machine.",
+    pins: "Nothing in the contracts; the store's image tests pin that the image holds only `postgres` and a fresh database works from it (shown failing without the drop), and that an edited, renamed or added migration, another PGlite version or schema name another image, and an image marked under edited migrations is not loaded (shown failing with a key of migration versions only).",
+    checks: [],
+    transitions: [],
+    guards: [],
+    interactions: [],
+  },
+  {
+    id: "P14",
+    source: "this project's performance work on `pnpm verify` (issue 12)",
+    slug: "provider-state-merchant-reset-one-statement",
+    title:
+      "Provider states: each interaction deletes its merchant's data in one statement; teardowns are not sent",
+    area: "Operations",
+    question:
+      "`a merchant with credentials exists` (the first state after the clock in nearly every interaction) starts the merchant afresh: five DELETEs in a transaction, seven round trips into PGlite, about a fifth of the database's time in a verification. And the Pact core sends a teardown after every state (413 a run), each a round trip through the verifier's state proxy into the provider, whose teardown does nothing. Reset the whole database instead (TRUNCATE), give each interaction fresh ids, or keep the per-merchant delete? And must every teardown reach the provider?",
+    choice:
+      "Keep deleting the merchant's and its sub-accounts' rows (sessions with their events, outbox, delivery attempts, refunds, idempotency records), as one statement: the four other DELETEs are data-modifying CTEs of the sessions' DELETE, atomic without BEGIN/COMMIT, one round trip. The verifier's state proxy takes `forwardTeardowns` (default true: every implementation gets its teardowns as before); `pnpm verify` (`verifyContracts`) sets it false for the reference provider, whose teardown is documented to do nothing, and the proxy answers those calls `{}` itself. Every set-up still goes to the provider's provider-states endpoint over HTTP.",
+    why: "Fresh ids would change what the pacts send (their merchant ids and credentials are fixed examples) and leave earlier interactions' rows in lists; TRUNCATE empties every merchant, which `no payment session exists` and the lists must not depend on, and in PGlite it makes new files for each table. The one statement deletes exactly what the five did: its sub-statements share one snapshot and the NO ACTION foreign keys to the sessions are checked at its end, when the rows that referenced them are gone. The teardowns carried nothing for this provider (its handler answers `{}` without reading them) and cost about an eighth of a run's CPU (three paired runs: a median 8.8 s against 10.2 s of CPU for the whole command on a loaded machine); what is verified — the set-ups, every request and message, the same core — is unchanged. A provider that gives teardowns a meaning keeps getting them: only the caller that knows its provider turns them off.",
+    pins: "The store's test that every table loses the merchant's and its sub-accounts' rows and keeps another merchant's (both drivers; shown failing with the idempotency records left out); the verifier's state-proxy test that set-ups always reach the implementation and teardowns do unless forwardTeardowns is false (shown failing with the flag read the wrong way round); every contract still passes.",
+    checks: [],
+    transitions: [],
+    guards: [],
+    interactions: [],
+  },
+  {
+    id: "P15",
+    source: "this project's performance work on `pnpm verify` (issue 12)",
+    slug: "no-process-outlives-verify",
+    title: "No process outlives `pnpm verify`",
+    area: "Operations",
+    question:
+      "Timing `pnpm verify` from outside showed processes still running in its process group when it ended. Which, and what may a verification leave behind?",
+    choice:
+      "Nothing. Two things were left. (1) `pnpm verify` runs bin/verify.mjs under `sh -c`: a SIGTERM to pnpm ends the shell and orphaned the node process, which finished its verification on its own or, with `--serve`, ran until the machine stopped (such orphans were found from test runs that stop `pnpm verify --serve` by killing pnpm). bin/verify.mjs now notices that its parent went away (its parent process id changes; checked every 250 ms by an unreferenced timer) and sends itself SIGTERM: `--serve` closes the provider and exits, a verification ends and its worker with it. (2) esbuild's service: esbuild's JavaScript API starts it as an unreferenced child and keeps it for the next call, so after a bundle rebuild it lived until its parent's end and a moment after; it is now stopped as soon as the bundles are built. The verification worker is a referenced child (the CLI ends after it exits, and kills it 2 s after its answer if a native handle keeps it alive). The sources-through-tsx baseline (`PAYMENT_SESSION_VERIFY_BUNDLE=off`) still starts tsx's own esbuild service in each process; it ends when it reads its parent's exit.",
+    why: "A command that returns while its children still run leaves work behind in CI and skews any measurement that waits for the process group; a server nobody can reach any more is worse. A shell under pnpm does not pass its SIGTERM on, and Node has no parent-death signal, so the process itself has to look; a quarter of a second is soon enough for a person and costs nothing. Stopping esbuild's service costs nothing either: the bundles are built once per source change.",
+    pins: "The CLI's test that `--serve` under a shell that is killed exits by itself (shown failing without the parent check: still running after 20 s), and the bundles' test that a process that built a bundle has no child process left (shown failing without the stop: the esbuild --service process).",
+    checks: [],
+    transitions: [],
+    guards: [],
+    interactions: [],
+  },
+  {
     id: "W1",
     slug: "webhook-events",
     title: "The callbacks sent",

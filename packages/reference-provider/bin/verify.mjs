@@ -48,6 +48,15 @@ const bundleOrReason = async () => {
   }
 };
 
+// A run whose parent went away stops (decision P15). `pnpm verify` runs this file under `sh -c`:
+// a SIGTERM to pnpm ends the shell, not this process, which was then left running — `--serve` until
+// the machine stopped. Orphaned, its parent id changes: it sends itself SIGTERM (`--serve` closes the
+// provider and exits; a verification ends with its worker).
+const parentAtStart = process.ppid;
+setInterval(() => {
+  if (process.ppid !== parentAtStart) process.kill(process.pid, "SIGTERM");
+}, 250).unref();
+
 const bundle = await bundleOrReason();
 if (bundle.dir === undefined) {
   if (bundle.reason !== undefined)

@@ -18,7 +18,7 @@ import {
   verifierLogLevels,
 } from "@payment-session/contracts/verifier";
 // Light on purpose: the provider's modules load after the verification worker has been forked.
-import { startVerifyWorker } from "@payment-session/reference-provider/contracts/worker";
+import { openVerifyDatabase, startVerifyWorker } from "@payment-session/reference-provider/contracts/worker";
 
 markPhase("cli: modules loaded");
 const defaultPactDir = fileURLToPath(new URL("../../../contracts", import.meta.url));
@@ -89,6 +89,9 @@ const main = async (): Promise<number> => {
   // The worker (Node, tsx, the verifier, the Pact core) starts while this process loads the provider.
   const worker = startVerifyWorker(120_000, echoCore ? (text) => process.stderr.write(text) : undefined);
   markPhase("cli: worker forked");
+  // PGlite starts (image read, WebAssembly compiled) while the provider's modules load.
+  const database = openVerifyDatabase();
+  database.catch(() => {}); // its failure is verifyContracts' to report
   let run: Awaited<
     ReturnType<typeof import("@payment-session/reference-provider/contracts")["verifyContracts"]>
   >;
@@ -100,9 +103,11 @@ const main = async (): Promise<number> => {
       junitFile: values.junit,
       logLevel,
       worker,
+      database,
     });
   } catch (error) {
     worker.stop();
+    await database.then((db) => db.close()).catch(() => {});
     process.stderr.write(
       `error: the reference provider could not start: ${error instanceof Error ? error.message : String(error)}\n`,
     );

@@ -82,17 +82,29 @@ const installedExternals = (resolvedFiles) => ({
   },
 });
 
+/** `esbuild.build(options)`, then its service stopped, whether the build succeeded or not. */
+const build = async (esbuild, options) => {
+  try {
+    return await esbuild.build(options);
+  } finally {
+    await esbuild.stop();
+  }
+};
+
 /**
  * Builds one bundle per entry (`{ name: file.ts }` → `<name>.mjs`) into a new folder of `cacheRoot`,
  * then points `current.json` at it (renamed into place: a reader never sees half). Folders of older
  * builds are removed once an hour old (a run that started on one may still fork its worker).
  */
 export const buildBundle = async (cacheRoot, entries) => {
-  const { build } = await import("esbuild");
+  const esbuild = await import("esbuild");
   mkdirSync(cacheRoot, { recursive: true });
   const externals = new Set();
   const dir = `b-${Date.now().toString(36)}-${process.pid}`;
-  const result = await build({
+  // esbuild's service (a child process it leaves running for the next call, unreferenced) is
+  // stopped once the bundles are built: otherwise it would outlive the run by the moment it takes to
+  // notice its parent is gone, a process left behind in the command's group (decision P15).
+  const result = await build(esbuild, {
     entryPoints: entries,
     outdir: join(cacheRoot, dir),
     outExtension: { ".js": ".mjs" },

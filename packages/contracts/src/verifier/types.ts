@@ -176,6 +176,12 @@ export interface ConsumerVersionSelector {
 export interface VerifyProviderOptions {
   readonly providerBaseUrl: string;
   readonly providerStatesSetupUrl?: string;
+  /**
+   * With `providerStatesSetupUrl`: send the Pact core's teardown calls on to it (default true).
+   * `false` for an implementation whose teardown does nothing: the verifier then answers each
+   * teardown itself (`{}`, recorded like a forwarded one) and the implementation sees set-ups only.
+   */
+  readonly forwardTeardowns?: boolean;
   readonly stateHandlers?: Readonly<Record<string, StateHandler>>;
   readonly messageProviders?: Readonly<Record<string, MessageProvider>>;
   readonly providerMessagesUrl?: string;

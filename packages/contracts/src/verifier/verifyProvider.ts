@@ -267,6 +267,7 @@ export const verifyProvider = async (options: VerifyProviderOptions): Promise<Ve
       stateServer = await startStateServer({
         url: options.providerStatesSetupUrl,
         timeoutMs: prepared.timeout,
+        forwardTeardowns: options.forwardTeardowns,
       });
     const statesUrl = stateServer?.url;
     const pactOptions: VerifierOptions = {

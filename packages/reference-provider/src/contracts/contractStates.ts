@@ -12,6 +12,7 @@ import {
   type ProviderStateValues,
   testCardKeyPair,
 } from "@payment-session/contracts";
+import { timed } from "@payment-session/contracts/verifier";
 import { plainCreateStatus } from "@payment-session/core";
 import { Result } from "effect";
 import { type Answer, envelope, fieldError } from "../answers.js";
@@ -325,7 +326,8 @@ export const createContractStates = (options: ContractStatesOptions): ContractSt
 
   const setUp = async (state: string, params: unknown): Promise<ProviderStateValues> => {
     try {
-      return await apply(decode(state, params));
+      const decoded = decode(state, params);
+      return await timed(`provider: state ${decoded.name}`, () => apply(decoded));
     } catch (error) {
       problems.push(messageOf(error));
       throw error;

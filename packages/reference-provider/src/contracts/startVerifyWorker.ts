@@ -9,6 +9,7 @@
 import { createRequire } from "node:module";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { startVerifyWorker as startWorker, type VerifyWorker } from "@payment-session/contracts/verifier";
+import type { Database } from "../store/Database.js";
 
 export type { VerifyWorker };
 
@@ -41,4 +42,18 @@ export const startVerifyWorker = (
     runTimeoutMs,
     ...(onCoreOutput === undefined ? {} : { onOutput: onCoreOutput }),
   });
+};
+
+/**
+ * Opens the fresh in-memory database a verification runs on (PGlite from the prepared image, see
+ * `openDatabase`), loading only the store's opening code: `pnpm verify` starts it before it loads
+ * the provider, so that PGlite's start (reading the image, compiling its WebAssembly) overlaps the
+ * provider's modules loading. Pass the promise to `verifyContracts` as `database`, which closes it.
+ *
+ * @since 0.1.0
+ * @category Contract verification
+ */
+export const openVerifyDatabase = async (): Promise<Database> => {
+  const { openDatabase } = await import("../store/Database.js");
+  return openDatabase({ memory: true });
 };

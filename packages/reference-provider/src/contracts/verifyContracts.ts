@@ -37,6 +37,9 @@ export const defaultPactDir = fileURLToPath(new URL("../../../../contracts", imp
  * - `onCoreOutput`: receives the Pact core's transcript (default: discarded).
  * - `worker`: a {@link VerifyWorker} started earlier (`pnpm verify` starts it first); default one
  *   started here (then `runTimeoutMs` and `onCoreOutput` apply to it).
+ * - `database`: a fresh in-memory database being opened already (`openVerifyDatabase`, which
+ *   `pnpm verify` starts before loading the provider); used instead of opening one, and closed
+ *   like it. Not with `databaseUrl`.
  *
  * @since 0.1.0
  * @category Contract verification
@@ -50,6 +53,7 @@ export interface VerifyContractsOptions {
   readonly runTimeoutMs?: number | undefined;
   readonly onCoreOutput?: ((text: string) => void) | undefined;
   readonly worker?: VerifyWorker | undefined;
+  readonly database?: Promise<Database> | undefined;
 }
 
 /**
@@ -70,7 +74,15 @@ export interface ContractsVerification {
 
 const openFresh = async (
   databaseUrl: string | undefined,
+  opening: Promise<Database> | undefined,
 ): Promise<{ readonly db: Database; readonly label: string; readonly drop: () => Promise<void> }> => {
+  if (opening !== undefined) {
+    if (databaseUrl !== undefined && databaseUrl !== "") {
+      await opening.then((db) => db.close()).catch(() => {});
+      throw new Error("verifyContracts: give database or databaseUrl, not both");
+    }
+    return { db: await opening, label: "PGlite in memory", drop: async () => {} };
+  }
   if (databaseUrl === undefined || databaseUrl === "") {
     const db = await openDatabase({ memory: true });
     return { db, label: "PGlite in memory", drop: async () => {} };
@@ -106,7 +118,7 @@ export const verifyContracts = async (
   const worker = options.worker ?? startVerifyWorker(options.runTimeoutMs ?? 120_000, options.onCoreOutput);
   let fresh: Awaited<ReturnType<typeof openFresh>>;
   try {
-    fresh = await openFresh(options.databaseUrl);
+    fresh = await openFresh(options.databaseUrl, options.database);
     markPhase("provider: database open");
   } catch (error) {
     worker.stop();
@@ -123,6 +135,9 @@ export const verifyContracts = async (
       const outcome = await worker.verify({
         providerBaseUrl: running.providerBaseUrl,
         providerStatesSetupUrl: running.providerStatesSetupUrl,
+        // The reference provider's teardown does nothing (createContractStates: every interaction's
+        // states start afresh): the verifier answers the core's teardowns itself (decision P14).
+        forwardTeardowns: false,
         providerMessagesUrl: running.providerMessagesUrl,
         pactDir: options.pactDir ?? defaultPactDir,
         ...(options.logLevel === undefined ? {} : { logLevel: options.logLevel }),

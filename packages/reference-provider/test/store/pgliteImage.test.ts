@@ -10,7 +10,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase } from "../../src/store/index.js";
-import { openPglite, pgliteImageFile } from "../../src/store/internal/pglite.js";
+import { openPglite, pgliteImageFile, pgliteImageKey } from "../../src/store/internal/pglite.js";
+import { type Migration, migrations } from "../../src/store/migrations.js";
 
 let folder = "";
 let before: string | undefined;
@@ -66,7 +67,8 @@ describe("the prepared PGlite image", { timeout: 120_000 }, () => {
       await db.close();
     }
     expect(statSync(file).size).toBeGreaterThan(1000);
-    expect(readFileSync(file).subarray(0, 2)).toEqual(Buffer.from([0x1f, 0x8b]));
+    // A tar archive (magic "ustar" at 257), written uncompressed (decision P13).
+    expect(readFileSync(file).subarray(257, 262).toString("latin1")).toBe("ustar");
   });
 
   it("fills a new data folder (no initdb), and a folder that holds a database is left as it is", async () => {
@@ -76,7 +78,7 @@ describe("the prepared PGlite image", { timeout: 120_000 }, () => {
     const { PGlite } = await import("@electric-sql/pglite");
     const source = await PGlite.create({ loadDataDir: new Blob([readFileSync(file)]) });
     await source.query("INSERT INTO issuer_sequences (name, value) VALUES ('from-image', 7)");
-    writeFileSync(file, Buffer.from(await (await source.dumpDataDir("gzip")).arrayBuffer()));
+    writeFileSync(file, Buffer.from(await (await source.dumpDataDir("none")).arrayBuffer()));
     await source.close();
     const dataDir = mkdtempSync(join(tmpdir(), "pglite-folder-"));
     try {
@@ -121,6 +123,19 @@ describe("the prepared PGlite image", { timeout: 120_000 }, () => {
     }
   });
 
+  it("holds only the postgres database (the templates dropped), and a fresh database keeps working from it", async () => {
+    const db = await openPglite({ dataDir: undefined, schema: undefined });
+    try {
+      const { rows } = await db.query<{ datname: string }>(
+        "SELECT datname FROM pg_database ORDER BY datname",
+      );
+      expect(rows).toEqual([{ datname: "postgres" }]);
+      expect((await migrationRows(db)).length).toBe(migrations.length);
+    } finally {
+      await db.close();
+    }
+  });
+
   it("is named by schema, and is off with PAYMENT_SESSION_PGLITE_IMAGE=off", () => {
     expect(pgliteImageFile("tenant_a")).not.toEqual(pgliteImageFile(undefined));
     process.env.PAYMENT_SESSION_PGLITE_IMAGE = "off";
@@ -128,6 +143,56 @@ describe("the prepared PGlite image", { timeout: 120_000 }, () => {
       expect(pgliteImageFile(undefined)).toBeUndefined();
     } finally {
       process.env.PAYMENT_SESSION_PGLITE_IMAGE = folder;
+    }
+  });
+
+  it("is never loaded once a migration changed: the image's name changes with any migration's text", async () => {
+    const last = migrations.at(-1);
+    if (last === undefined) throw new Error("no migrations");
+    const edited: ReadonlyArray<Migration> = [
+      ...migrations.slice(0, -1),
+      { ...last, statements: [...last.statements.slice(0, -1), `${last.statements.at(-1) ?? ""} `] },
+    ];
+    const renamed: ReadonlyArray<Migration> = [
+      ...migrations.slice(0, -1),
+      { ...last, name: `${last.name}-2` },
+    ];
+    const added: ReadonlyArray<Migration> = [
+      ...migrations,
+      { version: last.version + 1, name: "more", statements: ["SELECT 1"] },
+    ];
+    const base = { pglite: "0.5.16", schema: undefined, migrations };
+    const keys = [
+      pgliteImageKey(base),
+      pgliteImageKey({ ...base, migrations: edited }),
+      pgliteImageKey({ ...base, migrations: renamed }),
+      pgliteImageKey({ ...base, migrations: added }),
+      pgliteImageKey({ ...base, pglite: "0.5.17" }),
+      pgliteImageKey({ ...base, schema: "tenant_a" }),
+    ];
+    expect(new Set(keys).size).toBe(keys.length);
+    expect(pgliteImageKey({ ...base })).toBe(keys[0]);
+
+    // End to end: an image made under the edited migrations (marked) sits in the image folder; an open
+    // under the current ones does not load it.
+    const stale = pgliteImageFile(undefined, edited);
+    const current = pgliteImageFile(undefined);
+    if (stale === undefined || current === undefined) throw new Error("images are off");
+    expect(stale).not.toBe(current);
+    const { PGlite } = await import("@electric-sql/pglite");
+    const source = await openPglite({ dataDir: undefined, schema: undefined });
+    await source.close();
+    const marked = await PGlite.create({ loadDataDir: new Blob([readFileSync(current)]) });
+    await marked.query("INSERT INTO issuer_sequences (name, value) VALUES ('stale-image', 1)");
+    writeFileSync(stale, Buffer.from(await (await marked.dumpDataDir("none")).arrayBuffer()));
+    await marked.close();
+    rmSync(current, { force: true });
+    const db = await openPglite({ dataDir: undefined, schema: undefined });
+    try {
+      expect((await db.query("SELECT 1 FROM issuer_sequences WHERE name = 'stale-image'")).rows).toEqual([]);
+    } finally {
+      await db.close();
+      rmSync(stale, { force: true });
     }
   });
 });

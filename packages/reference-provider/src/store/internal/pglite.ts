@@ -21,7 +21,7 @@ import { dirname, join, resolve } from "node:path";
 import type { PGlite, Results } from "@electric-sql/pglite";
 import { StoreError, toStoreError } from "../errors.js";
 import type { Database, QueryResult, SqlValue, Tx } from "../handle.js";
-import { migrations, runMigrations } from "../migrations.js";
+import { type Migration, migrations, runMigrations } from "../migrations.js";
 import { assertNotInTransaction, closedError, runInTransactionScope } from "./scope.js";
 
 /** Folders held by an open PGlite of this process (PGlite itself does not refuse a second open). */
@@ -93,23 +93,51 @@ const pgliteVersion = (): string => {
   }
 };
 
+/** Bumped when what an image holds or how it is written changes (2: plain tar, template databases dropped). */
+const IMAGE_FORMAT = 2;
+
 /**
- * Where the prepared image of a migrated, empty in-memory database lives: a PGlite data-directory
- * tarball (`dumpDataDir("gzip")`, about 4.5 MB) in `node_modules/.cache/payment-session/` under the
- * working directory, else under the system's temporary folder. A fresh PGlite runs `initdb` (about
- * 2 s of WASM on a 2-core machine) and then the migrations; loading the image skips both. The name
- * carries a hash of the PGlite version, the schema and every migration's text, so a changed
- * migration never loads an old image. A new data folder (`dataDir` without a database yet) is filled
- * from the same image. `PAYMENT_SESSION_PGLITE_IMAGE` set to a folder puts the images there; set to
- * `off` it turns them off (`undefined`: every new database starts from `initdb`).
+ * The name part of a prepared image: a hash of the image format, the PGlite version, the schema and
+ * every migration (version, name, each statement's text). Any change to one of them, a migration's
+ * text included, gives another name, so an image made before the change is never loaded.
  */
-export const pgliteImageFile = (schema: string | undefined): string | undefined => {
-  const setting = process.env.PAYMENT_SESSION_PGLITE_IMAGE ?? "";
-  if (setting === "off") return undefined;
-  const key = createHash("sha256")
-    .update(JSON.stringify({ pglite: pgliteVersion(), schema: schema ?? null, migrations }))
+export const pgliteImageKey = (parts: {
+  readonly pglite: string;
+  readonly schema: string | undefined;
+  readonly migrations: ReadonlyArray<Migration>;
+}): string =>
+  createHash("sha256")
+    .update(
+      JSON.stringify({
+        format: IMAGE_FORMAT,
+        pglite: parts.pglite,
+        schema: parts.schema ?? null,
+        migrations: parts.migrations,
+      }),
+    )
     .digest("hex")
     .slice(0, 16);
+
+/**
+ * Where the prepared image of a migrated, empty in-memory database lives: a PGlite data-directory
+ * tarball (`dumpDataDir`, uncompressed: about 26 MB, most of it a WAL segment of zeros; decision
+ * P13) in `node_modules/.cache/payment-session/` under the working directory, else under the system's
+ * temporary folder. A fresh PGlite runs `initdb` (about 2 s of WASM on a 2-core machine) and then
+ * the migrations; loading the image skips both. The image holds only the `postgres` database PGlite
+ * opens: the template databases, which only `CREATE DATABASE` reads, are dropped before the dump
+ * (a third of the files to unpack at every start). The name is {@link pgliteImageKey} of the PGlite
+ * version, the schema and every migration's text (`list`, default the store's migrations), so a
+ * changed migration never loads an old image. A new data folder (`dataDir` without a database yet)
+ * is filled from the same image. `PAYMENT_SESSION_PGLITE_IMAGE` set to a folder puts the images
+ * there; set to `off` it turns them off (`undefined`: every new database starts from `initdb`).
+ */
+export const pgliteImageFile = (
+  schema: string | undefined,
+  list: ReadonlyArray<Migration> = migrations,
+): string | undefined => {
+  const setting = process.env.PAYMENT_SESSION_PGLITE_IMAGE ?? "";
+  if (setting === "off") return undefined;
+  const key = pgliteImageKey({ pglite: pgliteVersion(), schema, migrations: list });
   const modules = resolve("node_modules");
   const dir =
     setting !== ""
@@ -117,13 +145,32 @@ export const pgliteImageFile = (schema: string | undefined): string | undefined 
       : existsSync(modules)
         ? join(modules, ".cache", "payment-session")
         : join(tmpdir(), "payment-session");
-  return join(dir, `pglite-image-${key}.tar.gz`);
+  return join(dir, `pglite-image-${key}.tar`);
+};
+
+/**
+ * Drops the template databases (only `CREATE DATABASE` reads them; PGlite opens `postgres`), so
+ * that the image, and every database started from it, has a third of the files to unpack. A
+ * failure leaves them: the image is then larger, not wrong.
+ */
+const dropTemplateDatabases = async (pglite: PGlite): Promise<void> => {
+  try {
+    await pglite.query(
+      "UPDATE pg_database SET datistemplate = false WHERE datname IN ('template0', 'template1')",
+    );
+    await pglite.query("DROP DATABASE IF EXISTS template0");
+    await pglite.query("DROP DATABASE IF EXISTS template1");
+    await pglite.query("CHECKPOINT");
+  } catch {
+    // as above
+  }
 };
 
 /** Writes the image beside its final name and renames it: a concurrent reader never sees half a file. */
 const saveImage = async (pglite: PGlite, file: string): Promise<void> => {
   try {
-    const tarball = Buffer.from(await (await pglite.dumpDataDir("gzip")).arrayBuffer());
+    await dropTemplateDatabases(pglite);
+    const tarball = Buffer.from(await (await pglite.dumpDataDir("none")).arrayBuffer());
     mkdirSync(dirname(file), { recursive: true });
     const partial = `${file}.${process.pid}.partial`;
     writeFileSync(partial, tarball);
