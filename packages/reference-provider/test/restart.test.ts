@@ -25,6 +25,14 @@ import {
   vaCreateBody,
 } from "./support/provider.js";
 
+/**
+ * Why 180 s, not the project's 30 s: on PGlite the provider starts twice on a data folder (two
+ * database starts, each CPU-bound WASM work: about 4 s in all on an idle 2-core machine, 22 s measured
+ * beside three other test runs on the same 2 cores, where a busier moment passes 30 s without anything
+ * being wrong). The limit guards against a hang; speed is not what this test checks.
+ */
+const RESTART_TIMEOUT_MS = 180_000;
+
 for (const driver of drivers) {
   describe(`restart (${driver.name})`, () => {
     const dataDir = mkdtempSync(join(tmpdir(), "provider-restart-"));
@@ -78,6 +86,6 @@ for (const driver of drivers) {
       } finally {
         await second.close();
       }
-    });
+    }, RESTART_TIMEOUT_MS);
   });
 }
