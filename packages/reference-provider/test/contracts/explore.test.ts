@@ -5,6 +5,7 @@
  */
 import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
 import { type ExploreReport, exploreProvider } from "@payment-session/contracts";
+import { propertySeed } from "@payment-session/core/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   type ContractProvider,
@@ -25,7 +26,14 @@ afterAll(async () => {
   await running?.close();
 });
 
-const seed = Number(process.env.FC_SEED ?? 7);
+/** The property tests' seed: `FC_SEED`, else fixed in CI, else random; printed either way. */
+const { seed } = propertySeed("explore the reference provider");
+/**
+ * A wrong provider must be caught from any seed. An exploration ends at its first mismatch, so a
+ * generous run budget costs nothing when the alteration shows early and still finds it when a seed
+ * reaches it late (40 runs left a late seed nothing to spare).
+ */
+const CATCH_BUDGET = { runs: 300, steps: 25 };
 
 /** How a proxy may alter one exchange: the request (path, headers, body) and the answer body. */
 interface Alteration {
@@ -115,7 +123,7 @@ const explore = async (alteration: Alteration, budget = { runs: 40, steps: 25 })
 
 /** Explores through `alteration`; expects a shrunk failure at `path`, and the replay to fail the same way. */
 const expectCaught = async (alteration: Alteration, path: RegExp) => {
-  const report = await explore(alteration);
+  const report = await explore(alteration, CATCH_BUDGET);
   expect(report.ok, "the explorer must fail this provider").toBe(false);
   const failure = report.failure;
   if (failure === undefined) throw new Error("no failure");
