@@ -55,45 +55,51 @@ const LOCK_FILE = ".payment-session.lock";
 const RESTART_TIMEOUT_MS = 180_000;
 
 describe.each(drivers)("restart on $name", (driver) => {
-  it("keeps sessions, idempotency records, outbox rows and counters across close and reopen", async () => {
-    const place = durable(driver);
-    const session = newSession();
-    const first = await place.open();
-    await first.transaction(async (tx) => {
-      await insertSession(tx, session);
-      await enqueueWebhooks(tx, [newWebhook(session.id)]);
-      await saveIdempotencyRecord(tx, {
-        merchantId: MERCHANT,
-        requestKey: "create-1",
-        endpoint: "POST /v2/payments",
-        requestHash: "h",
-        responseStatus: 200,
-        responseBody: { data: { id: session.id } },
-        createdAt: T0,
+  it(
+    "keeps sessions, idempotency records, outbox rows and counters across close and reopen",
+    async () => {
+      const place = durable(driver);
+      const session = newSession();
+      const first = await place.open();
+      await first.transaction(async (tx) => {
+        await insertSession(tx, session);
+        await enqueueWebhooks(tx, [newWebhook(session.id)]);
+        await saveIdempotencyRecord(tx, {
+          merchantId: MERCHANT,
+          requestKey: "create-1",
+          endpoint: "POST /v2/payments",
+          requestHash: "h",
+          responseStatus: 200,
+          responseBody: { data: { id: session.id } },
+          createdAt: T0,
+        });
+        await nextSequence(tx, "va:BCA");
       });
-      await nextSequence(tx, "va:BCA");
-    });
-    const before = await loadSession(first, MERCHANT, session.id);
-    await first.close();
-    await first.close();
-    await expect(first.query("SELECT 1")).rejects.toMatchObject({ _tag: "StoreError", reason: "closed" });
-    place.crashLeftovers();
+      const before = await loadSession(first, MERCHANT, session.id);
+      await first.close();
+      await first.close();
+      await expect(first.query("SELECT 1")).rejects.toMatchObject({ _tag: "StoreError", reason: "closed" });
+      place.crashLeftovers();
 
-    const second = await place.open();
-    try {
-      await place.expectExclusive();
-      expect(await loadSession(second, MERCHANT, session.id)).toEqual(before);
-      expect(await listWebhooks(second, MERCHANT, session.id)).toMatchObject([{ status: "pending", id: 1 }]);
-      expect(await findIdempotencyRecord(second, MERCHANT, "create-1", T0)).toMatchObject({
-        responseStatus: 200,
-      });
-      expect(await nextSequence(second, "va:BCA")).toBe(2);
-      const { rows } = await second.query("SELECT version FROM schema_migrations ORDER BY version");
-      expect(rows).toEqual(migrations.map(({ version }) => ({ version })));
-    } finally {
-      await place.dispose(second);
-    }
-  }, RESTART_TIMEOUT_MS);
+      const second = await place.open();
+      try {
+        await place.expectExclusive();
+        expect(await loadSession(second, MERCHANT, session.id)).toEqual(before);
+        expect(await listWebhooks(second, MERCHANT, session.id)).toMatchObject([
+          { status: "pending", id: 1 },
+        ]);
+        expect(await findIdempotencyRecord(second, MERCHANT, "create-1", T0)).toMatchObject({
+          responseStatus: 200,
+        });
+        expect(await nextSequence(second, "va:BCA")).toBe(2);
+        const { rows } = await second.query("SELECT version FROM schema_migrations ORDER BY version");
+        expect(rows).toEqual(migrations.map(({ version }) => ({ version })));
+      } finally {
+        await place.dispose(second);
+      }
+    },
+    RESTART_TIMEOUT_MS,
+  );
 });
 
 describe("PGlite dataDir", () => {
