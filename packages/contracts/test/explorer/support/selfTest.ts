@@ -111,5 +111,5 @@ export const expectEveryDefectFails = async (
     const max = defect.area === "refunds" ? MAX_SHRUNK_REFUND_STEPS : MAX_SHRUNK_STEPS;
     return steps > max ? [`${defect.name}: shrunk to ${steps} steps (> ${max})`] : [];
   });
-  expect(problems).toEqual([]);
+  expect(problems, `FC_SEED=${SEED}: ${problems.join("; ")}`).toEqual([]);
 };
