@@ -5,8 +5,10 @@
  * to both instances at once while the session's expiry passes (the sweepers of both, and explicit
  * sweeps, race them). Each session must end in exactly one outcome that both instances report alike,
  * every answer must agree with it, the outbox must hold exactly one event for the status change,
- * and the webhooks must reach a well-behaved receiver once each, and a slow one (first answer after
- * the delivery timeout: outcome unknown) at most twice.
+ * and the webhooks must be delivered at least once each, to a well-behaved receiver and to a slow one
+ * (first answer after the delivery timeout: outcome unknown), by the invariants of
+ * `support/deliveryInvariants.ts`, which hold at any load: a busy machine can make a prompt answer
+ * miss the timeout too, and then that callback is rightly sent again ("once each" is not an invariant).
  *
  * The plan of every round comes from a seeded generator (`FC_SEED`, printed).
  */
@@ -21,6 +23,7 @@ import {
   type StartProviderOptions,
   startProvider,
 } from "../src/index.js";
+import { type CallbackRow, deliveryProblems, type RecordedAttempt } from "./support/deliveryInvariants.js";
 import { T0, vaCreateBody } from "./support/provider.js";
 import { type Receiver, startReceiver } from "./support/receiver.js";
 import { createServerDatabase, type ServerDatabase, serverUrl } from "./support/serverDatabase.js";
@@ -29,6 +32,9 @@ const seed = Number(process.env.FC_SEED ?? 20261130);
 const ROUNDS = 40;
 const DELIVERY_TIMEOUT_MS = 300;
 const SLOW_FIRST_ANSWER_MS = 800;
+const LEASE_MS = 24 * 60 * 60_000;
+/** How long the webhook phase may wait for the dispatchers (a cap against hanging, not a timing assertion). */
+const DELIVERY_WAIT_CAP_MS = 60_000;
 
 /** A small seeded generator (mulberry32). */
 const random = (start: number) => {
@@ -132,6 +138,8 @@ describe.runIf(serverUrl !== undefined)("two provider instances on one PostgreSQ
   let receiver: Receiver;
   let a: RunningProvider;
   let b: RunningProvider;
+  /** Every delivery attempt either dispatcher reported, in order. */
+  const recorded: RecordedAttempt[] = [];
 
   beforeAll(async () => {
     database = await createServerDatabase("provider_instances");
@@ -144,7 +152,13 @@ describe.runIf(serverUrl !== undefined)("two provider instances on one PostgreSQ
       background: { intervalMs: 50 },
       // The test clock jumps 15 minutes per round in a few milliseconds; a lease of a day keeps a
       // delivery in flight across a jump claimed, as the wall clock's 60 s lease does in production.
-      dispatch: { timeoutMs: DELIVERY_TIMEOUT_MS, leaseMs: 24 * 60 * 60_000 },
+      dispatch: {
+        timeoutMs: DELIVERY_TIMEOUT_MS,
+        leaseMs: LEASE_MS,
+        onAttempt: async ({ row, result }) => {
+          recorded.push({ outboxId: row.id, outcome: result._tag });
+        },
+      },
     };
     a = await startProvider(options);
     b = await startProvider(options);
@@ -181,7 +195,7 @@ describe.runIf(serverUrl !== undefined)("two provider instances on one PostgreSQ
     }
   };
 
-  it(`races confirm, cancel, pay and expiry on ${ROUNDS} sessions across both instances: one outcome each, webhooks once (twice at most when slow)`, async () => {
+  it(`races confirm, cancel, pay and expiry on ${ROUNDS} sessions across both instances: one outcome each, every webhook delivered, re-sent only after an unknown outcome`, async () => {
     console.log(`[two instances] seed ${seed} (FC_SEED=${seed} to replay)`);
     const next = random(seed);
     const started = performance.now();
@@ -258,22 +272,59 @@ describe.runIf(serverUrl !== undefined)("two provider instances on one PostgreSQ
     }
     const racedMs = Math.round(performance.now() - started);
 
-    // Every webhook: first attempts (the slow merchant's time out: outcome unknown), then, the
-    // clock 5 minutes on (W2), the retries; both dispatchers at work throughout.
+    // Every webhook: first attempts (the slow merchant's time out: outcome unknown), then the retries
+    // (W2: 5 min, 15 min, … after a failed attempt): whenever no delivery is in flight and none is
+    // due, the clock moves to the next retry; both dispatchers at work throughout. On a busy machine
+    // a prompt delivery can time out too and take a retry more: the invariants below allow it.
     const outbox = async () => {
-      const { rows } = await a.db.query<{ status: string; attempts: number; n: string }>(
-        "SELECT status, attempts, count(*) AS n FROM webhook_outbox GROUP BY status, attempts",
+      const { rows } = await a.db.query<{
+        id: number;
+        session_id: string;
+        event: string;
+        status: string;
+        attempts: number;
+        next_attempt_at: unknown;
+      }>(
+        "SELECT id, session_id::text AS session_id, event, status, attempts, next_attempt_at FROM webhook_outbox ORDER BY id",
       );
-      return rows;
+      return rows.map((row) => ({
+        id: Number(row.id),
+        key: `${row.session_id}:${row.event}`,
+        status: row.status,
+        attempts: Number(row.attempts),
+      }));
     };
-    const waitUntil = async (done: () => Promise<boolean>, capMs: number) => {
-      const until = performance.now() + capMs;
-      while (performance.now() < until && !(await done())) await new Promise((r) => setTimeout(r, 50));
+    const pendingDue = async () => {
+      const { rows } = await a.db.query<{ leased: string; due: string; next: unknown }>(
+        `SELECT count(*) FILTER (WHERE next_attempt_at > $1::bigint) AS leased,
+                count(*) FILTER (WHERE next_attempt_at <= $2::bigint) AS due,
+                min(next_attempt_at) AS next
+           FROM (SELECT (extract(epoch FROM next_attempt_at) * 1000)::bigint AS next_attempt_at
+                   FROM webhook_outbox WHERE status = 'pending') AS p`,
+        [clock.now() + LEASE_MS / 2, clock.now()],
+      );
+      const row = rows[0];
+      return {
+        leased: Number(row?.leased ?? 0),
+        due: Number(row?.due ?? 0),
+        next: row?.next === null || row?.next === undefined ? undefined : Number(row.next),
+      };
     };
-    await waitUntil(async () => (await outbox()).every((row) => Number(row.attempts) >= 1), 15_000);
-    clock.advance(5 * 60_000 + 1000);
-    await waitUntil(async () => (await outbox()).every((row) => row.status === "delivered"), 15_000);
-    const rows = await outbox();
+    const waitCap = performance.now() + DELIVERY_WAIT_CAP_MS;
+    for (;;) {
+      const state = await pendingDue();
+      if (state.leased === 0 && state.due === 0) {
+        if (state.next === undefined) break;
+        clock.set(state.next + 1000);
+      }
+      if (performance.now() > waitCap) break;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    const rows: ReadonlyArray<CallbackRow> = await outbox();
+    const receipts = receiver.receipts.map((r) => deliveryKey(r.body));
+    const slowKeys = new Set(
+      receiver.receipts.filter((r) => r.path === "/slow-merchant").map((r) => deliveryKey(r.body)),
+    );
     const counts = receiver.countBy(deliveryKey);
     const byMerchant = (path: string) => {
       const keys = new Set(receiver.receipts.filter((r) => r.path === path).map((r) => deliveryKey(r.body)));
@@ -281,13 +332,19 @@ describe.runIf(serverUrl !== undefined)("two provider instances on one PostgreSQ
     };
     const prompt = byMerchant("/prompt-merchant");
     const slow = byMerchant("/slow-merchant");
+    const attemptsOf = (outcome: string) => recorded.filter((r) => r.outcome === outcome).length;
     const figures = {
       seed,
       rounds: ROUNDS,
       requests,
       statuses,
       outcomes,
-      outbox: rows.map((r) => `${r.status}×${r.n} (attempts ${r.attempts})`),
+      outbox: rows.length,
+      attempts: {
+        delivered: attemptsOf("delivered"),
+        retry: attemptsOf("retry"),
+        rejected: attemptsOf("rejected"),
+      },
       promptDeliveries: prompt.reduce((n, c) => n + c, 0),
       promptEvents: prompt.length,
       slowDeliveries: slow.reduce((n, c) => n + c, 0),
@@ -297,19 +354,16 @@ describe.runIf(serverUrl !== undefined)("two provider instances on one PostgreSQ
     };
     console.log(`[two instances] ${JSON.stringify(figures)}`);
     expect(problems).toEqual([]);
+    expect(rows.length, "one callback per round").toBe(ROUNDS);
     expect(
-      rows.filter((row) => row.status !== "delivered"),
-      "outbox rows not delivered",
+      deliveryProblems({
+        rows,
+        attempts: recorded,
+        receipts,
+        slowFirstAnswer: (key) => slowKeys.has(key),
+      }),
     ).toEqual([]);
-    expect(prompt.length + slow.length).toBe(ROUNDS);
-    expect(
-      prompt.filter((c) => c !== 1),
-      "well-behaved receiver: deliveries of an event other than 1",
-    ).toEqual([]);
-    expect(
-      slow.filter((c) => c < 1 || c > 2),
-      "slow receiver: deliveries of an event outside 1–2",
-    ).toEqual([]);
+    expect(slow.length, "the slow merchant's callbacks").toBe(ROUNDS / 2);
     expect(Object.keys(outcomes).length).toBeGreaterThanOrEqual(2);
   }, 90_000);
 });

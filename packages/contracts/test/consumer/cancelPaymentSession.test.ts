@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { givenState } from "../../src/providerStates/index.js";
-import { errorEnvelope, idr, instantFromClock, ok, session } from "./support/expectations.js";
+import { idr, instantFromClock, ok, session } from "./support/expectations.js";
 import {
   asMerchant,
   authorization,
@@ -13,9 +13,9 @@ import {
   example,
   httpPact,
   recorded,
-  rejectionOf,
   sessionPath,
 } from "./support/pact.js";
+import { expectRefusedOperation } from "./support/refusals.js";
 
 const pact = httpPact();
 
@@ -84,39 +84,19 @@ describe("POST /v2/payments/{id}/cancel", () => {
   });
 
   it("a payment session exists in REQUIRE_ACTION: cancel is refused with 422", async () => {
-    await givenState(asMerchant(pact.addInteraction()), "a payment session exists", {
-      status: "REQUIRE_ACTION",
-      clientReferenceId: "INV-CANCEL-3",
-      amount: 20000,
-      mode: "API",
-      paymentMethodType: "VIRTUAL_ACCOUNT",
-      channel: "PERMATA",
-    })
-      .uponReceiving("a request to cancel a session waiting for the customer's transfer")
-      .withRequest("POST", sessionPath("/cancel"), (b) =>
-        b.headers({ Authorization: authorization }).jsonBody({ cancellationReason: "REQUESTED_BY_CUSTOMER" }),
-      )
-      .willRespondWith(422, (b) =>
-        b.jsonBody(
-          errorEnvelope({
-            status: 422,
-            code: "invalid_state",
-            ours: true,
-            type: "API_ERROR",
-            message: {
-              contains: "not allowed to cancel payment session",
-              example: "Payment session in status REQUIRE_ACTION is not allowed to cancel payment session",
-            },
-          }),
-        ),
-      )
-      .executeTest(
-        recorded(pact, async (mock) => {
-          const error = await rejectionOf(
-            clientFor(mock.url).cancel(example.sessionId, { cancellationReason: "REQUESTED_BY_CUSTOMER" }),
-          );
-          expect(error).toMatchObject({ _tag: "PaymentsApiError", status: 422, type: "API_ERROR" });
-        }),
-      );
+    await expectRefusedOperation(pact, {
+      operation: "cancel",
+      session: {
+        status: "REQUIRE_ACTION",
+        clientReferenceId: "INV-CANCEL-3",
+        amount: 20000,
+        mode: "API",
+        paymentMethodType: "VIRTUAL_ACCOUNT",
+        channel: "PERMATA",
+      },
+      description: "a request to cancel a session waiting for the customer's transfer",
+      body: { cancellationReason: "REQUESTED_BY_CUSTOMER" as const },
+      call: (client, id, b) => client.cancel(id, b),
+    });
   });
 });

@@ -5,7 +5,7 @@
 import { MatchersV3 } from "@pact-foundation/pact";
 import { describe, expect, it } from "vitest";
 import { givenState } from "../../src/providerStates/index.js";
-import { errorEnvelope, idr, instant, ok, sessionId } from "./support/expectations.js";
+import { idr, instant, ok, sessionId } from "./support/expectations.js";
 import {
   asMerchant,
   authorization,
@@ -13,9 +13,9 @@ import {
   example,
   httpPact,
   recorded,
-  rejectionOf,
   sessionPath,
 } from "./support/pact.js";
+import { expectRefusedOperation } from "./support/refusals.js";
 
 const { like, regex } = MatchersV3;
 const pact = httpPact();
@@ -59,36 +59,18 @@ describe("POST /v2/payments/{id}/capture", () => {
   });
 
   it("a payment session exists in REQUIRE_ACTION: nothing waits for capture, 422", async () => {
-    await givenState(asMerchant(pact.addInteraction()), "a payment session exists", {
-      status: "REQUIRE_ACTION",
-      clientReferenceId: "INV-CAPTURE-2",
-      amount: 50000,
-      paymentMethodType: "VIRTUAL_ACCOUNT",
-      channel: "PERMATA",
-    })
-      .uponReceiving("a request to capture a session with no charge waiting for capture")
-      .withRequest("POST", sessionPath("/capture"), (b) =>
-        b.headers({ Authorization: authorization }).jsonBody(body),
-      )
-      .willRespondWith(422, (b) =>
-        b.jsonBody(
-          errorEnvelope({
-            status: 422,
-            code: "invalid_state",
-            ours: true,
-            type: "API_ERROR",
-            message: {
-              contains: "not allowed to capture payment session",
-              example: "Payment session in status REQUIRE_ACTION is not allowed to capture payment session",
-            },
-          }),
-        ),
-      )
-      .executeTest(
-        recorded(pact, async (mock) => {
-          const error = await rejectionOf(clientFor(mock.url).capture(example.sessionId, body));
-          expect(error).toMatchObject({ _tag: "PaymentsApiError", status: 422 });
-        }),
-      );
+    await expectRefusedOperation(pact, {
+      operation: "capture",
+      session: {
+        status: "REQUIRE_ACTION",
+        clientReferenceId: "INV-CAPTURE-2",
+        amount: 50000,
+        paymentMethodType: "VIRTUAL_ACCOUNT",
+        channel: "PERMATA",
+      },
+      description: "a request to capture a session with no charge waiting for capture",
+      body,
+      call: (client, id, b) => client.capture(id, b),
+    });
   });
 });

@@ -6,7 +6,7 @@ import { readFileSync } from "node:fs";
 import type { ConfirmPaymentSessionRequest } from "@payment-session/core";
 import { describe, expect, it } from "vitest";
 import { givenState } from "../../src/providerStates/index.js";
-import { errorEnvelope, idr, ok, pushCharge, session, vaPart } from "./support/expectations.js";
+import { idr, ok, pushCharge, session, vaPart } from "./support/expectations.js";
 import {
   asMerchant,
   authorization,
@@ -14,9 +14,9 @@ import {
   example,
   httpPact,
   recorded,
-  rejectionOf,
   sessionPath,
 } from "./support/pact.js";
+import { expectRefusedOperation } from "./support/refusals.js";
 
 const pact = httpPact();
 
@@ -87,41 +87,18 @@ describe("POST /v2/payments/{id}/confirm", () => {
   });
 
   it("a payment session exists in PAID: confirming is refused with 422", async () => {
-    await givenState(asMerchant(pact.addInteraction()), "a payment session exists", {
-      status: "PAID",
-      clientReferenceId: "INV-CONFIRM-PAID",
-      amount: 20000,
-      paymentMethodType: "VIRTUAL_ACCOUNT",
-      channel: "PERMATA",
-    })
-      .uponReceiving("a request to confirm a paid session")
-      .withRequest("POST", sessionPath("/confirm"), (b) =>
-        b.headers({ Authorization: authorization }).jsonBody(seedConfirmRequest),
-      )
-      .willRespondWith(422, (b) =>
-        b.jsonBody(
-          errorEnvelope({
-            status: 422,
-            code: "invalid_state",
-            ours: true,
-            type: "API_ERROR",
-            message: {
-              contains: "not allowed to confirm payment session",
-              example: "Payment session in status PAID is not allowed to confirm payment session",
-            },
-          }),
-        ),
-      )
-      .executeTest(
-        recorded(pact, async (mock) => {
-          const error = await rejectionOf(clientFor(mock.url).confirm(example.sessionId, seedConfirmRequest));
-          expect(error).toMatchObject({
-            _tag: "PaymentsApiError",
-            status: 422,
-            type: "API_ERROR",
-            code: "invalid_state",
-          });
-        }),
-      );
+    await expectRefusedOperation(pact, {
+      operation: "confirm",
+      session: {
+        status: "PAID",
+        clientReferenceId: "INV-CONFIRM-PAID",
+        amount: 20000,
+        paymentMethodType: "VIRTUAL_ACCOUNT",
+        channel: "PERMATA",
+      },
+      description: "a request to confirm a paid session",
+      body: seedConfirmRequest,
+      call: (client, id, b) => client.confirm(id, b),
+    });
   });
 });
