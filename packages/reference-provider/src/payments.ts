@@ -51,13 +51,7 @@ import { decryptCard } from "./decryptCard.js";
 import type { IdGenerator } from "./ids.js";
 import type { Issuers } from "./issuers.js";
 import { type Merchant, type MerchantRegistry, merchantConfig } from "./merchants.js";
-import {
-  applyToSession,
-  freshSnapshot,
-  fromStore,
-  type OperationContext,
-  readSession,
-} from "./sessionWrites.js";
+import { applyToSession, freshSnapshot, fromStore, readSession } from "./sessionWrites.js";
 import {
   type Database,
   deferInsertSession,
@@ -102,12 +96,6 @@ export interface RequestContext {
 }
 
 type PaymentSessionAnswer = typeof PaymentSessionResponse.Type;
-
-const operationContext = (context: RequestContext): OperationContext => ({
-  merchantId: context.merchant.id,
-  at: context.at,
-  traceId: context.traceId,
-});
 
 const sessionAnswer = (snapshot: SessionSnapshot): PaymentSessionAnswer =>
   successBody(toPaymentSession(snapshot));
@@ -278,7 +266,7 @@ export const confirmPayment = (
   id: string,
   body: ConfirmPaymentSessionRequest,
 ) =>
-  applyToSession(tx, operationContext(context), id, (snapshot, tx) =>
+  applyToSession(tx, context, id, (snapshot, tx) =>
     Effect.gen(function* () {
       const intent = {
         type: "CONFIRM" as const,
@@ -340,7 +328,7 @@ export const capturePayment = (
   body: CapturePaymentSessionRequest,
 ) => {
   const captureId = services.ids.captureId();
-  return applyToSession(tx, operationContext(context), id, () =>
+  return applyToSession(tx, context, id, () =>
     Effect.succeed<SessionEvent>({ type: "CAPTURE", at: context.at, captureId, ...body }),
   ).pipe(
     Effect.flatMap((applied) => {
@@ -366,7 +354,7 @@ export const simulatePayment = (
   tx: Tx,
   body: SimulationRequest,
 ) =>
-  applyToSession(tx, operationContext(context), body.paymentSessionId, (snapshot) => {
+  applyToSession(tx, context, body.paymentSessionId, (snapshot) => {
     const plan = simulationEvent(snapshot, body, context.at, () => services.ids.chargeId());
     return plan._tag === "Event"
       ? Effect.succeed(plan.event)
@@ -391,7 +379,7 @@ export const applyChannelEvent = (
   id: string,
   event: (snapshot: SessionSnapshot) => SessionEvent,
 ) =>
-  applyToSession(tx, operationContext(context), id, (snapshot) => Effect.sync(() => event(snapshot))).pipe(
+  applyToSession(tx, context, id, (snapshot) => Effect.sync(() => event(snapshot))).pipe(
     Effect.map((applied): PaymentSessionAnswer => sessionAnswer(applied.snapshot)),
   );
 
