@@ -55,7 +55,6 @@ import { applyToSession, freshSnapshot, fromStore, readSession } from "./session
 import {
   type Database,
   deferInsertSession,
-  findByClientReferenceId,
   listSessions,
   recordSessionEvents,
   type SessionRow,
@@ -201,8 +200,8 @@ export const createPayment = (
     return sessionAnswer(snapshot);
   });
 
-/** The field a card that does not decrypt is refused at. @since 0.2.0 */
-export const encryptedCardField = "paymentMethod.card.encryptedCard";
+/** The field a card that does not decrypt is refused at. */
+const encryptedCardField = "paymentMethod.card.encryptedCard";
 
 /** `paymentMethod` without `card.encryptedCard`: what a confirm stores (the card is never kept). */
 const withoutEncryptedCard = (paymentMethod: PaymentMethod): PaymentMethod => {
@@ -421,13 +420,11 @@ export const listPayments = (
 ): Effect.Effect<typeof PaymentSessionListResponse.Type, StoreUnavailable> =>
   fromStore(async () => {
     const { page, perPage } = withPageDefaults(query);
-    const result =
-      query.clientReferenceId === undefined
-        ? await listSessions(services.db, context.merchant.id, { page, perPage })
-        : await findByClientReferenceId(services.db, context.merchant.id, query.clientReferenceId, {
-            page,
-            perPage,
-          });
+    const result = await listSessions(services.db, context.merchant.id, {
+      page,
+      perPage,
+      clientReferenceId: query.clientReferenceId,
+    });
     const snapshots = await freshPage(services, context.at, result.items);
     return listBody(snapshots.map(toPaymentSession), page, perPage, result.totalItems);
   });
@@ -447,12 +444,11 @@ export const listCharges = (
     const { page, perPage } = withPageDefaults(query);
     const charges: Array<Charge> = [];
     for (let sessionPage = 1; ; sessionPage++) {
-      const result = await findByClientReferenceId(
-        services.db,
-        context.merchant.id,
-        query.clientReferenceId,
-        { page: sessionPage, perPage: 100 },
-      );
+      const result = await listSessions(services.db, context.merchant.id, {
+        page: sessionPage,
+        perPage: 100,
+        clientReferenceId: query.clientReferenceId,
+      });
       for (const snapshot of await freshPage(services, context.at, result.items)) {
         for (const charge of snapshot.context.charges) charges.push(toCharge(snapshot, charge));
       }

@@ -49,20 +49,15 @@ import { eventEntry, expiryEntries } from "./timeline.js";
 
 /**
  * The expected store failure `error` stands for, if any: the database unusable (`connect`,
- * `closed`) is {@link StoreUnavailable}; with `duplicates`, a live idempotency record met by a
- * deferred write is {@link DuplicateIdempotencyKey}. Anything else is not expected (a bug): a defect.
+ * `closed`) is {@link StoreUnavailable}; a live idempotency record met by a deferred write is
+ * {@link DuplicateIdempotencyKey} (expected of a COMMIT only). Anything else is a bug: a defect.
  */
-const storeFailure = <D extends boolean>(
-  error: unknown,
-  duplicates: D,
-): StoreUnavailable | (D extends true ? DuplicateIdempotencyKey : never) | undefined => {
+const storeFailure = (error: unknown): StoreUnavailable | DuplicateIdempotencyKey | undefined => {
   if (!(error instanceof StoreError)) return undefined;
   if (error.reason === "connect" || error.reason === "closed")
     return new StoreUnavailable({ message: error.message, cause: error });
-  if (duplicates && isDuplicateIdempotencyKey(error))
-    return new DuplicateIdempotencyKey({ message: error.message, cause: error }) as D extends true
-      ? DuplicateIdempotencyKey
-      : never;
+  if (isDuplicateIdempotencyKey(error))
+    return new DuplicateIdempotencyKey({ message: error.message, cause: error });
   return undefined;
 };
 
@@ -79,8 +74,8 @@ export const fromStore = <A>(run: () => Promise<A>): Effect.Effect<A, StoreUnava
       run().then(
         (value): Exit.Exit<A, StoreUnavailable> => Exit.succeed(value),
         (error: unknown) => {
-          const failure = storeFailure(error, false);
-          return failure === undefined ? Exit.die(error) : Exit.fail(failure);
+          const failure = storeFailure(error);
+          return failure instanceof StoreUnavailable ? Exit.fail(failure) : Exit.die(error);
         },
       ),
     ),
@@ -115,7 +110,7 @@ export const inTransaction = <A, E, R>(
             })
             .catch((error: unknown) => {
               if (error instanceof RolledBack) return error.exit as Exit.Exit<A, E>;
-              const failure = storeFailure(error, true);
+              const failure = storeFailure(error);
               return failure === undefined ? Exit.die(error) : Exit.fail(failure);
             }),
       ),

@@ -82,16 +82,8 @@ export const refundOutboxRows = (
  * When another writer moved the row first (the sweeper, at an earlier instant), the row is read
  * again, locked, and brought to `at` from there: what the caller counts is the stored refund, not
  * the one it read before (a refund that failed meanwhile must not still count as being refunded).
- *
- * @since 0.2.0
- * @category Refunds
  */
-export const settleRefund = async (
-  tx: Tx,
-  row: RefundRow,
-  at: number,
-  locked = false,
-): Promise<RefundRecord> => {
+const settleRefund = async (tx: Tx, row: RefundRow, at: number, locked = false): Promise<RefundRecord> => {
   const moved = sandboxRefundAt(row.refund, at);
   if (!moved.changed) return row.refund;
   if (await updateRefund(tx, moved.refund, row.version)) {
