@@ -62,12 +62,8 @@ export interface NewSession {
  * @since 0.1.0
  * @category Store
  */
-export interface SessionChange {
-  readonly id: string;
-  readonly merchantId: string;
-  readonly status: string;
-  readonly expiryAt: Instant | null;
-  readonly snapshot: unknown;
+export interface SessionChange
+  extends Pick<NewSession, "id" | "merchantId" | "status" | "expiryAt" | "snapshot"> {
   readonly updatedAt: Instant;
 }
 
