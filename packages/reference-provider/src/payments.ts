@@ -51,17 +51,10 @@ import { decryptCard } from "./decryptCard.js";
 import type { IdGenerator } from "./ids.js";
 import type { Issuers } from "./issuers.js";
 import { type Merchant, type MerchantRegistry, merchantConfig } from "./merchants.js";
-import {
-  applyToSession,
-  freshSnapshot,
-  fromStore,
-  type OperationContext,
-  readSession,
-} from "./sessionWrites.js";
+import { applyToSession, freshSnapshot, fromStore, readSession } from "./sessionWrites.js";
 import {
   type Database,
   deferInsertSession,
-  findByClientReferenceId,
   listSessions,
   recordSessionEvents,
   type SessionRow,
@@ -102,12 +95,6 @@ export interface RequestContext {
 }
 
 type PaymentSessionAnswer = typeof PaymentSessionResponse.Type;
-
-const operationContext = (context: RequestContext): OperationContext => ({
-  merchantId: context.merchant.id,
-  at: context.at,
-  traceId: context.traceId,
-});
 
 const sessionAnswer = (snapshot: SessionSnapshot): PaymentSessionAnswer =>
   successBody(toPaymentSession(snapshot));
@@ -213,8 +200,8 @@ export const createPayment = (
     return sessionAnswer(snapshot);
   });
 
-/** The field a card that does not decrypt is refused at. @since 0.2.0 */
-export const encryptedCardField = "paymentMethod.card.encryptedCard";
+/** The field a card that does not decrypt is refused at. */
+const encryptedCardField = "paymentMethod.card.encryptedCard";
 
 /** `paymentMethod` without `card.encryptedCard`: what a confirm stores (the card is never kept). */
 const withoutEncryptedCard = (paymentMethod: PaymentMethod): PaymentMethod => {
@@ -278,7 +265,7 @@ export const confirmPayment = (
   id: string,
   body: ConfirmPaymentSessionRequest,
 ) =>
-  applyToSession(tx, operationContext(context), id, (snapshot, tx) =>
+  applyToSession(tx, context, id, (snapshot, tx) =>
     Effect.gen(function* () {
       const intent = {
         type: "CONFIRM" as const,
@@ -340,7 +327,7 @@ export const capturePayment = (
   body: CapturePaymentSessionRequest,
 ) => {
   const captureId = services.ids.captureId();
-  return applyToSession(tx, operationContext(context), id, () =>
+  return applyToSession(tx, context, id, () =>
     Effect.succeed<SessionEvent>({ type: "CAPTURE", at: context.at, captureId, ...body }),
   ).pipe(
     Effect.flatMap((applied) => {
@@ -366,7 +353,7 @@ export const simulatePayment = (
   tx: Tx,
   body: SimulationRequest,
 ) =>
-  applyToSession(tx, operationContext(context), body.paymentSessionId, (snapshot) => {
+  applyToSession(tx, context, body.paymentSessionId, (snapshot) => {
     const plan = simulationEvent(snapshot, body, context.at, () => services.ids.chargeId());
     return plan._tag === "Event"
       ? Effect.succeed(plan.event)
@@ -391,7 +378,7 @@ export const applyChannelEvent = (
   id: string,
   event: (snapshot: SessionSnapshot) => SessionEvent,
 ) =>
-  applyToSession(tx, operationContext(context), id, (snapshot) => Effect.sync(() => event(snapshot))).pipe(
+  applyToSession(tx, context, id, (snapshot) => Effect.sync(() => event(snapshot))).pipe(
     Effect.map((applied): PaymentSessionAnswer => sessionAnswer(applied.snapshot)),
   );
 
@@ -433,13 +420,11 @@ export const listPayments = (
 ): Effect.Effect<typeof PaymentSessionListResponse.Type, StoreUnavailable> =>
   fromStore(async () => {
     const { page, perPage } = withPageDefaults(query);
-    const result =
-      query.clientReferenceId === undefined
-        ? await listSessions(services.db, context.merchant.id, { page, perPage })
-        : await findByClientReferenceId(services.db, context.merchant.id, query.clientReferenceId, {
-            page,
-            perPage,
-          });
+    const result = await listSessions(services.db, context.merchant.id, {
+      page,
+      perPage,
+      clientReferenceId: query.clientReferenceId,
+    });
     const snapshots = await freshPage(services, context.at, result.items);
     return listBody(snapshots.map(toPaymentSession), page, perPage, result.totalItems);
   });
@@ -459,12 +444,11 @@ export const listCharges = (
     const { page, perPage } = withPageDefaults(query);
     const charges: Array<Charge> = [];
     for (let sessionPage = 1; ; sessionPage++) {
-      const result = await findByClientReferenceId(
-        services.db,
-        context.merchant.id,
-        query.clientReferenceId,
-        { page: sessionPage, perPage: 100 },
-      );
+      const result = await listSessions(services.db, context.merchant.id, {
+        page: sessionPage,
+        perPage: 100,
+        clientReferenceId: query.clientReferenceId,
+      });
       for (const snapshot of await freshPage(services, context.at, result.items)) {
         for (const charge of snapshot.context.charges) charges.push(toCharge(snapshot, charge));
       }

@@ -12,9 +12,6 @@ import {
   applyEvent,
   type PaymentCallback as Callback,
   callbackDedupeKey,
-  concurrentChangeError,
-  sessionAt as coreSessionAt,
-  type IdempotencyError,
   type Outcome,
   PaymentCallback,
   persistSession,
@@ -25,12 +22,13 @@ import {
   restoreSession,
   type SessionEvent,
   type SessionSnapshot,
+  sessionAt,
   sessionMissingError,
   sessionStatus,
 } from "@payment-session/core";
 import { Cause, Effect, Exit, Schema } from "effect";
+import type { RequestContext } from "./payments.js";
 import {
-  ConcurrencyConflict,
   claimExpired,
   type Database,
   DuplicateIdempotencyKey,
@@ -51,20 +49,15 @@ import { eventEntry, expiryEntries } from "./timeline.js";
 
 /**
  * The expected store failure `error` stands for, if any: the database unusable (`connect`,
- * `closed`) is {@link StoreUnavailable}; with `duplicates`, a live idempotency record met by a
- * deferred write is {@link DuplicateIdempotencyKey}. Anything else is not expected (a bug): a defect.
+ * `closed`) is {@link StoreUnavailable}; a live idempotency record met by a deferred write is
+ * {@link DuplicateIdempotencyKey} (expected of a COMMIT only). Anything else is a bug: a defect.
  */
-const storeFailure = <D extends boolean>(
-  error: unknown,
-  duplicates: D,
-): StoreUnavailable | (D extends true ? DuplicateIdempotencyKey : never) | undefined => {
+const storeFailure = (error: unknown): StoreUnavailable | DuplicateIdempotencyKey | undefined => {
   if (!(error instanceof StoreError)) return undefined;
   if (error.reason === "connect" || error.reason === "closed")
     return new StoreUnavailable({ message: error.message, cause: error });
-  if (duplicates && isDuplicateIdempotencyKey(error))
-    return new DuplicateIdempotencyKey({ message: error.message, cause: error }) as D extends true
-      ? DuplicateIdempotencyKey
-      : never;
+  if (isDuplicateIdempotencyKey(error))
+    return new DuplicateIdempotencyKey({ message: error.message, cause: error });
   return undefined;
 };
 
@@ -81,8 +74,8 @@ export const fromStore = <A>(run: () => Promise<A>): Effect.Effect<A, StoreUnava
       run().then(
         (value): Exit.Exit<A, StoreUnavailable> => Exit.succeed(value),
         (error: unknown) => {
-          const failure = storeFailure(error, false);
-          return failure === undefined ? Exit.die(error) : Exit.fail(failure);
+          const failure = storeFailure(error);
+          return failure instanceof StoreUnavailable ? Exit.fail(failure) : Exit.die(error);
         },
       ),
     ),
@@ -117,7 +110,7 @@ export const inTransaction = <A, E, R>(
             })
             .catch((error: unknown) => {
               if (error instanceof RolledBack) return error.exit as Exit.Exit<A, E>;
-              const failure = storeFailure(error, true);
+              const failure = storeFailure(error);
               return failure === undefined ? Exit.die(error) : Exit.fail(failure);
             }),
       ),
@@ -139,26 +132,6 @@ export const restoreRow = (row: SessionRow): SessionSnapshot => {
     });
   }
   return restored.snapshot;
-};
-
-/**
- * The session as of instant `at` (decision L4), by the core's `sessionAt`: `changed` is true when
- * time moved the session (its expiry; it must then be stored, with `webhooks`).
- *
- * @since 0.1.0
- */
-export const sessionAt = (
-  snapshot: SessionSnapshot,
-  at: number,
-): {
-  readonly snapshot: SessionSnapshot;
-  readonly webhooks: ReadonlyArray<Callback>;
-  readonly changed: boolean;
-} => {
-  const { atInstant, expiry } = coreSessionAt(snapshot, at);
-  return expiry === null
-    ? { snapshot, webhooks: [], changed: false }
-    : { snapshot: atInstant, webhooks: expiry.webhooks, changed: true };
 };
 
 /**
@@ -191,13 +164,6 @@ const outboxRows = (
     createdAt: at,
   }));
 
-/** Who asks, when, and how to quote an error. @since 0.1.0 */
-export interface OperationContext {
-  readonly merchantId: string;
-  readonly at: number;
-  readonly traceId: string;
-}
-
 /** What `applyEvent` answered when it did not refuse. */
 type NotRefused = Applied<Exclude<Outcome, Refused>>;
 
@@ -217,89 +183,89 @@ const applyOrRefuse = (
  * Applies to session `id` of the merchant, inside `tx` (row locked), the event `plan` picks from
  * the session as of now (it may issue instruments through `tx`):
  *
- * 1. restore the snapshot and bring it to `at` ({@link sessionAt}; stored if it changed anything,
+ * 1. restore the snapshot and bring it to `at` (the core's `sessionAt`; stored if it changed anything,
  *    with its `PAYMENT.CANCELLED`);
  * 2. apply the event through the core: a refusal fails with the core's error for it (422 / 400 /
  *    404), the session unchanged; accepted → store the snapshot (version + 1), derived columns and
  *    outbox rows of the outcome's callbacks.
  *
- * An unknown session fails with 404; a session that changed under every attempt with 409.
+ * An unknown session fails with 404 (the row is locked from the load: no compare-and-set is lost).
  *
  * @since 0.1.0
  */
 export const applyToSession = <E>(
   tx: Tx,
-  context: OperationContext,
+  context: RequestContext,
   id: string,
   plan: (snapshot: SessionSnapshot, tx: Tx) => Effect.Effect<SessionEvent, E>,
 ): Effect.Effect<
   Applied<Exclude<Outcome, Refused>>,
-  E | RefusalError | ResourceMissingError | IdempotencyError | StoreUnavailable
+  E | RefusalError | ResourceMissingError | StoreUnavailable
 > =>
   Effect.gen(function* () {
-    const { merchantId, at, traceId } = context;
+    const { at, traceId } = context;
+    const merchantId = context.merchant.id;
     const outcome = yield* fromStore(() =>
       withSessionUpdate(tx, merchantId, id, async (row, { tx }) => {
         const before = restoreRow(row);
-        const now = sessionAt(before, at);
+        const { atInstant, expiry } = sessionAt(before, at);
         let planned: SessionEvent | undefined;
         const exit = await Effect.runPromiseExit(
-          Effect.flatMap(plan(now.snapshot, tx), (event) => {
+          Effect.flatMap(plan(atInstant, tx), (event) => {
             planned = event;
-            return applyOrRefuse(now.snapshot, event, traceId);
+            return applyOrRefuse(atInstant, event, traceId);
           }),
         );
         if (Exit.isFailure(exit) && !Exit.hasFails(exit)) throw Cause.squash(exit.cause);
         const applied = Exit.isSuccess(exit) ? exit.value : undefined;
         const moved = applied !== undefined && applied.outcome._tag !== "Duplicate";
-        if (!moved && !now.changed) return { _tag: "Keep" as const, value: exit };
+        if (!moved && expiry === null) return { _tag: "Keep" as const, value: exit };
         // The timeline (S4): the expiry the instant applied, then the event (rolled back with a
         // lost compare-and-set, like everything `decide` writes).
         await recordSessionEvents(tx, [
-          ...(now.changed ? expiryEntries(merchantId, before, at) : []),
-          ...(moved && planned !== undefined ? [eventEntry(merchantId, now.snapshot, planned, applied)] : []),
+          ...(expiry === null ? [] : expiryEntries(merchantId, before, at)),
+          ...(moved && planned !== undefined ? [eventEntry(merchantId, atInstant, planned, applied)] : []),
         ]);
         return {
           _tag: "Write" as const,
-          change: sessionChange(moved ? applied.snapshot : now.snapshot),
-          webhooks: outboxRows(merchantId, [...now.webhooks, ...(applied?.outcome.webhooks ?? [])], at),
+          change: sessionChange(moved ? applied.snapshot : atInstant),
+          webhooks: outboxRows(
+            merchantId,
+            [...(expiry?.webhooks ?? []), ...(applied?.outcome.webhooks ?? [])],
+            at,
+          ),
           value: exit,
         };
-      }).catch((error: unknown) => {
-        if (error instanceof ConcurrencyConflict) return "conflict" as const;
-        throw error;
       }),
     );
-    if (outcome === "conflict") return yield* Effect.fail(concurrentChangeError({ traceId }));
     if (outcome._tag === "NotFound") return yield* Effect.fail(sessionMissingError(id, { traceId }));
     const exit: Exit.Exit<NotRefused, E | RefusalError> = outcome.value;
     return yield* Exit.isSuccess(exit) ? Effect.succeed(exit.value) : Effect.failCause(exit.cause);
   });
 
 /**
- * A stored session as of `at`: restored, and brought to `at` ({@link sessionAt}) — if that changed
+ * A stored session as of `at`: restored, and brought to `at` (the core's `sessionAt`) — if that changed
  * it, the change is stored first (with its webhook), so a read never shows a state the database
  * does not hold.
  *
  * @since 0.1.0
  */
 export const freshSnapshot = async (db: Database, row: SessionRow, at: number): Promise<SessionSnapshot> => {
-  const expiry = sessionAt(restoreRow(row), at);
-  if (!expiry.changed) return expiry.snapshot;
+  const now = sessionAt(restoreRow(row), at);
+  if (now.expiry === null) return now.atInstant;
   const outcome = await withSessionUpdate(db, row.merchantId, row.id, async (current, { tx }) => {
     const before = restoreRow(current);
-    const now = sessionAt(before, at);
-    if (now.changed) await recordSessionEvents(tx, expiryEntries(row.merchantId, before, at));
-    return now.changed
-      ? {
-          _tag: "Write" as const,
-          change: sessionChange(now.snapshot),
-          webhooks: outboxRows(row.merchantId, now.webhooks, at),
-          value: now.snapshot,
-        }
-      : { _tag: "Keep" as const, value: now.snapshot };
+    const { atInstant, expiry } = sessionAt(before, at);
+    if (expiry === null) return { _tag: "Keep" as const, value: atInstant };
+    await recordSessionEvents(tx, expiryEntries(row.merchantId, before, at));
+    return {
+      _tag: "Write" as const,
+      change: sessionChange(atInstant),
+      webhooks: outboxRows(row.merchantId, expiry.webhooks, at),
+      value: atInstant,
+    };
   });
-  return outcome._tag === "Written" || outcome._tag === "Kept" ? outcome.value : expiry.snapshot;
+  return outcome._tag === "Written" || outcome._tag === "Kept" ? outcome.value : now.atInstant;
 };
 
 /**
@@ -320,7 +286,7 @@ export const readSession = async (
 
 /**
  * The expiry sweeper (decision L4): brings every session whose `expiryAt` is not after `at` to `at`
- * ({@link sessionAt}), in transactions of up to `batchSize` sessions claimed with
+ * (the core's `sessionAt`), in transactions of up to `batchSize` sessions claimed with
  * `FOR NO KEY UPDATE SKIP LOCKED` (so sweepers and requests never wait for each other), writing the same
  * snapshot and `PAYMENT.CANCELLED` outbox rows as the lazy path. Returns how many sessions it
  * expired.
@@ -335,13 +301,13 @@ export const sweepExpired = async (db: Database, at: number, batchSize = 100): P
     const { claimed, expired } = await db.transaction(async (tx) => {
       const rows = await claimExpired(tx, at, batchSize);
       const expiries = rows.flatMap((row) => {
-        const expiry = sessionAt(restoreRow(row), at);
-        return expiry.changed ? [{ row, expiry }] : [];
+        const { atInstant, expiry } = sessionAt(restoreRow(row), at);
+        return expiry === null ? [] : [{ row, atInstant, expiry }];
       });
       const written = await updateSessions(
         tx,
-        expiries.map(({ row, expiry }) => ({
-          change: { ...sessionChange(expiry.snapshot), id: row.id, merchantId: row.merchantId },
+        expiries.map(({ row, atInstant }) => ({
+          change: { ...sessionChange(atInstant), id: row.id, merchantId: row.merchantId },
           expectedVersion: row.version,
         })),
       );

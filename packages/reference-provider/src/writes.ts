@@ -13,7 +13,9 @@ import {
   CaptureResponse,
   ConfirmPaymentSessionRequest,
   CreatePaymentSessionRequest,
+  CreateRefundRequest,
   PaymentSessionResponse,
+  RefundResponse,
   type SessionEvent,
   type SessionSnapshot,
   SimulationRequest,
@@ -21,7 +23,7 @@ import {
 } from "@payment-session/core";
 import { Effect, Schema } from "effect";
 import { type Answer, errorAnswer } from "./answers.js";
-import { idempotent } from "./idempotency.js";
+import { type IdempotentRequest, idempotent } from "./idempotency.js";
 import {
   applyChannelEvent,
   cancelPayment,
@@ -32,6 +34,7 @@ import {
   type RequestContext,
   simulatePayment,
 } from "./payments.js";
+import { createRefund } from "./refunds/refunds.js";
 import { inTransaction } from "./sessionWrites.js";
 import { StoreUnavailable, type Tx } from "./store/index.js";
 
@@ -44,61 +47,54 @@ const encode = Schema.encodeSync;
  * @since 0.1.0
  */
 export const writeEndpoints = (services: ProviderServices) => {
-  /** An endpoint on session `{id}`: the request identity is the id and the encoded body. */
+  /**
+   * One endpoint: `identity` is what identifies its request (its path id, if any, and its encoded
+   * body); the operation runs inside the idempotency layer's transaction.
+   */
+  const endpoint =
+    <Args extends ReadonlyArray<unknown>, A, E extends ApiErrorResponse>(
+      name: IdempotentRequest["endpoint"],
+      success: Schema.Codec<A, unknown>,
+      identity: (...args: Args) => unknown,
+      operation: (context: RequestContext, tx: Tx, ...args: Args) => Effect.Effect<A, E | StoreUnavailable>,
+    ) =>
+    (context: RequestContext, requestId: string | undefined, ...args: Args) =>
+      idempotent(
+        services,
+        context,
+        { endpoint: name, requestId, request: identity(...args) },
+        encode(success),
+        (tx) => operation(context, tx, ...args),
+      );
   const onSession =
-    <P, I, A, E extends ApiErrorResponse>(
-      endpoint: "confirm" | "cancel" | "capture",
-      body: Schema.Codec<P, I>,
-      success: Schema.Codec<A, unknown>,
-      operation: (
-        context: RequestContext,
-        tx: Tx,
-        id: string,
-        payload: P,
-      ) => Effect.Effect<A, E | StoreUnavailable>,
-    ) =>
-    (context: RequestContext, requestId: string | undefined, id: string, payload: P) =>
-      idempotent(
-        services,
-        context,
-        { endpoint, requestId, request: { id, body: encode(body)(payload) } },
-        encode(success),
-        (tx) => operation(context, tx, id, payload),
-      );
-  /** An endpoint without a path id: the request identity is the encoded body. */
-  const onBody =
-    <P, I, A, E extends ApiErrorResponse>(
-      endpoint: "create" | "simulate",
-      body: Schema.Codec<P, I>,
-      success: Schema.Codec<A, unknown>,
-      operation: (
-        services: ProviderServices,
-        context: RequestContext,
-        tx: Tx,
-        payload: P,
-      ) => Effect.Effect<A, E | StoreUnavailable>,
-    ) =>
-    (context: RequestContext, requestId: string | undefined, payload: P) =>
-      idempotent(
-        services,
-        context,
-        { endpoint, requestId, request: encode(body)(payload) },
-        encode(success),
-        (tx) => operation(services, context, tx, payload),
-      );
+    <P, I>(schema: Schema.Codec<P, I>) =>
+    (id: string, payload: P) => ({ id, body: encode(schema)(payload) });
   return {
-    create: onBody("create", CreatePaymentSessionRequest, PaymentSessionResponse, createPayment),
-    confirm: onSession(
-      "confirm",
-      ConfirmPaymentSessionRequest,
+    create: endpoint(
+      "create",
       PaymentSessionResponse,
+      encode(CreatePaymentSessionRequest),
+      (context, tx, payload) => createPayment(services, context, tx, payload),
+    ),
+    confirm: endpoint(
+      "confirm",
+      PaymentSessionResponse,
+      onSession(ConfirmPaymentSessionRequest),
       (context, tx, id, payload) => confirmPayment(services, context, tx, id, payload),
     ),
-    cancel: onSession("cancel", CancelPaymentSessionRequest, PaymentSessionResponse, cancelPayment),
-    capture: onSession("capture", CapturePaymentSessionRequest, CaptureResponse, (context, tx, id, payload) =>
-      capturePayment(services, context, tx, id, payload),
+    cancel: endpoint("cancel", PaymentSessionResponse, onSession(CancelPaymentSessionRequest), cancelPayment),
+    capture: endpoint(
+      "capture",
+      CaptureResponse,
+      onSession(CapturePaymentSessionRequest),
+      (context, tx, id, payload) => capturePayment(services, context, tx, id, payload),
     ),
-    simulate: onBody("simulate", SimulationRequest, SimulationResponse, simulatePayment),
+    simulate: endpoint("simulate", SimulationResponse, encode(SimulationRequest), (context, tx, payload) =>
+      simulatePayment(services, context, tx, payload),
+    ),
+    refund: endpoint("refund", RefundResponse, encode(CreateRefundRequest), (context, tx, payload) =>
+      createRefund(services, context, tx, payload),
+    ),
     /** A channel's notification (not an endpoint: no idempotency record). */
     channel: (context: RequestContext, id: string, event: (snapshot: SessionSnapshot) => SessionEvent) =>
       Effect.map(

@@ -44,7 +44,7 @@ import {
   type ProviderServices,
   type RequestContext,
 } from "../payments.js";
-import { createRefund, getRefund, listRefunds } from "../refunds/refunds.js";
+import { getRefund, listRefunds } from "../refunds/refunds.js";
 import { fromStore } from "../sessionWrites.js";
 import { StoreUnavailable } from "../store/index.js";
 import { writeEndpoints } from "../writes.js";
@@ -267,7 +267,7 @@ const makeHandlers = (services: ProviderServices) => {
   const refunds = HttpApiBuilder.group(PaymentsApi, "refunds", (handlers) =>
     handlers
       .handle("create", ({ headers, payload }) =>
-        write((context) => createRefund(services, context, headers["x-request-id"], payload)),
+        write((context) => writes.refund(context, headers["x-request-id"], payload)),
       )
       .handle("get", ({ params }) => read((context) => getRefund(services, context, params.id)))
       .handle("list", ({ query }) => read((context) => listRefunds(services, context, query))),

@@ -13,15 +13,13 @@ import {
   type ApiValidationError,
   apiValidationError,
   type CreateRefundRequest,
-  CreateRefundRequest as CreateRefundSchema,
-  type IdempotencyError,
   type ListRefundsQuery,
   openRefund,
   type RefundCallback,
   RefundCallback as RefundCallbackSchema,
   type RefundListResponse,
   type RefundRecord,
-  RefundResponse,
+  type RefundResponse,
   type ResourceMissingError,
   refundablePayment,
   refundCallbackDedupeKey,
@@ -33,8 +31,7 @@ import {
   withPageDefaults,
 } from "@payment-session/core";
 import { Effect, Schema } from "effect";
-import { type Answer, listBody, successBody } from "../answers.js";
-import { idempotent } from "../idempotency.js";
+import { listBody, successBody } from "../answers.js";
 import type { ProviderServices, RequestContext } from "../payments.js";
 import { fromStore, restoreRow } from "../sessionWrites.js";
 import type { Database, Tx } from "../store/Database.js";
@@ -52,7 +49,6 @@ import {
 } from "./refundStore.js";
 
 const encodeCallback = Schema.encodeSync(RefundCallbackSchema);
-const encodeResponse = Schema.encodeSync(RefundResponse);
 
 type RefundAnswer = typeof RefundResponse.Type;
 type RefundListAnswer = typeof RefundListResponse.Type;
@@ -86,16 +82,8 @@ export const refundOutboxRows = (
  * When another writer moved the row first (the sweeper, at an earlier instant), the row is read
  * again, locked, and brought to `at` from there: what the caller counts is the stored refund, not
  * the one it read before (a refund that failed meanwhile must not still count as being refunded).
- *
- * @since 0.2.0
- * @category Refunds
  */
-export const settleRefund = async (
-  tx: Tx,
-  row: RefundRow,
-  at: number,
-  locked = false,
-): Promise<RefundRecord> => {
+const settleRefund = async (tx: Tx, row: RefundRow, at: number, locked = false): Promise<RefundRecord> => {
   const moved = sandboxRefundAt(row.refund, at);
   if (!moved.changed) return row.refund;
   if (await updateRefund(tx, moved.refund, row.version)) {
@@ -147,17 +135,21 @@ export const settleDueRefunds = async (
 };
 
 /**
- * Opens a refund in transaction `tx`, under the session's row lock (two requests cannot both take
+ * `POST /v1/refunds` (decisions R1–R3; the provider's idempotency layer around it, C6): opens a
+ * refund in transaction `tx`, under the session's row lock (two requests cannot both take
  * the rest): load the merchant's session (404 otherwise, also for another merchant's), bring its
  * refunds to now, derive the payment with the core (`refundablePayment`: 400 at `chargeId`), open
  * the refund with the core (`openRefund`: 400 / 422 by `refundRefusalError`), store it with its
  * `REFUND.PENDING` outbox row.
+ *
+ * @since 0.2.0
+ * @category Refunds
  */
-const openRefundIn = (
+export const createRefund = (
   services: ProviderServices,
   context: RequestContext,
-  request: CreateRefundRequest,
   tx: Tx,
+  request: CreateRefundRequest,
 ): Effect.Effect<
   RefundAnswer,
   ApiValidationError | ResourceMissingError | UnprocessableError | StoreUnavailable
@@ -191,31 +183,6 @@ const openRefundIn = (
     });
     return successBody(toRefund(opened.refund));
   });
-
-/**
- * `POST /v1/refunds` (decisions R1–R3, C6) inside the provider's one idempotency layer: the refund
- * opened in one transaction with its idempotency record; with `X-REQUEST-ID` the same request
- * again is the first answer byte for byte (200 or 422), another request is 409.
- *
- * @since 0.2.0
- * @category Refunds
- */
-export const createRefund = (
-  services: ProviderServices,
-  context: RequestContext,
-  requestId: string | undefined,
-  request: CreateRefundRequest,
-): Effect.Effect<
-  Answer,
-  ApiValidationError | ResourceMissingError | IdempotencyError | UnprocessableError | StoreUnavailable
-> =>
-  idempotent(
-    services,
-    context,
-    { endpoint: "refund", requestId, request: Schema.encodeSync(CreateRefundSchema)(request) },
-    encodeResponse,
-    (tx) => openRefundIn(services, context, request, tx),
-  );
 
 /**
  * `GET /v1/refunds/{id}`: the merchant's refund as of now (the sandbox's due steps stored first,

@@ -18,9 +18,9 @@ import {
 import { Schema } from "effect";
 import type { ProviderServices } from "../payments.js";
 import { enqueueWebhooks } from "../store/outbox.js";
-import { answerOf } from "../writes.js";
+import { answerOf, writeEndpoints } from "../writes.js";
 import { loadRefund, updateRefund } from "./refundStore.js";
-import { createRefund, refundOutboxRows } from "./refunds.js";
+import { refundOutboxRows } from "./refunds.js";
 
 const decodeCreated = Schema.decodeUnknownSync(RefundResponse);
 
@@ -70,7 +70,7 @@ export const seedRefund = async (services: ProviderServices, options: SeedRefund
   const merchant = services.merchants.get(options.merchantId);
   if (merchant === undefined) throw new Error(`unknown merchant ${options.merchantId}`);
   const context = { merchant, at: options.at, traceId: services.ids.traceId() };
-  const created = await answerOf(createRefund(services, context, undefined, request));
+  const created = await answerOf(writeEndpoints(services).refund(context, undefined, request));
   if (created.status !== 200) {
     throw new Error(`the refund was refused: ${created.status} ${JSON.stringify(created.body)}`);
   }

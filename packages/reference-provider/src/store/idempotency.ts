@@ -40,13 +40,7 @@ export interface IdempotencyRecord {
  * @since 0.1.0
  * @category Idempotency
  */
-export interface NewIdempotencyRecord {
-  readonly merchantId: string;
-  readonly requestKey: string;
-  readonly endpoint: string;
-  readonly requestHash: string;
-  readonly responseStatus: number;
-  readonly responseBody: unknown;
+export interface NewIdempotencyRecord extends Omit<IdempotencyRecord, "createdAt"> {
   readonly createdAt: Instant;
 }
 

@@ -72,7 +72,6 @@ export {
   deferUpdateLockedSession,
   finalSessionStatuses,
   finalStatusesSql,
-  findByClientReferenceId,
   insertSession,
   listSessions,
   loadSession,

@@ -62,12 +62,8 @@ export interface NewSession {
  * @since 0.1.0
  * @category Store
  */
-export interface SessionChange {
-  readonly id: string;
-  readonly merchantId: string;
-  readonly status: string;
-  readonly expiryAt: Instant | null;
-  readonly snapshot: unknown;
+export interface SessionChange
+  extends Pick<NewSession, "id" | "merchantId" | "status" | "expiryAt" | "snapshot"> {
   readonly updatedAt: Instant;
 }
 
@@ -325,12 +321,20 @@ export const updateSessions = async (
   return new Set(rows.map((r) => text(r.id, "payment_sessions.id")));
 };
 
-const page = async (
+/**
+ * A merchant's sessions — with `clientReferenceId`, those with that reference (decision C4: it may
+ * be reused) — newest first (`created_at DESC, id DESC`, stable across pages), with the total
+ * count. A page past the end has no items and the same `totalItems`.
+ *
+ * @since 0.1.0
+ * @category Store
+ */
+export const listSessions = async (
   db: Queryable,
   merchantId: string,
-  clientReferenceId: string | undefined,
-  request: PageRequest,
+  request: PageRequest & { readonly clientReferenceId?: string | undefined },
 ): Promise<SessionPage> => {
+  const { clientReferenceId } = request;
   const perPage = positiveInt(request.perPage, "perPage", 100);
   const offset = (positiveInt(request.page, "page") - 1) * perPage;
   const filter =
@@ -351,30 +355,6 @@ const page = async (
   const totalItems = toSafeNumber(rows[0]?.total_items ?? 0, "total_items");
   return { items: rows.filter((r) => r.id !== null).map(toSessionRow), totalItems };
 };
-
-/**
- * A merchant's sessions, newest first (`created_at DESC, id DESC`, stable across pages), with the
- * total count. A page past the end has no items and the same `totalItems`.
- *
- * @since 0.1.0
- * @category Store
- */
-export const listSessions = (db: Queryable, merchantId: string, request: PageRequest): Promise<SessionPage> =>
-  page(db, merchantId, undefined, request);
-
-/**
- * Every session of a merchant with this `clientReferenceId` (decision C4: it may be reused), newest
- * first, paged like {@link listSessions}.
- *
- * @since 0.1.0
- * @category Store
- */
-export const findByClientReferenceId = (
-  db: Queryable,
-  merchantId: string,
-  clientReferenceId: string,
-  request: PageRequest,
-): Promise<SessionPage> => page(db, merchantId, clientReferenceId, request);
 
 /**
  * For the expiry sweeper: up to `limit` sessions of any merchant, not in a final status, whose

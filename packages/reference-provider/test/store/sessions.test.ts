@@ -2,7 +2,6 @@ import { describe, expect, it } from "vitest";
 import {
   claimExpired,
   finalSessionStatuses,
-  findByClientReferenceId,
   insertSession,
   listSessions,
   loadSession,
@@ -187,10 +186,18 @@ describe.each(drivers)("sessions on $name", (driver) => {
     await insertSession(store.db, second);
     await insertSession(store.db, newSession({ clientReferenceId: "order-78" }));
     await insertSession(store.db, newSession({ clientReferenceId: "order-77", merchantId: OTHER_MERCHANT }));
-    const found = await findByClientReferenceId(store.db, MERCHANT, "order-77", { page: 1, perPage: 20 });
+    const found = await listSessions(store.db, MERCHANT, {
+      clientReferenceId: "order-77",
+      page: 1,
+      perPage: 20,
+    });
     expect(found.totalItems).toBe(2);
     expect(found.items.map((s) => s.id)).toEqual([second.id, first.id]);
-    const secondPage = await findByClientReferenceId(store.db, MERCHANT, "order-77", { page: 2, perPage: 1 });
+    const secondPage = await listSessions(store.db, MERCHANT, {
+      clientReferenceId: "order-77",
+      page: 2,
+      perPage: 1,
+    });
     expect(secondPage).toEqual({ items: [found.items[1]], totalItems: 2 });
   });
 
