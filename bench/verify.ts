@@ -218,7 +218,8 @@ export const runVerifyBench = async (): Promise<void> => {
   }
 
   const per = await runNode(["bench/verifyInteractions.ts"]);
-  const line = per.stderr.trim().split("\n").at(-1) ?? "";
+  // The figures are the last JSON line (the timing of the process, when measured, comes after it).
+  const line = [...per.stderr.trim().split("\n")].reverse().find((l) => l.startsWith("{")) ?? "";
   const figures = JSON.parse(line) as { interactions: number; rounds: number; ours: number; bare: number };
   const ours = figures.ours / figures.interactions;
   const bare = figures.bare / figures.interactions;
