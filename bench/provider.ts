@@ -64,12 +64,14 @@ import {
 } from "./providerLoad.js";
 
 /** `pg`, the provider's own driver (a dependency of that package, not of the root). */
-const pg = createRequire(join(import.meta.dirname, "../packages/reference-provider/package.json"))("pg") as {
+export const pg = createRequire(join(import.meta.dirname, "../packages/reference-provider/package.json"))(
+  "pg",
+) as {
   readonly Client: new (options: {
     readonly connectionString: string;
   }) => {
     connect(): Promise<void>;
-    query(sql: string): Promise<unknown>;
+    query<R>(sql: string, params?: unknown[]): Promise<{ rows: R[] }>;
     end(): Promise<void>;
   };
 };

@@ -20,7 +20,6 @@
  */
 import { randomUUID } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
@@ -30,18 +29,8 @@ import {
   loadSession,
   openDatabase,
 } from "@payment-session/reference-provider";
-import { merchantApi, startInstance } from "./provider.js";
+import { merchantApi, pg, startInstance } from "./provider.js";
 import { jsonClient, row, runLevel } from "./providerLoad.js";
-
-const pg = createRequire(join(import.meta.dirname, "../packages/reference-provider/package.json"))("pg") as {
-  readonly Client: new (options: {
-    readonly connectionString: string;
-  }) => {
-    connect(): Promise<void>;
-    query<R>(sql: string, params?: unknown[]): Promise<{ rows: R[] }>;
-    end(): Promise<void>;
-  };
-};
 
 const env = process.env;
 const LOOPS = Number(env.BENCH_CPU_LOOPS ?? "2000");
