@@ -11,19 +11,15 @@ import {
   idr,
   instant,
   instantAt,
-  instantFromClock,
   ok,
-  pushCharge,
   session,
   sessionId,
-  vaPart,
   vaSessionRequiringAction,
   withoutValues,
 } from "./support/expectations.js";
 import {
   asMerchant,
   atClock,
-  authorization,
   clientFor,
   example,
   httpPact,
@@ -32,6 +28,14 @@ import {
   rejectionOf,
   sessionPath,
 } from "./support/pact.js";
+import {
+  expectResourceMissing,
+  expiredVaSession,
+  paidVaSession,
+  vaSession,
+  vaState,
+  withToken,
+} from "./support/sessions.js";
 
 const { like } = MatchersV3;
 const pact = httpPact();
@@ -39,15 +43,13 @@ const unknownId = "00000000-0000-4000-8000-000000000000";
 
 describe("GET /v2/payments/{id}", () => {
   it("a payment session exists in REQUIRE_ACTION: the VA to pay is on its open charge", async () => {
-    await givenState(asMerchant(pact.addInteraction()), "a payment session exists", {
-      status: "REQUIRE_ACTION",
-      clientReferenceId: "INV-GET-ACTION",
-      amount: 20000,
-      paymentMethodType: "VIRTUAL_ACCOUNT",
-      channel: "PERMATA",
-    })
+    await givenState(
+      asMerchant(pact.addInteraction()),
+      "a payment session exists",
+      vaState("REQUIRE_ACTION", "INV-GET-ACTION"),
+    )
       .uponReceiving("a request for a payment session waiting for the customer's transfer")
-      .withRequest("GET", sessionPath(), (b) => b.headers({ Authorization: authorization }))
+      .withRequest("GET", sessionPath(), withToken)
       .willRespondWith(200, (b) => b.jsonBody(ok(vaSessionRequiringAction("INV-GET-ACTION", 20000))))
       .executeTest(
         recorded(pact, async (mock) => {
@@ -59,36 +61,14 @@ describe("GET /v2/payments/{id}", () => {
   });
 
   it("a payment session exists in PAID: its charge succeeded and carries paidAt", async () => {
-    await givenState(asMerchant(pact.addInteraction()), "a payment session exists", {
-      status: "PAID",
-      clientReferenceId: "INV-GET-PAID",
-      amount: 20000,
-      paymentMethodType: "VIRTUAL_ACCOUNT",
-      channel: "PERMATA",
-    })
+    await givenState(
+      asMerchant(pact.addInteraction()),
+      "a payment session exists",
+      vaState("PAID", "INV-GET-PAID"),
+    )
       .uponReceiving("a request for a paid payment session")
-      .withRequest("GET", sessionPath(), (b) => b.headers({ Authorization: authorization }))
-      .willRespondWith(200, (b) =>
-        b.jsonBody(
-          ok(
-            session({
-              clientReferenceId: "INV-GET-PAID",
-              amount: idr(20000),
-              status: "PAID",
-              paymentMethod: { type: "VIRTUAL_ACCOUNT" },
-              chargeDetails: [
-                pushCharge({
-                  clientReferenceId: "INV-GET-PAID",
-                  amount: 20000,
-                  status: "SUCCESS",
-                  paid: true,
-                  method: vaPart("PERMATA"),
-                }),
-              ],
-            }),
-          ),
-        ),
-      )
+      .withRequest("GET", sessionPath(), withToken)
+      .willRespondWith(200, (b) => b.jsonBody(ok(paidVaSession("INV-GET-PAID"))))
       .executeTest(
         recorded(pact, async (mock) => {
           const s = await clientFor(mock.url).get(example.sessionId);
@@ -100,36 +80,14 @@ describe("GET /v2/payments/{id}", () => {
   });
 
   it("a payment session exists in EXPIRED: its charge expired too", async () => {
-    await givenState(asMerchant(pact.addInteraction()), "a payment session exists", {
-      status: "EXPIRED",
-      clientReferenceId: "INV-GET-EXPIRED",
-      amount: 20000,
-      paymentMethodType: "VIRTUAL_ACCOUNT",
-      channel: "PERMATA",
-    })
+    await givenState(
+      asMerchant(pact.addInteraction()),
+      "a payment session exists",
+      vaState("EXPIRED", "INV-GET-EXPIRED"),
+    )
       .uponReceiving("a request for an expired payment session")
-      .withRequest("GET", sessionPath(), (b) => b.headers({ Authorization: authorization }))
-      .willRespondWith(200, (b) =>
-        b.jsonBody(
-          ok(
-            session({
-              clientReferenceId: "INV-GET-EXPIRED",
-              amount: idr(20000),
-              status: "EXPIRED",
-              paymentMethod: { type: "VIRTUAL_ACCOUNT" },
-              expiryAt: instantFromClock(clockPlus(-1)),
-              chargeDetails: [
-                pushCharge({
-                  clientReferenceId: "INV-GET-EXPIRED",
-                  amount: 20000,
-                  status: "EXPIRED",
-                  method: vaPart("PERMATA"),
-                }),
-              ],
-            }),
-          ),
-        ),
-      )
+      .withRequest("GET", sessionPath(), withToken)
+      .willRespondWith(200, (b) => b.jsonBody(ok(expiredVaSession("INV-GET-EXPIRED"))))
       .executeTest(
         recorded(pact, async (mock) => {
           const s = await clientFor(mock.url).get(example.sessionId);
@@ -140,36 +98,17 @@ describe("GET /v2/payments/{id}", () => {
   });
 
   it("a payment session exists in EXPIRED: no cancellation reason (null or absent, never a value)", async () => {
-    await givenState(asMerchant(pact.addInteraction()), "a payment session exists", {
-      status: "EXPIRED",
-      clientReferenceId: "INV-GET-EXPIRED-REASON",
-      amount: 20000,
-      paymentMethodType: "VIRTUAL_ACCOUNT",
-      channel: "PERMATA",
-    })
+    await givenState(
+      asMerchant(pact.addInteraction()),
+      "a payment session exists",
+      vaState("EXPIRED", "INV-GET-EXPIRED-REASON"),
+    )
       .uponReceiving("a request for an expired payment session, which has no cancellation reason")
-      .withRequest("GET", sessionPath(), (b) => b.headers({ Authorization: authorization }))
+      .withRequest("GET", sessionPath(), withToken)
       .willRespondWith(200, (b) =>
         b.jsonBody(
           ok(
-            withoutValues(
-              session({
-                clientReferenceId: "INV-GET-EXPIRED-REASON",
-                amount: idr(20000),
-                status: "EXPIRED",
-                paymentMethod: { type: "VIRTUAL_ACCOUNT" },
-                expiryAt: instantFromClock(clockPlus(-1)),
-                chargeDetails: [
-                  pushCharge({
-                    clientReferenceId: "INV-GET-EXPIRED-REASON",
-                    amount: 20000,
-                    status: "EXPIRED",
-                    method: vaPart("PERMATA"),
-                  }),
-                ],
-              }),
-              ["cancellationReason", "cancelledAt"],
-            ),
+            withoutValues(expiredVaSession("INV-GET-EXPIRED-REASON"), ["cancellationReason", "cancelledAt"]),
           ),
         ),
       )
@@ -185,36 +124,24 @@ describe("GET /v2/payments/{id}", () => {
 
   it("a payment session whose expiryAt has passed since it was set up reads EXPIRED", async () => {
     await givenState(
-      givenState(asMerchant(pact.addInteraction()), "a payment session exists", {
-        status: "REQUIRE_ACTION",
-        clientReferenceId: "INV-GET-LAPSED",
-        amount: 20000,
-        paymentMethodType: "VIRTUAL_ACCOUNT",
-        channel: "PERMATA",
-        expiryAt: clockPlus(5),
-      }),
+      givenState(
+        asMerchant(pact.addInteraction()),
+        "a payment session exists",
+        vaState("REQUIRE_ACTION", "INV-GET-LAPSED", { expiryAt: clockPlus(5) }),
+      ),
       "the clock moves on",
       { now: clockPlus(10) },
     )
       .uponReceiving("a request for a payment session whose expiryAt passed while nobody paid")
-      .withRequest("GET", sessionPath(), (b) => b.headers({ Authorization: authorization }))
+      .withRequest("GET", sessionPath(), withToken)
       .willRespondWith(200, (b) =>
         b.jsonBody(
           ok(
-            session({
+            vaSession({
               clientReferenceId: "INV-GET-LAPSED",
-              amount: idr(20000),
               status: "EXPIRED",
-              paymentMethod: { type: "VIRTUAL_ACCOUNT" },
+              chargeStatus: "EXPIRED",
               expiryAt: instantAt(clockPlus(5)),
-              chargeDetails: [
-                pushCharge({
-                  clientReferenceId: "INV-GET-LAPSED",
-                  amount: 20000,
-                  status: "EXPIRED",
-                  method: vaPart("PERMATA"),
-                }),
-              ],
             }),
           ),
         ),
@@ -230,19 +157,16 @@ describe("GET /v2/payments/{id}", () => {
 
   it("a payment session reaches its expiryAt: at that very instant it reads EXPIRED", async () => {
     await givenState(
-      givenState(asMerchant(pact.addInteraction()), "a payment session exists", {
-        status: "REQUIRE_ACTION",
-        clientReferenceId: "INV-GET-BOUNDARY",
-        amount: 20000,
-        paymentMethodType: "VIRTUAL_ACCOUNT",
-        channel: "PERMATA",
-        expiryAt: clockPlus(5),
-      }),
+      givenState(
+        asMerchant(pact.addInteraction()),
+        "a payment session exists",
+        vaState("REQUIRE_ACTION", "INV-GET-BOUNDARY", { expiryAt: clockPlus(5) }),
+      ),
       "the clock moves on",
       { now: clockPlus(5) },
     )
       .uponReceiving("a request for a payment session at the instant its expiryAt is reached")
-      .withRequest("GET", sessionPath(), (b) => b.headers({ Authorization: authorization }))
+      .withRequest("GET", sessionPath(), withToken)
       .willRespondWith(200, (b) => b.jsonBody(ok({ id: sessionId(), status: "EXPIRED" })))
       .executeTest(
         recorded(pact, async (mock) => {
@@ -263,42 +187,26 @@ describe("GET /v2/payments/{id}", () => {
     const withOther = givenState(
       givenState(atClock(pact.addInteraction()), "a merchant with credentials exists", other),
       "a payment session exists",
-      {
-        status: "REQUIRE_ACTION",
-        clientReferenceId: "INV-GET-OTHER-MERCHANT",
-        amount: 20000,
-        paymentMethodType: "VIRTUAL_ACCOUNT",
-        channel: "PERMATA",
-      },
+      vaState("REQUIRE_ACTION", "INV-GET-OTHER-MERCHANT"),
     );
     // The token is the merchant's set up last; the session id is the other merchant's.
-    await givenState(withOther, "a merchant with credentials exists", merchant)
-      .uponReceiving("a request for a payment session of another merchant")
-      .withRequest("GET", sessionPath(), (b) => b.headers({ Authorization: authorization }))
-      .willRespondWith(404, (b) =>
-        b.jsonBody(
-          errorEnvelope({ status: 404, code: "resource_missing", type: ["GATEWAY_ERROR", "API_ERROR"] }),
-        ),
-      )
-      .executeTest(
-        recorded(pact, async (mock) => {
-          const error = await rejectionOf(clientFor(mock.url).get(example.sessionId));
-          expect(error).toMatchObject({ _tag: "PaymentsApiError", status: 404 });
-        }),
-      );
+    await expectResourceMissing(
+      pact,
+      givenState(withOther, "a merchant with credentials exists", merchant),
+      "a request for a payment session of another merchant",
+      sessionPath(),
+      (client) => client.get(example.sessionId),
+    );
   });
 
   it("a payment session exists in CANCELLED: the reason and the instant of the cancel", async () => {
-    await givenState(asMerchant(pact.addInteraction()), "a payment session exists", {
-      status: "CANCELLED",
-      clientReferenceId: "INV-GET-CANCELLED",
-      amount: 20000,
-      paymentMethodType: "VIRTUAL_ACCOUNT",
-      channel: "PERMATA",
-      cancellationReason: "DUPLICATED",
-    })
+    await givenState(
+      asMerchant(pact.addInteraction()),
+      "a payment session exists",
+      vaState("CANCELLED", "INV-GET-CANCELLED", { cancellationReason: "DUPLICATED" }),
+    )
       .uponReceiving("a request for a payment session the merchant cancelled")
-      .withRequest("GET", sessionPath(), (b) => b.headers({ Authorization: authorization }))
+      .withRequest("GET", sessionPath(), withToken)
       .willRespondWith(200, (b) =>
         b.jsonBody(
           ok(
@@ -326,21 +234,15 @@ describe("GET /v2/payments/{id}", () => {
   });
 
   it("no payment session exists: an unknown id is 404", async () => {
-    await givenState(asMerchant(pact.addInteraction()), "no payment session exists", { id: unknownId })
-      .uponReceiving("a request for a payment session that does not exist")
-      .withRequest("GET", `/v2/payments/${unknownId}`, (b) => b.headers({ Authorization: authorization }))
-      .willRespondWith(404, (b) =>
-        b.jsonBody(
-          errorEnvelope({ status: 404, code: "resource_missing", type: ["GATEWAY_ERROR", "API_ERROR"] }),
-        ),
-      )
-      .executeTest(
-        recorded(pact, async (mock) => {
-          const error = await rejectionOf(clientFor(mock.url).get(unknownId));
-          expect(error).toMatchObject({ _tag: "PaymentsApiError", status: 404, code: "resource_missing" });
-          expect(["GATEWAY_ERROR", "API_ERROR"]).toContain(Reflect.get(Object(error), "type"));
-        }),
-      );
+    const error = await expectResourceMissing(
+      pact,
+      givenState(asMerchant(pact.addInteraction()), "no payment session exists", { id: unknownId }),
+      "a request for a payment session that does not exist",
+      `/v2/payments/${unknownId}`,
+      (client) => client.get(unknownId),
+    );
+    expect(error).toMatchObject({ code: "resource_missing" });
+    expect(["GATEWAY_ERROR", "API_ERROR"]).toContain(Reflect.get(Object(error), "type"));
   });
 
   it("without a token: 401", async () => {

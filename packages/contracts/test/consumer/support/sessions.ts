@@ -1,0 +1,106 @@
+/**
+ * The payment session most interactions are about: a PERMATA VA session of IDR 20 000 (its provider
+ * state and its expected body with its one charge), the token header of an authenticated request,
+ * and the 404 `resource_missing` a merchant gets for what is not its own. Written once here for the
+ * reads, the webhooks, the sub-accounts and the refunds.
+ */
+import type { PactV4 } from "@pact-foundation/pact";
+import { expect } from "vitest";
+import type { ProviderStateParams } from "../../../src/providerStates/index.js";
+import {
+  clockPlus,
+  errorEnvelope,
+  idr,
+  instantFromClock,
+  pushCharge,
+  session,
+  vaPart,
+} from "./expectations.js";
+import { authorization, clientFor, recorded, rejectionOf } from "./pact.js";
+
+type Client = ReturnType<typeof clientFor>;
+type SessionState = ProviderStateParams<"a payment session exists">;
+type Interaction = ReturnType<PactV4["addInteraction"]>;
+type RequestBuilder = Parameters<NonNullable<Parameters<Interaction["withRequest"]>[2]>>[0];
+
+/** The params of `a payment session exists` for a PERMATA VA session of IDR 20 000 (`extra` last). */
+export const vaState = (
+  status: SessionState["status"],
+  clientReferenceId: string,
+  extra: Omit<SessionState, "status" | "clientReferenceId"> = {},
+): SessionState => ({
+  status,
+  clientReferenceId,
+  amount: 20000,
+  paymentMethodType: "VIRTUAL_ACCOUNT",
+  channel: "PERMATA",
+  ...extra,
+});
+
+/** The expected body of a PERMATA VA session of IDR 20 000 with its one charge in `chargeStatus`. */
+export const vaSession = (s: {
+  readonly clientReferenceId: string;
+  readonly status: string;
+  readonly chargeStatus: string;
+  readonly paid?: boolean;
+  readonly expiryAt?: unknown;
+}) =>
+  session({
+    clientReferenceId: s.clientReferenceId,
+    amount: idr(20000),
+    status: s.status,
+    paymentMethod: { type: "VIRTUAL_ACCOUNT" },
+    ...(s.expiryAt === undefined ? {} : { expiryAt: s.expiryAt }),
+    chargeDetails: [
+      pushCharge({
+        clientReferenceId: s.clientReferenceId,
+        amount: 20000,
+        status: s.chargeStatus,
+        ...(s.paid === undefined ? {} : { paid: s.paid }),
+        method: vaPart("PERMATA"),
+      }),
+    ],
+  });
+
+/** A paid VA session: its charge succeeded and carries `paidAt`. */
+export const paidVaSession = (clientReferenceId: string) =>
+  vaSession({ clientReferenceId, status: "PAID", chargeStatus: "SUCCESS", paid: true });
+
+/** A VA session expired a minute before the clock, its charge expired too. */
+export const expiredVaSession = (clientReferenceId: string) =>
+  vaSession({
+    clientReferenceId,
+    status: "EXPIRED",
+    chargeStatus: "EXPIRED",
+    expiryAt: instantFromClock(clockPlus(-1)),
+  });
+
+/** The request's `Authorization: Bearer <token of the merchant state>`. */
+export const withToken = (b: RequestBuilder) => b.headers({ Authorization: authorization });
+
+/** 404 `resource_missing`, of the gateway or of the API (decision L2: matched loosely). */
+export const resourceMissing = () =>
+  errorEnvelope({ status: 404, code: "resource_missing", type: ["GATEWAY_ERROR", "API_ERROR"] });
+
+/**
+ * Records a GET with the merchant's token answered 404 `resource_missing`, and checks the typed
+ * client's rejection; returns the rejection for further checks.
+ */
+export const expectResourceMissing = (
+  pact: PactV4,
+  given: Interaction,
+  description: string,
+  path: Parameters<Interaction["withRequest"]>[1],
+  call: (client: Client) => Promise<unknown>,
+): Promise<unknown> =>
+  given
+    .uponReceiving(description)
+    .withRequest("GET", path, withToken)
+    .willRespondWith(404, (b) => b.jsonBody(resourceMissing()))
+    .executeTest(
+      recorded(pact, async (mock) => {
+        const error = await rejectionOf(call(clientFor(mock.url)));
+        expect(error).toMatchObject({ _tag: "PaymentsApiError", status: 404 });
+        return error;
+      }),
+    );
