@@ -8,9 +8,10 @@ import { MatchersV3 } from "@pact-foundation/pact";
 import type { RefundCallback } from "@payment-session/core";
 import { describe, expect, it } from "vitest";
 import { givenState, type ProviderStateParams } from "../../src/providerStates/index.js";
-import { createWebhookHandler } from "../../src/webhooks/index.js";
 import { instant, sessionId, UUID_PATTERN } from "./support/expectations.js";
-import { asMerchant, example, merchant, messagePact } from "./support/pact.js";
+import { asMerchant, example, messagePact } from "./support/pact.js";
+import { vaState } from "./support/sessions.js";
+import { callbackMetadata, deliverTwice } from "./support/webhooks.js";
 
 const { like, regex } = MatchersV3;
 const pact = messagePact();
@@ -30,13 +31,11 @@ interface RefundMessageCase {
 }
 
 const verifyRefundMessage = async (c: RefundMessageCase) => {
-  const withSession = givenState(asMerchant(pact.addAsynchronousInteraction()), "a payment session exists", {
-    status: "PAID",
-    clientReferenceId: c.clientReferenceId,
-    amount: 20000,
-    paymentMethodType: "VIRTUAL_ACCOUNT",
-    channel: "PERMATA",
-  });
+  const withSession = givenState(
+    asMerchant(pact.addAsynchronousInteraction()),
+    "a payment session exists",
+    vaState("PAID", c.clientReferenceId),
+  );
   const data = {
     id: regex(UUID_PATTERN, "5d0c8f2e-8a3b-4c1e-9f7a-2b6d4e8f1a3c"),
     clientReferenceId: c.refund.clientReferenceId ?? like("REFUND-0001"),
@@ -54,12 +53,11 @@ const verifyRefundMessage = async (c: RefundMessageCase) => {
   };
   await givenState(withSession, "a refund exists", c.refund)
     .expectsToReceive(c.description, (m) =>
-      m.withJSONContent({ event: c.event, data }).withMetadata({ "X-API-Key": merchant.callbackApiKey }),
+      m.withJSONContent({ event: c.event, data }).withMetadata(callbackMetadata),
     )
     .executeTest(async (message) => {
       const received: Array<RefundCallback> = [];
-      const handle = createWebhookHandler({
-        apiKey: merchant.callbackApiKey,
+      await deliverTwice(message, c.event, {
         onEvent: () => {
           throw new Error("a refund callback reached the payment handler");
         },
@@ -67,15 +65,6 @@ const verifyRefundMessage = async (c: RefundMessageCase) => {
           received.push(callback);
         },
       });
-      const headers = {
-        "X-API-Key": String(message.metadata["X-API-Key"]),
-        "Content-Type": "application/json",
-      };
-      const body = JSON.stringify(message.contents.content);
-      const first = await handle({ headers, body });
-      const second = await handle({ headers, body });
-      expect(first).toMatchObject({ status: 200, body: { duplicate: false, event: c.event } });
-      expect(second).toMatchObject({ status: 200, body: { duplicate: true } });
       expect(received).toHaveLength(1);
       expect(received[0]?.data.status).toBe(c.refund.status);
       expect(received[0]?.data.amount.value).toBe(c.refund.amount ?? 10000);

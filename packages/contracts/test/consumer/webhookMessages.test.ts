@@ -9,19 +9,10 @@ import { MatchersV3 } from "@pact-foundation/pact";
 import type { PaymentCallback } from "@payment-session/core";
 import { describe, expect, it } from "vitest";
 import { givenState, type ProviderStateParams } from "../../src/providerStates/index.js";
-import { createWebhookHandler } from "../../src/webhooks/index.js";
-import {
-  clockPlus,
-  failureCode,
-  idr,
-  instant,
-  instantFromClock,
-  pushCharge,
-  session,
-  vaPart,
-  withoutValues,
-} from "./support/expectations.js";
-import { asMerchant, merchant, messagePact } from "./support/pact.js";
+import { failureCode, idr, instant, pushCharge, session, withoutValues } from "./support/expectations.js";
+import { asMerchant, messagePact } from "./support/pact.js";
+import { expiredVaSession, paidVaSession, vaState } from "./support/sessions.js";
+import { callbackMetadata, deliverTwice } from "./support/webhooks.js";
 
 const { integer } = MatchersV3;
 const pact = messagePact();
@@ -48,29 +39,15 @@ const verifyMessage = async (c: MessageCase) => {
     : givenState(withSession, "a simulation was accepted", c.simulated)
   )
     .expectsToReceive(c.description, (m) =>
-      m
-        .withJSONContent({ event: c.event, data: c.data })
-        // The merchant's own Callback API Key (state `a merchant with credentials exists`), exactly:
-        // the handler refuses any other key, so a webhook signed with another one is worthless.
-        .withMetadata({ "X-API-Key": merchant.callbackApiKey }),
+      m.withJSONContent({ event: c.event, data: c.data }).withMetadata(callbackMetadata),
     )
     .executeTest(async (message) => {
       const received: Array<PaymentCallback> = [];
-      const handle = createWebhookHandler({
-        apiKey: merchant.callbackApiKey,
+      await deliverTwice(message, c.event, {
         onEvent: (callback) => {
           received.push(callback);
         },
       });
-      const headers = {
-        "X-API-Key": String(message.metadata["X-API-Key"]),
-        "Content-Type": "application/json",
-      };
-      const body = JSON.stringify(message.contents.content);
-      const first = await handle({ headers, body });
-      const second = await handle({ headers, body });
-      expect(first).toMatchObject({ status: 200, body: { duplicate: false, event: c.event } });
-      expect(second).toMatchObject({ status: 200, body: { duplicate: true } });
       expect(received).toHaveLength(1);
       const [callback] = received;
       if (callback === undefined) throw new Error("the handler did not pass the callback on");
@@ -78,36 +55,13 @@ const verifyMessage = async (c: MessageCase) => {
     });
 };
 
-const vaPaid = (clientReferenceId: string) =>
-  session({
-    clientReferenceId,
-    amount: idr(20000),
-    status: "PAID",
-    paymentMethod: { type: "VIRTUAL_ACCOUNT" },
-    chargeDetails: [
-      pushCharge({
-        clientReferenceId,
-        amount: 20000,
-        status: "SUCCESS",
-        paid: true,
-        method: vaPart("PERMATA"),
-      }),
-    ],
-  });
-
 describe("PAYMENT.PAID", () => {
   it("a payment session exists in PAID: the callback of a paid SINGLE session", async () => {
     await verifyMessage({
       description: "a PAYMENT.PAID callback for a paid VA session",
-      state: {
-        status: "PAID",
-        clientReferenceId: "INV-HOOK-PAID",
-        amount: 20000,
-        paymentMethodType: "VIRTUAL_ACCOUNT",
-        channel: "PERMATA",
-      },
+      state: vaState("PAID", "INV-HOOK-PAID"),
       event: "PAYMENT.PAID",
-      data: vaPaid("INV-HOOK-PAID"),
+      data: paidVaSession("INV-HOOK-PAID"),
       check: (callback) => {
         expect(callback.data.status).toBe("PAID");
         expect(callback.data.chargeDetails?.[0]?.paidAt).toMatch(/Z$/u);
@@ -120,14 +74,7 @@ describe("PAYMENT.CANCELLED", () => {
   it("a payment session exists in CANCELLED by the merchant: the reason, no charge", async () => {
     await verifyMessage({
       description: "a PAYMENT.CANCELLED callback for a session the merchant cancelled",
-      state: {
-        status: "CANCELLED",
-        clientReferenceId: "INV-HOOK-CANCELLED",
-        amount: 20000,
-        paymentMethodType: "VIRTUAL_ACCOUNT",
-        channel: "PERMATA",
-        cancellationReason: "REQUESTED_BY_CUSTOMER",
-      },
+      state: vaState("CANCELLED", "INV-HOOK-CANCELLED", { cancellationReason: "REQUESTED_BY_CUSTOMER" }),
       event: "PAYMENT.CANCELLED",
       data: session({
         clientReferenceId: "INV-HOOK-CANCELLED",
@@ -185,29 +132,9 @@ describe("PAYMENT.CANCELLED", () => {
   it("a payment session exists in EXPIRED: the expiry, folded into PAYMENT.CANCELLED, without a reason", async () => {
     await verifyMessage({
       description: "a PAYMENT.CANCELLED callback for a session that expired",
-      state: {
-        status: "EXPIRED",
-        clientReferenceId: "INV-HOOK-EXPIRED",
-        amount: 20000,
-        paymentMethodType: "VIRTUAL_ACCOUNT",
-        channel: "PERMATA",
-      },
+      state: vaState("EXPIRED", "INV-HOOK-EXPIRED"),
       event: "PAYMENT.CANCELLED",
-      data: session({
-        clientReferenceId: "INV-HOOK-EXPIRED",
-        amount: idr(20000),
-        status: "EXPIRED",
-        paymentMethod: { type: "VIRTUAL_ACCOUNT" },
-        expiryAt: instantFromClock(clockPlus(-1)),
-        chargeDetails: [
-          pushCharge({
-            clientReferenceId: "INV-HOOK-EXPIRED",
-            amount: 20000,
-            status: "EXPIRED",
-            method: vaPart("PERMATA"),
-          }),
-        ],
-      }),
+      data: expiredVaSession("INV-HOOK-EXPIRED"),
       check: (callback) => {
         expect(callback.data.status).toBe("EXPIRED");
         expect(callback.data.cancellationReason ?? null).toBeNull();
@@ -221,32 +148,9 @@ describe("PAYMENT.CANCELLED for an expiry carries no reason", () => {
     await verifyMessage({
       description:
         "a PAYMENT.CANCELLED callback for a session that expired, which has no cancellation reason",
-      state: {
-        status: "EXPIRED",
-        clientReferenceId: "INV-HOOK-EXPIRED-REASON",
-        amount: 20000,
-        paymentMethodType: "VIRTUAL_ACCOUNT",
-        channel: "PERMATA",
-      },
+      state: vaState("EXPIRED", "INV-HOOK-EXPIRED-REASON"),
       event: "PAYMENT.CANCELLED",
-      data: withoutValues(
-        session({
-          clientReferenceId: "INV-HOOK-EXPIRED-REASON",
-          amount: idr(20000),
-          status: "EXPIRED",
-          paymentMethod: { type: "VIRTUAL_ACCOUNT" },
-          expiryAt: instantFromClock(clockPlus(-1)),
-          chargeDetails: [
-            pushCharge({
-              clientReferenceId: "INV-HOOK-EXPIRED-REASON",
-              amount: 20000,
-              status: "EXPIRED",
-              method: vaPart("PERMATA"),
-            }),
-          ],
-        }),
-        ["cancellationReason", "cancelledAt"],
-      ),
+      data: withoutValues(expiredVaSession("INV-HOOK-EXPIRED-REASON"), ["cancellationReason", "cancelledAt"]),
       check: (callback) => {
         expect(callback.data.status).toBe("EXPIRED");
         expect(callback.data.cancellationReason ?? null).toBeNull();
@@ -259,16 +163,10 @@ describe("PAYMENT.PAID after a simulation", () => {
   it("a simulation of SUCCESS was accepted: the PAYMENT.PAID callback it causes", async () => {
     await verifyMessage({
       description: "a PAYMENT.PAID callback after a simulated payment of a VA session",
-      state: {
-        status: "REQUIRE_ACTION",
-        clientReferenceId: "INV-HOOK-SIM-PAID",
-        amount: 20000,
-        paymentMethodType: "VIRTUAL_ACCOUNT",
-        channel: "PERMATA",
-      },
+      state: vaState("REQUIRE_ACTION", "INV-HOOK-SIM-PAID"),
       simulated: { chargeStatus: "SUCCESS" },
       event: "PAYMENT.PAID",
-      data: vaPaid("INV-HOOK-SIM-PAID"),
+      data: paidVaSession("INV-HOOK-SIM-PAID"),
       check: (callback) => {
         expect(callback.data.status).toBe("PAID");
         expect(callback.data.chargeDetails?.[0]?.status).toBe("SUCCESS");
