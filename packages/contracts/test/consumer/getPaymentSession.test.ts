@@ -23,15 +23,16 @@ import {
   clientFor,
   example,
   httpPact,
-  merchant,
   recorded,
   rejectionOf,
   sessionPath,
 } from "./support/pact.js";
 import {
+  asOtherMerchant,
   expectResourceMissing,
   expiredVaSession,
   paidVaSession,
+  thenAsMerchant,
   vaSession,
   vaState,
   withToken,
@@ -179,20 +180,15 @@ describe("GET /v2/payments/{id}", () => {
   });
 
   it("another merchant's payment session does not exist for this merchant: 404", async () => {
-    const other = {
-      merchantId: "merchant-0002",
-      merchantSecret: "secret-0002",
-      callbackApiKey: "callback-key-0002",
-    } as const;
     const withOther = givenState(
-      givenState(atClock(pact.addInteraction()), "a merchant with credentials exists", other),
+      asOtherMerchant(pact.addInteraction()),
       "a payment session exists",
       vaState("REQUIRE_ACTION", "INV-GET-OTHER-MERCHANT"),
     );
     // The token is the merchant's set up last; the session id is the other merchant's.
     await expectResourceMissing(
       pact,
-      givenState(withOther, "a merchant with credentials exists", merchant),
+      thenAsMerchant(withOther),
       "a request for a payment session of another merchant",
       sessionPath(),
       (client) => client.get(example.sessionId),

@@ -4,23 +4,14 @@
  * `onRefundEvent`: accepted once, a second delivery is a duplicate. `REFUND.WAITING_BANK_TRANFER`
  * keeps the docs' spelling.
  */
-import { MatchersV3 } from "@pact-foundation/pact";
 import type { RefundCallback } from "@payment-session/core";
 import { describe, expect, it } from "vitest";
 import { givenState, type ProviderStateParams } from "../../src/providerStates/index.js";
-import { instant, sessionId, UUID_PATTERN } from "./support/expectations.js";
-import { asMerchant, example, messagePact } from "./support/pact.js";
-import { vaState } from "./support/sessions.js";
+import { messagePact } from "./support/pact.js";
+import { paidSession, refund } from "./support/refunds.js";
 import { callbackMetadata, deliverTwice } from "./support/webhooks.js";
 
-const { like, regex } = MatchersV3;
 const pact = messagePact();
-
-/**
- * A refund amount as the gateway writes it (facts §7.7, §14): a string with two decimals, pinned
- * exactly — a regex would also let a number through (Pact matches a regex against a number's text).
- */
-const refundAmount = (value: number) => ({ value: `${value}.00`, currency: "IDR" });
 
 interface RefundMessageCase {
   readonly description: string;
@@ -31,27 +22,18 @@ interface RefundMessageCase {
 }
 
 const verifyRefundMessage = async (c: RefundMessageCase) => {
-  const withSession = givenState(
-    asMerchant(pact.addAsynchronousInteraction()),
-    "a payment session exists",
-    vaState("PAID", c.clientReferenceId),
-  );
-  const data = {
-    id: regex(UUID_PATTERN, "5d0c8f2e-8a3b-4c1e-9f7a-2b6d4e8f1a3c"),
-    clientReferenceId: c.refund.clientReferenceId ?? like("REFUND-0001"),
-    paymentSessionId: sessionId(),
-    chargeId: like(example.chargeId),
-    isFullAmount: false,
-    amount: refundAmount(c.refund.amount ?? 10000),
-    capturedAmount: refundAmount(20000),
-    reason: "REQUESTED_BY_CUSTOMER",
-    method: c.refund.method ?? "AUTO",
+  const data = refund({
+    clientReferenceId: c.refund.clientReferenceId,
+    amount: c.refund.amount ?? 10000,
     status: c.refund.status,
-    createdAt: instant(),
-    updatedAt: instant(),
-    ...c.extra,
-  };
-  await givenState(withSession, "a refund exists", c.refund)
+    method: c.refund.method,
+    extra: c.extra,
+  });
+  await givenState(
+    paidSession(pact.addAsynchronousInteraction(), c.clientReferenceId),
+    "a refund exists",
+    c.refund,
+  )
     .expectsToReceive(c.description, (m) =>
       m.withJSONContent({ event: c.event, data }).withMetadata(callbackMetadata),
     )

@@ -6,69 +6,27 @@
 import { MatchersV3 } from "@pact-foundation/pact";
 import { describe, expect, it } from "vitest";
 import { givenState, type ProviderStateParams } from "../../src/providerStates/index.js";
-import { errorEnvelope, instant, ok, okList, sessionId, UUID_PATTERN } from "./support/expectations.js";
+import { errorEnvelope, ok, okList } from "./support/expectations.js";
+import { asMerchant, clientFor, example, httpPact, recorded, rejectionOf } from "./support/pact.js";
 import {
-  asMerchant,
-  atClock,
-  authorization,
-  clientFor,
-  example,
-  httpPact,
-  merchant,
-  recorded,
-  rejectionOf,
-} from "./support/pact.js";
+  exampleRefundId,
+  paidSession,
+  postingJson,
+  refund,
+  refundedSession,
+  refundPath,
+} from "./support/refunds.js";
+import {
+  asOtherMerchant,
+  expectResourceMissing,
+  resourceMissing,
+  thenAsMerchant,
+  vaState,
+  withToken,
+} from "./support/sessions.js";
 
-const { like, regex } = MatchersV3;
+const { like } = MatchersV3;
 const pact = httpPact();
-
-/** The example refund id standing in for the one the refund state returns. */
-const exampleRefundId = "5d0c8f2e-8a3b-4c1e-9f7a-2b6d4e8f1a3c";
-
-/** `/v1/refunds/${refundId}`, the id coming from the refund state. */
-const refundPath = () =>
-  // biome-ignore lint/suspicious/noTemplateCurlyInString: a Pact provider-state expression, not a template
-  MatchersV3.fromProviderState("/v1/refunds/${refundId}", `/v1/refunds/${exampleRefundId}`);
-
-/**
- * A refund amount as the gateway writes it (facts §7.7, §14): a string with two decimals, pinned
- * exactly — a regex would also let a number through (Pact matches a regex against a number's text).
- */
-const refundAmount = (value: number) => ({ value: `${value}.00`, currency: "IDR" });
-
-interface RefundExpectation {
-  readonly clientReferenceId?: string;
-  readonly amount: number;
-  readonly captured?: number;
-  readonly status: string;
-  readonly isFullAmount?: boolean;
-  readonly extra?: Record<string, unknown>;
-}
-
-/** A refund object: literals for what the request or the state fixed, matchers for the rest. */
-const refund = (r: RefundExpectation) => ({
-  id: regex(UUID_PATTERN, exampleRefundId),
-  clientReferenceId: r.clientReferenceId === undefined ? like("REFUND-0001") : r.clientReferenceId,
-  paymentSessionId: sessionId(),
-  chargeId: like(example.chargeId),
-  isFullAmount: r.isFullAmount ?? false,
-  amount: refundAmount(r.amount),
-  capturedAmount: refundAmount(r.captured ?? 20000),
-  reason: "REQUESTED_BY_CUSTOMER",
-  method: "AUTO",
-  status: r.status,
-  createdAt: instant(),
-  updatedAt: instant(),
-  ...(r.extra ?? {}),
-});
-
-const paidSession = (clientReferenceId: string): ProviderStateParams<"a payment session exists"> => ({
-  status: "PAID",
-  clientReferenceId,
-  amount: 20000,
-  paymentMethodType: "VIRTUAL_ACCOUNT",
-  channel: "PERMATA",
-});
 
 const createBody = (paymentSessionId: string, value: string, clientReferenceId: string) => ({
   clientReferenceId,
@@ -86,15 +44,9 @@ const createRequest = (value: string, clientReferenceId: string) => ({
 
 describe("POST /v1/refunds", () => {
   it("a payment session exists in PAID: half of it is refunded, PENDING", async () => {
-    await givenState(
-      asMerchant(pact.addInteraction()),
-      "a payment session exists",
-      paidSession("INV-REFUND-1"),
-    )
+    await paidSession(pact.addInteraction(), "INV-REFUND-1")
       .uponReceiving("a request to refund half of a paid session")
-      .withRequest("POST", "/v1/refunds", (b) =>
-        b.headers({ Authorization: authorization }).jsonBody(createRequest("10000.00", "REFUND-HALF-1")),
-      )
+      .withRequest("POST", "/v1/refunds", postingJson(createRequest("10000.00", "REFUND-HALF-1")))
       .willRespondWith(200, (b) =>
         b.jsonBody(ok(refund({ clientReferenceId: "REFUND-HALF-1", amount: 10000, status: "PENDING" }))),
       )
@@ -113,16 +65,9 @@ describe("POST /v1/refunds", () => {
   });
 
   it("a refund of half exists: the rest is refunded", async () => {
-    const withSession = givenState(
-      asMerchant(pact.addInteraction()),
-      "a payment session exists",
-      paidSession("INV-REFUND-2"),
-    );
-    await givenState(withSession, "a refund exists", { status: "SUCCESS", amount: 10000 })
+    await refundedSession(pact, "INV-REFUND-2", { status: "SUCCESS", amount: 10000 })
       .uponReceiving("a request to refund the rest of a half-refunded session")
-      .withRequest("POST", "/v1/refunds", (b) =>
-        b.headers({ Authorization: authorization }).jsonBody(createRequest("10000.00", "REFUND-REST-2")),
-      )
+      .withRequest("POST", "/v1/refunds", postingJson(createRequest("10000.00", "REFUND-REST-2")))
       .willRespondWith(200, (b) =>
         b.jsonBody(ok(refund({ clientReferenceId: "REFUND-REST-2", amount: 10000, status: "PENDING" }))),
       )
@@ -137,16 +82,9 @@ describe("POST /v1/refunds", () => {
   });
 
   it("a refund of 15 000 exists: 10 000 more is refused, over the captured amount (422)", async () => {
-    const withSession = givenState(
-      asMerchant(pact.addInteraction()),
-      "a payment session exists",
-      paidSession("INV-REFUND-3"),
-    );
-    await givenState(withSession, "a refund exists", { status: "PENDING", amount: 15000 })
+    await refundedSession(pact, "INV-REFUND-3", { status: "PENDING", amount: 15000 })
       .uponReceiving("a request to refund more than is left of a paid session")
-      .withRequest("POST", "/v1/refunds", (b) =>
-        b.headers({ Authorization: authorization }).jsonBody(createRequest("10000.00", "REFUND-OVER-3")),
-      )
+      .withRequest("POST", "/v1/refunds", postingJson(createRequest("10000.00", "REFUND-OVER-3")))
       .willRespondWith(422, (b) =>
         b.jsonBody(
           errorEnvelope({ status: 422, code: "amount_exceeds_refundable", ours: true, type: "API_ERROR" }),
@@ -163,11 +101,7 @@ describe("POST /v1/refunds", () => {
   });
 
   it("a refund exists: a full refund is refused (422)", async () => {
-    const withSession = givenState(
-      asMerchant(pact.addInteraction()),
-      "a payment session exists",
-      paidSession("INV-REFUND-4"),
-    );
+    const withSession = paidSession(pact.addInteraction(), "INV-REFUND-4");
     const body = {
       clientReferenceId: "REFUND-FULL-4",
       // biome-ignore lint/suspicious/noTemplateCurlyInString: a Pact provider-state expression, not a template
@@ -177,7 +111,7 @@ describe("POST /v1/refunds", () => {
     };
     await givenState(withSession, "a refund exists", { status: "SUCCESS", amount: 1000 })
       .uponReceiving("a request for a full refund of a partly refunded session")
-      .withRequest("POST", "/v1/refunds", (b) => b.headers({ Authorization: authorization }).jsonBody(body))
+      .withRequest("POST", "/v1/refunds", postingJson(body))
       .willRespondWith(422, (b) =>
         b.jsonBody(
           errorEnvelope({ status: 422, code: "full_refund_not_allowed", ours: true, type: "API_ERROR" }),
@@ -199,17 +133,13 @@ describe("POST /v1/refunds", () => {
   });
 
   it("a payment session exists in REQUIRE_ACTION: a refund is refused, nothing was paid (422)", async () => {
-    await givenState(asMerchant(pact.addInteraction()), "a payment session exists", {
-      status: "REQUIRE_ACTION",
-      clientReferenceId: "INV-REFUND-5",
-      amount: 20000,
-      paymentMethodType: "VIRTUAL_ACCOUNT",
-      channel: "PERMATA",
-    })
+    await givenState(
+      asMerchant(pact.addInteraction()),
+      "a payment session exists",
+      vaState("REQUIRE_ACTION", "INV-REFUND-5"),
+    )
       .uponReceiving("a request to refund a session that is not paid")
-      .withRequest("POST", "/v1/refunds", (b) =>
-        b.headers({ Authorization: authorization }).jsonBody(createRequest("10000.00", "REFUND-UNPAID-5")),
-      )
+      .withRequest("POST", "/v1/refunds", postingJson(createRequest("10000.00", "REFUND-UNPAID-5")))
       .willRespondWith(422, (b) =>
         b.jsonBody(errorEnvelope({ status: 422, code: "invalid_state", ours: true, type: "API_ERROR" })),
       )
@@ -227,16 +157,8 @@ describe("POST /v1/refunds", () => {
     const missing = "00000000-0000-4000-8000-00000000a404";
     await givenState(asMerchant(pact.addInteraction()), "no payment session exists", { id: missing })
       .uponReceiving("a request to refund a payment session that does not exist")
-      .withRequest("POST", "/v1/refunds", (b) =>
-        b
-          .headers({ Authorization: authorization })
-          .jsonBody(createBody(missing, "10000.00", "REFUND-MISSING-6")),
-      )
-      .willRespondWith(404, (b) =>
-        b.jsonBody(
-          errorEnvelope({ status: 404, code: "resource_missing", type: ["GATEWAY_ERROR", "API_ERROR"] }),
-        ),
-      )
+      .withRequest("POST", "/v1/refunds", postingJson(createBody(missing, "10000.00", "REFUND-MISSING-6")))
+      .willRespondWith(404, (b) => b.jsonBody(resourceMissing()))
       .executeTest(
         recorded(pact, async (mock) => {
           const error = await rejectionOf(
@@ -254,13 +176,9 @@ describe("POST /v1/refunds", () => {
       paymentSessionId: MatchersV3.fromProviderState("${id}", example.sessionId),
       reason: "REQUESTED_BY_CUSTOMER",
     };
-    await givenState(
-      asMerchant(pact.addInteraction()),
-      "a payment session exists",
-      paidSession("INV-REFUND-8"),
-    )
+    await paidSession(pact.addInteraction(), "INV-REFUND-8")
       .uponReceiving("a request to refund a paid session without an amount")
-      .withRequest("POST", "/v1/refunds", (b) => b.headers({ Authorization: authorization }).jsonBody(body))
+      .withRequest("POST", "/v1/refunds", postingJson(body))
       .willRespondWith(400, (b) =>
         b.jsonBody(
           errorEnvelope({
@@ -286,15 +204,9 @@ describe("POST /v1/refunds", () => {
   });
 
   it("a payment session exists in PAID: an amount of 0 is refused with the field path (400)", async () => {
-    await givenState(
-      asMerchant(pact.addInteraction()),
-      "a payment session exists",
-      paidSession("INV-REFUND-7"),
-    )
+    await paidSession(pact.addInteraction(), "INV-REFUND-7")
       .uponReceiving("a request to refund an amount of zero")
-      .withRequest("POST", "/v1/refunds", (b) =>
-        b.headers({ Authorization: authorization }).jsonBody(createRequest("0", "REFUND-ZERO-7")),
-      )
+      .withRequest("POST", "/v1/refunds", postingJson(createRequest("0", "REFUND-ZERO-7")))
       .willRespondWith(400, (b) =>
         b.jsonBody(
           errorEnvelope({
@@ -347,18 +259,13 @@ const statusCases: ReadonlyArray<{
 describe("GET /v1/refunds/{id}", () => {
   for (const c of statusCases) {
     it(`a refund exists in ${c.status}`, async () => {
-      const withSession = givenState(
-        asMerchant(pact.addInteraction()),
-        "a payment session exists",
-        paidSession(`INV-REFUND-GET-${c.status}`),
-      );
-      await givenState(withSession, "a refund exists", {
+      await refundedSession(pact, `INV-REFUND-GET-${c.status}`, {
         status: c.status,
         amount: 5000,
         clientReferenceId: `REFUND-GET-${c.status}`,
       })
         .uponReceiving(c.description)
-        .withRequest("GET", refundPath(), (b) => b.headers({ Authorization: authorization }))
+        .withRequest("GET", refundPath(), withToken)
         .willRespondWith(200, (b) =>
           b.jsonBody(
             ok(
@@ -383,71 +290,45 @@ describe("GET /v1/refunds/{id}", () => {
 
   it("no refund exists: 404", async () => {
     const missing = "00000000-0000-4000-8000-0000000000ff";
-    await givenState(asMerchant(pact.addInteraction()), "no refund exists", { id: missing })
-      .uponReceiving("a request for a refund that does not exist")
-      .withRequest("GET", `/v1/refunds/${missing}`, (b) => b.headers({ Authorization: authorization }))
-      .willRespondWith(404, (b) =>
-        b.jsonBody(
-          errorEnvelope({ status: 404, code: "resource_missing", type: ["GATEWAY_ERROR", "API_ERROR"] }),
-        ),
-      )
-      .executeTest(
-        recorded(pact, async (mock) => {
-          const error = await rejectionOf(clientFor(mock.url).getRefund(missing));
-          expect(error).toMatchObject({ _tag: "PaymentsApiError", status: 404 });
-        }),
-      );
+    await expectResourceMissing(
+      pact,
+      givenState(asMerchant(pact.addInteraction()), "no refund exists", { id: missing }),
+      "a request for a refund that does not exist",
+      `/v1/refunds/${missing}`,
+      (client) => client.getRefund(missing),
+    );
   });
 
   it("another merchant's refund does not exist for this merchant: 404", async () => {
-    const other = {
-      merchantId: "merchant-0002",
-      merchantSecret: "secret-0002",
-      callbackApiKey: "callback-key-0002",
-    };
     const withOther = givenState(
       givenState(
-        givenState(atClock(pact.addInteraction()), "a merchant with credentials exists", other),
+        asOtherMerchant(pact.addInteraction()),
         "a payment session exists",
-        paidSession("INV-REFUND-OTHER"),
+        vaState("PAID", "INV-REFUND-OTHER"),
       ),
       "a refund exists",
       { status: "PENDING", amount: 5000 },
     );
     // The token is the merchant's set up last; the refund id is the other merchant's.
-    await givenState(withOther, "a merchant with credentials exists", merchant)
-      .uponReceiving("a request for a refund of another merchant")
-      .withRequest("GET", refundPath(), (b) => b.headers({ Authorization: authorization }))
-      .willRespondWith(404, (b) =>
-        b.jsonBody(
-          errorEnvelope({ status: 404, code: "resource_missing", type: ["GATEWAY_ERROR", "API_ERROR"] }),
-        ),
-      )
-      .executeTest(
-        recorded(pact, async (mock) => {
-          const error = await rejectionOf(clientFor(mock.url).getRefund(exampleRefundId));
-          expect(error).toMatchObject({ _tag: "PaymentsApiError", status: 404 });
-        }),
-      );
+    await expectResourceMissing(
+      pact,
+      thenAsMerchant(withOther),
+      "a request for a refund of another merchant",
+      refundPath(),
+      (client) => client.getRefund(exampleRefundId),
+    );
   });
 });
 
 describe("GET /v1/refunds", () => {
   it("a refund exists: listed by its clientReferenceId, with pagination", async () => {
-    const withSession = givenState(
-      asMerchant(pact.addInteraction()),
-      "a payment session exists",
-      paidSession("INV-REFUND-LIST"),
-    );
-    await givenState(withSession, "a refund exists", {
+    await refundedSession(pact, "INV-REFUND-LIST", {
       status: "SUCCESS",
       amount: 7000,
       clientReferenceId: "REFUND-LIST-1",
     })
       .uponReceiving("a request for the refunds with a clientReferenceId")
-      .withRequest("GET", "/v1/refunds", (b) =>
-        b.headers({ Authorization: authorization }).query({ clientReferenceId: "REFUND-LIST-1" }),
-      )
+      .withRequest("GET", "/v1/refunds", (b) => withToken(b).query({ clientReferenceId: "REFUND-LIST-1" }))
       .willRespondWith(200, (b) =>
         b.jsonBody(
           okList(

@@ -6,7 +6,11 @@
  */
 import type { PactV4 } from "@pact-foundation/pact";
 import { expect } from "vitest";
-import type { ProviderStateParams } from "../../../src/providerStates/index.js";
+import {
+  type GivenBuilder,
+  givenState,
+  type ProviderStateParams,
+} from "../../../src/providerStates/index.js";
 import {
   clockPlus,
   errorEnvelope,
@@ -16,7 +20,7 @@ import {
   session,
   vaPart,
 } from "./expectations.js";
-import { authorization, clientFor, recorded, rejectionOf } from "./pact.js";
+import { atClock, authorization, clientFor, merchant, recorded, rejectionOf } from "./pact.js";
 
 type Client = ReturnType<typeof clientFor>;
 type SessionState = ProviderStateParams<"a payment session exists">;
@@ -104,3 +108,18 @@ export const expectResourceMissing = (
         return error;
       }),
     );
+
+/** A second merchant, whose sessions and refunds the merchant of the token must not see. */
+export const otherMerchant = {
+  merchantId: "merchant-0002",
+  merchantSecret: "secret-0002",
+  callbackApiKey: "callback-key-0002",
+} as const;
+
+/** Names `the clock reads` and `a merchant with credentials exists` for {@link otherMerchant}. */
+export const asOtherMerchant = <B extends GivenBuilder<B>>(builder: B): B =>
+  givenState(atClock(builder), "a merchant with credentials exists", otherMerchant);
+
+/** Names `a merchant with credentials exists` for the merchant again: the token is of the merchant set up last. */
+export const thenAsMerchant = <B extends GivenBuilder<B>>(builder: B): B =>
+  givenState(builder, "a merchant with credentials exists", merchant);
