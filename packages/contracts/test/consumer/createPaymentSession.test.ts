@@ -30,6 +30,7 @@ import {
   recorded,
   rejectionOf,
 } from "./support/pact.js";
+import { createdWithoutMethod, postingJson } from "./support/sessions.js";
 
 const { like, regex, integer, arrayContaining } = MatchersV3;
 const pact = httpPact();
@@ -45,9 +46,7 @@ describe("POST /v2/payments", () => {
   it("a merchant with credentials exists: the seed's VA request (autoConfirm true) opens a charge with the VA to pay", async () => {
     await asMerchant(pact.addInteraction())
       .uponReceiving("a request to create a VA payment session with the seed page's body")
-      .withRequest("POST", "/v2/payments", (b) =>
-        b.headers({ Authorization: authorization }).jsonBody(seedCreateRequest),
-      )
+      .withRequest("POST", "/v2/payments", postingJson(seedCreateRequest))
       .willRespondWith(200, (b) =>
         b.jsonBody(
           created(
@@ -94,21 +93,8 @@ describe("POST /v2/payments", () => {
     } as const;
     await asMerchant(pact.addInteraction())
       .uponReceiving("a request to create a payment session without a payment method")
-      .withRequest("POST", "/v2/payments", (b) => b.headers({ Authorization: authorization }).jsonBody(body))
-      .willRespondWith(200, (b) =>
-        b.jsonBody(
-          created(
-            session({
-              clientReferenceId: "INV-RPM-1",
-              amount: idr(20000),
-              autoConfirm: true,
-              status: "REQUIRE_PAYMENT_METHOD",
-              paymentMethod: null,
-              chargeDetails: null,
-            }),
-          ),
-        ),
-      )
+      .withRequest("POST", "/v2/payments", postingJson(body))
+      .willRespondWith(200, (b) => b.jsonBody(created(createdWithoutMethod("INV-RPM-1"))))
       .executeTest(
         recorded(pact, async (mock) => {
           const s = await clientFor(mock.url).create(body);
@@ -130,7 +116,7 @@ describe("POST /v2/payments", () => {
     } as const;
     await asMerchant(pact.addInteraction())
       .uponReceiving("a request to create a VA payment session with autoConfirm false")
-      .withRequest("POST", "/v2/payments", (b) => b.headers({ Authorization: authorization }).jsonBody(body))
+      .withRequest("POST", "/v2/payments", postingJson(body))
       .willRespondWith(200, (b) =>
         b.jsonBody(
           created(
@@ -164,7 +150,7 @@ describe("POST /v2/payments", () => {
     } as const;
     await asMerchant(pact.addInteraction())
       .uponReceiving("a request to create a MULTIPLE open static VA payment session")
-      .withRequest("POST", "/v2/payments", (b) => b.headers({ Authorization: authorization }).jsonBody(body))
+      .withRequest("POST", "/v2/payments", postingJson(body))
       .willRespondWith(200, (b) =>
         b.jsonBody(
           created(
@@ -207,7 +193,7 @@ describe("POST /v2/payments", () => {
     } as const;
     await asMerchant(pact.addInteraction())
       .uponReceiving("a request to create a QRIS payment session")
-      .withRequest("POST", "/v2/payments", (b) => b.headers({ Authorization: authorization }).jsonBody(body))
+      .withRequest("POST", "/v2/payments", postingJson(body))
       .willRespondWith(200, (b) =>
         b.jsonBody(
           created(
@@ -258,7 +244,7 @@ describe("POST /v2/payments", () => {
     } as const;
     await asMerchant(pact.addInteraction())
       .uponReceiving("a request to create a payment session whose expiryAt has passed")
-      .withRequest("POST", "/v2/payments", (b) => b.headers({ Authorization: authorization }).jsonBody(body))
+      .withRequest("POST", "/v2/payments", postingJson(body))
       .willRespondWith(400, (b) =>
         b.jsonBody(
           errorEnvelope({
@@ -291,7 +277,7 @@ describe("POST /v2/payments as of the clock", () => {
     } as const;
     await asMerchant(pact.addInteraction())
       .uponReceiving("a request to create a payment session that expires a minute after the clock")
-      .withRequest("POST", "/v2/payments", (b) => b.headers({ Authorization: authorization }).jsonBody(body))
+      .withRequest("POST", "/v2/payments", postingJson(body))
       .willRespondWith(200, (b) =>
         b.jsonBody(
           created(

@@ -8,17 +8,11 @@ import { describe, expect, it } from "vitest";
 import { givenState, type ProviderStateParams } from "../../src/providerStates/index.js";
 import { errorEnvelope, ok, okList } from "./support/expectations.js";
 import { asMerchant, clientFor, example, httpPact, recorded, rejectionOf } from "./support/pact.js";
-import {
-  exampleRefundId,
-  paidSession,
-  postingJson,
-  refund,
-  refundedSession,
-  refundPath,
-} from "./support/refunds.js";
+import { exampleRefundId, paidSession, refund, refundedSession, refundPath } from "./support/refunds.js";
 import {
   asOtherMerchant,
   expectResourceMissing,
+  postingJson,
   resourceMissing,
   thenAsMerchant,
   vaState,

@@ -7,7 +7,7 @@ import { MatchersV3 } from "@pact-foundation/pact";
 import { describe, expect, it } from "vitest";
 import { createPaymentsClient, PaymentsApiError } from "../../src/client/index.js";
 import { givenState } from "../../src/providerStates/index.js";
-import { errorEnvelope, idr, ok, okList, session, vaSessionRequiringAction } from "./support/expectations.js";
+import { errorEnvelope, ok, okList, vaSessionRequiringAction } from "./support/expectations.js";
 import {
   asMerchant,
   authorization,
@@ -18,6 +18,7 @@ import {
   rejectionOf,
   sessionPath,
 } from "./support/pact.js";
+import { createdWithoutMethod, expectResourceMissing, vaState, withToken } from "./support/sessions.js";
 
 const { like, arrayContaining } = MatchersV3;
 const pact = httpPact();
@@ -29,14 +30,8 @@ const subAccount = "4b1e2f6a-8c3d-4e5f-9a0b-1c2d3e4f5a6b";
 const subAccountClient = (baseUrl: string, subMerchantId = subAccount) =>
   createPaymentsClient({ baseUrl, accessToken: example.accessToken, subMerchantId });
 
-const sessionOfSubAccount = (clientReferenceId: string) => ({
-  status: "REQUIRE_ACTION" as const,
-  clientReferenceId,
-  amount: 20000,
-  paymentMethodType: "VIRTUAL_ACCOUNT" as const,
-  channel: "PERMATA" as const,
-  submerchantId: subAccount,
-});
+const sessionOfSubAccount = (clientReferenceId: string) =>
+  vaState("REQUIRE_ACTION", clientReferenceId, { submerchantId: subAccount });
 
 describe("x-submerchant-id (decision S5)", () => {
   it("a merchant with credentials exists: a create for a sub-account answers the session as without the header", async () => {
@@ -50,20 +45,7 @@ describe("x-submerchant-id (decision S5)", () => {
       .withRequest("POST", "/v2/payments", (b) =>
         b.headers({ Authorization: authorization, "x-submerchant-id": subAccount }).jsonBody(body),
       )
-      .willRespondWith(200, (b) =>
-        b.jsonBody(
-          ok(
-            session({
-              clientReferenceId: "INV-SUB-CREATE",
-              amount: idr(20000),
-              autoConfirm: true,
-              status: "REQUIRE_PAYMENT_METHOD",
-              paymentMethod: null,
-              chargeDetails: null,
-            }),
-          ),
-        ),
-      )
+      .willRespondWith(200, (b) => b.jsonBody(ok(createdWithoutMethod("INV-SUB-CREATE"))))
       .executeTest(
         recorded(pact, async (mock) => {
           const s = await subAccountClient(mock.url).create(body);
@@ -94,24 +76,17 @@ describe("x-submerchant-id (decision S5)", () => {
   });
 
   it("a payment session of a sub-account exists: the merchant without the header gets 404", async () => {
-    await givenState(
-      asMerchant(pact.addInteraction()),
-      "a payment session exists",
-      sessionOfSubAccount("INV-SUB-HIDDEN"),
-    )
-      .uponReceiving("a request for a sub-account's payment session without x-submerchant-id")
-      .withRequest("GET", sessionPath(), (b) => b.headers({ Authorization: authorization }))
-      .willRespondWith(404, (b) =>
-        b.jsonBody(
-          errorEnvelope({ status: 404, code: "resource_missing", type: ["GATEWAY_ERROR", "API_ERROR"] }),
-        ),
-      )
-      .executeTest(
-        recorded(pact, async (mock) => {
-          const error = await rejectionOf(clientFor(mock.url).get(example.sessionId));
-          expect(error).toMatchObject({ _tag: "PaymentsApiError", status: 404 });
-        }),
-      );
+    await expectResourceMissing(
+      pact,
+      givenState(
+        asMerchant(pact.addInteraction()),
+        "a payment session exists",
+        sessionOfSubAccount("INV-SUB-HIDDEN"),
+      ),
+      "a request for a sub-account's payment session without x-submerchant-id",
+      sessionPath(),
+      (client) => client.get(example.sessionId),
+    );
   });
 
   it("a payment session of a sub-account exists: the merchant's list without the header is empty", async () => {
@@ -123,9 +98,7 @@ describe("x-submerchant-id (decision S5)", () => {
       .uponReceiving(
         "a request for the payment sessions with a sub-account's clientReferenceId, without x-submerchant-id",
       )
-      .withRequest("GET", "/v2/payments", (b) =>
-        b.headers({ Authorization: authorization }).query({ clientReferenceId: "INV-SUB-LIST" }),
-      )
+      .withRequest("GET", "/v2/payments", (b) => withToken(b).query({ clientReferenceId: "INV-SUB-LIST" }))
       .willRespondWith(200, (b) =>
         b.jsonBody(okList([], { page: 1, perPage: 20, totalItems: 0, totalPages: 0 })),
       )

@@ -11,11 +11,9 @@ import {
 } from "../../../src/providerStates/index.js";
 import { instant, sessionId, UUID_PATTERN } from "./expectations.js";
 import { asMerchant, example } from "./pact.js";
-import { vaState, withToken } from "./sessions.js";
+import { vaState } from "./sessions.js";
 
 const { like, regex } = MatchersV3;
-
-type RequestBuilder = Parameters<typeof withToken>[0];
 
 /** The example refund id standing in for the one the refund state returns. */
 export const exampleRefundId = "5d0c8f2e-8a3b-4c1e-9f7a-2b6d4e8f1a3c";
@@ -68,6 +66,3 @@ export const refundedSession = (
   clientReferenceId: string,
   refundState: ProviderStateParams<"a refund exists">,
 ) => givenState(paidSession(pact.addInteraction(), clientReferenceId), "a refund exists", refundState);
-
-/** A POST with the merchant's token and `body`. */
-export const postingJson = (body: unknown) => (b: RequestBuilder) => withToken(b).jsonBody(body);

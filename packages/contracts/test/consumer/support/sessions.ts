@@ -82,6 +82,9 @@ export const expiredVaSession = (clientReferenceId: string) =>
 /** The request's `Authorization: Bearer <token of the merchant state>`. */
 export const withToken = (b: RequestBuilder) => b.headers({ Authorization: authorization });
 
+/** A request with the merchant's token and the JSON `body`. */
+export const postingJson = (body: unknown) => (b: RequestBuilder) => withToken(b).jsonBody(body);
+
 /** 404 `resource_missing`, of the gateway or of the API (decision L2: matched loosely). */
 export const resourceMissing = () =>
   errorEnvelope({ status: 404, code: "resource_missing", type: ["GATEWAY_ERROR", "API_ERROR"] });
@@ -123,3 +126,14 @@ export const asOtherMerchant = <B extends GivenBuilder<B>>(builder: B): B =>
 /** Names `a merchant with credentials exists` for the merchant again: the token is of the merchant set up last. */
 export const thenAsMerchant = <B extends GivenBuilder<B>>(builder: B): B =>
   givenState(builder, "a merchant with credentials exists", merchant);
+
+/** A session just created without a payment method, `autoConfirm` true as sent: no method, no charge. */
+export const createdWithoutMethod = (clientReferenceId: string) =>
+  session({
+    clientReferenceId,
+    amount: idr(20000),
+    autoConfirm: true,
+    status: "REQUIRE_PAYMENT_METHOD",
+    paymentMethod: null,
+    chargeDetails: null,
+  });
