@@ -17,7 +17,7 @@ import {
 } from "../../src/card/testKey.js";
 import { PaymentsApiError } from "../../src/client/index.js";
 import { givenState } from "../../src/providerStates/index.js";
-import { errorEnvelope, idr, ok, pushCharge, session } from "./support/expectations.js";
+import { idr, ok, pushCharge, session, validationError } from "./support/expectations.js";
 import {
   asMerchant,
   authorization,
@@ -138,17 +138,12 @@ describe("POST /v2/payments/{id}/confirm with an encryptedCard", () => {
       )
       .willRespondWith(400, (b) =>
         b.jsonBody(
-          errorEnvelope({
-            status: 400,
-            code: "api_validation_error",
-            type: "API_ERROR",
-            details: [
-              {
-                field: "paymentMethod.card.encryptedCard",
-                message: like("does not decrypt with this session's key"),
-              },
-            ],
-          }),
+          validationError([
+            {
+              field: "paymentMethod.card.encryptedCard",
+              message: like("does not decrypt with this session's key"),
+            },
+          ]),
         ),
       )
       .executeTest(

@@ -18,6 +18,7 @@ import {
   ok,
   pushCharge,
   session,
+  validationError,
   vaNumber,
   vaPart,
 } from "./support/expectations.js";
@@ -247,12 +248,9 @@ describe("POST /v2/payments", () => {
       .withRequest("POST", "/v2/payments", postingJson(body))
       .willRespondWith(400, (b) =>
         b.jsonBody(
-          errorEnvelope({
-            status: 400,
-            code: "api_validation_error",
-            type: "API_ERROR",
-            details: arrayContaining({ field: "expiryAt", message: like("expiryAt must be later than now") }),
-          }),
+          validationError(
+            arrayContaining({ field: "expiryAt", message: like("expiryAt must be later than now") }),
+          ),
         ),
       )
       .executeTest(

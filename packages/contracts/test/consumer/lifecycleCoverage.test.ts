@@ -9,7 +9,7 @@
 import { MatchersV3 } from "@pact-foundation/pact";
 import { describe, expect, it } from "vitest";
 import { givenState, type ProviderStateParams } from "../../src/providerStates/index.js";
-import { clockPlus, errorEnvelope, ok, sessionId } from "./support/expectations.js";
+import { clockPlus, errorEnvelope, ok, sessionId, validationError } from "./support/expectations.js";
 import { asMerchant, authorization, example, httpPact, recorded, sessionPath } from "./support/pact.js";
 
 const { fromProviderState, like, regex } = MatchersV3;
@@ -99,12 +99,7 @@ const captureBody = { releaseRemainingAmount: false, amount: { value: 20000, cur
 const invalidState = errorEnvelope({ status: 422, code: "invalid_state", ours: true, type: "API_ERROR" });
 const amountMismatch = errorEnvelope({ status: 422, code: "amount_mismatch", ours: true, type: "API_ERROR" });
 const validation = (field: string) =>
-  errorEnvelope({
-    status: 400,
-    code: "api_validation_error",
-    type: "API_ERROR",
-    details: MatchersV3.arrayContaining({ field, message: like(`${field} is not valid`) }),
-  });
+  validationError(MatchersV3.arrayContaining({ field, message: like(`${field} is not valid`) }));
 /** `updated` is documented as a Boolean and shown as the string "true": either passes. */
 const updated = ok({ updated: regex("^true$", "true") });
 

@@ -6,7 +6,7 @@
 import { MatchersV3 } from "@pact-foundation/pact";
 import { describe, expect, it } from "vitest";
 import { givenState, type ProviderStateParams } from "../../src/providerStates/index.js";
-import { errorEnvelope, ok, okList } from "./support/expectations.js";
+import { errorEnvelope, ok, okList, validationError } from "./support/expectations.js";
 import { asMerchant, clientFor, example, httpPact, recorded, rejectionOf } from "./support/pact.js";
 import { exampleRefundId, paidSession, refund, refundedSession, refundPath } from "./support/refunds.js";
 import {
@@ -175,12 +175,9 @@ describe("POST /v1/refunds", () => {
       .withRequest("POST", "/v1/refunds", postingJson(body))
       .willRespondWith(400, (b) =>
         b.jsonBody(
-          errorEnvelope({
-            status: 400,
-            code: "api_validation_error",
-            type: "API_ERROR",
-            details: [{ field: "amount", message: like("amount is required unless isFullAmount is true") }],
-          }),
+          validationError([
+            { field: "amount", message: like("amount is required unless isFullAmount is true") },
+          ]),
         ),
       )
       .executeTest(
@@ -202,14 +199,7 @@ describe("POST /v1/refunds", () => {
       .uponReceiving("a request to refund an amount of zero")
       .withRequest("POST", "/v1/refunds", postingJson(createRequest("0", "REFUND-ZERO-7")))
       .willRespondWith(400, (b) =>
-        b.jsonBody(
-          errorEnvelope({
-            status: 400,
-            code: "api_validation_error",
-            type: "API_ERROR",
-            details: [{ field: "amount.value", message: like("must be at least 1") }],
-          }),
-        ),
+        b.jsonBody(validationError([{ field: "amount.value", message: like("must be at least 1") }])),
       )
       .executeTest(
         recorded(pact, async (mock) => {

@@ -7,7 +7,7 @@ import { MatchersV3 } from "@pact-foundation/pact";
 import { describe, expect, it } from "vitest";
 import { createPaymentsClient, PaymentsApiError } from "../../src/client/index.js";
 import { givenState } from "../../src/providerStates/index.js";
-import { errorEnvelope, ok, okList, vaSessionRequiringAction } from "./support/expectations.js";
+import { ok, okList, validationError, vaSessionRequiringAction } from "./support/expectations.js";
 import {
   asMerchant,
   authorization,
@@ -120,14 +120,7 @@ describe("x-submerchant-id (decision S5)", () => {
         b.headers({ Authorization: authorization, "x-submerchant-id": malformed }),
       )
       .willRespondWith(400, (b) =>
-        b.jsonBody(
-          errorEnvelope({
-            status: 400,
-            code: "api_validation_error",
-            type: "API_ERROR",
-            details: arrayContaining({ field: "x-submerchant-id", message: like("invalid") }),
-          }),
-        ),
+        b.jsonBody(validationError(arrayContaining({ field: "x-submerchant-id", message: like("invalid") }))),
       )
       .executeTest(
         recorded(pact, async (mock) => {

@@ -108,6 +108,10 @@ export const errorEnvelope = (options: {
   },
 });
 
+/** 400 `api_validation_error` (an API_ERROR) with the `details` naming the refused fields. */
+export const validationError = (details: unknown) =>
+  errorEnvelope({ status: 400, code: "api_validation_error", type: "API_ERROR", details });
+
 /** A failure code from the documented list (facts §11). */
 export const failureCode = (value: (typeof failureCodes)[number]) =>
   regex(`^(${failureCodes.join("|")})$`, value);
