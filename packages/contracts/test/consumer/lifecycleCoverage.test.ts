@@ -154,6 +154,18 @@ const simulation = (
   answer,
 });
 
+/** A confirm of QRIS for a session open for two days: refused naming `expiryAt`. */
+const qrisBeyondMaximum = (session: SessionName): Row => ({
+  description: `a request to confirm QRIS for ${named[session]} that expires beyond QRIS's maximum`,
+  session,
+  extra: { expiryAt: clockPlus(2 * 24 * 60) },
+  method: "POST",
+  suffix: "/confirm",
+  body: { paymentMethod: { type: "QR" } },
+  status: 400,
+  answer: validation("expiryAt"),
+});
+
 /** A GET after the clock moved past the session's `expiryAt` (5 min after the clock, moved to 10). */
 const lapsed = (session: SessionName, status: string, extra: Record<string, unknown> = {}): Row => ({
   description: `a request for ${named[session]} after its expiryAt passed`,
@@ -200,28 +212,8 @@ const rows: ReadonlyArray<Row> = [
   refusal("capture", "inactive"),
   // Invalid bodies where the operation is allowed (C3, P6): 400 naming the field.
   // A session open for two days cannot be paid by QRIS (at most 60 min, decision C3).
-  {
-    description:
-      "a request to confirm QRIS for a session waiting for a payment method that expires beyond QRIS's maximum",
-    session: "requirePaymentMethod",
-    extra: { expiryAt: clockPlus(2 * 24 * 60) },
-    method: "POST",
-    suffix: "/confirm",
-    body: { paymentMethod: { type: "QR" } },
-    status: 400,
-    answer: validation("expiryAt"),
-  },
-  {
-    description:
-      "a request to confirm QRIS for a session waiting for confirmation that expires beyond QRIS's maximum",
-    session: "requireConfirmation",
-    extra: { expiryAt: clockPlus(2 * 24 * 60) },
-    method: "POST",
-    suffix: "/confirm",
-    body: { paymentMethod: { type: "QR" } },
-    status: 400,
-    answer: validation("expiryAt"),
-  },
+  qrisBeyondMaximum("requirePaymentMethod"),
+  qrisBeyondMaximum("requireConfirmation"),
   {
     description: "a request to capture more than a card's authorised amount",
     session: "processingCardManual",
