@@ -5,17 +5,9 @@
 import { describe, expect, it } from "vitest";
 import { givenState } from "../../src/providerStates/index.js";
 import { idr, instantFromClock, ok, session } from "./support/expectations.js";
-import {
-  asMerchant,
-  authorization,
-  clientFor,
-  clockNow,
-  example,
-  httpPact,
-  recorded,
-  sessionPath,
-} from "./support/pact.js";
+import { asMerchant, clientFor, clockNow, example, httpPact, recorded, sessionPath } from "./support/pact.js";
 import { expectRefusedOperation } from "./support/refusals.js";
+import { postingJson, vaState } from "./support/sessions.js";
 
 const pact = httpPact();
 
@@ -35,16 +27,16 @@ const cancelled = (clientReferenceId: string, reason: string, paymentMethod: unk
 
 describe("POST /v2/payments/{id}/cancel", () => {
   it("a payment session exists in REQUIRE_CONFIRMATION: cancelled with the merchant's reason", async () => {
-    await givenState(asMerchant(pact.addInteraction()), "a payment session exists", {
-      status: "REQUIRE_CONFIRMATION",
-      clientReferenceId: "INV-CANCEL-1",
-      amount: 20000,
-      paymentMethodType: "VIRTUAL_ACCOUNT",
-      channel: "PERMATA",
-    })
+    await givenState(
+      asMerchant(pact.addInteraction()),
+      "a payment session exists",
+      vaState("REQUIRE_CONFIRMATION", "INV-CANCEL-1"),
+    )
       .uponReceiving("a request to cancel a session waiting for confirmation")
-      .withRequest("POST", sessionPath("/cancel"), (b) =>
-        b.headers({ Authorization: authorization }).jsonBody({ cancellationReason: "REQUESTED_BY_CUSTOMER" }),
+      .withRequest(
+        "POST",
+        sessionPath("/cancel"),
+        postingJson({ cancellationReason: "REQUESTED_BY_CUSTOMER" }),
       )
       .willRespondWith(200, (b) =>
         b.jsonBody(cancelled("INV-CANCEL-1", "REQUESTED_BY_CUSTOMER", { type: "VIRTUAL_ACCOUNT" })),
@@ -68,9 +60,7 @@ describe("POST /v2/payments/{id}/cancel", () => {
       amount: 20000,
     })
       .uponReceiving("a request to cancel a session waiting for a payment method")
-      .withRequest("POST", sessionPath("/cancel"), (b) =>
-        b.headers({ Authorization: authorization }).jsonBody({ cancellationReason: "VOID_SESSION" }),
-      )
+      .withRequest("POST", sessionPath("/cancel"), postingJson({ cancellationReason: "VOID_SESSION" }))
       .willRespondWith(200, (b) => b.jsonBody(cancelled("INV-CANCEL-2", "VOID_SESSION", null)))
       .executeTest(
         recorded(pact, async (mock) => {

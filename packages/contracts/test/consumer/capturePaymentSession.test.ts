@@ -6,16 +6,9 @@ import { MatchersV3 } from "@pact-foundation/pact";
 import { describe, expect, it } from "vitest";
 import { givenState } from "../../src/providerStates/index.js";
 import { idr, instant, ok, sessionId } from "./support/expectations.js";
-import {
-  asMerchant,
-  authorization,
-  clientFor,
-  example,
-  httpPact,
-  recorded,
-  sessionPath,
-} from "./support/pact.js";
+import { asMerchant, clientFor, example, httpPact, recorded, sessionPath } from "./support/pact.js";
 import { expectRefusedOperation } from "./support/refusals.js";
+import { postingJson } from "./support/sessions.js";
 
 const { like, regex } = MatchersV3;
 const pact = httpPact();
@@ -32,9 +25,7 @@ describe("POST /v2/payments/{id}/capture", () => {
       chargeStatus: "WAITING_FOR_CAPTURE",
     })
       .uponReceiving("a request to capture the full authorised amount of a card")
-      .withRequest("POST", sessionPath("/capture"), (b) =>
-        b.headers({ Authorization: authorization }).jsonBody(body),
-      )
+      .withRequest("POST", sessionPath("/capture"), postingJson(body))
       .willRespondWith(200, (b) =>
         b.jsonBody(
           ok({

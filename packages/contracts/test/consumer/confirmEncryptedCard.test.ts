@@ -20,7 +20,6 @@ import { givenState } from "../../src/providerStates/index.js";
 import { idr, ok, pushCharge, session, validationError } from "./support/expectations.js";
 import {
   asMerchant,
-  authorization,
   clientFor,
   example,
   httpPact,
@@ -28,6 +27,7 @@ import {
   rejectionOf,
   sessionPath,
 } from "./support/pact.js";
+import { postingJson } from "./support/sessions.js";
 
 const { like, regex } = MatchersV3;
 const pact = httpPact();
@@ -85,9 +85,7 @@ describe("POST /v2/payments/{id}/confirm with an encryptedCard", () => {
       .uponReceiving(
         "a request to confirm a card session with an encryptedCard made with the published test key",
       )
-      .withRequest("POST", sessionPath("/confirm"), (b) =>
-        b.headers({ Authorization: authorization }).jsonBody(confirmBody(testEncryptedCard)),
-      )
+      .withRequest("POST", sessionPath("/confirm"), postingJson(confirmBody(testEncryptedCard)))
       .willRespondWith(200, (b) =>
         b.jsonBody(
           ok(
@@ -133,9 +131,7 @@ describe("POST /v2/payments/{id}/confirm with an encryptedCard", () => {
   it("a card session with the published test key: an encryptedCard that does not decrypt is 400 at its field", async () => {
     await cardSessionState("INV-CARD-ENC-2")
       .uponReceiving("a request to confirm a card session with an encryptedCard that does not decrypt")
-      .withRequest("POST", sessionPath("/confirm"), (b) =>
-        b.headers({ Authorization: authorization }).jsonBody(confirmBody(undecryptableEncryptedCard)),
-      )
+      .withRequest("POST", sessionPath("/confirm"), postingJson(confirmBody(undecryptableEncryptedCard)))
       .willRespondWith(400, (b) =>
         b.jsonBody(
           validationError([

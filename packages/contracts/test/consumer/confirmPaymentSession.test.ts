@@ -6,17 +6,10 @@ import { readFileSync } from "node:fs";
 import type { ConfirmPaymentSessionRequest } from "@payment-session/core";
 import { describe, expect, it } from "vitest";
 import { givenState } from "../../src/providerStates/index.js";
-import { idr, ok, pushCharge, session, vaPart } from "./support/expectations.js";
-import {
-  asMerchant,
-  authorization,
-  clientFor,
-  example,
-  httpPact,
-  recorded,
-  sessionPath,
-} from "./support/pact.js";
+import { ok, vaSessionRequiringAction } from "./support/expectations.js";
+import { asMerchant, clientFor, example, httpPact, recorded, sessionPath } from "./support/pact.js";
 import { expectRefusedOperation } from "./support/refusals.js";
+import { postingJson, vaState } from "./support/sessions.js";
 
 const pact = httpPact();
 
@@ -24,24 +17,6 @@ const pact = httpPact();
 const seedConfirmRequest = JSON.parse(
   readFileSync(new URL("../../../core/test/fixtures/seed-confirm-request.json", import.meta.url), "utf8"),
 ) as typeof ConfirmPaymentSessionRequest.Encoded;
-
-const confirmed = (clientReferenceId: string) =>
-  ok(
-    session({
-      clientReferenceId,
-      amount: idr(20000),
-      status: "REQUIRE_ACTION",
-      paymentMethod: { type: "VIRTUAL_ACCOUNT" },
-      chargeDetails: [
-        pushCharge({
-          clientReferenceId,
-          amount: 20000,
-          status: "WAITING_FOR_USER_ACTION",
-          method: vaPart("PERMATA"),
-        }),
-      ],
-    }),
-  );
 
 describe("POST /v2/payments/{id}/confirm", () => {
   it("a payment session exists in REQUIRE_PAYMENT_METHOD: the seed's VA body opens a charge", async () => {
@@ -51,10 +26,8 @@ describe("POST /v2/payments/{id}/confirm", () => {
       amount: 20000,
     })
       .uponReceiving("a request to confirm a VA for a session waiting for a payment method")
-      .withRequest("POST", sessionPath("/confirm"), (b) =>
-        b.headers({ Authorization: authorization }).jsonBody(seedConfirmRequest),
-      )
-      .willRespondWith(200, (b) => b.jsonBody(confirmed("INV-CONFIRM-1")))
+      .withRequest("POST", sessionPath("/confirm"), postingJson(seedConfirmRequest))
+      .willRespondWith(200, (b) => b.jsonBody(ok(vaSessionRequiringAction("INV-CONFIRM-1", 20000))))
       .executeTest(
         recorded(pact, async (mock) => {
           const s = await clientFor(mock.url).confirm(example.sessionId, seedConfirmRequest);
@@ -65,18 +38,14 @@ describe("POST /v2/payments/{id}/confirm", () => {
   });
 
   it("a payment session exists in REQUIRE_CONFIRMATION: confirming opens the charge", async () => {
-    await givenState(asMerchant(pact.addInteraction()), "a payment session exists", {
-      status: "REQUIRE_CONFIRMATION",
-      clientReferenceId: "INV-CONFIRM-2",
-      amount: 20000,
-      paymentMethodType: "VIRTUAL_ACCOUNT",
-      channel: "PERMATA",
-    })
+    await givenState(
+      asMerchant(pact.addInteraction()),
+      "a payment session exists",
+      vaState("REQUIRE_CONFIRMATION", "INV-CONFIRM-2"),
+    )
       .uponReceiving("a request to confirm a session waiting for confirmation")
-      .withRequest("POST", sessionPath("/confirm"), (b) =>
-        b.headers({ Authorization: authorization }).jsonBody(seedConfirmRequest),
-      )
-      .willRespondWith(200, (b) => b.jsonBody(confirmed("INV-CONFIRM-2")))
+      .withRequest("POST", sessionPath("/confirm"), postingJson(seedConfirmRequest))
+      .willRespondWith(200, (b) => b.jsonBody(ok(vaSessionRequiringAction("INV-CONFIRM-2", 20000))))
       .executeTest(
         recorded(pact, async (mock) => {
           const s = await clientFor(mock.url).confirm(example.sessionId, seedConfirmRequest);
@@ -89,13 +58,7 @@ describe("POST /v2/payments/{id}/confirm", () => {
   it("a payment session exists in PAID: confirming is refused with 422", async () => {
     await expectRefusedOperation(pact, {
       operation: "confirm",
-      session: {
-        status: "PAID",
-        clientReferenceId: "INV-CONFIRM-PAID",
-        amount: 20000,
-        paymentMethodType: "VIRTUAL_ACCOUNT",
-        channel: "PERMATA",
-      },
+      session: vaState("PAID", "INV-CONFIRM-PAID"),
       description: "a request to confirm a paid session",
       body: seedConfirmRequest,
       call: (client, id, b) => client.confirm(id, b),

@@ -6,7 +6,8 @@
 import { describe, expect, it } from "vitest";
 import { givenState } from "../../src/providerStates/index.js";
 import { okList, pushCharge, vaPart } from "./support/expectations.js";
-import { asMerchant, authorization, clientFor, httpPact, recorded } from "./support/pact.js";
+import { asMerchant, clientFor, httpPact, recorded } from "./support/pact.js";
+import { vaState, withToken } from "./support/sessions.js";
 
 const pact = httpPact();
 
@@ -21,18 +22,10 @@ describe("GET /v2/charges", () => {
         channel: "BCA",
       }),
       "a payment session exists",
-      {
-        status: "REQUIRE_ACTION",
-        clientReferenceId: "INV-CHARGES-1",
-        amount: 20000,
-        paymentMethodType: "VIRTUAL_ACCOUNT",
-        channel: "PERMATA",
-      },
+      vaState("REQUIRE_ACTION", "INV-CHARGES-1"),
     )
       .uponReceiving("a request for the charges of a clientReferenceId")
-      .withRequest("GET", "/v2/charges", (b) =>
-        b.headers({ Authorization: authorization }).query({ clientReferenceId: "INV-CHARGES-1" }),
-      )
+      .withRequest("GET", "/v2/charges", (b) => withToken(b).query({ clientReferenceId: "INV-CHARGES-1" }))
       .willRespondWith(200, (b) =>
         b.jsonBody(
           okList(

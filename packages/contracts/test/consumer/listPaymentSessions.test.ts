@@ -8,6 +8,7 @@ import { describe, expect, it } from "vitest";
 import { givenState } from "../../src/providerStates/index.js";
 import { idr, instant, okList, session } from "./support/expectations.js";
 import { asMerchant, authorization, clientFor, httpPact, recorded } from "./support/pact.js";
+import { withToken } from "./support/sessions.js";
 
 const pact = httpPact();
 
@@ -44,9 +45,7 @@ describe("GET /v2/payments", () => {
       },
     )
       .uponReceiving("a request for the payment sessions with a clientReferenceId")
-      .withRequest("GET", "/v2/payments", (b) =>
-        b.headers({ Authorization: authorization }).query({ clientReferenceId: "ORDER-42" }),
-      )
+      .withRequest("GET", "/v2/payments", (b) => withToken(b).query({ clientReferenceId: "ORDER-42" }))
       .willRespondWith(200, (b) =>
         b.jsonBody(
           okList([waitingForMethod("ORDER-42"), waitingForMethod("ORDER-42")], {

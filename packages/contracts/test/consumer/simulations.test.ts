@@ -29,6 +29,7 @@ import {
   recorded,
   sessionPath,
 } from "./support/pact.js";
+import { vaState, withToken } from "./support/sessions.js";
 
 const { fromProviderState, regex } = MatchersV3;
 const pact = httpPact();
@@ -39,13 +40,11 @@ const updated = { updated: regex("^true$", "true") };
 describe("POST /v2/payments/simulations", () => {
   for (const chargeStatus of ["SUCCESS", "EXPIRED"] as const) {
     it(`a payment session exists in REQUIRE_ACTION: a simulated ${chargeStatus} is accepted`, async () => {
-      await givenState(asMerchant(pact.addInteraction()), "a payment session exists", {
-        status: "REQUIRE_ACTION",
-        clientReferenceId: `INV-SIM-${chargeStatus}`,
-        amount: 20000,
-        paymentMethodType: "VIRTUAL_ACCOUNT",
-        channel: "PERMATA",
-      })
+      await givenState(
+        asMerchant(pact.addInteraction()),
+        "a payment session exists",
+        vaState("REQUIRE_ACTION", `INV-SIM-${chargeStatus}`),
+      )
         .uponReceiving(`a request to simulate chargeStatus ${chargeStatus} on the open VA charge`)
         .withRequest("POST", "/v2/payments/simulations", (b) =>
           b
@@ -74,18 +73,16 @@ describe("POST /v2/payments/simulations", () => {
     const expected = readBack[chargeStatus];
     it(`a simulation of ${chargeStatus} was accepted: the session then reads ${expected.session}`, async () => {
       await givenState(
-        givenState(asMerchant(pact.addInteraction()), "a payment session exists", {
-          status: "REQUIRE_ACTION",
-          clientReferenceId: `INV-SIM-READ-${chargeStatus}`,
-          amount: 20000,
-          paymentMethodType: "VIRTUAL_ACCOUNT",
-          channel: "PERMATA",
-        }),
+        givenState(
+          asMerchant(pact.addInteraction()),
+          "a payment session exists",
+          vaState("REQUIRE_ACTION", `INV-SIM-READ-${chargeStatus}`),
+        ),
         "a simulation was accepted",
         { chargeStatus },
       )
         .uponReceiving(`a request for a payment session after a simulated ${chargeStatus} of its VA charge`)
-        .withRequest("GET", sessionPath(), (b) => b.headers({ Authorization: authorization }))
+        .withRequest("GET", sessionPath(), withToken)
         .willRespondWith(200, (b) =>
           b.jsonBody(
             ok(
