@@ -3,11 +3,10 @@
  * with 422 once the customer must act (L6).
  */
 import { describe, expect, it } from "vitest";
-import { givenState } from "../../src/providerStates/index.js";
 import { idr, instantFromClock, ok, session } from "./support/expectations.js";
-import { asMerchant, clientFor, clockNow, example, httpPact, recorded, sessionPath } from "./support/pact.js";
+import { clientFor, clockNow, example, httpPact, recorded, sessionPath } from "./support/pact.js";
 import { expectRefusedOperation } from "./support/refusals.js";
-import { postingJson, vaState } from "./support/sessions.js";
+import { postingJson, sessionExists, vaState } from "./support/sessions.js";
 
 const pact = httpPact();
 
@@ -27,11 +26,7 @@ const cancelled = (clientReferenceId: string, reason: string, paymentMethod: unk
 
 describe("POST /v2/payments/{id}/cancel", () => {
   it("a payment session exists in REQUIRE_CONFIRMATION: cancelled with the merchant's reason", async () => {
-    await givenState(
-      asMerchant(pact.addInteraction()),
-      "a payment session exists",
-      vaState("REQUIRE_CONFIRMATION", "INV-CANCEL-1"),
-    )
+    await sessionExists(pact.addInteraction(), vaState("REQUIRE_CONFIRMATION", "INV-CANCEL-1"))
       .uponReceiving("a request to cancel a session waiting for confirmation")
       .withRequest(
         "POST",
@@ -54,7 +49,7 @@ describe("POST /v2/payments/{id}/cancel", () => {
   });
 
   it("a payment session exists in REQUIRE_PAYMENT_METHOD: cancelled as a void session", async () => {
-    await givenState(asMerchant(pact.addInteraction()), "a payment session exists", {
+    await sessionExists(pact.addInteraction(), {
       status: "REQUIRE_PAYMENT_METHOD",
       clientReferenceId: "INV-CANCEL-2",
       amount: 20000,

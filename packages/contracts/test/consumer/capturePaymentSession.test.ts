@@ -4,11 +4,10 @@
  */
 import { MatchersV3 } from "@pact-foundation/pact";
 import { describe, expect, it } from "vitest";
-import { givenState } from "../../src/providerStates/index.js";
 import { idr, instant, ok, sessionId } from "./support/expectations.js";
-import { asMerchant, clientFor, example, httpPact, recorded, sessionPath } from "./support/pact.js";
+import { clientFor, example, httpPact, recorded, sessionPath } from "./support/pact.js";
 import { expectRefusedOperation } from "./support/refusals.js";
-import { postingJson } from "./support/sessions.js";
+import { postingJson, sessionExists } from "./support/sessions.js";
 
 const { like, regex } = MatchersV3;
 const pact = httpPact();
@@ -16,7 +15,7 @@ const body = { releaseRemainingAmount: false, amount: { value: 50000, currency: 
 
 describe("POST /v2/payments/{id}/capture", () => {
   it("a payment session exists in PROCESSING with a card waiting for capture: the capture is accepted", async () => {
-    await givenState(asMerchant(pact.addInteraction()), "a payment session exists", {
+    await sessionExists(pact.addInteraction(), {
       status: "PROCESSING",
       clientReferenceId: "INV-CAPTURE-1",
       amount: 50000,

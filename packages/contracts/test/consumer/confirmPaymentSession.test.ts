@@ -5,11 +5,10 @@
 import { readFileSync } from "node:fs";
 import type { ConfirmPaymentSessionRequest } from "@payment-session/core";
 import { describe, expect, it } from "vitest";
-import { givenState } from "../../src/providerStates/index.js";
 import { ok, vaSessionRequiringAction } from "./support/expectations.js";
-import { asMerchant, clientFor, example, httpPact, recorded, sessionPath } from "./support/pact.js";
+import { clientFor, example, httpPact, recorded, sessionPath } from "./support/pact.js";
 import { expectRefusedOperation } from "./support/refusals.js";
-import { postingJson, vaState } from "./support/sessions.js";
+import { postingJson, sessionExists, vaState } from "./support/sessions.js";
 
 const pact = httpPact();
 
@@ -20,7 +19,7 @@ const seedConfirmRequest = JSON.parse(
 
 describe("POST /v2/payments/{id}/confirm", () => {
   it("a payment session exists in REQUIRE_PAYMENT_METHOD: the seed's VA body opens a charge", async () => {
-    await givenState(asMerchant(pact.addInteraction()), "a payment session exists", {
+    await sessionExists(pact.addInteraction(), {
       status: "REQUIRE_PAYMENT_METHOD",
       clientReferenceId: "INV-CONFIRM-1",
       amount: 20000,
@@ -38,11 +37,7 @@ describe("POST /v2/payments/{id}/confirm", () => {
   });
 
   it("a payment session exists in REQUIRE_CONFIRMATION: confirming opens the charge", async () => {
-    await givenState(
-      asMerchant(pact.addInteraction()),
-      "a payment session exists",
-      vaState("REQUIRE_CONFIRMATION", "INV-CONFIRM-2"),
-    )
+    await sessionExists(pact.addInteraction(), vaState("REQUIRE_CONFIRMATION", "INV-CONFIRM-2"))
       .uponReceiving("a request to confirm a session waiting for confirmation")
       .withRequest("POST", sessionPath("/confirm"), postingJson(seedConfirmRequest))
       .willRespondWith(200, (b) => b.jsonBody(ok(vaSessionRequiringAction("INV-CONFIRM-2", 20000))))

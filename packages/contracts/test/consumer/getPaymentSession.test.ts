@@ -8,11 +8,8 @@ import { givenState } from "../../src/providerStates/index.js";
 import {
   clockPlus,
   errorEnvelope,
-  idr,
-  instant,
   instantAt,
   ok,
-  session,
   sessionId,
   vaSessionRequiringAction,
   withoutValues,
@@ -29,9 +26,11 @@ import {
 } from "./support/pact.js";
 import {
   asOtherMerchant,
+  cancelledVaSession,
   expectResourceMissing,
   expiredVaSession,
   paidVaSession,
+  sessionExists,
   thenAsMerchant,
   vaSession,
   vaState,
@@ -44,11 +43,7 @@ const unknownId = "00000000-0000-4000-8000-000000000000";
 
 describe("GET /v2/payments/{id}", () => {
   it("a payment session exists in REQUIRE_ACTION: the VA to pay is on its open charge", async () => {
-    await givenState(
-      asMerchant(pact.addInteraction()),
-      "a payment session exists",
-      vaState("REQUIRE_ACTION", "INV-GET-ACTION"),
-    )
+    await sessionExists(pact.addInteraction(), vaState("REQUIRE_ACTION", "INV-GET-ACTION"))
       .uponReceiving("a request for a payment session waiting for the customer's transfer")
       .withRequest("GET", sessionPath(), withToken)
       .willRespondWith(200, (b) => b.jsonBody(ok(vaSessionRequiringAction("INV-GET-ACTION", 20000))))
@@ -62,11 +57,7 @@ describe("GET /v2/payments/{id}", () => {
   });
 
   it("a payment session exists in PAID: its charge succeeded and carries paidAt", async () => {
-    await givenState(
-      asMerchant(pact.addInteraction()),
-      "a payment session exists",
-      vaState("PAID", "INV-GET-PAID"),
-    )
+    await sessionExists(pact.addInteraction(), vaState("PAID", "INV-GET-PAID"))
       .uponReceiving("a request for a paid payment session")
       .withRequest("GET", sessionPath(), withToken)
       .willRespondWith(200, (b) => b.jsonBody(ok(paidVaSession("INV-GET-PAID"))))
@@ -81,11 +72,7 @@ describe("GET /v2/payments/{id}", () => {
   });
 
   it("a payment session exists in EXPIRED: its charge expired too", async () => {
-    await givenState(
-      asMerchant(pact.addInteraction()),
-      "a payment session exists",
-      vaState("EXPIRED", "INV-GET-EXPIRED"),
-    )
+    await sessionExists(pact.addInteraction(), vaState("EXPIRED", "INV-GET-EXPIRED"))
       .uponReceiving("a request for an expired payment session")
       .withRequest("GET", sessionPath(), withToken)
       .willRespondWith(200, (b) => b.jsonBody(ok(expiredVaSession("INV-GET-EXPIRED"))))
@@ -99,11 +86,7 @@ describe("GET /v2/payments/{id}", () => {
   });
 
   it("a payment session exists in EXPIRED: no cancellation reason (null or absent, never a value)", async () => {
-    await givenState(
-      asMerchant(pact.addInteraction()),
-      "a payment session exists",
-      vaState("EXPIRED", "INV-GET-EXPIRED-REASON"),
-    )
+    await sessionExists(pact.addInteraction(), vaState("EXPIRED", "INV-GET-EXPIRED-REASON"))
       .uponReceiving("a request for an expired payment session, which has no cancellation reason")
       .withRequest("GET", sessionPath(), withToken)
       .willRespondWith(200, (b) =>
@@ -125,9 +108,8 @@ describe("GET /v2/payments/{id}", () => {
 
   it("a payment session whose expiryAt has passed since it was set up reads EXPIRED", async () => {
     await givenState(
-      givenState(
-        asMerchant(pact.addInteraction()),
-        "a payment session exists",
+      sessionExists(
+        pact.addInteraction(),
         vaState("REQUIRE_ACTION", "INV-GET-LAPSED", { expiryAt: clockPlus(5) }),
       ),
       "the clock moves on",
@@ -158,9 +140,8 @@ describe("GET /v2/payments/{id}", () => {
 
   it("a payment session reaches its expiryAt: at that very instant it reads EXPIRED", async () => {
     await givenState(
-      givenState(
-        asMerchant(pact.addInteraction()),
-        "a payment session exists",
+      sessionExists(
+        pact.addInteraction(),
         vaState("REQUIRE_ACTION", "INV-GET-BOUNDARY", { expiryAt: clockPlus(5) }),
       ),
       "the clock moves on",
@@ -196,29 +177,13 @@ describe("GET /v2/payments/{id}", () => {
   });
 
   it("a payment session exists in CANCELLED: the reason and the instant of the cancel", async () => {
-    await givenState(
-      asMerchant(pact.addInteraction()),
-      "a payment session exists",
+    await sessionExists(
+      pact.addInteraction(),
       vaState("CANCELLED", "INV-GET-CANCELLED", { cancellationReason: "DUPLICATED" }),
     )
       .uponReceiving("a request for a payment session the merchant cancelled")
       .withRequest("GET", sessionPath(), withToken)
-      .willRespondWith(200, (b) =>
-        b.jsonBody(
-          ok(
-            session({
-              clientReferenceId: "INV-GET-CANCELLED",
-              amount: idr(20000),
-              status: "CANCELLED",
-              paymentMethod: { type: "VIRTUAL_ACCOUNT" },
-              chargeDetails: null,
-              // L3: the cancel set `expiryAt` to its own instant, before the clock.
-              expiryAt: instant("2025-03-30T05:40:00Z"),
-              extra: { cancelledAt: instant("2025-03-30T05:40:00Z"), cancellationReason: "DUPLICATED" },
-            }),
-          ),
-        ),
-      )
+      .willRespondWith(200, (b) => b.jsonBody(ok(cancelledVaSession("INV-GET-CANCELLED", "DUPLICATED"))))
       .executeTest(
         recorded(pact, async (mock) => {
           const s = await clientFor(mock.url).get(example.sessionId);

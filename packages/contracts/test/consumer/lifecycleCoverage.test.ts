@@ -10,7 +10,8 @@ import { MatchersV3 } from "@pact-foundation/pact";
 import { describe, expect, it } from "vitest";
 import { givenState, type ProviderStateParams } from "../../src/providerStates/index.js";
 import { clockPlus, errorEnvelope, ok, sessionId, validationError } from "./support/expectations.js";
-import { asMerchant, authorization, example, httpPact, recorded, sessionPath } from "./support/pact.js";
+import { authorization, example, httpPact, recorded, sessionPath } from "./support/pact.js";
+import { sessionExists } from "./support/sessions.js";
 
 const { fromProviderState, like, regex } = MatchersV3;
 const pact = httpPact();
@@ -276,7 +277,7 @@ describe("the rest of the lifecycle a merchant can cause", () => {
   rows.forEach((row, index) => {
     it(row.description, async () => {
       const params = { ...sessions[row.session], ...row.extra, clientReferenceId: referenceOf(index) };
-      const withSession = givenState(asMerchant(pact.addInteraction()), "a payment session exists", params);
+      const withSession = sessionExists(pact.addInteraction(), params);
       const given =
         row.clockMovesTo === undefined
           ? withSession

@@ -6,15 +6,15 @@
 import { describe, expect, it } from "vitest";
 import { givenState } from "../../src/providerStates/index.js";
 import { okList, pushCharge, vaPart } from "./support/expectations.js";
-import { asMerchant, clientFor, httpPact, recorded } from "./support/pact.js";
-import { vaState, withToken } from "./support/sessions.js";
+import { clientFor, httpPact, recorded } from "./support/pact.js";
+import { sessionExists, vaState, withToken } from "./support/sessions.js";
 
 const pact = httpPact();
 
 describe("GET /v2/charges", () => {
   it("a payment session exists in REQUIRE_ACTION: its open VA charge", async () => {
     await givenState(
-      givenState(asMerchant(pact.addInteraction()), "a payment session exists", {
+      sessionExists(pact.addInteraction(), {
         status: "PAID",
         clientReferenceId: "INV-CHARGES-OTHER",
         amount: 30000,

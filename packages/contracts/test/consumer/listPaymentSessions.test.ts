@@ -7,8 +7,8 @@
 import { describe, expect, it } from "vitest";
 import { givenState } from "../../src/providerStates/index.js";
 import { idr, instant, okList, session } from "./support/expectations.js";
-import { asMerchant, authorization, clientFor, httpPact, recorded } from "./support/pact.js";
-import { withToken } from "./support/sessions.js";
+import { authorization, clientFor, httpPact, recorded } from "./support/pact.js";
+import { sessionExists, withToken } from "./support/sessions.js";
 
 const pact = httpPact();
 
@@ -35,7 +35,7 @@ const waitingForMethod = (clientReferenceId: string) =>
 describe("GET /v2/payments", () => {
   it("payment sessions exist with clientReferenceId: all of them, on one page", async () => {
     await givenState(
-      givenState(asMerchant(pact.addInteraction()), "a payment session exists", otherReference),
+      sessionExists(pact.addInteraction(), otherReference),
       "payment sessions exist with clientReferenceId",
       {
         clientReferenceId: "ORDER-42",
@@ -68,7 +68,7 @@ describe("GET /v2/payments", () => {
 
   it("payment sessions exist with clientReferenceId: the second page of two, by reference", async () => {
     await givenState(
-      givenState(asMerchant(pact.addInteraction()), "a payment session exists", otherReference),
+      sessionExists(pact.addInteraction(), otherReference),
       "payment sessions exist with clientReferenceId",
       { clientReferenceId: "ORDER-43", count: 3, status: "REQUIRE_PAYMENT_METHOD", amount: 20000 },
     )

@@ -14,6 +14,7 @@ import {
   expectResourceMissing,
   postingJson,
   resourceMissing,
+  sessionExists,
   thenAsMerchant,
   vaState,
   withToken,
@@ -127,11 +128,7 @@ describe("POST /v1/refunds", () => {
   });
 
   it("a payment session exists in REQUIRE_ACTION: a refund is refused, nothing was paid (422)", async () => {
-    await givenState(
-      asMerchant(pact.addInteraction()),
-      "a payment session exists",
-      vaState("REQUIRE_ACTION", "INV-REFUND-5"),
-    )
+    await sessionExists(pact.addInteraction(), vaState("REQUIRE_ACTION", "INV-REFUND-5"))
       .uponReceiving("a request to refund a session that is not paid")
       .withRequest("POST", "/v1/refunds", postingJson(createRequest("10000.00", "REFUND-UNPAID-5")))
       .willRespondWith(422, (b) =>

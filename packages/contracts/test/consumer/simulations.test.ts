@@ -20,16 +20,8 @@ import {
   session,
   vaPart,
 } from "./support/expectations.js";
-import {
-  asMerchant,
-  authorization,
-  clientFor,
-  example,
-  httpPact,
-  recorded,
-  sessionPath,
-} from "./support/pact.js";
-import { vaState, withToken } from "./support/sessions.js";
+import { authorization, clientFor, example, httpPact, recorded, sessionPath } from "./support/pact.js";
+import { sessionExists, vaState, withToken } from "./support/sessions.js";
 
 const { fromProviderState, regex } = MatchersV3;
 const pact = httpPact();
@@ -40,11 +32,7 @@ const updated = { updated: regex("^true$", "true") };
 describe("POST /v2/payments/simulations", () => {
   for (const chargeStatus of ["SUCCESS", "EXPIRED"] as const) {
     it(`a payment session exists in REQUIRE_ACTION: a simulated ${chargeStatus} is accepted`, async () => {
-      await givenState(
-        asMerchant(pact.addInteraction()),
-        "a payment session exists",
-        vaState("REQUIRE_ACTION", `INV-SIM-${chargeStatus}`),
-      )
+      await sessionExists(pact.addInteraction(), vaState("REQUIRE_ACTION", `INV-SIM-${chargeStatus}`))
         .uponReceiving(`a request to simulate chargeStatus ${chargeStatus} on the open VA charge`)
         .withRequest("POST", "/v2/payments/simulations", (b) =>
           b
@@ -73,11 +61,7 @@ describe("POST /v2/payments/simulations", () => {
     const expected = readBack[chargeStatus];
     it(`a simulation of ${chargeStatus} was accepted: the session then reads ${expected.session}`, async () => {
       await givenState(
-        givenState(
-          asMerchant(pact.addInteraction()),
-          "a payment session exists",
-          vaState("REQUIRE_ACTION", `INV-SIM-READ-${chargeStatus}`),
-        ),
+        sessionExists(pact.addInteraction(), vaState("REQUIRE_ACTION", `INV-SIM-READ-${chargeStatus}`)),
         "a simulation was accepted",
         { chargeStatus },
       )

@@ -6,7 +6,6 @@
 import { MatchersV3 } from "@pact-foundation/pact";
 import { describe, expect, it } from "vitest";
 import { createPaymentsClient, PaymentsApiError } from "../../src/client/index.js";
-import { givenState } from "../../src/providerStates/index.js";
 import { ok, okList, validationError, vaSessionRequiringAction } from "./support/expectations.js";
 import {
   asMerchant,
@@ -18,7 +17,13 @@ import {
   rejectionOf,
   sessionPath,
 } from "./support/pact.js";
-import { createdWithoutMethod, expectResourceMissing, vaState, withToken } from "./support/sessions.js";
+import {
+  createdWithoutMethod,
+  expectResourceMissing,
+  sessionExists,
+  vaState,
+  withToken,
+} from "./support/sessions.js";
 
 const { like, arrayContaining } = MatchersV3;
 const pact = httpPact();
@@ -56,11 +61,7 @@ describe("x-submerchant-id (decision S5)", () => {
   });
 
   it("a payment session of a sub-account exists: the sub-account reads it", async () => {
-    await givenState(
-      asMerchant(pact.addInteraction()),
-      "a payment session exists",
-      sessionOfSubAccount("INV-SUB-READ"),
-    )
+    await sessionExists(pact.addInteraction(), sessionOfSubAccount("INV-SUB-READ"))
       .uponReceiving("a request for a sub-account's payment session with its x-submerchant-id")
       .withRequest("GET", sessionPath(), (b) =>
         b.headers({ Authorization: authorization, "x-submerchant-id": subAccount }),
@@ -78,11 +79,7 @@ describe("x-submerchant-id (decision S5)", () => {
   it("a payment session of a sub-account exists: the merchant without the header gets 404", async () => {
     await expectResourceMissing(
       pact,
-      givenState(
-        asMerchant(pact.addInteraction()),
-        "a payment session exists",
-        sessionOfSubAccount("INV-SUB-HIDDEN"),
-      ),
+      sessionExists(pact.addInteraction(), sessionOfSubAccount("INV-SUB-HIDDEN")),
       "a request for a sub-account's payment session without x-submerchant-id",
       sessionPath(),
       (client) => client.get(example.sessionId),
@@ -90,11 +87,7 @@ describe("x-submerchant-id (decision S5)", () => {
   });
 
   it("a payment session of a sub-account exists: the merchant's list without the header is empty", async () => {
-    await givenState(
-      asMerchant(pact.addInteraction()),
-      "a payment session exists",
-      sessionOfSubAccount("INV-SUB-LIST"),
-    )
+    await sessionExists(pact.addInteraction(), sessionOfSubAccount("INV-SUB-LIST"))
       .uponReceiving(
         "a request for the payment sessions with a sub-account's clientReferenceId, without x-submerchant-id",
       )

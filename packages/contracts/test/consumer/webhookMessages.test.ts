@@ -10,8 +10,14 @@ import type { PaymentCallback } from "@payment-session/core";
 import { describe, expect, it } from "vitest";
 import { givenState, type ProviderStateParams } from "../../src/providerStates/index.js";
 import { failureCode, idr, instant, pushCharge, session, withoutValues } from "./support/expectations.js";
-import { asMerchant, messagePact } from "./support/pact.js";
-import { expiredVaSession, paidVaSession, vaState } from "./support/sessions.js";
+import { messagePact } from "./support/pact.js";
+import {
+  cancelledVaSession,
+  expiredVaSession,
+  paidVaSession,
+  sessionExists,
+  vaState,
+} from "./support/sessions.js";
 import { callbackMetadata, deliverTwice } from "./support/webhooks.js";
 
 const { integer } = MatchersV3;
@@ -29,11 +35,7 @@ interface MessageCase {
 
 /** Runs one message through the real handler: 200 once, then 200 as a duplicate, onEvent called once. */
 const verifyMessage = async (c: MessageCase) => {
-  const withSession = givenState(
-    asMerchant(pact.addAsynchronousInteraction()),
-    "a payment session exists",
-    c.state,
-  );
+  const withSession = sessionExists(pact.addAsynchronousInteraction(), c.state);
   await (c.simulated === undefined
     ? withSession
     : givenState(withSession, "a simulation was accepted", c.simulated)
@@ -76,16 +78,7 @@ describe("PAYMENT.CANCELLED", () => {
       description: "a PAYMENT.CANCELLED callback for a session the merchant cancelled",
       state: vaState("CANCELLED", "INV-HOOK-CANCELLED", { cancellationReason: "REQUESTED_BY_CUSTOMER" }),
       event: "PAYMENT.CANCELLED",
-      data: session({
-        clientReferenceId: "INV-HOOK-CANCELLED",
-        amount: idr(20000),
-        status: "CANCELLED",
-        paymentMethod: { type: "VIRTUAL_ACCOUNT" },
-        chargeDetails: null,
-        // L3: the cancel set `expiryAt` to its own instant, before the clock.
-        expiryAt: instant("2025-03-30T05:40:00Z"),
-        extra: { cancelledAt: instant("2025-03-30T05:40:00Z"), cancellationReason: "REQUESTED_BY_CUSTOMER" },
-      }),
+      data: cancelledVaSession("INV-HOOK-CANCELLED", "REQUESTED_BY_CUSTOMER"),
       check: (callback) => {
         expect(callback.data.cancellationReason).toBe("REQUESTED_BY_CUSTOMER");
         expect(callback.data.chargeDetails).toBeNull();

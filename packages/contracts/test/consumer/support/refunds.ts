@@ -10,8 +10,8 @@ import {
   type ProviderStateParams,
 } from "../../../src/providerStates/index.js";
 import { instant, sessionId, UUID_PATTERN } from "./expectations.js";
-import { asMerchant, example } from "./pact.js";
-import { vaState } from "./sessions.js";
+import { example } from "./pact.js";
+import { sessionExists, vaState } from "./sessions.js";
 
 const { like, regex } = MatchersV3;
 
@@ -58,7 +58,7 @@ export const refund = (r: RefundExpectation) => ({
 
 /** Names `a payment session exists` for a paid VA session of the merchant (the session refunds are made on). */
 export const paidSession = <B extends GivenBuilder<B>>(builder: B, clientReferenceId: string): B =>
-  givenState(asMerchant(builder), "a payment session exists", vaState("PAID", clientReferenceId));
+  sessionExists(builder, vaState("PAID", clientReferenceId));
 
 /** A paid VA session of the merchant with one refund (`a refund exists`). */
 export const refundedSession = (

@@ -15,12 +15,13 @@ import {
   clockPlus,
   errorEnvelope,
   idr,
+  instant,
   instantFromClock,
   pushCharge,
   session,
   vaPart,
 } from "./expectations.js";
-import { atClock, authorization, clientFor, merchant, recorded, rejectionOf } from "./pact.js";
+import { asMerchant, atClock, authorization, clientFor, merchant, recorded, rejectionOf } from "./pact.js";
 
 type Client = ReturnType<typeof clientFor>;
 type SessionState = ProviderStateParams<"a payment session exists">;
@@ -136,4 +137,21 @@ export const createdWithoutMethod = (clientReferenceId: string) =>
     status: "REQUIRE_PAYMENT_METHOD",
     paymentMethod: null,
     chargeDetails: null,
+  });
+
+/** Names the merchant's states (`asMerchant`) and `a payment session exists` with `params`. */
+export const sessionExists = <B extends GivenBuilder<B>>(builder: B, params: SessionState): B =>
+  givenState(asMerchant(builder), "a payment session exists", params);
+
+/** A VA session the merchant cancelled with `reason` before the clock: no charge (L3). */
+export const cancelledVaSession = (clientReferenceId: string, reason: string) =>
+  session({
+    clientReferenceId,
+    amount: idr(20000),
+    status: "CANCELLED",
+    paymentMethod: { type: "VIRTUAL_ACCOUNT" },
+    chargeDetails: null,
+    // L3: the cancel set `expiryAt` to its own instant, before the clock.
+    expiryAt: instant("2025-03-30T05:40:00Z"),
+    extra: { cancelledAt: instant("2025-03-30T05:40:00Z"), cancellationReason: reason },
   });
