@@ -198,25 +198,33 @@ const confirmListLevel = (api: MerchantApi, concurrency: number, made: ReadonlyA
     if (i % 4 === 0) record("list", await api.listFirstPage());
   });
 
+/** The raw store loop's unit (the overhead's baseline): insert a session row like `template`, read it back. */
+export const rawStoreRound = async (
+  db: Database,
+  template: { snapshot: unknown; expiryAt: number | null },
+) => {
+  const id = randomUUID();
+  await insertSession(db, {
+    id,
+    merchantId: demoMerchant.id,
+    clientReferenceId: `raw-${id.slice(0, 8)}`,
+    status: "REQUIRE_ACTION",
+    paymentType: "SINGLE",
+    expiryAt: template.expiryAt,
+    snapshot: template.snapshot,
+    createdAt: Date.now(),
+  });
+  if ((await loadSession(db, demoMerchant.id, id)) === null) throw new Error(`raw row ${id} not found`);
+};
+
 const rawLevel = (
   db: Database,
   concurrency: number,
   template: { snapshot: unknown; expiryAt: number | null },
 ) =>
   runLevel(concurrency, SECONDS / 2, MAX_UNITS, async (_i, record) => {
-    const id = randomUUID();
     const t0 = performance.now();
-    await insertSession(db, {
-      id,
-      merchantId: demoMerchant.id,
-      clientReferenceId: `raw-${id.slice(0, 8)}`,
-      status: "REQUIRE_ACTION",
-      paymentType: "SINGLE",
-      expiryAt: template.expiryAt,
-      snapshot: template.snapshot,
-      createdAt: Date.now(),
-    });
-    if ((await loadSession(db, demoMerchant.id, id)) === null) throw new Error(`raw row ${id} not found`);
+    await rawStoreRound(db, template);
     record("raw", performance.now() - t0);
   });
 

@@ -25,11 +25,10 @@ import { join } from "node:path";
 import {
   type Database,
   demoMerchant,
-  insertSession,
   loadSession,
   openDatabase,
 } from "@payment-session/reference-provider";
-import { merchantApi, pg, startInstance } from "./provider.js";
+import { merchantApi, pg, rawStoreRound, startInstance } from "./provider.js";
 import { jsonClient, row, runLevel } from "./providerLoad.js";
 
 const env = process.env;
@@ -162,20 +161,7 @@ const runDriver = async (driver: "pglite" | "postgres") => {
     const template = { snapshot: stored.row.snapshot, expiryAt: stored.row.expiryAt };
     const db = raw;
     if (db === undefined) throw new Error("no raw database");
-    const rawRound = async () => {
-      const id = randomUUID();
-      await insertSession(db, {
-        id,
-        merchantId: demoMerchant.id,
-        clientReferenceId: `raw-${id.slice(0, 8)}`,
-        status: "REQUIRE_ACTION",
-        paymentType: "SINGLE",
-        expiryAt: template.expiryAt,
-        snapshot: template.snapshot,
-        createdAt: Date.now(),
-      });
-      if ((await loadSession(db, demoMerchant.id, id)) === null) throw new Error(`raw row ${id} not found`);
-    };
+    const rawRound = () => rawStoreRound(db, template);
     await runLevel(CLIENTS, 3600, 300, rawRound);
     const rawCost = await measure(undefined, backends, LOOPS, async () => {
       await runLevel(CLIENTS, 3600, LOOPS, rawRound);
