@@ -22,12 +22,7 @@ import { randomUUID } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import {
-  type Database,
-  demoMerchant,
-  loadSession,
-  openDatabase,
-} from "@payment-session/reference-provider";
+import { type Database, demoMerchant, loadSession, openDatabase } from "@payment-session/reference-provider";
 import { merchantApi, pg, rawStoreRound, startInstance } from "./provider.js";
 import { jsonClient, row, runLevel } from "./providerLoad.js";
 
