@@ -51,24 +51,26 @@ export const writeEndpoints = (services: ProviderServices) => {
    * One endpoint: `identity` is what identifies its request (its path id, if any, and its encoded
    * body); the operation runs inside the idempotency layer's transaction.
    */
-  const endpoint =
-    <Args extends ReadonlyArray<unknown>, A, E extends ApiErrorResponse>(
-      name: IdempotentRequest["endpoint"],
-      success: Schema.Codec<A, unknown>,
-      identity: (...args: Args) => unknown,
-      operation: (context: RequestContext, tx: Tx, ...args: Args) => Effect.Effect<A, E | StoreUnavailable>,
-    ) =>
-    (context: RequestContext, requestId: string | undefined, ...args: Args) =>
+  const endpoint = <Args extends ReadonlyArray<unknown>, A, E extends ApiErrorResponse>(
+    name: IdempotentRequest["endpoint"],
+    success: Schema.Codec<A, unknown>,
+    identity: (...args: Args) => unknown,
+    operation: (context: RequestContext, tx: Tx, ...args: Args) => Effect.Effect<A, E | StoreUnavailable>,
+  ) => {
+    const encodeSuccess = encode(success);
+    return (context: RequestContext, requestId: string | undefined, ...args: Args) =>
       idempotent(
         services,
         context,
         { endpoint: name, requestId, request: identity(...args) },
-        encode(success),
+        encodeSuccess,
         (tx) => operation(context, tx, ...args),
       );
-  const onSession =
-    <P, I>(schema: Schema.Codec<P, I>) =>
-    (id: string, payload: P) => ({ id, body: encode(schema)(payload) });
+  };
+  const onSession = <P, I>(schema: Schema.Codec<P, I>) => {
+    const encodeBody = encode(schema);
+    return (id: string, payload: P) => ({ id, body: encodeBody(payload) });
+  };
   return {
     create: endpoint(
       "create",

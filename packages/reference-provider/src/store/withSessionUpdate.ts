@@ -108,11 +108,17 @@ export const withSessionUpdate = async <A>(
   const forUpdate = options.forUpdate ?? true;
   const run = async (tx: Tx): Promise<SessionUpdateOutcome<A>> => {
     for (let attempt = 1; attempt <= maxAttempts; attempt++) {
-      // Issued together (pipelined on a PostgreSQL server: one round trip), in this order.
-      const [, loaded] = await Promise.all([
-        tx.query(attempt === 1 ? "SAVEPOINT session_update" : "ROLLBACK TO SAVEPOINT session_update"),
-        loadSession(tx, merchantId, id, { forUpdate }),
-      ]);
+      // Locked from the load, there is no second attempt, so nothing to roll back to. Otherwise a
+      // savepoint to retry from, issued with the load (pipelined on a PostgreSQL server: one round
+      // trip), in this order.
+      const loaded = forUpdate
+        ? await loadSession(tx, merchantId, id, { forUpdate })
+        : (
+            await Promise.all([
+              tx.query(attempt === 1 ? "SAVEPOINT session_update" : "ROLLBACK TO SAVEPOINT session_update"),
+              loadSession(tx, merchantId, id, { forUpdate }),
+            ])
+          )[1];
       if (loaded === null) return { _tag: "NotFound" };
       const decision = await decide(loaded.row, { tx, attempt });
       if (decision._tag === "Keep") return { _tag: "Kept", value: decision.value, row: loaded.row };
