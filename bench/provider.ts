@@ -11,7 +11,7 @@
  *    counted (BEGIN and COMMIT included: each is a round trip).
  * 2. at 1, 16 and 64 clients: the stateful loop (create with an `X-REQUEST-ID`, then get it) —
  *    requests per second and per-endpoint p50/p99 — then confirm + list by `clientReferenceId` (and the
- *    unfiltered first page) on the sessions it made; then the raw store loop (`insertSession` +
+ *    unfiltered first page) on the sessions it made; then the raw store loop (`deferInsertSession` +
  *    `loadSession`: no HTTP, no core, autocommit) at the same concurrency. overhead = raw rounds/s ÷
  *    create+get loops/s (each is one write and one read of a session).
  * 3. growth: sessions bulk-seeded by SQL (`INSERT … SELECT … generate_series`, copying a real
@@ -43,7 +43,7 @@ import { createInterface } from "node:readline";
 import {
   type Database,
   demoMerchant,
-  insertSession,
+  deferInsertSession,
   loadSession,
   openDatabase,
   type RunningProvider,
@@ -198,13 +198,16 @@ const confirmListLevel = (api: MerchantApi, concurrency: number, made: ReadonlyA
     if (i % 4 === 0) record("list", await api.listFirstPage());
   });
 
-/** The raw store loop's unit (the overhead's baseline): insert a session row like `template`, read it back. */
+/**
+ * The raw store loop's unit (the overhead's baseline): insert a session row like `template` as a
+ * create does (deferred in its transaction: one round trip on a server), then read it back.
+ */
 export const rawStoreRound = async (
   db: Database,
   template: { snapshot: unknown; expiryAt: number | null },
 ) => {
   const id = randomUUID();
-  await insertSession(db, {
+  const session = {
     id,
     merchantId: demoMerchant.id,
     clientReferenceId: `raw-${id.slice(0, 8)}`,
@@ -213,7 +216,8 @@ export const rawStoreRound = async (
     expiryAt: template.expiryAt,
     snapshot: template.snapshot,
     createdAt: Date.now(),
-  });
+  };
+  await db.transaction(async (tx) => deferInsertSession(tx, session));
   if ((await loadSession(db, demoMerchant.id, id)) === null) throw new Error(`raw row ${id} not found`);
 };
 
@@ -438,7 +442,7 @@ const runDriver = async (driver: "pglite" | "postgres") => {
     if (stored === null) throw new Error("the counted session is not stored");
     const template = { snapshot: stored.row.snapshot, expiryAt: stored.row.expiryAt };
     printLevels(
-      `\ncreate+get loop (req/s, loops/s), then confirm + list by clientReferenceId (+ unfiltered first page) on its sessions; p50/p99 in ms; raw = insertSession + loadSession; ${load()}`,
+      `\ncreate+get loop (req/s, loops/s), then confirm + list by clientReferenceId (+ unfiltered first page) on its sessions; p50/p99 in ms; raw = deferInsertSession + loadSession; ${load()}`,
       await runLevels(api, opened, template),
     );
     const templateSession = made;

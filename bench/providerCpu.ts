@@ -8,7 +8,7 @@
  * each. CPU time is read around each phase from `/proc/<pid>/stat` (user + system, every thread) of
  * the provider process, of the PostgreSQL backends serving the run's database (`pg_stat_activity`),
  * and `process.cpuUsage()` of this process (the load generator). Then the raw store loop
- * (`insertSession` + `loadSession`, no HTTP, no core) in this process, on the same database
+ * (`deferInsertSession` + `loadSession`, no HTTP, no core) in this process, on the same database
  * (PostgreSQL) or a PGlite of its own, the same number of rounds at the same concurrency.
  *
  * overhead = (provider + database CPU per create+get loop) ÷ (client + database CPU per raw round):

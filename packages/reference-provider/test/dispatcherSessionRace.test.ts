@@ -18,11 +18,11 @@ import {
   type Database,
   dispatchDue,
   enqueueWebhooks,
-  insertSession,
   listWebhooks,
   type Merchant,
 } from "../src/index.js";
 import { drivers, MERCHANT, newSession, newWebhook, signal, T0, useStore } from "./store/harness.js";
+import { insertSession } from "./support/storeWrites.js";
 
 const merchant: Merchant = {
   id: MERCHANT,

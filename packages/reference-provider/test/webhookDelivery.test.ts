@@ -19,7 +19,6 @@ import {
   dispatchDue,
   enqueueWebhooks,
   every,
-  insertSession,
   listWebhooks,
   type Merchant,
   type OutboxRow,
@@ -28,6 +27,7 @@ import {
 import { drivers, newSession, randomSchema } from "./store/harness.js";
 import { legacyDispatchDue } from "./support/legacyDispatcher.js";
 import { type Receiver, startReceiver } from "./support/receiver.js";
+import { insertSession } from "./support/storeWrites.js";
 
 const driver = drivers[drivers.length - 1] ?? drivers[0];
 if (driver === undefined) throw new Error("no driver");

@@ -62,20 +62,6 @@ export class StoreError extends Data.TaggedError("StoreError")<{
 }> {}
 
 /**
- * `withSessionUpdate` lost the compare-and-set on the session's version `attempts` times in a row.
- * Nothing was written. The HTTP layer answers 409 (or the caller retries later).
- *
- * @since 0.1.0
- * @category Store
- */
-export class ConcurrencyConflict extends Data.TaggedError("ConcurrencyConflict")<{
-  readonly message: string;
-  readonly merchantId: string;
-  readonly sessionId: string;
-  readonly attempts: number;
-}> {}
-
-/**
  * A store call failed because the database cannot be used now (a {@link StoreError} of reason
  * `connect` or `closed`, kept as `cause`): an expected failure, not a bug. The provider answers it
  * 503 `service_unavailable` (decision H7).

@@ -4,7 +4,7 @@
  *
  * @since 0.1.0
  */
-import type { Queryable, SqlValue, Tx } from "./Database.js";
+import type { Queryable, Tx } from "./Database.js";
 import { StoreError } from "./errors.js";
 import { type Instant, sqlInstant, sqlMillis, toEpochMillis, toSafeNumber } from "./Instant.js";
 import { text, toJsonText } from "./internal/values.js";
@@ -84,51 +84,12 @@ export const findIdempotencyRecord = async (
   return raw === undefined ? null : toRecord(raw);
 };
 
-/** The seven INSERT parameters of a record, in the columns' order. */
-const recordParams = (record: NewIdempotencyRecord, createdAt: number): SqlValue[] => [
-  record.merchantId,
-  record.requestKey,
-  record.endpoint,
-  record.requestHash,
-  record.responseStatus,
-  toJsonText(record.responseBody, "responseBody"),
-  createdAt,
-];
-
 /**
- * Saves the first response to a key, in the same transaction as the work it answers. Returns
- * `duplicate` (and writes nothing) when a record for the key is still live at `createdAt` —
- * typically a concurrent request with the same key committed first: roll back and replay that
- * record. An expired record for the key is replaced.
- *
- * @since 0.1.0
- * @category Idempotency
- */
-export const saveIdempotencyRecord = async (
-  db: Queryable,
-  record: NewIdempotencyRecord,
-): Promise<"saved" | "duplicate"> => {
-  const createdAt = toEpochMillis(record.createdAt, "createdAt");
-  const { rowCount } = await db.query(
-    `INSERT INTO idempotency_records
-       (merchant_id, request_key, endpoint, request_hash, response_status, response_body, created_at)
-     VALUES ($1, $2, $3, $4, $5, $6, ${sqlInstant(7)})
-     ON CONFLICT (merchant_id, request_key) DO UPDATE
-        SET endpoint = EXCLUDED.endpoint, request_hash = EXCLUDED.request_hash,
-            response_status = EXCLUDED.response_status, response_body = EXCLUDED.response_body,
-            created_at = EXCLUDED.created_at
-      WHERE idempotency_records.created_at <= ${sqlInstant(8)}`,
-    [...recordParams(record, createdAt), createdAt - idempotencyWindowMs],
-  );
-  return rowCount > 0 ? "saved" : "duplicate";
-};
-
-/**
- * {@link saveIdempotencyRecord} without waiting for the answer (`Tx.defer`: on a PostgreSQL server
- * it travels with the COMMIT, no round trip of its own), so it cannot answer `duplicate`: a record
- * for the key still live at `createdAt` fails the transaction instead (nothing it did is committed)
- * with a `StoreError` that {@link isDuplicateIdempotencyKey} recognises — roll back and replay that
- * record. An expired record for the key is deleted first and replaced. A concurrent request with the
+ * Saves the first response to a key, in the same transaction as the work it answers, without
+ * waiting for the answer (`Tx.defer`: on a PostgreSQL server it travels with the COMMIT, no round
+ * trip of its own). A record for the key still live at `createdAt` fails the transaction (nothing
+ * it did is committed) with a `StoreError` that {@link isDuplicateIdempotencyKey} recognises — roll
+ * back and replay that record. An expired record for the key is deleted first and replaced. A concurrent request with the
  * same key waits for this one's transaction: it fails as a duplicate if this one commits.
  *
  * @since 0.2.0
@@ -146,7 +107,15 @@ export const deferIdempotencyRecord = (tx: Tx, record: NewIdempotencyRecord): vo
     `INSERT INTO idempotency_records
        (merchant_id, request_key, endpoint, request_hash, response_status, response_body, created_at)
      VALUES ($1, $2, $3, $4, $5, $6, ${sqlInstant(7)})`,
-    recordParams(record, createdAt),
+    [
+      record.merchantId,
+      record.requestKey,
+      record.endpoint,
+      record.requestHash,
+      record.responseStatus,
+      toJsonText(record.responseBody, "responseBody"),
+      createdAt,
+    ],
   );
 };
 
@@ -161,18 +130,3 @@ export const isDuplicateIdempotencyKey = (error: unknown): boolean =>
   error instanceof StoreError &&
   error.reason === "unique_violation" &&
   error.constraint === "idempotency_records_pkey";
-
-/**
- * Deletes records no longer live at `at` (housekeeping; lookups ignore them anyway). Returns how
- * many were deleted.
- *
- * @since 0.1.0
- * @category Idempotency
- */
-export const purgeIdempotencyRecords = async (db: Queryable, at: Instant): Promise<number> => {
-  const { rowCount } = await db.query(
-    `DELETE FROM idempotency_records WHERE created_at <= ${sqlInstant(1)}`,
-    [toEpochMillis(at, "at") - idempotencyWindowMs],
-  );
-  return rowCount;
-};

@@ -17,7 +17,6 @@ export {
   type Tx,
 } from "./Database.js";
 export {
-  ConcurrencyConflict,
   DuplicateIdempotencyKey,
   isDatabaseUnavailable,
   StoreError,
@@ -33,8 +32,6 @@ export {
   idempotencyWindowMs,
   isDuplicateIdempotencyKey,
   type NewIdempotencyRecord,
-  purgeIdempotencyRecords,
-  saveIdempotencyRecord,
 } from "./idempotency.js";
 export { deleteMerchantData } from "./maintenance.js";
 export { type Migration, migrations, runMigrations, storeTables } from "./migrations.js";
@@ -72,7 +69,6 @@ export {
   deferUpdateLockedSession,
   finalSessionStatuses,
   finalStatusesSql,
-  insertSession,
   listSessions,
   loadSession,
   type NewSession,
@@ -80,14 +76,7 @@ export {
   type SessionChange,
   type SessionPage,
   type SessionRow,
-  type UpdateSessionResult,
-  updateSession,
   updateSessions,
 } from "./sessions.js";
 export { loadOrCreateSetting } from "./settings.js";
-export {
-  type SessionDecision,
-  type SessionUpdateOptions,
-  type SessionUpdateOutcome,
-  withSessionUpdate,
-} from "./withSessionUpdate.js";
+export { type SessionDecision, type SessionUpdateOutcome, withSessionUpdate } from "./withSessionUpdate.js";

@@ -6,7 +6,6 @@
  */
 import { isFinalSessionStatus, SessionStatus } from "@payment-session/core";
 import type { Queryable, SqlValue, Tx } from "./Database.js";
-import { StoreError } from "./errors.js";
 import {
   type Instant,
   sqlInstant,
@@ -66,16 +65,6 @@ export interface SessionChange
   extends Pick<NewSession, "id" | "merchantId" | "status" | "expiryAt" | "snapshot"> {
   readonly updatedAt: Instant;
 }
-
-/**
- * Result of {@link updateSession}: `version_conflict` when the stored version is not the expected
- * one (another writer won: reload and retry, or answer 409); `not_found` when no such session of
- * that merchant exists.
- *
- * @since 0.1.0
- * @category Store
- */
-export type UpdateSessionResult = "updated" | "version_conflict" | "not_found";
 
 /**
  * A page request: `page` from 1, `perPage` 1–100.
@@ -142,21 +131,6 @@ export const toSessionRow = (raw: RawRow): SessionRow => ({
 const nullableInstant = (instant: Instant | null, what: string): number | null =>
   instant === null ? null : toEpochMillis(instant, what);
 
-/**
- * Inserts a new session at version 1 and returns it as stored. A non-UUID id is a `StoreError`
- * (`invalid_input`); an id already used is a `StoreError` (`unique_violation`).
- *
- * @since 0.1.0
- * @category Store
- */
-export const insertSession = async (db: Queryable, session: NewSession): Promise<SessionRow> => {
-  const { rows } = await db.query<RawRow>(`${insertSql} RETURNING ${COLUMNS}`, insertParams(session));
-  const [row] = rows;
-  if (row === undefined)
-    throw new StoreError({ reason: "query", message: "INSERT … RETURNING returned no row" });
-  return toSessionRow(row);
-};
-
 const insertSql = `INSERT INTO payment_sessions
        (id, merchant_id, client_reference_id, status, payment_type, expiry_at, snapshot, version, created_at, updated_at)
      VALUES ($1, $2, $3, $4, $5, ${sqlInstant(6)}, $7::jsonb, 1, ${sqlInstant(8)}, ${sqlInstant(9)})`;
@@ -178,11 +152,11 @@ const insertParams = (session: NewSession): SqlValue[] => {
 };
 
 /**
- * {@link insertSession} without waiting for the answer (`Tx.defer`, decision P12: on a PostgreSQL
- * server it travels with the next statement or the COMMIT, so a create is one round trip). The row
- * is what `session` says at version 1; an id already used fails the transaction at COMMIT (a
- * `StoreError`, `unique_violation`) and nothing of it is committed. A non-UUID id is refused at once
- * (`invalid_input`), before anything is sent.
+ * Inserts a new session at version 1 without waiting for the answer (`Tx.defer`, decision P12: on
+ * a PostgreSQL server it travels with the next statement or the COMMIT, so a create is one round
+ * trip). An id already used fails the transaction at COMMIT (a `StoreError`, `unique_violation`)
+ * and nothing of it is committed. A non-UUID id is refused at once (`invalid_input`), before
+ * anything is sent.
  *
  * @since 0.2.0
  * @category Store
@@ -222,33 +196,6 @@ export const loadSession = async (
   return { row, version: row.version };
 };
 
-/**
- * Writes `change` as version `expectedVersion + 1`, only if the stored version is still
- * `expectedVersion` (compare-and-set). A conflict changes nothing.
- *
- * @example
- * ```ts
- * const loaded = await loadSession(tx, merchantId, id)
- * const result = await updateSession(tx, { ...change }, loaded.version) // "updated" | "version_conflict" | "not_found"
- * ```
- * @since 0.1.0
- * @category Store
- */
-export const updateSession = async (
-  db: Queryable,
-  change: SessionChange,
-  expectedVersion: number,
-): Promise<UpdateSessionResult> => {
-  if (!isUuid(change.id)) return "not_found";
-  const updated = await db.query(updateSql, updateParams(change, expectedVersion));
-  if (updated.rowCount > 0) return "updated";
-  const exists = await db.query("SELECT 1 FROM payment_sessions WHERE id = $1 AND merchant_id = $2", [
-    change.id,
-    change.merchantId,
-  ]);
-  return exists.rowCount > 0 ? "version_conflict" : "not_found";
-};
-
 const updateSql = `UPDATE payment_sessions
         SET status = $3, expiry_at = ${sqlInstant(4)}, snapshot = $5::jsonb, updated_at = ${sqlInstant(6)},
             version = version + 1
@@ -265,9 +212,9 @@ const updateParams = (change: SessionChange, expectedVersion: number): SqlValue[
 ];
 
 /**
- * {@link updateSession} of a row this transaction holds locked (`loadSession` with `forUpdate`),
- * without waiting for the answer (`Tx.defer`, decision P12: on a PostgreSQL server it travels with
- * the next statement or the COMMIT). Under the lock no other writer can change or delete the row,
+ * Writes `change` as version `expectedVersion + 1` (compare-and-set) to a row this transaction
+ * holds locked (`loadSession` with `forUpdate`), without waiting for the answer (`Tx.defer`,
+ * decision P12: on a PostgreSQL server it travels with the next statement or the COMMIT). Under the lock no other writer can change or delete the row,
  * so the compare-and-set cannot lose; should it touch no row all the same (the row was not locked
  * by this transaction: a bug), the statement fails — a division by the count of rows updated, which
  * is zero — and so does the transaction: nothing is committed, never a write silently lost.
@@ -285,7 +232,7 @@ export const deferUpdateLockedSession = (tx: Tx, change: SessionChange, expected
 };
 
 /**
- * {@link updateSession} for many sessions in one statement (the expiry sweeper's batch): each
+ * The compare-and-set update of many sessions in one statement (the expiry sweeper's batch): each
  * change is written as version + 1 only if its stored version is still `expectedVersion` (and the
  * session is that merchant's); the others are left as they are. Answers the ids written.
  *
@@ -360,7 +307,7 @@ export const listSessions = async (
  * For the expiry sweeper: up to `limit` sessions of any merchant, not in a final status, whose
  * `expiryAt ≤ at`, oldest expiry first, locked `FOR NO KEY UPDATE SKIP LOCKED` — so sweepers running at once
  * claim disjoint rows, and a session being updated by a request is skipped, not waited for. Expire
- * them (core) and `updateSession` in the same transaction.
+ * them (core) and {@link updateSessions} in the same transaction.
  *
  * @since 0.1.0
  * @category Store

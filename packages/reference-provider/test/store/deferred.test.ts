@@ -15,18 +15,16 @@ import {
   deferUpdateLockedSession,
   findIdempotencyRecord,
   idempotencyWindowMs,
-  insertSession,
   isDuplicateIdempotencyKey,
   loadSession,
   type NewIdempotencyRecord,
   recordSessionEvents,
   type SessionChange,
   StoreError,
-  saveIdempotencyRecord,
   type Tx,
-  updateSession,
 } from "../../src/store/index.js";
 import { drivers, MERCHANT, newSession, T0, useStore } from "./harness.js";
+import { insertSession, saveIdempotencyRecord, updateSession } from "../support/storeWrites.js";
 
 const record = (overrides: Partial<NewIdempotencyRecord> = {}): NewIdempotencyRecord => ({
   merchantId: MERCHANT,

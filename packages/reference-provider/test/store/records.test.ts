@@ -4,13 +4,10 @@ import {
   enqueueWebhooks,
   findIdempotencyRecord,
   idempotencyWindowMs,
-  insertSession,
   listWebhooks,
   markDelivered,
   markManual,
   type NewIdempotencyRecord,
-  purgeIdempotencyRecords,
-  saveIdempotencyRecord,
   scheduleRetry,
 } from "../../src/store/index.js";
 import { claimDueWebhooks } from "../support/claimDueWebhooks.js";
@@ -25,6 +22,7 @@ import {
   T0,
   useStore,
 } from "./harness.js";
+import { insertSession, saveIdempotencyRecord } from "../support/storeWrites.js";
 
 const record = (overrides: Partial<NewIdempotencyRecord> = {}): NewIdempotencyRecord => ({
   merchantId: MERCHANT,
@@ -85,13 +83,6 @@ describe.each(drivers)("records beside a session on $name", (driver) => {
     it("keys records per merchant", async () => {
       expect(await saveIdempotencyRecord(store.db, record())).toBe("saved");
       expect(await saveIdempotencyRecord(store.db, record({ merchantId: OTHER_MERCHANT }))).toBe("saved");
-    });
-
-    it("purges only records that are no longer live", async () => {
-      await saveIdempotencyRecord(store.db, record({ requestKey: "old", createdAt: T0 }));
-      await saveIdempotencyRecord(store.db, record({ requestKey: "new", createdAt: T0 + 2 * HOUR }));
-      expect(await purgeIdempotencyRecords(store.db, T0 + 25 * HOUR)).toBe(1);
-      expect(await findIdempotencyRecord(store.db, MERCHANT, "new", T0 + 25 * HOUR)).not.toBeNull();
     });
 
     it("a record saved in a transaction that rolls back is not kept", async () => {

@@ -6,15 +6,14 @@ import {
   type Database,
   enqueueWebhooks,
   findIdempotencyRecord,
-  insertSession,
   listWebhooks,
   loadSession,
   migrations,
   nextSequence,
   openDatabase,
-  saveIdempotencyRecord,
 } from "../../src/store/index.js";
 import { type Driver, drivers, MERCHANT, newSession, newWebhook, randomSchema, T0 } from "./harness.js";
+import { insertSession, saveIdempotencyRecord } from "../support/storeWrites.js";
 
 /**
  * A place whose data outlives the handle: a temp folder for PGlite (which also gets a schema, to

@@ -2,15 +2,14 @@ import { describe, expect, it } from "vitest";
 import {
   claimExpired,
   finalSessionStatuses,
-  insertSession,
   listSessions,
   loadSession,
   nextSequence,
   type SessionRow,
-  updateSession,
   updateSessions,
 } from "../../src/store/index.js";
 import { drivers, MERCHANT, MINUTE, newSession, OTHER_MERCHANT, T0, useStore } from "./harness.js";
+import { insertSession, updateSession } from "../support/storeWrites.js";
 
 describe.each(drivers)("sessions on $name", (driver) => {
   const store = useStore(driver);

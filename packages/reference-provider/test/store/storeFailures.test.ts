@@ -19,9 +19,9 @@ import {
   deferIdempotencyRecord,
   StoreError,
   StoreUnavailable,
-  saveIdempotencyRecord,
 } from "../../src/store/index.js";
 import { drivers, T0, useStore } from "./harness.js";
+import { saveIdempotencyRecord } from "../support/storeWrites.js";
 
 type InTransaction = typeof inTransaction;
 type FromStore = typeof fromStore;
