@@ -42,8 +42,8 @@ import { performance } from "node:perf_hooks";
 import { createInterface } from "node:readline";
 import {
   type Database,
-  demoMerchant,
   deferInsertSession,
+  demoMerchant,
   loadSession,
   openDatabase,
   type RunningProvider,

@@ -9,9 +9,10 @@
  */
 import { createHash, createPrivateKey, generateKeyPairSync, type KeyObject } from "node:crypto";
 import type { Queryable } from "./store/index.js";
+import { loadOrCreateSetting, readSetting, writeSetting } from "./store/settings.js";
 
-/** The `provider_settings` name of the key new card sessions get (base64 SPKI DER). @since 0.2.0 */
-export const currentCardKeySetting = "card_encryption_key";
+/** The `provider_settings` name of the key new card sessions get (base64 SPKI DER). */
+const currentCardKeySetting = "card_encryption_key";
 
 const privateKeySetting = (encryptionKey: string): string =>
   `card_encryption_key:${createHash("sha256").update(encryptionKey).digest("hex")}`;
@@ -36,14 +37,6 @@ export const generateCardKeyPair = (): CardKeyPair => {
   };
 };
 
-const setting = async (db: Queryable, name: string): Promise<string | undefined> => {
-  const { rows } = await db.query<{ value: unknown }>("SELECT value FROM provider_settings WHERE name = $1", [
-    name,
-  ]);
-  const value = rows[0]?.value;
-  return typeof value === "string" ? value : undefined;
-};
-
 /**
  * Makes `pair` the key of the card sessions created from now on (and keeps its private half for
  * them). The contracts' provider state installs the published test key this way.
@@ -51,39 +44,23 @@ const setting = async (db: Queryable, name: string): Promise<string | undefined>
  * @since 0.2.0
  */
 export const installCardKey = async (db: Queryable, pair: CardKeyPair): Promise<void> => {
-  await db.query(
-    `INSERT INTO provider_settings (name, value) VALUES ($1, $2)
-       ON CONFLICT (name) DO UPDATE SET value = EXCLUDED.value`,
-    [privateKeySetting(pair.encryptionKey), pair.privateKeyPem],
-  );
-  await db.query(
-    `INSERT INTO provider_settings (name, value) VALUES ($1, $2)
-       ON CONFLICT (name) DO UPDATE SET value = EXCLUDED.value`,
-    [currentCardKeySetting, pair.encryptionKey],
-  );
+  await writeSetting(db, privateKeySetting(pair.encryptionKey), pair.privateKeyPem);
+  await writeSetting(db, currentCardKeySetting, pair.encryptionKey);
 };
 
 /**
  * The `encryptionKey` a new card session gets: the database's current one, made on first use.
- * Safe when several processes ask at once: the first insert wins.
+ * Safe when several processes ask at once: the first insert wins (its private half is stored
+ * before it, so whoever reads the key finds its private half).
  *
  * @since 0.2.0
  */
 export const currentCardKey = async (db: Queryable): Promise<string> => {
-  const current = await setting(db, currentCardKeySetting);
+  const current = await readSetting(db, currentCardKeySetting);
   if (current !== undefined) return current;
   const pair = generateCardKeyPair();
-  await db.query(
-    "INSERT INTO provider_settings (name, value) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING",
-    [privateKeySetting(pair.encryptionKey), pair.privateKeyPem],
-  );
-  await db.query(
-    "INSERT INTO provider_settings (name, value) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING",
-    [currentCardKeySetting, pair.encryptionKey],
-  );
-  const stored = await setting(db, currentCardKeySetting);
-  if (stored === undefined) throw new Error("the card encryption key was not stored");
-  return stored;
+  await loadOrCreateSetting(db, privateKeySetting(pair.encryptionKey), () => pair.privateKeyPem);
+  return loadOrCreateSetting(db, currentCardKeySetting, () => pair.encryptionKey);
 };
 
 const privateKeys = new Map<string, KeyObject>();
@@ -97,7 +74,7 @@ export const privateCardKeyOf = async (db: Queryable, encryptionKey: string): Pr
   const name = privateKeySetting(encryptionKey);
   const cached = privateKeys.get(name);
   if (cached !== undefined) return cached;
-  const pem = await setting(db, name);
+  const pem = await readSetting(db, name);
   if (pem === undefined) return null;
   const key = createPrivateKey(pem);
   privateKeys.set(name, key);

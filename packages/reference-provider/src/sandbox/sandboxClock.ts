@@ -9,7 +9,7 @@
  */
 import { type ProviderClock, systemClock } from "../clock.js";
 import type { Queryable } from "../store/index.js";
-import { addClockOffset, readClockOffset } from "../store/sandboxClock.js";
+import { addClockOffset, readClockOffset } from "../store/settings.js";
 
 /**
  * A {@link ProviderClock} that reads `base` plus the shared offset (as last loaded).

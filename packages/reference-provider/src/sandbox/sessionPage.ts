@@ -17,7 +17,7 @@ import { type Answer, errorAnswer } from "../answers.js";
 import type { ExtraRouteRequest, PageAnswer } from "../http/server.js";
 import type { ProviderServices, RequestContext } from "../payments.js";
 import { readSession } from "../sessionWrites.js";
-import { merchantOfSession } from "../store/sessionOwner.js";
+import { merchantOfSession } from "../store/sessions.js";
 import { answerOf, writeEndpoints } from "../writes.js";
 
 /**

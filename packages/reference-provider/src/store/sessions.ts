@@ -212,6 +212,19 @@ const updateParams = (change: SessionChange, expectedVersion: number): SqlValue[
 ];
 
 /**
+ * The merchant id of session `id`, by its id alone, or `null` when there is none (or `id` is not a
+ * UUID): for the sandbox's hosted payment page, whose URL (like the gateway's) carries only the
+ * session id.
+ *
+ * @since 0.1.0
+ */
+export const merchantOfSession = async (db: Queryable, id: string): Promise<string | null> => {
+  if (!isUuid(id)) return null;
+  const { rows } = await db.query<RawRow>("SELECT merchant_id FROM payment_sessions WHERE id = $1", [id]);
+  return rows[0] === undefined ? null : text(rows[0].merchant_id, "payment_sessions.merchant_id");
+};
+
+/**
  * Writes `change` as version `expectedVersion + 1` (compare-and-set) to a row this transaction
  * holds locked (`loadSession` with `forUpdate`), without waiting for the answer (`Tx.defer`,
  * decision P12: on a PostgreSQL server it travels with the next statement or the COMMIT). Under the lock no other writer can change or delete the row,

@@ -72,7 +72,10 @@ export const withSessionUpdate = async <A>(
   db: Database | Tx,
   merchantId: string,
   id: string,
-  decide: (current: SessionRow, context: { readonly tx: Tx }) => SessionDecision<A> | Promise<SessionDecision<A>>,
+  decide: (
+    current: SessionRow,
+    context: { readonly tx: Tx },
+  ) => SessionDecision<A> | Promise<SessionDecision<A>>,
 ): Promise<SessionUpdateOutcome<A>> => {
   const run = async (tx: Tx): Promise<SessionUpdateOutcome<A>> => {
     const loaded = await loadSession(tx, merchantId, id, { forUpdate: true });

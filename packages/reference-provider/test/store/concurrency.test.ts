@@ -13,8 +13,8 @@ import {
   withSessionUpdate,
 } from "../../src/store/index.js";
 import { claimDueWebhooks } from "../support/claimDueWebhooks.js";
-import { drivers, MERCHANT, MINUTE, newSession, newWebhook, signal, T0, useStore } from "./harness.js";
 import { insertSession, updateSession } from "../support/storeWrites.js";
+import { drivers, MERCHANT, MINUTE, newSession, newWebhook, signal, T0, useStore } from "./harness.js";
 
 const counterOf = (row: SessionRow): number => {
   const snapshot = row.snapshot;

@@ -11,8 +11,8 @@ import {
   type Tx,
   toEpochMillis,
 } from "../../src/store/index.js";
-import { drivers, MERCHANT, newSession, T0, useStore } from "./harness.js";
 import { insertSession } from "../support/storeWrites.js";
+import { drivers, MERCHANT, newSession, T0, useStore } from "./harness.js";
 
 const countSessions = async (db: Database) => {
   const { rows } = await db.query("SELECT count(*)::int AS n FROM payment_sessions");

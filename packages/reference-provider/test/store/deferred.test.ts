@@ -23,8 +23,8 @@ import {
   StoreError,
   type Tx,
 } from "../../src/store/index.js";
-import { drivers, MERCHANT, newSession, T0, useStore } from "./harness.js";
 import { insertSession, saveIdempotencyRecord, updateSession } from "../support/storeWrites.js";
+import { drivers, MERCHANT, newSession, T0, useStore } from "./harness.js";
 
 const record = (overrides: Partial<NewIdempotencyRecord> = {}): NewIdempotencyRecord => ({
   merchantId: MERCHANT,

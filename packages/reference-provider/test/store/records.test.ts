@@ -11,6 +11,7 @@ import {
   scheduleRetry,
 } from "../../src/store/index.js";
 import { claimDueWebhooks } from "../support/claimDueWebhooks.js";
+import { insertSession, saveIdempotencyRecord } from "../support/storeWrites.js";
 import {
   drivers,
   HOUR,
@@ -22,7 +23,6 @@ import {
   T0,
   useStore,
 } from "./harness.js";
-import { insertSession, saveIdempotencyRecord } from "../support/storeWrites.js";
 
 const record = (overrides: Partial<NewIdempotencyRecord> = {}): NewIdempotencyRecord => ({
   merchantId: MERCHANT,

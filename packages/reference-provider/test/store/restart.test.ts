@@ -12,8 +12,8 @@ import {
   nextSequence,
   openDatabase,
 } from "../../src/store/index.js";
-import { type Driver, drivers, MERCHANT, newSession, newWebhook, randomSchema, T0 } from "./harness.js";
 import { insertSession, saveIdempotencyRecord } from "../support/storeWrites.js";
+import { type Driver, drivers, MERCHANT, newSession, newWebhook, randomSchema, T0 } from "./harness.js";
 
 /**
  * A place whose data outlives the handle: a temp folder for PGlite (which also gets a schema, to

@@ -8,8 +8,8 @@ import {
   type SessionRow,
   updateSessions,
 } from "../../src/store/index.js";
-import { drivers, MERCHANT, MINUTE, newSession, OTHER_MERCHANT, T0, useStore } from "./harness.js";
 import { insertSession, updateSession } from "../support/storeWrites.js";
+import { drivers, MERCHANT, MINUTE, newSession, OTHER_MERCHANT, T0, useStore } from "./harness.js";
 
 describe.each(drivers)("sessions on $name", (driver) => {
   const store = useStore(driver);

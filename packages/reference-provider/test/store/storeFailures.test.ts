@@ -20,8 +20,8 @@ import {
   StoreError,
   StoreUnavailable,
 } from "../../src/store/index.js";
-import { drivers, T0, useStore } from "./harness.js";
 import { saveIdempotencyRecord } from "../support/storeWrites.js";
+import { drivers, T0, useStore } from "./harness.js";
 
 type InTransaction = typeof inTransaction;
 type FromStore = typeof fromStore;
