@@ -15,7 +15,7 @@ import {
 import type { Queryable, SqlValue, Tx } from "../store/Database.js";
 import { StoreError } from "../store/errors.js";
 import { sqlInstant, toSafeNumber } from "../store/Instant.js";
-import { isUuid, text, toJsonText } from "../store/internal/values.js";
+import { isUuid, selectPage, text, toJsonText } from "../store/internal/values.js";
 
 /**
  * A stored refund: the core's record and the row's version.
@@ -177,27 +177,13 @@ export const listRefundRows = async (
   if (filter.paymentSessionId !== undefined && !isUuid(filter.paymentSessionId)) {
     return { items: [], totalItems: 0 };
   }
-  const where = ["merchant_id = $1"];
-  const params: SqlValue[] = [merchantId];
-  const add = (column: string, value: string | undefined) => {
-    if (value === undefined) return;
-    params.push(value);
-    where.push(`${column} = $${params.length}`);
+  const filters = {
+    merchant_id: merchantId,
+    session_id: filter.paymentSessionId,
+    client_reference_id: filter.clientReferenceId,
+    status: filter.status,
   };
-  add("session_id", filter.paymentSessionId);
-  add("client_reference_id", filter.clientReferenceId);
-  add("status", filter.status);
-  const condition = where.join(" AND ");
-  const { rows: counted } = await db.query<RawRow>(
-    `SELECT count(*) AS n FROM refunds WHERE ${condition}`,
-    params,
-  );
-  const totalItems = toSafeNumber(Number(counted[0]?.n ?? 0), "count");
-  const { rows } = await db.query<RawRow>(
-    `SELECT ${COLUMNS} FROM refunds WHERE ${condition}
-      ORDER BY created_at DESC, id DESC LIMIT $${params.length + 1} OFFSET $${params.length + 2}`,
-    [...params, page.perPage, (page.page - 1) * page.perPage],
-  );
+  const { rows, totalItems } = await selectPage(db, "refunds", COLUMNS, filters, page);
   return { items: rows.map(toRefundRow), totalItems };
 };
 

@@ -22,8 +22,8 @@ import type { Merchant } from "../merchants.js";
 import type { ProviderServices } from "../payments.js";
 import { freshSnapshot, readSession } from "../sessionWrites.js";
 import {
-  findSessions,
   listSessionEvents,
+  listSessions,
   listWebhookAttempts,
   listWebhooks,
   type OutboxRow,
@@ -88,7 +88,11 @@ const sessionsOf = async (
 ): Promise<ReadonlyArray<PaymentSession>> => {
   const at = host.clock.now();
   await host.sweepExpired(at);
-  const rows = await findSessions(host.services.db, merchant.id, { ...filter, limit: 100 });
+  const { items: rows } = await listSessions(host.services.db, merchant.id, {
+    ...filter,
+    page: 1,
+    perPage: 100,
+  });
   const sessions: Array<PaymentSession> = [];
   for (const row of rows) sessions.push(toPaymentSession(await freshSnapshot(host.services.db, row, at)));
   return filter.status === undefined ? sessions : sessions.filter((s) => s.status === filter.status);

@@ -51,7 +51,6 @@ export {
 } from "./outbox.js";
 export {
   attemptBodyChars,
-  findSessions,
   listSessionEvents,
   listWebhookAttempts,
   type NewSessionEvent,

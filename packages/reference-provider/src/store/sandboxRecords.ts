@@ -15,7 +15,6 @@ import {
   toSafeNumber,
 } from "./Instant.js";
 import { isUuid, nullableText, positiveInt, text, toJsonText } from "./internal/values.js";
-import { COLUMNS as SESSION_COLUMNS, type SessionRow, toSessionRow } from "./sessions.js";
 
 /**
  * One event applied to a session: its type (`CREATE` for the creation), instant, the statuses
@@ -253,35 +252,4 @@ export const listWebhookAttempts = async (
     attemptedAt: toSafeNumber(raw.attempted_at, "webhook_attempts.attempted_at"),
     nextAttemptAt: toNullableNumber(raw.next_attempt_at, "webhook_attempts.next_attempt_at"),
   }));
-};
-
-/**
- * A merchant's sessions for the dashboard, newest first, at most `limit`, optionally only those
- * whose stored `status` column is `status` and / or whose `clientReferenceId` is `clientReferenceId`.
- *
- * @since 0.1.0
- * @category Store
- */
-export const findSessions = async (
-  db: Queryable,
-  merchantId: string,
-  filter: {
-    readonly status?: string | undefined;
-    readonly clientReferenceId?: string | undefined;
-    readonly limit?: number | undefined;
-  },
-): Promise<ReadonlyArray<SessionRow>> => {
-  const { rows } = await db.query<Record<string, unknown>>(
-    `SELECT ${SESSION_COLUMNS}
-       FROM payment_sessions
-      WHERE merchant_id = $1 AND ($2::text IS NULL OR status = $2) AND ($3::text IS NULL OR client_reference_id = $3)
-      ORDER BY created_at DESC, id DESC LIMIT $4`,
-    [
-      merchantId,
-      filter.status ?? null,
-      filter.clientReferenceId ?? null,
-      positiveInt(filter.limit ?? 50, "limit", 500),
-    ],
-  );
-  return rows.map(toSessionRow);
 };

@@ -14,7 +14,7 @@ import {
   toNullableNumber,
   toSafeNumber,
 } from "./Instant.js";
-import { invalidInput, isUuid, positiveInt, text, toJsonText } from "./internal/values.js";
+import { invalidInput, isUuid, positiveInt, selectPage, text, toJsonText } from "./internal/values.js";
 
 /**
  * A stored session. Instants are epoch milliseconds. `status`, `paymentType`, `expiryAt` and
@@ -283,8 +283,9 @@ export const updateSessions = async (
 
 /**
  * A merchant's sessions — with `clientReferenceId`, those with that reference (decision C4: it may
- * be reused) — newest first (`created_at DESC, id DESC`, stable across pages), with the total
- * count. A page past the end has no items and the same `totalItems`.
+ * be reused); with `status`, those whose stored status is that — newest first (`created_at DESC,
+ * id DESC`, stable across pages), with the total count. A page past the end has no items and the
+ * same `totalItems`.
  *
  * @since 0.1.0
  * @category Store
@@ -292,28 +293,18 @@ export const updateSessions = async (
 export const listSessions = async (
   db: Queryable,
   merchantId: string,
-  request: PageRequest & { readonly clientReferenceId?: string | undefined },
+  request: PageRequest & {
+    readonly clientReferenceId?: string | undefined;
+    readonly status?: string | undefined;
+  },
 ): Promise<SessionPage> => {
-  const { clientReferenceId } = request;
-  const perPage = positiveInt(request.perPage, "perPage", 100);
-  const offset = (positiveInt(request.page, "page") - 1) * perPage;
-  const filter =
-    clientReferenceId === undefined ? "merchant_id = $1" : "merchant_id = $1 AND client_reference_id = $4";
-  const params: SqlValue[] = [merchantId, perPage, offset];
-  if (clientReferenceId !== undefined) params.push(clientReferenceId);
-  // One statement: the count and the page come from the same snapshot. The LEFT JOIN keeps the
-  // count row when the page is empty (its session columns are then NULL).
-  const { rows } = await db.query<RawRow>(
-    `SELECT t.total_items, p.*
-       FROM (SELECT count(*) AS total_items FROM payment_sessions WHERE ${filter}) t
-       LEFT JOIN LATERAL (
-         SELECT ${COLUMNS} FROM payment_sessions WHERE ${filter}
-          ORDER BY created_at DESC, id DESC LIMIT $2 OFFSET $3
-       ) p ON true`,
-    params,
-  );
-  const totalItems = toSafeNumber(rows[0]?.total_items ?? 0, "total_items");
-  return { items: rows.filter((r) => r.id !== null).map(toSessionRow), totalItems };
+  const filters = {
+    merchant_id: merchantId,
+    client_reference_id: request.clientReferenceId,
+    status: request.status,
+  };
+  const { rows, totalItems } = await selectPage(db, "payment_sessions", COLUMNS, filters, request);
+  return { items: rows.map(toSessionRow), totalItems };
 };
 
 /**

@@ -1,5 +1,7 @@
 /** Small checks and conversions shared by the repositories. */
+import type { Queryable, SqlValue } from "../Database.js";
 import { StoreError } from "../errors.js";
+import { toSafeNumber } from "../Instant.js";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -41,3 +43,35 @@ export const text = (value: unknown, what: string): string => {
 /** A nullable text column read back. */
 export const nullableText = (value: unknown, what: string): string | null =>
   value === null || value === undefined ? null : text(value, what);
+
+/**
+ * One page of `table`'s rows (read as `columns`) whose columns equal every value of `filters` that
+ * is not `undefined`, newest first (`created_at DESC, id DESC`, stable across pages), and how many
+ * match in all. One statement: the count and the page come from the same snapshot; the LEFT JOIN
+ * keeps the count row when the page is empty (its columns are then NULL, `page_row` too).
+ */
+export const selectPage = async (
+  db: Queryable,
+  table: string,
+  columns: string,
+  filters: Readonly<Record<string, SqlValue | undefined>>,
+  request: { readonly page: number; readonly perPage: number },
+): Promise<{ readonly rows: ReadonlyArray<Record<string, unknown>>; readonly totalItems: number }> => {
+  const perPage = positiveInt(request.perPage, "perPage", 100);
+  const offset = (positiveInt(request.page, "page") - 1) * perPage;
+  const params: SqlValue[] = [perPage, offset];
+  const where = Object.entries(filters)
+    .flatMap(([column, value]) => (value === undefined ? [] : [`${column} = $${params.push(value)}`]))
+    .join(" AND ");
+  const { rows } = await db.query<Record<string, unknown>>(
+    `SELECT t.total_items, p.*
+       FROM (SELECT count(*) AS total_items FROM ${table} WHERE ${where}) t
+       LEFT JOIN LATERAL (
+         SELECT ${columns}, true AS page_row FROM ${table} WHERE ${where}
+          ORDER BY created_at DESC, id DESC LIMIT $1 OFFSET $2
+       ) p ON true`,
+    params,
+  );
+  const totalItems = toSafeNumber(rows[0]?.total_items ?? 0, `${table} count`);
+  return { rows: rows.filter((row) => row.page_row === true), totalItems };
+};
