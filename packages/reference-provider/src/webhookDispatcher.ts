@@ -6,6 +6,7 @@
  */
 import type { Merchant, MerchantRegistry } from "./merchants.js";
 import {
+  attemptBodyChars,
   claimNextWebhook,
   type Database,
   markDelivered,
@@ -59,14 +60,6 @@ export type DeliveryResult =
   | ({ readonly _tag: "rejected"; readonly error: string } & ReceiverAnswer);
 
 /**
- * How much of a receiver's answer a sender keeps (characters).
- *
- * @since 0.1.0
- * @category Webhooks
- */
-export const receiverBodyChars = 500;
-
-/**
  * Sends one callback. The default POSTs the JSON payload with `X-API-Key`, `Content-Type` and
  * `Accept: application/json`. `signal` aborts when the dispatcher stops waiting (its `timeoutMs`):
  * a sender should give up then; its answer is not waited for anyway.
@@ -105,7 +98,7 @@ export const fetchWebhookSender =
         signal: signal === undefined ? timeout : AbortSignal.any([signal, timeout]),
       });
       const text = await response.text().catch(() => "");
-      const answer = { statusCode: response.status, body: text.slice(0, receiverBodyChars) };
+      const answer = { statusCode: response.status, body: text.slice(0, attemptBodyChars) };
       if (response.ok) return { _tag: "delivered", ...answer };
       const error = `HTTP ${response.status}`;
       const retryable = response.status >= 500 || response.status === 408 || response.status === 429;
@@ -152,12 +145,8 @@ export interface DispatchReport {
  *   attempt (retried on the W2 schedule) whose outcome is unknown: the merchant may have it;
  * - `leaseMs`: how long a claimed event is kept from other dispatchers (default 60 s); it must
  *   exceed `timeoutMs`, since it covers one delivery and the recording of its outcome;
- * - `concurrency`: deliveries in flight at once (default 8), `perMerchant`: of one merchant (default
- *   2), so that one slow merchant holds at most `perMerchant` of them;
- * - `maxRunMs`: a run stops claiming after this much wall time (default 30 s) and ends when its
- *   deliveries have;
- * - `pollMs`: while deliveries are in flight and nothing is claimable, look again this often
- *   (default 250 ms), so an event due meanwhile does not wait for a slow delivery;
+ * - `concurrency`: deliveries in flight at once (default 8); at most two of one merchant
+ *   (`perMerchant`), so that one slow merchant holds no more of them;
  * - `now`: the instant of each claim and outcome (default: the run's `at` throughout); a run on
  *   the wall clock passes it so that a lease taken late in a run is as long as one taken early;
  * - `send`: the sender (default {@link fetchWebhookSender} with `timeoutMs`).
@@ -170,9 +159,6 @@ export interface DispatchOptions {
   readonly timeoutMs?: number | undefined;
   readonly leaseMs?: number | undefined;
   readonly concurrency?: number | undefined;
-  readonly perMerchant?: number | undefined;
-  readonly maxRunMs?: number | undefined;
-  readonly pollMs?: number | undefined;
   readonly now?: (() => number) | undefined;
   readonly send?: WebhookSender | undefined;
   /** Told of every attempt after its outcome is recorded (the sandbox's webhook ledger). */
@@ -222,6 +208,16 @@ export const deliverOnce = async (
   return { result, latencyMs: performance.now() - sentAt };
 };
 
+/** Deliveries of one merchant in flight at once. */
+const perMerchant = 2;
+/** A run stops claiming after this much wall time and ends when its deliveries have. */
+const maxRunMs = 30_000;
+/**
+ * While deliveries are in flight and nothing is claimable, look again this often, so an event due
+ * meanwhile does not wait for a slow delivery.
+ */
+const pollMs = 250;
+
 const positive = (value: number | undefined, fallback: number, name: string): number => {
   const chosen = value ?? fallback;
   if (!Number.isInteger(chosen) || chosen < 1)
@@ -267,9 +263,6 @@ export const dispatchDue = async (
   }
   const limit = positive(options.limit, 100, "limit");
   const concurrency = positive(options.concurrency, 8, "concurrency");
-  const perMerchant = positive(options.perMerchant, 2, "perMerchant");
-  const maxRunMs = positive(options.maxRunMs, 30_000, "maxRunMs");
-  const pollMs = positive(options.pollMs, 250, "pollMs");
   const now = options.now ?? (() => at);
   const send = options.send ?? fetchWebhookSender(timeoutMs);
   const started = performance.now();

@@ -13,7 +13,7 @@ import {
   toNullableNumber,
   toSafeNumber,
 } from "./Instant.js";
-import { invalidInput, isUuid, nullableText, text, toJsonText } from "./internal/values.js";
+import { invalidInput, isUuid, nullableText, oneOf, text, toJsonText } from "./internal/values.js";
 
 /**
  * `pending` (to deliver at `nextAttemptAt`), `delivered`, or `failed_manual` (retries exhausted:
@@ -22,7 +22,9 @@ import { invalidInput, isUuid, nullableText, text, toJsonText } from "./internal
  * @since 0.1.0
  * @category Webhooks
  */
-export type WebhookStatus = "pending" | "delivered" | "failed_manual";
+export type WebhookStatus = (typeof webhookStatuses)[number];
+
+const webhookStatuses = ["pending", "delivered", "failed_manual"] as const;
 
 /**
  * A stored webhook event. Instants are epoch milliseconds.
@@ -70,12 +72,6 @@ export const COLUMNS = `id, merchant_id, session_id::text AS session_id, event, 
 
 type RawRow = Record<string, unknown>;
 
-const toStatus = (value: unknown): WebhookStatus => {
-  const status = text(value, "webhook_outbox.status");
-  if (status === "pending" || status === "delivered" || status === "failed_manual") return status;
-  throw invalidInput(`webhook_outbox.status: unknown status ${status}`);
-};
-
 /** A `webhook_outbox` row as read with {@link COLUMNS}. */
 export const toOutboxRow = (raw: RawRow): OutboxRow => ({
   id: toSafeNumber(raw.id, "webhook_outbox.id"),
@@ -84,7 +80,7 @@ export const toOutboxRow = (raw: RawRow): OutboxRow => ({
   event: text(raw.event, "webhook_outbox.event"),
   payload: raw.payload,
   dedupeKey: text(raw.dedupe_key, "webhook_outbox.dedupe_key"),
-  status: toStatus(raw.status),
+  status: oneOf(raw.status, webhookStatuses, "webhook_outbox.status"),
   attempts: toSafeNumber(raw.attempts, "webhook_outbox.attempts"),
   nextAttemptAt: toSafeNumber(raw.next_attempt_at, "webhook_outbox.next_attempt_at"),
   lastError: nullableText(raw.last_error, "webhook_outbox.last_error"),

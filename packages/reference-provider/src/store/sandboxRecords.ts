@@ -14,7 +14,7 @@ import {
   toNullableNumber,
   toSafeNumber,
 } from "./Instant.js";
-import { isUuid, nullableText, positiveInt, text, toJsonText } from "./internal/values.js";
+import { isUuid, nullableText, oneOf, positiveInt, text, toJsonText } from "./internal/values.js";
 
 /**
  * One event applied to a session: its type (`CREATE` for the creation), instant, the statuses
@@ -125,7 +125,10 @@ export const listSessionEvents = async (
  * @since 0.1.0
  * @category Store
  */
-export type WebhookAttemptKind = "dispatch" | "resend" | "test";
+export type WebhookAttemptKind = (typeof attemptKinds)[number];
+
+const attemptKinds = ["dispatch", "resend", "test"] as const;
+const attemptOutcomes = ["delivered", "retry", "rejected"] as const;
 
 /**
  * One delivery attempt: where it went, how the receiver answered (status code, the start of its
@@ -141,7 +144,7 @@ export interface NewWebhookAttempt {
   readonly event: string;
   readonly kind: WebhookAttemptKind;
   readonly url: string | null;
-  readonly outcome: "delivered" | "retry" | "rejected";
+  readonly outcome: (typeof attemptOutcomes)[number];
   readonly statusCode: number | null;
   readonly latencyMs: number;
   readonly responseBody: string | null;
@@ -163,7 +166,7 @@ export interface WebhookAttemptRow extends Omit<NewWebhookAttempt, "attemptedAt"
 }
 
 /**
- * How much of a receiver's answer the ledger keeps.
+ * How much of a receiver's answer a sender keeps and the ledger stores (characters).
  *
  * @since 0.1.0
  * @category Store
@@ -203,18 +206,6 @@ export const recordWebhookAttempt = async (db: Queryable, attempt: NewWebhookAtt
   return toSafeNumber(rows[0]?.id, "webhook_attempts.id");
 };
 
-const toKind = (value: unknown): WebhookAttemptKind => {
-  const kind = text(value, "webhook_attempts.kind");
-  if (kind === "dispatch" || kind === "resend" || kind === "test") return kind;
-  throw new Error(`webhook_attempts.kind: unknown kind ${kind}`);
-};
-
-const toOutcome = (value: unknown): NewWebhookAttempt["outcome"] => {
-  const outcome = text(value, "webhook_attempts.outcome");
-  if (outcome === "delivered" || outcome === "retry" || outcome === "rejected") return outcome;
-  throw new Error(`webhook_attempts.outcome: unknown outcome ${outcome}`);
-};
-
 /**
  * A merchant's delivery attempts, newest first: all (at most `limit`), or one session's.
  *
@@ -242,9 +233,9 @@ export const listWebhookAttempts = async (
     outboxId: toNullableNumber(raw.outbox_id, "webhook_attempts.outbox_id"),
     sessionId: nullableText(raw.session_id, "webhook_attempts.session_id"),
     event: text(raw.event, "webhook_attempts.event"),
-    kind: toKind(raw.kind),
+    kind: oneOf(raw.kind, attemptKinds, "webhook_attempts.kind"),
     url: nullableText(raw.url, "webhook_attempts.url"),
-    outcome: toOutcome(raw.outcome),
+    outcome: oneOf(raw.outcome, attemptOutcomes, "webhook_attempts.outcome"),
     statusCode: toNullableNumber(raw.status_code, "webhook_attempts.status_code"),
     latencyMs: toSafeNumber(raw.latency_ms, "webhook_attempts.latency_ms"),
     responseBody: nullableText(raw.response_body, "webhook_attempts.response_body"),

@@ -40,6 +40,15 @@ export const text = (value: unknown, what: string): string => {
   return value;
 };
 
+/** A text column read back that must be one of `allowed`. */
+export const oneOf = <const T extends string>(value: unknown, allowed: ReadonlyArray<T>, what: string): T => {
+  const read = text(value, what);
+  const found = allowed.find((candidate) => candidate === read);
+  if (found === undefined)
+    throw new StoreError({ reason: "query", message: `${what}: unknown value ${read}` });
+  return found;
+};
+
 /** A nullable text column read back. */
 export const nullableText = (value: unknown, what: string): string | null =>
   value === null || value === undefined ? null : text(value, what);
