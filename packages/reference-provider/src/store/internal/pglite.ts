@@ -22,7 +22,7 @@ import type { PGlite, Results } from "@electric-sql/pglite";
 import { StoreError, toStoreError } from "../errors.js";
 import type { Database, QueryResult, SqlValue, Tx } from "../handle.js";
 import { type Migration, migrations, runMigrations } from "../migrations.js";
-import { assertNotInTransaction, closedError, runInTransactionScope } from "./scope.js";
+import { databaseOf, txOf } from "./scope.js";
 
 /** Folders held by an open PGlite of this process (PGlite itself does not refuse a second open). */
 const openDataDirs = new Set<string>();
@@ -265,29 +265,12 @@ export const openPglite = async (options: {
     throw toStoreError(error);
   }
   const db = pglite;
-  let closed = false;
-  const owner = {};
-
-  const run = async <Row>(sql: string, params: ReadonlyArray<SqlValue> | undefined) => {
-    try {
-      return toResult(await db.query<Row>(sql, params === undefined ? [] : [...params]));
-    } catch (error) {
-      throw toStoreError(error, sql);
-    }
-  };
-
-  const handle: Database = {
-    _tag: "Database",
+  const params = (list: ReadonlyArray<SqlValue> | undefined) => (list === undefined ? [] : [...list]);
+  const handle = databaseOf({
     dialect: "pglite",
     schema: options.schema,
-    query: async <Row>(sql: string, params?: ReadonlyArray<SqlValue>) => {
-      if (closed) throw closedError("the database");
-      assertNotInTransaction(owner, "db.query");
-      return run<Row>(sql, params);
-    },
+    query: async <Row>(sql: string, values: Array<SqlValue>) => toResult(await db.query<Row>(sql, values)),
     transaction: async <T>(fn: (tx: Tx) => Promise<T>): Promise<T> => {
-      if (closed) throw closedError("the database");
-      assertNotInTransaction(owner, "db.transaction");
       // Errors of fn pass through unchanged; anything else (BEGIN, COMMIT) becomes a StoreError.
       let fromFn: { readonly error: unknown } | undefined;
       try {
@@ -301,32 +284,28 @@ export const openPglite = async (options: {
             await deferred;
             if (failed !== undefined) throw failed;
           };
-          const tx: Tx = {
-            _tag: "Tx",
-            dialect: "pglite",
-            query: async <Row>(sql: string, params?: ReadonlyArray<SqlValue>) => {
-              if (done) throw closedError("the transaction");
+          const tx = txOf("pglite", () => done, {
+            query: async <Row>(sql: string, values?: ReadonlyArray<SqlValue>) => {
               await settle();
               try {
-                return toResult(await ptx.query<Row>(sql, params === undefined ? [] : [...params]));
+                return toResult(await ptx.query<Row>(sql, params(values)));
               } catch (error) {
                 throw toStoreError(error, sql);
               }
             },
-            defer: (sql: string, params?: ReadonlyArray<SqlValue>) => {
-              if (done) throw closedError("the transaction");
+            defer: (sql: string, values?: ReadonlyArray<SqlValue>) => {
               deferred = deferred.then(async () => {
                 if (failed !== undefined) return;
                 try {
-                  await ptx.query(sql, params === undefined ? [] : [...params]);
+                  await ptx.query(sql, params(values));
                 } catch (error) {
                   failed = toStoreError(error, sql);
                 }
               });
             },
-          };
+          });
           try {
-            const result = await runInTransactionScope(owner, () => fn(tx));
+            const result = await fn(tx);
             await settle();
             return result;
           } catch (error) {
@@ -345,15 +324,13 @@ export const openPglite = async (options: {
       }
     },
     close: async () => {
-      if (closed) return;
-      closed = true;
       try {
         await db.close();
       } finally {
         release();
       }
     },
-  };
+  });
   if (saveImageAfterMigrations && imageFile !== undefined) {
     try {
       await runMigrations(handle);

@@ -6,7 +6,7 @@ import type { Writable } from "node:stream";
 import pg from "pg";
 import { isDatabaseUnavailable, StoreError, toStoreError } from "../errors.js";
 import type { Database, QueryResult, SqlValue, Tx } from "../handle.js";
-import { assertNotInTransaction, closedError, runInTransactionScope } from "./scope.js";
+import { databaseOf, txOf } from "./scope.js";
 
 const toResult = <Row>(result: pg.QueryResult): QueryResult<Row> => ({
   // pg types rows as `any`; the caller's Row is trusted, as documented on Queryable.
@@ -104,26 +104,14 @@ export const openPostgres = async (options: {
   // with the error (a StoreError for the caller); the event itself must not crash the process.
   // Pipelined statements written into a reset socket make that case common (ECONNRESET on write).
   pool.on("connect", (client) => client.on("error", () => {}));
-  let closed = false;
-  const owner = {};
   const named = statementNamer();
 
-  const handle: Database = {
-    _tag: "Database",
+  return databaseOf({
     dialect: "postgres",
     schema: options.schema,
-    query: async <Row>(sql: string, params?: ReadonlyArray<SqlValue>) => {
-      if (closed) throw closedError("the database");
-      assertNotInTransaction(owner, "db.query");
-      try {
-        return toResult<Row>(await pool.query(named(sql, params)));
-      } catch (error) {
-        throw toStoreError(error, sql);
-      }
-    },
+    query: async <Row>(sql: string, params: Array<SqlValue>) =>
+      toResult<Row>(await pool.query(named(sql, params))),
     transaction: async <T>(fn: (tx: Tx) => Promise<T>): Promise<T> => {
-      if (closed) throw closedError("the database");
-      assertNotInTransaction(owner, "db.transaction");
       let client: pg.PoolClient;
       try {
         client = await pool.connect();
@@ -152,11 +140,8 @@ export const openPostgres = async (options: {
         await Promise.all(deferred);
         return failed;
       };
-      const tx: Tx = {
-        _tag: "Tx",
-        dialect: "postgres",
+      const tx = txOf("postgres", () => done, {
         query: async <Row>(sql: string, params?: ReadonlyArray<SqlValue>) => {
-          if (done) throw closedError("the transaction");
           try {
             batch.hold();
             return toResult<Row>(await connection.query(named(sql, params)));
@@ -165,7 +150,6 @@ export const openPostgres = async (options: {
           }
         },
         defer: (sql: string, params?: ReadonlyArray<SqlValue>) => {
-          if (done) throw closedError("the transaction");
           batch.hold();
           deferred.push(
             connection.query(named(sql, params)).then(
@@ -178,7 +162,7 @@ export const openPostgres = async (options: {
             ),
           );
         },
-      };
+      });
       try {
         // Not awaited here: BEGIN is pipelined with fn's first statement. Its failure (resolved as
         // the error, so it is never an unhandled rejection) is thrown below, before fn's own error
@@ -189,7 +173,7 @@ export const openPostgres = async (options: {
         );
         let result: T;
         try {
-          result = await runInTransactionScope(owner, () => fn(tx));
+          result = await fn(tx);
           const failedBegin = await begun;
           if (failedBegin !== undefined) throw failedBegin.error;
           // A deferred statement already known to have failed: roll back, never COMMIT (a savepoint
@@ -238,11 +222,6 @@ export const openPostgres = async (options: {
         connection.release(discard);
       }
     },
-    close: async () => {
-      if (closed) return;
-      closed = true;
-      await pool.end();
-    },
-  };
-  return handle;
+    close: () => pool.end(),
+  });
 };
