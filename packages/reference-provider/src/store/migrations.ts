@@ -5,8 +5,8 @@
  * @since 0.1.0
  */
 
+import type { Database } from "./Database.js";
 import { StoreError } from "./errors.js";
-import type { Database } from "./handle.js";
 
 /**
  * One step of the schema. Once released, a migration never changes: a new need is a new version.

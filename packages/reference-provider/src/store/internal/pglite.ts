@@ -19,8 +19,8 @@ import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import type { PGlite, Results } from "@electric-sql/pglite";
+import type { Database, QueryResult, SqlValue, Tx } from "../Database.js";
 import { StoreError, toStoreError } from "../errors.js";
-import type { Database, QueryResult, SqlValue, Tx } from "../handle.js";
 import { type Migration, migrations, runMigrations } from "../migrations.js";
 import { databaseOf, txOf } from "./scope.js";
 

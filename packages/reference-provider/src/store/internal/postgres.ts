@@ -4,8 +4,8 @@
  */
 import type { Writable } from "node:stream";
 import pg from "pg";
+import type { Database, QueryResult, SqlValue, Tx } from "../Database.js";
 import { isDatabaseUnavailable, StoreError, toStoreError } from "../errors.js";
-import type { Database, QueryResult, SqlValue, Tx } from "../handle.js";
 import { databaseOf, txOf } from "./scope.js";
 
 const toResult = <Row>(result: pg.QueryResult): QueryResult<Row> => ({

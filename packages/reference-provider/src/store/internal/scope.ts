@@ -5,8 +5,8 @@
  * (a deadlock on PGlite, a second connection with other semantics on pg).
  */
 import { AsyncLocalStorage } from "node:async_hooks";
+import type { Database, Dialect, QueryResult, SqlValue, Tx } from "../Database.js";
 import { StoreError, toStoreError } from "../errors.js";
-import type { Database, Dialect, QueryResult, SqlValue, Tx } from "../handle.js";
 
 const insideTransactionOf = new AsyncLocalStorage<object>();
 
