@@ -191,50 +191,33 @@ const readImage = (file: string | undefined): Blob | undefined => {
 };
 
 /**
- * Starts an in-memory PGlite from the prepared image when there is one (an image that does not load
- * is deleted), else from `initdb`. `fresh` says which, so the caller migrates and saves the image.
+ * Starts PGlite, in memory or persisted in `dataDir`. A new database (in memory, or a folder that
+ * holds none yet: no `PG_VERSION`) starts from the prepared image when there is one (the same
+ * migrated, empty database `initdb` and the migrations would make, without their cost); an image
+ * that does not load is deleted, what it left in the folder removed, and the database initialised
+ * by `initdb`. `fresh` says that `initdb` ran, so the caller migrates and saves the image.
  */
-const createInMemory = async (
+const createPglite = async (
+  dataDir: string | undefined,
   file: string | undefined,
 ): Promise<{ readonly pglite: PGlite; readonly fresh: boolean }> => {
   const { PGlite } = await import("@electric-sql/pglite");
+  const options = dataDir === undefined ? {} : { dataDir };
+  if (dataDir !== undefined && existsSync(join(dataDir, "PG_VERSION")))
+    return { pglite: await PGlite.create(options), fresh: false };
   const image = readImage(file);
   if (file !== undefined && image !== undefined) {
+    const entries = () =>
+      dataDir === undefined ? [] : readdirSync(dataDir).map((entry) => join(dataDir, entry));
+    const before = new Set(entries());
     try {
-      return { pglite: await PGlite.create({ loadDataDir: image }), fresh: false };
+      return { pglite: await PGlite.create({ ...options, loadDataDir: image }), fresh: false };
     } catch {
       rmSync(file, { force: true });
+      for (const path of entries()) if (!before.has(path)) rmSync(path, { recursive: true, force: true });
     }
   }
-  return { pglite: await PGlite.create(), fresh: true };
-};
-
-/**
- * Starts a PGlite persisted in `dataDir`. A folder that holds no database yet (no `PG_VERSION`) is
- * filled from the prepared image when there is one (the same migrated, empty database `initdb` and
- * the migrations would make, without their cost); an image that does not load is deleted, what it
- * left in the folder removed, and the folder initialised by `initdb`. `fresh` says that `initdb` ran.
- */
-const createInDataDir = async (
-  dataDir: string,
-  file: string | undefined,
-): Promise<{ readonly pglite: PGlite; readonly fresh: boolean }> => {
-  const { PGlite } = await import("@electric-sql/pglite");
-  if (existsSync(join(dataDir, "PG_VERSION")))
-    return { pglite: await PGlite.create({ dataDir }), fresh: false };
-  const image = readImage(file);
-  if (file !== undefined && image !== undefined) {
-    const before = new Set(readdirSync(dataDir));
-    try {
-      return { pglite: await PGlite.create({ dataDir, loadDataDir: image }), fresh: false };
-    } catch {
-      rmSync(file, { force: true });
-      for (const entry of readdirSync(dataDir)) {
-        if (!before.has(entry)) rmSync(join(dataDir, entry), { recursive: true, force: true });
-      }
-    }
-  }
-  return { pglite: await PGlite.create({ dataDir }), fresh: true };
+  return { pglite: await PGlite.create(options), fresh: true };
 };
 
 /**
@@ -253,8 +236,7 @@ export const openPglite = async (options: {
   let pglite: PGlite;
   let saveImageAfterMigrations = false;
   try {
-    const started =
-      dataDir === undefined ? await createInMemory(imageFile) : await createInDataDir(dataDir, imageFile);
+    const started = await createPglite(dataDir, imageFile);
     pglite = started.pglite;
     // Only an in-memory database is saved as the image (a data folder's tarball is named after it).
     saveImageAfterMigrations = started.fresh && imageFile !== undefined && dataDir === undefined;
