@@ -14,8 +14,8 @@ import {
 } from "@payment-session/core";
 import type { Queryable, SqlValue, Tx } from "../store/Database.js";
 import { StoreError } from "../store/errors.js";
-import { sqlInstant, toSafeNumber } from "../store/Instant.js";
-import { isUuid, selectPage, text, toJsonText } from "../store/internal/values.js";
+import { sqlInstant } from "../store/Instant.js";
+import { isUuid, selectPage, text, toJsonText, toSafeNumber } from "../store/internal/values.js";
 
 /**
  * A stored refund: the core's record and the row's version.

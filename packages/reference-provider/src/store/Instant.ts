@@ -59,21 +59,3 @@ export const sqlInstant = (n: number): string =>
  * @since 0.1.0
  */
 export const sqlMillis = (column: string): string => `(floor(extract(epoch from ${column}) * 1000))::bigint`;
-
-/**
- * A `bigint`/`int8` value read from either driver (pg gives a string, PGlite a number) as a
- * JavaScript number. Values beyond 2^53 are a `StoreError`.
- *
- * @since 0.1.0
- */
-export const toSafeNumber = (value: unknown, what: string): number => {
-  const n = typeof value === "number" ? value : typeof value === "string" ? Number(value) : Number.NaN;
-  if (!Number.isSafeInteger(n)) {
-    throw new StoreError({ reason: "query", message: `${what}: expected an integer, got ${String(value)}` });
-  }
-  return n;
-};
-
-/** {@link toSafeNumber}, keeping SQL `NULL` as `null`. @since 0.1.0 */
-export const toNullableNumber = (value: unknown, what: string): number | null =>
-  value === null || value === undefined ? null : toSafeNumber(value, what);

@@ -6,8 +6,8 @@
  */
 import type { Queryable, Tx } from "./Database.js";
 import { StoreError } from "./errors.js";
-import { type Instant, sqlInstant, sqlMillis, toEpochMillis, toSafeNumber } from "./Instant.js";
-import { text, toJsonText } from "./internal/values.js";
+import { type Instant, sqlInstant, sqlMillis, toEpochMillis } from "./Instant.js";
+import { text, toJsonText, toSafeNumber } from "./internal/values.js";
 
 /**
  * How long a record answers for its key: 24 hours, in milliseconds.

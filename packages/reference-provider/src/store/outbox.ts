@@ -5,15 +5,17 @@
  * @since 0.1.0
  */
 import type { Queryable, SqlValue } from "./Database.js";
+import { type Instant, sqlInstant, sqlMillis, toEpochMillis } from "./Instant.js";
 import {
-  type Instant,
-  sqlInstant,
-  sqlMillis,
-  toEpochMillis,
+  invalidInput,
+  isUuid,
+  nullableText,
+  oneOf,
+  text,
+  toJsonText,
   toNullableNumber,
   toSafeNumber,
-} from "./Instant.js";
-import { invalidInput, isUuid, nullableText, oneOf, text, toJsonText } from "./internal/values.js";
+} from "./internal/values.js";
 
 /**
  * `pending` (to deliver at `nextAttemptAt`), `delivered`, or `failed_manual` (retries exhausted:

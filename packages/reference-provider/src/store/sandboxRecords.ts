@@ -6,15 +6,17 @@
  * @since 0.1.0
  */
 import type { Queryable, SqlValue, Tx } from "./Database.js";
+import { type Instant, sqlInstant, sqlMillis, toEpochMillis } from "./Instant.js";
 import {
-  type Instant,
-  sqlInstant,
-  sqlMillis,
-  toEpochMillis,
+  isUuid,
+  nullableText,
+  oneOf,
+  positiveInt,
+  text,
+  toJsonText,
   toNullableNumber,
   toSafeNumber,
-} from "./Instant.js";
-import { isUuid, nullableText, oneOf, positiveInt, text, toJsonText } from "./internal/values.js";
+} from "./internal/values.js";
 
 /**
  * One event applied to a session: its type (`CREATE` for the creation), instant, the statuses

@@ -4,7 +4,7 @@
  * @since 0.1.0
  */
 import type { Queryable } from "./Database.js";
-import { toSafeNumber } from "./Instant.js";
+import { toSafeNumber } from "./internal/values.js";
 
 /**
  * The next value of counter `name` (1 for a new name), atomically (`INSERT … ON CONFLICT DO UPDATE

@@ -6,15 +6,17 @@
  */
 import { isFinalSessionStatus, SessionStatus } from "@payment-session/core";
 import type { Queryable, SqlValue, Tx } from "./Database.js";
+import { type Instant, sqlInstant, sqlMillis, toEpochMillis } from "./Instant.js";
 import {
-  type Instant,
-  sqlInstant,
-  sqlMillis,
-  toEpochMillis,
+  invalidInput,
+  isUuid,
+  positiveInt,
+  selectPage,
+  text,
+  toJsonText,
   toNullableNumber,
   toSafeNumber,
-} from "./Instant.js";
-import { invalidInput, isUuid, positiveInt, selectPage, text, toJsonText } from "./internal/values.js";
+} from "./internal/values.js";
 
 /**
  * A stored session. Instants are epoch milliseconds. `status`, `paymentType`, `expiryAt` and

@@ -1,7 +1,6 @@
 /** Small checks and conversions shared by the repositories. */
 import type { Queryable, SqlValue } from "../Database.js";
 import { StoreError } from "../errors.js";
-import { toSafeNumber } from "../Instant.js";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -31,6 +30,23 @@ export const positiveInt = (value: number, what: string, max = Number.MAX_SAFE_I
   }
   return value;
 };
+
+/**
+ * A `bigint`/`int8` value read from either driver (pg gives a string, PGlite a number) as a
+ * JavaScript number. Values beyond 2^53 are a `StoreError`.
+
+ */
+export const toSafeNumber = (value: unknown, what: string): number => {
+  const n = typeof value === "number" ? value : typeof value === "string" ? Number(value) : Number.NaN;
+  if (!Number.isSafeInteger(n)) {
+    throw new StoreError({ reason: "query", message: `${what}: expected an integer, got ${String(value)}` });
+  }
+  return n;
+};
+
+/** {@link toSafeNumber}, keeping SQL `NULL` as `null`.*/
+export const toNullableNumber = (value: unknown, what: string): number | null =>
+  value === null || value === undefined ? null : toSafeNumber(value, what);
 
 /** A text column read back. */
 export const text = (value: unknown, what: string): string => {
