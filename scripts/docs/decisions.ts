@@ -1043,6 +1043,22 @@ export const decisionRecords: ReadonlyArray<DecisionRecord> = [
     interactions: [],
   },
   {
+    id: "H9",
+    slug: "store-one-way-per-write",
+    title: "The store: one way to write a session, one way to read a page",
+    area: "Operations",
+    question:
+      "The store offered two ways to update a session (locked, or optimistic with a retry loop and a `ConcurrencyConflict` after `maxAttempts`), awaited twins of the deferred writes (`insertSession`, `updateSession`, `saveIdempotencyRecord`) and a purge, and three list queries (sessions, refunds, the dashboard's). The provider used one of each. Which does the store keep?",
+    choice:
+      "One of each, the one the provider runs: `withSessionUpdate` always loads the session `FOR NO KEY UPDATE` and defers its compare-and-set (P12), so it has no options, no retry loop and no `ConcurrencyConflict`; a session is inserted by `deferInsertSession`, an idempotency record by `deferIdempotencyRecord`; records are never purged (lookups ignore expired ones, a new save replaces one). Every list (`listSessions`, now with an optional `status` for the dashboard; the refund list) is one statement that counts and reads the page from the same snapshot. The awaited writes the store tests need live in the tests' support.",
+    why: "An option nobody takes is code to read, test and keep correct: the optimistic path had its own savepoint loop and error class, and only tests ran it. The locked path cannot lose its compare-and-set, so requests on one session queue instead of retrying, and it is the one the explorer's race histories check. One page query keeps `totalItems` exact (P9) the same way for every list.",
+    pins: "Nothing: answers are byte-identical (checked by a recording of about 90 answers before and after); checked by the store's concurrency tests (50 concurrent increments, no lost update), the deferred-write tests and the list tests.",
+    checks: [],
+    transitions: [],
+    guards: [],
+    interactions: [],
+  },
+  {
     id: "S1",
     slug: "sandbox-test-clock",
     title: "The sandbox's test clock",
