@@ -1,5 +1,6 @@
 /**
- * Identifiers the provider issues: sessions, charges, captures and the trace id of an error answer.
+ * Identifiers the provider issues: sessions, charges, captures, refunds and the trace id of an error
+ * answer.
  *
  * @since 0.1.0
  */
@@ -17,8 +18,7 @@ export interface IdGenerator {
   readonly chargeId: () => string;
   readonly captureId: () => string;
   readonly traceId: () => string;
-  /** Refund ids (optional: generators written before refunds fall back to random UUIDs). */
-  readonly refundId?: () => string;
+  readonly refundId: () => string;
 }
 
 /**

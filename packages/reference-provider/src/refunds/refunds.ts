@@ -7,8 +7,6 @@
  *
  * @since 0.2.0
  */
-
-import { randomUUID } from "node:crypto";
 import {
   type ApiValidationError,
   apiValidationError,
@@ -174,7 +172,7 @@ export const createRefund = (
     });
     const payment = refundablePayment(session, refunds, request.chargeId);
     if ("_tag" in payment) return yield* Effect.fail(apiValidationError(payment.details, { traceId }));
-    const id = services.ids.refundId?.() ?? randomUUID();
+    const id = services.ids.refundId();
     const opened = openRefund({ id, at, request }, payment);
     if (!opened.ok) return yield* Effect.fail(refundRefusalError(opened.refusal, { traceId }));
     yield* fromStore(async () => {
