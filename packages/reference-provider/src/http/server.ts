@@ -13,6 +13,7 @@ import {
   AuthenticatedMerchant,
   apiValidationError,
   BearerAuthentication,
+  type CredentialsInvalidError,
   credentialsInvalidError,
   issueDetails,
   PaymentsApi,
@@ -33,7 +34,7 @@ import {
   HttpServerResponse,
 } from "effect/http";
 import { HttpApiBuilder, HttpApiMiddleware, HttpApiScalar } from "effect/http-api";
-import { verifyAccessToken } from "../accessToken.js";
+import { accessTokenVerifier } from "../accessToken.js";
 import { type Answer, envelope, errorAnswer, fieldError } from "../answers.js";
 import { actingMerchant } from "../merchants.js";
 import {
@@ -234,25 +235,20 @@ const makeHandlers = (services: ProviderServices) => {
   );
 
   /** Bearer tokens: the stateless signed tokens of `POST /v1/access-token`, checked on the clock. */
+  const tokens = accessTokenVerifier(services.tokenSecret);
   const bearer = Layer.succeed(BearerAuthentication, {
     bearer: (httpEffect, { credential }) =>
-      Effect.gen(function* () {
-        const traceId = yield* CurrentTraceId;
-        const merchant = verifyAccessToken(
-          Redacted.value(credential),
-          services.merchants,
-          services.clock.now(),
-          services.tokenSecret,
+      Effect.suspend(
+        (): Effect.Effect<HttpServerResponse.HttpServerResponse, CredentialsInvalidError | Types.unhandled> => {
+        const merchant = tokens.verify(Redacted.value(credential), services.merchants, services.clock.now());
+        if (merchant !== undefined)
+          return Effect.provideService(httpEffect, AuthenticatedMerchant, {
+            merchantId: merchant.id,
+            clientId: merchant.id,
+          });
+        return Effect.flatMap(CurrentTraceId, (traceId) =>
+          Effect.fail(credentialsInvalidError("Missing, invalid or expired access token", { traceId })),
         );
-        if (merchant === undefined) {
-          return yield* Effect.fail(
-            credentialsInvalidError("Missing, invalid or expired access token", { traceId }),
-          );
-        }
-        return yield* Effect.provideService(httpEffect, AuthenticatedMerchant, {
-          merchantId: merchant.id,
-          clientId: merchant.id,
-        });
       }),
   });
 
