@@ -239,17 +239,25 @@ const makeHandlers = (services: ProviderServices) => {
   const bearer = Layer.succeed(BearerAuthentication, {
     bearer: (httpEffect, { credential }) =>
       Effect.suspend(
-        (): Effect.Effect<HttpServerResponse.HttpServerResponse, CredentialsInvalidError | Types.unhandled> => {
-        const merchant = tokens.verify(Redacted.value(credential), services.merchants, services.clock.now());
-        if (merchant !== undefined)
-          return Effect.provideService(httpEffect, AuthenticatedMerchant, {
-            merchantId: merchant.id,
-            clientId: merchant.id,
-          });
-        return Effect.flatMap(CurrentTraceId, (traceId) =>
-          Effect.fail(credentialsInvalidError("Missing, invalid or expired access token", { traceId })),
-        );
-      }),
+        (): Effect.Effect<
+          HttpServerResponse.HttpServerResponse,
+          CredentialsInvalidError | Types.unhandled
+        > => {
+          const merchant = tokens.verify(
+            Redacted.value(credential),
+            services.merchants,
+            services.clock.now(),
+          );
+          if (merchant !== undefined)
+            return Effect.provideService(httpEffect, AuthenticatedMerchant, {
+              merchantId: merchant.id,
+              clientId: merchant.id,
+            });
+          return Effect.flatMap(CurrentTraceId, (traceId) =>
+            Effect.fail(credentialsInvalidError("Missing, invalid or expired access token", { traceId })),
+          );
+        },
+      ),
   });
 
   /** The core's request validation (400 with field paths), with this request's trace id. */
@@ -332,10 +340,15 @@ const globalAdapter = (services: ProviderServices) => {
         if (isRouteNotFound(cause)) {
           return Effect.succeed(
             toResponse(
-              envelope(404, "not_found", `No route for ${request.method} ${request.url.split("?")[0] ?? ""}`, {
-                traceId,
-                type: "GATEWAY_ERROR",
-              }),
+              envelope(
+                404,
+                "not_found",
+                `No route for ${request.method} ${request.url.split("?")[0] ?? ""}`,
+                {
+                  traceId,
+                  type: "GATEWAY_ERROR",
+                },
+              ),
             ),
           );
         }
@@ -356,7 +369,9 @@ const globalAdapter = (services: ProviderServices) => {
       }),
       Effect.map((response) =>
         HttpServerResponse.setHeader(
-          response.status === 415 ? toResponse(errorAnswer(unsupportedMediaTypeError({ traceId }))) : response,
+          response.status === 415
+            ? toResponse(errorAnswer(unsupportedMediaTypeError({ traceId })))
+            : response,
           "x-trace-id",
           traceId,
         ),
