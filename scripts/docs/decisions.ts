@@ -810,6 +810,24 @@ export const decisionRecords: ReadonlyArray<DecisionRecord> = [
     interactions: [],
   },
   {
+    id: "P20",
+    source: "this project's performance work on the reference provider (issue 12)",
+    slug: "verified-token-cache",
+    title:
+      "A verified access token is remembered; its times and its merchant's secret are checked on every request",
+    area: "Operations",
+    question:
+      "Every authenticated request verified its Bearer token from scratch: split it, decode and parse the claims, derive the merchant's signing key (an HMAC) and sign again (a second HMAC). In a profile of the provider under the create+get loop that was 3.5 % of its time, and by `pnpm bench provider-cpu` (steady state) about 0.06 ms of CPU of a 0.3 ms get. A client sends the same token for up to 15 minutes. Can a token seen before skip that, and what must still be checked?",
+    choice:
+      "`accessTokenVerifier(tokenSecret)` keeps the tokens whose signature it checked (at most 1,024, the oldest dropped first), keyed by the token's text, with the merchant the signature was checked against and the token's `iat` and `exp`. A token found there skips only the signature and claims' decoding: its merchant is looked up again and must still be configured with the same secret (a rotated secret drops the entry and verifies afresh, which refuses the token), and the times are checked on every call against the injected clock's `now` (issued no later than now, for exactly 900 s, not expired). A token whose signature is wrong is never kept. Each served provider has its own verifier; `verifyAccessToken` (no cache) stays as it was.",
+    why: "The signature depends only on the token's text, the provider's token secret (fixed for the verifier) and the merchant's id and secret (compared again on each use), so remembering it changes no answer; the times depend on the clock and are never remembered. The bound keeps memory fixed whatever tokens a caller sends; only tokens that verified take a place, so forged tokens cannot evict good ones faster than fresh good tokens would.",
+    pins: "Nothing in the contracts (answers are unchanged); `test/accessTokenVerifier.test.ts` checks that a remembered token answers as `verifyAccessToken` at every instant, is refused once expired and before its `iat` on the clock, is refused after its merchant's secret rotates (and accepted again when it rotates back), that a forged token is never kept, and that at most the bound is kept (each shown failing with the matching defect: no time check on a hit, no secret comparison, every signature kept, no eviction).",
+    checks: [],
+    transitions: [],
+    guards: [],
+    interactions: [],
+  },
+  {
     id: "W1",
     slug: "webhook-events",
     title: "The callbacks sent",

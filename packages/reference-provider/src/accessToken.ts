@@ -75,6 +75,37 @@ const readClaims = (payload: string): { merchantId: string; iat: number; exp: nu
   }
 };
 
+/** A token's signature checked: the merchant it was checked against and its claims. */
+interface Verified {
+  readonly merchant: Merchant;
+  readonly iat: number;
+  readonly exp: number;
+}
+
+/** Signature and claims of `token`, against the merchant its claims name now (no time checks). */
+const verifySignature = (
+  token: string,
+  merchants: MerchantRegistry,
+  tokenSecret: string,
+): Verified | undefined => {
+  const parts = token.split(".");
+  if (parts.length !== 3) return undefined;
+  const [header, payload, signature] = parts;
+  if (header !== HEADER || payload === undefined || signature === undefined) return undefined;
+  const claims = readClaims(payload);
+  if (claims === undefined) return undefined;
+  const merchant = merchants.get(claims.merchantId);
+  if (merchant === undefined) return undefined;
+  const expected = Buffer.from(sign(`${header}.${payload}`, signingKey(merchant, tokenSecret)));
+  const given = Buffer.from(signature);
+  if (expected.length !== given.length || !timingSafeEqual(expected, given)) return undefined;
+  return { merchant, iat: claims.iat, exp: claims.exp };
+};
+
+/** The time checks: issued no later than `now`, for exactly the lifetime, not expired at `now`. */
+const liveAt = ({ merchant, iat, exp }: Verified, now: number): Merchant | undefined =>
+  iat * 1000 > now || exp - iat !== accessTokenLifetimeSeconds || now >= exp * 1000 ? undefined : merchant;
+
 /**
  * The merchant a token belongs to, if its signature is right, it was issued no later than `now`
  * (epoch ms, claim `iat`), for exactly {@link accessTokenLifetimeSeconds} (`exp - iat`), and it has
@@ -89,18 +120,56 @@ export const verifyAccessToken = (
   now: number,
   tokenSecret: string,
 ): Merchant | undefined => {
-  const parts = token.split(".");
-  if (parts.length !== 3) return undefined;
-  const [header, payload, signature] = parts;
-  if (header !== HEADER || payload === undefined || signature === undefined) return undefined;
-  const claims = readClaims(payload);
-  if (claims === undefined) return undefined;
-  const merchant = merchants.get(claims.merchantId);
-  if (merchant === undefined) return undefined;
-  const expected = Buffer.from(sign(`${header}.${payload}`, signingKey(merchant, tokenSecret)));
-  const given = Buffer.from(signature);
-  if (expected.length !== given.length || !timingSafeEqual(expected, given)) return undefined;
-  // Only tokens as this provider issues them: issued no later than now, for exactly the lifetime.
-  if (claims.iat * 1000 > now || claims.exp - claims.iat !== accessTokenLifetimeSeconds) return undefined;
-  return now < claims.exp * 1000 ? merchant : undefined;
+  const verified = verifySignature(token, merchants, tokenSecret);
+  return verified === undefined ? undefined : liveAt(verified, now);
+};
+
+/**
+ * How many verified tokens an {@link accessTokenVerifier} keeps (the oldest goes first).
+ *
+ * @since 0.2.0
+ * @category Authentication
+ */
+export const verifiedTokensKept = 1024;
+
+/**
+ * {@link verifyAccessToken} with a bounded cache of tokens whose signature was checked (decision
+ * P20): a token seen again skips the two HMACs and the claims' decoding, nothing else. Every call
+ * still checks the times against `now` (the injected clock) and that the merchant the token names
+ * is still configured with the secret its signature was checked against (a rotated secret refuses
+ * it at once). Only valid signatures are kept, at most `max` of them (default
+ * {@link verifiedTokensKept}); the oldest is dropped first. `size` is how many are kept now.
+ *
+ * @example
+ * const tokens = accessTokenVerifier(tokenSecret);
+ * tokens.verify(token, merchants, clock.now()); // the merchant, or undefined
+ *
+ * @since 0.2.0
+ * @category Authentication
+ */
+export const accessTokenVerifier = (tokenSecret: string, max: number = verifiedTokensKept) => {
+  const kept = new Map<string, Verified>();
+  return {
+    verify: (token: string, merchants: MerchantRegistry, now: number): Merchant | undefined => {
+      const seen = kept.get(token);
+      if (seen !== undefined) {
+        const current = merchants.get(seen.merchant.id);
+        if (current !== undefined && current.secret === seen.merchant.secret)
+          return liveAt({ ...seen, merchant: current }, now);
+        kept.delete(token);
+      }
+      const verified = verifySignature(token, merchants, tokenSecret);
+      if (verified === undefined) return undefined;
+      if (kept.size >= max) {
+        const oldest = kept.keys().next();
+        if (oldest.done !== true) kept.delete(oldest.value);
+      }
+      kept.set(token, verified);
+      return liveAt(verified, now);
+    },
+    /** How many verified tokens are kept now. */
+    get size(): number {
+      return kept.size;
+    },
+  };
 };

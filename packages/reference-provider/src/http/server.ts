@@ -13,6 +13,7 @@ import {
   AuthenticatedMerchant,
   apiValidationError,
   BearerAuthentication,
+  type CredentialsInvalidError,
   credentialsInvalidError,
   issueDetails,
   PaymentsApi,
@@ -33,7 +34,7 @@ import {
   HttpServerResponse,
 } from "effect/http";
 import { HttpApiBuilder, HttpApiMiddleware, HttpApiScalar } from "effect/http-api";
-import { verifyAccessToken } from "../accessToken.js";
+import { accessTokenVerifier } from "../accessToken.js";
 import { type Answer, envelope, errorAnswer, fieldError } from "../answers.js";
 import { actingMerchant } from "../merchants.js";
 import {
@@ -176,18 +177,18 @@ const declaredUnavailable = <A, E, R>(effect: Effect.Effect<A, E | StoreUnavaila
 
 const makeHandlers = (services: ProviderServices) => {
   /** The authenticated merchant, the clock's instant (read once) and the trace id. */
-  const requestContext = Effect.gen(function* () {
-    const { merchantId } = yield* AuthenticatedMerchant;
-    const traceId = yield* CurrentTraceId;
-    const merchant = services.merchants.get(merchantId);
-    if (merchant === undefined)
-      return yield* Effect.fail(credentialsInvalidError("Unknown merchant", { traceId }));
-    // x-submerchant-id (already checked by the endpoint's header schema): the call acts for that
-    // sub-account, and sees only its data (decision S5).
-    const request = yield* HttpServerRequest.HttpServerRequest;
-    const acting = actingMerchant(merchant, request.headers["x-submerchant-id"]);
-    return { merchant: acting, at: services.clock.now(), traceId } satisfies RequestContext;
-  });
+  const requestContext = Effect.flatMap(
+    Effect.all([AuthenticatedMerchant, CurrentTraceId, HttpServerRequest.HttpServerRequest]),
+    ([{ merchantId }, traceId, request]): Effect.Effect<RequestContext, CredentialsInvalidError> => {
+      const merchant = services.merchants.get(merchantId);
+      if (merchant === undefined)
+        return Effect.fail(credentialsInvalidError("Unknown merchant", { traceId }));
+      // x-submerchant-id (already checked by the endpoint's header schema): the call acts for that
+      // sub-account, and sees only its data (decision S5).
+      const acting = actingMerchant(merchant, request.headers["x-submerchant-id"]);
+      return Effect.succeed({ merchant: acting, at: services.clock.now(), traceId });
+    },
+  );
 
   const auth = HttpApiBuilder.group(PaymentsApi, "auth", (handlers) =>
     handlers.handle("accessToken", ({ headers }) =>
@@ -234,26 +235,29 @@ const makeHandlers = (services: ProviderServices) => {
   );
 
   /** Bearer tokens: the stateless signed tokens of `POST /v1/access-token`, checked on the clock. */
+  const tokens = accessTokenVerifier(services.tokenSecret);
   const bearer = Layer.succeed(BearerAuthentication, {
     bearer: (httpEffect, { credential }) =>
-      Effect.gen(function* () {
-        const traceId = yield* CurrentTraceId;
-        const merchant = verifyAccessToken(
-          Redacted.value(credential),
-          services.merchants,
-          services.clock.now(),
-          services.tokenSecret,
-        );
-        if (merchant === undefined) {
-          return yield* Effect.fail(
-            credentialsInvalidError("Missing, invalid or expired access token", { traceId }),
+      Effect.suspend(
+        (): Effect.Effect<
+          HttpServerResponse.HttpServerResponse,
+          CredentialsInvalidError | Types.unhandled
+        > => {
+          const merchant = tokens.verify(
+            Redacted.value(credential),
+            services.merchants,
+            services.clock.now(),
           );
-        }
-        return yield* Effect.provideService(httpEffect, AuthenticatedMerchant, {
-          merchantId: merchant.id,
-          clientId: merchant.id,
-        });
-      }),
+          if (merchant !== undefined)
+            return Effect.provideService(httpEffect, AuthenticatedMerchant, {
+              merchantId: merchant.id,
+              clientId: merchant.id,
+            });
+          return Effect.flatMap(CurrentTraceId, (traceId) =>
+            Effect.fail(credentialsInvalidError("Missing, invalid or expired access token", { traceId })),
+          );
+        },
+      ),
   });
 
   /** The core's request validation (400 with field paths), with this request's trace id. */
@@ -321,8 +325,59 @@ const BODY_METHODS = new Set(["POST", "PUT", "PATCH", "DELETE"]);
  * - answers an unknown route 404 `not_found`, a 415 of the builder (content type not JSON) and any
  *   defect (500 `internal_error`) in the documented envelope.
  */
-const globalAdapter = (services: ProviderServices) =>
-  HttpRouter.middleware(
+const globalAdapter = (services: ProviderServices) => {
+  const maxBodySize = ByteSize.bytes(maxBodyBytes);
+  /** The route's answer, with the adapter's envelopes for what the builder does not answer in one. */
+  const route = (
+    httpEffect: Effect.Effect<HttpServerResponse.HttpServerResponse, Types.unhandled>,
+    request: HttpServerRequest.HttpServerRequest,
+    traceId: string,
+  ): Effect.Effect<HttpServerResponse.HttpServerResponse, Types.unhandled> =>
+    httpEffect.pipe(
+      Effect.provideService(CurrentTraceId, traceId),
+      Effect.provideService(HttpIncomingMessage.MaxBodySize, maxBodySize),
+      Effect.catchCause((cause) => {
+        if (isRouteNotFound(cause)) {
+          return Effect.succeed(
+            toResponse(
+              envelope(
+                404,
+                "not_found",
+                `No route for ${request.method} ${request.url.split("?")[0] ?? ""}`,
+                {
+                  traceId,
+                  type: "GATEWAY_ERROR",
+                },
+              ),
+            ),
+          );
+        }
+        if (Cause.hasInterruptsOnly(cause)) return Effect.failCause(cause);
+        if (cause.reasons.some((reason) => reason._tag === "Fail" && isMaxBytes(reason.error)))
+          return Effect.succeed(tooLarge(traceId));
+        const text = Cause.pretty(cause);
+        return Effect.sync(() => {
+          console.error(`[reference-provider] ${traceId}: ${text}`);
+          return toResponse(
+            envelope(500, "internal_error", "Internal error; quote the traceId to support", {
+              traceId,
+              type: "GATEWAY_ERROR",
+              source: "SYSTEM",
+            }),
+          );
+        });
+      }),
+      Effect.map((response) =>
+        HttpServerResponse.setHeader(
+          response.status === 415
+            ? toResponse(errorAnswer(unsupportedMediaTypeError({ traceId })))
+            : response,
+          "x-trace-id",
+          traceId,
+        ),
+      ),
+    );
+  return HttpRouter.middleware(
     (
       httpEffect,
     ): Effect.Effect<
@@ -330,77 +385,36 @@ const globalAdapter = (services: ProviderServices) =>
       Types.unhandled,
       HttpServerRequest.HttpServerRequest
     > =>
-      Effect.gen(function* () {
-        const request = yield* HttpServerRequest.HttpServerRequest;
+      Effect.flatMap(HttpServerRequest.HttpServerRequest, (request) => {
         const traceId = services.ids.traceId();
         const length = Number(request.headers["content-length"] ?? "0");
-        if (Number.isFinite(length) && length > maxBodyBytes) return tooLarge(traceId);
+        if (Number.isFinite(length) && length > maxBodyBytes) return Effect.succeed(tooLarge(traceId));
         // The token request never fails on its body or content type (decision C7 extended).
         if (isAccessTokenRequest(request)) {
-          const answer = yield* tolerantAccessToken(services, request, traceId);
-          return HttpServerResponse.setHeader(toResponse(answer), "x-trace-id", traceId);
-        }
-        if (BODY_METHODS.has(request.method)) {
-          // Read (and cache) the body here, where its size and depth can be answered in the envelope;
-          // the route reads the same cached text.
-          const body = yield* Effect.result(
-            Effect.provideService(
-              request.text,
-              HttpIncomingMessage.MaxBodySize,
-              ByteSize.bytes(maxBodyBytes),
-            ),
+          return Effect.map(tolerantAccessToken(services, request, traceId), (answer) =>
+            HttpServerResponse.setHeader(toResponse(answer), "x-trace-id", traceId),
           );
-          if (Result.isFailure(body) && isMaxBytes(body.failure)) return tooLarge(traceId);
-          if (Result.isSuccess(body) && jsonDepthExceeds(body.success, maxJsonDepth)) {
-            console.error(
-              `[reference-provider] ${traceId}: refused ${request.method} ${request.url.split("?")[0] ?? ""}: body nested deeper than ${maxJsonDepth} levels`,
-            );
-            return HttpServerResponse.setHeader(tooDeep(traceId), "x-trace-id", traceId);
-          }
         }
-        const response = yield* httpEffect.pipe(
-          Effect.provideService(CurrentTraceId, traceId),
-          Effect.provideService(HttpIncomingMessage.MaxBodySize, ByteSize.bytes(maxBodyBytes)),
-          Effect.catchCause((cause) => {
-            if (isRouteNotFound(cause)) {
-              return Effect.succeed(
-                toResponse(
-                  envelope(
-                    404,
-                    "not_found",
-                    `No route for ${request.method} ${request.url.split("?")[0] ?? ""}`,
-                    {
-                      traceId,
-                      type: "GATEWAY_ERROR",
-                    },
-                  ),
-                ),
+        if (!BODY_METHODS.has(request.method)) return route(httpEffect, request, traceId);
+        // Read (and cache) the body here, where its size and depth can be answered in the envelope;
+        // the route reads the same cached text.
+        return Effect.flatMap(
+          Effect.result(Effect.provideService(request.text, HttpIncomingMessage.MaxBodySize, maxBodySize)),
+          (body) => {
+            if (Result.isFailure(body) && isMaxBytes(body.failure)) return Effect.succeed(tooLarge(traceId));
+            if (Result.isSuccess(body) && jsonDepthExceeds(body.success, maxJsonDepth)) {
+              console.error(
+                `[reference-provider] ${traceId}: refused ${request.method} ${request.url.split("?")[0] ?? ""}: body nested deeper than ${maxJsonDepth} levels`,
               );
+              return Effect.succeed(HttpServerResponse.setHeader(tooDeep(traceId), "x-trace-id", traceId));
             }
-            if (Cause.hasInterruptsOnly(cause)) return Effect.failCause(cause);
-            if (cause.reasons.some((reason) => reason._tag === "Fail" && isMaxBytes(reason.error)))
-              return Effect.succeed(tooLarge(traceId));
-            const text = Cause.pretty(cause);
-            return Effect.sync(() => {
-              console.error(`[reference-provider] ${traceId}: ${text}`);
-              return toResponse(
-                envelope(500, "internal_error", "Internal error; quote the traceId to support", {
-                  traceId,
-                  type: "GATEWAY_ERROR",
-                  source: "SYSTEM",
-                }),
-              );
-            });
-          }),
+            return route(httpEffect, request, traceId);
+          },
         );
-        const answered =
-          response.status === 415
-            ? toResponse(errorAnswer(unsupportedMediaTypeError({ traceId })))
-            : response;
-        return HttpServerResponse.setHeader(answered, "x-trace-id", traceId);
       }),
     { global: true },
   );
+};
 
 /** The body's JSON (`body: undefined` when empty), or `undefined` when it is not JSON. */
 const parseJson = (text: string): { readonly body: unknown } | undefined => {
