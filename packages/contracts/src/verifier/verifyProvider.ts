@@ -25,8 +25,8 @@ import {
   DEFAULT_PROVIDER,
   isVerifierLogLevel,
   type VerificationReport,
-  type VerifierLogLevel,
   type VerifierCoreError,
+  type VerifierLogLevel,
   type VerifierUsageError,
   type VerifyProviderOptions,
   type VerifyProviderOutcome,
@@ -377,7 +377,8 @@ export const verifyProvider = async (options: VerifyProviderOptions): Promise<Ve
         : {
             messages: {
               path: MESSAGES_PATH,
-              answer: (body: unknown) => answerMessageRequest(messageProviderFor(messageProviders, openSources), body),
+              answer: (body: unknown) =>
+                answerMessageRequest(messageProviderFor(messageProviders, openSources), body),
             },
           }),
     };

@@ -100,7 +100,13 @@ const configure = (ffi: Ffi, run: CoreRun, version: string): number => {
     ffi.pactffiVerifierSetProviderState(handle, run.statesUrl, run.teardowns, true);
   ffi.pactffiVerifierSetVerificationOptions(handle, false, run.timeout);
   if (run.publish !== undefined)
-    ffi.pactffiVerifierSetPublishOptions(handle, run.publish.providerVersion, "", [], run.publish.branch ?? "");
+    ffi.pactffiVerifierSetPublishOptions(
+      handle,
+      run.publish.providerVersion,
+      "",
+      [],
+      run.publish.branch ?? "",
+    );
   ffi.pactffiVerifierSetFailIfNoPactsFound(handle, true);
   for (const file of run.pactFiles) ffi.pactffiVerifierAddFileSource(handle, file);
   const broker = run.broker;
@@ -149,7 +155,10 @@ export const runPactCore = async (run: CoreRun): Promise<CoreOutcome> => {
     ffi = module.getFfiLib(run.logLevel);
     version = await pactCoreVersion();
   } catch (e) {
-    return { _tag: "failed", message: `cannot load the Pact core: ${e instanceof Error ? e.message : String(e)}` };
+    return {
+      _tag: "failed",
+      message: `cannot load the Pact core: ${e instanceof Error ? e.message : String(e)}`,
+    };
   }
   let handle: number;
   try {
