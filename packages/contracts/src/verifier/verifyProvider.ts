@@ -328,8 +328,11 @@ const verifyThroughPactJs = async (
  *   failing field path with expected and actual), {@link VerifierUsageError} (bad options, missing/empty
  *   pact folder, broken pact file, provider not reachable: checked before Pact is loaded), or
  *   {@link VerifierCoreError} (the Pact core could not run).
- * - HTTP and message interactions are verified in one run of pact-js's `Verifier`; message interactions
- *   go through its message-provider proxy to `messageProviders` or `providerMessagesUrl`.
+ * - HTTP and message interactions are verified in one run of the Pact core (pact_ffi). For a provider on
+ *   this machine over http (`127.0.0.1`, `localhost`, `[::1]`) the core sends its requests to the provider
+ *   itself, and its state calls and message requests to the verifier's loopback server, which records
+ *   each and passes it on (decision P16). For a provider elsewhere (another host, https) pact-js's
+ *   `Verifier` runs it, whose proxy stands in for the provider, as before.
  * - Gotcha: the Pact core prints its own transcript on stdout while it runs (the CLI hides it by running
  *   the verification in a child process). The returned report is the source of truth.
  * - Sets `PACT_DO_NOT_TRACK=true` unless it is already set (Pact would otherwise send usage data).
