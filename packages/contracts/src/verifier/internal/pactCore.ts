@@ -7,7 +7,9 @@
  * this calls the same native functions in the order pact-core's own `verifyPacts` does, with the
  * one switch pact-core does not expose: whether the core sends teardowns at all.
  */
+import { createRequire } from "node:module";
 import type { ConsumerVersionSelector, VerifierLogLevel } from "../types.js";
+import { isRecord } from "./json.js";
 
 /** What one run of the core verifies, and against what. */
 export interface CoreRun {
@@ -54,14 +56,18 @@ export const loadPactCore = (): ReturnType<typeof loadFfiModule> => {
   return loading;
 };
 
-const pactCoreVersion = async (): Promise<string> => {
+/**
+ * pact-core's version (its package.json), the verifying application's version; "unknown" if
+ * unreadable. Read with `require` (a JSON import needs import attributes, whose syntax changed
+ * between Node 20 and 22); the CommonJS build has no `import.meta.url` but its own `require`.
+ */
+const pactCoreVersion = (): string => {
   try {
-    const manifest: unknown = (
-      await import("@pact-foundation/pact-core/package.json", { with: { type: "json" } })
-    ).default;
-    return typeof manifest === "object" && manifest !== null && "version" in manifest
-      ? String(manifest.version)
-      : "unknown";
+    const url: unknown = import.meta.url;
+    const load = typeof url === "string" && url.startsWith("file:") ? createRequire(url) : require;
+    const manifest: unknown = load("@pact-foundation/pact-core/package.json");
+    const version = isRecord(manifest) ? manifest.version : undefined;
+    return typeof version === "string" ? version : "unknown";
   } catch {
     return "unknown";
   }
@@ -153,7 +159,7 @@ export const runPactCore = async (run: CoreRun): Promise<CoreOutcome> => {
   try {
     const module = await loadPactCore();
     ffi = module.getFfiLib(run.logLevel);
-    version = await pactCoreVersion();
+    version = pactCoreVersion();
   } catch (e) {
     return {
       _tag: "failed",
