@@ -810,7 +810,24 @@ export const decisionRecords: ReadonlyArray<DecisionRecord> = [
     interactions: [],
   },
   {
-    id: "P20",
+    id: "P16",
+    source: "this project's performance work on `pnpm verify` (issue 12)",
+    slug: "verifier-runs-pact-core-directly",
+    title: "The verifier runs the Pact core through pact_ffi directly, not behind pact-js's proxy",
+    area: "Operations",
+    question:
+      "pact-js's `Verifier` puts an Express proxy (body parsers, http-proxy) in front of the provider: every request the Pact core sends, and every message request, passes through it, and its module graph (about 300 modules: Express, axios, GraphQL matchers, pino) loads before the first interaction. pact-core's own `verifyPacts` also always asks for teardowns. The verifier already keeps its own loopback server for state calls (it records each one for the report). Keep pact-js's `Verifier`, or call the core ourselves?",
+    choice:
+      "`verifyProvider` calls pact_ffi through pact-core's native binding itself (`internal/pactCore.ts`: the same functions, in the order pact-core's `verifyPacts` calls them, with the same options), when the provider is on this machine over `http:` (`127.0.0.1`, `localhost`, `[::1]`). The core then sends each request to the provider itself; its state calls go to the verifier's loopback server as before (recorded, forwarded once to the setup URL or run by `stateHandlers`), and its message requests to a `message` transport at `/_messages` on the same server, listening on the provider's host, which answers them from `messageProviders` or the messages URL exactly as pact-js's message proxy did (the message as JSON, its metadata base64 in `Pact-Message-Metadata`, a 500 with the reason when there is none). With `forwardTeardowns: false` the core is told to send no teardowns at all. A provider on another host, or over https, still goes through pact-js's `Verifier` (its proxy stands in for the provider, which the `message` transport needs), with the state server and message providers as before. The verification worker preloads only pact-core's binding.",
+    why: "What is verified does not change: the same core, the same pact files, the same matching, every interaction, every provider state set up through the same endpoint; only the hop through JavaScript in front of every request goes. In paired runs of `pnpm verify` on a loaded 2-core machine the worker's CPU fell from 1.8–2.0 s to 1.1–1.3 s and the whole command's from a median 7.3 s to 6.2 s of CPU; the report is ready about 0.1 s sooner after the core finishes (the state calls are indexed once instead of searched per interaction). The loopback server must sit on the provider's host because the core addresses the `message` transport by the provider's host and the transport's port; for a provider elsewhere that is impossible, so that case keeps the proxy rather than losing message verification. pact-core's version is named as the verifying application, as pact-js's `Verifier` named it, so published results read the same.",
+    pins: "The verifier's tests (every one runs the direct path against loopback providers); `runPactCore` sends teardowns only when asked (shown failing with the flag hard-coded true, as pact-core has it); the loopback server's answer to a message request keeps the metadata header and content type (shown failing without the header); `forwardTeardowns: false` end to end; every contract still passes in `pnpm verify`.",
+    checks: [],
+    transitions: [],
+    guards: [],
+    interactions: [],
+  },
+  {
+    id: "P17",
     source: "this project's performance work on the reference provider (issue 12)",
     slug: "verified-token-cache",
     title:

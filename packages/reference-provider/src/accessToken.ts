@@ -134,7 +134,7 @@ export const verifiedTokensKept = 1024;
 
 /**
  * {@link verifyAccessToken} with a bounded cache of tokens whose signature was checked (decision
- * P20): a token seen again skips the two HMACs and the claims' decoding, nothing else. Every call
+ * P17): a token seen again skips the two HMACs and the claims' decoding, nothing else. Every call
  * still checks the times against `now` (the injected clock) and that the merchant the token names
  * is still configured with the secret its signature was checked against (a rotated secret refuses
  * it at once). Only valid signatures are kept, at most `max` of them (default

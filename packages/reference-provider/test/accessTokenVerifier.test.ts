@@ -1,5 +1,5 @@
 /**
- * The cache of verified access tokens (decision P20) skips only the signature check: a token seen
+ * The cache of verified access tokens (decision P17) skips only the signature check: a token seen
  * before is still refused once it expires on the injected clock, before its issue instant, when
  * its merchant's secret rotates, and the cache keeps at most its bound.
  */

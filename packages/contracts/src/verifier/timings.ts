@@ -83,12 +83,16 @@ export const timed = async <A>(name: string, run: () => Promise<A>): Promise<A> 
 };
 
 /**
- * Writes every sum as a line and clears them.
+ * Writes every sum as a line and clears them, and this process's CPU time so far (user + system,
+ * every thread: the Pact core's too) as the sum `process CPU`.
  *
  * @since 0.1.0
  * @category Verifier
  */
 export const flushSums = (): void => {
+  if (file() === undefined) return;
   for (const [name, { ms, count }] of sums) write(`${name}=${ms.toFixed(1)}/${count}`);
   sums.clear();
+  const cpu = process.cpuUsage();
+  write(`process CPU=${((cpu.user + cpu.system) / 1000).toFixed(1)}/1`);
 };

@@ -178,8 +178,9 @@ export interface VerifyProviderOptions {
   readonly providerStatesSetupUrl?: string;
   /**
    * With `providerStatesSetupUrl`: send the Pact core's teardown calls on to it (default true).
-   * `false` for an implementation whose teardown does nothing: the verifier then answers each
-   * teardown itself (`{}`, recorded like a forwarded one) and the implementation sees set-ups only.
+   * `false` for an implementation whose teardown does nothing: the implementation sees set-ups
+   * only. The core then sends no teardowns at all (a provider on this machine, decision P16); behind
+   * pact-js's proxy (a provider elsewhere) the verifier answers each one itself (`{}`).
    */
   readonly forwardTeardowns?: boolean;
   readonly stateHandlers?: Readonly<Record<string, StateHandler>>;

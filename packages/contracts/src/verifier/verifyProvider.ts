@@ -9,7 +9,13 @@ import path from "node:path";
 import type { VerifierOptions } from "@pact-foundation/pact";
 import { withoutCertificateStore } from "./internal/certificateStore.js";
 import { joinReport, parseCoreReport } from "./internal/coreReport.js";
-import { httpMessageProvider, pactMessageProviders } from "./internal/messages.js";
+import {
+  answerMessageRequest,
+  httpMessageProvider,
+  type PactMessageProvider,
+  pactMessageProviders,
+} from "./internal/messages.js";
+import { loadPactCore, runPactCore } from "./internal/pactCore.js";
 import { defaultPactDir, type LoadedPact, readPactDir, readPactFile } from "./internal/pactFiles.js";
 import { probeUrl } from "./internal/probe.js";
 import { keepAliveAgents, type StateServer, startStateServer } from "./internal/stateServer.js";
@@ -19,6 +25,7 @@ import {
   DEFAULT_PROVIDER,
   isVerifierLogLevel,
   type VerificationReport,
+  type VerifierCoreError,
   type VerifierLogLevel,
   type VerifierUsageError,
   type VerifyProviderOptions,
@@ -223,10 +230,95 @@ export const prepareVerification = async (
  * @category Verifier
  */
 export const preloadVerifier = async (): Promise<void> => {
-  await import("@pact-foundation/pact");
+  await loadPactCore();
 };
 
 const firstLine = (text: string): string => text.split("\n").find((l) => l.trim().length > 0) ?? text;
+
+/** Where the core sends message requests on our loopback server. */
+const MESSAGES_PATH = "/_messages";
+
+/**
+ * The host our loopback server listens on so that the core reaches it as the provider's host (its
+ * `message` transport), when the provider is plain http on this machine; else undefined.
+ */
+const directHost = (base: URL): string | undefined => {
+  if (base.protocol !== "http:") return undefined;
+  if (base.hostname === "127.0.0.1" || base.hostname === "localhost") return base.hostname;
+  return base.hostname === "[::1]" ? "::1" : undefined;
+};
+
+/**
+ * The message provider of a description, or undefined (never an inherited property); `open`: the
+ * providers are pactMessageProviders' Proxy, which resolves any description.
+ */
+const messageProviderFor =
+  (providers: Readonly<Record<string, PactMessageProvider>>, open: boolean) =>
+  (description: string): PactMessageProvider | undefined =>
+    open || Object.hasOwn(providers, description) ? providers[description] : undefined;
+
+/**
+ * A provider elsewhere (another host, or https): pact-js's `Verifier`, whose proxy stands in for the
+ * provider so that the core reaches the message providers on the provider's address. Resolves the
+ * core's JSON report, or the error.
+ */
+const verifyThroughPactJs = async (
+  prepared: PreparedVerification,
+  options: VerifyProviderOptions,
+  statesUrl: string | undefined,
+  messageProviders: Record<string, PactMessageProvider>,
+  plainHttpOnly: boolean,
+): Promise<string | VerifierCoreError> => {
+  const pactOptions: VerifierOptions = {
+    provider: prepared.provider,
+    providerBaseUrl: options.providerBaseUrl,
+    logLevel: prepared.logLevel,
+    timeout: prepared.timeout,
+    failIfNoPactsFound: true,
+    messageProviders,
+    ...(statesUrl === undefined ? {} : { providerStatesSetupUrl: statesUrl }),
+    ...(prepared.pacts.length + prepared.remotePactUrls.length === 0
+      ? {}
+      : { pactUrls: [...prepared.pacts.map((p) => p.file), ...prepared.remotePactUrls] }),
+    ...(options.brokerUrl === undefined
+      ? {}
+      : {
+          pactBrokerUrl: options.brokerUrl,
+          ...(options.brokerToken === undefined ? {} : { pactBrokerToken: options.brokerToken }),
+          ...(options.brokerUsername === undefined ? {} : { pactBrokerUsername: options.brokerUsername }),
+          ...(options.brokerPassword === undefined ? {} : { pactBrokerPassword: options.brokerPassword }),
+          ...(options.consumerVersionSelectors === undefined
+            ? {}
+            : { consumerVersionSelectors: options.consumerVersionSelectors.map((s) => ({ ...s })) }),
+        }),
+    ...(options.publishVerificationResult === true
+      ? {
+          publishVerificationResult: true,
+          providerVersion: options.providerVersion,
+          ...(options.providerVersionBranch === undefined
+            ? {}
+            : { providerVersionBranch: options.providerVersionBranch }),
+        }
+      : {}),
+  };
+  const { Verifier } = await import("@pact-foundation/pact");
+  markPhase("verifyProvider: Pact imported, core starts");
+  // The core reads its description filter from the environment only; set it for this run alone.
+  const filterBefore = process.env.PACT_DESCRIPTION;
+  if (options.interaction !== undefined) process.env.PACT_DESCRIPTION = options.interaction;
+  try {
+    return await withoutCertificateStore(plainHttpOnly, () => new Verifier(pactOptions).verifyProvider());
+  } catch (e) {
+    // pact-core rejects a failed verification with Error(<the JSON report>); anything else is a core error.
+    const text = e instanceof Error ? e.message : String(e);
+    if (parseCoreReport(text) === undefined)
+      return verifierCoreError(`the Pact core could not run: ${firstLine(text)}`);
+    return text;
+  } finally {
+    if (filterBefore === undefined) delete process.env.PACT_DESCRIPTION;
+    else process.env.PACT_DESCRIPTION = filterBefore;
+  }
+};
 
 /**
  * Verifies a running implementation against the pacts and returns a typed report, never throwing for a
@@ -236,8 +328,11 @@ const firstLine = (text: string): string => text.split("\n").find((l) => l.trim(
  *   failing field path with expected and actual), {@link VerifierUsageError} (bad options, missing/empty
  *   pact folder, broken pact file, provider not reachable: checked before Pact is loaded), or
  *   {@link VerifierCoreError} (the Pact core could not run).
- * - HTTP and message interactions are verified in one run of pact-js's `Verifier`; message interactions
- *   go through its message-provider proxy to `messageProviders` or `providerMessagesUrl`.
+ * - HTTP and message interactions are verified in one run of the Pact core (pact_ffi). For a provider on
+ *   this machine over http (`127.0.0.1`, `localhost`, `[::1]`) the core sends its requests to the provider
+ *   itself, and its state calls and message requests to the verifier's loopback server, which records
+ *   each and passes it on (decision P16). For a provider elsewhere (another host, https) pact-js's
+ *   `Verifier` runs it, whose proxy stands in for the provider, as before.
  * - Gotcha: the Pact core prints its own transcript on stdout while it runs (the CLI hides it by running
  *   the verification in a child process). The returned report is the source of truth.
  * - Sets `PACT_DO_NOT_TRACK=true` unless it is already set (Pact would otherwise send usage data).
@@ -259,84 +354,100 @@ export const verifyProvider = async (options: VerifyProviderOptions): Promise<Ve
   const messagesRequested = new Set<string>();
   let stateServer: StateServer | undefined;
   const messageAgents = keepAliveAgents();
+  const openSources = prepared.remotePactUrls.length > 0 || options.brokerUrl !== undefined;
+  const messageProviders = pactMessageProviders({
+    providers: options.messageProviders ?? {},
+    fallback:
+      options.providerMessagesUrl === undefined
+        ? undefined
+        : httpMessageProvider(options.providerMessagesUrl, prepared.timeout, messageAgents),
+    descriptions: prepared.pacts.flatMap((p) =>
+      p.interactions.filter((i) => i.kind === "message").map((i) => i.description),
+    ),
+    open: openSources,
+    failures: messageFailures,
+    requested: messagesRequested,
+    hints: options.hints ?? "api",
+  });
+  const direct = directHost(prepared.providerBaseUrl);
   let coreText: string;
   try {
-    if (options.stateHandlers !== undefined)
-      stateServer = await startStateServer({ handlers: options.stateHandlers });
-    else if (options.providerStatesSetupUrl !== undefined)
-      stateServer = await startStateServer({
-        url: options.providerStatesSetupUrl,
-        timeoutMs: prepared.timeout,
-        forwardTeardowns: options.forwardTeardowns,
-      });
-    const statesUrl = stateServer?.url;
-    const pactOptions: VerifierOptions = {
-      provider: prepared.provider,
-      providerBaseUrl: options.providerBaseUrl,
-      logLevel: prepared.logLevel,
-      timeout: prepared.timeout,
-      failIfNoPactsFound: true,
-      messageProviders: pactMessageProviders({
-        providers: options.messageProviders ?? {},
-        fallback:
-          options.providerMessagesUrl === undefined
-            ? undefined
-            : httpMessageProvider(options.providerMessagesUrl, prepared.timeout, messageAgents),
-        descriptions: prepared.pacts.flatMap((p) =>
-          p.interactions.filter((i) => i.kind === "message").map((i) => i.description),
-        ),
-        open: prepared.remotePactUrls.length > 0 || options.brokerUrl !== undefined,
-        failures: messageFailures,
-        requested: messagesRequested,
-        hints: options.hints ?? "api",
-      }),
-      ...(statesUrl === undefined ? {} : { providerStatesSetupUrl: statesUrl }),
-      ...(prepared.pacts.length + prepared.remotePactUrls.length === 0
-        ? {}
-        : { pactUrls: [...prepared.pacts.map((p) => p.file), ...prepared.remotePactUrls] }),
-      ...(options.brokerUrl === undefined
+    const serverOptions = {
+      host: direct ?? "127.0.0.1",
+      // The core sends message requests to the provider's host: our server is there when it is loopback.
+      ...(direct === undefined
         ? {}
         : {
-            pactBrokerUrl: options.brokerUrl,
-            ...(options.brokerToken === undefined ? {} : { pactBrokerToken: options.brokerToken }),
-            ...(options.brokerUsername === undefined ? {} : { pactBrokerUsername: options.brokerUsername }),
-            ...(options.brokerPassword === undefined ? {} : { pactBrokerPassword: options.brokerPassword }),
-            ...(options.consumerVersionSelectors === undefined
-              ? {}
-              : { consumerVersionSelectors: options.consumerVersionSelectors.map((s) => ({ ...s })) }),
+            messages: {
+              path: MESSAGES_PATH,
+              answer: (body: unknown) =>
+                answerMessageRequest(messageProviderFor(messageProviders, openSources), body),
+            },
           }),
-      ...(options.publishVerificationResult === true
-        ? {
-            publishVerificationResult: true,
-            providerVersion: options.providerVersion,
-            ...(options.providerVersionBranch === undefined
-              ? {}
-              : { providerVersionBranch: options.providerVersionBranch }),
-          }
-        : {}),
     };
+    if (options.stateHandlers !== undefined)
+      stateServer = await startStateServer({ handlers: options.stateHandlers }, serverOptions);
+    else if (options.providerStatesSetupUrl !== undefined || direct !== undefined)
+      stateServer = await startStateServer(
+        options.providerStatesSetupUrl === undefined
+          ? { handlers: {} }
+          : {
+              url: options.providerStatesSetupUrl,
+              timeoutMs: prepared.timeout,
+              forwardTeardowns: options.forwardTeardowns,
+            },
+        serverOptions,
+      );
+    const statesUrl =
+      options.stateHandlers === undefined && options.providerStatesSetupUrl === undefined
+        ? undefined
+        : stateServer?.url;
     // Pact would otherwise try to send usage data; this machine and most CI have no such network.
     process.env.PACT_DO_NOT_TRACK ??= "true";
-    const { Verifier } = await import("@pact-foundation/pact");
-    markPhase("verifyProvider: Pact imported, core starts");
-    // The core reads its description filter from the environment only; set it for this run alone.
-    const filterBefore = process.env.PACT_DESCRIPTION;
-    if (options.interaction !== undefined) process.env.PACT_DESCRIPTION = options.interaction;
-    try {
-      // The core's peers are then our loopback servers over http: only (see certificateStore.ts).
-      const plainHttpOnly = prepared.remotePactUrls.length === 0 && options.brokerUrl === undefined;
-      coreText = await withoutCertificateStore(plainHttpOnly, () =>
-        new Verifier(pactOptions).verifyProvider(),
+    // The core's peers are then our loopback servers and the provider, over http: only (see certificateStore.ts).
+    const plainHttpOnly =
+      prepared.remotePactUrls.length === 0 &&
+      options.brokerUrl === undefined &&
+      prepared.providerBaseUrl.protocol === "http:";
+    if (direct !== undefined && stateServer !== undefined) {
+      const { port } = stateServer;
+      markPhase("verifyProvider: core starts");
+      const outcome = await withoutCertificateStore(plainHttpOnly, () =>
+        runPactCore({
+          provider: prepared.provider,
+          providerBaseUrl: prepared.providerBaseUrl,
+          statesUrl,
+          // A teardown the implementation does not want is not sent at all (decision P16).
+          teardowns: options.stateHandlers !== undefined || options.forwardTeardowns !== false,
+          messages: { port, path: MESSAGES_PATH, scheme: "http" },
+          timeout: prepared.timeout,
+          logLevel: prepared.logLevel,
+          pactFiles: prepared.pacts.map((p) => p.file),
+          pactUrls: prepared.remotePactUrls,
+          description: options.interaction,
+          broker:
+            options.brokerUrl === undefined
+              ? undefined
+              : {
+                  url: options.brokerUrl,
+                  token: options.brokerToken,
+                  username: options.brokerUsername,
+                  password: options.brokerPassword,
+                  consumerVersionSelectors: options.consumerVersionSelectors,
+                },
+          publish:
+            options.publishVerificationResult === true && options.providerVersion !== undefined
+              ? { providerVersion: options.providerVersion, branch: options.providerVersionBranch }
+              : undefined,
+        }),
       );
-    } catch (e) {
-      // pact-core rejects a failed verification with Error(<the JSON report>); anything else is a core error.
-      const text = e instanceof Error ? e.message : String(e);
-      if (parseCoreReport(text) === undefined)
-        return verifierCoreError(`the Pact core could not run: ${firstLine(text)}`);
+      if (outcome._tag === "failed")
+        return verifierCoreError(`the Pact core could not run: ${firstLine(outcome.message)}`);
+      coreText = outcome.json;
+    } else {
+      const text = await verifyThroughPactJs(prepared, options, statesUrl, messageProviders, plainHttpOnly);
+      if (typeof text !== "string") return text;
       coreText = text;
-    } finally {
-      if (filterBefore === undefined) delete process.env.PACT_DESCRIPTION;
-      else process.env.PACT_DESCRIPTION = filterBefore;
     }
   } finally {
     messageAgents.http.destroy();

@@ -98,6 +98,32 @@ describe("verifyProvider against a correct provider", () => {
     }
   });
 
+  it("forwardTeardowns false: the implementation gets set-ups only, and every interaction still passes", async () => {
+    const provider = await startTinyProvider();
+    try {
+      const report = asReport(await verifyProvider({ ...urlOptions(provider), forwardTeardowns: false }));
+      expect(report.summary).toEqual({ passed: 4, failed: 0 });
+      expect(provider.stateCalls.length).toBeGreaterThan(0);
+      expect(provider.stateCalls.filter((c) => c.action !== "setup")).toEqual([]);
+    } finally {
+      await provider.close();
+    }
+  });
+
+  it("serves the core's message requests on the verifier's loopback server (the provider's host)", async () => {
+    const provider = await startTinyProvider();
+    try {
+      const report = asReport(
+        await verifyProvider({ ...urlOptions(provider), interaction: "PAYMENT\\.PAID webhook" }),
+      );
+      expect(report.interactions.map((i) => [i.description, i.kind, i.status])).toEqual([
+        ["a PAYMENT.PAID webhook", "message", "passed"],
+      ]);
+    } finally {
+      await provider.close();
+    }
+  });
+
   it("feeds the setup response's keys into fromProviderState: the GET only passes on the id the setup returned", async () => {
     // The tiny provider only knows STATE_SESSION_ID, not the pact's example id; a provider whose state
     // setup returns nothing leaves the example id in the path and the interaction fails with a 404.

@@ -136,7 +136,7 @@ export const verifyContracts = async (
         providerBaseUrl: running.providerBaseUrl,
         providerStatesSetupUrl: running.providerStatesSetupUrl,
         // The reference provider's teardown does nothing (createContractStates: every interaction's
-        // states start afresh): the verifier answers the core's teardowns itself (decision P14).
+        // states start afresh): the core sends no teardowns (decisions P14, P16).
         forwardTeardowns: false,
         providerMessagesUrl: running.providerMessagesUrl,
         pactDir: options.pactDir ?? defaultPactDir,

@@ -457,12 +457,18 @@ const extraRouteLayer = (route: ExtraRoute) =>
     }),
   );
 
+/** The core's OpenAPI text, rendered on the first `GET /openapi.json` (about 0.2 s of CPU a start saves). */
+let openApiText: string | undefined;
+
 /** `GET /openapi.json` (the core's document, byte for byte `docs/openapi.json`), `GET /docs`, `GET /`. */
 const docsLayer = Layer.mergeAll(
   HttpRouter.add(
     "GET",
     "/openapi.json",
-    HttpServerResponse.text(renderOpenApi(), { contentType: "application/json" }),
+    Effect.sync(() => {
+      openApiText ??= renderOpenApi();
+      return HttpServerResponse.text(openApiText, { contentType: "application/json" });
+    }),
   ),
   HttpApiScalar.layer(PaymentsApi, { path: "/docs" }),
   HttpRouter.add(

@@ -269,19 +269,31 @@ export const stateLabel = (s: ProviderStateRef): string =>
     ? JSON.stringify(s.name)
     : `${JSON.stringify(s.name)} ${JSON.stringify(s.params)}`;
 
+/** The set-up calls of a run by state name, each with its params as canonical JSON (made once). */
+type SetupIndex = ReadonlyMap<string, ReadonlyArray<{ readonly call: StateCall; readonly params: string }>>;
+
+const indexSetups = (calls: ReadonlyArray<StateCall>): SetupIndex => {
+  const index = new Map<string, Array<{ readonly call: StateCall; readonly params: string }>>();
+  for (const call of calls) {
+    if (call.action !== "setup") continue;
+    const list = index.get(call.state) ?? [];
+    list.push({ call, params: canonical(call.params) });
+    index.set(call.state, list);
+  }
+  return index;
+};
+
 /** The set-up calls made for one provider state of an interaction (by name, and by params when known). */
-const setupCallsOf = (calls: ReadonlyArray<StateCall>, s: ProviderStateRef): ReadonlyArray<StateCall> => {
+const setupCallsOf = (calls: SetupIndex, s: ProviderStateRef): ReadonlyArray<StateCall> => {
   const params = canonical(s.params);
   const known = Object.keys(s.params).length > 0;
-  return calls.filter(
-    (c) => c.action === "setup" && c.state === s.name && (!known || canonical(c.params) === params),
-  );
+  return (calls.get(s.name) ?? []).filter((c) => !known || c.params === params).map((c) => c.call);
 };
 
 /** Why the set-up of each provider state of the interaction failed, one message per failed state. */
 const stateFailureMessages = (
   states: ReadonlyArray<ProviderStateRef>,
-  calls: ReadonlyArray<StateCall>,
+  calls: SetupIndex,
 ): ReadonlyArray<string> =>
   states.flatMap((s) => {
     const failed = setupCallsOf(calls, s).find((c) => !c.ok);
@@ -296,7 +308,7 @@ const stateFailureMessages = (
 const exampleValueNotes = (
   keys: ReadonlyArray<string>,
   states: ReadonlyArray<ProviderStateRef>,
-  calls: ReadonlyArray<StateCall>,
+  calls: SetupIndex,
 ): ReadonlyArray<string> => {
   const answered = states.map((s) => ({ state: s, calls: setupCallsOf(calls, s).filter((c) => c.ok) }));
   if (answered.some((a) => a.calls.length === 0)) return []; // a state failed or was not set up: reported as such
@@ -327,7 +339,7 @@ const exampleValueNotes = (
 const withRecordedFailure = (
   verdict: InteractionVerification,
   { messageFailures }: Pick<JoinInput, "messageFailures">,
-  calls: ReadonlyArray<StateCall>,
+  calls: SetupIndex,
 ): InteractionVerification => {
   if (verdict.status === "passed") return verdict;
   const stateReasons = stateFailureMessages(verdict.providerStates, calls);
@@ -367,6 +379,7 @@ export const joinReport = ({
     return i < 0 ? undefined : results.splice(i, 1)[0];
   };
   const verdicts: Array<InteractionVerification> = [];
+  const setups = indexSetups(stateCalls);
 
   for (const info of local) {
     const result = takeResult(info.description);
@@ -393,7 +406,7 @@ export const joinReport = ({
           : failed
             ? [{ path: "interaction", expected: "", actual: "", message: `core result: ${result.result}` }]
             : [],
-      notes: exampleValueNotes(info.providerStateKeys, info.providerStates, stateCalls),
+      notes: exampleValueNotes(info.providerStateKeys, info.providerStates, setups),
       durationMs: parseDuration(result.duration),
     });
   }
@@ -423,7 +436,7 @@ export const joinReport = ({
     });
   }
 
-  const interactions = verdicts.map((v) => withRecordedFailure(v, { messageFailures }, stateCalls));
+  const interactions = verdicts.map((v) => withRecordedFailure(v, { messageFailures }, setups));
   const failed = interactions.filter((i) => i.status === "failed").length;
   const blocking = interactions.filter((i) => i.status === "failed" && !i.pending).length;
   const notices = [

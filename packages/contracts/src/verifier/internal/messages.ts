@@ -15,7 +15,8 @@ interface PactMessageWithMetadata {
   readonly message: unknown;
 }
 
-type PactMessageProvider = (descriptor: unknown) => Promise<unknown>;
+/** A message provider as pact-js's message proxy calls it (and our loopback server). */
+export type PactMessageProvider = (descriptor: unknown) => Promise<unknown>;
 
 /**
  * A provider-messages request (`{description, providerStates}`, as the verifier sends it and Pact's
@@ -142,4 +143,69 @@ export const pactMessageProviders = ({
           ? target[key]
           : resolve(key),
   });
+};
+
+/** An HTTP answer of the verifier's own loopback server. */
+export interface LoopbackAnswer {
+  readonly status: number;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body: string;
+}
+
+const hasMetadata = (u: unknown): u is PactMessageWithMetadata =>
+  isRecord(u) && isRecord(u.__pactMessageMetadata);
+
+const withCharset = (contentType: string): string =>
+  /;\s*charset=/i.test(contentType) ? contentType : `${contentType}; charset=utf-8`;
+
+/**
+ * Answers the Pact core's request on the `message` transport (`{description, providerStates, …}`)
+ * from the `messageProviders` object, as pact-js's message proxy answers it: the message as the
+ * body (JSON, or as is under the metadata's content type when it is a string), its metadata in the
+ * `Pact-Message-Metadata` header (base64 of a JSON object). A description without a provider, or a
+ * provider that throws, is a 500 with the reason (the report names it from `failures`).
+ */
+export const answerMessageRequest = async (
+  providerFor: (description: string) => PactMessageProvider | undefined,
+  descriptor: unknown,
+): Promise<LoopbackAnswer> => {
+  const description = messageRequestOf(descriptor).description;
+  const provider = providerFor(description);
+  if (provider === undefined) {
+    return {
+      status: 500,
+      headers: { "content-type": "text/plain; charset=utf-8" },
+      body: `no message provider for "${description}"`,
+    };
+  }
+  let produced: unknown;
+  try {
+    produced = await provider(descriptor);
+  } catch (e) {
+    return {
+      status: 500,
+      headers: { "content-type": "text/plain; charset=utf-8" },
+      body: e instanceof Error ? e.message : String(e),
+    };
+  }
+  if (!hasMetadata(produced)) {
+    return {
+      status: 200,
+      headers: { "content-type": "application/json; charset=utf-8" },
+      body: JSON.stringify(produced) ?? "",
+    };
+  }
+  const metadata = produced.__pactMessageMetadata;
+  const encoded = Buffer.from(JSON.stringify(metadata), "utf8").toString("base64");
+  const declared = metadata["content-type"] ?? metadata["Content-Type"] ?? metadata.contentType;
+  const asIs = declared !== undefined && typeof produced.message === "string";
+  return {
+    status: 200,
+    headers: {
+      "content-type": withCharset(declared ?? "application/json"),
+      "pact-message-metadata": encoded,
+      pact_message_metadata: encoded,
+    },
+    body: asIs ? String(produced.message) : (JSON.stringify(produced.message) ?? ""),
+  };
 };

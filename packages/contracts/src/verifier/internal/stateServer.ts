@@ -15,6 +15,7 @@ import https from "node:https";
 import { timed } from "../timings.js";
 import type { JsonValue, StateHandler } from "../types.js";
 import { isRecord, stringAt } from "./json.js";
+import type { LoopbackAnswer } from "./messages.js";
 
 /** One provider-state call as the implementation answered it. */
 export interface StateCall {
@@ -31,9 +32,10 @@ export interface StateCall {
   readonly noValuesReason: string;
 }
 
-/** A running state server: its URL, every call it served (in order), and `close`. */
+/** A running state server: its URL, its port, every call it served (in order), and `close`. */
 export interface StateServer {
   readonly url: string;
+  readonly port: number;
   readonly calls: ReadonlyArray<StateCall>;
   readonly close: () => Promise<void>;
 }
@@ -222,10 +224,26 @@ const forward = async (
   return { ok: true, failure: "", values, noValuesReason: reason, contentType, text };
 };
 
-/** Starts the loopback state server in front of `backend` (port chosen by the OS). */
-export const startStateServer = async (backend: StateBackend): Promise<StateServer> => {
+/**
+ * The Pact core's message requests (`POST {description, providerStates, …}`), served beside the
+ * state calls: at `path`, answered by `answer`.
+ */
+export interface MessageRoute {
+  readonly path: string;
+  readonly answer: (body: unknown) => Promise<LoopbackAnswer>;
+}
+
+/**
+ * Starts the loopback state server in front of `backend` (port chosen by the OS) on `host`
+ * (default `127.0.0.1`), with the message route when given; every other path is a state call.
+ */
+export const startStateServer = async (
+  backend: StateBackend,
+  options: { readonly messages?: MessageRoute | undefined; readonly host?: string | undefined } = {},
+): Promise<StateServer> => {
   const calls: Array<StateCall> = [];
   const agents = keepAliveAgents();
+  const { messages } = options;
   const server = http.createServer((req, res) => {
     void (async () => {
       const raw = await readRequestText(req).catch(() => "");
@@ -234,6 +252,15 @@ export const startStateServer = async (backend: StateBackend): Promise<StateServ
         body = JSON.parse(raw || "{}");
       } catch {
         body = {};
+      }
+      if (messages !== undefined && req.url?.split("?")[0] === messages.path) {
+        const answer = await messages.answer(body);
+        res.writeHead(answer.status, {
+          ...answer.headers,
+          "content-length": Buffer.byteLength(answer.body),
+        });
+        res.end(answer.body);
+        return;
       }
       const r = isRecord(body) ? body : {};
       const state = stringAt(r, "state") ?? "";
@@ -278,11 +305,16 @@ export const startStateServer = async (backend: StateBackend): Promise<StateServ
       res.end(result.failure);
     })();
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const host = options.host ?? "127.0.0.1";
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(0, host, resolve);
+  });
   const address = server.address();
   const port = address !== null && typeof address === "object" ? address.port : 0;
   return {
-    url: `http://127.0.0.1:${port}/`,
+    url: `http://${host.includes(":") ? `[${host}]` : host}:${port}/`,
+    port,
     calls,
     close: () =>
       new Promise<void>((resolve) => {
