@@ -79,11 +79,6 @@ export interface StartProviderOptions {
  */
 export interface ProviderContext {
   readonly services: ProviderServices;
-  readonly db: Database;
-  readonly clock: ProviderClock;
-  readonly merchants: MerchantRegistry;
-  readonly issuers: Issuers;
-  readonly ids: IdGenerator;
   readonly seedSession: (options: SeedSessionOptions) => Promise<SeededSession>;
   readonly issueAccessToken: (merchantId: string, at?: number) => string;
   readonly resetMerchant: (merchantId: string) => Promise<void>;
@@ -170,11 +165,6 @@ export const makeProviderContext = (
   };
   return {
     services,
-    db,
-    clock: services.clock,
-    merchants,
-    issuers: services.issuers,
-    ids: services.ids,
     seedSession: (seed) => seedSession(services, seed),
     issueAccessToken: (merchantId, at) => {
       const merchant = merchants.get(merchantId);

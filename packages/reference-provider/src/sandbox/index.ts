@@ -51,7 +51,6 @@ export interface SandboxOptions {
  */
 export interface SandboxHost {
   readonly services: ProviderServices;
-  readonly db: Database;
   readonly sweepExpired: (at?: number) => Promise<number>;
   readonly dispatchDue: (at?: number) => Promise<DispatchReport>;
 }
@@ -108,7 +107,7 @@ export const createSandbox = (base: ProviderClock | undefined, options: SandboxO
     },
     routes: (host) => [
       ...clockRoutes(clock, {
-        db: host.db,
+        db: host.services.db,
         sweepExpired: (at) => host.sweepExpired(at),
         dispatchDue: (at) => host.dispatchDue(at),
       }),
