@@ -128,7 +128,10 @@ for (const driver of drivers) {
       expect((await h.provider.dispatchDue()).manual).toHaveLength(1);
       expect((await outbox(id))[0]?.status).toBe("failed_manual");
 
-      h.provider.services.merchants.upsert({ ...demoMerchant, callbackUrl: "http://127.0.0.1:1/unreachable" });
+      h.provider.services.merchants.upsert({
+        ...demoMerchant,
+        callbackUrl: "http://127.0.0.1:1/unreachable",
+      });
       const other = await paidSession();
       expect((await h.provider.dispatchDue()).retried).toHaveLength(1);
       expect((await outbox(other))[0]?.lastError).toMatch(/^no answer/);

@@ -10,23 +10,15 @@ import type { ExtraRoute } from "../http/server.js";
 import type { DispatchReport } from "../webhookDispatcher.js";
 import type { SandboxClock } from "./sandboxClock.js";
 
-/**
- * The furthest one move may take the clock: 400 days.
- *
- * @since 0.1.0
- * @category Sandbox
- */
-export const maxClockMoveMs = 400 * 24 * 3_600_000;
+/** The furthest one move may take the clock: 400 days. */
+const maxClockMoveMs = 400 * 24 * 3_600_000;
 
 /**
  * What moving the clock acts on: the database the offset lives in, and one run of the expiry
  * sweeper and of the webhook dispatcher at an instant (the provider's own `sweepExpired` and
  * `dispatchDue`).
- *
- * @since 0.1.0
- * @category Sandbox
  */
-export interface ClockHost {
+interface ClockHost {
   readonly db: Parameters<SandboxClock["advance"]>[0];
   readonly sweepExpired: (at: number) => Promise<number>;
   readonly dispatchDue: (at: number) => Promise<DispatchReport>;
@@ -35,11 +27,8 @@ export interface ClockHost {
 /**
  * The answer of the clock routes: the time now, how far ahead of real time it runs, and (after a
  * move) what the move did.
- *
- * @since 0.1.0
- * @category Sandbox
  */
-export interface ClockState {
+interface ClockState {
   readonly now: string;
   readonly offsetSeconds: number;
   readonly expiredSessions?: number;
@@ -55,11 +44,8 @@ const state = (clock: SandboxClock): ClockState => ({
  * Reads how far a `POST /_sandbox/clock` body moves the clock: `{ "advanceSeconds": n }` (a whole
  * number of seconds > 0) or `{ "to": "<ISO-8601 instant with an offset>" }` (later than now). Either
  * the milliseconds to add, or the field and what is wrong with it.
- *
- * @since 0.1.0
- * @category Sandbox
  */
-export const clockMove = (
+const clockMove = (
   body: unknown,
   now: number,
 ): { readonly ms: number } | { readonly field: string; readonly message: string } => {
@@ -98,11 +84,8 @@ export const clockMove = (
  * Moves the clock by `ms` and runs what real time would have run by then: the offset is added in
  * the database (shared by every instance), then the expiry sweeper and the webhook dispatcher run
  * once at the new instant.
- *
- * @since 0.1.0
- * @category Sandbox
  */
-export const moveClock = async (clock: SandboxClock, host: ClockHost, ms: number): Promise<ClockState> => {
+const moveClock = async (clock: SandboxClock, host: ClockHost, ms: number): Promise<ClockState> => {
   await clock.advance(host.db, ms);
   const at = clock.now();
   const expiredSessions = await host.sweepExpired(at);
@@ -118,12 +101,7 @@ export const moveClock = async (clock: SandboxClock, host: ClockHost, ms: number
   };
 };
 
-/**
- * The clock routes on `clock` and `host`.
- *
- * @since 0.1.0
- * @category Sandbox
- */
+/** The clock routes on `clock` and `host`. */
 export const clockRoutes = (clock: SandboxClock, host: ClockHost): ReadonlyArray<ExtraRoute> => [
   {
     method: "GET",

@@ -12,7 +12,6 @@ import {
   customerStepEvents,
   customerStepOf,
   type PaymentSession,
-  returnUrlOf,
   sandboxOtp,
   stepNeedsOtp,
   toPaymentSession,
@@ -21,24 +20,16 @@ import { errorAnswer } from "../answers.js";
 import type { ExtraRoute } from "../http/server.js";
 import type { Issuers } from "../issuers.js";
 import type { ProviderServices } from "../payments.js";
-import { bodyField, html, sessionPageRoutes } from "./sessionPage.js";
+import { amountText, bodyField, customerPageEnd, html, pageHtml, sessionPageRoutes } from "./sessionPage.js";
 
-/**
- * The customer step page of session `id` on the sandbox at `base` (no trailing slash).
- *
- * @since 0.2.0
- * @category Sandbox
- */
-export const customerStepUrl = (base: string, sessionId: string): string =>
+/** The customer step page of session `id` on the sandbox at `base` (no trailing slash). */
+const customerStepUrl = (base: string, sessionId: string): string =>
   `${base}/authenticate/${encodeURIComponent(sessionId)}`;
 
 /**
  * Issuers whose card charges send the customer to the {@link customerStepUrl} (the 3-D Secure step,
  * where the inner issuers gave a `paymentUrl`: mode API). Other URLs are left as `inner` made them
  * (an e-wallet's stays the hosted page; its approval step is served here too, at the same URL).
- *
- * @since 0.2.0
- * @category Sandbox
  */
 export const customerStepIssuers = (inner: Issuers, base: () => string): Issuers => ({
   forSession: inner.forSession,
@@ -101,29 +92,19 @@ ${otp ? `<label>One-time password <input name="otp" inputmode="numeric" autocomp
  * The step page of a session as HTML: the card's 3-D Secure (frictionless: it goes on by itself; a
  * challenge: the one-time password) or the e-wallet's approval, or, when no step waits, the
  * session's status and the way back to the merchant.
- *
- * @since 0.2.0
- * @category Sandbox
  */
-export const renderCustomerStep = (
-  session: PaymentSession,
-  step: CustomerStep | null,
-  merchantName: string,
-): string => {
-  const back = returnUrlOf(session);
-  const kind = step === null ? "none" : stepNeedsOtp(step) ? "challenge" : "frictionless";
-  return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
-<title>Authenticate — ${html(merchantName)} sandbox</title><style>${style}</style></head>
-<body><main data-step="${kind}" data-session="${html(session.id)}">
+const renderCustomerStep = (session: PaymentSession, step: CustomerStep | null, merchantName: string) =>
+  pageHtml(
+    `Authenticate — ${html(merchantName)} sandbox`,
+    style,
+    "",
+    `<main data-step="${step === null ? "none" : stepNeedsOtp(step) ? "challenge" : "frictionless"}" data-session="${html(session.id)}">
 <h1 data-testid="merchant">${html(merchantName)}</h1>
-<p>${html(session.amount.currency)} ${html(new Intl.NumberFormat("en-US").format(session.amount.value))} · status <span data-testid="status">${html(session.status)}</span></p>
+<p>${html(amountText(session))} · status <span data-testid="status">${html(session.status)}</span></p>
 ${step === null ? "<p>Nothing waits for you here.</p>" : stepHtml(step)}
-${back === null ? "" : `<p><a data-testid="return" href="${html(back)}">Return to ${html(merchantName)}</a></p>`}
-<p class="error" data-testid="message" role="alert"></p>
-<footer>Pivot Payments v2 sandbox (payment-session reference provider). No money moves.</footer>
-</main><script>${script}</script></body></html>`;
-};
+${customerPageEnd(session, merchantName)}`,
+    script,
+  );
 
 /**
  * The step page's routes on `services`:
@@ -132,9 +113,6 @@ ${back === null ? "" : `<p><a data-testid="return" href="${html(back)}">Return t
  * - `POST /authenticate/{id}` `{ otp }` or `{ cancel: true }`: the core's events of the answer,
  *   applied in order through the API's write path; answers `{ status, returnUrl }`, 400 at `otp`
  *   for a wrong one-time password (nothing changes), 422 `invalid_state` when no step waits.
- *
- * @since 0.2.0
- * @category Sandbox
  */
 export const customerStepRoutes = (services: ProviderServices): ReadonlyArray<ExtraRoute> => {
   const { page, action, apply } = sessionPageRoutes(services);

@@ -11,13 +11,11 @@
 import {
   awaitsCustomer,
   awaitsPaymentMethod,
-  type Charge,
   type ConfirmPaymentSessionRequest,
   cardPaymentEvents,
   type FailureCode,
   failureCodes,
   type PaymentSession,
-  returnUrlOf,
   toPaymentSession,
 } from "@payment-session/core";
 import { fieldError } from "../answers.js";
@@ -26,15 +24,18 @@ import type { Issuers } from "../issuers.js";
 import type { ProviderServices } from "../payments.js";
 import { answerOf } from "../writes.js";
 import { qrSvg } from "./qrSvg.js";
-import { bodyField, html, sessionPageRoutes } from "./sessionPage.js";
+import {
+  amountText,
+  bodyField,
+  currentCharge,
+  customerPageEnd,
+  html,
+  pageHtml,
+  sessionPageRoutes,
+} from "./sessionPage.js";
 
-/**
- * The hosted page of session `id` on the sandbox at `base` (no trailing slash).
- *
- * @since 0.1.0
- * @category Sandbox
- */
-export const checkoutUrl = (base: string, sessionId: string): string =>
+/** The hosted page of session `id` on the sandbox at `base` (no trailing slash). */
+const checkoutUrl = (base: string, sessionId: string): string =>
   `${base}/checkout/${encodeURIComponent(sessionId)}`;
 
 /**
@@ -42,9 +43,6 @@ export const checkoutUrl = (base: string, sessionId: string): string =>
  * issuers hand out (a REDIRECT session's hosted page, an e-wallet's or a card's step in mode API)
  * becomes the session's {@link checkoutUrl}, and a QR's `qrUrl` its image there. `base()` is read
  * when a URL is made (the listening address is known only once the server is up).
- *
- * @since 0.1.0
- * @category Sandbox
  */
 export const hostedPageIssuers = (inner: Issuers, base: () => string): Issuers => ({
   forCharge: async (request) => {
@@ -71,9 +69,6 @@ export const hostedPageIssuers = (inner: Issuers, base: () => string): Issuers =
   },
 });
 
-/** The charge the customer acts on: the last one of the session. */
-const currentCharge = (session: PaymentSession): Charge | undefined => session.chargeDetails?.at(-1);
-
 /** The method of the current charge, else of the session. */
 const methodOf = (session: PaymentSession) => {
   const charge = currentCharge(session);
@@ -83,9 +78,6 @@ const methodOf = (session: PaymentSession) => {
   if (charge?.card != null) return "CARD";
   return session.paymentMethod?.type ?? null;
 };
-
-const formatAmount = (session: PaymentSession) =>
-  `${session.amount.currency} ${new Intl.NumberFormat("en-US").format(session.amount.value)}`;
 
 const instrumentHtml = (session: PaymentSession): string => {
   const charge = currentCharge(session);
@@ -208,27 +200,22 @@ ${card ? "" : `<button data-action="expire" data-testid="expire">Let it expire</
  * The hosted page of a session as HTML: merchant, amount, countdown to `expiryAt`, the current
  * charge's instrument (VA number and bank, QR image, e-wallet or card step), the sandbox's buttons,
  * and when the session has ended, its status and the link back to the merchant.
- *
- * @since 0.1.0
- * @category Sandbox
  */
-export const renderCheckout = (session: PaymentSession, merchantName: string, now: string): string => {
-  const back = returnUrlOf(session);
-  return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
-<title>Pay ${html(merchantName)} — sandbox</title><style>${style}</style></head>
-<body><main data-session="${html(session.id)}" data-expiry="${html(session.expiryAt ?? "")}" data-now="${html(now)}">
+const renderCheckout = (session: PaymentSession, merchantName: string, now: string): string =>
+  pageHtml(
+    `Pay ${html(merchantName)} — sandbox`,
+    style,
+    "",
+    `<main data-session="${html(session.id)}" data-expiry="${html(session.expiryAt ?? "")}" data-now="${html(now)}">
 <h1 data-testid="merchant">${html(merchantName)}</h1>
-<p class="amount" data-testid="amount">${html(formatAmount(session))}</p>
+<p class="amount" data-testid="amount">${html(amountText(session))}</p>
 <p>Order <span class="mono">${html(session.clientReferenceId)}</span> · status <span class="badge" data-testid="status">${html(session.status)}</span></p>
 ${session.expiryAt ? `<p>Expires at ${html(session.expiryAt)} — <strong data-testid="countdown"></strong> left</p>` : ""}
 ${instrumentHtml(session)}
 ${actionsHtml(session)}
-${back === null ? "" : `<p><a data-testid="return" href="${html(back)}">Return to ${html(merchantName)}</a></p>`}
-<p class="error" data-testid="message" role="alert"></p>
-<footer>Pivot Payments v2 sandbox (payment-session reference provider). No money moves.</footer>
-</main><script>${script}</script></body></html>`;
-};
+${customerPageEnd(session, merchantName)}`,
+    script,
+  );
 
 /**
  * The hosted page's routes on `services`:
@@ -242,9 +229,6 @@ ${back === null ? "" : `<p><a data-testid="return" href="${html(back)}">Return t
  *
  * Each action answers `{ status, returnUrl }` (the session's status after it, and where the
  * customer goes: {@link returnUrlOf}), or the API's error answer.
- *
- * @since 0.1.0
- * @category Sandbox
  */
 export const hostedPageRoutes = (services: ProviderServices): ReadonlyArray<ExtraRoute> => {
   const { writes, page, action, apply } = sessionPageRoutes(services);

@@ -19,13 +19,8 @@ import { hostedPageIssuers, hostedPageRoutes } from "./hostedPage.js";
 import { createSandboxClock, type SandboxClock } from "./sandboxClock.js";
 import { type LedgerHost, ledgerOnAttempt } from "./webhookLedger.js";
 
-export * from "./clockRoutes.js";
-export * from "./customerStepPage.js";
-export * from "./dashboard.js";
-export * from "./hostedPage.js";
-export * from "./qrSvg.js";
-export * from "./sandboxClock.js";
-export * from "./webhookLedger.js";
+export type { AttemptRecorder, LedgerAction, LedgerHost } from "./webhookLedger.js";
+export { testEventPayload } from "./webhookLedger.js";
 
 /**
  * Options of the sandbox (`startProvider({ sandbox })`): `publicUrl`, the base URL customers'
@@ -43,13 +38,8 @@ export interface SandboxOptions {
   readonly ledger?: Pick<LedgerHost, "send" | "record"> | undefined;
 }
 
-/**
- * What the sandbox needs from the running provider to mount its routes.
- *
- * @since 0.1.0
- * @category Sandbox
- */
-export interface SandboxHost {
+/** What the sandbox needs from the running provider to mount its routes. */
+interface SandboxHost {
   readonly services: ProviderServices;
   readonly sweepExpired: (at?: number) => Promise<number>;
   readonly dispatchDue: (at?: number) => Promise<DispatchReport>;
@@ -58,9 +48,6 @@ export interface SandboxHost {
 /**
  * The sandbox of one provider: its clock (the provider's clock plus the shared offset, loaded from
  * the database by {@link Sandbox.load}), and its routes.
- *
- * @since 0.1.0
- * @category Sandbox
  */
 export interface Sandbox {
   readonly clock: SandboxClock;
@@ -78,12 +65,7 @@ export interface Sandbox {
   readonly onAttempt: (db: Database) => (attempt: DeliveryAttempt) => Promise<void>;
 }
 
-/**
- * Makes the sandbox over the provider's `base` clock.
- *
- * @since 0.1.0
- * @category Sandbox
- */
+/** Makes the sandbox over the provider's `base` clock. */
 export const createSandbox = (base: ProviderClock | undefined, options: SandboxOptions = {}): Sandbox => {
   const clock = createSandboxClock(base);
   const configured =

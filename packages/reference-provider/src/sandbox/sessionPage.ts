@@ -1,12 +1,15 @@
 /**
- * What the sandbox's customer pages share (the hosted page `/checkout/{id}`, the customer step page
- * `/authenticate/{id}`): HTML escaping, the not-found page, and their routes' plumbing — the session
- * read as an API request of its own merchant would read it, events applied through the API's write
- * path, and the `{ status, returnUrl }` answer of an action.
+ * What the sandbox's pages share (the hosted page `/checkout/{id}`, the customer step page
+ * `/authenticate/{id}`, the dashboard): HTML escaping, the page shell, the not-found page, and the
+ * customer pages' routes' plumbing — the session read as an API request of its own merchant would
+ * read it, events applied through the API's write path, and the `{ status, returnUrl }` answer of an
+ * action.
  *
  * @since 0.2.0
  */
 import {
+  type Charge,
+  type PaymentSession,
   returnUrlOf,
   type SessionEvent,
   type SessionSnapshot,
@@ -20,12 +23,7 @@ import { readSession } from "../sessionWrites.js";
 import { merchantOfSession } from "../store/sessionOwner.js";
 import { answerOf, writeEndpoints } from "../writes.js";
 
-/**
- * `value` as HTML text (`&`, `<`, `>`, quotes escaped; `null` / `undefined` as nothing).
- *
- * @since 0.2.0
- * @category Sandbox
- */
+/** `value` as HTML text (`&`, `<`, `>`, quotes escaped; `null` / `undefined` as nothing). */
 export const html = (value: unknown): string =>
   String(value ?? "")
     .replaceAll("&", "&amp;")
@@ -35,11 +33,40 @@ export const html = (value: unknown): string =>
     .replaceAll("'", "&#39;");
 
 /**
- * A field of a JSON object body (`undefined` when the body is no object).
- *
- * @since 0.2.0
- * @category Sandbox
+ * A sandbox page: the document shell (`lang`, charset, viewport, `title`, the page's `style`) around
+ * `content` in a `<body>` with `attributes`, the page's `script` last.
  */
+export const pageHtml = (
+  title: string,
+  style: string,
+  attributes: string,
+  content: string,
+  script: string,
+): string => `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
+<title>${title}</title><style>${style}</style></head>
+<body${attributes}>${content}<script>${script}</script></body></html>`;
+
+/** A session's amount as a page shows it: `IDR 20,000`. */
+export const amountText = (session: PaymentSession): string =>
+  `${session.amount.currency} ${new Intl.NumberFormat("en-US").format(session.amount.value)}`;
+
+/** The charge the customer acts on: the last one of the session. */
+export const currentCharge = (session: PaymentSession): Charge | undefined => session.chargeDetails?.at(-1);
+
+/**
+ * The end of a customer page: the way back to the merchant once the session has one
+ * ({@link returnUrlOf}), the line an action's error is shown on, and the sandbox's footer.
+ */
+export const customerPageEnd = (session: PaymentSession, merchantName: string): string => {
+  const back = returnUrlOf(session);
+  return `${back === null ? "" : `<p><a data-testid="return" href="${html(back)}">Return to ${html(merchantName)}</a></p>`}
+<p class="error" data-testid="message" role="alert"></p>
+<footer>Pivot Payments v2 sandbox (payment-session reference provider). No money moves.</footer>
+</main>`;
+};
+
+/** A field of a JSON object body (`undefined` when the body is no object). */
 export const bodyField = (request: ExtraRouteRequest, name: string): unknown =>
   typeof request.body === "object" && request.body !== null
     ? (request.body as Record<string, unknown>)[name]
@@ -48,11 +75,8 @@ export const bodyField = (request: ExtraRouteRequest, name: string): unknown =>
 /**
  * A customer page's session: its id, the request as its merchant's (the instant read once), and
  * the session as of that instant.
- *
- * @since 0.2.0
- * @category Sandbox
  */
-export interface PageSession {
+interface PageSession {
   readonly id: string;
   readonly context: RequestContext;
   readonly snapshot: SessionSnapshot;
@@ -61,9 +85,6 @@ export interface PageSession {
 /**
  * A bare page of one message: `404` "Not found" or `400` "Bad request" (an unknown session, a
  * dashboard query that does not fit).
- *
- * @since 0.2.0
- * @category Sandbox
  */
 export const messagePage = (status: 400 | 404, message: string): PageAnswer => ({
   status,
@@ -79,9 +100,6 @@ export const messagePage = (status: 400 | 404, message: string): PageAnswer => (
  *   unknown session is a 404 envelope;
  * - `apply(session, events)`: the events in order through the API's write path (a channel's
  *   notification), stopping at the first refusal, whose answer it is.
- *
- * @since 0.2.0
- * @category Sandbox
  */
 export const sessionPageRoutes = (services: ProviderServices) => {
   const writes = writeEndpoints(services);
