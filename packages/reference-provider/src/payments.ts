@@ -51,13 +51,12 @@ import { decryptCard } from "./decryptCard.js";
 import type { IdGenerator } from "./ids.js";
 import type { Issuers } from "./issuers.js";
 import { type Merchant, type MerchantRegistry, merchantConfig } from "./merchants.js";
-import { applyToSession, freshSnapshot, fromStore, readSession } from "./sessionWrites.js";
+import { applyToSession, freshSnapshots, fromStore, readSession } from "./sessionWrites.js";
 import {
   type Database,
   deferInsertSession,
   listSessions,
   recordSessionEvents,
-  type SessionRow,
   type StoreUnavailable,
   type Tx,
 } from "./store/index.js";
@@ -143,7 +142,7 @@ export const createPayment = (
     if (!planned.ok)
       return yield* Effect.fail(apiValidationError(planned.refusal.details ?? [], { traceId }));
     const { plan } = planned;
-    const id = services.ids.sessionId();
+    const issue = { db: tx, merchant, sessionId: services.ids.sessionId(), at };
     const chargeId = services.ids.chargeId();
     const opens = plan.charge;
     const charge =
@@ -152,34 +151,14 @@ export const createPayment = (
         : {
             id: chargeId,
             ...(yield* fromStore(() =>
-              services.issuers.forCharge({
-                db: tx,
-                merchant,
-                sessionId: id,
-                chargeId,
-                mode: plan.input.mode,
-                at,
-                charge: opens,
-              }),
+              services.issuers.forCharge({ ...issue, chargeId, mode: plan.input.mode, charge: opens }),
             )),
           };
     const issued = yield* fromStore(() =>
-      services.issuers.forSession({
-        db: tx,
-        merchant,
-        sessionId: id,
-        at,
-        request: plan.input,
-        extras: plan.extras,
-      }),
+      services.issuers.forSession({ ...issue, request: plan.input, extras: plan.extras }),
     );
-    const created = createFromPlan(plan, {
-      id,
-      ...(charge === undefined ? {} : { charge }),
-      ...(issued.paymentMethod === undefined ? {} : { paymentMethod: issued.paymentMethod }),
-      ...(issued.paymentUrl === undefined ? {} : { paymentUrl: issued.paymentUrl }),
-      ...(issued.encryptionKey === undefined ? {} : { encryptionKey: issued.encryptionKey }),
-    });
+    const id = issue.sessionId;
+    const created = createFromPlan(plan, { id, charge, ...issued });
     if (!created.ok) return yield* Effect.die(new Error(created.refusal.message));
     const { snapshot } = created;
     // Deferred (decision P12): the row, the timeline entry and the idempotency record travel with
@@ -401,12 +380,6 @@ export const getPayment = (
         : Effect.succeed(sessionAnswer(snapshot)),
   );
 
-const freshPage = async (services: ProviderServices, at: number, rows: ReadonlyArray<SessionRow>) => {
-  const snapshots: Array<SessionSnapshot> = [];
-  for (const row of rows) snapshots.push(await freshSnapshot(services.db, row, at));
-  return snapshots;
-};
-
 /**
  * `GET /v2/payments[?clientReferenceId=…][&page=…&perPage=…]`: the merchant's sessions, newest
  * first, as of now (decision C4: a reference may name several), with `pagination`.
@@ -425,7 +398,7 @@ export const listPayments = (
       perPage,
       clientReferenceId: query.clientReferenceId,
     });
-    const snapshots = await freshPage(services, context.at, result.items);
+    const snapshots = await freshSnapshots(services.db, result.items, context.at);
     return listBody(snapshots.map(toPaymentSession), page, perPage, result.totalItems);
   });
 
@@ -449,7 +422,7 @@ export const listCharges = (
         perPage: 100,
         clientReferenceId: query.clientReferenceId,
       });
-      for (const snapshot of await freshPage(services, context.at, result.items)) {
+      for (const snapshot of await freshSnapshots(services.db, result.items, context.at)) {
         for (const charge of snapshot.context.charges) charges.push(toCharge(snapshot, charge));
       }
       if (sessionPage * 100 >= result.totalItems) break;

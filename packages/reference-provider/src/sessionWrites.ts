@@ -250,7 +250,7 @@ export const applyToSession = <E>(
  *
  * @since 0.1.0
  */
-export const freshSnapshot = async (db: Database, row: SessionRow, at: number): Promise<SessionSnapshot> => {
+const freshSnapshot = async (db: Database, row: SessionRow, at: number): Promise<SessionSnapshot> => {
   const now = sessionAt(restoreRow(row), at);
   if (now.expiry === null) return now.atInstant;
   const outcome = await withSessionUpdate(db, row.merchantId, row.id, async (current, { tx }) => {
@@ -266,6 +266,17 @@ export const freshSnapshot = async (db: Database, row: SessionRow, at: number): 
     };
   });
   return outcome._tag === "Written" || outcome._tag === "Kept" ? outcome.value : now.atInstant;
+};
+
+/** Stored sessions as of `at`, in order (see {@link freshSnapshot}). */
+export const freshSnapshots = async (
+  db: Database,
+  rows: ReadonlyArray<SessionRow>,
+  at: number,
+): Promise<ReadonlyArray<SessionSnapshot>> => {
+  const snapshots: Array<SessionSnapshot> = [];
+  for (const row of rows) snapshots.push(await freshSnapshot(db, row, at));
+  return snapshots;
 };
 
 /**

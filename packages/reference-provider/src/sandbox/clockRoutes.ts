@@ -7,22 +7,11 @@
 import { millisToInstant, parseInstantMillis } from "@payment-session/core";
 import { fieldError } from "../answers.js";
 import type { ExtraRoute } from "../http/server.js";
-import type { DispatchReport } from "../webhookDispatcher.js";
+import type { SandboxHost } from "./index.js";
 import type { SandboxClock } from "./sandboxClock.js";
 
 /** The furthest one move may take the clock: 400 days. */
 const maxClockMoveMs = 400 * 24 * 3_600_000;
-
-/**
- * What moving the clock acts on: the database the offset lives in, and one run of the expiry
- * sweeper and of the webhook dispatcher at an instant (the provider's own `sweepExpired` and
- * `dispatchDue`).
- */
-interface ClockHost {
-  readonly db: Parameters<SandboxClock["advance"]>[0];
-  readonly sweepExpired: (at: number) => Promise<number>;
-  readonly dispatchDue: (at: number) => Promise<DispatchReport>;
-}
 
 /**
  * The answer of the clock routes: the time now, how far ahead of real time it runs, and (after a
@@ -82,11 +71,11 @@ const clockMove = (
 
 /**
  * Moves the clock by `ms` and runs what real time would have run by then: the offset is added in
- * the database (shared by every instance), then the expiry sweeper and the webhook dispatcher run
- * once at the new instant.
+ * the database (shared by every instance), then the provider's expiry sweeper and webhook
+ * dispatcher run once at the new instant.
  */
-const moveClock = async (clock: SandboxClock, host: ClockHost, ms: number): Promise<ClockState> => {
-  await clock.advance(host.db, ms);
+const moveClock = async (clock: SandboxClock, host: SandboxHost, ms: number): Promise<ClockState> => {
+  await clock.advance(host.services.db, ms);
   const at = clock.now();
   const expiredSessions = await host.sweepExpired(at);
   const report = await host.dispatchDue(at);
@@ -102,12 +91,12 @@ const moveClock = async (clock: SandboxClock, host: ClockHost, ms: number): Prom
 };
 
 /** The clock routes on `clock` and `host`. */
-export const clockRoutes = (clock: SandboxClock, host: ClockHost): ReadonlyArray<ExtraRoute> => [
+export const clockRoutes = (clock: SandboxClock, host: SandboxHost): ReadonlyArray<ExtraRoute> => [
   {
     method: "GET",
     path: "/_sandbox/clock",
     handle: async () => {
-      await clock.load(host.db);
+      await clock.load(host.services.db);
       return { status: 200, body: state(clock) };
     },
   },
@@ -115,7 +104,7 @@ export const clockRoutes = (clock: SandboxClock, host: ClockHost): ReadonlyArray
     method: "POST",
     path: "/_sandbox/clock",
     handle: async (request) => {
-      await clock.load(host.db);
+      await clock.load(host.services.db);
       const move = clockMove(request.body, clock.now());
       if ("field" in move) return fieldError(request.traceId, move.field, move.message);
       return { status: 200, body: await moveClock(clock, host, move.ms) };

@@ -20,7 +20,7 @@ import { type Answer, errorAnswer, fieldError } from "../answers.js";
 import type { ExtraRoute, ExtraRouteRequest, PageAnswer } from "../http/server.js";
 import type { Merchant } from "../merchants.js";
 import type { ProviderServices } from "../payments.js";
-import { freshSnapshot, readSession } from "../sessionWrites.js";
+import { freshSnapshots, readSession } from "../sessionWrites.js";
 import {
   findSessions,
   listSessionEvents,
@@ -30,21 +30,10 @@ import {
   type SessionEventRow,
   type WebhookAttemptRow,
 } from "../store/index.js";
+import type { SandboxHost, SandboxOptions } from "./index.js";
 import type { SandboxClock } from "./sandboxClock.js";
 import { amountText, currentCharge, html, messagePage, pageHtml } from "./sessionPage.js";
 import { type LedgerHost, resendWebhook, sendTestEvent } from "./webhookLedger.js";
-
-/**
- * What the dashboard runs on: the provider's services (its clock is the sandbox clock), the
- * sandbox clock, the expiry sweeper (run before a list, so a status filter sees the sessions as of
- * now), and the ledger's seams.
- */
-interface DashboardHost {
-  readonly services: ProviderServices;
-  readonly clock: SandboxClock;
-  readonly sweepExpired: (at: number) => Promise<number>;
-  readonly ledger?: Pick<LedgerHost, "send" | "record"> | undefined;
-}
 
 const instant = (ms: number | null): string => (ms === null ? "" : millisToInstant(ms));
 
@@ -76,15 +65,14 @@ const statusFilter = (query: URLSearchParams): SessionStatus | undefined | { rea
 
 /** A merchant's sessions as of now, newest first (the sweeper runs first: statuses are current). */
 const sessionsOf = async (
-  host: DashboardHost,
+  host: SandboxHost,
   merchant: Merchant,
   filter: { readonly status?: SessionStatus | undefined; readonly clientReferenceId?: string | undefined },
 ): Promise<ReadonlyArray<PaymentSession>> => {
-  const at = host.clock.now();
+  const at = host.services.clock.now();
   await host.sweepExpired(at);
   const rows = await findSessions(host.services.db, merchant.id, { ...filter, limit: 100 });
-  const sessions: Array<PaymentSession> = [];
-  for (const row of rows) sessions.push(toPaymentSession(await freshSnapshot(host.services.db, row, at)));
+  const sessions = (await freshSnapshots(host.services.db, rows, at)).map(toPaymentSession);
   return filter.status === undefined ? sessions : sessions.filter((s) => s.status === filter.status);
 };
 
@@ -100,11 +88,11 @@ interface SessionTimeline {
 }
 
 const timelineOf = async (
-  host: DashboardHost,
+  host: SandboxHost,
   merchant: Merchant,
   id: string,
 ): Promise<SessionTimeline | null> => {
-  const snapshot = await readSession(host.services.db, merchant.id, id, host.clock.now());
+  const snapshot = await readSession(host.services.db, merchant.id, id, host.services.clock.now());
   if (snapshot === null) return null;
   const db = host.services.db;
   return {
@@ -369,13 +357,17 @@ ${session.paymentUrl ? ` · <a href="${html(session.paymentUrl)}">payment page</
  *
  * The two POSTs answer the attempt ({@link LedgerAction}): what the receiver said.
  */
-export const dashboardRoutes = (host: DashboardHost): ReadonlyArray<ExtraRoute> => {
+export const dashboardRoutes = (
+  clock: SandboxClock,
+  host: SandboxHost,
+  ledger: SandboxOptions["ledger"],
+): ReadonlyArray<ExtraRoute> => {
   const { services } = host;
   const ledgerHost: LedgerHost = {
     db: services.db,
-    now: () => host.clock.now(),
-    send: host.ledger?.send,
-    record: host.ledger?.record,
+    now: () => clock.now(),
+    send: ledger?.send,
+    record: ledger?.record,
   };
   const withMerchant =
     (
@@ -383,7 +375,7 @@ export const dashboardRoutes = (host: DashboardHost): ReadonlyArray<ExtraRoute> 
       run: (merchant: Merchant, request: ExtraRouteRequest) => Promise<Answer | PageAnswer>,
     ) =>
     async (request: ExtraRouteRequest): Promise<Answer | PageAnswer> => {
-      await host.clock.load(services.db);
+      await clock.load(services.db);
       const merchant = merchantOf(services, request.query, defaultFirst);
       if ("field" in merchant)
         return defaultFirst
@@ -413,7 +405,7 @@ export const dashboardRoutes = (host: DashboardHost): ReadonlyArray<ExtraRoute> 
             "Sessions",
             merchant,
             services.merchants.list(),
-            host.clock.now(),
+            clock.now(),
             sessionsTable(merchant, sessions, request.query) + ledgerTable(merchant, attempts, true),
           ),
         };
@@ -432,7 +424,7 @@ export const dashboardRoutes = (host: DashboardHost): ReadonlyArray<ExtraRoute> 
             `Session ${id}`,
             merchant,
             services.merchants.list(),
-            host.clock.now(),
+            clock.now(),
             sessionSummary(timeline.session) +
               timelineTable(timeline) +
               ledgerTable(merchant, [...timeline.attempts].reverse(), false),

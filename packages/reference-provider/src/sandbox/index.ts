@@ -11,7 +11,7 @@ import type { ExtraRoute } from "../http/server.js";
 import type { Issuers } from "../issuers.js";
 import type { ProviderServices } from "../payments.js";
 import type { Database } from "../store/index.js";
-import type { DeliveryAttempt, DispatchReport } from "../webhookDispatcher.js";
+import type { DispatchOptions, DispatchReport } from "../webhookDispatcher.js";
 import { clockRoutes } from "./clockRoutes.js";
 import { customerStepIssuers, customerStepRoutes } from "./customerStepPage.js";
 import { dashboardRoutes } from "./dashboard.js";
@@ -38,8 +38,12 @@ export interface SandboxOptions {
   readonly ledger?: Pick<LedgerHost, "send" | "record"> | undefined;
 }
 
-/** What the sandbox needs from the running provider to mount its routes. */
-interface SandboxHost {
+/**
+ * What the sandbox needs from the running provider to mount its routes: its services, and one run
+ * of its expiry sweeper and webhook dispatcher at an instant (what a clock move runs; the sweeper
+ * also runs before the dashboard lists sessions).
+ */
+export interface SandboxHost {
   readonly services: ProviderServices;
   readonly sweepExpired: (at?: number) => Promise<number>;
   readonly dispatchDue: (at?: number) => Promise<DispatchReport>;
@@ -61,8 +65,8 @@ export interface Sandbox {
   /** Tells the sandbox the address it listens on (the base of its URLs without `publicUrl`). */
   readonly listening: (url: string) => void;
   readonly routes: (host: SandboxHost) => ReadonlyArray<ExtraRoute>;
-  /** The dispatcher's `onAttempt`: each delivery attempt written to the webhook ledger. */
-  readonly onAttempt: (db: Database) => (attempt: DeliveryAttempt) => Promise<void>;
+  /** The dispatcher's options with each delivery attempt also written to the webhook ledger. */
+  readonly dispatch: (db: Database, options: DispatchOptions | undefined) => DispatchOptions;
 }
 
 /** Makes the sandbox over the provider's `base` clock. */
@@ -88,20 +92,20 @@ export const createSandbox = (base: ProviderClock | undefined, options: SandboxO
       listeningUrl = url;
     },
     routes: (host) => [
-      ...clockRoutes(clock, {
-        db: host.services.db,
-        sweepExpired: (at) => host.sweepExpired(at),
-        dispatchDue: (at) => host.dispatchDue(at),
-      }),
+      ...clockRoutes(clock, host),
       ...hostedPageRoutes(host.services),
-      ...dashboardRoutes({
-        services: host.services,
-        clock,
-        sweepExpired: (at) => host.sweepExpired(at),
-        ledger: options.ledger,
-      }),
+      ...dashboardRoutes(clock, host, options.ledger),
       ...customerStepRoutes(host.services),
     ],
-    onAttempt: (db) => ledgerOnAttempt(db, options.ledger?.record),
+    dispatch: (db, outer) => {
+      const ledger = ledgerOnAttempt(db, options.ledger?.record);
+      return {
+        ...outer,
+        onAttempt: async (attempt) => {
+          await ledger(attempt);
+          await outer?.onAttempt?.(attempt);
+        },
+      };
+    },
   };
 };
