@@ -55,11 +55,14 @@ export const merchantOf = (
   return services.merchants.get(id) ?? { field: "merchantId", message: `no merchant ${id}` };
 };
 
-const statusFilter = (query: URLSearchParams): SessionStatus | undefined | { readonly invalid: string } => {
-  const status = query.get("status");
-  if (status === null || status === "") return undefined;
-  return (sessionStatuses as ReadonlyArray<string>).includes(status)
-    ? (status as SessionStatus)
+/** The list's filter from the query (`status`, `clientReferenceId`; empty = any), or what is wrong with `status`. */
+const filterOf = (
+  query: URLSearchParams,
+): { status: SessionStatus | undefined; clientReferenceId: string | undefined } | { invalid: string } => {
+  const status = query.get("status") || undefined;
+  const clientReferenceId = query.get("clientReferenceId") || undefined;
+  return status === undefined || (sessionStatuses as ReadonlyArray<string>).includes(status)
+    ? { status: status as SessionStatus | undefined, clientReferenceId }
     : { invalid: `one of ${sessionStatuses.join(", ")}` };
 };
 
@@ -383,13 +386,10 @@ export const dashboardRoutes = (
           : fieldError(request.traceId, merchant.field, merchant.message);
       return run(merchant, request);
     };
-  const filterOf = (query: URLSearchParams) => {
-    const status = statusFilter(query);
-    const reference = query.get("clientReferenceId");
-    return typeof status === "object"
-      ? status
-      : { status, clientReferenceId: reference === null || reference === "" ? undefined : reference };
-  };
+  const dashboardPage = (title: string, merchant: Merchant, body: string): PageAnswer => ({
+    status: 200,
+    html: page(title, merchant, services.merchants.list(), clock.now(), body),
+  });
   return [
     {
       method: "GET",
@@ -399,16 +399,9 @@ export const dashboardRoutes = (
         if ("invalid" in filter) return messagePage(400, `status: ${filter.invalid}`);
         const sessions = await sessionsOf(host, merchant, filter);
         const attempts = await listWebhookAttempts(services.db, merchant.id, { limit: 50 });
-        return {
-          status: 200,
-          html: page(
-            "Sessions",
-            merchant,
-            services.merchants.list(),
-            clock.now(),
-            sessionsTable(merchant, sessions, request.query) + ledgerTable(merchant, attempts, true),
-          ),
-        };
+        const tables =
+          sessionsTable(merchant, sessions, request.query) + ledgerTable(merchant, attempts, true);
+        return dashboardPage("Sessions", merchant, tables);
       }),
     },
     {
@@ -418,18 +411,9 @@ export const dashboardRoutes = (
         const id = request.params.id ?? "";
         const timeline = await timelineOf(host, merchant, id);
         if (timeline === null) return messagePage(404, `No payment session ${id} of ${merchant.id}.`);
-        return {
-          status: 200,
-          html: page(
-            `Session ${id}`,
-            merchant,
-            services.merchants.list(),
-            clock.now(),
-            sessionSummary(timeline.session) +
-              timelineTable(timeline) +
-              ledgerTable(merchant, [...timeline.attempts].reverse(), false),
-          ),
-        };
+        const attempts = [...timeline.attempts].reverse();
+        const tables = timelineTable(timeline) + ledgerTable(merchant, attempts, false);
+        return dashboardPage(`Session ${id}`, merchant, sessionSummary(timeline.session) + tables);
       }),
     },
     {
