@@ -101,8 +101,6 @@ const sessionAnswer = (snapshot: SessionSnapshot): PaymentSessionAnswer =>
 /**
  * `POST /v1/access-token`: a Bearer token valid 900 s for the merchant whose id and secret these
  * are, or 401 `credentials_invalid`. Not idempotent-recorded: it changes nothing.
- *
- * @since 0.1.0
  */
 export const accessToken = (
   services: ProviderServices,
@@ -127,8 +125,6 @@ export const accessToken = (
  * `details`, nothing stored), the issuers make what the plan asks for (the charge an autoConfirm
  * create opens, the static VA / QR, the hosted page, the key), the core creates the session (C1,
  * C2) and it is stored in `tx`.
- *
- * @since 0.1.0
  */
 export const createPayment = (
   services: ProviderServices,
@@ -234,8 +230,6 @@ const openCard = (
  * `encryptedCard` (decision S3) is opened with the session's key first (400 at
  * `paymentMethod.card.encryptedCard` if it does not decrypt or holds no card, nothing changed);
  * the issuer sees its number to mask it, the session stores the method without it.
- *
- * @since 0.1.0
  */
 export const confirmPayment = (
   services: ProviderServices,
@@ -280,11 +274,7 @@ export const confirmPayment = (
     }),
   ).pipe(Effect.map((applied): PaymentSessionAnswer => sessionAnswer(applied.snapshot)));
 
-/**
- * `POST /v2/payments/{id}/cancel` (decisions L3, L6): the core's `CANCEL`.
- *
- * @since 0.1.0
- */
+/** `POST /v2/payments/{id}/cancel` (decisions L3, L6): the core's `CANCEL`. */
 export const cancelPayment = (
   context: RequestContext,
   tx: Tx,
@@ -295,8 +285,6 @@ export const cancelPayment = (
 /**
  * `POST /v2/payments/{id}/capture` (decision P6): the core's `CAPTURE` with a new capture id; the
  * answer is the core's capture object (`toCapture`).
- *
- * @since 0.1.0
  */
 export const capturePayment = (
   services: ProviderServices,
@@ -323,8 +311,6 @@ export const capturePayment = (
  * notification is (a 400 when it says the amount is missing). A wrong amount is 422
  * `amount_mismatch` (P1); the same payment again is answered the same (P2); after the end it is
  * recorded as late (P3). Answers `{ updated: "true", result }`.
- *
- * @since 0.1.0
  */
 export const simulatePayment = (
   services: ProviderServices,
@@ -348,8 +334,6 @@ export const simulatePayment = (
  * a session through the same write path as the API (lazy expiry, core, outbox): the customer
  * authenticating, the partner processing, an authorisation, a decline (`CUSTOMER_AUTHENTICATING`,
  * `CHARGE_PROCESSING`, `AUTHORIZED`, `CHARGE_FAILED`, …). Its `at` should be `context.at`.
- *
- * @since 0.1.0
  */
 export const applyChannelEvent = (
   context: RequestContext,
@@ -364,8 +348,6 @@ export const applyChannelEvent = (
 /**
  * `GET /v2/payments/{id}`: the session as of now (expired and stored first if its time passed,
  * decision L4), or 404 `resource_missing` (also for another merchant's session).
- *
- * @since 0.1.0
  */
 export const getPayment = (
   services: ProviderServices,
@@ -383,8 +365,6 @@ export const getPayment = (
 /**
  * `GET /v2/payments[?clientReferenceId=…][&page=…&perPage=…]`: the merchant's sessions, newest
  * first, as of now (decision C4: a reference may name several), with `pagination`.
- *
- * @since 0.1.0
  */
 export const listPayments = (
   services: ProviderServices,
@@ -405,8 +385,6 @@ export const listPayments = (
 /**
  * `GET /v2/charges?clientReferenceId=…`: every charge of the merchant's sessions with that
  * reference (sessions newest first, charges in the order they were opened), paged.
- *
- * @since 0.1.0
  */
 export const listCharges = (
   services: ProviderServices,

@@ -65,8 +65,6 @@ const storeFailure = (error: unknown): StoreUnavailable | DuplicateIdempotencyKe
  * A store call as an Effect: its rejection fails with {@link StoreUnavailable} when the database
  * cannot be used (answered 503); any other rejection (a `StoreError` of a bug, a thrown bug) is a
  * defect (500).
- *
- * @since 0.1.0
  */
 export const fromStore = <A>(run: () => Promise<A>): Effect.Effect<A, StoreUnavailable> =>
   Effect.flatMap(
@@ -91,8 +89,6 @@ class RolledBack {
  * (typed failure or defect), which it then fails with. A transaction the database cannot run or
  * commit fails with {@link StoreUnavailable}; a COMMIT refused for a deferred idempotency record's
  * live key with {@link DuplicateIdempotencyKey}; any other driver error is a defect.
- *
- * @since 0.1.0
  */
 export const inTransaction = <A, E, R>(
   db: Database,
@@ -120,8 +116,6 @@ export const inTransaction = <A, E, R>(
 /**
  * Restores a stored row's snapshot with the core. A row the core cannot read is a `StoreError`
  * (reason `query`): the database holds something this code did not write.
- *
- * @since 0.1.0
  */
 export const restoreRow = (row: SessionRow): SessionSnapshot => {
   const restored = restoreSession(row.snapshot);
@@ -137,8 +131,6 @@ export const restoreRow = (row: SessionRow): SessionSnapshot => {
 /**
  * The row's new state: the persisted snapshot and the columns derived from it (status, expiry,
  * last update).
- *
- * @since 0.1.0
  */
 const sessionChange = (snapshot: SessionSnapshot): Omit<SessionChange, "id" | "merchantId"> => ({
   status: sessionStatus(snapshot),
@@ -190,8 +182,6 @@ const applyOrRefuse = (
  *    outbox rows of the outcome's callbacks.
  *
  * An unknown session fails with 404 (the row is locked from the load: no compare-and-set is lost).
- *
- * @since 0.1.0
  */
 export const applyToSession = <E>(
   tx: Tx,
@@ -247,8 +237,6 @@ export const applyToSession = <E>(
  * A stored session as of `at`: restored, and brought to `at` (the core's `sessionAt`) — if that changed
  * it, the change is stored first (with its webhook), so a read never shows a state the database
  * does not hold.
- *
- * @since 0.1.0
  */
 const freshSnapshot = async (db: Database, row: SessionRow, at: number): Promise<SessionSnapshot> => {
   const now = sessionAt(restoreRow(row), at);
@@ -282,8 +270,6 @@ export const freshSnapshots = async (
 /**
  * Loads a merchant's session as of `at` (see {@link freshSnapshot}), or `null` when the merchant
  * has no session with that id.
- *
- * @since 0.1.0
  */
 export const readSession = async (
   db: Database,
@@ -301,8 +287,6 @@ export const readSession = async (
  * `FOR NO KEY UPDATE SKIP LOCKED` (so sweepers and requests never wait for each other), writing the same
  * snapshot and `PAYMENT.CANCELLED` outbox rows as the lazy path. Returns how many sessions it
  * expired.
- *
- * @since 0.1.0
  */
 export const sweepExpired = async (db: Database, at: number, batchSize = 100): Promise<number> => {
   let total = 0;
