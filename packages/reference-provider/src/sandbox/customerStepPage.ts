@@ -20,7 +20,15 @@ import { errorAnswer } from "../answers.js";
 import type { ExtraRoute } from "../http/server.js";
 import type { Issuers } from "../issuers.js";
 import type { ProviderServices } from "../payments.js";
-import { amountText, bodyField, customerPageEnd, html, pageHtml, sessionPageRoutes } from "./sessionPage.js";
+import {
+  amountText,
+  bodyField,
+  customerPageEnd,
+  html,
+  pageHtml,
+  sendScript,
+  sessionPageRoutes,
+} from "./sessionPage.js";
 
 /** The customer step page of session `id` on the sandbox at `base` (no trailing slash). */
 const customerStepUrl = (base: string, sessionId: string): string =>
@@ -50,24 +58,12 @@ button.primary{background:#1d4ed8;color:#fff;border-color:#1d4ed8}footer{margin-
 const script = `(() => {
   const root = document.querySelector("[data-step]");
   if (!root) return;
-  const message = document.querySelector("[data-testid=message]");
-  const send = async (body) => {
-    for (const b of document.querySelectorAll("button")) b.disabled = true;
-    const response = await fetch(location.pathname, {
-      method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body),
-    });
-    const answer = await response.json().catch(() => ({}));
-    if (!response.ok) {
-      message.textContent = (answer.error && answer.error.details && answer.error.details[0] && answer.error.details[0].message) || answer.message || ("HTTP " + response.status);
-      for (const b of document.querySelectorAll("button")) b.disabled = false;
-      return;
-    }
-    location.href = answer.returnUrl || location.href;
-  };
+  ${sendScript}
   const otp = document.querySelector("[name=otp]");
-  document.querySelector("[data-testid=submit]")?.addEventListener("click", () => send(otp ? { otp: otp.value } : {}));
-  document.querySelector("[data-testid=cancel]")?.addEventListener("click", () => send({ cancel: true }));
-  if (root.dataset.step === "frictionless") send({});
+  const submit = (body) => send(location.pathname, body);
+  document.querySelector("[data-testid=submit]")?.addEventListener("click", () => submit(otp ? { otp: otp.value } : {}));
+  document.querySelector("[data-testid=cancel]")?.addEventListener("click", () => submit({ cancel: true }));
+  if (root.dataset.step === "frictionless") submit({});
 })();`;
 
 const stepHtml = (step: CustomerStep): string => {

@@ -31,6 +31,7 @@ import {
   customerPageEnd,
   html,
   pageHtml,
+  sendScript,
   sessionPageRoutes,
 } from "./sessionPage.js";
 
@@ -154,23 +155,13 @@ const script = `(() => {
   };
   tick();
   setInterval(tick, 1000);
-  const message = document.querySelector("[data-testid=message]");
+  ${sendScript}
   for (const button of document.querySelectorAll("button[data-action]")) {
-    button.addEventListener("click", async () => {
+    button.addEventListener("click", () => {
       const body = {};
       if (button.dataset.method) body.method = button.dataset.method;
       if (button.dataset.action === "fail") body.failureCode = document.querySelector("[name=failureCode]").value;
-      for (const b of document.querySelectorAll("button")) b.disabled = true;
-      const response = await fetch("/checkout/" + id + "/" + button.dataset.action, {
-        method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body),
-      });
-      const answer = await response.json().catch(() => ({}));
-      if (!response.ok) {
-        message.textContent = answer.message || ("HTTP " + response.status);
-        for (const b of document.querySelectorAll("button")) b.disabled = false;
-        return;
-      }
-      location.href = answer.returnUrl || location.href;
+      send("/checkout/" + id + "/" + button.dataset.action, body);
     });
   }
 })();`;

@@ -66,6 +66,26 @@ export const customerPageEnd = (session: PaymentSession, merchantName: string): 
 </main>`;
 };
 
+/**
+ * The customer pages' client side of an action: `send(path, body)` POSTs the body as JSON with every
+ * button disabled, then goes where the answer's `returnUrl` says, or shows what went wrong (the first
+ * field error's message, else the envelope's) and enables the buttons again.
+ */
+export const sendScript = `const message = document.querySelector("[data-testid=message]");
+  const send = async (path, body) => {
+    for (const b of document.querySelectorAll("button")) b.disabled = true;
+    const response = await fetch(path, {
+      method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body),
+    });
+    const answer = await response.json().catch(() => ({}));
+    if (!response.ok) {
+      message.textContent = answer.error?.details?.[0]?.message || answer.message || ("HTTP " + response.status);
+      for (const b of document.querySelectorAll("button")) b.disabled = false;
+      return;
+    }
+    location.href = answer.returnUrl || location.href;
+  };`;
+
 /** A field of a JSON object body (`undefined` when the body is no object). */
 export const bodyField = (request: ExtraRouteRequest, name: string): unknown =>
   typeof request.body === "object" && request.body !== null
