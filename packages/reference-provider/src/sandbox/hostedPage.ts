@@ -70,16 +70,6 @@ export const hostedPageIssuers = (inner: Issuers, base: () => string): Issuers =
   },
 });
 
-/** The method of the current charge, else of the session. */
-const methodOf = (session: PaymentSession) => {
-  const charge = currentCharge(session);
-  if (charge?.virtualAccount != null) return "VIRTUAL_ACCOUNT";
-  if (charge?.qr != null) return "QR";
-  if (charge?.ewallet != null) return "EWALLET";
-  if (charge?.card != null) return "CARD";
-  return session.paymentMethod?.type ?? null;
-};
-
 const instrumentHtml = (session: PaymentSession): string => {
   const charge = currentCharge(session);
   if (charge?.virtualAccount != null) {
@@ -177,7 +167,7 @@ const actionsHtml = (session: PaymentSession): string => {
   }
   const charge = currentCharge(session);
   if (charge === undefined || !awaitsCustomer(charge.status)) return "";
-  const card = methodOf(session) === "CARD";
+  const card = charge.card != null;
   return `<section><h2>Sandbox: what the customer does</h2>
 <button class="primary" data-action="pay" data-testid="pay">${card ? "Authenticate and pay" : "Pay"}</button>
 <label>Failure code <select name="failureCode" data-testid="failure-code">${failureCodes
@@ -267,7 +257,7 @@ export const hostedPageRoutes = (services: ProviderServices): ReadonlyArray<Extr
         const { context, id } = session;
         const rendered = toPaymentSession(session.snapshot);
         const charge = currentCharge(rendered);
-        return methodOf(rendered) === "CARD" && charge !== undefined
+        return charge?.card != null
           ? apply(session, cardPaymentEvents(charge, context.at))
           : answerOf(writes.simulate(context, undefined, { paymentSessionId: id, chargeStatus: "SUCCESS" }));
       }),
