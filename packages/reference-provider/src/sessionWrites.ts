@@ -156,6 +156,24 @@ const outboxRows = (
     createdAt: at,
   }));
 
+/**
+ * A stored session brought to `at` (the core's `sessionAt`), and what that writes if it changed
+ * anything: the row's change, the expiry's timeline entries and its outbox rows.
+ */
+const expiryOf = (row: SessionRow, at: number) => {
+  const before = restoreRow(row);
+  const { atInstant, expiry } = sessionAt(before, at);
+  const write =
+    expiry === null
+      ? null
+      : {
+          change: sessionChange(atInstant),
+          entries: expiryEntries(row.merchantId, before, at),
+          webhooks: outboxRows(row.merchantId, expiry.webhooks, at),
+        };
+  return { atInstant, write };
+};
+
 /** What `applyEvent` answered when it did not refuse. */
 type NotRefused = Applied<Exclude<Outcome, Refused>>;
 
@@ -239,19 +257,13 @@ export const applyToSession = <E>(
  * does not hold.
  */
 const freshSnapshot = async (db: Database, row: SessionRow, at: number): Promise<SessionSnapshot> => {
-  const now = sessionAt(restoreRow(row), at);
-  if (now.expiry === null) return now.atInstant;
+  const now = expiryOf(row, at);
+  if (now.write === null) return now.atInstant;
   const outcome = await withSessionUpdate(db, row.merchantId, row.id, async (current, { tx }) => {
-    const before = restoreRow(current);
-    const { atInstant, expiry } = sessionAt(before, at);
-    if (expiry === null) return { _tag: "Keep" as const, value: atInstant };
-    await recordSessionEvents(tx, expiryEntries(row.merchantId, before, at));
-    return {
-      _tag: "Write" as const,
-      change: sessionChange(atInstant),
-      webhooks: outboxRows(row.merchantId, expiry.webhooks, at),
-      value: atInstant,
-    };
+    const { atInstant, write } = expiryOf(current, at);
+    if (write === null) return { _tag: "Keep" as const, value: atInstant };
+    await recordSessionEvents(tx, write.entries);
+    return { _tag: "Write" as const, change: write.change, webhooks: write.webhooks, value: atInstant };
   });
   return outcome._tag === "Written" || outcome._tag === "Kept" ? outcome.value : now.atInstant;
 };
@@ -296,24 +308,24 @@ export const sweepExpired = async (db: Database, at: number, batchSize = 100): P
     const { claimed, expired } = await db.transaction(async (tx) => {
       const rows = await claimExpired(tx, at, batchSize);
       const expiries = rows.flatMap((row) => {
-        const { atInstant, expiry } = sessionAt(restoreRow(row), at);
-        return expiry === null ? [] : [{ row, atInstant, expiry }];
+        const { write } = expiryOf(row, at);
+        return write === null ? [] : [{ row, ...write }];
       });
       const written = await updateSessions(
         tx,
-        expiries.map(({ row, atInstant }) => ({
-          change: { ...sessionChange(atInstant), id: row.id, merchantId: row.merchantId },
+        expiries.map(({ row, change }) => ({
+          change: { ...change, id: row.id, merchantId: row.merchantId },
           expectedVersion: row.version,
         })),
       );
       const done = expiries.filter(({ row }) => written.has(row.id));
       await recordSessionEvents(
         tx,
-        done.flatMap(({ row }) => expiryEntries(row.merchantId, restoreRow(row), at)),
+        done.flatMap(({ entries }) => entries),
       );
       await enqueueWebhooks(
         tx,
-        done.flatMap(({ row, expiry }) => outboxRows(row.merchantId, expiry.webhooks, at)),
+        done.flatMap(({ webhooks }) => webhooks),
       );
       return { claimed: rows.length, expired: done.length };
     });
