@@ -18,7 +18,6 @@ import {
 } from "@payment-session/core";
 import { errorAnswer } from "../answers.js";
 import type { ExtraRoute } from "../http/server.js";
-import type { Issuers } from "../issuers.js";
 import type { ProviderServices } from "../payments.js";
 import {
   amountText,
@@ -29,25 +28,6 @@ import {
   sendScript,
   sessionPageRoutes,
 } from "./sessionPage.js";
-
-/** The customer step page of session `id` on the sandbox at `base` (no trailing slash). */
-const customerStepUrl = (base: string, sessionId: string): string =>
-  `${base}/authenticate/${encodeURIComponent(sessionId)}`;
-
-/**
- * Issuers whose card charges send the customer to the {@link customerStepUrl} (the 3-D Secure step,
- * where the inner issuers gave a `paymentUrl`: mode API). Other URLs are left as `inner` made them
- * (an e-wallet's stays the hosted page; its approval step is served here too, at the same URL).
- */
-export const customerStepIssuers = (inner: Issuers, base: () => string): Issuers => ({
-  forSession: inner.forSession,
-  forCharge: async (request) => {
-    const issued = await inner.forCharge(request);
-    return request.charge.method === "CARD" && issued.paymentUrl !== undefined
-      ? { ...issued, paymentUrl: customerStepUrl(base(), request.sessionId) }
-      : issued;
-  },
-});
 
 const style = `body{font-family:system-ui,sans-serif;max-width:30rem;margin:2rem auto;padding:0 1rem;color:#1d2433}
 h1{font-size:1.2rem}.mono{font-family:ui-monospace,monospace}.error{color:#b91c1c}

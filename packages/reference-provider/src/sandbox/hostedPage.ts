@@ -20,7 +20,6 @@ import {
 } from "@payment-session/core";
 import { fieldError } from "../answers.js";
 import type { ExtraRoute } from "../http/server.js";
-import type { Issuers } from "../issuers.js";
 import type { ProviderServices } from "../payments.js";
 import { answerOf } from "../writes.js";
 import { qrSvg } from "./qrSvg.js";
@@ -34,41 +33,6 @@ import {
   sendScript,
   sessionPageRoutes,
 } from "./sessionPage.js";
-
-/** The hosted page of session `id` on the sandbox at `base` (no trailing slash). */
-const checkoutUrl = (base: string, sessionId: string): string =>
-  `${base}/checkout/${encodeURIComponent(sessionId)}`;
-
-/**
- * Issuers whose customer-facing URLs are on the sandbox itself: every `paymentUrl` the `inner`
- * issuers hand out (a REDIRECT session's hosted page, an e-wallet's or a card's step in mode API)
- * becomes the session's {@link checkoutUrl}, and a QR's `qrUrl` its image there. `base()` is read
- * when a URL is made (the listening address is known only once the server is up).
- */
-export const hostedPageIssuers = (inner: Issuers, base: () => string): Issuers => ({
-  forCharge: async (request) => {
-    const issued = await inner.forCharge(request);
-    const qr = issued.instrument?.qr;
-    return {
-      ...issued,
-      ...(qr === undefined
-        ? {}
-        : {
-            instrument: {
-              ...issued.instrument,
-              qr: { ...qr, qrUrl: `${checkoutUrl(base(), request.sessionId)}/qr.svg` },
-            },
-          }),
-      ...(issued.paymentUrl === undefined ? {} : { paymentUrl: checkoutUrl(base(), request.sessionId) }),
-    };
-  },
-  forSession: async (request) => {
-    const issued = await inner.forSession(request);
-    return issued.paymentUrl === undefined
-      ? issued
-      : { ...issued, paymentUrl: checkoutUrl(base(), request.sessionId) };
-  },
-});
 
 const instrumentHtml = (session: PaymentSession): string => {
   const charge = currentCharge(session);

@@ -13,9 +13,9 @@ import type { ProviderServices } from "../payments.js";
 import type { Database } from "../store/index.js";
 import type { DispatchOptions, DispatchReport } from "../webhookDispatcher.js";
 import { clockRoutes } from "./clockRoutes.js";
-import { customerStepIssuers, customerStepRoutes } from "./customerStepPage.js";
+import { customerStepRoutes } from "./customerStepPage.js";
 import { dashboardRoutes } from "./dashboard.js";
-import { hostedPageIssuers, hostedPageRoutes } from "./hostedPage.js";
+import { hostedPageRoutes } from "./hostedPage.js";
 import { createSandboxClock, type SandboxClock } from "./sandboxClock.js";
 import { type LedgerHost, ledgerOnAttempt } from "./webhookLedger.js";
 
@@ -57,10 +57,7 @@ export interface Sandbox {
   readonly clock: SandboxClock;
   /** Reads the shared clock offset (at start and before every background tick). */
   readonly load: (db: Database) => Promise<void>;
-  /**
-   * `inner` with every customer-facing URL on the sandbox ({@link hostedPageIssuers}; a mode-API
-   * card's 3-D Secure and e-wallet's approval: {@link customerStepIssuers}).
-   */
+  /** `inner` with every customer-facing URL on the sandbox ({@link pageIssuers}). */
   readonly issuers: (inner: Issuers) => Issuers;
   /** Tells the sandbox the address it listens on (the base of its URLs without `publicUrl`). */
   readonly listening: (url: string) => void;
@@ -68,6 +65,43 @@ export interface Sandbox {
   /** The dispatcher's options with each delivery attempt also written to the webhook ledger. */
   readonly dispatch: (db: Database, options: DispatchOptions | undefined) => DispatchOptions;
 }
+
+/**
+ * Issuers whose customer-facing URLs are on the sandbox itself (`base()` is read when a URL is
+ * made: the listening address is known only once the server is up). Every `paymentUrl` the `inner`
+ * issuers hand out becomes the session's hosted page `/checkout/{id}` (a REDIRECT session, an
+ * e-wallet's step in mode API), or for a card (its 3-D Secure step, mode API) the customer step
+ * page `/authenticate/{id}`, which serves an e-wallet's approval step too; a QR's `qrUrl` becomes
+ * its image `/checkout/{id}/qr.svg`.
+ */
+const pageIssuers = (inner: Issuers, base: () => string): Issuers => {
+  const url = (page: string, sessionId: string) => `${base()}/${page}/${encodeURIComponent(sessionId)}`;
+  return {
+    forCharge: async (request) => {
+      const issued = await inner.forCharge(request);
+      const qr = issued.instrument?.qr;
+      const page = request.charge.method === "CARD" ? "authenticate" : "checkout";
+      return {
+        ...issued,
+        ...(qr === undefined
+          ? {}
+          : {
+              instrument: {
+                ...issued.instrument,
+                qr: { ...qr, qrUrl: `${url("checkout", request.sessionId)}/qr.svg` },
+              },
+            }),
+        ...(issued.paymentUrl === undefined ? {} : { paymentUrl: url(page, request.sessionId) }),
+      };
+    },
+    forSession: async (request) => {
+      const issued = await inner.forSession(request);
+      return issued.paymentUrl === undefined
+        ? issued
+        : { ...issued, paymentUrl: url("checkout", request.sessionId) };
+    },
+  };
+};
 
 /** Makes the sandbox over the provider's `base` clock. */
 export const createSandbox = (base: ProviderClock | undefined, options: SandboxOptions = {}): Sandbox => {
@@ -87,7 +121,7 @@ export const createSandbox = (base: ProviderClock | undefined, options: SandboxO
     load: async (db) => {
       await clock.load(db);
     },
-    issuers: (inner) => customerStepIssuers(hostedPageIssuers(inner, baseUrl), baseUrl),
+    issuers: (inner) => pageIssuers(inner, baseUrl),
     listening: (url) => {
       listeningUrl = url;
     },
