@@ -19,15 +19,7 @@ import {
 import { errorAnswer } from "../answers.js";
 import type { ExtraRoute } from "../http/server.js";
 import type { ProviderServices } from "../payments.js";
-import {
-  amountText,
-  bodyField,
-  customerPageEnd,
-  html,
-  pageHtml,
-  sendScript,
-  sessionPageRoutes,
-} from "./sessionPage.js";
+import { amountText, bodyField, customerPage, html, sessionPageRoutes } from "./sessionPage.js";
 
 const style = `body{font-family:system-ui,sans-serif;max-width:30rem;margin:2rem auto;padding:0 1rem;color:#1d2433}
 h1{font-size:1.2rem}.mono{font-family:ui-monospace,monospace}.error{color:#b91c1c}
@@ -35,16 +27,14 @@ input{font:inherit;padding:.4rem;width:8rem;letter-spacing:.2rem}
 button{font:inherit;padding:.5rem 1rem;margin:.25rem .25rem .25rem 0;border-radius:.4rem;border:1px solid #889;background:#fff;cursor:pointer}
 button.primary{background:#1d4ed8;color:#fff;border-color:#1d4ed8}footer{margin-top:2rem;font-size:.8rem;color:#777}`;
 
-const script = `(() => {
-  const root = document.querySelector("[data-step]");
+const script = `  const root = document.querySelector("[data-step]");
   if (!root) return;
-  ${sendScript}
   const otp = document.querySelector("[name=otp]");
   const submit = (body) => send(location.pathname, body);
   document.querySelector("[data-testid=submit]")?.addEventListener("click", () => submit(otp ? { otp: otp.value } : {}));
   document.querySelector("[data-testid=cancel]")?.addEventListener("click", () => submit({ cancel: true }));
   if (root.dataset.step === "frictionless") submit({});
-})();`;
+`;
 
 const stepHtml = (step: CustomerStep): string => {
   const otp = stepNeedsOtp(step);
@@ -70,17 +60,16 @@ ${otp ? `<label>One-time password <input name="otp" inputmode="numeric" autocomp
  * session's status and the way back to the merchant.
  */
 const renderCustomerStep = (session: PaymentSession, step: CustomerStep | null, merchantName: string) =>
-  pageHtml(
-    `Authenticate — ${html(merchantName)} sandbox`,
+  customerPage({
+    title: `Authenticate — ${html(merchantName)} sandbox`,
     style,
-    "",
-    `<main data-step="${step === null ? "none" : stepNeedsOtp(step) ? "challenge" : "frictionless"}" data-session="${html(session.id)}">
-<h1 data-testid="merchant">${html(merchantName)}</h1>
-<p>${html(amountText(session))} · status <span data-testid="status">${html(session.status)}</span></p>
-${step === null ? "<p>Nothing waits for you here.</p>" : stepHtml(step)}
-${customerPageEnd(session, merchantName)}`,
+    main: `data-step="${step === null ? "none" : stepNeedsOtp(step) ? "challenge" : "frictionless"}" data-session="${html(session.id)}"`,
+    session,
+    merchantName,
+    content: `<p>${html(amountText(session))} · status <span data-testid="status">${html(session.status)}</span></p>
+${step === null ? "<p>Nothing waits for you here.</p>" : stepHtml(step)}`,
     script,
-  );
+  });
 
 /**
  * The step page's routes on `services`:

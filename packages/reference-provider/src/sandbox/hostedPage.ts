@@ -27,10 +27,8 @@ import {
   amountText,
   bodyField,
   currentCharge,
-  customerPageEnd,
+  customerPage,
   html,
-  pageHtml,
-  sendScript,
   sessionPageRoutes,
 } from "./sessionPage.js";
 
@@ -94,8 +92,7 @@ button{font:inherit;padding:.5rem 1rem;margin:.25rem .25rem .25rem 0;border-radi
 button.primary{background:#1d4ed8;color:#fff;border-color:#1d4ed8}.error{color:#b91c1c}
 footer{margin-top:2rem;font-size:.8rem;color:#777}`;
 
-const script = `(() => {
-  const root = document.querySelector("[data-session]");
+const script = `  const root = document.querySelector("[data-session]");
   if (!root) return;
   const id = root.dataset.session;
   const expiry = root.dataset.expiry ? Date.parse(root.dataset.expiry) : NaN;
@@ -109,7 +106,6 @@ const script = `(() => {
   };
   tick();
   setInterval(tick, 1000);
-  ${sendScript}
   for (const button of document.querySelectorAll("button[data-action]")) {
     button.addEventListener("click", () => {
       const body = {};
@@ -118,7 +114,7 @@ const script = `(() => {
       send("/checkout/" + id + "/" + button.dataset.action, body);
     });
   }
-})();`;
+`;
 
 const actionsHtml = (session: PaymentSession): string => {
   if (awaitsPaymentMethod(session.status)) {
@@ -147,20 +143,19 @@ ${card ? "" : `<button data-action="expire" data-testid="expire">Let it expire</
  * and when the session has ended, its status and the link back to the merchant.
  */
 const renderCheckout = (session: PaymentSession, merchantName: string, now: string): string =>
-  pageHtml(
-    `Pay ${html(merchantName)} — sandbox`,
+  customerPage({
+    title: `Pay ${html(merchantName)} — sandbox`,
     style,
-    "",
-    `<main data-session="${html(session.id)}" data-expiry="${html(session.expiryAt ?? "")}" data-now="${html(now)}">
-<h1 data-testid="merchant">${html(merchantName)}</h1>
-<p class="amount" data-testid="amount">${html(amountText(session))}</p>
+    main: `data-session="${html(session.id)}" data-expiry="${html(session.expiryAt ?? "")}" data-now="${html(now)}"`,
+    session,
+    merchantName,
+    content: `<p class="amount" data-testid="amount">${html(amountText(session))}</p>
 <p>Order <span class="mono">${html(session.clientReferenceId)}</span> · status <span class="badge" data-testid="status">${html(session.status)}</span></p>
 ${session.expiryAt ? `<p>Expires at ${html(session.expiryAt)} — <strong data-testid="countdown"></strong> left</p>` : ""}
 ${instrumentHtml(session)}
-${actionsHtml(session)}
-${customerPageEnd(session, merchantName)}`,
+${actionsHtml(session)}`,
     script,
-  );
+  });
 
 /**
  * The hosted page's routes on `services`:

@@ -55,23 +55,11 @@ export const amountText = (session: PaymentSession): string =>
 export const currentCharge = (session: PaymentSession): Charge | undefined => session.chargeDetails?.at(-1);
 
 /**
- * The end of a customer page: the way back to the merchant once the session has one
- * ({@link returnUrlOf}), the line an action's error is shown on, and the sandbox's footer.
- */
-export const customerPageEnd = (session: PaymentSession, merchantName: string): string => {
-  const back = returnUrlOf(session);
-  return `${back === null ? "" : `<p><a data-testid="return" href="${html(back)}">Return to ${html(merchantName)}</a></p>`}
-<p class="error" data-testid="message" role="alert"></p>
-<footer>Pivot Payments v2 sandbox (payment-session reference provider). No money moves.</footer>
-</main>`;
-};
-
-/**
  * The customer pages' client side of an action: `send(path, body)` POSTs the body as JSON with every
  * button disabled, then goes where the answer's `returnUrl` says, or shows what went wrong (the first
  * field error's message, else the envelope's) and enables the buttons again.
  */
-export const sendScript = `const message = document.querySelector("[data-testid=message]");
+const sendScript = `const message = document.querySelector("[data-testid=message]");
   const send = async (path, body) => {
     for (const b of document.querySelectorAll("button")) b.disabled = true;
     const response = await fetch(path, {
@@ -85,6 +73,40 @@ export const sendScript = `const message = document.querySelector("[data-testid=
     }
     location.href = answer.returnUrl || location.href;
   };`;
+
+/**
+ * A customer page (the hosted page, the step page): the document shell around its `<main>` (with
+ * the `main` attributes: the script finds its session there), which opens with the merchant's name
+ * and ends with the way back to the merchant once the session has one ({@link returnUrlOf}), the
+ * line an action's error is shown on, and the sandbox's footer. Its `script` runs after the shared
+ * client side of an action ({@link sendScript}).
+ */
+export const customerPage = (page: {
+  readonly title: string;
+  readonly style: string;
+  readonly main: string;
+  readonly session: PaymentSession;
+  readonly merchantName: string;
+  readonly content: string;
+  readonly script: string;
+}): string => {
+  const back = returnUrlOf(page.session);
+  return pageHtml(
+    page.title,
+    page.style,
+    "",
+    `<main ${page.main}>
+<h1 data-testid="merchant">${html(page.merchantName)}</h1>
+${page.content}
+${back === null ? "" : `<p><a data-testid="return" href="${html(back)}">Return to ${html(page.merchantName)}</a></p>`}
+<p class="error" data-testid="message" role="alert"></p>
+<footer>Pivot Payments v2 sandbox (payment-session reference provider). No money moves.</footer>
+</main>`,
+    `(() => {
+  ${sendScript}
+${page.script}})();`,
+  );
+};
 
 /** A field of a JSON object body (`undefined` when the body is no object). */
 export const bodyField = (request: ExtraRouteRequest, name: string): unknown =>
