@@ -199,7 +199,7 @@ export const startProvider = async (options: StartProviderOptions = {}): Promise
   let served: Awaited<ReturnType<typeof serveProvider>>;
   try {
     sandbox = options.sandbox === undefined ? undefined : createSandbox(options.clock, options.sandbox);
-    await sandbox?.load(db);
+    await sandbox?.clock.load(db);
     context = await providerContext(db, options, sandbox);
     served = await serveProvider(context.services, {
       host,
@@ -219,7 +219,7 @@ export const startProvider = async (options: StartProviderOptions = {}): Promise
       console.error(`[reference-provider] background task failed: ${String(error)}`);
     // The sandbox first reads the shared clock offset (a move made by another instance).
     const sweep = async () => {
-      await sandbox?.load(db);
+      await sandbox?.clock.load(db);
       return context.sweepExpired();
     };
     stops.push(every(intervalMs, sweep, report));

@@ -50,13 +50,11 @@ export interface SandboxHost {
 }
 
 /**
- * The sandbox of one provider: its clock (the provider's clock plus the shared offset, loaded from
- * the database by {@link Sandbox.load}), and its routes.
+ * The sandbox of one provider: its clock (the provider's clock plus the shared offset, read from
+ * the database by `clock.load` at start and before every background tick), and its routes.
  */
 export interface Sandbox {
   readonly clock: SandboxClock;
-  /** Reads the shared clock offset (at start and before every background tick). */
-  readonly load: (db: Database) => Promise<void>;
   /** `inner` with every customer-facing URL on the sandbox ({@link pageIssuers}). */
   readonly issuers: (inner: Issuers) => Issuers;
   /** Tells the sandbox the address it listens on (the base of its URLs without `publicUrl`). */
@@ -118,9 +116,6 @@ export const createSandbox = (base: ProviderClock | undefined, options: SandboxO
   };
   return {
     clock,
-    load: async (db) => {
-      await clock.load(db);
-    },
     issuers: (inner) => pageIssuers(inner, baseUrl),
     listening: (url) => {
       listeningUrl = url;
