@@ -304,7 +304,7 @@ const explain = async (db: Database, sql: string, params: ReadonlyArray<string |
 };
 
 const growthStage = async (provider: RunningProvider, api: MerchantApi, size: number, template: Made) => {
-  const db = provider.db;
+  const db = provider.services.db;
   const count = async () =>
     Number(
       (await db.query<{ n: string }>("SELECT count(*)::text AS n FROM payment_sessions")).rows[0]?.n ?? 0,

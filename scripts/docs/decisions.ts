@@ -1094,6 +1094,22 @@ export const decisionRecords: ReadonlyArray<DecisionRecord> = [
     interactions: [],
   },
   {
+    id: "H10",
+    slug: "provider-context-is-its-services",
+    title: "One name for each part of the running provider; the sandbox publishes only its options",
+    area: "Operations",
+    question:
+      "The handle `startProvider` returns (and `extraRoutes` receives) carried `services` and, beside it, the same database, clock, merchants, issuers and ids again; the package exported every sandbox module (route builders, renderers, URL and clock helpers). Which of these are the provider's API?",
+    choice:
+      "`ProviderContext` is `services` plus the helpers that act on them (`seedSession`, `issueAccessToken`, `resetMerchant`, `dispatchDue`, `sweepExpired`, `settleRefunds`): the database is `provider.services.db`, the clock `provider.services.clock`, and so on. The sandbox publishes what a caller configures or receives: `SandboxOptions`, its ledger seams (`LedgerHost`, `AttemptRecorder`), the `LedgerAction` its resend and test-event endpoints answer, and `testEventPayload`; its routes, pages, URL helpers and clock are internals behind `startProvider({ sandbox })`. `makeProviderContext` and `tokenSecretOf`, which nothing used, are gone.",
+    why: "Two names for one object invite a newcomer to ask which one the write path uses (they were the same) and make every later field a question of where to add it. A published route builder or renderer is a promise about markup and wiring that only the sandbox itself needs; keeping them internal lets the pages share one shell and one client-side action without a breaking change each time.",
+    pins: "Nothing of the API: answers are unchanged (the safety net of recorded answers diffed after every commit). Checked by the type checker (tests, bench and the contract-test mode read `services`), the export-categories test (every public export still documented) and the sandbox suites.",
+    checks: [],
+    transitions: [],
+    guards: [],
+    interactions: [],
+  },
+  {
     id: "S1",
     slug: "sandbox-test-clock",
     title: "The sandbox's test clock",

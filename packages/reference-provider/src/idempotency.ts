@@ -27,8 +27,6 @@ import {
 /**
  * The write endpoints, by the name their idempotency records carry (a key reused on another
  * endpoint is a 409).
- *
- * @since 0.1.0
  */
 export const idempotentEndpoints = {
   create: "POST /v2/payments",
@@ -43,8 +41,6 @@ export const idempotentEndpoints = {
  * One request to a write endpoint: which one, its `X-REQUEST-ID` (none: no replay protection), and
  * what identifies it besides (its path parameters and its encoded body: the same JSON with another
  * key order or other ignored fields is the same request).
- *
- * @since 0.1.0
  */
 export interface IdempotentRequest {
   readonly endpoint: keyof typeof idempotentEndpoints;
@@ -78,8 +74,6 @@ const recordable = <A, E extends ApiErrorResponse>(
  * that write fail, everything this request did is rolled back, and the record is replayed. Other
  * errors (400, 404, 409) are not kept: the key is looked up then (a used key still answers its
  * record or 409), else they fail as they are and a corrected retry is served afresh.
- *
- * @since 0.1.0
  */
 export const idempotent = <A, E extends ApiErrorResponse>(
   services: ProviderServices,

@@ -16,7 +16,13 @@ export * from "./issuers.js";
 export * from "./merchants.js";
 export type { ProviderServices, RequestContext } from "./payments.js";
 export * from "./refunds/index.js";
-export * from "./sandbox/index.js";
+export {
+  type AttemptRecorder,
+  type LedgerAction,
+  type LedgerHost,
+  type SandboxOptions,
+  testEventPayload,
+} from "./sandbox/index.js";
 export * from "./seedSession.js";
 export * from "./startProvider.js";
 export * from "./store/index.js";

@@ -134,46 +134,46 @@ const expiryOf = (expiryAt: number | null): string =>
 export const virtualAccountName = (merchant: Merchant, requested: string | undefined): string =>
   requested === undefined || requested === "" ? merchant.name : `${merchant.name} - ${requested}`;
 
-const vaNumber = async (db: Queryable, channel: VirtualAccountChannel, kind: "va" | "static-va") => {
+/**
+ * A VA of `kind` (dynamic: a charge's; static: a MULTIPLE session's): the bank and name from the
+ * options, else the method (default PERMATA), and a fresh number of that bank and kind.
+ */
+const virtualAccount = async (
+  { db, merchant }: { readonly db: Queryable; readonly merchant: Merchant },
+  requested: {
+    readonly paymentMethod?: PaymentMethod | null | undefined;
+    readonly paymentMethodOptions?: ChargeRequest["paymentMethodOptions"] | undefined;
+  },
+  kind: "va" | "static-va",
+  expiryAt: string,
+): Promise<VirtualAccountCharge> => {
+  const options = requested.paymentMethodOptions?.virtualAccount;
+  const method = requested.paymentMethod;
+  const asked = method?.type === "VIRTUAL_ACCOUNT" ? method.virtualAccount : undefined;
+  const channel = options?.channel ?? asked?.channel ?? "PERMATA";
   const n = await nextSequence(db, `${kind}:${channel}`);
-  return `${virtualAccountPrefixes[channel]}${String(n).padStart(10, "0")}`;
-};
-
-const vaChannelOf = (method: PaymentMethod | null, options: ChargeRequest["paymentMethodOptions"]) =>
-  options?.virtualAccount?.channel ??
-  (method?.type === "VIRTUAL_ACCOUNT" ? method.virtualAccount?.channel : undefined) ??
-  "PERMATA";
-
-const vaNameOf = (method: PaymentMethod | null, options: ChargeRequest["paymentMethodOptions"]) =>
-  options?.virtualAccount?.virtualAccountName ??
-  (method?.type === "VIRTUAL_ACCOUNT" ? method.virtualAccount?.virtualAccountName : undefined);
-
-/** A dynamic VA: the bank from the options (default PERMATA), a fresh number, the session's expiry. */
-const issueVirtualAccount = async (request: IssuerInput): Promise<VirtualAccountCharge> => {
-  const { paymentMethod, paymentMethodOptions, expiryAt } = request.charge;
-  const channel = vaChannelOf(paymentMethod, paymentMethodOptions);
+  const name = options?.virtualAccountName ?? asked?.virtualAccountName;
   return {
     channel,
-    virtualAccountNumber: await vaNumber(request.db, channel, "va"),
-    virtualAccountName: virtualAccountName(request.merchant, vaNameOf(paymentMethod, paymentMethodOptions)),
-    expiryAt: expiryOf(expiryAt),
+    virtualAccountNumber: `${virtualAccountPrefixes[channel]}${String(n).padStart(10, "0")}`,
+    virtualAccountName: virtualAccountName(merchant, name),
+    expiryAt,
   };
 };
 
-const qrContent = (acquirer: QrAcquirer, id: string, amount: number, kind: "DYNAMIC" | "STATIC") =>
-  `00020101021${kind === "DYNAMIC" ? "2" : "1"}26${acquirer}.SANDBOX.${id}54${amount}5802ID6304`;
+/** A QRIS-like QR of `id` (a charge's: dynamic; a MULTIPLE session's: static) with a made-up image. */
+const qrOf = (acquirer: QrAcquirer, id: string, amount: number, qrType: "DYNAMIC" | "STATIC") => ({
+  acquirer,
+  qrContent: `00020101021${qrType === "DYNAMIC" ? "2" : "1"}26${acquirer}.SANDBOX.${id}54${amount}5802ID6304`,
+  qrUrl: `https://${sandboxHost}/qr/${id}.png`,
+  qrType,
+});
 
-const issueQr = (request: IssuerInput): QrCharge => {
-  const acquirer = request.charge.paymentMethodOptions?.qr?.acquirer ?? "BRI";
-  return {
-    acquirer,
-    qrContent: qrContent(acquirer, request.chargeId, request.charge.amount.value, "DYNAMIC"),
-    qrUrl: `https://${sandboxHost}/qr/${request.chargeId}.png`,
-    qrType: "DYNAMIC",
-    expiryAt: request.charge.expiryAt === null ? null : millisToInstant(request.charge.expiryAt),
-    merchantName: request.merchant.name,
-  };
-};
+const issueQr = ({ charge, chargeId, merchant }: IssuerInput): QrCharge => ({
+  ...qrOf(charge.paymentMethodOptions?.qr?.acquirer ?? "BRI", chargeId, charge.amount.value, "DYNAMIC"),
+  expiryAt: charge.expiryAt === null ? null : millisToInstant(charge.expiryAt),
+  merchantName: merchant.name,
+});
 
 const issueEwallet = (request: IssuerInput): { instrument: EwalletCharge; deepLink: string } => {
   const method = request.charge.paymentMethod;
@@ -205,30 +205,16 @@ const staticPaymentMethod = async (
   request: SessionIssueRequest,
   method: "VIRTUAL_ACCOUNT" | "QR",
 ): Promise<PaymentMethod> => {
-  const { paymentMethod, paymentMethodOptions, expiryAt } = request.request;
+  const { paymentMethodOptions, expiryAt, amount } = request.request;
   if (method === "VIRTUAL_ACCOUNT") {
-    const channel = vaChannelOf(paymentMethod ?? null, paymentMethodOptions ?? null);
-    return {
-      type: "VIRTUAL_ACCOUNT",
-      virtualAccount: {
-        channel,
-        virtualAccountNumber: await vaNumber(request.db, channel, "static-va"),
-        virtualAccountName: virtualAccountName(
-          request.merchant,
-          vaNameOf(paymentMethod ?? null, paymentMethodOptions ?? null),
-        ),
-        expiryAt: expiryAt ?? NO_EXPIRY,
-      },
-    };
+    const va = await virtualAccount(request, request.request, "static-va", expiryAt ?? NO_EXPIRY);
+    return { type: "VIRTUAL_ACCOUNT", virtualAccount: va };
   }
   const acquirer = paymentMethodOptions?.qr?.acquirer ?? "BRI";
   return {
     type: "QR",
     qr: {
-      acquirer,
-      qrContent: qrContent(acquirer, request.sessionId, request.request.amount?.value ?? 0, "STATIC"),
-      qrUrl: `https://${sandboxHost}/qr/${request.sessionId}.png`,
-      qrType: "STATIC",
+      ...qrOf(acquirer, request.sessionId, amount?.value ?? 0, "STATIC"),
       storeId: request.merchant.id,
       merchantName: request.merchant.name,
     },
@@ -257,8 +243,12 @@ export const sandboxIssuers: Issuers = {
   forCharge: async (request) => {
     const api = request.mode === "API";
     switch (request.charge.method) {
-      case "VIRTUAL_ACCOUNT":
-        return { instrument: { virtualAccount: await issueVirtualAccount(request) } };
+      case "VIRTUAL_ACCOUNT": {
+        const expiryAt = expiryOf(request.charge.expiryAt);
+        return {
+          instrument: { virtualAccount: await virtualAccount(request, request.charge, "va", expiryAt) },
+        };
+      }
       case "QR":
         return { instrument: { qr: issueQr(request) } };
       case "EWALLET": {

@@ -51,13 +51,12 @@ import { decryptCard } from "./decryptCard.js";
 import type { IdGenerator } from "./ids.js";
 import type { Issuers } from "./issuers.js";
 import { type Merchant, type MerchantRegistry, merchantConfig } from "./merchants.js";
-import { applyToSession, freshSnapshot, fromStore, readSession } from "./sessionWrites.js";
+import { applyToSession, freshSnapshots, fromStore, readSession } from "./sessionWrites.js";
 import {
   type Database,
   deferInsertSession,
   listSessions,
   recordSessionEvents,
-  type SessionRow,
   type StoreUnavailable,
   type Tx,
 } from "./store/index.js";
@@ -102,8 +101,6 @@ const sessionAnswer = (snapshot: SessionSnapshot): PaymentSessionAnswer =>
 /**
  * `POST /v1/access-token`: a Bearer token valid 900 s for the merchant whose id and secret these
  * are, or 401 `credentials_invalid`. Not idempotent-recorded: it changes nothing.
- *
- * @since 0.1.0
  */
 export const accessToken = (
   services: ProviderServices,
@@ -128,8 +125,6 @@ export const accessToken = (
  * `details`, nothing stored), the issuers make what the plan asks for (the charge an autoConfirm
  * create opens, the static VA / QR, the hosted page, the key), the core creates the session (C1,
  * C2) and it is stored in `tx`.
- *
- * @since 0.1.0
  */
 export const createPayment = (
   services: ProviderServices,
@@ -143,7 +138,7 @@ export const createPayment = (
     if (!planned.ok)
       return yield* Effect.fail(apiValidationError(planned.refusal.details ?? [], { traceId }));
     const { plan } = planned;
-    const id = services.ids.sessionId();
+    const issue = { db: tx, merchant, sessionId: services.ids.sessionId(), at };
     const chargeId = services.ids.chargeId();
     const opens = plan.charge;
     const charge =
@@ -152,34 +147,14 @@ export const createPayment = (
         : {
             id: chargeId,
             ...(yield* fromStore(() =>
-              services.issuers.forCharge({
-                db: tx,
-                merchant,
-                sessionId: id,
-                chargeId,
-                mode: plan.input.mode,
-                at,
-                charge: opens,
-              }),
+              services.issuers.forCharge({ ...issue, chargeId, mode: plan.input.mode, charge: opens }),
             )),
           };
     const issued = yield* fromStore(() =>
-      services.issuers.forSession({
-        db: tx,
-        merchant,
-        sessionId: id,
-        at,
-        request: plan.input,
-        extras: plan.extras,
-      }),
+      services.issuers.forSession({ ...issue, request: plan.input, extras: plan.extras }),
     );
-    const created = createFromPlan(plan, {
-      id,
-      ...(charge === undefined ? {} : { charge }),
-      ...(issued.paymentMethod === undefined ? {} : { paymentMethod: issued.paymentMethod }),
-      ...(issued.paymentUrl === undefined ? {} : { paymentUrl: issued.paymentUrl }),
-      ...(issued.encryptionKey === undefined ? {} : { encryptionKey: issued.encryptionKey }),
-    });
+    const id = issue.sessionId;
+    const created = createFromPlan(plan, { id, charge, ...issued });
     if (!created.ok) return yield* Effect.die(new Error(created.refusal.message));
     const { snapshot } = created;
     // Deferred (decision P12): the row, the timeline entry and the idempotency record travel with
@@ -255,8 +230,6 @@ const openCard = (
  * `encryptedCard` (decision S3) is opened with the session's key first (400 at
  * `paymentMethod.card.encryptedCard` if it does not decrypt or holds no card, nothing changed);
  * the issuer sees its number to mask it, the session stores the method without it.
- *
- * @since 0.1.0
  */
 export const confirmPayment = (
   services: ProviderServices,
@@ -301,11 +274,7 @@ export const confirmPayment = (
     }),
   ).pipe(Effect.map((applied): PaymentSessionAnswer => sessionAnswer(applied.snapshot)));
 
-/**
- * `POST /v2/payments/{id}/cancel` (decisions L3, L6): the core's `CANCEL`.
- *
- * @since 0.1.0
- */
+/** `POST /v2/payments/{id}/cancel` (decisions L3, L6): the core's `CANCEL`. */
 export const cancelPayment = (
   context: RequestContext,
   tx: Tx,
@@ -316,8 +285,6 @@ export const cancelPayment = (
 /**
  * `POST /v2/payments/{id}/capture` (decision P6): the core's `CAPTURE` with a new capture id; the
  * answer is the core's capture object (`toCapture`).
- *
- * @since 0.1.0
  */
 export const capturePayment = (
   services: ProviderServices,
@@ -344,8 +311,6 @@ export const capturePayment = (
  * notification is (a 400 when it says the amount is missing). A wrong amount is 422
  * `amount_mismatch` (P1); the same payment again is answered the same (P2); after the end it is
  * recorded as late (P3). Answers `{ updated: "true", result }`.
- *
- * @since 0.1.0
  */
 export const simulatePayment = (
   services: ProviderServices,
@@ -369,8 +334,6 @@ export const simulatePayment = (
  * a session through the same write path as the API (lazy expiry, core, outbox): the customer
  * authenticating, the partner processing, an authorisation, a decline (`CUSTOMER_AUTHENTICATING`,
  * `CHARGE_PROCESSING`, `AUTHORIZED`, `CHARGE_FAILED`, …). Its `at` should be `context.at`.
- *
- * @since 0.1.0
  */
 export const applyChannelEvent = (
   context: RequestContext,
@@ -385,8 +348,6 @@ export const applyChannelEvent = (
 /**
  * `GET /v2/payments/{id}`: the session as of now (expired and stored first if its time passed,
  * decision L4), or 404 `resource_missing` (also for another merchant's session).
- *
- * @since 0.1.0
  */
 export const getPayment = (
   services: ProviderServices,
@@ -401,17 +362,9 @@ export const getPayment = (
         : Effect.succeed(sessionAnswer(snapshot)),
   );
 
-const freshPage = async (services: ProviderServices, at: number, rows: ReadonlyArray<SessionRow>) => {
-  const snapshots: Array<SessionSnapshot> = [];
-  for (const row of rows) snapshots.push(await freshSnapshot(services.db, row, at));
-  return snapshots;
-};
-
 /**
  * `GET /v2/payments[?clientReferenceId=…][&page=…&perPage=…]`: the merchant's sessions, newest
  * first, as of now (decision C4: a reference may name several), with `pagination`.
- *
- * @since 0.1.0
  */
 export const listPayments = (
   services: ProviderServices,
@@ -425,15 +378,13 @@ export const listPayments = (
       perPage,
       clientReferenceId: query.clientReferenceId,
     });
-    const snapshots = await freshPage(services, context.at, result.items);
+    const snapshots = await freshSnapshots(services.db, result.items, context.at);
     return listBody(snapshots.map(toPaymentSession), page, perPage, result.totalItems);
   });
 
 /**
  * `GET /v2/charges?clientReferenceId=…`: every charge of the merchant's sessions with that
  * reference (sessions newest first, charges in the order they were opened), paged.
- *
- * @since 0.1.0
  */
 export const listCharges = (
   services: ProviderServices,
@@ -449,7 +400,7 @@ export const listCharges = (
         perPage: 100,
         clientReferenceId: query.clientReferenceId,
       });
-      for (const snapshot of await freshPage(services, context.at, result.items)) {
+      for (const snapshot of await freshSnapshots(services.db, result.items, context.at)) {
         for (const charge of snapshot.context.charges) charges.push(toCharge(snapshot, charge));
       }
       if (sessionPage * 100 >= result.totalItems) break;

@@ -65,8 +65,6 @@ const storeFailure = (error: unknown): StoreUnavailable | DuplicateIdempotencyKe
  * A store call as an Effect: its rejection fails with {@link StoreUnavailable} when the database
  * cannot be used (answered 503); any other rejection (a `StoreError` of a bug, a thrown bug) is a
  * defect (500).
- *
- * @since 0.1.0
  */
 export const fromStore = <A>(run: () => Promise<A>): Effect.Effect<A, StoreUnavailable> =>
   Effect.flatMap(
@@ -91,8 +89,6 @@ class RolledBack {
  * (typed failure or defect), which it then fails with. A transaction the database cannot run or
  * commit fails with {@link StoreUnavailable}; a COMMIT refused for a deferred idempotency record's
  * live key with {@link DuplicateIdempotencyKey}; any other driver error is a defect.
- *
- * @since 0.1.0
  */
 export const inTransaction = <A, E, R>(
   db: Database,
@@ -120,8 +116,6 @@ export const inTransaction = <A, E, R>(
 /**
  * Restores a stored row's snapshot with the core. A row the core cannot read is a `StoreError`
  * (reason `query`): the database holds something this code did not write.
- *
- * @since 0.1.0
  */
 export const restoreRow = (row: SessionRow): SessionSnapshot => {
   const restored = restoreSession(row.snapshot);
@@ -137,8 +131,6 @@ export const restoreRow = (row: SessionRow): SessionSnapshot => {
 /**
  * The row's new state: the persisted snapshot and the columns derived from it (status, expiry,
  * last update).
- *
- * @since 0.1.0
  */
 const sessionChange = (snapshot: SessionSnapshot): Omit<SessionChange, "id" | "merchantId"> => ({
   status: sessionStatus(snapshot),
@@ -163,6 +155,24 @@ const outboxRows = (
     dedupeKey: callbackDedupeKey(callback),
     createdAt: at,
   }));
+
+/**
+ * A stored session brought to `at` (the core's `sessionAt`), and what that writes if it changed
+ * anything: the row's change, the expiry's timeline entries and its outbox rows.
+ */
+const expiryOf = (row: SessionRow, at: number) => {
+  const before = restoreRow(row);
+  const { atInstant, expiry } = sessionAt(before, at);
+  const write =
+    expiry === null
+      ? null
+      : {
+          change: sessionChange(atInstant),
+          entries: expiryEntries(row.merchantId, before, at),
+          webhooks: outboxRows(row.merchantId, expiry.webhooks, at),
+        };
+  return { atInstant, write };
+};
 
 /** What `applyEvent` answered when it did not refuse. */
 type NotRefused = Applied<Exclude<Outcome, Refused>>;
@@ -190,8 +200,6 @@ const applyOrRefuse = (
  *    outbox rows of the outcome's callbacks.
  *
  * An unknown session fails with 404 (the row is locked from the load: no compare-and-set is lost).
- *
- * @since 0.1.0
  */
 export const applyToSession = <E>(
   tx: Tx,
@@ -247,32 +255,33 @@ export const applyToSession = <E>(
  * A stored session as of `at`: restored, and brought to `at` (the core's `sessionAt`) — if that changed
  * it, the change is stored first (with its webhook), so a read never shows a state the database
  * does not hold.
- *
- * @since 0.1.0
  */
-export const freshSnapshot = async (db: Database, row: SessionRow, at: number): Promise<SessionSnapshot> => {
-  const now = sessionAt(restoreRow(row), at);
-  if (now.expiry === null) return now.atInstant;
+const freshSnapshot = async (db: Database, row: SessionRow, at: number): Promise<SessionSnapshot> => {
+  const now = expiryOf(row, at);
+  if (now.write === null) return now.atInstant;
   const outcome = await withSessionUpdate(db, row.merchantId, row.id, async (current, { tx }) => {
-    const before = restoreRow(current);
-    const { atInstant, expiry } = sessionAt(before, at);
-    if (expiry === null) return { _tag: "Keep" as const, value: atInstant };
-    await recordSessionEvents(tx, expiryEntries(row.merchantId, before, at));
-    return {
-      _tag: "Write" as const,
-      change: sessionChange(atInstant),
-      webhooks: outboxRows(row.merchantId, expiry.webhooks, at),
-      value: atInstant,
-    };
+    const { atInstant, write } = expiryOf(current, at);
+    if (write === null) return { _tag: "Keep" as const, value: atInstant };
+    await recordSessionEvents(tx, write.entries);
+    return { _tag: "Write" as const, change: write.change, webhooks: write.webhooks, value: atInstant };
   });
   return outcome._tag === "Written" || outcome._tag === "Kept" ? outcome.value : now.atInstant;
+};
+
+/** Stored sessions as of `at`, in order (see {@link freshSnapshot}). */
+export const freshSnapshots = async (
+  db: Database,
+  rows: ReadonlyArray<SessionRow>,
+  at: number,
+): Promise<ReadonlyArray<SessionSnapshot>> => {
+  const snapshots: Array<SessionSnapshot> = [];
+  for (const row of rows) snapshots.push(await freshSnapshot(db, row, at));
+  return snapshots;
 };
 
 /**
  * Loads a merchant's session as of `at` (see {@link freshSnapshot}), or `null` when the merchant
  * has no session with that id.
- *
- * @since 0.1.0
  */
 export const readSession = async (
   db: Database,
@@ -290,8 +299,6 @@ export const readSession = async (
  * `FOR NO KEY UPDATE SKIP LOCKED` (so sweepers and requests never wait for each other), writing the same
  * snapshot and `PAYMENT.CANCELLED` outbox rows as the lazy path. Returns how many sessions it
  * expired.
- *
- * @since 0.1.0
  */
 export const sweepExpired = async (db: Database, at: number, batchSize = 100): Promise<number> => {
   let total = 0;
@@ -301,24 +308,24 @@ export const sweepExpired = async (db: Database, at: number, batchSize = 100): P
     const { claimed, expired } = await db.transaction(async (tx) => {
       const rows = await claimExpired(tx, at, batchSize);
       const expiries = rows.flatMap((row) => {
-        const { atInstant, expiry } = sessionAt(restoreRow(row), at);
-        return expiry === null ? [] : [{ row, atInstant, expiry }];
+        const { write } = expiryOf(row, at);
+        return write === null ? [] : [{ row, ...write }];
       });
       const written = await updateSessions(
         tx,
-        expiries.map(({ row, atInstant }) => ({
-          change: { ...sessionChange(atInstant), id: row.id, merchantId: row.merchantId },
+        expiries.map(({ row, change }) => ({
+          change: { ...change, id: row.id, merchantId: row.merchantId },
           expectedVersion: row.version,
         })),
       );
       const done = expiries.filter(({ row }) => written.has(row.id));
       await recordSessionEvents(
         tx,
-        done.flatMap(({ row }) => expiryEntries(row.merchantId, restoreRow(row), at)),
+        done.flatMap(({ entries }) => entries),
       );
       await enqueueWebhooks(
         tx,
-        done.flatMap(({ row, expiry }) => outboxRows(row.merchantId, expiry.webhooks, at)),
+        done.flatMap(({ webhooks }) => webhooks),
       );
       return { claimed: rows.length, expired: done.length };
     });

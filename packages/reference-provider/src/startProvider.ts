@@ -29,7 +29,7 @@ import { type DispatchOptions, type DispatchReport, dispatchDue, every } from ".
  *   in `dataDir` (default `.data`, data in `<dataDir>/pglite`).
  * - `clock` (default the wall clock; see `createTestClock`), `merchants` (default the demo
  *   merchant), `issuers` (default `sandboxIssuers`), `ids` (default random UUIDs), `tokenSecret`
- *   (default `$PAYMENT_SESSION_TOKEN_SECRET`, else the database's own: {@link tokenSecretOf}).
+ *   (default `$PAYMENT_SESSION_TOKEN_SECRET`, else the database's own: {@link tokenSecretVariable}).
  * - `background`: run the webhook dispatcher and the expiry sweeper every `intervalMs` (default off;
  *   `pnpm start` turns it on).
  * - `dispatch`: options of every `dispatchDue` (e.g. a custom sender).
@@ -79,11 +79,6 @@ export interface StartProviderOptions {
  */
 export interface ProviderContext {
   readonly services: ProviderServices;
-  readonly db: Database;
-  readonly clock: ProviderClock;
-  readonly merchants: MerchantRegistry;
-  readonly issuers: Issuers;
-  readonly ids: IdGenerator;
   readonly seedSession: (options: SeedSessionOptions) => Promise<SeededSession>;
   readonly issueAccessToken: (merchantId: string, at?: number) => string;
   readonly resetMerchant: (merchantId: string) => Promise<void>;
@@ -109,8 +104,8 @@ export interface RunningProvider extends ProviderContext {
 
 /**
  * The environment variable that sets the access-token signing secret (at least 32 characters) for
- * every instance that shares it; without it, the secret is the database's own (see
- * {@link tokenSecretOf}).
+ * every instance that shares it; without it, the secret is the database's own (made the first
+ * time a provider starts on it, kept in `provider_settings`).
  *
  * @since 0.1.0
  * @category Server
@@ -128,11 +123,8 @@ const environmentTokenSecret = (): string | undefined => {
  * The access-token signing secret of a database: 32 random bytes made the first time a provider
  * starts on it and kept in `provider_settings`, so tokens survive a restart and instances on one
  * database accept each other's tokens, while no two data folders share a secret.
- *
- * @since 0.1.0
- * @category Server
  */
-export const tokenSecretOf = (db: Database): Promise<string> =>
+const tokenSecretOf = (db: Database): Promise<string> =>
   loadOrCreateSetting(db, "access_token_secret", () => randomBytes(32).toString("base64url"));
 
 const openStore = (options: StartProviderOptions): Promise<Database> =>
@@ -142,57 +134,46 @@ const openStore = (options: StartProviderOptions): Promise<Database> =>
       ? openDatabase({ memory: true, schema: options.databaseSchema })
       : openDatabase({ dataDir: join(options.dataDir ?? ".data", "pglite"), schema: options.databaseSchema });
 
-const processTokenSecret = randomBytes(32).toString("base64url");
-
 /**
- * Builds the {@link ProviderContext} on an open database (no HTTP server): for tests that drive
- * the operations directly, and for {@link startProvider}.
- *
- * @since 0.1.0
- * @category Server
+ * Builds the {@link ProviderContext} on an open database: the services (with the sandbox's clock,
+ * issuers and webhook ledger when there is one) and the helpers that act on them.
  */
-export const makeProviderContext = (
+const providerContext = async (
   db: Database,
-  options: Omit<StartProviderOptions, "db" | "port" | "host" | "extraRoutes"> = {},
-): ProviderContext => {
+  options: StartProviderOptions,
+  sandbox: Sandbox | undefined,
+): Promise<ProviderContext> => {
   const merchants =
     options.merchants === undefined || Array.isArray(options.merchants)
       ? createMerchantRegistry(options.merchants as ReadonlyArray<Merchant> | undefined)
       : (options.merchants as MerchantRegistry);
   const services: ProviderServices = {
     db,
-    clock: options.clock ?? systemClock,
+    clock: sandbox?.clock ?? options.clock ?? systemClock,
     merchants,
-    issuers: options.issuers ?? sandboxIssuers,
+    issuers: sandbox?.issuers(options.issuers ?? sandboxIssuers) ?? options.issuers ?? sandboxIssuers,
     ids: options.ids ?? randomIds,
-    // Without a secret from the caller or the environment: one of this process only.
-    tokenSecret: options.tokenSecret ?? environmentTokenSecret() ?? processTokenSecret,
+    tokenSecret: options.tokenSecret ?? environmentTokenSecret() ?? (await tokenSecretOf(db)),
   };
+  const now = () => services.clock.now();
+  // The sandbox's webhook ledger hears of every delivery attempt (decision S4).
+  const dispatch = sandbox?.dispatch(db, options.dispatch) ?? options.dispatch;
   return {
     services,
-    db,
-    clock: services.clock,
-    merchants,
-    issuers: services.issuers,
-    ids: services.ids,
     seedSession: (seed) => seedSession(services, seed),
     issueAccessToken: (merchantId, at) => {
       const merchant = merchants.get(merchantId);
       if (merchant === undefined) throw new Error(`no merchant ${merchantId}`);
-      return signAccessToken(merchant, at ?? services.clock.now(), services.tokenSecret);
+      return signAccessToken(merchant, at ?? now(), services.tokenSecret);
     },
     resetMerchant: async (merchantId) => {
       await deleteMerchantData(db, merchantId);
     },
     // Without an explicit instant, each claim and outcome takes the clock's (decision H6).
-    dispatchDue: (at, dispatch) =>
-      dispatchDue(db, merchants, at ?? services.clock.now(), {
-        ...(at === undefined ? { now: () => services.clock.now() } : {}),
-        ...options.dispatch,
-        ...dispatch,
-      }),
-    sweepExpired: (at, batchSize) => sweepExpired(db, at ?? services.clock.now(), batchSize),
-    settleRefunds: (at) => settleDueRefunds(db, at ?? services.clock.now()),
+    dispatchDue: (at, more) =>
+      dispatchDue(db, merchants, at ?? now(), { ...(at === undefined ? { now } : {}), ...dispatch, ...more }),
+    sweepExpired: (at, batchSize) => sweepExpired(db, at ?? now(), batchSize),
+    settleRefunds: (at) => settleDueRefunds(db, at ?? now()),
   };
 };
 
@@ -212,38 +193,14 @@ export const makeProviderContext = (
 export const startProvider = async (options: StartProviderOptions = {}): Promise<RunningProvider> => {
   const ownsDb = options.db === undefined;
   const db = options.db ?? (await openStore(options));
+  const host = options.host ?? "127.0.0.1";
   let context: ProviderContext;
   let sandbox: Sandbox | undefined;
-  try {
-    const tokenSecret = options.tokenSecret ?? environmentTokenSecret() ?? (await tokenSecretOf(db));
-    sandbox = options.sandbox === undefined ? undefined : createSandbox(options.clock, options.sandbox);
-    await sandbox?.load(db);
-    // The sandbox's webhook ledger hears of every delivery attempt (decision S4).
-    const ledger = sandbox?.onAttempt(db);
-    const outer = options.dispatch?.onAttempt;
-    context = makeProviderContext(db, {
-      ...options,
-      dispatch:
-        ledger === undefined
-          ? options.dispatch
-          : {
-              ...options.dispatch,
-              onAttempt: async (attempt) => {
-                await ledger(attempt);
-                await outer?.(attempt);
-              },
-            },
-      tokenSecret,
-      clock: sandbox?.clock ?? options.clock,
-      issuers: sandbox?.issuers(options.issuers ?? sandboxIssuers) ?? options.issuers,
-    });
-  } catch (error) {
-    if (ownsDb) await db.close();
-    throw error;
-  }
-  const host = options.host ?? "127.0.0.1";
   let served: Awaited<ReturnType<typeof serveProvider>>;
   try {
+    sandbox = options.sandbox === undefined ? undefined : createSandbox(options.clock, options.sandbox);
+    await sandbox?.clock.load(db);
+    context = await providerContext(db, options, sandbox);
     served = await serveProvider(context.services, {
       host,
       port: options.port ?? 0,
@@ -262,7 +219,7 @@ export const startProvider = async (options: StartProviderOptions = {}): Promise
       console.error(`[reference-provider] background task failed: ${String(error)}`);
     // The sandbox first reads the shared clock offset (a move made by another instance).
     const sweep = async () => {
-      await sandbox?.load(db);
+      await sandbox?.clock.load(db);
       return context.sweepExpired();
     };
     stops.push(every(intervalMs, sweep, report));

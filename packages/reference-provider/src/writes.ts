@@ -43,8 +43,6 @@ const encode = Schema.encodeSync;
 /**
  * The write endpoints of `services`, each `(context, X-REQUEST-ID, …request) → Effect<Answer, the
  * endpoint's errors>`.
- *
- * @since 0.1.0
  */
 export const writeEndpoints = (services: ProviderServices) => {
   /**
@@ -112,8 +110,6 @@ export const writeEndpoints = (services: ProviderServices) => {
 /**
  * Runs a write outside HTTP (seeding, provider states) and answers as the HTTP layer would: the
  * answer, or the error class's status and envelope.
- *
- * @since 0.1.0
  */
 export const answerOf = (
   write: Effect.Effect<Answer, ApiErrorResponse | StoreUnavailable>,

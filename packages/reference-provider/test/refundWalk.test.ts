@@ -75,14 +75,14 @@ describe("the README's refund walk", () => {
     callbackUrl = `http://127.0.0.1:${typeof address === "object" && address !== null ? address.port : 0}/`;
   });
   afterAll(async () => {
-    h.provider.merchants.upsert(demoMerchant);
+    h.provider.services.merchants.upsert(demoMerchant);
     await new Promise<void>((resolve) =>
       receiver === undefined ? resolve() : receiver.close(() => resolve()),
     );
   });
   beforeEach(() => {
     received.length = 0;
-    h.provider.merchants.upsert({ ...demoMerchant, callbackUrl });
+    h.provider.services.merchants.upsert({ ...demoMerchant, callbackUrl });
   });
 
   const paidSession = () => paidVaSession(h.http);

@@ -84,7 +84,7 @@ for (const driver of drivers) {
             },
           );
           expect(conflict.status).toBe(409);
-          const counts = await rowCounts(second.db);
+          const counts = await rowCounts(second.services.db);
           expect(counts).toMatchObject({ payment_sessions: 2, idempotency_records: 1, webhook_outbox: 1 });
           // A new VA continues the sequence instead of reusing a number.
           const third = sessionOf(await http2.post("/v2/payments", vaCreateBody()));

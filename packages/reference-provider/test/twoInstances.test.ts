@@ -264,7 +264,7 @@ describe.runIf(serverUrl !== undefined)("two provider instances on one PostgreSQ
         const key = `${reply.kind} ${reply.status}`;
         statuses[key] = (statuses[key] ?? 0) + 1;
       }
-      const events = (await listWebhooks(a.db, merchantId, id)).map((row) => row.event);
+      const events = (await listWebhooks(a.services.db, merchantId, id)).map((row) => row.event);
       const found = roundProblems({ a: finalA.body, b: finalB.body }, replies, events);
       const final = statusOf(finalA.body) ?? "?";
       outcomes[final] = (outcomes[final] ?? 0) + 1;
@@ -277,7 +277,7 @@ describe.runIf(serverUrl !== undefined)("two provider instances on one PostgreSQ
     // due, the clock moves to the next retry; both dispatchers at work throughout. On a busy machine
     // a prompt delivery can time out too and take a retry more: the invariants below allow it.
     const outbox = async () => {
-      const { rows } = await a.db.query<{
+      const { rows } = await a.services.db.query<{
         id: number;
         session_id: string;
         event: string;
@@ -295,7 +295,7 @@ describe.runIf(serverUrl !== undefined)("two provider instances on one PostgreSQ
       }));
     };
     const pendingDue = async () => {
-      const { rows } = await a.db.query<{ leased: string; due: string; next: unknown }>(
+      const { rows } = await a.services.db.query<{ leased: string; due: string; next: unknown }>(
         `SELECT count(*) FILTER (WHERE next_attempt_at > $1::bigint) AS leased,
                 count(*) FILTER (WHERE next_attempt_at <= $2::bigint) AS due,
                 min(next_attempt_at) AS next

@@ -55,9 +55,9 @@ for (const driver of drivers) {
     const h = useProvider(driver);
     const merchantReceiver = receiver();
     beforeEach(() => {
-      h.provider.merchants.upsert({ ...demoMerchant, callbackUrl: merchantReceiver.url });
+      h.provider.services.merchants.upsert({ ...demoMerchant, callbackUrl: merchantReceiver.url });
     });
-    afterAll(() => h.provider.merchants.upsert(demoMerchant));
+    afterAll(() => h.provider.services.merchants.upsert(demoMerchant));
 
     const paidSession = async () => {
       const created = sessionOf(await h.http.post("/v2/payments", vaCreateBody()));
@@ -128,7 +128,10 @@ for (const driver of drivers) {
       expect((await h.provider.dispatchDue()).manual).toHaveLength(1);
       expect((await outbox(id))[0]?.status).toBe("failed_manual");
 
-      h.provider.merchants.upsert({ ...demoMerchant, callbackUrl: "http://127.0.0.1:1/unreachable" });
+      h.provider.services.merchants.upsert({
+        ...demoMerchant,
+        callbackUrl: "http://127.0.0.1:1/unreachable",
+      });
       const other = await paidSession();
       expect((await h.provider.dispatchDue()).retried).toHaveLength(1);
       expect((await outbox(other))[0]?.lastError).toMatch(/^no answer/);

@@ -173,7 +173,7 @@ export const createContractStates = (options: ContractStatesOptions): ContractSt
     id: string,
     load: (merchantId: string, id: string) => Promise<unknown>,
   ): Promise<ProviderStateValues> => {
-    for (const merchant of provider.merchants.list()) {
+    for (const merchant of provider.services.merchants.list()) {
       if ((await load(merchant.id, id)) !== null)
         throw new ProviderStateError(state, 500, `merchant ${merchant.id} has a ${what} ${id}`);
     }
@@ -210,7 +210,7 @@ export const createContractStates = (options: ContractStatesOptions): ContractSt
           callbackApiKey: callbackApiKey ?? `${merchantId}-callback-key`,
           callbackUrl: callbackUrl ?? options.callbackUrl?.(),
         };
-        provider.merchants.upsert(merchant);
+        provider.services.merchants.upsert(merchant);
         await provider.resetMerchant(merchantId);
         interaction = { ...interaction, merchant, sessionIds: [] };
         return { accessToken: provider.issueAccessToken(merchantId, clock.now()) };
@@ -222,7 +222,7 @@ export const createContractStates = (options: ContractStatesOptions): ContractSt
       }
       case "no payment session exists": {
         return noneExists(decoded.name, "session", decoded.params.id, (merchantId, id) =>
-          loadSession(provider.db, merchantId, id),
+          loadSession(provider.services.db, merchantId, id),
         );
       }
       case "payment sessions exist with clientReferenceId": {
@@ -241,7 +241,7 @@ export const createContractStates = (options: ContractStatesOptions): ContractSt
         return {};
       }
       case "card sessions use the published test key": {
-        await installCardKey(provider.db, testCardKeyPair);
+        await installCardKey(provider.services.db, testCardKeyPair);
         return {};
       }
       case "the clock moves on": {
@@ -258,7 +258,7 @@ export const createContractStates = (options: ContractStatesOptions): ContractSt
         const sessionId = lastSession(decoded.name);
         const answer = await answerOf(
           writeEndpoints(provider.services).simulate(
-            { merchant, at: clock.now(), traceId: provider.ids.traceId() },
+            { merchant, at: clock.now(), traceId: provider.services.ids.traceId() },
             undefined,
             { paymentSessionId: sessionId, chargeStatus: decoded.params.chargeStatus },
           ),
@@ -289,7 +289,7 @@ export const createContractStates = (options: ContractStatesOptions): ContractSt
       }
       case "no refund exists": {
         return noneExists(decoded.name, "refund", decoded.params.id, (merchantId, id) =>
-          loadRefund(provider.db, merchantId, id),
+          loadRefund(provider.services.db, merchantId, id),
         );
       }
       case "a payment session was created with request id": {
@@ -297,7 +297,7 @@ export const createContractStates = (options: ContractStatesOptions): ContractSt
         const at = clock.now();
         const answer = await answerOf(
           writeEndpoints(provider.services).create(
-            { merchant, at, traceId: provider.ids.traceId() },
+            { merchant, at, traceId: provider.services.ids.traceId() },
             decoded.params.requestId,
             decoded.params.request,
           ),
@@ -337,7 +337,7 @@ export const createContractStates = (options: ContractStatesOptions): ContractSt
   const tearDown = async (): Promise<ProviderStateValues> => ({});
 
   const handle = async (body: unknown): Promise<Answer> => {
-    const traceId = provider.ids.traceId();
+    const traceId = provider.services.ids.traceId();
     const request = isRecord(body) ? body : {};
     const state = typeof request.state === "string" ? request.state : "";
     const action = request.action ?? "setup";

@@ -7,39 +7,17 @@
 import { millisToInstant, parseInstantMillis } from "@payment-session/core";
 import { fieldError } from "../answers.js";
 import type { ExtraRoute } from "../http/server.js";
-import type { DispatchReport } from "../webhookDispatcher.js";
+import type { SandboxHost } from "./index.js";
 import type { SandboxClock } from "./sandboxClock.js";
 
-/**
- * The furthest one move may take the clock: 400 days.
- *
- * @since 0.1.0
- * @category Sandbox
- */
-export const maxClockMoveMs = 400 * 24 * 3_600_000;
-
-/**
- * What moving the clock acts on: the database the offset lives in, and one run of the expiry
- * sweeper and of the webhook dispatcher at an instant (the provider's own `sweepExpired` and
- * `dispatchDue`).
- *
- * @since 0.1.0
- * @category Sandbox
- */
-export interface ClockHost {
-  readonly db: Parameters<SandboxClock["advance"]>[0];
-  readonly sweepExpired: (at: number) => Promise<number>;
-  readonly dispatchDue: (at: number) => Promise<DispatchReport>;
-}
+/** The furthest one move may take the clock: 400 days. */
+const maxClockMoveMs = 400 * 24 * 3_600_000;
 
 /**
  * The answer of the clock routes: the time now, how far ahead of real time it runs, and (after a
  * move) what the move did.
- *
- * @since 0.1.0
- * @category Sandbox
  */
-export interface ClockState {
+interface ClockState {
   readonly now: string;
   readonly offsetSeconds: number;
   readonly expiredSessions?: number;
@@ -55,11 +33,8 @@ const state = (clock: SandboxClock): ClockState => ({
  * Reads how far a `POST /_sandbox/clock` body moves the clock: `{ "advanceSeconds": n }` (a whole
  * number of seconds > 0) or `{ "to": "<ISO-8601 instant with an offset>" }` (later than now). Either
  * the milliseconds to add, or the field and what is wrong with it.
- *
- * @since 0.1.0
- * @category Sandbox
  */
-export const clockMove = (
+const clockMove = (
   body: unknown,
   now: number,
 ): { readonly ms: number } | { readonly field: string; readonly message: string } => {
@@ -96,14 +71,11 @@ export const clockMove = (
 
 /**
  * Moves the clock by `ms` and runs what real time would have run by then: the offset is added in
- * the database (shared by every instance), then the expiry sweeper and the webhook dispatcher run
- * once at the new instant.
- *
- * @since 0.1.0
- * @category Sandbox
+ * the database (shared by every instance), then the provider's expiry sweeper and webhook
+ * dispatcher run once at the new instant.
  */
-export const moveClock = async (clock: SandboxClock, host: ClockHost, ms: number): Promise<ClockState> => {
-  await clock.advance(host.db, ms);
+const moveClock = async (clock: SandboxClock, host: SandboxHost, ms: number): Promise<ClockState> => {
+  await clock.advance(host.services.db, ms);
   const at = clock.now();
   const expiredSessions = await host.sweepExpired(at);
   const report = await host.dispatchDue(at);
@@ -118,18 +90,13 @@ export const moveClock = async (clock: SandboxClock, host: ClockHost, ms: number
   };
 };
 
-/**
- * The clock routes on `clock` and `host`.
- *
- * @since 0.1.0
- * @category Sandbox
- */
-export const clockRoutes = (clock: SandboxClock, host: ClockHost): ReadonlyArray<ExtraRoute> => [
+/** The clock routes on `clock` and `host`. */
+export const clockRoutes = (clock: SandboxClock, host: SandboxHost): ReadonlyArray<ExtraRoute> => [
   {
     method: "GET",
     path: "/_sandbox/clock",
     handle: async () => {
-      await clock.load(host.db);
+      await clock.load(host.services.db);
       return { status: 200, body: state(clock) };
     },
   },
@@ -137,7 +104,7 @@ export const clockRoutes = (clock: SandboxClock, host: ClockHost): ReadonlyArray
     method: "POST",
     path: "/_sandbox/clock",
     handle: async (request) => {
-      await clock.load(host.db);
+      await clock.load(host.services.db);
       const move = clockMove(request.body, clock.now());
       if ("field" in move) return fieldError(request.traceId, move.field, move.message);
       return { status: 200, body: await moveClock(clock, host, move.ms) };

@@ -12,43 +12,14 @@ import {
   customerStepEvents,
   customerStepOf,
   type PaymentSession,
-  returnUrlOf,
   sandboxOtp,
   stepNeedsOtp,
   toPaymentSession,
 } from "@payment-session/core";
 import { errorAnswer } from "../answers.js";
 import type { ExtraRoute } from "../http/server.js";
-import type { Issuers } from "../issuers.js";
 import type { ProviderServices } from "../payments.js";
-import { bodyField, html, sessionPageRoutes } from "./sessionPage.js";
-
-/**
- * The customer step page of session `id` on the sandbox at `base` (no trailing slash).
- *
- * @since 0.2.0
- * @category Sandbox
- */
-export const customerStepUrl = (base: string, sessionId: string): string =>
-  `${base}/authenticate/${encodeURIComponent(sessionId)}`;
-
-/**
- * Issuers whose card charges send the customer to the {@link customerStepUrl} (the 3-D Secure step,
- * where the inner issuers gave a `paymentUrl`: mode API). Other URLs are left as `inner` made them
- * (an e-wallet's stays the hosted page; its approval step is served here too, at the same URL).
- *
- * @since 0.2.0
- * @category Sandbox
- */
-export const customerStepIssuers = (inner: Issuers, base: () => string): Issuers => ({
-  forSession: inner.forSession,
-  forCharge: async (request) => {
-    const issued = await inner.forCharge(request);
-    return request.charge.method === "CARD" && issued.paymentUrl !== undefined
-      ? { ...issued, paymentUrl: customerStepUrl(base(), request.sessionId) }
-      : issued;
-  },
-});
+import { amountText, bodyField, customerPage, html, sessionPageRoutes } from "./sessionPage.js";
 
 const style = `body{font-family:system-ui,sans-serif;max-width:30rem;margin:2rem auto;padding:0 1rem;color:#1d2433}
 h1{font-size:1.2rem}.mono{font-family:ui-monospace,monospace}.error{color:#b91c1c}
@@ -56,28 +27,14 @@ input{font:inherit;padding:.4rem;width:8rem;letter-spacing:.2rem}
 button{font:inherit;padding:.5rem 1rem;margin:.25rem .25rem .25rem 0;border-radius:.4rem;border:1px solid #889;background:#fff;cursor:pointer}
 button.primary{background:#1d4ed8;color:#fff;border-color:#1d4ed8}footer{margin-top:2rem;font-size:.8rem;color:#777}`;
 
-const script = `(() => {
-  const root = document.querySelector("[data-step]");
+const script = `  const root = document.querySelector("[data-step]");
   if (!root) return;
-  const message = document.querySelector("[data-testid=message]");
-  const send = async (body) => {
-    for (const b of document.querySelectorAll("button")) b.disabled = true;
-    const response = await fetch(location.pathname, {
-      method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body),
-    });
-    const answer = await response.json().catch(() => ({}));
-    if (!response.ok) {
-      message.textContent = (answer.error && answer.error.details && answer.error.details[0] && answer.error.details[0].message) || answer.message || ("HTTP " + response.status);
-      for (const b of document.querySelectorAll("button")) b.disabled = false;
-      return;
-    }
-    location.href = answer.returnUrl || location.href;
-  };
   const otp = document.querySelector("[name=otp]");
-  document.querySelector("[data-testid=submit]")?.addEventListener("click", () => send(otp ? { otp: otp.value } : {}));
-  document.querySelector("[data-testid=cancel]")?.addEventListener("click", () => send({ cancel: true }));
-  if (root.dataset.step === "frictionless") send({});
-})();`;
+  const submit = (body) => send(location.pathname, body);
+  document.querySelector("[data-testid=submit]")?.addEventListener("click", () => submit(otp ? { otp: otp.value } : {}));
+  document.querySelector("[data-testid=cancel]")?.addEventListener("click", () => submit({ cancel: true }));
+  if (root.dataset.step === "frictionless") submit({});
+`;
 
 const stepHtml = (step: CustomerStep): string => {
   const otp = stepNeedsOtp(step);
@@ -101,29 +58,18 @@ ${otp ? `<label>One-time password <input name="otp" inputmode="numeric" autocomp
  * The step page of a session as HTML: the card's 3-D Secure (frictionless: it goes on by itself; a
  * challenge: the one-time password) or the e-wallet's approval, or, when no step waits, the
  * session's status and the way back to the merchant.
- *
- * @since 0.2.0
- * @category Sandbox
  */
-export const renderCustomerStep = (
-  session: PaymentSession,
-  step: CustomerStep | null,
-  merchantName: string,
-): string => {
-  const back = returnUrlOf(session);
-  const kind = step === null ? "none" : stepNeedsOtp(step) ? "challenge" : "frictionless";
-  return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
-<title>Authenticate — ${html(merchantName)} sandbox</title><style>${style}</style></head>
-<body><main data-step="${kind}" data-session="${html(session.id)}">
-<h1 data-testid="merchant">${html(merchantName)}</h1>
-<p>${html(session.amount.currency)} ${html(new Intl.NumberFormat("en-US").format(session.amount.value))} · status <span data-testid="status">${html(session.status)}</span></p>
-${step === null ? "<p>Nothing waits for you here.</p>" : stepHtml(step)}
-${back === null ? "" : `<p><a data-testid="return" href="${html(back)}">Return to ${html(merchantName)}</a></p>`}
-<p class="error" data-testid="message" role="alert"></p>
-<footer>Pivot Payments v2 sandbox (payment-session reference provider). No money moves.</footer>
-</main><script>${script}</script></body></html>`;
-};
+const renderCustomerStep = (session: PaymentSession, step: CustomerStep | null, merchantName: string) =>
+  customerPage({
+    title: `Authenticate — ${html(merchantName)} sandbox`,
+    style,
+    main: `data-step="${step === null ? "none" : stepNeedsOtp(step) ? "challenge" : "frictionless"}" data-session="${html(session.id)}"`,
+    session,
+    merchantName,
+    content: `<p>${html(amountText(session))} · status <span data-testid="status">${html(session.status)}</span></p>
+${step === null ? "<p>Nothing waits for you here.</p>" : stepHtml(step)}`,
+    script,
+  });
 
 /**
  * The step page's routes on `services`:
@@ -132,9 +78,6 @@ ${back === null ? "" : `<p><a data-testid="return" href="${html(back)}">Return t
  * - `POST /authenticate/{id}` `{ otp }` or `{ cancel: true }`: the core's events of the answer,
  *   applied in order through the API's write path; answers `{ status, returnUrl }`, 400 at `otp`
  *   for a wrong one-time password (nothing changes), 422 `invalid_state` when no step waits.
- *
- * @since 0.2.0
- * @category Sandbox
  */
 export const customerStepRoutes = (services: ProviderServices): ReadonlyArray<ExtraRoute> => {
   const { page, action, apply } = sessionPageRoutes(services);

@@ -20,7 +20,7 @@ import { type Answer, errorAnswer, fieldError } from "../answers.js";
 import type { ExtraRoute, ExtraRouteRequest, PageAnswer } from "../http/server.js";
 import type { Merchant } from "../merchants.js";
 import type { ProviderServices } from "../payments.js";
-import { freshSnapshot, readSession } from "../sessionWrites.js";
+import { freshSnapshots, readSession } from "../sessionWrites.js";
 import {
   listSessionEvents,
   listSessions,
@@ -30,24 +30,10 @@ import {
   type SessionEventRow,
   type WebhookAttemptRow,
 } from "../store/index.js";
+import type { SandboxHost, SandboxOptions } from "./index.js";
 import type { SandboxClock } from "./sandboxClock.js";
-import { html, messagePage } from "./sessionPage.js";
+import { amountText, currentCharge, html, messagePage, pageHtml } from "./sessionPage.js";
 import { type LedgerHost, resendWebhook, sendTestEvent } from "./webhookLedger.js";
-
-/**
- * What the dashboard runs on: the provider's services (its clock is the sandbox clock), the
- * sandbox clock, the expiry sweeper (run before a list, so a status filter sees the sessions as of
- * now), and the ledger's seams.
- *
- * @since 0.1.0
- * @category Sandbox
- */
-export interface DashboardHost {
-  readonly services: ProviderServices;
-  readonly clock: SandboxClock;
-  readonly sweepExpired: (at: number) => Promise<number>;
-  readonly ledger?: Pick<LedgerHost, "send" | "record"> | undefined;
-}
 
 const instant = (ms: number | null): string => (ms === null ? "" : millisToInstant(ms));
 
@@ -55,9 +41,6 @@ const instant = (ms: number | null): string => (ms === null ? "" : millisToInsta
  * The merchant a dashboard or sandbox API request is about (decision S4): the `merchantId` query
  * parameter, or, on the dashboard's pages only, the first registered merchant when it is absent.
  * A missing or unknown id is the field and what is wrong.
- *
- * @since 0.1.0
- * @category Sandbox
  */
 export const merchantOf = (
   services: ProviderServices,
@@ -72,40 +55,39 @@ export const merchantOf = (
   return services.merchants.get(id) ?? { field: "merchantId", message: `no merchant ${id}` };
 };
 
-const statusFilter = (query: URLSearchParams): SessionStatus | undefined | { readonly invalid: string } => {
-  const status = query.get("status");
-  if (status === null || status === "") return undefined;
-  return (sessionStatuses as ReadonlyArray<string>).includes(status)
-    ? (status as SessionStatus)
+/** The list's filter from the query (`status`, `clientReferenceId`; empty = any), or what is wrong with `status`. */
+const filterOf = (
+  query: URLSearchParams,
+): { status: SessionStatus | undefined; clientReferenceId: string | undefined } | { invalid: string } => {
+  const status = query.get("status") || undefined;
+  const clientReferenceId = query.get("clientReferenceId") || undefined;
+  return status === undefined || (sessionStatuses as ReadonlyArray<string>).includes(status)
+    ? { status: status as SessionStatus | undefined, clientReferenceId }
     : { invalid: `one of ${sessionStatuses.join(", ")}` };
 };
 
 /** A merchant's sessions as of now, newest first (the sweeper runs first: statuses are current). */
 const sessionsOf = async (
-  host: DashboardHost,
+  host: SandboxHost,
   merchant: Merchant,
   filter: { readonly status?: SessionStatus | undefined; readonly clientReferenceId?: string | undefined },
 ): Promise<ReadonlyArray<PaymentSession>> => {
-  const at = host.clock.now();
+  const at = host.services.clock.now();
   await host.sweepExpired(at);
   const { items: rows } = await listSessions(host.services.db, merchant.id, {
     ...filter,
     page: 1,
     perPage: 100,
   });
-  const sessions: Array<PaymentSession> = [];
-  for (const row of rows) sessions.push(toPaymentSession(await freshSnapshot(host.services.db, row, at)));
+  const sessions = (await freshSnapshots(host.services.db, rows, at)).map(toPaymentSession);
   return filter.status === undefined ? sessions : sessions.filter((s) => s.status === filter.status);
 };
 
 /**
  * One session's timeline: its applied events, the webhooks it enqueued (with their delivery
  * state) and every delivery attempt, in the order they happened.
- *
- * @since 0.1.0
- * @category Sandbox
  */
-export interface SessionTimeline {
+interface SessionTimeline {
   readonly session: PaymentSession;
   readonly events: ReadonlyArray<SessionEventRow>;
   readonly webhooks: ReadonlyArray<OutboxRow>;
@@ -113,11 +95,11 @@ export interface SessionTimeline {
 }
 
 const timelineOf = async (
-  host: DashboardHost,
+  host: SandboxHost,
   merchant: Merchant,
   id: string,
 ): Promise<SessionTimeline | null> => {
-  const snapshot = await readSession(host.services.db, merchant.id, id, host.clock.now());
+  const snapshot = await readSession(host.services.db, merchant.id, id, host.services.clock.now());
   if (snapshot === null) return null;
   const db = host.services.db;
   return {
@@ -229,39 +211,45 @@ const page = (
   now: number,
   body: string,
 ) =>
-  `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
-<title>${html(title)} — sandbox dashboard</title><style>${style}</style></head>
-<body data-merchant="${html(merchant.id)}">
+  pageHtml(
+    `${html(title)} — sandbox dashboard`,
+    style,
+    ` data-merchant="${html(merchant.id)}"`,
+    `
 <div id="result" data-testid="action-result" role="status"></div>
 <div id="content"><header><h1><a href="/dashboard?merchantId=${encodeURIComponent(merchant.id)}">Sandbox dashboard</a></h1>
 <form method="get" action="/dashboard"><label>Merchant <select name="merchantId" data-testid="merchant" onchange="this.form.submit()">${merchants
-    .map(
-      (m) =>
-        `<option value="${html(m.id)}"${m.id === merchant.id ? " selected" : ""}>${html(m.name)} (${html(m.id)})</option>`,
-    )
-    .join("")}</select></label></form>
+      .map(
+        (m) =>
+          `<option value="${html(m.id)}"${m.id === merchant.id ? " selected" : ""}>${html(m.name)} (${html(m.id)})</option>`,
+      )
+      .join("")}</select></label></form>
 <span>Clock <time class="mono" data-testid="clock-now">${html(instant(now))}</time></span>
 <span><button data-action="clock" data-seconds="3600" data-testid="clock-1h">+1 hour</button>
 <button data-action="clock" data-seconds="86400" data-testid="clock-1d">+1 day</button>
 <label><input name="advanceSeconds" type="number" min="1" value="900" style="width:6rem" data-testid="clock-seconds"> s</label><button data-action="clock" data-testid="clock-move">Move</button></span>
 </header><main>${body}</main></div>
-<script>${script}</script></body></html>`;
+`,
+    script,
+  );
+
+/** A dashboard table: its `data-testid`, its header cells, and its rows (none: one row saying `empty`). */
+const table = (testId: string, headers: ReadonlyArray<string>, rows: ReadonlyArray<string>, empty = "") =>
+  `<table data-testid="${testId}"><thead><tr>${headers.map((h) => `<th>${h}</th>`).join("")}</tr></thead><tbody>
+${rows.length === 0 ? `<tr><td colspan="${headers.length}" class="small">${empty}</td></tr>` : rows.join("")}
+</tbody></table>`;
 
 const sessionLink = (merchant: Merchant, id: string, text: string) =>
   `<a class="mono" href="/dashboard/sessions/${encodeURIComponent(id)}?merchantId=${encodeURIComponent(merchant.id)}">${html(text)}</a>`;
 
 const methodOf = (session: PaymentSession): string => {
-  const charge = session.chargeDetails?.at(-1);
+  const charge = currentCharge(session);
   if (charge?.virtualAccount != null) return `VA ${charge.virtualAccount.channel}`;
   if (charge?.qr != null) return "QR";
   if (charge?.ewallet != null) return `E-wallet ${charge.ewallet.channel}`;
   if (charge?.card != null) return "Card";
   return session.paymentMethod?.type ?? "—";
 };
-
-const amountOf = (session: PaymentSession) =>
-  `${session.amount.currency} ${new Intl.NumberFormat("en-US").format(session.amount.value)}`;
 
 const sessionsTable = (
   merchant: Merchant,
@@ -276,36 +264,31 @@ const sessionsTable = (
     .map((s) => `<option${s === status ? " selected" : ""}>${html(s)}</option>`)
     .join("")}</select></label>
 <label>Reference <input name="clientReferenceId" value="${html(reference)}" data-testid="filter-reference"></label><button type="submit">Filter</button></form>
-<table data-testid="sessions"><thead><tr><th>Created</th><th>Reference</th><th>Session</th><th>Method</th><th>Amount</th><th>Status</th><th>Expires</th></tr></thead><tbody>
-${
-  sessions.length === 0
-    ? `<tr><td colspan="7" class="small">No sessions${status || reference ? " match" : " yet"}.</td></tr>`
-    : sessions
-        .map(
-          (
-            s,
-          ) => `<tr data-testid="session-row" data-session="${html(s.id)}"><td class="mono">${html(s.createdAt)}</td><td>${html(s.clientReferenceId)}</td>
-<td>${sessionLink(merchant, s.id, s.id)}</td><td>${html(methodOf(s))}</td><td>${html(amountOf(s))}</td>
+${table(
+  "sessions",
+  ["Created", "Reference", "Session", "Method", "Amount", "Status", "Expires"],
+  sessions.map(
+    (
+      s,
+    ) => `<tr data-testid="session-row" data-session="${html(s.id)}"><td class="mono">${html(s.createdAt)}</td><td>${html(s.clientReferenceId)}</td>
+<td>${sessionLink(merchant, s.id, s.id)}</td><td>${html(methodOf(s))}</td><td>${html(amountText(s))}</td>
 <td><span class="badge" data-testid="session-status">${html(s.status)}</span></td><td class="mono">${html(s.expiryAt ?? "")}</td></tr>`,
-        )
-        .join("")
-}
-</tbody></table></section>`;
+  ),
+  `No sessions${status || reference ? " match" : " yet"}.`,
+)}</section>`;
 };
 
 const ledgerTable = (merchant: Merchant, attempts: ReadonlyArray<WebhookAttemptRow>, withTest: boolean) =>
   `<section><h2>Webhook ledger</h2>
 <p class="small">Every delivery attempt to ${html(merchant.callbackUrl ?? "(no callback URL set)")}, newest first. Retries follow the W2 schedule (5 min, 15 min, 1 h, 3 h, 6 h, 12 h, then manual).</p>
 ${withTest ? `<p><button data-action="test-event" data-testid="test-event">Send a test event (PAYMENT.TEST)</button></p>` : ""}
-<table data-testid="ledger"><thead><tr><th>Attempted</th><th>Event</th><th>Session</th><th>Kind</th><th>URL</th><th>Status</th><th>Latency</th><th>Next retry</th><th>Answer</th><th></th></tr></thead><tbody>
-${
-  attempts.length === 0
-    ? `<tr><td colspan="10" class="small">No delivery attempts yet.</td></tr>`
-    : attempts
-        .map(
-          (
-            a,
-          ) => `<tr data-testid="attempt" data-event="${html(a.event)}" data-outcome="${html(a.outcome)}" data-kind="${html(a.kind)}">
+${table(
+  "ledger",
+  ["Attempted", "Event", "Session", "Kind", "URL", "Status", "Latency", "Next retry", "Answer", ""],
+  attempts.map(
+    (
+      a,
+    ) => `<tr data-testid="attempt" data-event="${html(a.event)}" data-outcome="${html(a.outcome)}" data-kind="${html(a.kind)}">
 <td class="mono">${html(instant(a.attemptedAt))}</td><td data-testid="attempt-event">${html(a.event)}</td>
 <td>${a.sessionId === null ? "—" : sessionLink(merchant, a.sessionId, a.sessionId.slice(0, 8))}</td><td>${html(a.kind)}</td>
 <td class="mono">${html(a.url ?? "—")}</td>
@@ -313,10 +296,9 @@ ${
 <td data-variable>${html(a.latencyMs)} ms</td><td class="mono" data-testid="attempt-next">${html(instant(a.nextAttemptAt) || "—")}</td>
 <td class="mono small">${html((a.responseBody ?? "").slice(0, 120))}</td>
 <td>${a.outboxId === null ? "" : `<button data-action="resend" data-outbox="${a.outboxId}" data-testid="resend">Resend</button>`}</td></tr>`,
-        )
-        .join("")
-}
-</tbody></table></section>`;
+  ),
+  "No delivery attempts yet.",
+)}</section>`;
 
 type TimelineItem = { readonly at: number; readonly order: number; readonly row: string };
 
@@ -355,13 +337,17 @@ const timelineTable = (timeline: SessionTimeline): string => {
 <td class="small">${a.nextAttemptAt === null ? "" : `retry at ${html(instant(a.nextAttemptAt))}`}</td></tr>`,
     });
   items.sort((x, y) => x.at - y.at || x.order - y.order);
-  return `<section><h2>Timeline</h2><table data-testid="timeline"><thead><tr><th>At</th><th>What</th><th></th><th>Status</th><th>Transitions (machine state event result)</th></tr></thead><tbody>
-${items.map((item) => item.row).join("")}</tbody></table></section>`;
+  const headers = ["At", "What", "", "Status", "Transitions (machine state event result)"];
+  return `<section><h2>Timeline</h2>${table(
+    "timeline",
+    headers,
+    items.map((item) => item.row),
+  )}</section>`;
 };
 
 const sessionSummary = (session: PaymentSession) =>
   `<section><h2>Session <span class="mono" data-testid="session-id">${html(session.id)}</span></h2>
-<p>${html(amountOf(session))} · reference ${html(session.clientReferenceId)} · ${html(session.mode)} · ${html(methodOf(session))} ·
+<p>${html(amountText(session))} · reference ${html(session.clientReferenceId)} · ${html(session.mode)} · ${html(methodOf(session))} ·
 status <span class="badge" data-testid="session-status">${html(session.status)}</span>${session.expiryAt ? ` · expires ${html(session.expiryAt)}` : ""}
 ${session.paymentUrl ? ` · <a href="${html(session.paymentUrl)}">payment page</a>` : ""}</p></section>`;
 
@@ -377,17 +363,18 @@ ${session.paymentUrl ? ` · <a href="${html(session.paymentUrl)}">payment page</
  * - `POST /_sandbox/webhooks/test?merchantId=`: send a `PAYMENT.TEST` event now.
  *
  * The two POSTs answer the attempt ({@link LedgerAction}): what the receiver said.
- *
- * @since 0.1.0
- * @category Sandbox
  */
-export const dashboardRoutes = (host: DashboardHost): ReadonlyArray<ExtraRoute> => {
+export const dashboardRoutes = (
+  clock: SandboxClock,
+  host: SandboxHost,
+  ledger: SandboxOptions["ledger"],
+): ReadonlyArray<ExtraRoute> => {
   const { services } = host;
   const ledgerHost: LedgerHost = {
     db: services.db,
-    now: () => host.clock.now(),
-    send: host.ledger?.send,
-    record: host.ledger?.record,
+    now: () => clock.now(),
+    send: ledger?.send,
+    record: ledger?.record,
   };
   const withMerchant =
     (
@@ -395,7 +382,7 @@ export const dashboardRoutes = (host: DashboardHost): ReadonlyArray<ExtraRoute> 
       run: (merchant: Merchant, request: ExtraRouteRequest) => Promise<Answer | PageAnswer>,
     ) =>
     async (request: ExtraRouteRequest): Promise<Answer | PageAnswer> => {
-      await host.clock.load(services.db);
+      await clock.load(services.db);
       const merchant = merchantOf(services, request.query, defaultFirst);
       if ("field" in merchant)
         return defaultFirst
@@ -403,13 +390,10 @@ export const dashboardRoutes = (host: DashboardHost): ReadonlyArray<ExtraRoute> 
           : fieldError(request.traceId, merchant.field, merchant.message);
       return run(merchant, request);
     };
-  const filterOf = (query: URLSearchParams) => {
-    const status = statusFilter(query);
-    const reference = query.get("clientReferenceId");
-    return typeof status === "object"
-      ? status
-      : { status, clientReferenceId: reference === null || reference === "" ? undefined : reference };
-  };
+  const dashboardPage = (title: string, merchant: Merchant, body: string): PageAnswer => ({
+    status: 200,
+    html: page(title, merchant, services.merchants.list(), clock.now(), body),
+  });
   return [
     {
       method: "GET",
@@ -419,16 +403,9 @@ export const dashboardRoutes = (host: DashboardHost): ReadonlyArray<ExtraRoute> 
         if ("invalid" in filter) return messagePage(400, `status: ${filter.invalid}`);
         const sessions = await sessionsOf(host, merchant, filter);
         const attempts = await listWebhookAttempts(services.db, merchant.id, { limit: 50 });
-        return {
-          status: 200,
-          html: page(
-            "Sessions",
-            merchant,
-            services.merchants.list(),
-            host.clock.now(),
-            sessionsTable(merchant, sessions, request.query) + ledgerTable(merchant, attempts, true),
-          ),
-        };
+        const tables =
+          sessionsTable(merchant, sessions, request.query) + ledgerTable(merchant, attempts, true);
+        return dashboardPage("Sessions", merchant, tables);
       }),
     },
     {
@@ -438,18 +415,9 @@ export const dashboardRoutes = (host: DashboardHost): ReadonlyArray<ExtraRoute> 
         const id = request.params.id ?? "";
         const timeline = await timelineOf(host, merchant, id);
         if (timeline === null) return messagePage(404, `No payment session ${id} of ${merchant.id}.`);
-        return {
-          status: 200,
-          html: page(
-            `Session ${id}`,
-            merchant,
-            services.merchants.list(),
-            host.clock.now(),
-            sessionSummary(timeline.session) +
-              timelineTable(timeline) +
-              ledgerTable(merchant, [...timeline.attempts].reverse(), false),
-          ),
-        };
+        const attempts = [...timeline.attempts].reverse();
+        const tables = timelineTable(timeline) + ledgerTable(merchant, attempts, false);
+        return dashboardPage(`Session ${id}`, merchant, sessionSummary(timeline.session) + tables);
       }),
     },
     {

@@ -11,81 +11,26 @@
 import {
   awaitsCustomer,
   awaitsPaymentMethod,
-  type Charge,
   type ConfirmPaymentSessionRequest,
   cardPaymentEvents,
   type FailureCode,
   failureCodes,
   type PaymentSession,
-  returnUrlOf,
   toPaymentSession,
 } from "@payment-session/core";
 import { fieldError } from "../answers.js";
 import type { ExtraRoute } from "../http/server.js";
-import type { Issuers } from "../issuers.js";
 import type { ProviderServices } from "../payments.js";
 import { answerOf } from "../writes.js";
 import { qrSvg } from "./qrSvg.js";
-import { bodyField, html, sessionPageRoutes } from "./sessionPage.js";
-
-/**
- * The hosted page of session `id` on the sandbox at `base` (no trailing slash).
- *
- * @since 0.1.0
- * @category Sandbox
- */
-export const checkoutUrl = (base: string, sessionId: string): string =>
-  `${base}/checkout/${encodeURIComponent(sessionId)}`;
-
-/**
- * Issuers whose customer-facing URLs are on the sandbox itself: every `paymentUrl` the `inner`
- * issuers hand out (a REDIRECT session's hosted page, an e-wallet's or a card's step in mode API)
- * becomes the session's {@link checkoutUrl}, and a QR's `qrUrl` its image there. `base()` is read
- * when a URL is made (the listening address is known only once the server is up).
- *
- * @since 0.1.0
- * @category Sandbox
- */
-export const hostedPageIssuers = (inner: Issuers, base: () => string): Issuers => ({
-  forCharge: async (request) => {
-    const issued = await inner.forCharge(request);
-    const qr = issued.instrument?.qr;
-    return {
-      ...issued,
-      ...(qr === undefined
-        ? {}
-        : {
-            instrument: {
-              ...issued.instrument,
-              qr: { ...qr, qrUrl: `${checkoutUrl(base(), request.sessionId)}/qr.svg` },
-            },
-          }),
-      ...(issued.paymentUrl === undefined ? {} : { paymentUrl: checkoutUrl(base(), request.sessionId) }),
-    };
-  },
-  forSession: async (request) => {
-    const issued = await inner.forSession(request);
-    return issued.paymentUrl === undefined
-      ? issued
-      : { ...issued, paymentUrl: checkoutUrl(base(), request.sessionId) };
-  },
-});
-
-/** The charge the customer acts on: the last one of the session. */
-const currentCharge = (session: PaymentSession): Charge | undefined => session.chargeDetails?.at(-1);
-
-/** The method of the current charge, else of the session. */
-const methodOf = (session: PaymentSession) => {
-  const charge = currentCharge(session);
-  if (charge?.virtualAccount != null) return "VIRTUAL_ACCOUNT";
-  if (charge?.qr != null) return "QR";
-  if (charge?.ewallet != null) return "EWALLET";
-  if (charge?.card != null) return "CARD";
-  return session.paymentMethod?.type ?? null;
-};
-
-const formatAmount = (session: PaymentSession) =>
-  `${session.amount.currency} ${new Intl.NumberFormat("en-US").format(session.amount.value)}`;
+import {
+  amountText,
+  bodyField,
+  currentCharge,
+  customerPage,
+  html,
+  sessionPageRoutes,
+} from "./sessionPage.js";
 
 const instrumentHtml = (session: PaymentSession): string => {
   const charge = currentCharge(session);
@@ -147,8 +92,7 @@ button{font:inherit;padding:.5rem 1rem;margin:.25rem .25rem .25rem 0;border-radi
 button.primary{background:#1d4ed8;color:#fff;border-color:#1d4ed8}.error{color:#b91c1c}
 footer{margin-top:2rem;font-size:.8rem;color:#777}`;
 
-const script = `(() => {
-  const root = document.querySelector("[data-session]");
+const script = `  const root = document.querySelector("[data-session]");
   if (!root) return;
   const id = root.dataset.session;
   const expiry = root.dataset.expiry ? Date.parse(root.dataset.expiry) : NaN;
@@ -162,26 +106,15 @@ const script = `(() => {
   };
   tick();
   setInterval(tick, 1000);
-  const message = document.querySelector("[data-testid=message]");
   for (const button of document.querySelectorAll("button[data-action]")) {
-    button.addEventListener("click", async () => {
+    button.addEventListener("click", () => {
       const body = {};
       if (button.dataset.method) body.method = button.dataset.method;
       if (button.dataset.action === "fail") body.failureCode = document.querySelector("[name=failureCode]").value;
-      for (const b of document.querySelectorAll("button")) b.disabled = true;
-      const response = await fetch("/checkout/" + id + "/" + button.dataset.action, {
-        method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body),
-      });
-      const answer = await response.json().catch(() => ({}));
-      if (!response.ok) {
-        message.textContent = answer.message || ("HTTP " + response.status);
-        for (const b of document.querySelectorAll("button")) b.disabled = false;
-        return;
-      }
-      location.href = answer.returnUrl || location.href;
+      send("/checkout/" + id + "/" + button.dataset.action, body);
     });
   }
-})();`;
+`;
 
 const actionsHtml = (session: PaymentSession): string => {
   if (awaitsPaymentMethod(session.status)) {
@@ -194,7 +127,7 @@ const actionsHtml = (session: PaymentSession): string => {
   }
   const charge = currentCharge(session);
   if (charge === undefined || !awaitsCustomer(charge.status)) return "";
-  const card = methodOf(session) === "CARD";
+  const card = charge.card != null;
   return `<section><h2>Sandbox: what the customer does</h2>
 <button class="primary" data-action="pay" data-testid="pay">${card ? "Authenticate and pay" : "Pay"}</button>
 <label>Failure code <select name="failureCode" data-testid="failure-code">${failureCodes
@@ -208,27 +141,21 @@ ${card ? "" : `<button data-action="expire" data-testid="expire">Let it expire</
  * The hosted page of a session as HTML: merchant, amount, countdown to `expiryAt`, the current
  * charge's instrument (VA number and bank, QR image, e-wallet or card step), the sandbox's buttons,
  * and when the session has ended, its status and the link back to the merchant.
- *
- * @since 0.1.0
- * @category Sandbox
  */
-export const renderCheckout = (session: PaymentSession, merchantName: string, now: string): string => {
-  const back = returnUrlOf(session);
-  return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
-<title>Pay ${html(merchantName)} — sandbox</title><style>${style}</style></head>
-<body><main data-session="${html(session.id)}" data-expiry="${html(session.expiryAt ?? "")}" data-now="${html(now)}">
-<h1 data-testid="merchant">${html(merchantName)}</h1>
-<p class="amount" data-testid="amount">${html(formatAmount(session))}</p>
+const renderCheckout = (session: PaymentSession, merchantName: string, now: string): string =>
+  customerPage({
+    title: `Pay ${html(merchantName)} — sandbox`,
+    style,
+    main: `data-session="${html(session.id)}" data-expiry="${html(session.expiryAt ?? "")}" data-now="${html(now)}"`,
+    session,
+    merchantName,
+    content: `<p class="amount" data-testid="amount">${html(amountText(session))}</p>
 <p>Order <span class="mono">${html(session.clientReferenceId)}</span> · status <span class="badge" data-testid="status">${html(session.status)}</span></p>
 ${session.expiryAt ? `<p>Expires at ${html(session.expiryAt)} — <strong data-testid="countdown"></strong> left</p>` : ""}
 ${instrumentHtml(session)}
-${actionsHtml(session)}
-${back === null ? "" : `<p><a data-testid="return" href="${html(back)}">Return to ${html(merchantName)}</a></p>`}
-<p class="error" data-testid="message" role="alert"></p>
-<footer>Pivot Payments v2 sandbox (payment-session reference provider). No money moves.</footer>
-</main><script>${script}</script></body></html>`;
-};
+${actionsHtml(session)}`,
+    script,
+  });
 
 /**
  * The hosted page's routes on `services`:
@@ -242,9 +169,6 @@ ${back === null ? "" : `<p><a data-testid="return" href="${html(back)}">Return t
  *
  * Each action answers `{ status, returnUrl }` (the session's status after it, and where the
  * customer goes: {@link returnUrlOf}), or the API's error answer.
- *
- * @since 0.1.0
- * @category Sandbox
  */
 export const hostedPageRoutes = (services: ProviderServices): ReadonlyArray<ExtraRoute> => {
   const { writes, page, action, apply } = sessionPageRoutes(services);
@@ -292,7 +216,7 @@ export const hostedPageRoutes = (services: ProviderServices): ReadonlyArray<Extr
         const { context, id } = session;
         const rendered = toPaymentSession(session.snapshot);
         const charge = currentCharge(rendered);
-        return methodOf(rendered) === "CARD" && charge !== undefined
+        return charge?.card != null
           ? apply(session, cardPaymentEvents(charge, context.at))
           : answerOf(writes.simulate(context, undefined, { paymentSessionId: id, chargeStatus: "SUCCESS" }));
       }),

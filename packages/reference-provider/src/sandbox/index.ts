@@ -11,21 +11,16 @@ import type { ExtraRoute } from "../http/server.js";
 import type { Issuers } from "../issuers.js";
 import type { ProviderServices } from "../payments.js";
 import type { Database } from "../store/index.js";
-import type { DeliveryAttempt, DispatchReport } from "../webhookDispatcher.js";
+import type { DispatchOptions, DispatchReport } from "../webhookDispatcher.js";
 import { clockRoutes } from "./clockRoutes.js";
-import { customerStepIssuers, customerStepRoutes } from "./customerStepPage.js";
+import { customerStepRoutes } from "./customerStepPage.js";
 import { dashboardRoutes } from "./dashboard.js";
-import { hostedPageIssuers, hostedPageRoutes } from "./hostedPage.js";
+import { hostedPageRoutes } from "./hostedPage.js";
 import { createSandboxClock, type SandboxClock } from "./sandboxClock.js";
 import { type LedgerHost, ledgerOnAttempt } from "./webhookLedger.js";
 
-export * from "./clockRoutes.js";
-export * from "./customerStepPage.js";
-export * from "./dashboard.js";
-export * from "./hostedPage.js";
-export * from "./qrSvg.js";
-export * from "./sandboxClock.js";
-export * from "./webhookLedger.js";
+export type { AttemptRecorder, LedgerAction, LedgerHost } from "./webhookLedger.js";
+export { testEventPayload } from "./webhookLedger.js";
 
 /**
  * Options of the sandbox (`startProvider({ sandbox })`): `publicUrl`, the base URL customers'
@@ -44,47 +39,69 @@ export interface SandboxOptions {
 }
 
 /**
- * What the sandbox needs from the running provider to mount its routes.
- *
- * @since 0.1.0
- * @category Sandbox
+ * What the sandbox needs from the running provider to mount its routes: its services, and one run
+ * of its expiry sweeper and webhook dispatcher at an instant (what a clock move runs; the sweeper
+ * also runs before the dashboard lists sessions).
  */
 export interface SandboxHost {
   readonly services: ProviderServices;
-  readonly db: Database;
   readonly sweepExpired: (at?: number) => Promise<number>;
   readonly dispatchDue: (at?: number) => Promise<DispatchReport>;
 }
 
 /**
- * The sandbox of one provider: its clock (the provider's clock plus the shared offset, loaded from
- * the database by {@link Sandbox.load}), and its routes.
- *
- * @since 0.1.0
- * @category Sandbox
+ * The sandbox of one provider: its clock (the provider's clock plus the shared offset, read from
+ * the database by `clock.load` at start and before every background tick), and its routes.
  */
 export interface Sandbox {
   readonly clock: SandboxClock;
-  /** Reads the shared clock offset (at start and before every background tick). */
-  readonly load: (db: Database) => Promise<void>;
-  /**
-   * `inner` with every customer-facing URL on the sandbox ({@link hostedPageIssuers}; a mode-API
-   * card's 3-D Secure and e-wallet's approval: {@link customerStepIssuers}).
-   */
+  /** `inner` with every customer-facing URL on the sandbox ({@link pageIssuers}). */
   readonly issuers: (inner: Issuers) => Issuers;
   /** Tells the sandbox the address it listens on (the base of its URLs without `publicUrl`). */
   readonly listening: (url: string) => void;
   readonly routes: (host: SandboxHost) => ReadonlyArray<ExtraRoute>;
-  /** The dispatcher's `onAttempt`: each delivery attempt written to the webhook ledger. */
-  readonly onAttempt: (db: Database) => (attempt: DeliveryAttempt) => Promise<void>;
+  /** The dispatcher's options with each delivery attempt also written to the webhook ledger. */
+  readonly dispatch: (db: Database, options: DispatchOptions | undefined) => DispatchOptions;
 }
 
 /**
- * Makes the sandbox over the provider's `base` clock.
- *
- * @since 0.1.0
- * @category Sandbox
+ * Issuers whose customer-facing URLs are on the sandbox itself (`base()` is read when a URL is
+ * made: the listening address is known only once the server is up). Every `paymentUrl` the `inner`
+ * issuers hand out becomes the session's hosted page `/checkout/{id}` (a REDIRECT session, an
+ * e-wallet's step in mode API), or for a card (its 3-D Secure step, mode API) the customer step
+ * page `/authenticate/{id}`, which serves an e-wallet's approval step too; a QR's `qrUrl` becomes
+ * its image `/checkout/{id}/qr.svg`.
  */
+const pageIssuers = (inner: Issuers, base: () => string): Issuers => {
+  const url = (page: string, sessionId: string) => `${base()}/${page}/${encodeURIComponent(sessionId)}`;
+  return {
+    forCharge: async (request) => {
+      const issued = await inner.forCharge(request);
+      const qr = issued.instrument?.qr;
+      const page = request.charge.method === "CARD" ? "authenticate" : "checkout";
+      return {
+        ...issued,
+        ...(qr === undefined
+          ? {}
+          : {
+              instrument: {
+                ...issued.instrument,
+                qr: { ...qr, qrUrl: `${url("checkout", request.sessionId)}/qr.svg` },
+              },
+            }),
+        ...(issued.paymentUrl === undefined ? {} : { paymentUrl: url(page, request.sessionId) }),
+      };
+    },
+    forSession: async (request) => {
+      const issued = await inner.forSession(request);
+      return issued.paymentUrl === undefined
+        ? issued
+        : { ...issued, paymentUrl: url("checkout", request.sessionId) };
+    },
+  };
+};
+
+/** Makes the sandbox over the provider's `base` clock. */
 export const createSandbox = (base: ProviderClock | undefined, options: SandboxOptions = {}): Sandbox => {
   const clock = createSandboxClock(base);
   const configured =
@@ -99,28 +116,25 @@ export const createSandbox = (base: ProviderClock | undefined, options: SandboxO
   };
   return {
     clock,
-    load: async (db) => {
-      await clock.load(db);
-    },
-    issuers: (inner) => customerStepIssuers(hostedPageIssuers(inner, baseUrl), baseUrl),
+    issuers: (inner) => pageIssuers(inner, baseUrl),
     listening: (url) => {
       listeningUrl = url;
     },
     routes: (host) => [
-      ...clockRoutes(clock, {
-        db: host.db,
-        sweepExpired: (at) => host.sweepExpired(at),
-        dispatchDue: (at) => host.dispatchDue(at),
-      }),
+      ...clockRoutes(clock, host),
       ...hostedPageRoutes(host.services),
-      ...dashboardRoutes({
-        services: host.services,
-        clock,
-        sweepExpired: (at) => host.sweepExpired(at),
-        ledger: options.ledger,
-      }),
+      ...dashboardRoutes(clock, host, options.ledger),
       ...customerStepRoutes(host.services),
     ],
-    onAttempt: (db) => ledgerOnAttempt(db, options.ledger?.record),
+    dispatch: (db, outer) => {
+      const ledger = ledgerOnAttempt(db, options.ledger?.record);
+      return {
+        ...outer,
+        onAttempt: async (attempt) => {
+          await ledger(attempt);
+          await outer?.onAttempt?.(attempt);
+        },
+      };
+    },
   };
 };

@@ -6,12 +6,7 @@
  */
 import qrcode from "qrcode-generator";
 
-/**
- * The SVG of `content` (error correction M, a 4-module quiet zone).
- *
- * @since 0.1.0
- * @category Sandbox
- */
+/** The SVG of `content` (error correction M, a 4-module quiet zone). */
 export const qrSvg = (content: string): string => {
   const qr = qrcode(0, "M");
   qr.addData(content, "Byte");

@@ -18,9 +18,6 @@ import { addClockOffset, readClockOffset } from "../store/settings.js";
  * - `load(db)`: reads the shared offset (at start, and on every background tick, so an instance
  *   follows a move made by another within one tick). The offset applied never decreases.
  * - `advance(db, ms)`: adds `ms` (> 0) to the shared offset, applies it here at once, and returns it.
- *
- * @since 0.1.0
- * @category Sandbox
  */
 export interface SandboxClock extends ProviderClock {
   readonly offsetMs: () => number;
@@ -35,8 +32,6 @@ export interface SandboxClock extends ProviderClock {
  * const clock = createSandboxClock()
  * await clock.load(db)
  * await clock.advance(db, 3_600_000) // one hour later, for every instance on `db`
- * @since 0.1.0
- * @category Sandbox
  */
 export const createSandboxClock = (base: ProviderClock = systemClock): SandboxClock => {
   let offset = 0;

@@ -1,12 +1,15 @@
 /**
- * What the sandbox's customer pages share (the hosted page `/checkout/{id}`, the customer step page
- * `/authenticate/{id}`): HTML escaping, the not-found page, and their routes' plumbing — the session
- * read as an API request of its own merchant would read it, events applied through the API's write
- * path, and the `{ status, returnUrl }` answer of an action.
+ * What the sandbox's pages share (the hosted page `/checkout/{id}`, the customer step page
+ * `/authenticate/{id}`, the dashboard): HTML escaping, the page shell, the not-found page, and the
+ * customer pages' routes' plumbing — the session read as an API request of its own merchant would
+ * read it, events applied through the API's write path, and the `{ status, returnUrl }` answer of an
+ * action.
  *
  * @since 0.2.0
  */
 import {
+  type Charge,
+  type PaymentSession,
   returnUrlOf,
   type SessionEvent,
   type SessionSnapshot,
@@ -20,12 +23,7 @@ import { readSession } from "../sessionWrites.js";
 import { merchantOfSession } from "../store/sessions.js";
 import { answerOf, writeEndpoints } from "../writes.js";
 
-/**
- * `value` as HTML text (`&`, `<`, `>`, quotes escaped; `null` / `undefined` as nothing).
- *
- * @since 0.2.0
- * @category Sandbox
- */
+/** `value` as HTML text (`&`, `<`, `>`, quotes escaped; `null` / `undefined` as nothing). */
 export const html = (value: unknown): string =>
   String(value ?? "")
     .replaceAll("&", "&amp;")
@@ -35,11 +33,82 @@ export const html = (value: unknown): string =>
     .replaceAll("'", "&#39;");
 
 /**
- * A field of a JSON object body (`undefined` when the body is no object).
- *
- * @since 0.2.0
- * @category Sandbox
+ * A sandbox page: the document shell (`lang`, charset, viewport, `title`, the page's `style`) around
+ * `content` in a `<body>` with `attributes`, the page's `script` last.
  */
+export const pageHtml = (
+  title: string,
+  style: string,
+  attributes: string,
+  content: string,
+  script: string,
+): string => `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
+<title>${title}</title><style>${style}</style></head>
+<body${attributes}>${content}<script>${script}</script></body></html>`;
+
+/** A session's amount as a page shows it: `IDR 20,000`. */
+export const amountText = (session: PaymentSession): string =>
+  `${session.amount.currency} ${new Intl.NumberFormat("en-US").format(session.amount.value)}`;
+
+/** The charge the customer acts on: the last one of the session. */
+export const currentCharge = (session: PaymentSession): Charge | undefined => session.chargeDetails?.at(-1);
+
+/**
+ * The customer pages' client side of an action: `send(path, body)` POSTs the body as JSON with every
+ * button disabled, then goes where the answer's `returnUrl` says, or shows what went wrong (the first
+ * field error's message, else the envelope's) and enables the buttons again.
+ */
+const sendScript = `const message = document.querySelector("[data-testid=message]");
+  const send = async (path, body) => {
+    for (const b of document.querySelectorAll("button")) b.disabled = true;
+    const response = await fetch(path, {
+      method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body),
+    });
+    const answer = await response.json().catch(() => ({}));
+    if (!response.ok) {
+      message.textContent = answer.error?.details?.[0]?.message || answer.message || ("HTTP " + response.status);
+      for (const b of document.querySelectorAll("button")) b.disabled = false;
+      return;
+    }
+    location.href = answer.returnUrl || location.href;
+  };`;
+
+/**
+ * A customer page (the hosted page, the step page): the document shell around its `<main>` (with
+ * the `main` attributes: the script finds its session there), which opens with the merchant's name
+ * and ends with the way back to the merchant once the session has one ({@link returnUrlOf}), the
+ * line an action's error is shown on, and the sandbox's footer. Its `script` runs after the shared
+ * client side of an action ({@link sendScript}).
+ */
+export const customerPage = (page: {
+  readonly title: string;
+  readonly style: string;
+  readonly main: string;
+  readonly session: PaymentSession;
+  readonly merchantName: string;
+  readonly content: string;
+  readonly script: string;
+}): string => {
+  const back = returnUrlOf(page.session);
+  return pageHtml(
+    page.title,
+    page.style,
+    "",
+    `<main ${page.main}>
+<h1 data-testid="merchant">${html(page.merchantName)}</h1>
+${page.content}
+${back === null ? "" : `<p><a data-testid="return" href="${html(back)}">Return to ${html(page.merchantName)}</a></p>`}
+<p class="error" data-testid="message" role="alert"></p>
+<footer>Pivot Payments v2 sandbox (payment-session reference provider). No money moves.</footer>
+</main>`,
+    `(() => {
+  ${sendScript}
+${page.script}})();`,
+  );
+};
+
+/** A field of a JSON object body (`undefined` when the body is no object). */
 export const bodyField = (request: ExtraRouteRequest, name: string): unknown =>
   typeof request.body === "object" && request.body !== null
     ? (request.body as Record<string, unknown>)[name]
@@ -48,11 +117,8 @@ export const bodyField = (request: ExtraRouteRequest, name: string): unknown =>
 /**
  * A customer page's session: its id, the request as its merchant's (the instant read once), and
  * the session as of that instant.
- *
- * @since 0.2.0
- * @category Sandbox
  */
-export interface PageSession {
+interface PageSession {
   readonly id: string;
   readonly context: RequestContext;
   readonly snapshot: SessionSnapshot;
@@ -61,9 +127,6 @@ export interface PageSession {
 /**
  * A bare page of one message: `404` "Not found" or `400` "Bad request" (an unknown session, a
  * dashboard query that does not fit).
- *
- * @since 0.2.0
- * @category Sandbox
  */
 export const messagePage = (status: 400 | 404, message: string): PageAnswer => ({
   status,
@@ -79,9 +142,6 @@ export const messagePage = (status: 400 | 404, message: string): PageAnswer => (
  *   unknown session is a 404 envelope;
  * - `apply(session, events)`: the events in order through the API's write path (a channel's
  *   notification), stopping at the first refusal, whose answer it is.
- *
- * @since 0.2.0
- * @category Sandbox
  */
 export const sessionPageRoutes = (services: ProviderServices) => {
   const writes = writeEndpoints(services);

@@ -43,12 +43,7 @@ const deliverNow = (host: LedgerHost, merchant: Merchant, payload: unknown) =>
  */
 export type AttemptRecorder = (db: Queryable, attempt: NewWebhookAttempt) => Promise<unknown>;
 
-/**
- * The dispatcher's `onAttempt` that writes each of its attempts to the ledger.
- *
- * @since 0.1.0
- * @category Sandbox
- */
+/** The dispatcher's `onAttempt` that writes each of its attempts to the ledger. */
 export const ledgerOnAttempt =
   (db: Database, record: AttemptRecorder = recordWebhookAttempt) =>
   async (attempt: DeliveryAttempt): Promise<void> => {
@@ -109,13 +104,48 @@ export interface LedgerHost {
 }
 
 /**
+ * Sends `payload` to the merchant's callback URL now (a resend, a test event: never retried), and
+ * writes the attempt to the ledger after `delivered` (run when the receiver took it, at the instant
+ * the attempt is recorded at). Answers the attempt as {@link LedgerAction}.
+ */
+const sendNow = async (
+  host: LedgerHost,
+  merchant: Merchant,
+  payload: unknown,
+  what: Pick<NewWebhookAttempt, "outboxId" | "sessionId" | "event" | "kind">,
+  delivered: (at: number) => Promise<boolean> = async () => false,
+): Promise<LedgerAction & { readonly markedDelivered: boolean }> => {
+  const { result, latencyMs } = await deliverNow(host, merchant, payload);
+  const at = host.now();
+  const markedDelivered = result._tag === "delivered" ? await delivered(at) : false;
+  const attempt: NewWebhookAttempt = {
+    ...attemptFields(result, latencyMs),
+    ...what,
+    merchantId: merchant.id,
+    url: merchant.callbackUrl ?? null,
+    attemptedAt: at,
+    nextAttemptAt: null,
+  };
+  const id = await (host.record ?? recordWebhookAttempt)(host.db, attempt);
+  return {
+    attemptId: typeof id === "number" ? id : 0,
+    kind: attempt.kind,
+    event: attempt.event,
+    url: attempt.url,
+    outcome: attempt.outcome,
+    statusCode: attempt.statusCode,
+    latencyMs: Math.round(attempt.latencyMs),
+    responseBody: attempt.responseBody,
+    error: attempt.error,
+    markedDelivered,
+  };
+};
+
+/**
  * Sends the merchant's webhook event `outboxId` again, now, to its callback URL, whatever its
  * state (pending, delivered or manual), and writes the attempt to the ledger; when the receiver
  * takes it (2xx), a pending or manual event becomes delivered (the dispatcher stops retrying).
  * `undefined` when the merchant has no such event.
- *
- * @since 0.1.0
- * @category Sandbox
  */
 export const resendWebhook = async (
   host: LedgerHost,
@@ -124,57 +154,15 @@ export const resendWebhook = async (
 ): Promise<LedgerAction | undefined> => {
   const row = await findWebhook(host.db, merchant.id, outboxId);
   if (row === undefined) return undefined;
-  const { result, latencyMs } = await deliverNow(host, merchant, row.payload);
-  const at = host.now();
-  const markedDelivered =
-    result._tag === "delivered" ? await markResentDelivered(host.db, row.id, at) : false;
-  const attempt: NewWebhookAttempt = {
-    ...attemptFields(result, latencyMs),
-    merchantId: merchant.id,
-    outboxId: row.id,
-    sessionId: row.sessionId,
-    event: row.event,
-    kind: "resend",
-    url: merchant.callbackUrl ?? null,
-    attemptedAt: at,
-    nextAttemptAt: null,
-  };
-  const attemptId = await recordOf(host)(host.db, attempt);
-  return { ...actionOf(attempt, attemptId), markedDelivered };
+  const what = { outboxId: row.id, sessionId: row.sessionId, event: row.event, kind: "resend" } as const;
+  return sendNow(host, merchant, row.payload, what, (at) => markResentDelivered(host.db, row.id, at));
 };
 
-const recordOf = (host: LedgerHost) => async (db: Queryable, attempt: NewWebhookAttempt) => {
-  const id = await (host.record ?? recordWebhookAttempt)(db, attempt);
-  return typeof id === "number" ? id : 0;
-};
+/** The event name of the sandbox's test call (facts §10: handlers get it from the dashboard). */
+const testEventName = "PAYMENT.TEST";
 
-const actionOf = (attempt: NewWebhookAttempt, attemptId: number): LedgerAction => ({
-  attemptId,
-  kind: attempt.kind,
-  event: attempt.event,
-  url: attempt.url,
-  outcome: attempt.outcome,
-  statusCode: attempt.statusCode,
-  latencyMs: Math.round(attempt.latencyMs),
-  responseBody: attempt.responseBody,
-  error: attempt.error,
-});
-
-/**
- * The event name of the sandbox's test call (facts §10: handlers get it from the dashboard).
- *
- * @since 0.1.0
- * @category Sandbox
- */
-export const testEventName = "PAYMENT.TEST";
-
-/**
- * The id of the test event's sample session: the nil UUID (no such session exists).
- *
- * @since 0.1.0
- * @category Sandbox
- */
-export const testEventSessionId = "00000000-0000-0000-0000-000000000000";
+/** The id of the test event's sample session: the nil UUID (no such session exists). */
+const testEventSessionId = "00000000-0000-0000-0000-000000000000";
 
 const testEventRequest = {
   clientReferenceId: testEventName,
@@ -203,23 +191,13 @@ export const testEventPayload = (at: number): { readonly event: string; readonly
 /**
  * Sends a `PAYMENT.TEST` event ({@link testEventPayload}) to the merchant's callback URL now and
  * writes the attempt to the ledger (no outbox row: it is never retried).
- *
- * @since 0.1.0
- * @category Sandbox
  */
 export const sendTestEvent = async (host: LedgerHost, merchant: Merchant): Promise<LedgerAction> => {
-  const payload = testEventPayload(host.now());
-  const { result, latencyMs } = await deliverNow(host, merchant, payload);
-  const attempt: NewWebhookAttempt = {
-    ...attemptFields(result, latencyMs),
-    merchantId: merchant.id,
+  const { markedDelivered: _none, ...action } = await sendNow(host, merchant, testEventPayload(host.now()), {
     outboxId: null,
     sessionId: null,
     event: testEventName,
     kind: "test",
-    url: merchant.callbackUrl ?? null,
-    attemptedAt: host.now(),
-    nextAttemptAt: null,
-  };
-  return actionOf(attempt, await recordOf(host)(host.db, attempt));
+  });
+  return action;
 };

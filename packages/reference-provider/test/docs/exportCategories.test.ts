@@ -13,7 +13,7 @@ const ENTRIES = ["src/index.ts", "src/contracts/index.ts"];
 describe("@payment-session/reference-provider's public exports are documented for the API reference", () => {
   it("finds the public exports", () => {
     const names = new Set(ENTRIES.flatMap((entry) => [...publicExports(join(ROOT, entry)).keys()]));
-    expect(names.size).toBeGreaterThan(200);
+    expect(names.size).toBeGreaterThan(150); // 191 since the sandbox stopped publishing its internals
   });
 
   for (const tag of ["@since", "@category"]) {

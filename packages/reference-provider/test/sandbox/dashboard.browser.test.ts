@@ -136,7 +136,9 @@ describe("sandbox dashboard in Chromium", () => {
       expect(await resent.getByTestId("attempt-status").textContent()).toBe("200");
       // The receiver got it once more, and the event is delivered: the dispatcher stops retrying it.
       expect(receiver.receipts.filter((r) => r.path === `/${path}`).length).toBe(before + 1);
-      const { rows } = await provider.db.query<{ status: string }>("SELECT status FROM webhook_outbox");
+      const { rows } = await provider.services.db.query<{ status: string }>(
+        "SELECT status FROM webhook_outbox",
+      );
       expect(rows.map((r) => r.status)).toEqual(["delivered"]);
     });
 

@@ -128,7 +128,7 @@ describe("sandbox dashboard API", () => {
     receiver.clear();
     receiver.behave("/hooks", { kind: "ok" });
     for (const p of [provider, defective])
-      await p.db.query(`TRUNCATE ${storeTables.join(", ")} RESTART IDENTITY CASCADE`);
+      await p.services.db.query(`TRUNCATE ${storeTables.join(", ")} RESTART IDENTITY CASCADE`);
   });
 
   /** A paid VA session whose PAYMENT.PAID the receiver refuses twice (503), then takes. */
@@ -169,7 +169,7 @@ describe("sandbox dashboard API", () => {
     expect(receiver.receipts).toHaveLength(1);
     checkTestEvent(receiver.receipts[0]?.body);
     // A test event is never retried: no outbox row.
-    const { rows } = await provider.db.query("SELECT id FROM webhook_outbox");
+    const { rows } = await provider.services.db.query("SELECT id FROM webhook_outbox");
     expect(rows).toHaveLength(0);
   });
 

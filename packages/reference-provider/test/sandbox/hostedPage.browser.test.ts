@@ -64,7 +64,7 @@ describe("hosted payment page in Chromium", () => {
     await page.waitForURL(`${shopUrl}/ok`);
     expect(await page.locator("h1").textContent()).toBe("Thank you (/ok)");
     expect(sessionOf(await http.get(`/v2/payments/${session.id}`)).status).toBe("PAID");
-    const { rows } = await provider.db.query<{ payload: { event: string } }>(
+    const { rows } = await provider.services.db.query<{ payload: { event: string } }>(
       "SELECT payload FROM webhook_outbox",
     );
     expect(rows.map((row) => row.payload.event)).toEqual(["PAYMENT.PAID"]);
