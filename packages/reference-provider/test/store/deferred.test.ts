@@ -23,6 +23,7 @@ import {
   StoreError,
   type Tx,
 } from "../../src/store/index.js";
+import { sqlInstant, toEpochMillis } from "../../src/store/Instant.js";
 import { insertSession, saveIdempotencyRecord, updateSession } from "../support/storeWrites.js";
 import { drivers, MERCHANT, newSession, T0, useStore } from "./harness.js";
 
@@ -101,6 +102,61 @@ const swallowingDefer = (db: Database): Database => ({
 /** The defect: the record written as an upsert that skips a live key (what the lookup-first code did). */
 const skippingSave: SaveRecord = (tx, r) => {
   void saveIdempotencyRecord(tx, r);
+};
+
+/** The defect: one upsert that overwrites whatever record the key has, live or not. */
+const overwritingSave: SaveRecord = (tx, r) => {
+  const createdAt = toEpochMillis(r.createdAt, "createdAt");
+  tx.defer(
+    `INSERT INTO idempotency_records
+       (merchant_id, request_key, endpoint, request_hash, response_status, response_body, created_at)
+     VALUES ($1, $2, $3, $4, $5, $6, ${sqlInstant(7)})
+     ON CONFLICT (merchant_id, request_key) DO UPDATE
+        SET request_hash = EXCLUDED.request_hash, created_at = EXCLUDED.created_at`,
+    [r.merchantId, r.requestKey, r.endpoint, r.requestHash, r.responseStatus, JSON.stringify(r.responseBody), createdAt],
+  );
+};
+
+/**
+ * The defect: the expired record's DELETE as a CTE the INSERT does not read. PostgreSQL then runs
+ * it after the INSERT (an unread data-modifying CTE runs at the statement's end): the INSERT meets
+ * the expired record as a conflict.
+ */
+const unreadDeleteSave: SaveRecord = (tx, r) => {
+  const createdAt = toEpochMillis(r.createdAt, "createdAt");
+  tx.defer(
+    `WITH expired AS (
+       DELETE FROM idempotency_records
+        WHERE merchant_id = $1 AND request_key = $2 AND created_at <= ${sqlInstant(8)})
+     INSERT INTO idempotency_records
+       (merchant_id, request_key, endpoint, request_hash, response_status, response_body, created_at)
+     VALUES ($1, $2, $3, $4, $5, $6, ${sqlInstant(7)})`,
+    [
+      r.merchantId,
+      r.requestKey,
+      r.endpoint,
+      r.requestHash,
+      r.responseStatus,
+      JSON.stringify(r.responseBody),
+      createdAt,
+      createdAt - idempotencyWindowMs,
+    ],
+  );
+};
+
+/** A record for a key whose record expired at its instant: the new one replaces it, committed. */
+const checkExpiredReplaced = async (db: Database, save: SaveRecord): Promise<string | undefined> => {
+  await saveIdempotencyRecord(db, record());
+  const later = T0 + idempotencyWindowMs;
+  const outcome = await db
+    .transaction(async (tx) => {
+      save(tx, record({ requestHash: "sha256:cccc", createdAt: later }));
+    })
+    .catch((error: unknown) => error);
+  if (outcome !== undefined) return `the transaction failed: ${String(outcome)}`;
+  const stored = await findIdempotencyRecord(db, MERCHANT, "key-1", later);
+  if (stored?.requestHash !== "sha256:cccc" || stored.createdAt !== later) return "the expired record was kept";
+  return undefined;
 };
 
 type WriteLocked = (tx: Tx, change: SessionChange, expectedVersion: number) => void;
@@ -201,16 +257,16 @@ describe.each(drivers)("deferred writes on $name", (driver) => {
       expect(await checkLiveKeyRollsBack(store.db, skippingSave)).toBeDefined();
     });
 
-    it("replaces a record that expired at the new request's instant", async () => {
-      await saveIdempotencyRecord(store.db, record());
-      const later = T0 + idempotencyWindowMs;
-      await store.db.transaction(async (tx) => {
-        deferIdempotencyRecord(tx, record({ requestHash: "sha256:cccc", createdAt: later }));
-      });
-      expect(await findIdempotencyRecord(store.db, MERCHANT, "key-1", later)).toMatchObject({
-        requestHash: "sha256:cccc",
-        createdAt: later,
-      });
+    it("check: a record write that overwrites a live key is caught", async () => {
+      expect(await checkLiveKeyRollsBack(store.db, overwritingSave)).toBeDefined();
+    });
+
+    it("replaces a record that expired at the new request's instant, in one statement", async () => {
+      expect(await checkExpiredReplaced(store.db, deferIdempotencyRecord)).toBeUndefined();
+    });
+
+    it("check: a DELETE of the expired record that runs after the INSERT is caught", async () => {
+      expect(await checkExpiredReplaced(store.db, unreadDeleteSave)).toBeDefined();
     });
 
     it("for a key a concurrent transaction is writing waits for it, and fails as a duplicate when it commits", async () => {
