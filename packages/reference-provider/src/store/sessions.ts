@@ -17,6 +17,7 @@ import {
   toNullableNumber,
   toSafeNumber,
 } from "./internal/values.js";
+import { type NewSessionEvent, sessionEventsJson, sessionEventsSelect } from "./sandboxRecords.js";
 
 /**
  * A stored session. Instants are epoch milliseconds. `status`, `paymentType`, `expiryAt` and
@@ -54,6 +55,11 @@ export interface NewSession {
   readonly snapshot: unknown;
   readonly createdAt: Instant;
   readonly updatedAt?: Instant | undefined;
+  /**
+   * Timeline entries (as `recordSessionEvents` takes them) stored by the same statement as the
+   * row ({@link deferInsertSession}, decision P22).
+   */
+  readonly timeline?: ReadonlyArray<NewSessionEvent> | undefined;
 }
 
 /**
@@ -160,12 +166,21 @@ const insertParams = (session: NewSession): SqlValue[] => {
  * and nothing of it is committed. A non-UUID id is refused at once (`invalid_input`), before
  * anything is sent.
  *
+ * `session.timeline` (its entries, as `recordSessionEvents` takes them) is inserted by the same
+ * statement (decision P22): the session's INSERT is a CTE the entries' INSERT joins, so they are
+ * stored with it or not at all, one statement instead of two.
+ *
  * @since 0.2.0
  * @category Store
  */
 export const deferInsertSession = (tx: Tx, session: NewSession): void => {
-  tx.defer(insertSql, insertParams(session));
+  const timeline = session.timeline ?? [];
+  if (timeline.length === 0) tx.defer(insertSql, insertParams(session));
+  else tx.defer(insertWithTimelineSql, [...insertParams(session), sessionEventsJson(timeline)]);
 };
+
+const insertWithTimelineSql = `WITH session AS (${insertSql} RETURNING 1)
+     INSERT INTO session_events ${sessionEventsSelect(10, " CROSS JOIN session")}`;
 
 /**
  * Loads a merchant's session and its version, or `null` (unknown id, another merchant's session, or

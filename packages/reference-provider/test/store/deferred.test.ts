@@ -16,8 +16,10 @@ import {
   findIdempotencyRecord,
   idempotencyWindowMs,
   isDuplicateIdempotencyKey,
+  listSessionEvents,
   loadSession,
   type NewIdempotencyRecord,
+  type NewSession,
   recordSessionEvents,
   type SessionChange,
   StoreError,
@@ -113,7 +115,15 @@ const overwritingSave: SaveRecord = (tx, r) => {
      VALUES ($1, $2, $3, $4, $5, $6, ${sqlInstant(7)})
      ON CONFLICT (merchant_id, request_key) DO UPDATE
         SET request_hash = EXCLUDED.request_hash, created_at = EXCLUDED.created_at`,
-    [r.merchantId, r.requestKey, r.endpoint, r.requestHash, r.responseStatus, JSON.stringify(r.responseBody), createdAt],
+    [
+      r.merchantId,
+      r.requestKey,
+      r.endpoint,
+      r.requestHash,
+      r.responseStatus,
+      JSON.stringify(r.responseBody),
+      createdAt,
+    ],
   );
 };
 
@@ -155,8 +165,63 @@ const checkExpiredReplaced = async (db: Database, save: SaveRecord): Promise<str
     .catch((error: unknown) => error);
   if (outcome !== undefined) return `the transaction failed: ${String(outcome)}`;
   const stored = await findIdempotencyRecord(db, MERCHANT, "key-1", later);
-  if (stored?.requestHash !== "sha256:cccc" || stored.createdAt !== later) return "the expired record was kept";
+  if (stored?.requestHash !== "sha256:cccc" || stored.createdAt !== later)
+    return "the expired record was kept";
   return undefined;
+};
+
+type InsertSession = (tx: Tx, session: NewSession) => void;
+
+/**
+ * A create's row with its timeline entries (decision P22): one statement that stores both; a used
+ * id stores neither (nor the transaction's other writes).
+ */
+const checkRowWithTimeline = async (db: Database, insert: InsertSession): Promise<string | undefined> => {
+  const session = newSession();
+  const timeline = [event(session.id), { ...event(session.id), event: "SECOND", statusBefore: "X" }];
+  let statements = 0;
+  await db.transaction(async (tx) => {
+    const counted: Tx = {
+      ...tx,
+      query: (sql, params) => {
+        statements++;
+        return tx.query(sql, params);
+      },
+      defer: (sql, params) => {
+        statements++;
+        tx.defer(sql, params);
+      },
+    };
+    insert(counted, { ...session, timeline });
+  });
+  if (statements !== 1) return `${statements} statements, not 1`;
+  const stored = await listSessionEvents(db, MERCHANT, session.id);
+  if (JSON.stringify(stored.map((e) => [e.event, e.statusBefore])) !== '[["CREATE",null],["SECOND","X"]]')
+    return `the timeline stored is ${JSON.stringify(stored)}`;
+  if ((await loadSession(db, MERCHANT, session.id))?.version !== 1) return "the row was not stored";
+  const other = newSession();
+  const outcome = await db
+    .transaction(async (tx) => {
+      insert(tx, { ...other, timeline: [event(other.id)] });
+      insert(tx, { ...session, clientReferenceId: "again", timeline: [event(session.id)] });
+    })
+    .catch((error: unknown) => error);
+  if (!(outcome instanceof StoreError) || outcome.reason !== "unique_violation")
+    return `a used id did not fail the transaction: ${String(outcome)}`;
+  if ((await loadSession(db, MERCHANT, other.id)) !== null) return "the other row was committed";
+  if ((await db.query("SELECT 1 FROM session_events")).rowCount !== 2) return "timeline rows were committed";
+  return undefined;
+};
+
+/** The defect: a merged statement that stores the row and drops its timeline entries. */
+const rowOnly: InsertSession = (tx, session) => {
+  deferInsertSession(tx, { ...session, timeline: [] });
+};
+
+/** The defect: the row and its entries as two statements (what a create sent before P22). */
+const twoStatements: InsertSession = (tx, session) => {
+  deferInsertSession(tx, { ...session, timeline: [] });
+  void recordSessionEvents(tx, session.timeline ?? []);
 };
 
 type WriteLocked = (tx: Tx, change: SessionChange, expectedVersion: number) => void;
@@ -307,6 +372,18 @@ describe.each(drivers)("deferred writes on $name", (driver) => {
         .catch((error: unknown) => error);
       expect(outcome).toMatchObject({ _tag: "StoreError", reason: "unique_violation" });
       expect(await loadSession(store.db, MERCHANT, other.id)).toBeNull();
+    });
+
+    it("a row with its timeline entries is one statement: both stored, or neither (P22)", async () => {
+      expect(await checkRowWithTimeline(store.db, deferInsertSession)).toBeUndefined();
+    });
+
+    it("check: a row stored without its timeline entries is caught", async () => {
+      expect(await checkRowWithTimeline(store.db, rowOnly)).toMatch(/the timeline stored is \[\]/);
+    });
+
+    it("check: the row and its entries as two statements are caught", async () => {
+      expect(await checkRowWithTimeline(store.db, twoStatements)).toBe("2 statements, not 1");
     });
 
     it("a deferred update of the locked row writes version + 1", async () => {
