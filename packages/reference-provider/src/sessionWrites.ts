@@ -220,15 +220,16 @@ export const applyToSession = <E>(
         const applied = Exit.isSuccess(exit) ? exit.value : undefined;
         const moved = applied !== undefined && applied.outcome._tag !== "Duplicate";
         if (!moved && expiry === null) return { _tag: "Keep" as const, value: exit };
-        // The timeline (S4): the expiry the instant applied, then the event (rolled back with a
-        // lost compare-and-set, like everything `decide` writes).
-        await recordSessionEvents(tx, [
+        // The timeline (S4): the expiry the instant applied, then the event (stored by the row's
+        // update statement, P22: rolled back with a lost compare-and-set).
+        const timeline = [
           ...(expiry === null ? [] : expiryEntries(merchantId, before, at)),
           ...(moved && planned !== undefined ? [eventEntry(merchantId, atInstant, planned, applied)] : []),
-        ]);
+        ];
         return {
           _tag: "Write" as const,
           change: sessionChange(moved ? applied.snapshot : atInstant),
+          timeline,
           webhooks: outboxRows(
             merchantId,
             [...(expiry?.webhooks ?? []), ...(applied?.outcome.webhooks ?? [])],
@@ -253,14 +254,14 @@ export const applyToSession = <E>(
 export const freshSnapshot = async (db: Database, row: SessionRow, at: number): Promise<SessionSnapshot> => {
   const now = sessionAt(restoreRow(row), at);
   if (now.expiry === null) return now.atInstant;
-  const outcome = await withSessionUpdate(db, row.merchantId, row.id, async (current, { tx }) => {
+  const outcome = await withSessionUpdate(db, row.merchantId, row.id, async (current) => {
     const before = restoreRow(current);
     const { atInstant, expiry } = sessionAt(before, at);
     if (expiry === null) return { _tag: "Keep" as const, value: atInstant };
-    await recordSessionEvents(tx, expiryEntries(row.merchantId, before, at));
     return {
       _tag: "Write" as const,
       change: sessionChange(atInstant),
+      timeline: expiryEntries(row.merchantId, before, at),
       webhooks: outboxRows(row.merchantId, expiry.webhooks, at),
       value: atInstant,
     };

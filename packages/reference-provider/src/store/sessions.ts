@@ -248,18 +248,30 @@ export const merchantOfSession = async (db: Queryable, id: string): Promise<stri
  * so the compare-and-set cannot lose; should it touch no row all the same (the row was not locked
  * by this transaction: a bug), the statement fails — a division by the count of rows updated, which
  * is zero — and so does the transaction: nothing is committed, never a write silently lost.
+ * `timeline` entries (as `recordSessionEvents` takes them) are inserted by the same statement
+ * (decision P22), with the row's update or not at all.
  *
  * @since 0.2.0
  * @category Store
  */
-export const deferUpdateLockedSession = (tx: Tx, change: SessionChange, expectedVersion: number): void => {
+export const deferUpdateLockedSession = (
+  tx: Tx,
+  change: SessionChange,
+  expectedVersion: number,
+  timeline: ReadonlyArray<NewSessionEvent> = [],
+): void => {
   if (!isUuid(change.id)) throw invalidInput(`session id must be a UUID, got ${JSON.stringify(change.id)}`);
-  tx.defer(
-    `WITH updated AS (${updateSql} RETURNING 1)
-     SELECT 1 / (SELECT count(*)::int FROM updated) AS locked_row_updated`,
-    updateParams(change, expectedVersion),
-  );
+  const params = updateParams(change, expectedVersion);
+  if (timeline.length === 0) tx.defer(updateLockedSql, params);
+  else tx.defer(updateLockedWithTimelineSql, [...params, sessionEventsJson(timeline)]);
 };
+
+const updateLockedSql = `WITH updated AS (${updateSql} RETURNING 1)
+     SELECT 1 / (SELECT count(*)::int FROM updated) AS locked_row_updated`;
+
+const updateLockedWithTimelineSql = `WITH updated AS (${updateSql} RETURNING 1),
+     timeline AS (INSERT INTO session_events ${sessionEventsSelect(8, " CROSS JOIN updated")})
+     SELECT 1 / (SELECT count(*)::int FROM updated) AS locked_row_updated`;
 
 /**
  * The compare-and-set update of many sessions in one statement (the expiry sweeper's batch): each

@@ -20,6 +20,7 @@ import {
   loadSession,
   type NewIdempotencyRecord,
   type NewSession,
+  type NewSessionEvent,
   recordSessionEvents,
   type SessionChange,
   StoreError,
@@ -259,6 +260,76 @@ const checkStaleLockedUpdateFails = async (db: Database, write: WriteLocked): Pr
   return undefined;
 };
 
+type WriteLockedWithTimeline = (
+  tx: Tx,
+  change: SessionChange,
+  expectedVersion: number,
+  timeline: ReadonlyArray<NewSessionEvent>,
+) => void;
+
+/**
+ * A locked row's update with its timeline entries (decision P22): one statement that stores both
+ * (version + 1); with a stale version it fails and stores neither.
+ */
+const checkLockedUpdateWithTimeline = async (
+  db: Database,
+  write: WriteLockedWithTimeline,
+): Promise<string | undefined> => {
+  const session = newSession();
+  await insertSession(db, session);
+  const change = (at: number): SessionChange => ({
+    id: session.id,
+    merchantId: MERCHANT,
+    status: "PAID",
+    expiryAt: null,
+    snapshot: { at },
+    updatedAt: T0 + at,
+  });
+  let statements = 0;
+  await db.transaction(async (tx) => {
+    await loadSession(tx, MERCHANT, session.id, { forUpdate: true });
+    const counted: Tx = {
+      ...tx,
+      query: (sql, params) => {
+        statements++;
+        return tx.query(sql, params);
+      },
+      defer: (sql, params) => {
+        statements++;
+        tx.defer(sql, params);
+      },
+    };
+    write(counted, change(1), 1, [event(session.id), { ...event(session.id), event: "CONFIRM" }]);
+  });
+  if (statements !== 1) return `${statements} statements, not 1`;
+  const events = (await listSessionEvents(db, MERCHANT, session.id)).map((e) => e.event);
+  if (JSON.stringify(events) !== '["CREATE","CONFIRM"]')
+    return `the timeline stored is ${JSON.stringify(events)}`;
+  if ((await loadSession(db, MERCHANT, session.id))?.version !== 2) return "the row was not updated";
+  const outcome = await db
+    .transaction(async (tx) => {
+      await loadSession(tx, MERCHANT, session.id, { forUpdate: true });
+      write(tx, change(2), 1, [{ ...event(session.id), event: "STALE" }]);
+    })
+    .catch((error: unknown) => error);
+  if (!(outcome instanceof StoreError))
+    return `a stale version did not fail the transaction: ${String(outcome)}`;
+  if ((await listSessionEvents(db, MERCHANT, session.id)).length !== 2)
+    return "a stale write stored its entries";
+  return undefined;
+};
+
+/** The defect: the update without its timeline entries. */
+const updateOnly: WriteLockedWithTimeline = (tx, change, expectedVersion) => {
+  deferUpdateLockedSession(tx, change, expectedVersion);
+};
+
+/** The defect: the entries and the update as two statements (what a write sent before P22). */
+const updateAndEvents: WriteLockedWithTimeline = (tx, change, expectedVersion, timeline) => {
+  void recordSessionEvents(tx, timeline);
+  deferUpdateLockedSession(tx, change, expectedVersion);
+};
+
 /** The defect: the locked row's update deferred as a plain compare-and-set, its row count unread. */
 const uncheckedLockedUpdate: WriteLocked = (tx, change, expectedVersion) => {
   void updateSession(tx, change, expectedVersion).catch(() => undefined);
@@ -408,6 +479,18 @@ describe.each(drivers)("deferred writes on $name", (driver) => {
         version: 2,
         row: { status: "PAID", snapshot: { n: 2 }, updatedAt: T0 + 5 },
       });
+    });
+
+    it("a locked row's update with its timeline entries is one statement: both stored, or neither (P22)", async () => {
+      expect(await checkLockedUpdateWithTimeline(store.db, deferUpdateLockedSession)).toBeUndefined();
+    });
+
+    it("check: an update that drops its timeline entries is caught", async () => {
+      expect(await checkLockedUpdateWithTimeline(store.db, updateOnly)).toBe("the timeline stored is []");
+    });
+
+    it("check: the update and its entries as two statements are caught", async () => {
+      expect(await checkLockedUpdateWithTimeline(store.db, updateAndEvents)).toBe("2 statements, not 1");
     });
 
     it("a deferred update that touches no row fails the transaction: nothing committed", async () => {
