@@ -8,6 +8,7 @@
  * report it.
  */
 import { describe, expect, it } from "vitest";
+import { sqlInstant, toEpochMillis } from "../../src/store/Instant.js";
 import {
   type Database,
   deferIdempotencyRecord,
@@ -26,7 +27,6 @@ import {
   StoreError,
   type Tx,
 } from "../../src/store/index.js";
-import { sqlInstant, toEpochMillis } from "../../src/store/Instant.js";
 import { insertSession, saveIdempotencyRecord, updateSession } from "../support/storeWrites.js";
 import { drivers, MERCHANT, newSession, T0, useStore } from "./harness.js";
 
@@ -107,24 +107,30 @@ const skippingSave: SaveRecord = (tx, r) => {
   void saveIdempotencyRecord(tx, r);
 };
 
+/** A record's parameters as the defects below bind them: $1–$7 its columns, $8 the expiry bound. */
+const recordParams = (r: NewIdempotencyRecord) => {
+  const createdAt = toEpochMillis(r.createdAt, "createdAt");
+  return [
+    r.merchantId,
+    r.requestKey,
+    r.endpoint,
+    r.requestHash,
+    r.responseStatus,
+    JSON.stringify(r.responseBody),
+    createdAt,
+    createdAt - idempotencyWindowMs,
+  ];
+};
+
 /** The defect: one upsert that overwrites whatever record the key has, live or not. */
 const overwritingSave: SaveRecord = (tx, r) => {
-  const createdAt = toEpochMillis(r.createdAt, "createdAt");
   tx.defer(
     `INSERT INTO idempotency_records
        (merchant_id, request_key, endpoint, request_hash, response_status, response_body, created_at)
      VALUES ($1, $2, $3, $4, $5, $6, ${sqlInstant(7)})
      ON CONFLICT (merchant_id, request_key) DO UPDATE
         SET request_hash = EXCLUDED.request_hash, created_at = EXCLUDED.created_at`,
-    [
-      r.merchantId,
-      r.requestKey,
-      r.endpoint,
-      r.requestHash,
-      r.responseStatus,
-      JSON.stringify(r.responseBody),
-      createdAt,
-    ],
+    recordParams(r).slice(0, 7),
   );
 };
 
@@ -134,7 +140,6 @@ const overwritingSave: SaveRecord = (tx, r) => {
  * the expired record as a conflict.
  */
 const unreadDeleteSave: SaveRecord = (tx, r) => {
-  const createdAt = toEpochMillis(r.createdAt, "createdAt");
   tx.defer(
     `WITH expired AS (
        DELETE FROM idempotency_records
@@ -142,16 +147,7 @@ const unreadDeleteSave: SaveRecord = (tx, r) => {
      INSERT INTO idempotency_records
        (merchant_id, request_key, endpoint, request_hash, response_status, response_body, created_at)
      VALUES ($1, $2, $3, $4, $5, $6, ${sqlInstant(7)})`,
-    [
-      r.merchantId,
-      r.requestKey,
-      r.endpoint,
-      r.requestHash,
-      r.responseStatus,
-      JSON.stringify(r.responseBody),
-      createdAt,
-      createdAt - idempotencyWindowMs,
-    ],
+    recordParams(r),
   );
 };
 
@@ -171,6 +167,19 @@ const checkExpiredReplaced = async (db: Database, save: SaveRecord): Promise<str
   return undefined;
 };
 
+/** `tx`, calling `counted` for each statement it sends (awaited or deferred). */
+const countingTx = (tx: Tx, counted: () => void): Tx => ({
+  ...tx,
+  query: (sql, params) => {
+    counted();
+    return tx.query(sql, params);
+  },
+  defer: (sql, params) => {
+    counted();
+    tx.defer(sql, params);
+  },
+});
+
 type InsertSession = (tx: Tx, session: NewSession) => void;
 
 /**
@@ -182,17 +191,9 @@ const checkRowWithTimeline = async (db: Database, insert: InsertSession): Promis
   const timeline = [event(session.id), { ...event(session.id), event: "SECOND", statusBefore: "X" }];
   let statements = 0;
   await db.transaction(async (tx) => {
-    const counted: Tx = {
-      ...tx,
-      query: (sql, params) => {
-        statements++;
-        return tx.query(sql, params);
-      },
-      defer: (sql, params) => {
-        statements++;
-        tx.defer(sql, params);
-      },
-    };
+    const counted = countingTx(tx, () => {
+      statements++;
+    });
     insert(counted, { ...session, timeline });
   });
   if (statements !== 1) return `${statements} statements, not 1`;
@@ -288,17 +289,9 @@ const checkLockedUpdateWithTimeline = async (
   let statements = 0;
   await db.transaction(async (tx) => {
     await loadSession(tx, MERCHANT, session.id, { forUpdate: true });
-    const counted: Tx = {
-      ...tx,
-      query: (sql, params) => {
-        statements++;
-        return tx.query(sql, params);
-      },
-      defer: (sql, params) => {
-        statements++;
-        tx.defer(sql, params);
-      },
-    };
+    const counted = countingTx(tx, () => {
+      statements++;
+    });
     write(counted, change(1), 1, [event(session.id), { ...event(session.id), event: "CONFIRM" }]);
   });
   if (statements !== 1) return `${statements} statements, not 1`;
@@ -394,7 +387,7 @@ describe.each(drivers)("deferred writes on $name", (driver) => {
     });
 
     it("check: a record write that overwrites a live key is caught", async () => {
-      expect(await checkLiveKeyRollsBack(store.db, overwritingSave)).toBeDefined();
+      expect(await checkLiveKeyRollsBack(store.db, overwritingSave)).toBe("the retry's write was committed");
     });
 
     it("replaces a record that expired at the new request's instant, in one statement", async () => {
@@ -402,7 +395,7 @@ describe.each(drivers)("deferred writes on $name", (driver) => {
     });
 
     it("check: a DELETE of the expired record that runs after the INSERT is caught", async () => {
-      expect(await checkExpiredReplaced(store.db, unreadDeleteSave)).toBeDefined();
+      expect(await checkExpiredReplaced(store.db, unreadDeleteSave)).toMatch(/idempotency_records_pkey/);
     });
 
     it("for a key a concurrent transaction is writing waits for it, and fails as a duplicate when it commits", async () => {

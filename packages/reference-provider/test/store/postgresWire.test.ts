@@ -9,8 +9,8 @@ import { Socket } from "node:net";
 import { Writable } from "node:stream";
 import type pg from "pg";
 import { describe, expect, it, vi } from "vitest";
-import { statementNamer, writeBatcher } from "../../src/store/internal/postgres.js";
 import { deferIdempotencyRecord, deferInsertSession, type Tx } from "../../src/store/index.js";
+import { statementNamer, writeBatcher } from "../../src/store/internal/postgres.js";
 import { drivers, MERCHANT, newSession, T0, useStore } from "./harness.js";
 
 /** A client stand-in whose socket counts the writes that reach it and the chunks in each. */
