@@ -182,6 +182,10 @@ export const deferInsertSession = (tx: Tx, session: NewSession): void => {
 const insertWithTimelineSql = `WITH session AS (${insertSql} RETURNING 1)
      INSERT INTO session_events ${sessionEventsSelect(10, " CROSS JOIN session")}`;
 
+// Built once: a text built per call is hashed again for its prepared statement's name (P11).
+const loadSql = `SELECT ${COLUMNS} FROM payment_sessions WHERE id = $1 AND merchant_id = $2`;
+const loadLockedSql = `${loadSql} FOR NO KEY UPDATE`;
+
 /**
  * Loads a merchant's session and its version, or `null` (unknown id, another merchant's session, or
  * an id that is not a UUID). `forUpdate: true` locks the row until the transaction ends (use it in a
@@ -203,10 +207,10 @@ export const loadSession = async (
   options: { readonly forUpdate?: boolean } = {},
 ): Promise<{ readonly row: SessionRow; readonly version: number } | null> => {
   if (!isUuid(id)) return null;
-  const { rows } = await db.query<RawRow>(
-    `SELECT ${COLUMNS} FROM payment_sessions WHERE id = $1 AND merchant_id = $2${options.forUpdate === true ? " FOR NO KEY UPDATE" : ""}`,
-    [id, merchantId],
-  );
+  const { rows } = await db.query<RawRow>(options.forUpdate === true ? loadLockedSql : loadSql, [
+    id,
+    merchantId,
+  ]);
   const [raw] = rows;
   if (raw === undefined) return null;
   const row = toSessionRow(raw);
