@@ -845,6 +845,42 @@ export const decisionRecords: ReadonlyArray<DecisionRecord> = [
     interactions: [],
   },
   {
+    id: "P18",
+    source: "this project's performance work on the reference provider (issue 12)",
+    slug: "create-one-write",
+    title:
+      "A create leaves in one write: the idempotency record is one statement, and the COMMIT does not wait for BEGIN's answer",
+    area: "Operations",
+    question:
+      "Every kept answer (C6, P7) sent two deferred statements for its idempotency record: a DELETE of the key's expired record, then a plain INSERT that meets a live record as a unique violation. And the `pg` driver waited for BEGIN's answer before it sent the COMMIT, so a transaction of deferred statements only (a create) took two socket writes and two round trips. Each statement and each write costs CPU in the client and the database. Can both shrink without an upsert that could overwrite a live record, and without committing what a failed BEGIN should stop?",
+    choice:
+      "The record is one statement: `WITH expired AS (DELETE … WHERE created_at <= at − 24 h RETURNING 1) INSERT … SELECT … FROM (SELECT count(*) FROM expired)`. The INSERT reads the CTE through an aggregate, which consumes the DELETE whole before the INSERT's first row, so the expired row is gone (deleted by this transaction: no conflict) when the INSERT checks the key. A live record is never touched: the INSERT meets it as the same unique violation of `idempotency_records_pkey` as before, which `isDuplicateIdempotencyKey` recognises. No `ON CONFLICT … DO UPDATE`. The driver sends the COMMIT as soon as the callback returns, unless BEGIN or a deferred statement is already known to have failed; a BEGIN that fails afterwards is still the error thrown (before a deferred statement's or the COMMIT's).",
+    why: "An upsert would need its `WHERE` to skip a live key silently and then something else to fail the transaction; the CTE keeps the failure the database's own and the same as before, so a retry and a racing request are answered exactly as under P7. PostgreSQL runs a data-modifying CTE nobody reads at the end of the statement, after the INSERT: reading it is what fixes the order (the kept check shows the unread form failing). Waiting for BEGIN protected nothing: the deferred statements were already on the wire behind it (P12), and BEGIN fails only with the connection, which fails the COMMIT too.",
+    pins: "Nothing beyond C6's replay contracts; `test/store/deferred.test.ts` on both drivers: a live key fails the transaction as a duplicate and keeps the first record (shown failing with an upsert that overwrites it), an expired record is replaced in one statement (shown failing with the CTE unread), and a concurrent writer of the key fails as a duplicate; `test/store/postgresWire.test.ts` counts one socket write for a create's transaction (shown failing, 2, with the COMMIT waiting for BEGIN).",
+    checks: [],
+    transitions: [],
+    guards: [],
+    interactions: [],
+  },
+  {
+    id: "P19",
+    source: "this project's performance work on the reference provider (issue 12)",
+    slug: "timeline-with-session-write",
+    title:
+      "A session's timeline entries travel in its row's statement: the create's INSERT and the locked UPDATE",
+    area: "Operations",
+    question:
+      "Every session write sent its `session_events` rows (S4) as a statement of their own beside the row's INSERT or compare-and-set UPDATE (P12). Can they be one statement, keeping 'a change is never committed without its events nor events without it'?",
+    choice:
+      "`NewSession.timeline` and `SessionDecision.timeline` carry the entries to the store. A create sends `WITH session AS (INSERT INTO payment_sessions … RETURNING 1) INSERT INTO session_events … CROSS JOIN session`; a locked update `WITH updated AS (UPDATE … RETURNING 1), timeline AS (INSERT INTO session_events … CROSS JOIN updated) SELECT 1 / (SELECT count(*) FROM updated)` (P12's check unchanged). `recordSessionEvents` stays for the sweeper's batch. A create is 4 statements (was 6 before P18), a confirm 6 (was 8).",
+    why: "One statement succeeds or fails whole: a used id or a row not updated stores no entry, and the entries are joined to the row written, so they exist exactly when it does. The entries' foreign key is checked at the statement's end, when the CTE's row exists. The entries keep their order (`ORDER BY` the input's ordinality).",
+    pins: "Nothing in the contracts; `test/store/deferred.test.ts` on both drivers: a create's row with two entries and a locked update with two entries are one statement each and store both, a used id or a stale version stores neither (each shown failing with a defect that drops the entries and with the old two statements); the dashboard's timeline and the replayed-confirm tests fail when `applyToSession` drops its entries.",
+    checks: [],
+    transitions: [],
+    guards: [],
+    interactions: [],
+  },
+  {
     id: "W1",
     slug: "webhook-events",
     title: "The callbacks sent",

@@ -56,7 +56,6 @@ import {
   type Database,
   deferInsertSession,
   listSessions,
-  recordSessionEvents,
   type StoreUnavailable,
   type Tx,
 } from "./store/index.js";
@@ -158,7 +157,7 @@ export const createPayment = (
     if (!created.ok) return yield* Effect.die(new Error(created.refusal.message));
     const { snapshot } = created;
     // Deferred (decision P12): the row, the timeline entry and the idempotency record travel with
-    // the COMMIT; a create is one round trip.
+    // the COMMIT; a create is one round trip. The row and its timeline entry are one statement (P19).
     yield* Effect.sync(() =>
       deferInsertSession(tx, {
         id,
@@ -169,9 +168,9 @@ export const createPayment = (
         expiryAt: snapshot.context.expiryAt,
         snapshot: persistSession(snapshot),
         createdAt: at,
+        timeline: [creationEntry(merchant.id, snapshot)],
       }),
     );
-    yield* fromStore(() => recordSessionEvents(tx, [creationEntry(merchant.id, snapshot)]));
     return sessionAnswer(snapshot);
   });
 

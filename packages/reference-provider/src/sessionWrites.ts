@@ -228,15 +228,16 @@ export const applyToSession = <E>(
         const applied = Exit.isSuccess(exit) ? exit.value : undefined;
         const moved = applied !== undefined && applied.outcome._tag !== "Duplicate";
         if (!moved && expiry === null) return { _tag: "Keep" as const, value: exit };
-        // The timeline (S4): the expiry the instant applied, then the event (rolled back with a
-        // lost compare-and-set, like everything `decide` writes).
-        await recordSessionEvents(tx, [
+        // The timeline (S4): the expiry the instant applied, then the event (stored by the row's
+        // update statement, P19: rolled back with a lost compare-and-set).
+        const timeline = [
           ...(expiry === null ? [] : expiryEntries(merchantId, before, at)),
           ...(moved && planned !== undefined ? [eventEntry(merchantId, atInstant, planned, applied)] : []),
-        ]);
+        ];
         return {
           _tag: "Write" as const,
           change: sessionChange(moved ? applied.snapshot : atInstant),
+          timeline,
           webhooks: outboxRows(
             merchantId,
             [...(expiry?.webhooks ?? []), ...(applied?.outcome.webhooks ?? [])],
@@ -259,11 +260,16 @@ export const applyToSession = <E>(
 const freshSnapshot = async (db: Database, row: SessionRow, at: number): Promise<SessionSnapshot> => {
   const now = expiryOf(row, at);
   if (now.write === null) return now.atInstant;
-  const outcome = await withSessionUpdate(db, row.merchantId, row.id, async (current, { tx }) => {
+  const outcome = await withSessionUpdate(db, row.merchantId, row.id, async (current) => {
     const { atInstant, write } = expiryOf(current, at);
     if (write === null) return { _tag: "Keep" as const, value: atInstant };
-    await recordSessionEvents(tx, write.entries);
-    return { _tag: "Write" as const, change: write.change, webhooks: write.webhooks, value: atInstant };
+    return {
+      _tag: "Write" as const,
+      change: write.change,
+      timeline: write.entries,
+      webhooks: write.webhooks,
+      value: atInstant,
+    };
   });
   return outcome._tag === "Written" || outcome._tag === "Kept" ? outcome.value : now.atInstant;
 };

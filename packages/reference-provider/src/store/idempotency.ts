@@ -92,32 +92,36 @@ export const findIdempotencyRecord = async (
  * back and replay that record. An expired record for the key is deleted first and replaced. A concurrent request with the
  * same key waits for this one's transaction: it fails as a duplicate if this one commits.
  *
+ * One statement (decision P18): the expired record's DELETE runs as a data-modifying CTE the INSERT
+ * reads (`count(*)` consumes it whole), so it completes before the INSERT looks for a conflict, and
+ * a row this transaction deleted is no conflict. A live record is left alone: the INSERT then meets
+ * it as a unique violation (23505), never an update.
+ *
  * @since 0.2.0
  * @category Idempotency
  */
 export const deferIdempotencyRecord = (tx: Tx, record: NewIdempotencyRecord): void => {
   const createdAt = toEpochMillis(record.createdAt, "createdAt");
-  tx.defer(
-    `DELETE FROM idempotency_records
-      WHERE merchant_id = $1 AND request_key = $2 AND created_at <= ${sqlInstant(3)}`,
-    [record.merchantId, record.requestKey, createdAt - idempotencyWindowMs],
-  );
-  // A plain INSERT: a live record for the key is a unique violation (23505), never an update.
-  tx.defer(
-    `INSERT INTO idempotency_records
-       (merchant_id, request_key, endpoint, request_hash, response_status, response_body, created_at)
-     VALUES ($1, $2, $3, $4, $5, $6, ${sqlInstant(7)})`,
-    [
-      record.merchantId,
-      record.requestKey,
-      record.endpoint,
-      record.requestHash,
-      record.responseStatus,
-      toJsonText(record.responseBody, "responseBody"),
-      createdAt,
-    ],
-  );
+  tx.defer(saveRecordSql, [
+    record.merchantId,
+    record.requestKey,
+    record.endpoint,
+    record.requestHash,
+    record.responseStatus,
+    toJsonText(record.responseBody, "responseBody"),
+    createdAt,
+    createdAt - idempotencyWindowMs,
+  ]);
 };
+
+const saveRecordSql = `WITH expired AS (
+       DELETE FROM idempotency_records
+        WHERE merchant_id = $1 AND request_key = $2 AND created_at <= ${sqlInstant(8)}
+       RETURNING 1)
+     INSERT INTO idempotency_records
+       (merchant_id, request_key, endpoint, request_hash, response_status, response_body, created_at)
+     SELECT $1, $2, $3::text, $4::text, $5::int, $6::text, ${sqlInstant(7)}
+       FROM (SELECT count(*) FROM expired) AS deleted`;
 
 /**
  * Whether `error` is the failure {@link deferIdempotencyRecord} causes for a key that already has a

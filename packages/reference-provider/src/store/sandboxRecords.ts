@@ -63,28 +63,41 @@ export const recordSessionEvents = async (
   if (events.length === 0) return;
   // One statement for all of a write's events, in their order: one round trip, and one statement
   // text whatever their number (named once, decision P11), as the outbox's enqueue.
-  const records = events.map((event) => ({
-    merchant_id: event.merchantId,
-    session_id: event.sessionId,
-    event: event.event,
-    at: toEpochMillis(event.at, "at"),
-    status_before: event.statusBefore,
-    status_after: event.statusAfter,
-    transitions: event.transitions,
-    detail: event.detail,
-  }));
-  const sql = `INSERT INTO session_events (merchant_id, session_id, event, at, status_before, status_after, transitions, detail)
-     SELECT e.merchant_id, e.session_id, e.event, timestamptz 'epoch' + e.at * interval '1 millisecond',
-            e.status_before, e.status_after, e.transitions, e.detail
-       FROM ROWS FROM (jsonb_to_recordset($1::jsonb)
-              AS (merchant_id text, session_id uuid, event text, at bigint, status_before text, status_after text,
-                  transitions jsonb, detail jsonb)) WITH ORDINALITY
-            AS e(merchant_id, session_id, event, at, status_before, status_after, transitions, detail, n)
-      ORDER BY e.n`;
-  const params = [toJsonText(records, "events")];
+  const sql = `INSERT INTO session_events ${sessionEventsSelect(1, "")}`;
+  const params = [sessionEventsJson(events)];
   if ("defer" in db) db.defer(sql, params);
   else await db.query(sql, params);
 };
+
+/** `events` as the JSON array {@link sessionEventsSelect} reads (store-internal). */
+export const sessionEventsJson = (events: ReadonlyArray<NewSessionEvent>): string =>
+  toJsonText(
+    events.map((event) => ({
+      merchant_id: event.merchantId,
+      session_id: event.sessionId,
+      event: event.event,
+      at: toEpochMillis(event.at, "at"),
+      status_before: event.statusBefore,
+      status_after: event.statusAfter,
+      transitions: event.transitions,
+      detail: event.detail,
+    })),
+    "events",
+  );
+
+/**
+ * The column list and SELECT of an INSERT of the events in parameter `$n` (from
+ * {@link sessionEventsJson}), in their order; `join` adds a `FROM` item (store-internal).
+ */
+export const sessionEventsSelect = (n: number, join: string): string =>
+  `(merchant_id, session_id, event, at, status_before, status_after, transitions, detail)
+     SELECT e.merchant_id, e.session_id, e.event, timestamptz 'epoch' + e.at * interval '1 millisecond',
+            e.status_before, e.status_after, e.transitions, e.detail
+       FROM ROWS FROM (jsonb_to_recordset($${n}::jsonb)
+              AS (merchant_id text, session_id uuid, event text, at bigint, status_before text, status_after text,
+                  transitions jsonb, detail jsonb)) WITH ORDINALITY
+            AS e(merchant_id, session_id, event, at, status_before, status_after, transitions, detail, n)${join}
+      ORDER BY e.n`;
 
 const toStrings = (value: unknown, what: string): ReadonlyArray<string> => {
   if (!Array.isArray(value) || value.some((v) => typeof v !== "string"))

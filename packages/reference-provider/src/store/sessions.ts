@@ -17,6 +17,7 @@ import {
   toNullableNumber,
   toSafeNumber,
 } from "./internal/values.js";
+import { type NewSessionEvent, sessionEventsJson, sessionEventsSelect } from "./sandboxRecords.js";
 
 /**
  * A stored session. Instants are epoch milliseconds. `status`, `paymentType`, `expiryAt` and
@@ -54,6 +55,11 @@ export interface NewSession {
   readonly snapshot: unknown;
   readonly createdAt: Instant;
   readonly updatedAt?: Instant | undefined;
+  /**
+   * Timeline entries (as `recordSessionEvents` takes them) stored by the same statement as the
+   * row ({@link deferInsertSession}, decision P19).
+   */
+  readonly timeline?: ReadonlyArray<NewSessionEvent> | undefined;
 }
 
 /**
@@ -160,12 +166,25 @@ const insertParams = (session: NewSession): SqlValue[] => {
  * and nothing of it is committed. A non-UUID id is refused at once (`invalid_input`), before
  * anything is sent.
  *
+ * `session.timeline` (its entries, as `recordSessionEvents` takes them) is inserted by the same
+ * statement (decision P19): the session's INSERT is a CTE the entries' INSERT joins, so they are
+ * stored with it or not at all, one statement instead of two.
+ *
  * @since 0.2.0
  * @category Store
  */
 export const deferInsertSession = (tx: Tx, session: NewSession): void => {
-  tx.defer(insertSql, insertParams(session));
+  const timeline = session.timeline ?? [];
+  if (timeline.length === 0) tx.defer(insertSql, insertParams(session));
+  else tx.defer(insertWithTimelineSql, [...insertParams(session), sessionEventsJson(timeline)]);
 };
+
+const insertWithTimelineSql = `WITH session AS (${insertSql} RETURNING 1)
+     INSERT INTO session_events ${sessionEventsSelect(10, " CROSS JOIN session")}`;
+
+// Built once: a text built per call is hashed again for its prepared statement's name (P11).
+const loadSql = `SELECT ${COLUMNS} FROM payment_sessions WHERE id = $1 AND merchant_id = $2`;
+const loadLockedSql = `${loadSql} FOR NO KEY UPDATE`;
 
 /**
  * Loads a merchant's session and its version, or `null` (unknown id, another merchant's session, or
@@ -188,10 +207,10 @@ export const loadSession = async (
   options: { readonly forUpdate?: boolean } = {},
 ): Promise<{ readonly row: SessionRow; readonly version: number } | null> => {
   if (!isUuid(id)) return null;
-  const { rows } = await db.query<RawRow>(
-    `SELECT ${COLUMNS} FROM payment_sessions WHERE id = $1 AND merchant_id = $2${options.forUpdate === true ? " FOR NO KEY UPDATE" : ""}`,
-    [id, merchantId],
-  );
+  const { rows } = await db.query<RawRow>(options.forUpdate === true ? loadLockedSql : loadSql, [
+    id,
+    merchantId,
+  ]);
   const [raw] = rows;
   if (raw === undefined) return null;
   const row = toSessionRow(raw);
@@ -233,18 +252,30 @@ export const merchantOfSession = async (db: Queryable, id: string): Promise<stri
  * so the compare-and-set cannot lose; should it touch no row all the same (the row was not locked
  * by this transaction: a bug), the statement fails — a division by the count of rows updated, which
  * is zero — and so does the transaction: nothing is committed, never a write silently lost.
+ * `timeline` entries (as `recordSessionEvents` takes them) are inserted by the same statement
+ * (decision P19), with the row's update or not at all.
  *
  * @since 0.2.0
  * @category Store
  */
-export const deferUpdateLockedSession = (tx: Tx, change: SessionChange, expectedVersion: number): void => {
+export const deferUpdateLockedSession = (
+  tx: Tx,
+  change: SessionChange,
+  expectedVersion: number,
+  timeline: ReadonlyArray<NewSessionEvent> = [],
+): void => {
   if (!isUuid(change.id)) throw invalidInput(`session id must be a UUID, got ${JSON.stringify(change.id)}`);
-  tx.defer(
-    `WITH updated AS (${updateSql} RETURNING 1)
-     SELECT 1 / (SELECT count(*)::int FROM updated) AS locked_row_updated`,
-    updateParams(change, expectedVersion),
-  );
+  const params = updateParams(change, expectedVersion);
+  if (timeline.length === 0) tx.defer(updateLockedSql, params);
+  else tx.defer(updateLockedWithTimelineSql, [...params, sessionEventsJson(timeline)]);
 };
+
+const updateLockedSql = `WITH updated AS (${updateSql} RETURNING 1)
+     SELECT 1 / (SELECT count(*)::int FROM updated) AS locked_row_updated`;
+
+const updateLockedWithTimelineSql = `WITH updated AS (${updateSql} RETURNING 1),
+     timeline AS (INSERT INTO session_events ${sessionEventsSelect(8, " CROSS JOIN updated")})
+     SELECT 1 / (SELECT count(*)::int FROM updated) AS locked_row_updated`;
 
 /**
  * The compare-and-set update of many sessions in one statement (the expiry sweeper's batch): each

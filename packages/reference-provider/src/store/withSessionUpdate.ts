@@ -8,12 +8,14 @@
 import type { Database, Tx } from "./Database.js";
 import { toEpochMillis } from "./Instant.js";
 import { enqueueWebhooks, type NewWebhook, type OutboxRow } from "./outbox.js";
+import type { NewSessionEvent } from "./sandboxRecords.js";
 import { deferUpdateLockedSession, loadSession, type SessionChange, type SessionRow } from "./sessions.js";
 
 /**
  * What the callback decided about the loaded session.
  *
- * - `Write`: store `change` (version + 1), enqueue `webhooks`; `value` is handed back.
+ * - `Write`: store `change` (version + 1) and the `timeline` entries, enqueue `webhooks`; `value` is
+ *   handed back.
  * - `Keep`: change nothing (e.g. the core refused the event: a 422).
  *
  * @since 0.1.0
@@ -24,6 +26,8 @@ export type SessionDecision<A> =
       readonly _tag: "Write";
       readonly change: Omit<SessionChange, "id" | "merchantId">;
       readonly webhooks?: ReadonlyArray<NewWebhook> | undefined;
+      /** Timeline entries, stored by the row's update statement (decision P19). */
+      readonly timeline?: ReadonlyArray<NewSessionEvent> | undefined;
       readonly value: A;
     }
   | { readonly _tag: "Keep"; readonly value: A };
@@ -83,7 +87,7 @@ export const withSessionUpdate = async <A>(
     const decision = await decide(loaded.row, { tx });
     if (decision._tag === "Keep") return { _tag: "Kept", value: decision.value, row: loaded.row };
     const { change } = decision;
-    deferUpdateLockedSession(tx, { ...change, id, merchantId }, loaded.version);
+    deferUpdateLockedSession(tx, { ...change, id, merchantId }, loaded.version, decision.timeline);
     const webhooks = await enqueueWebhooks(tx, decision.webhooks ?? []);
     const row: SessionRow = {
       ...loaded.row,

@@ -8,6 +8,7 @@
  * report it.
  */
 import { describe, expect, it } from "vitest";
+import { sqlInstant, toEpochMillis } from "../../src/store/Instant.js";
 import {
   type Database,
   deferIdempotencyRecord,
@@ -16,8 +17,11 @@ import {
   findIdempotencyRecord,
   idempotencyWindowMs,
   isDuplicateIdempotencyKey,
+  listSessionEvents,
   loadSession,
   type NewIdempotencyRecord,
+  type NewSession,
+  type NewSessionEvent,
   recordSessionEvents,
   type SessionChange,
   StoreError,
@@ -103,6 +107,125 @@ const skippingSave: SaveRecord = (tx, r) => {
   void saveIdempotencyRecord(tx, r);
 };
 
+/** A record's parameters as the defects below bind them: $1–$7 its columns, $8 the expiry bound. */
+const recordParams = (r: NewIdempotencyRecord) => {
+  const createdAt = toEpochMillis(r.createdAt, "createdAt");
+  return [
+    r.merchantId,
+    r.requestKey,
+    r.endpoint,
+    r.requestHash,
+    r.responseStatus,
+    JSON.stringify(r.responseBody),
+    createdAt,
+    createdAt - idempotencyWindowMs,
+  ];
+};
+
+/** The defect: one upsert that overwrites whatever record the key has, live or not. */
+const overwritingSave: SaveRecord = (tx, r) => {
+  tx.defer(
+    `INSERT INTO idempotency_records
+       (merchant_id, request_key, endpoint, request_hash, response_status, response_body, created_at)
+     VALUES ($1, $2, $3, $4, $5, $6, ${sqlInstant(7)})
+     ON CONFLICT (merchant_id, request_key) DO UPDATE
+        SET request_hash = EXCLUDED.request_hash, created_at = EXCLUDED.created_at`,
+    recordParams(r).slice(0, 7),
+  );
+};
+
+/**
+ * The defect: the expired record's DELETE as a CTE the INSERT does not read. PostgreSQL then runs
+ * it after the INSERT (an unread data-modifying CTE runs at the statement's end): the INSERT meets
+ * the expired record as a conflict.
+ */
+const unreadDeleteSave: SaveRecord = (tx, r) => {
+  tx.defer(
+    `WITH expired AS (
+       DELETE FROM idempotency_records
+        WHERE merchant_id = $1 AND request_key = $2 AND created_at <= ${sqlInstant(8)})
+     INSERT INTO idempotency_records
+       (merchant_id, request_key, endpoint, request_hash, response_status, response_body, created_at)
+     VALUES ($1, $2, $3, $4, $5, $6, ${sqlInstant(7)})`,
+    recordParams(r),
+  );
+};
+
+/** A record for a key whose record expired at its instant: the new one replaces it, committed. */
+const checkExpiredReplaced = async (db: Database, save: SaveRecord): Promise<string | undefined> => {
+  await saveIdempotencyRecord(db, record());
+  const later = T0 + idempotencyWindowMs;
+  const outcome = await db
+    .transaction(async (tx) => {
+      save(tx, record({ requestHash: "sha256:cccc", createdAt: later }));
+    })
+    .catch((error: unknown) => error);
+  if (outcome !== undefined) return `the transaction failed: ${String(outcome)}`;
+  const stored = await findIdempotencyRecord(db, MERCHANT, "key-1", later);
+  if (stored?.requestHash !== "sha256:cccc" || stored.createdAt !== later)
+    return "the expired record was kept";
+  return undefined;
+};
+
+/** `tx`, calling `counted` for each statement it sends (awaited or deferred). */
+const countingTx = (tx: Tx, counted: () => void): Tx => ({
+  ...tx,
+  query: (sql, params) => {
+    counted();
+    return tx.query(sql, params);
+  },
+  defer: (sql, params) => {
+    counted();
+    tx.defer(sql, params);
+  },
+});
+
+type InsertSession = (tx: Tx, session: NewSession) => void;
+
+/**
+ * A create's row with its timeline entries (decision P19): one statement that stores both; a used
+ * id stores neither (nor the transaction's other writes).
+ */
+const checkRowWithTimeline = async (db: Database, insert: InsertSession): Promise<string | undefined> => {
+  const session = newSession();
+  const timeline = [event(session.id), { ...event(session.id), event: "SECOND", statusBefore: "X" }];
+  let statements = 0;
+  await db.transaction(async (tx) => {
+    const counted = countingTx(tx, () => {
+      statements++;
+    });
+    insert(counted, { ...session, timeline });
+  });
+  if (statements !== 1) return `${statements} statements, not 1`;
+  const stored = await listSessionEvents(db, MERCHANT, session.id);
+  if (JSON.stringify(stored.map((e) => [e.event, e.statusBefore])) !== '[["CREATE",null],["SECOND","X"]]')
+    return `the timeline stored is ${JSON.stringify(stored)}`;
+  if ((await loadSession(db, MERCHANT, session.id))?.version !== 1) return "the row was not stored";
+  const other = newSession();
+  const outcome = await db
+    .transaction(async (tx) => {
+      insert(tx, { ...other, timeline: [event(other.id)] });
+      insert(tx, { ...session, clientReferenceId: "again", timeline: [event(session.id)] });
+    })
+    .catch((error: unknown) => error);
+  if (!(outcome instanceof StoreError) || outcome.reason !== "unique_violation")
+    return `a used id did not fail the transaction: ${String(outcome)}`;
+  if ((await loadSession(db, MERCHANT, other.id)) !== null) return "the other row was committed";
+  if ((await db.query("SELECT 1 FROM session_events")).rowCount !== 2) return "timeline rows were committed";
+  return undefined;
+};
+
+/** The defect: a merged statement that stores the row and drops its timeline entries. */
+const rowOnly: InsertSession = (tx, session) => {
+  deferInsertSession(tx, { ...session, timeline: [] });
+};
+
+/** The defect: the row and its entries as two statements (what a create sent before P19). */
+const twoStatements: InsertSession = (tx, session) => {
+  deferInsertSession(tx, { ...session, timeline: [] });
+  void recordSessionEvents(tx, session.timeline ?? []);
+};
+
 type WriteLocked = (tx: Tx, change: SessionChange, expectedVersion: number) => void;
 
 /**
@@ -136,6 +259,68 @@ const checkStaleLockedUpdateFails = async (db: Database, write: WriteLocked): Pr
     return "the transaction committed although its session write touched no row";
   if (!(outcome instanceof StoreError)) return `the transaction did not fail: ${String(outcome)}`;
   return undefined;
+};
+
+type WriteLockedWithTimeline = (
+  tx: Tx,
+  change: SessionChange,
+  expectedVersion: number,
+  timeline: ReadonlyArray<NewSessionEvent>,
+) => void;
+
+/**
+ * A locked row's update with its timeline entries (decision P19): one statement that stores both
+ * (version + 1); with a stale version it fails and stores neither.
+ */
+const checkLockedUpdateWithTimeline = async (
+  db: Database,
+  write: WriteLockedWithTimeline,
+): Promise<string | undefined> => {
+  const session = newSession();
+  await insertSession(db, session);
+  const change = (at: number): SessionChange => ({
+    id: session.id,
+    merchantId: MERCHANT,
+    status: "PAID",
+    expiryAt: null,
+    snapshot: { at },
+    updatedAt: T0 + at,
+  });
+  let statements = 0;
+  await db.transaction(async (tx) => {
+    await loadSession(tx, MERCHANT, session.id, { forUpdate: true });
+    const counted = countingTx(tx, () => {
+      statements++;
+    });
+    write(counted, change(1), 1, [event(session.id), { ...event(session.id), event: "CONFIRM" }]);
+  });
+  if (statements !== 1) return `${statements} statements, not 1`;
+  const events = (await listSessionEvents(db, MERCHANT, session.id)).map((e) => e.event);
+  if (JSON.stringify(events) !== '["CREATE","CONFIRM"]')
+    return `the timeline stored is ${JSON.stringify(events)}`;
+  if ((await loadSession(db, MERCHANT, session.id))?.version !== 2) return "the row was not updated";
+  const outcome = await db
+    .transaction(async (tx) => {
+      await loadSession(tx, MERCHANT, session.id, { forUpdate: true });
+      write(tx, change(2), 1, [{ ...event(session.id), event: "STALE" }]);
+    })
+    .catch((error: unknown) => error);
+  if (!(outcome instanceof StoreError))
+    return `a stale version did not fail the transaction: ${String(outcome)}`;
+  if ((await listSessionEvents(db, MERCHANT, session.id)).length !== 2)
+    return "a stale write stored its entries";
+  return undefined;
+};
+
+/** The defect: the update without its timeline entries. */
+const updateOnly: WriteLockedWithTimeline = (tx, change, expectedVersion) => {
+  deferUpdateLockedSession(tx, change, expectedVersion);
+};
+
+/** The defect: the entries and the update as two statements (what a write sent before P19). */
+const updateAndEvents: WriteLockedWithTimeline = (tx, change, expectedVersion, timeline) => {
+  void recordSessionEvents(tx, timeline);
+  deferUpdateLockedSession(tx, change, expectedVersion);
 };
 
 /** The defect: the locked row's update deferred as a plain compare-and-set, its row count unread. */
@@ -201,16 +386,16 @@ describe.each(drivers)("deferred writes on $name", (driver) => {
       expect(await checkLiveKeyRollsBack(store.db, skippingSave)).toBeDefined();
     });
 
-    it("replaces a record that expired at the new request's instant", async () => {
-      await saveIdempotencyRecord(store.db, record());
-      const later = T0 + idempotencyWindowMs;
-      await store.db.transaction(async (tx) => {
-        deferIdempotencyRecord(tx, record({ requestHash: "sha256:cccc", createdAt: later }));
-      });
-      expect(await findIdempotencyRecord(store.db, MERCHANT, "key-1", later)).toMatchObject({
-        requestHash: "sha256:cccc",
-        createdAt: later,
-      });
+    it("check: a record write that overwrites a live key is caught", async () => {
+      expect(await checkLiveKeyRollsBack(store.db, overwritingSave)).toBe("the retry's write was committed");
+    });
+
+    it("replaces a record that expired at the new request's instant, in one statement", async () => {
+      expect(await checkExpiredReplaced(store.db, deferIdempotencyRecord)).toBeUndefined();
+    });
+
+    it("check: a DELETE of the expired record that runs after the INSERT is caught", async () => {
+      expect(await checkExpiredReplaced(store.db, unreadDeleteSave)).toMatch(/idempotency_records_pkey/);
     });
 
     it("for a key a concurrent transaction is writing waits for it, and fails as a duplicate when it commits", async () => {
@@ -253,6 +438,18 @@ describe.each(drivers)("deferred writes on $name", (driver) => {
       expect(await loadSession(store.db, MERCHANT, other.id)).toBeNull();
     });
 
+    it("a row with its timeline entries is one statement: both stored, or neither (P19)", async () => {
+      expect(await checkRowWithTimeline(store.db, deferInsertSession)).toBeUndefined();
+    });
+
+    it("check: a row stored without its timeline entries is caught", async () => {
+      expect(await checkRowWithTimeline(store.db, rowOnly)).toMatch(/the timeline stored is \[\]/);
+    });
+
+    it("check: the row and its entries as two statements are caught", async () => {
+      expect(await checkRowWithTimeline(store.db, twoStatements)).toBe("2 statements, not 1");
+    });
+
     it("a deferred update of the locked row writes version + 1", async () => {
       const session = newSession();
       await insertSession(store.db, session);
@@ -275,6 +472,18 @@ describe.each(drivers)("deferred writes on $name", (driver) => {
         version: 2,
         row: { status: "PAID", snapshot: { n: 2 }, updatedAt: T0 + 5 },
       });
+    });
+
+    it("a locked row's update with its timeline entries is one statement: both stored, or neither (P19)", async () => {
+      expect(await checkLockedUpdateWithTimeline(store.db, deferUpdateLockedSession)).toBeUndefined();
+    });
+
+    it("check: an update that drops its timeline entries is caught", async () => {
+      expect(await checkLockedUpdateWithTimeline(store.db, updateOnly)).toBe("the timeline stored is []");
+    });
+
+    it("check: the update and its entries as two statements are caught", async () => {
+      expect(await checkLockedUpdateWithTimeline(store.db, updateAndEvents)).toBe("2 statements, not 1");
     });
 
     it("a deferred update that touches no row fails the transaction: nothing committed", async () => {

@@ -5,11 +5,13 @@
  * a socket stand-in (counting its writes); the naming on the server itself when one is configured
  * (`DATABASE_URL`), from `pg_prepared_statements` of the transaction's connection.
  */
+import { Socket } from "node:net";
 import { Writable } from "node:stream";
 import type pg from "pg";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
+import { deferIdempotencyRecord, deferInsertSession, type Tx } from "../../src/store/index.js";
 import { statementNamer, writeBatcher } from "../../src/store/internal/postgres.js";
-import { drivers, useStore } from "./harness.js";
+import { drivers, MERCHANT, newSession, T0, useStore } from "./harness.js";
 
 /** A client stand-in whose socket counts the writes that reach it and the chunks in each. */
 const countingClient = () => {
@@ -83,5 +85,43 @@ describe.each(drivers.filter((d) => d.name === "postgres"))("prepared statements
     });
     expect(prepared).toContain("SELECT $1::int + 1 AS n");
     expect(prepared).not.toContain("SELECT 2 AS unnamed_statement");
+  });
+});
+
+describe.each(drivers.filter((d) => d.name === "postgres"))("a transaction's writes on $name", (driver) => {
+  const store = useStore(driver);
+
+  /** What a create sends: its row and its idempotency record, both deferred. */
+  const create = (tx: Tx) => {
+    const session = newSession();
+    deferInsertSession(tx, session);
+    deferIdempotencyRecord(tx, {
+      merchantId: MERCHANT,
+      requestKey: session.id,
+      endpoint: "POST /v2/payments",
+      requestHash: "sha256:aaaa",
+      responseStatus: 200,
+      responseBody: { data: { id: session.id } },
+      createdAt: T0,
+    });
+  };
+
+  /** The socket writes (system calls: `write` or `writev`) `run` makes, every socket of the process. */
+  const socketWrites = async (run: () => Promise<unknown>): Promise<number> => {
+    // Node's Socket sends both through `_writeGeneric` (not in its types).
+    const spy = vi.spyOn(Socket.prototype as unknown as { _writeGeneric: () => void }, "_writeGeneric");
+    try {
+      await run();
+      return spy.mock.calls.length;
+    } finally {
+      spy.mockRestore();
+    }
+  };
+
+  it("of deferred statements only leave with BEGIN and the COMMIT in one write (P18)", async () => {
+    // The pool's connection is open and the texts are prepared: what is left is the transaction.
+    await store.db.transaction(async (tx) => create(tx));
+    expect(await socketWrites(() => store.db.transaction(async (tx) => create(tx)))).toBe(1);
+    expect((await store.db.query("SELECT 1 FROM payment_sessions")).rowCount).toBe(2);
   });
 });

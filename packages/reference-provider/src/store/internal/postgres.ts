@@ -167,17 +167,22 @@ export const openPostgres = async (options: {
         // Not awaited here: BEGIN is pipelined with fn's first statement. Its failure (resolved as
         // the error, so it is never an unhandled rejection) is thrown below, before fn's own error
         // (which is then only the consequence: a statement behind a failed BEGIN).
+        let beginFailed: { readonly error: unknown } | undefined;
         const begun = statement("BEGIN").then(
           () => undefined,
-          (error: unknown) => ({ error }),
+          (error: unknown) => {
+            beginFailed = { error };
+            return beginFailed;
+          },
         );
         let result: T;
         try {
           result = await fn(tx);
-          const failedBegin = await begun;
-          if (failedBegin !== undefined) throw failedBegin.error;
-          // A deferred statement already known to have failed: roll back, never COMMIT (a savepoint
-          // rollback fn awaited since may have cleared the abort its failure caused).
+          // A BEGIN already known to have failed, or a deferred statement: roll back, never COMMIT
+          // (a savepoint rollback fn awaited since may have cleared the abort its failure caused).
+          // BEGIN's answer is not waited for: a transaction of deferred statements only (a create)
+          // sends its COMMIT in the same write as its BEGIN (decision P18), one round trip.
+          if (beginFailed !== undefined) throw beginFailed.error;
           if (failed !== undefined) throw failed;
         } catch (thrown) {
           done = true;
@@ -201,8 +206,11 @@ export const openPostgres = async (options: {
           (answer) => ({ answer }),
           (error: unknown) => ({ error }),
         );
+        const failedBegin = await begun;
         const failure = await settleDeferred();
         const committed = await committing;
+        // A failed BEGIN (the connection lost) is the cause of what followed it.
+        if (failedBegin !== undefined) throw failedBegin.error;
         // The server executed the failed statement before the COMMIT, which then answered ROLLBACK.
         if (failure !== undefined) throw failure;
         if ("error" in committed) throw committed.error;
