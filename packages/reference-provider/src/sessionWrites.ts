@@ -156,26 +156,70 @@ const outboxRows = (
     createdAt: at,
   }));
 
-/**
- * A stored session brought to `at` (the core's `sessionAt`), and what that writes if it changed
- * anything: the row's change, the expiry's timeline entries and its outbox rows.
- */
-const expiryOf = (row: SessionRow, at: number) => {
-  const before = restoreRow(row);
-  const { atInstant, expiry } = sessionAt(before, at);
-  const write =
-    expiry === null
-      ? null
-      : {
-          change: sessionChange(atInstant),
-          entries: expiryEntries(row.merchantId, before, at),
-          webhooks: outboxRows(row.merchantId, expiry.webhooks, at),
-        };
-  return { atInstant, write };
-};
-
 /** What `applyEvent` answered when it did not refuse. */
 type NotRefused = Applied<Exclude<Outcome, Refused>>;
+
+/** An event the core accepted, and what it answered. */
+interface Accepted {
+  readonly event: SessionEvent;
+  readonly applied: NotRefused;
+}
+
+/**
+ * A stored session brought to `at` (the core's `sessionAt`): the snapshot as of then, and
+ * `writeOf` — what it writes, with the event the core accepted at that instant if any: the row's
+ * change, the timeline entries (S4: the expiry the instant applied, then the event) and the outbox
+ * rows, or `null` when nothing changed. The one step every write, the lazy read and the sweeper
+ * take.
+ */
+const atInstant = (row: SessionRow, at: number) => {
+  const before = restoreRow(row);
+  const { atInstant: snapshot, expiry } = sessionAt(before, at);
+  const writeOf = (accepted?: Accepted) =>
+    expiry === null && accepted === undefined
+      ? null
+      : {
+          change: sessionChange(accepted?.applied.snapshot ?? snapshot),
+          entries: [
+            ...(expiry === null ? [] : expiryEntries(row.merchantId, before, at)),
+            ...(accepted === undefined
+              ? []
+              : [eventEntry(row.merchantId, snapshot, accepted.event, accepted.applied)]),
+          ],
+          webhooks: outboxRows(
+            row.merchantId,
+            [...(expiry?.webhooks ?? []), ...(accepted?.applied.outcome.webhooks ?? [])],
+            at,
+          ),
+        };
+  return { snapshot, writeOf };
+};
+
+/**
+ * The one locked update of a stored session (row locked in `db`'s transaction, or in `db` itself
+ * when it is one): brings it to `at`, lets `decide` pick the event the core accepted (if any) from
+ * the snapshot as of then, and stores what {@link atInstant} says that writes. `value` is handed
+ * back; `NotFound` when the merchant has no session `id`.
+ */
+const updateStored = <A>(
+  db: Database | Tx,
+  merchantId: string,
+  id: string,
+  at: number,
+  decide: (
+    snapshot: SessionSnapshot,
+    tx: Tx,
+  ) => Promise<{ readonly accepted?: Accepted | undefined; readonly value: A }>,
+) =>
+  withSessionUpdate(db, merchantId, id, async (row, { tx }) => {
+    const now = atInstant(row, at);
+    const { accepted, value } = await decide(now.snapshot, tx);
+    const write = now.writeOf(accepted);
+    if (write === null) return { _tag: "Keep" as const, value };
+    // Rolled back with a lost compare-and-set, like everything `decide` writes.
+    await recordSessionEvents(tx, write.entries);
+    return { _tag: "Write" as const, change: write.change, webhooks: write.webhooks, value };
+  });
 
 const applyOrRefuse = (
   snapshot: SessionSnapshot,
@@ -206,42 +250,23 @@ export const applyToSession = <E>(
   context: RequestContext,
   id: string,
   plan: (snapshot: SessionSnapshot, tx: Tx) => Effect.Effect<SessionEvent, E>,
-): Effect.Effect<
-  Applied<Exclude<Outcome, Refused>>,
-  E | RefusalError | ResourceMissingError | StoreUnavailable
-> =>
+): Effect.Effect<NotRefused, E | RefusalError | ResourceMissingError | StoreUnavailable> =>
   Effect.gen(function* () {
     const { at, traceId } = context;
-    const merchantId = context.merchant.id;
     const outcome = yield* fromStore(() =>
-      withSessionUpdate(tx, merchantId, id, async (row, { tx }) => {
-        const before = restoreRow(row);
-        const { atInstant, expiry } = sessionAt(before, at);
-        let planned: SessionEvent | undefined;
+      updateStored(tx, context.merchant.id, id, at, async (snapshot, tx) => {
+        let event: SessionEvent | undefined;
         const exit = await Effect.runPromiseExit(
-          Effect.flatMap(plan(atInstant, tx), (event) => {
-            planned = event;
-            return applyOrRefuse(atInstant, event, traceId);
+          Effect.flatMap(plan(snapshot, tx), (planned) => {
+            event = planned;
+            return applyOrRefuse(snapshot, planned, traceId);
           }),
         );
         if (Exit.isFailure(exit) && !Exit.hasFails(exit)) throw Cause.squash(exit.cause);
-        const applied = Exit.isSuccess(exit) ? exit.value : undefined;
-        const moved = applied !== undefined && applied.outcome._tag !== "Duplicate";
-        if (!moved && expiry === null) return { _tag: "Keep" as const, value: exit };
-        // The timeline (S4): the expiry the instant applied, then the event (rolled back with a
-        // lost compare-and-set, like everything `decide` writes).
-        await recordSessionEvents(tx, [
-          ...(expiry === null ? [] : expiryEntries(merchantId, before, at)),
-          ...(moved && planned !== undefined ? [eventEntry(merchantId, atInstant, planned, applied)] : []),
-        ]);
+        // A duplicate (the same payment again) changes nothing but the expiry.
+        const moved = Exit.isSuccess(exit) && exit.value.outcome._tag !== "Duplicate";
         return {
-          _tag: "Write" as const,
-          change: sessionChange(moved ? applied.snapshot : atInstant),
-          webhooks: outboxRows(
-            merchantId,
-            [...(expiry?.webhooks ?? []), ...(applied?.outcome.webhooks ?? [])],
-            at,
-          ),
+          accepted: moved && event !== undefined ? { event, applied: exit.value } : undefined,
           value: exit,
         };
       }),
@@ -257,15 +282,12 @@ export const applyToSession = <E>(
  * does not hold.
  */
 const freshSnapshot = async (db: Database, row: SessionRow, at: number): Promise<SessionSnapshot> => {
-  const now = expiryOf(row, at);
-  if (now.write === null) return now.atInstant;
-  const outcome = await withSessionUpdate(db, row.merchantId, row.id, async (current, { tx }) => {
-    const { atInstant, write } = expiryOf(current, at);
-    if (write === null) return { _tag: "Keep" as const, value: atInstant };
-    await recordSessionEvents(tx, write.entries);
-    return { _tag: "Write" as const, change: write.change, webhooks: write.webhooks, value: atInstant };
-  });
-  return outcome._tag === "Written" || outcome._tag === "Kept" ? outcome.value : now.atInstant;
+  const now = atInstant(row, at);
+  if (now.writeOf() === null) return now.snapshot;
+  const outcome = await updateStored(db, row.merchantId, row.id, at, async (snapshot) => ({
+    value: snapshot,
+  }));
+  return outcome._tag === "NotFound" ? now.snapshot : outcome.value;
 };
 
 /** Stored sessions as of `at`, in order (see {@link freshSnapshot}). */
@@ -308,7 +330,7 @@ export const sweepExpired = async (db: Database, at: number, batchSize = 100): P
     const { claimed, expired } = await db.transaction(async (tx) => {
       const rows = await claimExpired(tx, at, batchSize);
       const expiries = rows.flatMap((row) => {
-        const { write } = expiryOf(row, at);
+        const write = atInstant(row, at).writeOf();
         return write === null ? [] : [{ row, ...write }];
       });
       const written = await updateSessions(
