@@ -35,6 +35,8 @@ export const idempotentEndpoints = {
   capture: "POST /v2/payments/{id}/capture",
   simulate: "POST /v2/payments/simulations",
   refund: "POST /v1/refunds",
+  /** A channel's notification (sandbox): never sent with a key, so never recorded. */
+  channel: "channel notification",
 } as const;
 
 /**
