@@ -15,6 +15,7 @@ import {
   BearerAuthentication,
   type CredentialsInvalidError,
   credentialsInvalidError,
+  type ErrorDetail,
   issueDetails,
   PaymentsApi,
   payloadTooLargeError,
@@ -303,6 +304,10 @@ const tooLarge = (traceId: string): HttpServerResponse.HttpServerResponse =>
     "close",
   );
 
+/** A request refused before any route (header block, framing, nesting): one `details[]` entry. */
+const frontDoorRefusal = (status: 400 | 431, message: string, traceId: string, detail: ErrorDetail) =>
+  envelope(status, "api_validation_error", message, { traceId, details: [detail] });
+
 /** An answer of the gateway itself (an unknown route, a defect) in the envelope. */
 const gatewayError = (
   status: 404 | 500,
@@ -390,10 +395,8 @@ const globalAdapter = (services: ProviderServices) => {
           `[reference-provider] ${traceId}: refused ${request.method} ${pathOf(request)}: body nested deeper than ${maxJsonDepth} levels`,
         );
         const message = `The request body is nested deeper than ${maxJsonDepth} levels`;
-        const details = [{ field: "", message: `JSON nested at most ${maxJsonDepth} levels deep` }];
-        return Effect.succeed(
-          toResponse(envelope(400, "api_validation_error", message, { traceId, details })),
-        );
+        const detail = { field: "", message: `JSON nested at most ${maxJsonDepth} levels deep` };
+        return Effect.succeed(toResponse(frontDoorRefusal(400, message, traceId, detail)));
       },
     );
   };
@@ -509,18 +512,13 @@ const withClientErrors = (server: Server, services: ProviderServices): Server =>
     const traceId = services.ids.traceId();
     const headers = error.code === "HPE_HEADER_OVERFLOW";
     const answer = headers
-      ? envelope(
-          431,
-          "api_validation_error",
-          `The request's header block is larger than ${maxHeaderBytes} bytes`,
-          {
-            traceId,
-            details: [{ field: "headers", message: `at most ${maxHeaderBytes} bytes` }],
-          },
-        )
-      : envelope(400, "api_validation_error", "Malformed HTTP request", {
-          traceId,
-          details: [{ field: "", message: error.code ?? "unreadable request" }],
+      ? frontDoorRefusal(431, `The request's header block is larger than ${maxHeaderBytes} bytes`, traceId, {
+          field: "headers",
+          message: `at most ${maxHeaderBytes} bytes`,
+        })
+      : frontDoorRefusal(400, "Malformed HTTP request", traceId, {
+          field: "",
+          message: error.code ?? "unreadable request",
         });
     const body = JSON.stringify(answer.body);
     const reason = headers ? "Request Header Fields Too Large" : "Bad Request";
