@@ -26,12 +26,13 @@ import {
   sessionMissingError,
   sessionStatus,
 } from "@payment-session/core";
-import { Cause, Effect, Exit, Schema } from "effect";
+import { Effect, Exit, Schema } from "effect";
 import type { RequestContext } from "./payments.js";
 import {
   claimExpired,
   type Database,
   DuplicateIdempotencyKey,
+  deferUpdateLockedSession,
   enqueueWebhooks,
   isDuplicateIdempotencyKey,
   loadSession,
@@ -43,7 +44,6 @@ import {
   StoreUnavailable,
   type Tx,
   updateSessions,
-  withSessionUpdate,
 } from "./store/index.js";
 import { eventEntry, expiryEntries } from "./timeline.js";
 
@@ -159,12 +159,6 @@ const outboxRows = (
 /** What `applyEvent` answered when it did not refuse. */
 type NotRefused = Applied<Exclude<Outcome, Refused>>;
 
-/** An event the core accepted, and what it answered. */
-interface Accepted {
-  readonly event: SessionEvent;
-  readonly applied: NotRefused;
-}
-
 /**
  * A stored session brought to `at` (the core's `sessionAt`): the snapshot as of then, and
  * `writeOf` — what it writes, with the event the core accepted at that instant if any: the row's
@@ -175,7 +169,7 @@ interface Accepted {
 const atInstant = (row: SessionRow, at: number) => {
   const before = restoreRow(row);
   const { atInstant: snapshot, expiry } = sessionAt(before, at);
-  const writeOf = (accepted?: Accepted) =>
+  const writeOf = (accepted?: { readonly event: SessionEvent; readonly applied: NotRefused }) =>
     expiry === null && accepted === undefined
       ? null
       : {
@@ -195,32 +189,6 @@ const atInstant = (row: SessionRow, at: number) => {
   return { snapshot, writeOf };
 };
 
-/**
- * The one locked update of a stored session (row locked in `db`'s transaction, or in `db` itself
- * when it is one): brings it to `at`, lets `decide` pick the event the core accepted (if any) from
- * the snapshot as of then, and stores what {@link atInstant} says that writes. `value` is handed
- * back; `NotFound` when the merchant has no session `id`.
- */
-const updateStored = <A>(
-  db: Database | Tx,
-  merchantId: string,
-  id: string,
-  at: number,
-  decide: (
-    snapshot: SessionSnapshot,
-    tx: Tx,
-  ) => Promise<{ readonly accepted?: Accepted | undefined; readonly value: A }>,
-) =>
-  withSessionUpdate(db, merchantId, id, async (row, { tx }) => {
-    const now = atInstant(row, at);
-    const { accepted, value } = await decide(now.snapshot, tx);
-    const write = now.writeOf(accepted);
-    if (write === null) return { _tag: "Keep" as const, value };
-    // Rolled back with a lost compare-and-set, like everything `decide` writes.
-    await recordSessionEvents(tx, write.entries);
-    return { _tag: "Write" as const, change: write.change, webhooks: write.webhooks, value };
-  });
-
 const applyOrRefuse = (
   snapshot: SessionSnapshot,
   event: SessionEvent,
@@ -234,16 +202,55 @@ const applyOrRefuse = (
   });
 
 /**
- * Applies to session `id` of the merchant, inside `tx` (row locked), the event `plan` picks from
- * the session as of now (it may issue instruments through `tx`):
- *
- * 1. restore the snapshot and bring it to `at` (the core's `sessionAt`; stored if it changed anything,
- *    with its `PAYMENT.CANCELLED`);
- * 2. apply the event through the core: a refusal fails with the core's error for it (422 / 400 /
- *    404), the session unchanged; accepted → store the snapshot (version + 1), derived columns and
- *    outbox rows of the outcome's callbacks.
- *
- * An unknown session fails with 404 (the row is locked from the load: no compare-and-set is lost).
+ * The one write of a stored session, in `tx`: load it locked (`FOR NO KEY UPDATE`: writes of one
+ * session queue, so the compare-and-set cannot lose), bring it to `at` (the core's `sessionAt`),
+ * apply the event `plan` picks from the snapshot as of then (none: only the instant), and store
+ * what {@link atInstant} says changed — the snapshot (version + 1, deferred to the COMMIT: decision
+ * P12) with its derived columns, the timeline entries and the outbox rows. A refusal (or a failure
+ * of `plan`) fails with its error after the expiry is stored; a duplicate (the same payment again)
+ * stores only the expiry. An unknown session fails with 404. Every API write, channel notification
+ * and lazy read goes through here; the sweeper takes the same step ({@link atInstant}) in batches.
+ */
+const applyToStored = <E>(
+  tx: Tx,
+  merchantId: string,
+  id: string,
+  at: number,
+  traceId: string,
+  plan: ((snapshot: SessionSnapshot, tx: Tx) => Effect.Effect<SessionEvent, E>) | undefined,
+): Effect.Effect<
+  { readonly snapshot: SessionSnapshot; readonly applied: NotRefused | undefined },
+  E | RefusalError | ResourceMissingError | StoreUnavailable
+> =>
+  Effect.gen(function* () {
+    const loaded = yield* fromStore(() => loadSession(tx, merchantId, id, { forUpdate: true }));
+    if (loaded === null) return yield* Effect.fail(sessionMissingError(id, { traceId }));
+    const now = atInstant(loaded.row, at);
+    const step = yield* Effect.exit(
+      plan === undefined
+        ? Effect.succeed(undefined)
+        : Effect.flatMap(plan(now.snapshot, tx), (event) =>
+            Effect.map(applyOrRefuse(now.snapshot, event, traceId), (applied) => ({ event, applied })),
+          ),
+    );
+    // A defect (a bug) stores nothing: the transaction rolls back.
+    if (Exit.isFailure(step) && !Exit.hasFails(step)) return yield* Effect.failCause(step.cause);
+    const accepted = Exit.isSuccess(step) ? step.value : undefined;
+    const write = now.writeOf(accepted?.applied.outcome._tag === "Duplicate" ? undefined : accepted);
+    if (write !== null)
+      yield* fromStore(async () => {
+        await recordSessionEvents(tx, write.entries);
+        deferUpdateLockedSession(tx, { ...write.change, id, merchantId }, loaded.version);
+        await enqueueWebhooks(tx, write.webhooks);
+      });
+    const applied = (yield* step)?.applied;
+    return { snapshot: applied?.snapshot ?? now.snapshot, applied };
+  });
+
+/**
+ * Applies to session `id` of the merchant, inside `tx`, the event `plan` picks from the session as
+ * of now (it may issue instruments through `tx`), through {@link applyToStored}: the core's answer
+ * when it accepts, the core's error for its refusal (422 / 400 / 404) otherwise.
  */
 export const applyToSession = <E>(
   tx: Tx,
@@ -251,43 +258,34 @@ export const applyToSession = <E>(
   id: string,
   plan: (snapshot: SessionSnapshot, tx: Tx) => Effect.Effect<SessionEvent, E>,
 ): Effect.Effect<NotRefused, E | RefusalError | ResourceMissingError | StoreUnavailable> =>
-  Effect.gen(function* () {
-    const { at, traceId } = context;
-    const outcome = yield* fromStore(() =>
-      updateStored(tx, context.merchant.id, id, at, async (snapshot, tx) => {
-        let event: SessionEvent | undefined;
-        const exit = await Effect.runPromiseExit(
-          Effect.flatMap(plan(snapshot, tx), (planned) => {
-            event = planned;
-            return applyOrRefuse(snapshot, planned, traceId);
-          }),
-        );
-        if (Exit.isFailure(exit) && !Exit.hasFails(exit)) throw Cause.squash(exit.cause);
-        // A duplicate (the same payment again) changes nothing but the expiry.
-        const moved = Exit.isSuccess(exit) && exit.value.outcome._tag !== "Duplicate";
-        return {
-          accepted: moved && event !== undefined ? { event, applied: exit.value } : undefined,
-          value: exit,
-        };
-      }),
-    );
-    if (outcome._tag === "NotFound") return yield* Effect.fail(sessionMissingError(id, { traceId }));
-    const exit: Exit.Exit<NotRefused, E | RefusalError> = outcome.value;
-    return yield* Exit.isSuccess(exit) ? Effect.succeed(exit.value) : Effect.failCause(exit.cause);
-  });
+  Effect.flatMap(
+    applyToStored(tx, context.merchant.id, id, context.at, context.traceId, plan),
+    ({ applied }) =>
+      applied === undefined
+        ? Effect.die(new Error("unreachable: a planned event is applied or refused"))
+        : Effect.succeed(applied),
+  );
 
 /**
  * A stored session as of `at`: restored, and brought to `at` (the core's `sessionAt`) — if that changed
  * it, the change is stored first (with its webhook), so a read never shows a state the database
- * does not hold.
+ * does not hold. Store failures reject as the store's errors (the database gone: 503).
  */
 const freshSnapshot = async (db: Database, row: SessionRow, at: number): Promise<SessionSnapshot> => {
   const now = atInstant(row, at);
   if (now.writeOf() === null) return now.snapshot;
-  const outcome = await updateStored(db, row.merchantId, row.id, at, async (snapshot) => ({
-    value: snapshot,
-  }));
-  return outcome._tag === "NotFound" ? now.snapshot : outcome.value;
+  const stored = inTransaction(db, (tx) => applyToStored(tx, row.merchantId, row.id, at, "", undefined));
+  return Effect.runPromise(
+    stored.pipe(
+      Effect.map(({ snapshot }) => snapshot),
+      Effect.catchTags({
+        // Deleted since it was read: the session as read.
+        ResourceMissingError: () => Effect.succeed(now.snapshot),
+        StoreUnavailable: (error: StoreUnavailable) => Effect.die(error.cause),
+        DuplicateIdempotencyKey: Effect.die,
+      }),
+    ),
+  );
 };
 
 /** Stored sessions as of `at`, in order (see {@link freshSnapshot}). */
