@@ -202,14 +202,15 @@ const applyOrRefuse = (
   });
 
 /**
- * The one write of a stored session, in `tx`: load it locked (`FOR NO KEY UPDATE`: writes of one
- * session queue, so the compare-and-set cannot lose), bring it to `at` (the core's `sessionAt`),
- * apply the event `plan` picks from the snapshot as of then (none: only the instant), and store
- * what {@link atInstant} says changed — the snapshot (version + 1, deferred to the COMMIT: decision
- * P12) with its derived columns, the timeline entries and the outbox rows. A refusal (or a failure
- * of `plan`) fails with its error after the expiry is stored; a duplicate (the same payment again)
- * stores only the expiry. An unknown session fails with 404. Every API write, channel notification
- * and lazy read goes through here; the sweeper takes the same step ({@link atInstant}) in batches.
+ * The one write of a stored session (decision H11), in `tx`: load it locked (`FOR NO KEY UPDATE`:
+ * writes of one session queue, so the compare-and-set cannot lose), bring it to `at` (the core's
+ * `sessionAt`), apply the event `plan` picks from the snapshot as of then (none: only the instant),
+ * and store what {@link atInstant} says changed — the snapshot (version + 1, deferred to the COMMIT:
+ * decision P12) with its derived columns, the timeline entries and the outbox rows. A refusal (or a
+ * failure of `plan`) fails with its error after the expiry is stored; a duplicate (the same payment
+ * again) stores only the expiry. An unknown session fails with 404. Every API write, channel
+ * notification and lazy read goes through here; the sweeper takes the same step ({@link atInstant})
+ * in batches.
  */
 const applyToStored = <E>(
   tx: Tx,
