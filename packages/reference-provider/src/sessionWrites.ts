@@ -189,18 +189,6 @@ const atInstant = (row: SessionRow, at: number) => {
   return { snapshot, writeOf };
 };
 
-const applyOrRefuse = (
-  snapshot: SessionSnapshot,
-  event: SessionEvent,
-  traceId: string,
-): Effect.Effect<NotRefused, RefusalError> =>
-  Effect.suspend(() => {
-    const applied = applyEvent(snapshot, event);
-    return applied.outcome._tag === "Refused"
-      ? Effect.fail(refusalError(applied.outcome, { traceId }))
-      : Effect.succeed(applied as NotRefused);
-  });
-
 /**
  * The one write of a stored session (decision H11), in `tx`: load it locked (`FOR NO KEY UPDATE`:
  * writes of one session queue, so the compare-and-set cannot lose), bring it to `at` (the core's
@@ -230,9 +218,12 @@ const applyToStored = <E>(
     const step = yield* Effect.exit(
       plan === undefined
         ? Effect.succeed(undefined)
-        : Effect.flatMap(plan(now.snapshot, tx), (event) =>
-            Effect.map(applyOrRefuse(now.snapshot, event, traceId), (applied) => ({ event, applied })),
-          ),
+        : Effect.flatMap(plan(now.snapshot, tx), (event) => {
+            const applied = applyEvent(now.snapshot, event);
+            return applied.outcome._tag === "Refused"
+              ? Effect.fail(refusalError(applied.outcome, { traceId }))
+              : Effect.succeed({ event, applied: applied as NotRefused });
+          }),
     );
     // A defect (a bug) stores nothing: the transaction rolls back.
     if (Exit.isFailure(step) && !Exit.hasFails(step)) return yield* Effect.failCause(step.cause);
