@@ -1146,6 +1146,22 @@ export const decisionRecords: ReadonlyArray<DecisionRecord> = [
     interactions: [],
   },
   {
+    id: "H11",
+    slug: "one-write-path-per-session",
+    title: "One write of a stored session, and every write through the idempotency layer",
+    area: "Operations",
+    question:
+      "The provider wrote a stored session in three places, each with its own locked-update callback: the API writes (`applyToSession`, an Effect run inside a Promise callback of the store's `withSessionUpdate`), the lazy read (expiry on read) and the sweeper; a channel's notification (the sandbox's pay, fail and 3-D Secure steps) opened its own transaction beside the idempotency layer. Where does a session write live?",
+    choice:
+      "In one Effect, `applyToStored` (`sessionWrites.ts`): load the session `FOR NO KEY UPDATE` in the caller's transaction, bring it to the instant (the core's `sessionAt`), apply the event the caller plans from the snapshot as of then (none for a read), and store what changed — the snapshot with `deferUpdateLockedSession` (P12), the timeline entries and the outbox rows; a refusal stores the expiry and fails with the core's error. Every API write and channel notification runs it inside the idempotency layer (a notification never carries a key, so nothing is recorded); the lazy read runs it in its own transaction only when the instant changed the session; the sweeper takes the same step (`atInstant`) for a batch in three statements. The store's `withSessionUpdate` (H9) is no longer what the provider runs: it stays a store helper until its owner removes it.",
+    why: "One function is one place to read what a write stores and in which order, and it is an Effect end to end: no Effect run inside a Promise callback inside an Effect, no exit carried out of the store and re-raised. The channel path taking the same layer as the API means one transaction rule and one encoding for every write a session can receive.",
+    pins: "Nothing: answers, stored rows, timeline and outbox are byte-identical (checked by a recording of 114 answers and the final tables before and after every commit, which was shown to catch a dropped expiry entry); checked by the concurrency, idempotent-write, outage and sandbox suites, `pnpm verify` and `pnpm explore`.",
+    checks: [],
+    transitions: [],
+    guards: [],
+    interactions: [],
+  },
+  {
     id: "S1",
     slug: "sandbox-test-clock",
     title: "The sandbox's test clock",

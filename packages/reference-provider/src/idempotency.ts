@@ -12,7 +12,7 @@ import {
   idempotencyError,
   requestIdentity,
 } from "@payment-session/core";
-import { type Cause, Effect, Exit } from "effect";
+import { Cause, Effect, Exit, Option } from "effect";
 import { type Answer, errorAnswer } from "./answers.js";
 import type { ProviderServices, RequestContext } from "./payments.js";
 import { fromStore, inTransaction } from "./sessionWrites.js";
@@ -35,6 +35,8 @@ export const idempotentEndpoints = {
   capture: "POST /v2/payments/{id}/capture",
   simulate: "POST /v2/payments/simulations",
   refund: "POST /v1/refunds",
+  /** A channel's notification (sandbox): never sent with a key, so never recorded. */
+  channel: "channel notification",
 } as const;
 
 /**
@@ -58,10 +60,8 @@ const recordable = <A, E extends ApiErrorResponse>(
   encode: (value: A) => unknown,
 ): Answer | undefined => {
   if (Exit.isSuccess(exit)) return { status: 200, body: encode(exit.value) };
-  const error = exit.cause.reasons.find((reason) => reason._tag === "Fail")?.error;
-  if (error === undefined) return undefined;
-  const answer = errorAnswer(error);
-  return answer.status === 422 ? answer : undefined;
+  const answer = Option.map(Cause.findErrorOption(exit.cause), errorAnswer);
+  return Option.isSome(answer) && answer.value.status === 422 ? answer.value : undefined;
 };
 
 /**

@@ -249,26 +249,22 @@ export const confirmPayment = (
       const opens = chargeRequestFor(snapshot, intent);
       const encryptedCard = "card" in body.paymentMethod ? body.paymentMethod.card?.encryptedCard : undefined;
       const chargeId = services.ids.chargeId();
-      const issued =
-        opens === null
-          ? {}
-          : yield* Effect.gen(function* () {
-              const paymentMethod =
-                encryptedCard === undefined || opens.paymentMethod === null
-                  ? opens.paymentMethod
-                  : yield* openCard(tx, snapshot, opens.paymentMethod, encryptedCard, context.traceId);
-              return yield* fromStore(() =>
-                services.issuers.forCharge({
-                  db: tx,
-                  merchant: context.merchant,
-                  sessionId: id,
-                  chargeId,
-                  mode: snapshot.context.settings.mode,
-                  at: context.at,
-                  charge: { ...opens, paymentMethod },
-                }),
-              );
-            });
+      if (opens === null) return { ...intent, charge: { id: chargeId } } satisfies SessionEvent;
+      const paymentMethod =
+        encryptedCard === undefined || opens.paymentMethod === null
+          ? opens.paymentMethod
+          : yield* openCard(tx, snapshot, opens.paymentMethod, encryptedCard, context.traceId);
+      const issued = yield* fromStore(() =>
+        services.issuers.forCharge({
+          db: tx,
+          merchant: context.merchant,
+          sessionId: id,
+          chargeId,
+          mode: snapshot.context.settings.mode,
+          at: context.at,
+          charge: { ...opens, paymentMethod },
+        }),
+      );
       return { ...intent, charge: { id: chargeId, ...issued } } satisfies SessionEvent;
     }),
   ).pipe(Effect.map((applied): PaymentSessionAnswer => sessionAnswer(applied.snapshot)));

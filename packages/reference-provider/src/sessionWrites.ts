@@ -26,12 +26,13 @@ import {
   sessionMissingError,
   sessionStatus,
 } from "@payment-session/core";
-import { Cause, Effect, Exit, Schema } from "effect";
+import { Effect, Exit, Schema } from "effect";
 import type { RequestContext } from "./payments.js";
 import {
   claimExpired,
   type Database,
   DuplicateIdempotencyKey,
+  deferUpdateLockedSession,
   enqueueWebhooks,
   isDuplicateIdempotencyKey,
   loadSession,
@@ -43,7 +44,6 @@ import {
   StoreUnavailable,
   type Tx,
   updateSessions,
-  withSessionUpdate,
 } from "./store/index.js";
 import { eventEntry, expiryEntries } from "./timeline.js";
 
@@ -156,122 +156,128 @@ const outboxRows = (
     createdAt: at,
   }));
 
-/**
- * A stored session brought to `at` (the core's `sessionAt`), and what that writes if it changed
- * anything: the row's change, the expiry's timeline entries and its outbox rows.
- */
-const expiryOf = (row: SessionRow, at: number) => {
-  const before = restoreRow(row);
-  const { atInstant, expiry } = sessionAt(before, at);
-  const write =
-    expiry === null
-      ? null
-      : {
-          change: sessionChange(atInstant),
-          entries: expiryEntries(row.merchantId, before, at),
-          webhooks: outboxRows(row.merchantId, expiry.webhooks, at),
-        };
-  return { atInstant, write };
-};
-
 /** What `applyEvent` answered when it did not refuse. */
 type NotRefused = Applied<Exclude<Outcome, Refused>>;
 
-const applyOrRefuse = (
-  snapshot: SessionSnapshot,
-  event: SessionEvent,
+/**
+ * A stored session brought to `at` (the core's `sessionAt`): the snapshot as of then, and
+ * `writeOf` — what it writes, with the event the core accepted at that instant if any: the row's
+ * change, the timeline entries (S4: the expiry the instant applied, then the event) and the outbox
+ * rows, or `null` when nothing changed. The one step every write, the lazy read and the sweeper
+ * take.
+ */
+const atInstant = (row: SessionRow, at: number) => {
+  const before = restoreRow(row);
+  const { atInstant: snapshot, expiry } = sessionAt(before, at);
+  const writeOf = (accepted?: { readonly event: SessionEvent; readonly applied: NotRefused }) =>
+    expiry === null && accepted === undefined
+      ? null
+      : {
+          change: sessionChange(accepted?.applied.snapshot ?? snapshot),
+          entries: [
+            ...(expiry === null ? [] : expiryEntries(row.merchantId, before, at)),
+            ...(accepted === undefined
+              ? []
+              : [eventEntry(row.merchantId, snapshot, accepted.event, accepted.applied)]),
+          ],
+          webhooks: outboxRows(
+            row.merchantId,
+            [...(expiry?.webhooks ?? []), ...(accepted?.applied.outcome.webhooks ?? [])],
+            at,
+          ),
+        };
+  return { snapshot, writeOf };
+};
+
+/**
+ * The one write of a stored session (decision H11), in `tx`: load it locked (`FOR NO KEY UPDATE`:
+ * writes of one session queue, so the compare-and-set cannot lose), bring it to `at` (the core's
+ * `sessionAt`), apply the event `plan` picks from the snapshot as of then (none: only the instant),
+ * and store what {@link atInstant} says changed — the snapshot (version + 1, deferred to the COMMIT:
+ * decision P12) with its derived columns, the timeline entries and the outbox rows. A refusal (or a
+ * failure of `plan`) fails with its error after the expiry is stored; a duplicate (the same payment
+ * again) stores only the expiry. An unknown session fails with 404. Every API write, channel
+ * notification and lazy read goes through here; the sweeper takes the same step ({@link atInstant})
+ * in batches.
+ */
+const applyToStored = <E>(
+  tx: Tx,
+  merchantId: string,
+  id: string,
+  at: number,
   traceId: string,
-): Effect.Effect<NotRefused, RefusalError> =>
-  Effect.suspend(() => {
-    const applied = applyEvent(snapshot, event);
-    return applied.outcome._tag === "Refused"
-      ? Effect.fail(refusalError(applied.outcome, { traceId }))
-      : Effect.succeed(applied as NotRefused);
+  plan: ((snapshot: SessionSnapshot, tx: Tx) => Effect.Effect<SessionEvent, E>) | undefined,
+): Effect.Effect<
+  { readonly snapshot: SessionSnapshot; readonly applied: NotRefused | undefined },
+  E | RefusalError | ResourceMissingError | StoreUnavailable
+> =>
+  Effect.gen(function* () {
+    const loaded = yield* fromStore(() => loadSession(tx, merchantId, id, { forUpdate: true }));
+    if (loaded === null) return yield* Effect.fail(sessionMissingError(id, { traceId }));
+    const now = atInstant(loaded.row, at);
+    const step = yield* Effect.exit(
+      plan === undefined
+        ? Effect.succeed(undefined)
+        : Effect.flatMap(plan(now.snapshot, tx), (event) => {
+            const applied = applyEvent(now.snapshot, event);
+            return applied.outcome._tag === "Refused"
+              ? Effect.fail(refusalError(applied.outcome, { traceId }))
+              : Effect.succeed({ event, applied: applied as NotRefused });
+          }),
+    );
+    // A defect (a bug) stores nothing: the transaction rolls back.
+    if (Exit.isFailure(step) && !Exit.hasFails(step)) return yield* Effect.failCause(step.cause);
+    const accepted = Exit.isSuccess(step) ? step.value : undefined;
+    const write = now.writeOf(accepted?.applied.outcome._tag === "Duplicate" ? undefined : accepted);
+    if (write !== null)
+      yield* fromStore(async () => {
+        // The row and its timeline entries are one statement (P19): rolled back together.
+        deferUpdateLockedSession(tx, { ...write.change, id, merchantId }, loaded.version, write.entries);
+        await enqueueWebhooks(tx, write.webhooks);
+      });
+    const applied = (yield* step)?.applied;
+    return { snapshot: applied?.snapshot ?? now.snapshot, applied };
   });
 
 /**
- * Applies to session `id` of the merchant, inside `tx` (row locked), the event `plan` picks from
- * the session as of now (it may issue instruments through `tx`):
- *
- * 1. restore the snapshot and bring it to `at` (the core's `sessionAt`; stored if it changed anything,
- *    with its `PAYMENT.CANCELLED`);
- * 2. apply the event through the core: a refusal fails with the core's error for it (422 / 400 /
- *    404), the session unchanged; accepted → store the snapshot (version + 1), derived columns and
- *    outbox rows of the outcome's callbacks.
- *
- * An unknown session fails with 404 (the row is locked from the load: no compare-and-set is lost).
+ * Applies to session `id` of the merchant, inside `tx`, the event `plan` picks from the session as
+ * of now (it may issue instruments through `tx`), through {@link applyToStored}: the core's answer
+ * when it accepts, the core's error for its refusal (422 / 400 / 404) otherwise.
  */
 export const applyToSession = <E>(
   tx: Tx,
   context: RequestContext,
   id: string,
   plan: (snapshot: SessionSnapshot, tx: Tx) => Effect.Effect<SessionEvent, E>,
-): Effect.Effect<
-  Applied<Exclude<Outcome, Refused>>,
-  E | RefusalError | ResourceMissingError | StoreUnavailable
-> =>
-  Effect.gen(function* () {
-    const { at, traceId } = context;
-    const merchantId = context.merchant.id;
-    const outcome = yield* fromStore(() =>
-      withSessionUpdate(tx, merchantId, id, async (row, { tx }) => {
-        const before = restoreRow(row);
-        const { atInstant, expiry } = sessionAt(before, at);
-        let planned: SessionEvent | undefined;
-        const exit = await Effect.runPromiseExit(
-          Effect.flatMap(plan(atInstant, tx), (event) => {
-            planned = event;
-            return applyOrRefuse(atInstant, event, traceId);
-          }),
-        );
-        if (Exit.isFailure(exit) && !Exit.hasFails(exit)) throw Cause.squash(exit.cause);
-        const applied = Exit.isSuccess(exit) ? exit.value : undefined;
-        const moved = applied !== undefined && applied.outcome._tag !== "Duplicate";
-        if (!moved && expiry === null) return { _tag: "Keep" as const, value: exit };
-        // The timeline (S4): the expiry the instant applied, then the event (stored by the row's
-        // update statement, P19: rolled back with a lost compare-and-set).
-        const timeline = [
-          ...(expiry === null ? [] : expiryEntries(merchantId, before, at)),
-          ...(moved && planned !== undefined ? [eventEntry(merchantId, atInstant, planned, applied)] : []),
-        ];
-        return {
-          _tag: "Write" as const,
-          change: sessionChange(moved ? applied.snapshot : atInstant),
-          timeline,
-          webhooks: outboxRows(
-            merchantId,
-            [...(expiry?.webhooks ?? []), ...(applied?.outcome.webhooks ?? [])],
-            at,
-          ),
-          value: exit,
-        };
-      }),
-    );
-    if (outcome._tag === "NotFound") return yield* Effect.fail(sessionMissingError(id, { traceId }));
-    const exit: Exit.Exit<NotRefused, E | RefusalError> = outcome.value;
-    return yield* Exit.isSuccess(exit) ? Effect.succeed(exit.value) : Effect.failCause(exit.cause);
-  });
+): Effect.Effect<NotRefused, E | RefusalError | ResourceMissingError | StoreUnavailable> =>
+  Effect.flatMap(
+    applyToStored(tx, context.merchant.id, id, context.at, context.traceId, plan),
+    ({ applied }) =>
+      applied === undefined
+        ? Effect.die(new Error("unreachable: a planned event is applied or refused"))
+        : Effect.succeed(applied),
+  );
 
 /**
  * A stored session as of `at`: restored, and brought to `at` (the core's `sessionAt`) — if that changed
  * it, the change is stored first (with its webhook), so a read never shows a state the database
- * does not hold.
+ * does not hold. Store failures reject as the store's errors (the database gone: 503).
  */
 const freshSnapshot = async (db: Database, row: SessionRow, at: number): Promise<SessionSnapshot> => {
-  const now = expiryOf(row, at);
-  if (now.write === null) return now.atInstant;
-  const outcome = await withSessionUpdate(db, row.merchantId, row.id, async (current) => {
-    const { atInstant, write } = expiryOf(current, at);
-    if (write === null) return { _tag: "Keep" as const, value: atInstant };
-    return {
-      _tag: "Write" as const,
-      change: write.change,
-      timeline: write.entries,
-      webhooks: write.webhooks,
-      value: atInstant,
-    };
-  });
-  return outcome._tag === "Written" || outcome._tag === "Kept" ? outcome.value : now.atInstant;
+  const now = atInstant(row, at);
+  if (now.writeOf() === null) return now.snapshot;
+  const stored = inTransaction(db, (tx) => applyToStored(tx, row.merchantId, row.id, at, "", undefined));
+  return Effect.runPromise(
+    stored.pipe(
+      Effect.map(({ snapshot }) => snapshot),
+      Effect.catchTags({
+        // Deleted since it was read: the session as read.
+        ResourceMissingError: () => Effect.succeed(now.snapshot),
+        StoreUnavailable: (error: StoreUnavailable) => Effect.die(error.cause),
+        DuplicateIdempotencyKey: Effect.die,
+      }),
+    ),
+  );
 };
 
 /** Stored sessions as of `at`, in order (see {@link freshSnapshot}). */
@@ -314,7 +320,7 @@ export const sweepExpired = async (db: Database, at: number, batchSize = 100): P
     const { claimed, expired } = await db.transaction(async (tx) => {
       const rows = await claimExpired(tx, at, batchSize);
       const expiries = rows.flatMap((row) => {
-        const { write } = expiryOf(row, at);
+        const write = atInstant(row, at).writeOf();
         return write === null ? [] : [{ row, ...write }];
       });
       const written = await updateSessions(

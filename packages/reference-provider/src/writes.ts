@@ -35,7 +35,6 @@ import {
   simulatePayment,
 } from "./payments.js";
 import { createRefund } from "./refunds/refunds.js";
-import { inTransaction } from "./sessionWrites.js";
 import { StoreUnavailable, type Tx } from "./store/index.js";
 
 const encode = Schema.encodeSync;
@@ -69,6 +68,12 @@ export const writeEndpoints = (services: ProviderServices) => {
     const encodeBody = encode(schema);
     return (id: string, payload: P) => ({ id, body: encodeBody(payload) });
   };
+  const channel = endpoint(
+    "channel",
+    PaymentSessionResponse,
+    (id: string, _event: (snapshot: SessionSnapshot) => SessionEvent) => ({ id }),
+    applyChannelEvent,
+  );
   return {
     create: endpoint(
       "create",
@@ -95,15 +100,12 @@ export const writeEndpoints = (services: ProviderServices) => {
     refund: endpoint("refund", RefundResponse, encode(CreateRefundRequest), (context, tx, payload) =>
       createRefund(services, context, tx, payload),
     ),
-    /** A channel's notification (not an endpoint: no idempotency record). */
+    /**
+     * A channel's notification: not an API endpoint, so it never carries an `X-REQUEST-ID` (no
+     * record is kept), but it takes the same layer as the writes (one transaction, one encoding).
+     */
     channel: (context: RequestContext, id: string, event: (snapshot: SessionSnapshot) => SessionEvent) =>
-      Effect.map(
-        // No idempotency record is deferred here: a duplicate key would be a bug.
-        inTransaction(services.db, (tx) => applyChannelEvent(context, tx, id, event)).pipe(
-          Effect.catchTag("DuplicateIdempotencyKey", Effect.die),
-        ),
-        (value): Answer => ({ status: 200, body: encode(PaymentSessionResponse)(value) }),
-      ),
+      channel(context, undefined, id, event),
   };
 };
 

@@ -15,6 +15,7 @@ import {
   BearerAuthentication,
   type CredentialsInvalidError,
   credentialsInvalidError,
+  type ErrorDetail,
   issueDetails,
   PaymentsApi,
   payloadTooLargeError,
@@ -24,7 +25,19 @@ import {
   serviceUnavailableError,
   unsupportedMediaTypeError,
 } from "@payment-session/core";
-import { ByteSize, Cause, Context, Effect, Exit, Layer, Redacted, Result, Scope, type Types } from "effect";
+import {
+  ByteSize,
+  Cause,
+  Context,
+  Effect,
+  Exit,
+  Layer,
+  Option,
+  Redacted,
+  Result,
+  Scope,
+  type Types,
+} from "effect";
 import {
   HttpIncomingMessage,
   HttpRouter,
@@ -158,6 +171,10 @@ const toResponse = (answer: Answer): HttpServerResponse.HttpServerResponse =>
     contentType: "application/json",
   });
 
+/** Fails with the error `make` builds with this request's trace id. */
+const failTraced = <E>(make: (options: { readonly traceId: string }) => E) =>
+  Effect.flatMap(CurrentTraceId, (traceId) => Effect.fail(make({ traceId })));
+
 /**
  * A store failure that says the database cannot be used now, as the API's declared 503 (the core's
  * `serviceUnavailableError`, decision H7), logged with the request's trace id.
@@ -172,7 +189,7 @@ const declaredUnavailable = <A, E, R>(effect: Effect.Effect<A, E | StoreUnavaila
   Effect.catchIf(
     effect,
     (error): error is StoreUnavailable => error instanceof StoreUnavailable,
-    (error) => Effect.flatMap(CurrentTraceId, (traceId) => Effect.fail(serviceUnavailable(traceId, error))),
+    (error) => failTraced(({ traceId }) => serviceUnavailable(traceId, error)),
   );
 
 const makeHandlers = (services: ProviderServices) => {
@@ -204,75 +221,64 @@ const makeHandlers = (services: ProviderServices) => {
   );
 
   const writes = writeEndpoints(services);
-  const write = <E>(run: (context: RequestContext) => Effect.Effect<Answer, E | StoreUnavailable>) =>
-    Effect.map(declaredUnavailable(Effect.flatMap(requestContext, run)), toResponse);
   const read = <A, E>(run: (context: RequestContext) => Effect.Effect<A, E | StoreUnavailable>) =>
     declaredUnavailable(Effect.flatMap(requestContext, run));
+  /** A write endpoint of `writes`, with the request's `X-REQUEST-ID` and its other arguments. */
+  const write = <Args extends ReadonlyArray<unknown>, E>(
+    endpoint: (
+      context: RequestContext,
+      requestId: string | undefined,
+      ...args: Args
+    ) => Effect.Effect<Answer, E | StoreUnavailable>,
+    headers: { readonly "x-request-id"?: string | undefined },
+    ...args: Args
+  ) =>
+    Effect.map(
+      read((context) => endpoint(context, headers["x-request-id"], ...args)),
+      toResponse,
+    );
 
   const payments = HttpApiBuilder.group(PaymentsApi, "payments", (handlers) =>
     handlers
-      .handle("create", ({ headers, payload }) =>
-        write((context) => writes.create(context, headers["x-request-id"], payload)),
-      )
-      .handle("confirm", ({ headers, params, payload }) =>
-        write((context) => writes.confirm(context, headers["x-request-id"], params.id, payload)),
-      )
+      .handle("create", ({ headers, payload }) => write(writes.create, headers, payload))
+      .handle("confirm", ({ headers, params, payload }) => write(writes.confirm, headers, params.id, payload))
       .handle("get", ({ params }) => read((context) => getPayment(services, context, params.id)))
       .handle("list", ({ query }) => read((context) => listPayments(services, context, query)))
-      .handle("cancel", ({ headers, params, payload }) =>
-        write((context) => writes.cancel(context, headers["x-request-id"], params.id, payload)),
-      )
-      .handle("capture", ({ headers, params, payload }) =>
-        write((context) => writes.capture(context, headers["x-request-id"], params.id, payload)),
-      )
-      .handle("simulate", ({ headers, payload }) =>
-        write((context) => writes.simulate(context, headers["x-request-id"], payload)),
-      ),
+      .handle("cancel", ({ headers, params, payload }) => write(writes.cancel, headers, params.id, payload))
+      .handle("capture", ({ headers, params, payload }) => write(writes.capture, headers, params.id, payload))
+      .handle("simulate", ({ headers, payload }) => write(writes.simulate, headers, payload)),
   );
 
   const charges = HttpApiBuilder.group(PaymentsApi, "charges", (handlers) =>
     handlers.handle("list", ({ query }) => read((context) => listCharges(services, context, query))),
   );
 
+  type AuthenticationFailure = CredentialsInvalidError | Types.unhandled;
   /** Bearer tokens: the stateless signed tokens of `POST /v1/access-token`, checked on the clock. */
   const tokens = accessTokenVerifier(services.tokenSecret);
   const bearer = Layer.succeed(BearerAuthentication, {
     bearer: (httpEffect, { credential }) =>
-      Effect.suspend(
-        (): Effect.Effect<
-          HttpServerResponse.HttpServerResponse,
-          CredentialsInvalidError | Types.unhandled
-        > => {
-          const merchant = tokens.verify(
-            Redacted.value(credential),
-            services.merchants,
-            services.clock.now(),
-          );
-          if (merchant !== undefined)
-            return Effect.provideService(httpEffect, AuthenticatedMerchant, {
+      Effect.suspend((): Effect.Effect<HttpServerResponse.HttpServerResponse, AuthenticationFailure> => {
+        const merchant = tokens.verify(Redacted.value(credential), services.merchants, services.clock.now());
+        return merchant === undefined
+          ? failTraced((options) =>
+              credentialsInvalidError("Missing, invalid or expired access token", options),
+            )
+          : Effect.provideService(httpEffect, AuthenticatedMerchant, {
               merchantId: merchant.id,
               clientId: merchant.id,
             });
-          return Effect.flatMap(CurrentTraceId, (traceId) =>
-            Effect.fail(credentialsInvalidError("Missing, invalid or expired access token", { traceId })),
-          );
-        },
-      ),
+      }),
   });
 
   /** The core's request validation (400 with field paths), with this request's trace id. */
   const validation = HttpApiMiddleware.layerSchemaErrorTransform(RequestValidation, (error) =>
-    Effect.gen(function* () {
-      const traceId = yield* CurrentTraceId;
-      return yield* Effect.fail(apiValidationError(issueDetails(error.cause.issue), { traceId }));
-    }),
+    failTraced((options) => apiValidationError(issueDetails(error.cause.issue), options)),
   );
 
   const refunds = HttpApiBuilder.group(PaymentsApi, "refunds", (handlers) =>
     handlers
-      .handle("create", ({ headers, payload }) =>
-        write((context) => writes.refund(context, headers["x-request-id"], payload)),
-      )
+      .handle("create", ({ headers, payload }) => write(writes.refund, headers, payload))
       .handle("get", ({ params }) => read((context) => getRefund(services, context, params.id)))
       .handle("list", ({ query }) => read((context) => listRefunds(services, context, query))),
   );
@@ -280,26 +286,40 @@ const makeHandlers = (services: ProviderServices) => {
   return Layer.mergeAll(auth, payments, charges, refunds).pipe(Layer.provide([bearer, validation]));
 };
 
-const isRouteNotFound = (cause: Cause.Cause<unknown>): boolean =>
-  cause.reasons.some(
-    (reason) =>
-      reason._tag === "Fail" &&
-      HttpServerError.isHttpServerError(reason.error) &&
-      reason.error.reason._tag === "RouteNotFound",
-  );
+/** The typed failure of `cause`, if it has one. */
+const failureOf = (cause: Cause.Cause<unknown>): unknown =>
+  Option.getOrUndefined(Cause.findErrorOption(cause));
+
+const isRouteNotFound = (error: unknown): boolean =>
+  HttpServerError.isHttpServerError(error) && error.reason._tag === "RouteNotFound";
+
+/** The request's path, without its query. */
+const pathOf = (request: HttpServerRequest.HttpServerRequest): string => request.url.split("?")[0] ?? "";
 
 /** 413 (the core's `PayloadTooLargeError`); the connection is closed (the rest of the body is not read). */
 const tooLarge = (traceId: string): HttpServerResponse.HttpServerResponse =>
-  toResponse(errorAnswer(payloadTooLargeError(maxBodyBytes, { traceId }))).pipe(
-    HttpServerResponse.setHeader("connection", "close"),
-    HttpServerResponse.setHeader("x-trace-id", traceId),
+  HttpServerResponse.setHeader(
+    toResponse(errorAnswer(payloadTooLargeError(maxBodyBytes, { traceId }))),
+    "connection",
+    "close",
   );
 
-const tooDeep = (traceId: string): HttpServerResponse.HttpServerResponse =>
+/** A request refused before any route (header block, framing, nesting): one `details[]` entry. */
+const frontDoorRefusal = (status: 400 | 431, message: string, traceId: string, detail: ErrorDetail) =>
+  envelope(status, "api_validation_error", message, { traceId, details: [detail] });
+
+/** An answer of the gateway itself (an unknown route, a defect) in the envelope. */
+const gatewayError = (
+  status: 404 | 500,
+  code: "not_found" | "internal_error",
+  message: string,
+  traceId: string,
+) =>
   toResponse(
-    envelope(400, "api_validation_error", `The request body is nested deeper than ${maxJsonDepth} levels`, {
+    envelope(status, code, message, {
       traceId,
-      details: [{ field: "", message: `JSON nested at most ${maxJsonDepth} levels deep` }],
+      type: "GATEWAY_ERROR",
+      ...(status === 500 ? { source: "SYSTEM" as const } : {}),
     }),
   );
 
@@ -312,6 +332,9 @@ const isMaxBytes = (error: unknown): boolean => {
   }
   return false;
 };
+
+/** What a route answers (its failures are the adapter's to answer). */
+type Routed = Effect.Effect<HttpServerResponse.HttpServerResponse, Types.unhandled>;
 
 /** Methods whose body the adapter reads (and checks) before the route does. */
 const BODY_METHODS = new Set(["POST", "PUT", "PATCH", "DELETE"]);
@@ -327,89 +350,62 @@ const BODY_METHODS = new Set(["POST", "PUT", "PATCH", "DELETE"]);
  */
 const globalAdapter = (services: ProviderServices) => {
   const maxBodySize = ByteSize.bytes(maxBodyBytes);
-  /** The route's answer, with the adapter's envelopes for what the builder does not answer in one. */
-  const route = (
-    httpEffect: Effect.Effect<HttpServerResponse.HttpServerResponse, Types.unhandled>,
+  /** The answer of `request`: the checks before its route (size, token request, depth), then the route's. */
+  const answer = (
+    httpEffect: Routed,
     request: HttpServerRequest.HttpServerRequest,
     traceId: string,
-  ): Effect.Effect<HttpServerResponse.HttpServerResponse, Types.unhandled> =>
-    httpEffect.pipe(
+  ): Routed => {
+    /** The route's answer, with the adapter's envelopes for what the builder does not answer in one. */
+    const route = httpEffect.pipe(
       Effect.provideService(CurrentTraceId, traceId),
       Effect.provideService(HttpIncomingMessage.MaxBodySize, maxBodySize),
       Effect.catchCause((cause) => {
-        if (isRouteNotFound(cause)) {
+        const failure = failureOf(cause);
+        if (isRouteNotFound(failure))
           return Effect.succeed(
-            toResponse(
-              envelope(
-                404,
-                "not_found",
-                `No route for ${request.method} ${request.url.split("?")[0] ?? ""}`,
-                {
-                  traceId,
-                  type: "GATEWAY_ERROR",
-                },
-              ),
-            ),
+            gatewayError(404, "not_found", `No route for ${request.method} ${pathOf(request)}`, traceId),
           );
-        }
         if (Cause.hasInterruptsOnly(cause)) return Effect.failCause(cause);
-        if (cause.reasons.some((reason) => reason._tag === "Fail" && isMaxBytes(reason.error)))
-          return Effect.succeed(tooLarge(traceId));
+        if (isMaxBytes(failure)) return Effect.succeed(tooLarge(traceId));
         const text = Cause.pretty(cause);
         return Effect.sync(() => {
           console.error(`[reference-provider] ${traceId}: ${text}`);
-          return toResponse(
-            envelope(500, "internal_error", "Internal error; quote the traceId to support", {
-              traceId,
-              type: "GATEWAY_ERROR",
-              source: "SYSTEM",
-            }),
-          );
+          return gatewayError(500, "internal_error", "Internal error; quote the traceId to support", traceId);
         });
       }),
       Effect.map((response) =>
-        HttpServerResponse.setHeader(
-          response.status === 415
-            ? toResponse(errorAnswer(unsupportedMediaTypeError({ traceId })))
-            : response,
-          "x-trace-id",
-          traceId,
-        ),
+        response.status === 415 ? toResponse(errorAnswer(unsupportedMediaTypeError({ traceId }))) : response,
       ),
     );
+    const length = Number(request.headers["content-length"] ?? "0");
+    if (Number.isFinite(length) && length > maxBodyBytes) return Effect.succeed(tooLarge(traceId));
+    // The token request never fails on its body or content type (decision C7 extended).
+    if (isAccessTokenRequest(request))
+      return Effect.map(tolerantAccessToken(services, request, traceId), toResponse);
+    if (!BODY_METHODS.has(request.method)) return route;
+    // Read (and cache) the body here, where its size and depth can be answered in the envelope;
+    // the route reads the same cached text.
+    return Effect.flatMap(
+      Effect.result(Effect.provideService(request.text, HttpIncomingMessage.MaxBodySize, maxBodySize)),
+      (body) => {
+        if (Result.isFailure(body) && isMaxBytes(body.failure)) return Effect.succeed(tooLarge(traceId));
+        if (Result.isFailure(body) || !jsonDepthExceeds(body.success, maxJsonDepth)) return route;
+        console.error(
+          `[reference-provider] ${traceId}: refused ${request.method} ${pathOf(request)}: body nested deeper than ${maxJsonDepth} levels`,
+        );
+        const message = `The request body is nested deeper than ${maxJsonDepth} levels`;
+        const detail = { field: "", message: `JSON nested at most ${maxJsonDepth} levels deep` };
+        return Effect.succeed(toResponse(frontDoorRefusal(400, message, traceId, detail)));
+      },
+    );
+  };
   return HttpRouter.middleware(
-    (
-      httpEffect,
-    ): Effect.Effect<
-      HttpServerResponse.HttpServerResponse,
-      Types.unhandled,
-      HttpServerRequest.HttpServerRequest
-    > =>
+    (httpEffect) =>
       Effect.flatMap(HttpServerRequest.HttpServerRequest, (request) => {
         const traceId = services.ids.traceId();
-        const length = Number(request.headers["content-length"] ?? "0");
-        if (Number.isFinite(length) && length > maxBodyBytes) return Effect.succeed(tooLarge(traceId));
-        // The token request never fails on its body or content type (decision C7 extended).
-        if (isAccessTokenRequest(request)) {
-          return Effect.map(tolerantAccessToken(services, request, traceId), (answer) =>
-            HttpServerResponse.setHeader(toResponse(answer), "x-trace-id", traceId),
-          );
-        }
-        if (!BODY_METHODS.has(request.method)) return route(httpEffect, request, traceId);
-        // Read (and cache) the body here, where its size and depth can be answered in the envelope;
-        // the route reads the same cached text.
-        return Effect.flatMap(
-          Effect.result(Effect.provideService(request.text, HttpIncomingMessage.MaxBodySize, maxBodySize)),
-          (body) => {
-            if (Result.isFailure(body) && isMaxBytes(body.failure)) return Effect.succeed(tooLarge(traceId));
-            if (Result.isSuccess(body) && jsonDepthExceeds(body.success, maxJsonDepth)) {
-              console.error(
-                `[reference-provider] ${traceId}: refused ${request.method} ${request.url.split("?")[0] ?? ""}: body nested deeper than ${maxJsonDepth} levels`,
-              );
-              return Effect.succeed(HttpServerResponse.setHeader(tooDeep(traceId), "x-trace-id", traceId));
-            }
-            return route(httpEffect, request, traceId);
-          },
+        return Effect.map(answer(httpEffect, request, traceId), (response) =>
+          HttpServerResponse.setHeader(response, "x-trace-id", traceId),
         );
       }),
     { global: true },
@@ -516,18 +512,13 @@ const withClientErrors = (server: Server, services: ProviderServices): Server =>
     const traceId = services.ids.traceId();
     const headers = error.code === "HPE_HEADER_OVERFLOW";
     const answer = headers
-      ? envelope(
-          431,
-          "api_validation_error",
-          `The request's header block is larger than ${maxHeaderBytes} bytes`,
-          {
-            traceId,
-            details: [{ field: "headers", message: `at most ${maxHeaderBytes} bytes` }],
-          },
-        )
-      : envelope(400, "api_validation_error", "Malformed HTTP request", {
-          traceId,
-          details: [{ field: "", message: error.code ?? "unreadable request" }],
+      ? frontDoorRefusal(431, `The request's header block is larger than ${maxHeaderBytes} bytes`, traceId, {
+          field: "headers",
+          message: `at most ${maxHeaderBytes} bytes`,
+        })
+      : frontDoorRefusal(400, "Malformed HTTP request", traceId, {
+          field: "",
+          message: error.code ?? "unreadable request",
         });
     const body = JSON.stringify(answer.body);
     const reason = headers ? "Request Header Fields Too Large" : "Bad Request";

@@ -4,8 +4,16 @@
  *
  * @since 0.1.0
  */
-import { millisToInstant, parseInstantMillis } from "@payment-session/core";
-import { fieldError } from "../answers.js";
+import {
+  apiValidationError,
+  type ErrorDetail,
+  Instant,
+  issueDetails,
+  millisToInstant,
+  parseInstantMillis,
+} from "@payment-session/core";
+import { Result, Schema } from "effect";
+import { errorAnswer } from "../answers.js";
 import type { ExtraRoute } from "../http/server.js";
 import type { SandboxHost } from "./index.js";
 import type { SandboxClock } from "./sandboxClock.js";
@@ -30,42 +38,39 @@ const state = (clock: SandboxClock): ClockState => ({
 });
 
 /**
- * Reads how far a `POST /_sandbox/clock` body moves the clock: `{ "advanceSeconds": n }` (a whole
- * number of seconds > 0) or `{ "to": "<ISO-8601 instant with an offset>" }` (later than now). Either
- * the milliseconds to add, or the field and what is wrong with it.
+ * A `POST /_sandbox/clock` body: `{ "advanceSeconds": n }` (a whole number of seconds > 0) or
+ * `{ "to": "<ISO-8601 instant with an offset>" }`, exactly one of them and nothing else. Decoded
+ * with the core's schemas, so its 400 names the field as the API's do.
  */
-const clockMove = (
-  body: unknown,
-  now: number,
-): { readonly ms: number } | { readonly field: string; readonly message: string } => {
-  if (typeof body !== "object" || body === null || Array.isArray(body))
-    return { field: "", message: 'expected { "advanceSeconds": n } or { "to": "<instant>" }' };
-  const record = body as Record<string, unknown>;
-  const unknownKey = Object.keys(record).find((key) => key !== "advanceSeconds" && key !== "to");
-  if (unknownKey !== undefined) return { field: unknownKey, message: "unknown field" };
-  const { advanceSeconds, to } = record;
-  if ((advanceSeconds === undefined) === (to === undefined))
-    return { field: "", message: 'send exactly one of "advanceSeconds" and "to"' };
-  let ms: number;
-  let field: string;
-  if (advanceSeconds !== undefined) {
-    field = "advanceSeconds";
-    if (typeof advanceSeconds !== "number" || !Number.isInteger(advanceSeconds) || advanceSeconds <= 0)
-      return { field, message: "a whole number of seconds greater than 0 (the clock only moves forward)" };
-    ms = advanceSeconds * 1000;
-  } else {
-    field = "to";
-    const target = typeof to === "string" ? parseInstantMillis(to) : undefined;
-    if (target === undefined) return { field, message: "an ISO-8601 date-time with an offset" };
-    if (target <= now)
-      return {
-        field,
-        message: `must be later than now (${millisToInstant(now)}): the clock only moves forward`,
-      };
-    ms = target - now;
-  }
+const ClockMove = Schema.Struct({
+  advanceSeconds: Schema.optionalKey(Schema.Int.check(Schema.isGreaterThan(0))),
+  to: Schema.optionalKey(Instant),
+}).check(
+  Schema.makeFilter(
+    (move) =>
+      (move.advanceSeconds === undefined) !== (move.to === undefined) ||
+      'send exactly one of "advanceSeconds" and "to"',
+  ),
+);
+
+const decodeClockMove = Schema.decodeUnknownResult(ClockMove);
+
+/**
+ * How far a `POST /_sandbox/clock` body moves the clock from `now`: the milliseconds to add
+ * (forward only, at most {@link maxClockMoveMs}), or the details of its 400.
+ */
+const clockMove = (body: unknown, now: number): { readonly ms: number } | ReadonlyArray<ErrorDetail> => {
+  const decoded = decodeClockMove(body, { errors: "all", onExcessProperty: "error" });
+  if (Result.isFailure(decoded)) return issueDetails(decoded.failure.issue);
+  const { advanceSeconds, to } = decoded.success;
+  const field = to === undefined ? "advanceSeconds" : "to";
+  const ms = to === undefined ? (advanceSeconds ?? 0) * 1000 : (parseInstantMillis(to) ?? now) - now;
+  if (ms <= 0)
+    return [
+      { field, message: `must be later than now (${millisToInstant(now)}): the clock only moves forward` },
+    ];
   if (ms > maxClockMoveMs)
-    return { field, message: `at most ${maxClockMoveMs / 1000} seconds ahead in one move` };
+    return [{ field, message: `at most ${maxClockMoveMs / 1000} seconds ahead in one move` }];
   return { ms };
 };
 
@@ -106,7 +111,7 @@ export const clockRoutes = (clock: SandboxClock, host: SandboxHost): ReadonlyArr
     handle: async (request) => {
       await clock.load(host.services.db);
       const move = clockMove(request.body, clock.now());
-      if ("field" in move) return fieldError(request.traceId, move.field, move.message);
+      if (!("ms" in move)) return errorAnswer(apiValidationError(move, { traceId: request.traceId }));
       return { status: 200, body: await moveClock(clock, host, move.ms) };
     },
   },
