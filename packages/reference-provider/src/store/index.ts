@@ -78,4 +78,3 @@ export {
   updateSessions,
 } from "./sessions.js";
 export { loadOrCreateSetting } from "./settings.js";
-export { type SessionDecision, type SessionUpdateOutcome, withSessionUpdate } from "./withSessionUpdate.js";

@@ -7,13 +7,12 @@ import {
   loadSession,
   markDelivered,
   nextSequence,
-  type SessionDecision,
   type SessionRow,
   type Tx,
-  withSessionUpdate,
 } from "../../src/store/index.js";
 import { claimDueWebhooks } from "../support/claimDueWebhooks.js";
 import { insertSession, updateSession } from "../support/storeWrites.js";
+import { type SessionDecision, withSessionUpdate } from "../support/withSessionUpdate.js";
 import { drivers, MERCHANT, MINUTE, newSession, newWebhook, signal, T0, useStore } from "./harness.js";
 
 const counterOf = (row: SessionRow): number => {

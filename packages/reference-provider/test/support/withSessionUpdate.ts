@@ -1,15 +1,20 @@
 /**
- * One request's write, in one transaction: load the session, decide (the core's `applyEvent`), then
- * store the new snapshot by compare-and-set, with its webhook events. (The request's idempotency
- * record is the caller's: the provider's idempotency layer saves it in the same transaction.)
- *
- * @since 0.1.0
+ * A locked session update as a plain callback, for the store's concurrency tests: load the session
+ * `FOR NO KEY UPDATE`, decide, then store the new snapshot by the deferred compare-and-set (P12) with
+ * its timeline entries (P19) and webhook events — the same store calls the provider's one write
+ * (`applyToStored` in `src/sessionWrites.ts`, decision H11) makes, without the core and the HTTP
+ * errors around them.
  */
-import type { Database, Tx } from "./Database.js";
-import { toEpochMillis } from "./Instant.js";
-import { enqueueWebhooks, type NewWebhook, type OutboxRow } from "./outbox.js";
-import type { NewSessionEvent } from "./sandboxRecords.js";
-import { deferUpdateLockedSession, loadSession, type SessionChange, type SessionRow } from "./sessions.js";
+import type { Database, Tx } from "../../src/store/Database.js";
+import { toEpochMillis } from "../../src/store/Instant.js";
+import { enqueueWebhooks, type NewWebhook, type OutboxRow } from "../../src/store/outbox.js";
+import type { NewSessionEvent } from "../../src/store/sandboxRecords.js";
+import {
+  deferUpdateLockedSession,
+  loadSession,
+  type SessionChange,
+  type SessionRow,
+} from "../../src/store/sessions.js";
 
 /**
  * What the callback decided about the loaded session.
@@ -18,8 +23,6 @@ import { deferUpdateLockedSession, loadSession, type SessionChange, type Session
  *   handed back.
  * - `Keep`: change nothing (e.g. the core refused the event: a 422).
  *
- * @since 0.1.0
- * @category Store
  */
 export type SessionDecision<A> =
   | {
@@ -40,8 +43,6 @@ export type SessionDecision<A> =
  * - `Kept`: committed without a session change.
  * - `NotFound`: no such session for this merchant; the callback was not called.
  *
- * @since 0.1.0
- * @category Store
  */
 export type SessionUpdateOutcome<A> =
   | {
@@ -69,8 +70,6 @@ export type SessionUpdateOutcome<A> =
  *     : { _tag: "Write", value: next, change: { status, expiryAt, snapshot, updatedAt: at }, webhooks: [...] }
  * })
  * ```
- * @since 0.1.0
- * @category Store
  */
 export const withSessionUpdate = async <A>(
   db: Database | Tx,
