@@ -7,6 +7,7 @@
 import { runCoreBench } from "./core.js";
 import { runExploreBench } from "./explore.js";
 import { runLinearizabilityBench } from "./linearizability.js";
+import { runPglitePreparedBench } from "./pglitePrepared.js";
 import { runProviderBench } from "./provider.js";
 import { runProviderCpuBench } from "./providerCpu.js";
 import { runVerifyBench } from "./verify.js";
@@ -34,6 +35,11 @@ const sections: ReadonlyArray<Section> = [
     description:
       "reference provider over HTTP (create + confirm + get) vs the raw store loop, 1/16/64 clients",
     run: () => runProviderBench(),
+  },
+  {
+    name: "pglite-prepared",
+    description: "PGlite: CPU per store statement, named prepared statements (P20) vs pglite.query",
+    run: () => runPglitePreparedBench(),
   },
   {
     name: "provider-cpu",

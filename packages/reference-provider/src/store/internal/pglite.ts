@@ -22,6 +22,7 @@ import type { PGlite, Results } from "@electric-sql/pglite";
 import type { Database, QueryResult, SqlValue, Tx } from "../Database.js";
 import { StoreError, toStoreError } from "../errors.js";
 import { type Migration, migrations, runMigrations } from "../migrations.js";
+import { preparedStatements } from "./pglitePrepared.js";
 import { databaseOf, txOf } from "./scope.js";
 
 /** Folders held by an open PGlite of this process (PGlite itself does not refuse a second open). */
@@ -229,6 +230,8 @@ const createPglite = async (
 export const openPglite = async (options: {
   readonly dataDir: string | undefined;
   readonly schema: string | undefined;
+  /** `false`: every statement through `pglite.query`, parsed and planned anew (the benchmark's baseline). */
+  readonly prepared?: boolean;
 }): Promise<Database> => {
   const dataDir = options.dataDir === undefined ? undefined : resolve(options.dataDir);
   const release = dataDir === undefined ? () => {} : lockDataDir(dataDir);
@@ -248,10 +251,16 @@ export const openPglite = async (options: {
   }
   const db = pglite;
   const params = (list: ReadonlyArray<SqlValue> | undefined) => (list === undefined ? [] : [...list]);
+  const named = preparedStatements(
+    db,
+    await import("@electric-sql/pglite"),
+    options.prepared === false ? 0 : undefined,
+  );
   const handle = databaseOf({
     dialect: "pglite",
     schema: options.schema,
-    query: async <Row>(sql: string, values: Array<SqlValue>) => toResult(await db.query<Row>(sql, values)),
+    query: async <Row>(sql: string, values: Array<SqlValue>) =>
+      toResult(await (named.query<Row>(sql, values, false) ?? db.query<Row>(sql, values))),
     transaction: async <T>(fn: (tx: Tx) => Promise<T>): Promise<T> => {
       // Errors of fn pass through unchanged; anything else (BEGIN, COMMIT) becomes a StoreError.
       let fromFn: { readonly error: unknown } | undefined;
@@ -270,7 +279,8 @@ export const openPglite = async (options: {
             query: async <Row>(sql: string, values?: ReadonlyArray<SqlValue>) => {
               await settle();
               try {
-                return toResult(await ptx.query<Row>(sql, params(values)));
+                const list = params(values);
+                return toResult(await (named.query<Row>(sql, list, true) ?? ptx.query<Row>(sql, list)));
               } catch (error) {
                 throw toStoreError(error, sql);
               }
@@ -279,7 +289,8 @@ export const openPglite = async (options: {
               deferred = deferred.then(async () => {
                 if (failed !== undefined) return;
                 try {
-                  await ptx.query(sql, params(values));
+                  const list = params(values);
+                  await (named.query(sql, list, true) ?? ptx.query(sql, list));
                 } catch (error) {
                   failed = toStoreError(error, sql);
                 }
