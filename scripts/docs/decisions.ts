@@ -881,6 +881,23 @@ export const decisionRecords: ReadonlyArray<DecisionRecord> = [
     interactions: [],
   },
   {
+    id: "P20",
+    source: "this project's performance work on the reference provider (issue 12)",
+    slug: "pglite-named-statements",
+    title: "PGlite runs parameterised statements as named prepared statements",
+    area: "Operations",
+    question:
+      "On PGlite every statement went through `pglite.query`, which sends Parse, Describe, Bind, Describe, Execute and Sync as six calls into the WASM backend and parses and plans the text every time (P11 named them only on the server). Can PGlite keep a statement prepared?",
+    choice:
+      "Yes, through its wire-protocol entry `execProtocol`: a parameterised text is parsed once under a name (`ps1`, `ps2`, … per database: Parse + Describe + Sync, its parameter types and row description kept), and every later call, in a transaction or not, deferred or not, sends Bind + Execute + Sync as one message; rows are parsed and parameters serialised by PGlite's own parsers and serializers, under its query mutex (and its transaction mutex outside a transaction). As on the server, statements without parameters stay unnamed and at most 1,000 texts are named; a text that fails to parse is not kept.",
+    why: "`pnpm bench pglite-prepared` (same process, alternating): a `loadSession` costs 0.11 ms of CPU instead of 0.36 ms, a create's transaction (BEGIN, deferred INSERT, COMMIT) 0.27 ms instead of 0.38 ms. In `pnpm bench provider-cpu` on PGlite a create+get loop fell from 2.2–2.6 ms to 1.4–1.6 ms of CPU; the raw store loop it is compared with uses the same driver and halves (0.82–0.95 → 0.42–0.46 ms), so the overhead ratio rises (2.7–3.0× → 3.4–3.6×): what remains is the provider's own work. `node bin/verify.mjs` uses 4.7–5.2 s of CPU instead of 5.4–6.1 s. Failures keep their mapping: PGlite's `execProtocol` throws the backend's error, which `toStoreError` maps as before.",
+    pins: "Nothing in the contracts; `test/store/pglitePrepared.test.ts` checks in `pg_prepared_statements` that the load text is one named statement run 4 times in and out of a transaction (shown failing with a name per call; with naming off nothing is named), that a unique violation and the P12 1/count check map to the same StoreError as through `pglite.query` (shown failing with the errors swallowed), the 1,000-text bound (here 2), a text that fails to parse, and a closed database (`closed`).",
+    checks: [],
+    transitions: [],
+    guards: [],
+    interactions: [],
+  },
+  {
     id: "W1",
     slug: "webhook-events",
     title: "The callbacks sent",
