@@ -86,19 +86,10 @@ describe("PGlite named prepared statements (P20)", () => {
     // The P12 check: an update of the locked row that touches none divides by its row count, 0.
     const stale = await target
       .transaction(async (tx) => {
-        await loadSession(tx, MERCHANT, session.id, { forUpdate: true });
-        deferUpdateLockedSession(
-          tx,
-          {
-            id: session.id,
-            merchantId: MERCHANT,
-            status: "PAID",
-            expiryAt: null,
-            snapshot: {},
-            updatedAt: T0 + 1,
-          },
-          7,
-        );
+        const locked = await loadSession(tx, MERCHANT, session.id, { forUpdate: true });
+        if (locked === null) throw new Error("the session was not found");
+        // Version 7 of a row at version 1: the update touches no row.
+        deferUpdateLockedSession(tx, { ...locked.row, status: "PAID", updatedAt: T0 + 1 }, 7);
       })
       .then(() => ({ thrown: "committed" }), outcome);
     // After the failures the database answers again, and nothing of the failed writes is there.
