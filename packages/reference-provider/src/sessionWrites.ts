@@ -160,8 +160,8 @@ const outboxRows = (
 type NotRefused = Applied<Exclude<Outcome, Refused>>;
 
 /**
- * A stored session brought to `at` (the core's `sessionAt`): the snapshot as of then, and
- * `writeOf` — what it writes, with the event the core accepted at that instant if any: the row's
+ * A stored session brought to `at` (the core's `sessionAt`): the snapshot as of then, whether the
+ * instant expired it, and `writeOf` — what it writes, with the event the core accepted at that instant if any: the row's
  * change, the timeline entries (S4: the expiry the instant applied, then the event) and the outbox
  * rows, or `null` when nothing changed. The one step every write, the lazy read and the sweeper
  * take.
@@ -186,7 +186,7 @@ const atInstant = (row: SessionRow, at: number) => {
             at,
           ),
         };
-  return { snapshot, writeOf };
+  return { snapshot, expired: expiry !== null, writeOf };
 };
 
 /**
@@ -265,7 +265,8 @@ export const applyToSession = <E>(
  */
 const freshSnapshot = async (db: Database, row: SessionRow, at: number): Promise<SessionSnapshot> => {
   const now = atInstant(row, at);
-  if (now.writeOf() === null) return now.snapshot;
+  // Nothing but the instant can change a read: no expiry, nothing to store (and nothing to build).
+  if (!now.expired) return now.snapshot;
   const stored = inTransaction(db, (tx) => applyToStored(tx, row.merchantId, row.id, at, "", undefined));
   return Effect.runPromise(
     stored.pipe(

@@ -158,6 +158,13 @@ const hasMetadata = (u: unknown): u is PactMessageWithMetadata =>
 const withCharset = (contentType: string): string =>
   /;\s*charset=/i.test(contentType) ? contentType : `${contentType}; charset=utf-8`;
 
+/** No message: a 500 whose body is the reason (the core prints it). */
+const failedMessage = (reason: string): LoopbackAnswer => ({
+  status: 500,
+  headers: { "content-type": "text/plain; charset=utf-8" },
+  body: reason,
+});
+
 /**
  * Answers the Pact core's request on the `message` transport (`{description, providerStates, …}`)
  * from the `messageProviders` object, as pact-js's message proxy answers it: the message as the
@@ -171,22 +178,12 @@ export const answerMessageRequest = async (
 ): Promise<LoopbackAnswer> => {
   const description = messageRequestOf(descriptor).description;
   const provider = providerFor(description);
-  if (provider === undefined) {
-    return {
-      status: 500,
-      headers: { "content-type": "text/plain; charset=utf-8" },
-      body: `no message provider for "${description}"`,
-    };
-  }
+  if (provider === undefined) return failedMessage(`no message provider for "${description}"`);
   let produced: unknown;
   try {
     produced = await provider(descriptor);
   } catch (e) {
-    return {
-      status: 500,
-      headers: { "content-type": "text/plain; charset=utf-8" },
-      body: e instanceof Error ? e.message : String(e),
-    };
+    return failedMessage(e instanceof Error ? e.message : String(e));
   }
   if (!hasMetadata(produced)) {
     return {
