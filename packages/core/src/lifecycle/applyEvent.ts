@@ -264,8 +264,7 @@ export const stepSession = (snapshot: SessionSnapshot, event: SessionEvent): Ses
   const machine = compiledSessionMachine;
   let atInstant = snapshot;
   let expiryCallbacks = NONE;
-  // One list for both steps: the time step's actions are read (and copied) before the event's.
-  const reported: Array<StepAction> = [];
+  let reported: Array<StepAction> = [];
   if (event.type !== "EXPIRE") {
     const tick: SessionEvent = { type: "EXPIRE", at: event.at };
     const timed = machine.move(snapshot.value, snapshot.context, tick, reported);
@@ -273,12 +272,16 @@ export const stepSession = (snapshot: SessionSnapshot, event: SessionEvent): Ses
       atInstant = machine.snapshotAfter(snapshot, timed);
       expiryCallbacks = readActions(reported).callbacks;
     }
-    reported.length = 0;
+    // The event's actions in a list of their own (a time step that changes nothing reports nothing).
+    if (reported.length !== 0) reported = [];
   }
   const moved = machine.move(atInstant.value, atInstant.context, event, reported);
   const next = moved === null ? atInstant : machine.snapshotAfter(atInstant, moved);
-  const { refusal, duplicate, callbacks } = readActions(reported);
   if (event.type === "EXPIRE" && moved !== null) atInstant = next;
+  if (reported.length === 0) {
+    return { snapshot: next, atInstant, expiryCallbacks, callbacks: NONE, refusal: null, duplicate: false };
+  }
+  const { refusal, duplicate, callbacks } = readActions(reported);
   return {
     snapshot: refusal === null ? next : snapshot,
     atInstant,

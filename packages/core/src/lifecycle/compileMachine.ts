@@ -167,6 +167,27 @@ const AND_CHECK = checkOf(and([]));
 const OR_CHECK = checkOf(or([]));
 const NOT_CHECK = checkOf(not("unused"));
 
+/**
+ * How a compiled guard is made of others (`and` / `or` / `not`) or calls an implementation with
+ * fixed params: what generated code (L7) writes out in place of the call of the guard's function.
+ * Guards not listed here are called as they are.
+ */
+type GuardShape =
+  | { readonly kind: "and" | "or"; readonly parts: ReadonlyArray<Guard> }
+  | { readonly kind: "not"; readonly part: Guard }
+  | {
+      readonly kind: "call";
+      readonly check: (args: Args, params: unknown) => unknown;
+      readonly params: unknown;
+    };
+
+const guardShapes = new WeakMap<Guard, GuardShape>();
+
+const shaped = (shape: GuardShape, guard: Guard): Guard => {
+  guardShapes.set(guard, shape);
+  return guard;
+};
+
 /** A guard reference (name, `{ type, params }`, inline function, `and` / `or` / `not`) as one function. */
 const compileGuard = (machine: AnyStateMachine, guard: unknown): Guard => {
   if (typeof guard === "function" || isObject(guard)) {
@@ -174,21 +195,21 @@ const compileGuard = (machine: AnyStateMachine, guard: unknown): Guard => {
     if (typeof g.check === "function" && Array.isArray(g.guards)) {
       const parts = g.guards.map((part) => compileGuard(machine, part));
       if (g.check === AND_CHECK) {
-        return (args) => {
+        return shaped({ kind: "and", parts }, (args) => {
           for (let i = 0; i < parts.length; i++) if (!(parts[i] as Guard)(args)) return false;
           return true;
-        };
+        });
       }
       if (g.check === OR_CHECK) {
-        return (args) => {
+        return shaped({ kind: "or", parts }, (args) => {
           for (let i = 0; i < parts.length; i++) if ((parts[i] as Guard)(args)) return true;
           return false;
-        };
+        });
       }
       if (g.check === NOT_CHECK) {
         const [only] = parts;
         if (only === undefined || parts.length !== 1) throw unsupported(machine, "not() of several guards");
-        return (args) => !only(args);
+        return shaped({ kind: "not", part: only }, (args) => !only(args));
       }
       throw unsupported(machine, `the built-in guard ${String(g.name)}`);
     }
@@ -217,7 +238,7 @@ const compileGuard = (machine: AnyStateMachine, guard: unknown): Guard => {
   // A guard without params is the implementation itself (XState calls it with params undefined);
   // its answer is taken for its truthiness, as XState does.
   if (params === undefined) return check as unknown as Guard;
-  return (args) => Boolean(check(args, params));
+  return shaped({ kind: "call", check, params }, (args) => Boolean(check(args, params)));
 };
 
 const compileAction = (machine: AnyStateMachine, action: unknown): CompiledAction => {
@@ -458,15 +479,49 @@ interface PreparedBranch {
   /** The target's prepared state, once every state is prepared (`null`: stays, or not in the table). */
   targetState: PreparedState | null;
   readonly actions: ReadonlyArray<PreparedAction>;
+  /** It runs an assign (so a branch taken always gives a new context). */
+  readonly assigns: boolean;
+}
+
+/**
+ * One event's branches in one state and their step: the next state and context (after the
+ * eventless transitions settled), or `null` when nothing changed; reported actions are pushed.
+ */
+type ListStep = (
+  context: unknown,
+  event: { readonly type: string },
+  reported: Array<StepAction>,
+) => Moved | null;
+
+/**
+ * The eventless transitions of a state that has some, from `context` (`moved`'s, or the context
+ * before the event when `moved` is `null`): `moved` when none is taken.
+ */
+type Settle = (
+  moved: Moved | null,
+  context: unknown,
+  event: { readonly type: string },
+  reported: Array<StepAction>,
+  depth: number,
+) => Moved | null;
+
+interface PreparedList {
+  readonly branches: ReadonlyArray<PreparedBranch>;
+  step: ListStep;
 }
 
 interface PreparedState {
+  readonly name: string;
   readonly final: boolean;
   readonly template: Readonly<Record<string, unknown>>;
-  readonly on: ReadonlyMap<string, ReadonlyArray<PreparedBranch>>;
+  readonly on: ReadonlyMap<string, PreparedList>;
   readonly always: ReadonlyArray<PreparedBranch>;
   /** Eventless transitions settle it (not final, has some). */
   readonly settles: boolean;
+  /** Its settle step (`null` when it does not settle). */
+  settle: Settle | null;
+  /** The step of an event without branches here: settles, else `null`. */
+  idle: ListStep;
 }
 
 const prepareAction = (action: CompiledAction): PreparedAction => {
@@ -481,13 +536,17 @@ const prepareAction = (action: CompiledAction): PreparedAction => {
   };
 };
 
-const prepareBranch = (branch: CompiledBranch): PreparedBranch => ({
-  branch,
-  guard: branch.guard,
-  target: branch.target,
-  targetState: null,
-  actions: branch.actions.map(prepareAction),
-});
+const prepareBranch = (branch: CompiledBranch): PreparedBranch => {
+  const actions = branch.actions.map(prepareAction);
+  return {
+    branch,
+    guard: branch.guard,
+    target: branch.target,
+    targetState: null,
+    actions,
+    assigns: actions.some((a) => a.assignment !== null),
+  };
+};
 
 /** Options of {@link stepOver}. @since 0.2.0 @category Machines */
 export interface StepOverOptions {
@@ -497,10 +556,128 @@ export interface StepOverOptions {
   readonly copyContext?: ContextCopy;
 }
 
+/** The longest chain of eventless transitions one step may take before it is taken for a loop. */
+const MAX_SETTLE = 100;
+
+/**
+ * What generated code is built from: the body of a function of `(K, …names)`, where `K` holds the
+ * table's values (guards, assignments, params, reports, states) the body refers to by index.
+ */
+interface Emitter {
+  readonly constants: Array<unknown>;
+  /** The name of a constant in the generated function (`k<index>`), adding it once. */
+  readonly ref: (value: unknown) => string;
+}
+
+const emitter = (): Emitter => {
+  const constants: Array<unknown> = [];
+  const indices = new Map<unknown, number>();
+  return {
+    constants,
+    ref: (value) => {
+      let index = indices.get(value);
+      if (index === undefined) {
+        index = constants.length;
+        constants.push(value);
+        indices.set(value, index);
+      }
+      return `k${index}`;
+    },
+  };
+};
+
+/** The condition of a guard, as code: its shape written out (see {@link GuardShape}), else its call. */
+const guardCode = (e: Emitter, guard: Guard): string => {
+  const shape = guardShapes.get(guard);
+  if (shape === undefined) return `${e.ref(guard)}(args)`;
+  switch (shape.kind) {
+    case "and":
+      return shape.parts.length === 0 ? "true" : `(${shape.parts.map((g) => guardCode(e, g)).join(" && ")})`;
+    case "or":
+      return shape.parts.length === 0 ? "false" : `(${shape.parts.map((g) => guardCode(e, g)).join(" || ")})`;
+    case "not":
+      return `!${guardCode(e, shape.part)}`;
+    case "call":
+      return `${e.ref(shape.check)}(args, ${e.ref(shape.params)})`;
+  }
+};
+
+/**
+ * The code of one branch list (generated, L7): each branch as straight-line code — its guard
+ * called, its actions run in order (reports pushed, assigns merged into one copy of the context),
+ * then `tail(branch, nextContext, changed)` — and `none` when no guard holds. It does what
+ * {@link interpretedList} does; only the dispatch differs (each call site here sees one guard or
+ * assignment, where the interpreted loop's see them all).
+ */
+const emitBranches = (
+  e: Emitter,
+  branches: ReadonlyArray<PreparedBranch>,
+  tail: (branch: PreparedBranch, context: string, changed: boolean) => string,
+  none: string,
+): string => {
+  const lines: Array<string> = [];
+  const needsArgs = branches.some((b) => b.guard !== null || b.actions.some((a) => a.report === null));
+  if (needsArgs) lines.push("const args = { context: context, event: event };");
+  for (const branch of branches) {
+    const body: Array<string> = [];
+    let current = "args";
+    let draft = false;
+    branch.actions.forEach((action, j) => {
+      if (action.report !== null) {
+        body.push(`reported.push(${e.ref(action.report)});`);
+        return;
+      }
+      if (draft && current === "args") {
+        // Later actions see the context the assigns before them made (one object, updated in place).
+        body.push("const current = { context: draft, event: event };");
+        current = "current";
+      }
+      const params =
+        action.paramsOf === null ? e.ref(action.params) : `${e.ref(action.paramsOf)}(${current})`;
+      if (action.assignment === null) {
+        body.push(`reported.push({ type: ${e.ref(action.type)}, params: ${params} });`);
+        return;
+      }
+      body.push(`const u${j} = ${e.ref(action.assignment)}(${current}, ${params});`);
+      if (!draft) {
+        body.push("const draft = copy(context);");
+        draft = true;
+      }
+      body.push(`for (const key in u${j}) draft[key] = u${j}[key];`);
+    });
+    body.push(tail(branch, draft ? "draft" : "context", draft));
+    if (branch.guard === null) {
+      lines.push(`{ ${body.join(" ")} }`);
+      // An unguarded branch is always taken: the ones after it are not reachable.
+      return lines.join("\n");
+    }
+    lines.push(`if (${guardCode(e, branch.guard)}) { ${body.join(" ")} }`);
+  }
+  lines.push(none);
+  return lines.join("\n");
+};
+
+/** A function made from generated code and its constants, or `null` where code cannot be made. */
+const generated = <F>(e: Emitter, copy: ContextCopy, params: string, body: string): F | null => {
+  const names = e.constants.map((_, i) => `k${i}`);
+  try {
+    const make = new Function(
+      "K",
+      "copy",
+      `"use strict"; const [${names.join(", ")}] = K; return function (${params}) {\n${body}\n};`,
+    ) as (constants: ReadonlyArray<unknown>, copy: ContextCopy) => F;
+    return make(e.constants, copy);
+  } catch {
+    return null;
+  }
+};
+
 /**
  * The step over a table (the compiled one, or a deliberately altered copy in a test). The table is
- * read once, here: each branch's actions are split into assigns and reports (fixed reports made
- * once), and a context is copied by a {@link contextCopier} unless `options.copyContext` says how.
+ * read once, here: each (state, event) branch list becomes one generated function (L7), each
+ * branch in it straight-line code that calls the machine's own guards and assignments; a context
+ * is copied by a {@link contextCopier} unless `options.copyContext` says how. Where code cannot be
+ * generated (a content security policy), the same table is interpreted.
  *
  * @since 0.2.0
  * @category Machines
@@ -510,23 +687,45 @@ export const stepOver = <TSnapshot extends { readonly value: unknown; readonly c
   initial: string,
   states: ReadonlyMap<string, CompiledState>,
   options: StepOverOptions = {},
+): CompiledMachine<TSnapshot> => stepOverWith<TSnapshot>(id, initial, states, options, true);
+
+/**
+ * {@link stepOver}, with `generate: false` the table interpreted (what it falls back to where code
+ * cannot be generated). Internal: the property tests step both.
+ *
+ * @since 0.2.0
+ * @category Machines
+ */
+export const stepOverWith = <TSnapshot extends { readonly value: unknown; readonly context: unknown }>(
+  id: string,
+  initial: string,
+  states: ReadonlyMap<string, CompiledState>,
+  options: StepOverOptions,
+  generate: boolean,
 ): CompiledMachine<TSnapshot> => {
   const { contextOf } = options;
   const copyContext = options.copyContext ?? contextCopier();
   const prepared = new Map<string, PreparedState>();
+  const unset: ListStep = () => {
+    throw new Error(`${id}: the step is not prepared`);
+  };
   for (const [name, state] of states) {
-    const on = new Map<string, ReadonlyArray<PreparedBranch>>();
-    for (const [event, branches] of state.on) on.set(event, branches.map(prepareBranch));
+    const on = new Map<string, PreparedList>();
+    for (const [event, branches] of state.on)
+      on.set(event, { branches: branches.map(prepareBranch), step: unset });
     prepared.set(name, {
+      name,
       final: state.final,
       template: state.template,
       on,
       always: state.always.map(prepareBranch),
       settles: !state.final && state.always.length > 0,
+      settle: null,
+      idle: unset,
     });
   }
   for (const state of prepared.values()) {
-    for (const branches of [...state.on.values(), state.always]) {
+    for (const branches of [...[...state.on.values()].map((l) => l.branches), state.always]) {
       for (const branch of branches) {
         if (branch.target !== null) branch.targetState = prepared.get(branch.target) ?? null;
       }
@@ -589,41 +788,125 @@ export const stepOver = <TSnapshot extends { readonly value: unknown; readonly c
     return context;
   };
 
+  /** The state a branch goes to (its own when it has no target); throws on a target not in the table. */
+  const targetOf = (branch: PreparedBranch, from: PreparedState): PreparedState =>
+    branch.target === null ? from : (branch.targetState ?? stateOf(branch.target));
+
+  const tooLong = (): Error => new Error(`${id}: eventless transitions do not settle`);
+
+  // --- the interpreted step (the fallback where code cannot be generated) -------------------------
+
+  /** Eventless transitions settle the new state (XState's macrostep), while the machine is active. */
+  const interpretedSettle =
+    (state: PreparedState): Settle =>
+    (moved, context, event, reported, depth) => {
+      if (depth > MAX_SETTLE) throw tooLong();
+      const args: Args = { context: context, event: event };
+      const eventless = first(state.always, args);
+      if (eventless === null) return moved;
+      const nextContext = run(eventless, context, args, reported);
+      const to = targetOf(eventless, state);
+      if (to === state && nextContext === context) return moved;
+      const next: Moved = { value: to.name, context: nextContext };
+      return to.settle === null ? next : to.settle(next, nextContext, event, reported, depth + 1);
+    };
+
+  const interpretedList =
+    (state: PreparedState, branches: ReadonlyArray<PreparedBranch>): ListStep =>
+    (context, event, reported) => {
+      const args: Args = { context: context, event: event };
+      const branch = first(branches, args);
+      if (branch !== null) {
+        const nextContext = branch.actions.length === 0 ? context : run(branch, context, args, reported);
+        const to = targetOf(branch, state);
+        if (to !== state || nextContext !== context) {
+          const moved: Moved = { value: to.name, context: nextContext };
+          return to.settle === null ? moved : to.settle(moved, nextContext, event, reported, 0);
+        }
+      }
+      return state.settle === null ? null : state.settle(null, context, event, reported, 0);
+    };
+
+  // --- the generated step (L7) ----------------------------------------------------------------------
+
+  /** The code that goes on from a taken branch: to `to` with `context`, settling it if it settles. */
+  const goOn = (e: Emitter, to: PreparedState, context: string, depth: string): string => {
+    const moved = `{ value: ${e.ref(to.name)}, context: ${context} }`;
+    return to.settles
+      ? `return ${e.ref(to)}.settle(${moved}, ${context}, event, reported, ${depth});`
+      : `return ${moved};`;
+  };
+
+  const generatedSettle = (state: PreparedState): Settle | null => {
+    const e = emitter();
+    const body = emitBranches(
+      e,
+      state.always,
+      (branch, context, changed) => {
+        if (branch.target !== null && branch.targetState === null) {
+          return `return ${e.ref(stateOf)}(${e.ref(branch.target)});`;
+        }
+        const to = targetOf(branch, state);
+        return to === state && !changed ? "return moved;" : goOn(e, to, context, "depth + 1");
+      },
+      "return moved;",
+    );
+    return generated<Settle>(
+      e,
+      copyContext,
+      "moved, context, event, reported, depth",
+      `if (depth > ${MAX_SETTLE}) throw ${e.ref(tooLong)}();\n${body}`,
+    );
+  };
+
+  const generatedList = (state: PreparedState, branches: ReadonlyArray<PreparedBranch>): ListStep | null => {
+    const e = emitter();
+    const stays = state.settles
+      ? `return ${e.ref(state)}.settle(null, context, event, reported, 0);`
+      : "return null;";
+    const body = emitBranches(
+      e,
+      branches,
+      (branch, context, changed) => {
+        if (branch.target !== null && branch.targetState === null) {
+          return `return ${e.ref(stateOf)}(${e.ref(branch.target)});`;
+        }
+        const to = targetOf(branch, state);
+        return to === state && !changed ? stays : goOn(e, to, context, "0");
+      },
+      stays,
+    );
+    return generated<ListStep>(e, copyContext, "context, event, reported", body);
+  };
+
+  let generating = generate;
+  for (const state of prepared.values()) {
+    if (!state.settles) continue;
+    const settle = generating ? generatedSettle(state) : null;
+    if (settle === null) generating = false;
+    state.settle = settle ?? interpretedSettle(state);
+  }
+  for (const state of prepared.values()) {
+    for (const list of state.on.values()) {
+      const step = generating ? generatedList(state, list.branches) : null;
+      if (step === null) generating = false;
+      list.step = step ?? interpretedList(state, list.branches);
+    }
+    state.idle =
+      state.settle === null
+        ? () => null
+        : (context, event, reported) => (state.settle as Settle)(null, context, event, reported, 0);
+  }
+
   const move = (
     value: string,
     context: unknown,
     event: { readonly type: string },
     reported: Array<StepAction>,
   ): Moved | null => {
-    let state = stateOf(value);
-    let moved: Moved | null = null;
-    const branches = state.on.get(event.type);
-    if (branches !== undefined) {
-      const args: Args = { context: context, event: event };
-      const branch = first(branches, args);
-      if (branch !== null) {
-        const nextContext = branch.actions.length === 0 ? context : run(branch, context, args, reported);
-        const target = branch.target ?? value;
-        if (target !== value || nextContext !== context) {
-          moved = { value: target, context: nextContext };
-          if (branch.target !== null) state = branch.targetState ?? stateOf(target);
-        }
-      }
-    }
-    // Eventless transitions settle the new state (XState's macrostep), while the machine is active.
-    for (let guardRail = 0; state.settles; guardRail++) {
-      if (guardRail > 100) throw new Error(`${id}: eventless transitions do not settle`);
-      const from: Moved = moved ?? { value, context };
-      const settleArgs: Args = { context: from.context, event: event };
-      const eventless = first(state.always, settleArgs);
-      if (eventless === null) break;
-      const nextContext = run(eventless, from.context, settleArgs, reported);
-      const target = eventless.target ?? from.value;
-      if (target === from.value && nextContext === from.context) break;
-      moved = { value: target, context: nextContext };
-      if (eventless.target !== null) state = eventless.targetState ?? stateOf(target);
-    }
-    return moved;
+    const state = stateOf(value);
+    const list = state.on.get(event.type);
+    return list === undefined ? state.idle(context, event, reported) : list.step(context, event, reported);
   };
 
   const snapshotAfter = (snapshot: TSnapshot, moved: Moved): TSnapshot => {
@@ -645,10 +928,10 @@ export const stepOver = <TSnapshot extends { readonly value: unknown; readonly c
   };
 
   const select = (snapshot: TSnapshot, event: { readonly type: string }): CompiledBranch | null => {
-    const branches = stateOf(snapshot.value).on.get(event.type);
-    return branches === undefined
+    const list = stateOf(snapshot.value).on.get(event.type);
+    return list === undefined
       ? null
-      : (first(branches, { context: snapshot.context, event: event })?.branch ?? null);
+      : (first(list.branches, { context: snapshot.context, event: event })?.branch ?? null);
   };
 
   const start = (input: unknown): TSnapshot => {

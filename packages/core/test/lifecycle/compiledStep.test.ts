@@ -10,6 +10,7 @@ import { isDeepStrictEqual } from "node:util";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { createMachine, initialTransition } from "xstate";
+import { stepOverWith } from "../../src/lifecycle/compileMachine.js";
 import {
   applyEvent,
   applyEventWith,
@@ -303,6 +304,14 @@ const withRealSnapshots = <T extends { readonly value: unknown; readonly context
 
 const DEFECT_RUNS = { numRuns: 2_000 } as const;
 
+/** Sequences through the interpreted table, the step's fallback where code cannot be generated. */
+const FALLBACK_SEQUENCES = 2_000;
+
+/** The same table (its snapshots the real ones) interpreted instead of generated (what `stepOver` falls back to). */
+const interpretedTable = <T extends { readonly value: unknown; readonly context: unknown }>(
+  compiled: CompiledMachine<T>,
+): CompiledMachine<T> => stepOverWith<T>("interpreted", compiled.initial, compiled.states, {}, false);
+
 // Why a timeout: 10,000 sequences (issue 12) go through XState's interpreter too, the reference
 // (about 20 µs per transition with the reused scope, 100 µs through transition()): a few seconds on
 // an idle 2-core machine, several times that on a loaded one. The compiled side is a small part of it.
@@ -331,6 +340,13 @@ describe("the compiled machines step as XState's interpreter", { timeout: 120_00
       numRuns: REFERENCE_SEQUENCES,
     });
     expect(result.failed).toBe(true);
+  });
+
+  it(`the interpreted table (where code cannot be generated, L7): the same at every step (${FALLBACK_SEQUENCES} sequences per machine)`, () => {
+    const session = interpretedTable(compiledSessionMachine);
+    fc.assert(sessionEquivalence(session.step), { seed, numRuns: FALLBACK_SEQUENCES });
+    const charge = interpretedTable(compiledChargeMachine);
+    fc.assert(chargeEquivalence(chargeStepWith(charge)), { seed, numRuns: FALLBACK_SEQUENCES });
   });
 
   it("session machine: the same initial snapshot as XState's initialTransition for every scenario", () => {
