@@ -898,16 +898,38 @@ export const stepOverWith = <TSnapshot extends { readonly value: unknown; readon
         : (context, event, reported) => (state.settle as Settle)(null, context, event, reported, 0);
   }
 
-  const move = (
-    value: string,
-    context: unknown,
-    event: { readonly type: string },
-    reported: Array<StepAction>,
-  ): Moved | null => {
+  type Move = CompiledMachine<TSnapshot>["move"];
+
+  const interpretedMove: Move = (value, context, event, reported) => {
     const state = stateOf(value);
     const list = state.on.get(event.type);
     return list === undefined ? state.idle(context, event, reported) : list.step(context, event, reported);
   };
+
+  /**
+   * The dispatch on (state, event) as code (L7): a `switch` on the state's name, in it one on the
+   * event's type, each case calling that list's step (one callee per call site, so the engine can
+   * inline it); an unknown state throws as {@link stateOf} does.
+   */
+  const generatedMove = (): Move | null => {
+    const e = emitter();
+    const cases = [...prepared.values()].map((state) => {
+      const events = [...state.on].map(
+        ([event, list]) =>
+          `case ${JSON.stringify(event)}: return ${e.ref(list.step)}(context, event, reported);`,
+      );
+      const idle = `return ${e.ref(state.idle)}(context, event, reported);`;
+      return `case ${JSON.stringify(state.name)}: switch (event.type) { ${events.join(" ")} default: ${idle} }`;
+    });
+    return generated<Move>(
+      e,
+      copyContext,
+      "value, context, event, reported",
+      `switch (value) {\n${cases.join("\n")}\ndefault: return ${e.ref(stateOf)}(value);\n}`,
+    );
+  };
+
+  const move: Move = (generating ? generatedMove() : null) ?? interpretedMove;
 
   const snapshotAfter = (snapshot: TSnapshot, moved: Moved): TSnapshot => {
     const template = stateOf(moved.value).template;
