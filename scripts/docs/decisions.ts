@@ -508,6 +508,23 @@ export const decisionRecords: ReadonlyArray<DecisionRecord> = [
     interactions: ["a request to cancel a session waiting for the customer's transfer"],
   },
   {
+    id: "L7",
+    source: "this project's performance work on the core step (issue 12)",
+    slug: "generated-step",
+    title: "The compiled machine step is generated code",
+    area: "Operations",
+    question:
+      "The session and charge machines are compiled into a table at load time (`compileMachine`) and stepped by a loop over it: a Map per state and event, a loop over branches calling each guard and assignment through one shared call site, a loop over actions. Can the step be faster without a second copy of the machines, with XState still their definition and the judge?",
+    choice:
+      "The table is turned, once at load time, into generated JavaScript (`new Function`): per (state, event) branch list one function — each branch straight-line code that calls the machine's own guard (with `and` / `or` / `not` and fixed params written out) and runs its actions in order (reports pushed as the frozen objects made once, assigns computed on the context the earlier ones made and merged into one copy) — per state with eventless transitions one settle function, and a `switch` on the state's name and the event's type dispatching to them. Nothing of the machine is written by hand: the code is made from the table read from `machine.root` and `machine.implementations`; the only text taken from the machine is its state and event names, as JSON string literals in the `switch`; guards, assignments, params and reports are passed in as values. Where code cannot be generated (a content security policy forbids `new Function`), `stepOver` interprets the same table as before.",
+    why: "Each generated call site sees one guard or assignment, so V8 can inline it and drop the argument objects, where the interpreted loop's call sites saw every guard of the machine (megamorphic, never inlined), and the dispatch is a `switch` instead of two Map lookups and a call through a list. `pnpm bench core` and an in-process A/B of this branch against the interpreted table (same sequences, alternating, CPU time) give FIGURES.",
+    pins: "Nothing in the contracts. `compiledStep.test.ts` steps the generated machines against XState's interpreter at every step of 10,000 random sequences per machine (state, status, context, reported actions, outcome, refusal code, callbacks; and `applyEvent` itself), and the interpreted fallback (`stepOverWith(…, false)`) against it on 2,000 sequences per machine. Shown failing: generated `and` written as `||` (both properties fail), the interpreted step dropping a context-only change (the fallback property fails).",
+    checks: [],
+    transitions: [],
+    guards: [],
+    interactions: [],
+  },
+  {
     id: "P1",
     slug: "amount-mismatch",
     title: "A payment of another amount",

@@ -13,6 +13,14 @@
  * stepping differently. The property "compiled step = XState's `transition()`" (core tests,
  * `compiledStep.test.ts`) checks the equivalence over random event sequences.
  *
+ * The step is generated code (decision L7): from the table, once, one function per (state, event)
+ * branch list and per settling state, and a `switch` dispatching to them — straight-line code that
+ * calls the machine's own guards and assignments, so each call site sees one callee and the engine
+ * can inline it. Generated code holds no name or value of the machine as text except the state and
+ * event names of the `switch` (as JSON string literals); everything else is passed in. Where code
+ * cannot be generated (a content security policy), the same table is interpreted, and the property
+ * checks that path too.
+ *
  * @since 0.2.0
  */
 import { type AnyStateMachine, and, not, or } from "xstate";
