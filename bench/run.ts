@@ -11,6 +11,7 @@ import { runPglitePreparedBench } from "./pglitePrepared.js";
 import { runProviderBench } from "./provider.js";
 import { runProviderCpuBench } from "./providerCpu.js";
 import { runVerifyBench } from "./verify.js";
+import { runVerifyStatesBench } from "./verifyStates.js";
 
 interface Section {
   readonly name: string;
@@ -58,6 +59,12 @@ const sections: ReadonlyArray<Section> = [
     description:
       "`pnpm verify` wall and CPU time and ms per interaction (node bin/verify.mjs, pnpm verify, the sources through tsx) with its phases vs the goal, in-memory and data-folder PGlite from the image vs initdb, and ms per interaction vs Pact's bare Verifier",
     run: () => runVerifyBench(),
+  },
+  {
+    name: "verify-states",
+    description:
+      "`pnpm verify`'s provider states: CPU ms per call per state on cold code vs warm, statements and transactions per call",
+    run: () => runVerifyStatesBench(),
   },
 ];
 

@@ -915,6 +915,23 @@ export const decisionRecords: ReadonlyArray<DecisionRecord> = [
     interactions: [],
   },
   {
+    id: "P21",
+    source: "this project's performance work on `pnpm verify` (issue 12)",
+    slug: "seed-in-one-transaction",
+    title: "A seeding runs in one transaction, and the seed paths it searches are kept",
+    area: "Operations",
+    question:
+      "`pnpm verify` sets up 413 provider states for 131 interactions. Seeding a session ran its create and each later step in a transaction of its own (1.6 per session, a refund 1.8), each with its BEGIN and COMMIT, and searched the core's seed path anew for every session (111 searches for 34 different targets). Can a seeding make fewer round trips and search less, and make the same data?",
+    choice:
+      "`seedSession` and `seedRefund` run all their writes in one transaction (`inOneTransaction`: a `Database` handle on the transaction, whose `transaction(fn)` is `fn(tx)`), through the same write endpoints and channel path as before. A seeding that throws rolls back whole; before, the create and the steps before the refused one stayed. `seedSession` keeps what `catalogueSeedPath` returns, by target and instant (without `clientReferenceId`, which only the create's request carries and `seedSession` sets itself), up to 256 paths, emptied when full.",
+    why: "`pnpm bench verify-states` (every pact's provider states on a fresh provider, counted on the database handle): `a payment session exists` makes 6.5 round trips instead of 7.7 (one transaction instead of 1.6), `a refund exists` 8.3 instead of 9.9, all 413 calls 1,047 instead of 1,203; their CPU on cold code fell from a median of 2.38 s to 2.25 s (4 alternating child processes each, on a loaded 2-core machine). In `node bin/verify.mjs`, 8 alternating runs each: the provider's state handlers took a median of 1.77 s instead of 2.33 s, the whole command 7.62 s of CPU instead of 7.87 s (within the machine's noise). The cost: a step's own transaction is no longer rolled back alone. Seeding fails whole on any refused step anyway, but a failure the write layer would tolerate inside its transaction (a deferred idempotency record whose key is live, replayed instead) now fails the seeding: on both drivers the failed statement aborts the one transaction. The kept paths are a pure function's results (the same target and instant give the same path), not a copy of stored data.",
+    pins: "Nothing in the contracts (the same states, the same sessions and refunds); `test/seedSession.test.ts` on both drivers: seeding a PAID session and a SUCCESS refund are one transaction each (both shown failing on the old code: 2 each), a seeding whose payment step fails leaves no session (shown failing on the old code: the create stayed), and sessions seeded on one kept path keep their own `clientReferenceId` (shown failing with `seedSession`'s own `clientReferenceId` removed).",
+    checks: [],
+    transitions: [],
+    guards: [],
+    interactions: [],
+  },
+  {
     id: "W1",
     slug: "webhook-events",
     title: "The callbacks sent",

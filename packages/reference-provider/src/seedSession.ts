@@ -10,6 +10,7 @@ import {
   type CreatePaymentSessionRequest,
   catalogueSeedPath,
   type PaymentSession,
+  type SeedPath,
   type SeedTarget,
   type SessionEvent,
   type SessionSnapshot,
@@ -17,9 +18,10 @@ import {
   toPaymentSession,
 } from "@payment-session/core";
 import type { Answer } from "./answers.js";
+import type { Merchant } from "./merchants.js";
 import type { ProviderServices, RequestContext } from "./payments.js";
 import { readSession } from "./sessionWrites.js";
-import { toEpochMillis } from "./store/index.js";
+import { inOneTransaction, toEpochMillis } from "./store/index.js";
 import { answerOf, writeEndpoints } from "./writes.js";
 
 /**
@@ -80,7 +82,8 @@ const dataId = (answer: Answer): string | undefined => {
  * Creates a session of `merchantId` and drives it along the core's `seedPath` with the provider's
  * own operations: the create (with `requestId`), confirms (issuing real instruments), cancels, and
  * the channels' events (payments, authorisations, declines, …) with the provider's charge ids; an
- * expiry by reading the session at its instant. Then reads it as of now. Throws {@link SeedError}
+ * expiry by reading the session at its instant. Then reads it as of now. All of it runs in one
+ * transaction (decision P21): a seeding that throws leaves nothing behind. Throws {@link SeedError}
  * when no path exists, a step is refused, or the session does not end as the path did.
  *
  * @example
@@ -97,8 +100,46 @@ export const seedSession = async (
   const now = options.at ?? services.clock.now();
   const { merchantId: _, at: __, requestId, request: overrides, ...target } = options;
   const expiryAt = target.expiryAt === undefined ? undefined : toEpochMillis(target.expiryAt, "expiryAt");
-  const path = catalogueSeedPath({ ...target, expiryAt }, now);
+  const path = seedPathOf({ ...target, expiryAt }, now);
   if (path === null) throw new SeedError(`seeding: no event path reaches ${JSON.stringify(target)}`);
+  // One transaction for the whole seeding (decision P21): the create, every step and the final read
+  // commit together (one BEGIN and COMMIT instead of one pair per step), and a seeding that fails
+  // part-way leaves nothing behind.
+  return inOneTransaction(services.db, (db) =>
+    replayPath({ ...services, db }, merchant, options, path, requestId, overrides, now),
+  );
+};
+
+/**
+ * Paths already searched (decision P21), by target and instant: `catalogueSeedPath` is a pure
+ * function of both, and a verification seeds the same few targets as of the same instant again and
+ * again (111 sessions, 34 paths). The key leaves out `clientReferenceId`, which only the create's
+ * request carries and `replayPath` sets itself. Emptied when full.
+ */
+const seedPaths = new Map<string, SeedPath | null>();
+const seedPathsMax = 256;
+
+const seedPathOf = (target: SeedTarget, now: number): SeedPath | null => {
+  const { clientReferenceId: _, ...rest } = target;
+  const key = JSON.stringify([rest, now]);
+  const known = seedPaths.get(key);
+  if (known !== undefined) return known;
+  const path = catalogueSeedPath(rest, now);
+  if (seedPaths.size >= seedPathsMax) seedPaths.clear();
+  seedPaths.set(key, path);
+  return path;
+};
+
+/** Drives a new session of `merchant` along `path` with `services`' write endpoints, then reads it. */
+const replayPath = async (
+  services: ProviderServices,
+  merchant: Merchant,
+  options: SeedSessionOptions,
+  path: SeedPath,
+  requestId: string | undefined,
+  overrides: Partial<CreatePaymentSessionRequest> | undefined,
+  now: number,
+): Promise<SeededSession> => {
   const writes = writeEndpoints(services);
   const context = (at: number): RequestContext => ({ merchant, at, traceId: services.ids.traceId() });
   const expect200 = async (what: string, answer: Promise<Answer>): Promise<Answer> => {

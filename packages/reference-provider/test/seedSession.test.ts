@@ -5,7 +5,17 @@
  */
 import type { SessionStatus } from "@payment-session/core";
 import { describe, expect, it } from "vitest";
-import { createTestClock, demoMerchant, listWebhooks, SeedError, startProvider } from "../src/index.js";
+import {
+  createTestClock,
+  type Database,
+  demoMerchant,
+  listWebhooks,
+  SeedError,
+  seedRefund,
+  seedSession,
+  startProvider,
+  type Tx,
+} from "../src/index.js";
 import { drivers, httpClient, MINUTE, sessionOf, T0, useProvider } from "./support/provider.js";
 
 const iso = (ms: number) => new Date(ms).toISOString().replace(".000Z", "Z");
@@ -80,6 +90,71 @@ for (const driver of drivers) {
           paymentMethodType: "VIRTUAL_ACCOUNT",
         }),
       ).rejects.toBeInstanceOf(SeedError);
+    });
+
+    /** `db` counting its transactions, its transactions' statements failing where `fails(sql)` says. */
+    const watched = (fails: (sql: string) => boolean = () => false) => {
+      const db = h.db;
+      const counts = { transactions: 0 };
+      const failing = (tx: Tx): Tx => ({
+        ...tx,
+        query: (sql, params) =>
+          fails(sql) ? Promise.reject(new Error(`injected: ${sql}`)) : tx.query(sql, params),
+        defer: (sql, params) => {
+          if (fails(sql)) throw new Error(`injected: ${sql}`);
+          tx.defer(sql, params);
+        },
+      });
+      const handle: Database = {
+        ...db,
+        query: (sql, params) => db.query(sql, params),
+        transaction: (fn) => {
+          counts.transactions++;
+          return db.transaction((tx) => fn(failing(tx)));
+        },
+      };
+      return { db: handle, counts };
+    };
+    const sessionCount = async () =>
+      Number((await h.db.query<{ n: number }>("SELECT count(*)::int AS n FROM payment_sessions")).rows[0]?.n);
+
+    it("seeds in one transaction: the create, every step and the final read commit together (decision P21)", async () => {
+      const { db, counts } = watched();
+      const seeded = await seedSession(
+        { ...h.provider.services, db },
+        { merchantId: demoMerchant.id, status: "PAID", paymentsReceived: 1 },
+      );
+      expect(counts.transactions).toBe(1);
+      expect(sessionOf(await h.http.get(`/v2/payments/${seeded.id}`)).status).toBe("PAID");
+    });
+
+    it("leaves nothing behind when a step fails part-way (the create is rolled back too)", async () => {
+      // PAID: the create, then the payment, whose transaction writes the PAYMENT.PAID outbox row.
+      const { db } = watched((sql) => sql.trimStart().startsWith("INSERT INTO webhook_outbox"));
+      await expect(
+        seedSession({ ...h.provider.services, db }, { merchantId: demoMerchant.id, status: "PAID" }),
+      ).rejects.toThrow();
+      expect(await sessionCount()).toBe(0);
+    });
+
+    it("seeds a refund in one transaction too: its create and the events to its status (decision P21)", async () => {
+      const paid = await h.provider.seedSession({ merchantId: demoMerchant.id, status: "PAID" });
+      const { db, counts } = watched();
+      await seedRefund(
+        { ...h.provider.services, db },
+        { merchantId: demoMerchant.id, paymentSessionId: paid.id, at: T0, status: "SUCCESS", amount: 1000 },
+      );
+      expect(counts.transactions).toBe(1);
+    });
+
+    it("gives each seeded session its own clientReferenceId, on the same path (paths are memoised)", async () => {
+      const target = { merchantId: demoMerchant.id, status: "PAID" as const };
+      const first = await h.provider.seedSession({ ...target, clientReferenceId: "INV-FIRST" });
+      const second = await h.provider.seedSession({ ...target, clientReferenceId: "INV-SECOND" });
+      const third = await h.provider.seedSession(target);
+      expect([first, second].map((s) => s.session.clientReferenceId)).toEqual(["INV-FIRST", "INV-SECOND"]);
+      expect(third.session.clientReferenceId).toMatch(/^seed-/);
+      expect(sessionOf(await h.http.get(`/v2/payments/${second.id}`)).clientReferenceId).toBe("INV-SECOND");
     });
 
     it("resets a merchant: no sessions, no idempotency keys", async () => {

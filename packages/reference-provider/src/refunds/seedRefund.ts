@@ -17,6 +17,7 @@ import {
 } from "@payment-session/core";
 import { Schema } from "effect";
 import type { ProviderServices } from "../payments.js";
+import { inOneTransaction } from "../store/index.js";
 import { enqueueWebhooks } from "../store/outbox.js";
 import { answerOf, writeEndpoints } from "../writes.js";
 import { loadRefund, updateRefund } from "./refundStore.js";
@@ -49,13 +50,17 @@ const seedDestination = {
 
 /**
  * Makes a refund of the session as `POST /v1/refunds` does, at `at`, then applies the core's events
- * that bring it to `status` (each at `at`, with its callback in the outbox). Rejects with the
+ * that bring it to `status` (each at `at`, with its callback in the outbox), all in one transaction
+ * (decision P21: one BEGIN and COMMIT, and nothing left behind when it rejects). Rejects with the
  * refusal when the session cannot be refunded. Returns the refund id.
  *
  * @since 0.2.0
  * @category Seeding
  */
-export const seedRefund = async (services: ProviderServices, options: SeedRefundOptions): Promise<string> => {
+export const seedRefund = (services: ProviderServices, options: SeedRefundOptions): Promise<string> =>
+  inOneTransaction(services.db, (db) => seedRefundWith({ ...services, db }, options));
+
+const seedRefundWith = async (services: ProviderServices, options: SeedRefundOptions): Promise<string> => {
   const method = options.method ?? "AUTO";
   const request: CreateRefundRequest = {
     clientReferenceId: options.clientReferenceId ?? `REFUND-${options.at}`,

@@ -33,6 +33,7 @@ export {
   isDuplicateIdempotencyKey,
   type NewIdempotencyRecord,
 } from "./idempotency.js";
+export { databaseOnTransaction, inOneTransaction } from "./internal/scope.js";
 export { deleteMerchantData } from "./maintenance.js";
 export { type Migration, migrations, runMigrations, storeTables } from "./migrations.js";
 export {

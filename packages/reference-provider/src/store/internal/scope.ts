@@ -74,3 +74,38 @@ export const txOf = (dialect: Dialect, done: () => boolean, statements: Pick<Tx,
     statements.defer(sql, params);
   },
 });
+
+/**
+ * A {@link Database} handle on one transaction `tx` its caller opened (decision P21): `query` runs
+ * in `tx`, `transaction(fn)` is `fn(tx)` (no BEGIN or COMMIT of its own: its statements join the
+ * outer transaction, and what it ran is undone only when the outer transaction rolls back), and
+ * `close` is refused. For a caller that fails as a whole when any step fails (seeding), so that its
+ * steps commit together in one transaction instead of one each.
+ *
+ * @since 0.2.0
+ * @category Store
+ */
+export const databaseOnTransaction = (db: Database, tx: Tx): Database => ({
+  _tag: "Database",
+  dialect: db.dialect,
+  schema: db.schema,
+  query: <Row>(sql: string, params?: ReadonlyArray<SqlValue>) => tx.query<Row>(sql, params),
+  transaction: <T>(fn: (inner: Tx) => Promise<T>) => fn(tx),
+  close: async () => {
+    throw new StoreError({
+      reason: "invalid_input",
+      message: "a database handle on a transaction cannot be closed: its transaction ends with its callback",
+    });
+  },
+});
+
+/**
+ * Runs `fn` in one transaction of `db`, with a {@link Database} handle on it
+ * ({@link databaseOnTransaction}): everything `fn` writes, its inner `transaction` calls included,
+ * commits together when `fn` returns and rolls back together when it throws.
+ *
+ * @since 0.2.0
+ * @category Store
+ */
+export const inOneTransaction = <T>(db: Database, fn: (db: Database) => Promise<T>): Promise<T> =>
+  db.transaction((tx) => fn(databaseOnTransaction(db, tx)));
