@@ -108,6 +108,8 @@ export const idempotent = <A, E extends ApiErrorResponse>(
           );
           return record === null ? { exit, answer } : { replay: record };
         }
+        // Encoded once (decision P24): the record stores the bytes the response sends.
+        const json = JSON.stringify(answer.body);
         deferIdempotencyRecord(tx, {
           merchantId,
           requestKey,
@@ -115,9 +117,10 @@ export const idempotent = <A, E extends ApiErrorResponse>(
           requestHash,
           responseStatus: answer.status,
           responseBody: answer.body,
+          responseJson: json,
           createdAt: context.at,
         });
-        return { exit, answer };
+        return { exit, answer: { ...answer, json } };
       }),
     ).pipe(
       // The key has a live record (the deferred write failed; nothing was committed): replay it.

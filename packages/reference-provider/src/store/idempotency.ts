@@ -42,6 +42,12 @@ export interface IdempotencyRecord {
  */
 export interface NewIdempotencyRecord extends Omit<IdempotencyRecord, "createdAt"> {
   readonly createdAt: Instant;
+  /**
+   * `responseBody` already encoded (`JSON.stringify(responseBody)`), stored as it is instead of
+   * being encoded again: a caller that sends the same text as its response encodes it once
+   * (decision P24).
+   */
+  readonly responseJson?: string | undefined;
 }
 
 type RawRow = Record<string, unknown>;
@@ -108,7 +114,7 @@ export const deferIdempotencyRecord = (tx: Tx, record: NewIdempotencyRecord): vo
     record.endpoint,
     record.requestHash,
     record.responseStatus,
-    toJsonText(record.responseBody, "responseBody"),
+    record.responseJson ?? toJsonText(record.responseBody, "responseBody"),
     createdAt,
     createdAt - idempotencyWindowMs,
   ]);
