@@ -89,7 +89,11 @@ export const idempotent = <A, E extends ApiErrorResponse>(
     const merchantId = context.merchant.id;
     const replay = (record: IdempotencyRecord | null): Effect.Effect<Answer, IdempotencyError> =>
       record !== null && record.requestHash === requestHash && record.endpoint === endpoint
-        ? Effect.succeed({ status: record.responseStatus, body: record.responseBody })
+        ? Effect.succeed({
+            status: record.responseStatus,
+            body: record.responseBody,
+            json: record.responseJson,
+          })
         : Effect.fail(idempotencyError({ traceId: context.traceId }));
     const ran = yield* inTransaction(services.db, (tx) =>
       Effect.gen(function* () {

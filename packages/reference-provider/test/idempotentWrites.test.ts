@@ -66,7 +66,8 @@ for (const driver of drivers) {
       // How often each object was encoded; the answer's body is the one whose text holds the id.
       const encodings = new Map<unknown, number>();
       for (const [value] of calls) {
-        if (typeof value === "object" && value !== null) encodings.set(value, (encodings.get(value) ?? 0) + 1);
+        if (typeof value === "object" && value !== null)
+          encodings.set(value, (encodings.get(value) ?? 0) + 1);
       }
       const answerBodies = [...encodings].filter(
         ([value]) => typeof value === "object" && value !== null && "data" in value && "code" in value,

@@ -33,11 +33,11 @@ const base: DecisionRecord = {
 };
 
 describe("decision records", () => {
-  it("are C1–C7, L1–L6, P1–P20, W1–W2, F1–F3, H1–H11, S1–S5 and R1–R5, each with question, choice, why and pins", () => {
+  it("are C1–C7, L1–L6, P1–P20, P23–P24, W1–W2, F1–F3, H1–H11, S1–S5 and R1–R5, each with question, choice, why and pins", () => {
     const expected = [
       ...[1, 2, 3, 4, 5, 6, 7].map((n) => `C${n}`),
       ...[1, 2, 3, 4, 5, 6].map((n) => `L${n}`),
-      ...[1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20].map((n) => `P${n}`),
+      ...[1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 23, 24].map((n) => `P${n}`),
       "W1",
       "W2",
       "F1",

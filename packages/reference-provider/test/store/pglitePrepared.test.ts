@@ -163,7 +163,8 @@ describe("batched transactions (P23)", () => {
       calls++;
       return execProtocol(message, options);
     };
-    const ids = async () => (await pglite.query<{ id: number }>("SELECT id FROM t ORDER BY id")).rows.map((r) => r.id);
+    const ids = async () =>
+      (await pglite.query<{ id: number }>("SELECT id FROM t ORDER BY id")).rows.map((r) => r.id);
     return { pglite, named, calls: () => calls, ids };
   };
   const INSERT = "INSERT INTO t VALUES ($1::int)";

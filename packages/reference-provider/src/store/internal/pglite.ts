@@ -1,6 +1,7 @@
 /**
- * The PGlite driver: PostgreSQL in WASM, in process, one connection. Transactions use PGlite's own
- * `transaction()`, which holds a mutex: transactions and autocommit queries run one at a time.
+ * The PGlite driver: PostgreSQL in WASM, in process, one connection. Transactions hold PGlite's
+ * transaction mutex, as its own `transaction()` does: transactions and autocommit queries run one
+ * at a time. Their statements are sent in batches (decision P23, `pglitePrepared.ts`).
  */
 import { createHash } from "node:crypto";
 import {

@@ -144,7 +144,8 @@ export const preparedStatements = (db: PGlite, mod: PgliteModule, max = MAX_PREP
    */
   const send = async (items: ReadonlyArray<Item>, syncToFs: boolean): Promise<Answer[]> => {
     await db._checkReady();
-    const message = items.length === 1 ? (items[0] as Item).message : concat(items.map((item) => item.message));
+    const message =
+      items.length === 1 ? (items[0] as Item).message : concat(items.map((item) => item.message));
     const { messages } = await db._runExclusiveQuery(() =>
       db.execProtocol(message, { syncToFs, throwOnError: false }),
     );
