@@ -67,23 +67,31 @@ const phases = (db: Database, ids: string[]) => ({
 });
 
 export const runPglitePreparedBench = async (): Promise<void> => {
-  const open = async (prepared: boolean) => {
-    const db = await openPglite({ dataDir: undefined, schema: undefined, prepared });
+  const open = async (prepared: boolean, batched: boolean) => {
+    const db = await openPglite({ dataDir: undefined, schema: undefined, prepared, batched });
     await runMigrations(db);
     return db;
   };
-  const prepared = await open(true);
-  const plain = await open(false);
+  const kinds = ["plain", "prepared", "batched"] as const;
+  type Kind = (typeof kinds)[number];
+  const dbs: Record<Kind, Database> = {
+    plain: await open(false, false),
+    prepared: await open(true, false),
+    batched: await open(true, true),
+  };
   try {
-    const runs = { prepared: phases(prepared, []), plain: phases(plain, []) };
-    const figures = {
-      prepared: { create: [] as number[], load: [] as number[] },
-      plain: { create: [] as number[], load: [] as number[] },
+    const runs = {
+      plain: phases(dbs.plain, []),
+      prepared: phases(dbs.prepared, []),
+      batched: phases(dbs.batched, []),
     };
+    const figures = Object.fromEntries(
+      kinds.map((kind) => [kind, { create: [] as number[], load: [] as number[] }]),
+    ) as Record<Kind, { create: number[]; load: number[] }>;
     for (let round = 0; round < ROUNDS; round++) {
-      for (const kind of round % 2 === 0
-        ? (["plain", "prepared"] as const)
-        : (["prepared", "plain"] as const)) {
+      // Each round in another order (rotated), so no kind always runs first.
+      const order = kinds.map((_, i) => kinds[(i + round) % kinds.length] as Kind);
+      for (const kind of order) {
         const create = await runs[kind].create();
         const load = await runs[kind].load();
         if (round > 0) {
@@ -93,19 +101,21 @@ export const runPglitePreparedBench = async (): Promise<void> => {
       }
     }
     console.log(
-      `PGlite named prepared statements vs pglite.query (${COMMAND}; ${LOOPS} calls per phase, median of ${ROUNDS - 1} rounds after one warm-up)`,
+      `PGlite named prepared statements (P20) and batched transactions (P22) vs pglite.query (${COMMAND}; ${LOOPS} calls per phase, median of ${ROUNDS - 1} rounds after one warm-up)`,
     );
     for (const phase of ["create", "load"] as const) {
       const base = median(figures.plain[phase]);
-      const now = median(figures.prepared[phase]);
       const label =
         phase === "create" ? "create tx (BEGIN, deferred INSERT, COMMIT)" : "loadSession (SELECT by id)";
+      const of = (kind: Kind) => {
+        const now = median(figures[kind][phase]);
+        return `${kind} ${now.toFixed(3)} ms CPU (${(base / now).toFixed(2)}× less)`;
+      };
       console.log(
-        `  ${label.padEnd(44)} prepared ${now.toFixed(3)} ms CPU   baseline pglite.query ${base.toFixed(3)} ms CPU   ${(base / now).toFixed(2)}× less`,
+        `  ${label.padEnd(44)} baseline pglite.query ${base.toFixed(3)} ms CPU   ${of("prepared")}   ${of("batched")}`,
       );
     }
   } finally {
-    await prepared.close();
-    await plain.close();
+    for (const kind of kinds) await dbs[kind].close();
   }
 };

@@ -3,21 +3,40 @@
  * `DATABASE_URL` (as `pnpm start` does, without the sandbox's extra routes), or on PGlite in
  * `BENCH_DATA_DIR` when there is no URL, on a free port; prints one JSON line `{ "url": … }` when it
  * listens and stops on SIGTERM. `BENCH_BACKGROUND=0` leaves the sweeper and dispatcher off.
+ * `BENCH_PGLITE_BATCHED=0` (PGlite): transactions through PGlite's `transaction()`, one call into
+ * the database per statement, instead of decision P22's batches (`pnpm bench pglite-batch`'s baseline).
  */
+import { join } from "node:path";
 import { demoMerchant, startProvider } from "@payment-session/reference-provider";
+import { runMigrations } from "../packages/reference-provider/src/store/index.js";
+import { openPglite } from "../packages/reference-provider/src/store/internal/pglite.js";
 
 const url = process.env.DATABASE_URL;
+const pglite = url === undefined || url === "";
+const unbatched = pglite && process.env.BENCH_PGLITE_BATCHED === "0";
+const db = unbatched
+  ? await openPglite({
+      dataDir: join(process.env.BENCH_DATA_DIR ?? ".data", "pglite"),
+      schema: undefined,
+      batched: false,
+    })
+  : undefined;
+if (db !== undefined) await runMigrations(db);
 const provider = await startProvider({
   port: 0,
   host: "127.0.0.1",
-  ...(url === undefined || url === "" ? { dataDir: process.env.BENCH_DATA_DIR } : { databaseUrl: url }),
+  ...(pglite ? { dataDir: process.env.BENCH_DATA_DIR } : { databaseUrl: url }),
+  ...(db === undefined ? {} : { db }),
   merchants: [demoMerchant],
   background: process.env.BENCH_BACKGROUND !== "0",
 });
 console.log(JSON.stringify({ url: provider.url, pid: process.pid }));
 process.on("SIGTERM", () => {
-  provider.close().then(
-    () => process.exit(0),
-    () => process.exit(1),
-  );
+  provider
+    .close()
+    .then(() => db?.close())
+    .then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
 });

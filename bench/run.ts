@@ -7,6 +7,7 @@
 import { runCoreBench } from "./core.js";
 import { runExploreBench } from "./explore.js";
 import { runLinearizabilityBench } from "./linearizability.js";
+import { runPgliteBatchBench } from "./pgliteBatch.js";
 import { runPglitePreparedBench } from "./pglitePrepared.js";
 import { runProviderBench } from "./provider.js";
 import { runProviderCpuBench } from "./providerCpu.js";
@@ -41,6 +42,12 @@ const sections: ReadonlyArray<Section> = [
     name: "pglite-prepared",
     description: "PGlite: CPU per store statement, named prepared statements (P20) vs pglite.query",
     run: () => runPglitePreparedBench(),
+  },
+  {
+    name: "pglite-batch",
+    description:
+      "PGlite: CPU per create and get of two providers side by side, batched transactions (P22) vs PGlite's transaction(), and the raw store round",
+    run: () => runPgliteBatchBench(),
   },
   {
     name: "provider-cpu",

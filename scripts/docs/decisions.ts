@@ -932,6 +932,41 @@ export const decisionRecords: ReadonlyArray<DecisionRecord> = [
     interactions: [],
   },
   {
+    id: "P22",
+    source: "this project's performance work on the reference provider (issue 12)",
+    slug: "pglite-batched-transactions",
+    title:
+      "A PGlite transaction's statements go into the database together: BEGIN with the first, deferred ones with the next or the COMMIT",
+    area: "Operations",
+    question:
+      "On PGlite every statement of a transaction was a call of its own into the WASM backend, and PGlite's `transaction()` adds two for BEGIN and two for COMMIT (Query, then Sync): a create (BEGIN, the idempotency record, the session row with its timeline, COMMIT; P18, P19) took six calls, though its statements are all deferred (`Tx.defer`) and nothing waits for their answers. The `pg` driver already sends such a transaction in one write (P18). Can PGlite do the same without changing what a failure does?",
+    choice:
+      "The PGlite driver runs its own transaction (under PGlite's transaction and query locks, as `transaction()` does) and holds statements: BEGIN (a simple Query) travels with the first statement sent, a deferred statement with the next `query` or with the COMMIT, all in one `execProtocol` message. A create's transaction is one call; any other, one call per statement whose answer it waits for (a confirm's locked load), its deferred statements (the update, the record) going with the COMMIT. Each statement keeps its own Sync, so the backend answers each one separately (split at its ReadyForQuery): a failing statement's answer is its own error, every later statement of the transaction fails as 25P02 and the COMMIT answers ROLLBACK. The first failure of a deferred statement is what the transaction throws (as before: not what the callback threw after it, not a later 25P02); a `query` behind a failed deferred statement throws that failure; a COMMIT answering ROLLBACK (a failure the callback caught) is `transaction_aborted`, as through `transaction()`. When the callback throws, what it deferred still runs before the ROLLBACK, so a deferred failure stays the cause. A text not named yet is prepared after what is held is sent (it may need a table a held statement creates). `openPglite({ batched: false })` goes back to `transaction()`.",
+    why: "`pnpm bench pglite-batch` (two providers on PGlite side by side, alternated phases of 400 requests at 16 clients, CPU medians of 10 rounds, on a shared 2-core machine): a create costs 1.45 ms of provider CPU instead of 1.63 (11 % less; a get, untouched, 0.60 on both sides), the raw store round 0.58 ms instead of 0.69 (15 % less); an earlier run of the same comparison, 12 rounds, 2.28 vs 2.63 and 0.63 vs 0.85 under heavier load. `pnpm bench pglite-prepared` (same process, three databases, rotated rounds): a create's transaction (BEGIN, one deferred INSERT, COMMIT) 0.333 ms of CPU instead of 0.400 with named statements alone (0.884 through `pglite.query`); a load is unchanged. The raw store round uses the same driver and gains as much in absolute terms, so the overhead ratio of `pnpm bench provider-cpu` does not fall: what is left is the provider's own work. PGlite processes every message of the buffer even after an error (its `execProtocolRawSync` loop), and `execProtocol` with `throwOnError: false` hands back every message, the error included; the answer count is checked (one ReadyForQuery per statement). It uses the same PGlite internals as P20 (`_runExclusiveTransaction`, `_runExclusiveQuery`, `_checkReady`), so the version stays pinned.",
+    pins: "Nothing in the contracts; `test/store/pglitePrepared.test.ts`: a transaction of deferred statements is one `execProtocol` call and one with a query two (shown failing with one call per statement, 4); a duplicate sent between two good statements fails the transaction with its own unique violation and nothing of it is committed (shown failing with the answers' errors ignored: `transaction_aborted`), a query behind it throws it, a failure the callback caught makes the COMMIT a `transaction_aborted` (shown failing with COMMIT's ROLLBACK answer taken as success: committed), the callback's own error passes unchanged, PGlite is out of the transaction after each; the P20 failure mapping is the same as through `pglite.query`; the store suites pass on it.",
+    checks: [],
+    transitions: [],
+    guards: [],
+    interactions: [],
+  },
+  {
+    id: "P23",
+    source: "this project's performance work on the reference provider (issue 12)",
+    slug: "answer-encoded-once",
+    title: "A kept answer is encoded to JSON once, for its response and its idempotency record",
+    area: "Operations",
+    question:
+      "The idempotency layer (C6) stored a kept answer's body (`JSON.stringify` in `deferIdempotencyRecord`) and the HTTP layer encoded the same body again for the response: two encodings of a 1.6 kB session per create and confirm. Can they share one?",
+    choice:
+      "The layer encodes the answer once and hands the text to both: `Answer.json` (the HTTP layer sends it as it is) and `NewIdempotencyRecord.responseJson` (the store binds it as it is, instead of encoding `responseBody`). A loaded record carries its stored text too (`IdempotencyRecord.responseJson`), and a replay sends that text as it is. Answers without `json` are encoded as before.",
+    why: "A replay must send the bytes of the first answer (C6); with one encoding the record holds exactly the bytes the first response sent, by construction rather than because `JSON.stringify` is deterministic. The saving is small: one `JSON.stringify` of a session response costs about 10 µs of CPU on this machine, against 1–2.5 ms of provider CPU per create (`pnpm bench provider-cpu`), below what that benchmark can tell apart on a shared machine.",
+    pins: "Nothing in the contracts; `test/idempotentWrites.test.ts`: during a create with a key, the answer's body object is encoded once and the record's stored text is the response's (shown failing, 2 encodings, with the layer that encoded twice); `test/store/deferred.test.ts`: `responseJson` is stored as given (shown failing with the store encoding `responseBody` again); `test/store/records.test.ts` and `storeFailures.test.ts`: a found record and a replayed answer carry the stored text.",
+    checks: [],
+    transitions: [],
+    guards: [],
+    interactions: [],
+  },
+  {
     id: "W1",
     slug: "webhook-events",
     title: "The callbacks sent",

@@ -27,6 +27,11 @@ import { Schema } from "effect";
 export interface Answer {
   readonly status: number;
   readonly body: unknown;
+  /**
+   * `body` already encoded as JSON text, sent as it is: the idempotency layer encodes a kept answer
+   * once, for the response and its record (decision P23).
+   */
+  readonly json?: string | undefined;
 }
 
 const encodeEnvelope = Schema.encodeSync(ErrorEnvelope);

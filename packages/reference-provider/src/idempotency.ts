@@ -89,7 +89,11 @@ export const idempotent = <A, E extends ApiErrorResponse>(
     const merchantId = context.merchant.id;
     const replay = (record: IdempotencyRecord | null): Effect.Effect<Answer, IdempotencyError> =>
       record !== null && record.requestHash === requestHash && record.endpoint === endpoint
-        ? Effect.succeed({ status: record.responseStatus, body: record.responseBody })
+        ? Effect.succeed({
+            status: record.responseStatus,
+            body: record.responseBody,
+            json: record.responseJson,
+          })
         : Effect.fail(idempotencyError({ traceId: context.traceId }));
     const ran = yield* inTransaction(services.db, (tx) =>
       Effect.gen(function* () {
@@ -108,6 +112,8 @@ export const idempotent = <A, E extends ApiErrorResponse>(
           );
           return record === null ? { exit, answer } : { replay: record };
         }
+        // Encoded once (decision P23): the record stores the bytes the response sends.
+        const json = JSON.stringify(answer.body);
         deferIdempotencyRecord(tx, {
           merchantId,
           requestKey,
@@ -115,9 +121,10 @@ export const idempotent = <A, E extends ApiErrorResponse>(
           requestHash,
           responseStatus: answer.status,
           responseBody: answer.body,
+          responseJson: json,
           createdAt: context.at,
         });
-        return { exit, answer };
+        return { exit, answer: { ...answer, json } };
       }),
     ).pipe(
       // The key has a live record (the deferred write failed; nothing was committed): replay it.

@@ -5,7 +5,7 @@
  * number, no second timeline row: the dashboard's timeline stays complete and exactly one per
  * write), and a used key still answers its record or 409 when the retry itself would fail (a 404).
  */
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { demoMerchant } from "../src/index.js";
 import { listSessionEvents } from "../src/store/index.js";
 import { drivers, envelopeOf, rowCounts, sessionOf, useProvider, vaCreateBody } from "./support/provider.js";
@@ -50,6 +50,35 @@ for (const driver of drivers) {
       const counts = await rowCounts(h.db);
       expect(counts.payment_sessions).toBe(1);
       expect(counts.session_events).toBe(1);
+    });
+
+    it("a kept answer is encoded once (P23): the response sends the bytes its record stores", async () => {
+      const stringify = vi.spyOn(JSON, "stringify");
+      let reply: Awaited<ReturnType<typeof h.http.post>>;
+      let calls: ReadonlyArray<ReadonlyArray<unknown>>;
+      try {
+        reply = await h.http.post("/v2/payments", vaCreateBody(), { requestId: "encoded-once" });
+      } finally {
+        calls = [...stringify.mock.calls];
+        stringify.mockRestore();
+      }
+      const created = sessionOf(reply);
+      // How often each object was encoded; the answer's body is the one whose text holds the id.
+      const encodings = new Map<unknown, number>();
+      for (const [value] of calls) {
+        if (typeof value === "object" && value !== null)
+          encodings.set(value, (encodings.get(value) ?? 0) + 1);
+      }
+      const answerBodies = [...encodings].filter(
+        ([value]) => typeof value === "object" && value !== null && "data" in value && "code" in value,
+      );
+      expect(answerBodies.map(([, times]) => times)).toEqual([1]);
+      const { rows } = await h.db.query<{ body: string }>(
+        "SELECT response_body AS body FROM idempotency_records WHERE request_key = $1",
+        ["encoded-once"],
+      );
+      expect(rows[0]?.body).toBe(JSON.stringify(reply.body));
+      expect(created.id).toBeDefined();
     });
 
     it("a used key answers 409 for another request even when that request would fail (404)", async () => {

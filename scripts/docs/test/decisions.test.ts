@@ -33,11 +33,11 @@ const base: DecisionRecord = {
 };
 
 describe("decision records", () => {
-  it("are C1–C7, L1–L7, P1–P21, W1–W2, F1–F3, H1–H11, S1–S5 and R1–R5, each with question, choice, why and pins", () => {
+  it("are C1–C7, L1–L7, P1–P23, W1–W2, F1–F3, H1–H11, S1–S5 and R1–R5, each with question, choice, why and pins", () => {
     const expected = [
       ...[1, 2, 3, 4, 5, 6, 7].map((n) => `C${n}`),
       ...[1, 2, 3, 4, 5, 6, 7].map((n) => `L${n}`),
-      ...[1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21].map((n) => `P${n}`),
+      ...Array.from({ length: 23 }, (_, i) => `P${i + 1}`),
       "W1",
       "W2",
       "F1",

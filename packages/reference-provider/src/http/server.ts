@@ -166,7 +166,7 @@ const pageResponse = (answer: Answer | PageAnswer): HttpServerResponse.HttpServe
       : toResponse(answer);
 
 const toResponse = (answer: Answer): HttpServerResponse.HttpServerResponse =>
-  HttpServerResponse.text(JSON.stringify(answer.body), {
+  HttpServerResponse.text(answer.json ?? JSON.stringify(answer.body), {
     status: answer.status,
     contentType: "application/json",
   });

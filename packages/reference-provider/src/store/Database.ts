@@ -66,7 +66,8 @@ export interface Tx extends Queryable {
    * A write whose answer nothing waits for: it runs in order with the transaction's other
    * statements (a later `query` sees it), but the caller does not wait for it. On a PostgreSQL
    * server it is written at once and travels with the next statement or the COMMIT (pipelined: no
-   * round trip of its own); on PGlite it runs before the next statement. If it fails, the
+   * round trip of its own); on PGlite it is sent with the next statement or the COMMIT, in one
+   * call into the database (decision P22). If it fails, the
    * transaction fails with that statement's {@link StoreError} (not with what the callback threw
    * after it) and nothing is committed.
    */

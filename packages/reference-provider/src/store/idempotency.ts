@@ -31,6 +31,13 @@ export interface IdempotencyRecord {
   readonly requestHash: string;
   readonly responseStatus: number;
   readonly responseBody: unknown;
+  /**
+   * `responseBody` as JSON text (decision P23). A loaded record has the text stored, the bytes the
+   * first response sent; a new record that has it (`JSON.stringify(responseBody)`) is stored as it
+   * is instead of encoding `responseBody` again, so a caller that sends the same text as its
+   * response encodes it once.
+   */
+  readonly responseJson?: string | undefined;
   readonly createdAt: number;
 }
 
@@ -46,19 +53,23 @@ export interface NewIdempotencyRecord extends Omit<IdempotencyRecord, "createdAt
 
 type RawRow = Record<string, unknown>;
 
-const toRecord = (raw: RawRow): IdempotencyRecord => ({
-  merchantId: text(raw.merchant_id, "idempotency_records.merchant_id"),
-  requestKey: text(raw.request_key, "idempotency_records.request_key"),
-  endpoint: text(raw.endpoint, "idempotency_records.endpoint"),
-  requestHash: text(raw.request_hash, "idempotency_records.request_hash"),
-  responseStatus: toSafeNumber(raw.response_status, "idempotency_records.response_status"),
-  // Stored as the text that was sent; parsing it keeps the key order, so re-encoding gives the same bytes.
-  responseBody:
+const toRecord = (raw: RawRow): IdempotencyRecord => {
+  const stored =
     raw.response_body === null || raw.response_body === undefined
-      ? null
-      : JSON.parse(text(raw.response_body, "idempotency_records.response_body")),
-  createdAt: toSafeNumber(raw.created_at, "idempotency_records.created_at"),
-});
+      ? undefined
+      : text(raw.response_body, "idempotency_records.response_body");
+  return {
+    merchantId: text(raw.merchant_id, "idempotency_records.merchant_id"),
+    requestKey: text(raw.request_key, "idempotency_records.request_key"),
+    endpoint: text(raw.endpoint, "idempotency_records.endpoint"),
+    requestHash: text(raw.request_hash, "idempotency_records.request_hash"),
+    responseStatus: toSafeNumber(raw.response_status, "idempotency_records.response_status"),
+    // Stored as the text that was sent; parsing it keeps the key order, so re-encoding gives the same bytes.
+    responseBody: stored === undefined ? null : JSON.parse(stored),
+    ...(stored === undefined ? {} : { responseJson: stored }),
+    createdAt: toSafeNumber(raw.created_at, "idempotency_records.created_at"),
+  };
+};
 
 /**
  * The merchant's live record for `requestKey` at instant `at`, or `null`. A record is live while
@@ -108,7 +119,7 @@ export const deferIdempotencyRecord = (tx: Tx, record: NewIdempotencyRecord): vo
     record.endpoint,
     record.requestHash,
     record.responseStatus,
-    toJsonText(record.responseBody, "responseBody"),
+    record.responseJson ?? toJsonText(record.responseBody, "responseBody"),
     createdAt,
     createdAt - idempotencyWindowMs,
   ]);

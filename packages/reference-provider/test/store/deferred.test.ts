@@ -398,6 +398,16 @@ describe.each(drivers)("deferred writes on $name", (driver) => {
       expect(await checkExpiredReplaced(store.db, unreadDeleteSave)).toMatch(/idempotency_records_pkey/);
     });
 
+    it("stores responseJson as it is when given (P23: the text the response sent, not encoded again)", async () => {
+      const sent = '{ "data": { "id": "first" } }';
+      await store.db.transaction(async (tx) => deferIdempotencyRecord(tx, record({ responseJson: sent })));
+      const { rows } = await store.db.query<{ body: string }>(
+        "SELECT response_body AS body FROM idempotency_records WHERE request_key = $1",
+        ["key-1"],
+      );
+      expect(rows[0]?.body).toBe(sent);
+    });
+
     it("for a key a concurrent transaction is writing waits for it, and fails as a duplicate when it commits", async () => {
       const results = await Promise.allSettled(
         [0, 1].map((i) =>

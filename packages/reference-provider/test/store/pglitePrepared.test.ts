@@ -138,3 +138,146 @@ describe("the statement names (P20)", () => {
     }
   });
 });
+
+/**
+ * Batched transactions (decision P22): BEGIN travels with the first statement, a deferred statement
+ * with the next one or the COMMIT, so a transaction of deferred statements only is one call into
+ * the backend. Each statement keeps its own Sync: a failure is its statement's own error, nothing
+ * after it is committed, and PGlite is out of the transaction afterwards.
+ */
+describe("batched transactions (P22)", () => {
+  const mod = import("@electric-sql/pglite");
+  /** A bare PGlite with a table `t`, its statements, and the number of execProtocol calls made. */
+  const start = async () => {
+    const pglite = await (await mod).PGlite.create(
+      (() => {
+        const image = pgliteImageFile(undefined);
+        return image === undefined ? {} : { loadDataDir: new Blob([readFileSync(image)]) };
+      })(),
+    );
+    await pglite.query("CREATE TABLE t (id int PRIMARY KEY)");
+    const named = preparedStatements(pglite, await mod);
+    let calls = 0;
+    const execProtocol = pglite.execProtocol.bind(pglite);
+    pglite.execProtocol = (message, options) => {
+      calls++;
+      return execProtocol(message, options);
+    };
+    const ids = async () =>
+      (await pglite.query<{ id: number }>("SELECT id FROM t ORDER BY id")).rows.map((r) => r.id);
+    return { pglite, named, calls: () => calls, ids };
+  };
+  const INSERT = "INSERT INTO t VALUES ($1::int)";
+  const fail = (sql: string, error: unknown) => toStoreError(error, sql);
+  const outcome = (error: unknown) =>
+    error instanceof StoreError ? { reason: error.reason, code: error.code } : { thrown: String(error) };
+
+  it("deferred statements only: BEGIN, the statements and COMMIT in one call; with a query: one call each side", async () => {
+    const { pglite, named, calls, ids } = await start();
+    try {
+      // The text is named by this first use (its Parse is a call of its own).
+      await named.transaction(async (tx) => tx.defer(INSERT, [1]), fail);
+      let before = calls();
+      await named.transaction(async (tx) => {
+        tx.defer(INSERT, [2]);
+        tx.defer(INSERT, [3]);
+      }, fail);
+      expect(calls() - before).toBe(1);
+      const COUNT = "SELECT count(*)::int AS n FROM t WHERE id > $1::int";
+      await named.query(COUNT, [0], false);
+      before = calls();
+      const seen = await named.transaction(async (tx) => {
+        tx.defer(INSERT, [4]);
+        const { rows } = await tx.query<{ n: number }>(COUNT, [0]);
+        tx.defer(INSERT, [5]);
+        return rows[0]?.n;
+      }, fail);
+      // The query saw the deferred insert sent with it; BEGIN+INSERT+SELECT, then INSERT+COMMIT.
+      expect(seen).toBe(4);
+      expect(calls() - before).toBe(2);
+      expect(await ids()).toEqual([1, 2, 3, 4, 5]);
+      expect(pglite.isInTransaction()).toBe(false);
+    } finally {
+      await pglite.close();
+    }
+  });
+
+  it("a failing statement sent with others fails the transaction with its own error; nothing of it is committed", async () => {
+    const { pglite, named, ids } = await start();
+    try {
+      await named.transaction(async (tx) => tx.defer(INSERT, [1]), fail);
+      // 10 before the duplicate, 11 after it, the COMMIT last: all in one call.
+      const batch = await named
+        .transaction(async (tx) => {
+          tx.defer(INSERT, [10]);
+          tx.defer(INSERT, [1]);
+          tx.defer(INSERT, [11]);
+        }, fail)
+        .then(() => ({ thrown: "committed" }), outcome);
+      expect(batch).toEqual({ reason: "unique_violation", code: "23505" });
+      // A query behind a failed deferred statement throws that statement's error, not its own 25P02.
+      const behind = await named
+        .transaction(async (tx) => {
+          tx.defer(INSERT, [1]);
+          await tx.query("SELECT count(*) FROM t WHERE id > $1::int", [0]);
+        }, fail)
+        .then(() => ({ thrown: "committed" }), outcome);
+      expect(behind).toEqual({ reason: "unique_violation", code: "23505" });
+      // A failure fn caught: what it defers after is not committed, COMMIT answers ROLLBACK.
+      const caught = await named
+        .transaction(async (tx) => {
+          await tx.query(INSERT, [1]).catch(() => undefined);
+          tx.defer(INSERT, [12]);
+        }, fail)
+        .then(() => ({ thrown: "committed" }), outcome);
+      expect(caught).toEqual({ reason: "transaction_aborted", code: "25P02" });
+      // The same with nothing after the failure: COMMIT alone answers ROLLBACK, never success.
+      const caughtLast = await named
+        .transaction(async (tx) => {
+          tx.defer(INSERT, [15]);
+          await tx.query(INSERT, [1]).catch(() => undefined);
+        }, fail)
+        .then(() => ({ thrown: "committed" }), outcome);
+      expect(caughtLast).toEqual({ reason: "transaction_aborted", code: "25P02" });
+      // What fn throws after a deferred statement failed is its consequence: the cause is thrown.
+      const consequence = await named
+        .transaction(async (tx) => {
+          tx.defer(INSERT, [13]);
+          tx.defer(INSERT, [1]);
+          await tx.query("SELECT $1::int AS n", [0]).catch(() => undefined);
+          throw new Error("a consequence");
+        }, fail)
+        .then(() => ({ thrown: "committed" }), outcome);
+      expect(consequence).toEqual({ reason: "unique_violation", code: "23505" });
+      // fn's own error, nothing failed before it: thrown as it is, what it deferred rolled back.
+      const own = new Error("fn's own");
+      await expect(
+        named.transaction(async (tx) => {
+          tx.defer(INSERT, [14]);
+          throw own;
+        }, fail),
+      ).rejects.toBe(own);
+      expect(await ids()).toEqual([1]);
+      expect(pglite.isInTransaction()).toBe(false);
+      // And the database answers the next transaction.
+      await named.transaction(async (tx) => tx.defer(INSERT, [2]), fail);
+      expect(await ids()).toEqual([1, 2]);
+    } finally {
+      await pglite.close();
+    }
+  });
+
+  it("a new text after held statements (a table they create) and a statement without parameters run in order", async () => {
+    const { pglite, named } = await start();
+    try {
+      const n = await named.transaction(async (tx) => {
+        tx.defer("CREATE TABLE u (id int)", []);
+        tx.defer("INSERT INTO u VALUES ($1::int)", [7]);
+        return (await tx.query<{ n: number }>("SELECT id AS n FROM u", [])).rows[0]?.n;
+      }, fail);
+      expect(n).toBe(7);
+    } finally {
+      await pglite.close();
+    }
+  });
+});

@@ -41,7 +41,8 @@ describe.each(drivers)("records beside a session on $name", (driver) => {
   describe("idempotency records", () => {
     it("finds a saved record, response and all, while the 24 h window is open at the passed instant", async () => {
       expect(await saveIdempotencyRecord(store.db, record())).toBe("saved");
-      const expected = { ...record(), createdAt: T0 };
+      // The stored text is found too (P23): the bytes the first response sent.
+      const expected = { ...record(), responseJson: JSON.stringify(record().responseBody), createdAt: T0 };
       expect(await findIdempotencyRecord(store.db, MERCHANT, "req-2026-03-01-0001", T0)).toEqual(expected);
       expect(
         await findIdempotencyRecord(store.db, MERCHANT, "req-2026-03-01-0001", T0 + 24 * HOUR - 1),

@@ -1,6 +1,7 @@
 /**
- * The PGlite driver: PostgreSQL in WASM, in process, one connection. Transactions use PGlite's own
- * `transaction()`, which holds a mutex: transactions and autocommit queries run one at a time.
+ * The PGlite driver: PostgreSQL in WASM, in process, one connection. Transactions hold PGlite's
+ * transaction mutex, as its own `transaction()` does: transactions and autocommit queries run one
+ * at a time. Their statements are sent in batches (decision P22, `pglitePrepared.ts`).
  */
 import { createHash } from "node:crypto";
 import {
@@ -232,6 +233,11 @@ export const openPglite = async (options: {
   readonly schema: string | undefined;
   /** `false`: every statement through `pglite.query`, parsed and planned anew (the benchmark's baseline). */
   readonly prepared?: boolean;
+  /**
+   * `false`: transactions through PGlite's `transaction()`, one call into the backend per statement
+   * (BEGIN and COMMIT included) instead of the batches of decision P22 (the benchmark's baseline).
+   */
+  readonly batched?: boolean;
 }): Promise<Database> => {
   const dataDir = options.dataDir === undefined ? undefined : resolve(options.dataDir);
   const release = dataDir === undefined ? () => {} : lockDataDir(dataDir);
@@ -256,6 +262,7 @@ export const openPglite = async (options: {
     await import("@electric-sql/pglite"),
     options.prepared === false ? 0 : undefined,
   );
+  const batched = options.prepared !== false && options.batched !== false;
   const handle = databaseOf({
     dialect: "pglite",
     schema: options.schema,
@@ -264,6 +271,39 @@ export const openPglite = async (options: {
     transaction: async <T>(fn: (tx: Tx) => Promise<T>): Promise<T> => {
       // Errors of fn pass through unchanged; anything else (BEGIN, COMMIT) becomes a StoreError.
       let fromFn: { readonly error: unknown } | undefined;
+      if (batched) {
+        // Decision P22: BEGIN travels with the first statement, deferred ones with the next
+        // statement or the COMMIT (a create: one call into the backend for its whole transaction).
+        try {
+          return await named.transaction(
+            async (batch) => {
+              let done = false;
+              const tx = txOf("pglite", () => done, {
+                query: async <Row>(sql: string, values?: ReadonlyArray<SqlValue>) => {
+                  try {
+                    return toResult(await batch.query<Row>(sql, params(values)));
+                  } catch (error) {
+                    throw toStoreError(error, sql);
+                  }
+                },
+                defer: (sql: string, values?: ReadonlyArray<SqlValue>) => batch.defer(sql, params(values)),
+              });
+              try {
+                return await fn(tx);
+              } catch (error) {
+                fromFn = { error };
+                throw error;
+              } finally {
+                done = true;
+              }
+            },
+            (sql, error) => toStoreError(error, sql),
+          );
+        } catch (error) {
+          if (fromFn !== undefined && fromFn.error === error) throw error;
+          throw toStoreError(error, "COMMIT");
+        }
+      }
       try {
         return await db.transaction(async (ptx) => {
           let done = false;
