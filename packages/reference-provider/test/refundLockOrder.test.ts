@@ -48,75 +48,83 @@ const someoneWaitsForALock = async (db: Database): Promise<void> => {
   throw new Error("no backend waited for a lock: the interleaving was not reached");
 };
 
-for (const driver of drivers.filter((d) => d.name === "postgres")) {
-  describe(`refund sweeper and a refund request on one session (${driver.name})`, () => {
-    const h = useProvider(driver);
+// Without `DATABASE_URL` the suite is reported skipped (as `twoInstances.test.ts`): a file that
+// registers no suite at all is a failure for vitest, and `pnpm test` on a fresh machine (PGlite only)
+// must pass. A skipped suite runs no hook, so the embedded driver named for it is never opened.
+const server = drivers.find((d) => d.name === "postgres");
+{
+  const driver = server ?? (drivers[0] as (typeof drivers)[number]);
+  describe.runIf(server !== undefined)(
+    "refund sweeper and a refund request on one session (postgres)",
+    () => {
+      const h = useProvider(driver);
 
-    const paidSession = () => paidVaSession(h.http);
+      const paidSession = () => paidVaSession(h.http);
 
-    const refundBody = (paymentSessionId: string, clientReferenceId: string, overrides = {}) => ({
-      clientReferenceId,
-      paymentSessionId,
-      amount: { value: "5000.00", currency: "IDR" },
-      reason: "REQUESTED_BY_CUSTOMER",
-      ...overrides,
-    });
-
-    /**
-     * Runs the refund sweeper at `sweepAt` and, while it holds the refunds it claimed, the request
-     * `POST /v1/refunds` `body` (at the clock's instant), until the request waits for the claimed row.
-     */
-    const sweepDuringRequest = async (sweepAt: number, body: unknown) => {
-      const claimed = signal();
-      const release = signal();
-      const sweeper = settleDueRefunds(holdingClaim(h.db, claimed.fire, release.promise), sweepAt);
-      await claimed.promise;
-      // The request locks the session, then waits for the refund row the sweeper holds.
-      const request = h.http.post("/v1/refunds", body);
-      await someoneWaitsForALock(h.db);
-      release.fire();
-      const [moved, answer] = await Promise.all([sweeper, request]);
-      return { moved, answer };
-    };
-
-    const refundEvents = async (sessionId: string) =>
-      (await listWebhooks(h.db, demoMerchant.id, sessionId))
-        .map((row) => row.event)
-        .filter((event) => event.startsWith("REFUND."));
-
-    it("do not deadlock: the sweeper files its callback while the request holds the session", async () => {
-      const id = await paidSession();
-      const first = dataOf(await h.http.post("/v1/refunds", refundBody(id, "refund-a")), RefundResponse);
-      expect(first.status).toBe("PENDING");
-      h.clock.advance(sandboxRefundStepMs);
-      const { moved, answer } = await sweepDuringRequest(h.clock.now(), refundBody(id, "refund-b"));
-      expect(moved).toBe(1);
-      expect(answer.status).toBe(200);
-      const events = await refundEvents(id);
-      expect(events.filter((event) => event === "REFUND.SUCCESS")).toHaveLength(1);
-      expect(events.filter((event) => event === "REFUND.PENDING")).toHaveLength(2);
-    });
-
-    it("the request settles a refund the sweeper moved under it from what the sweeper stored", async () => {
-      // The explorer's second find (seed 1, PostgreSQL): a `2001-` refund that fails on the channel
-      // and by transfer. The sweeper, behind, moves it one step; the request, at a later instant,
-      // lost the compare-and-set and counted the refund as it had read it (PENDING), refusing a
-      // full refund of the rest as "already being refunded" although the refund had failed.
-      const id = await paidSession();
-      const failing = refundBody(id, "2001-refund-a", {
-        transferDestination: {
-          channelCode: "BCA",
-          channelInformation: { accountNumber: sandboxRefundAccounts.bothFail, accountName: "Explorer" },
-        },
+      const refundBody = (paymentSessionId: string, clientReferenceId: string, overrides = {}) => ({
+        clientReferenceId,
+        paymentSessionId,
+        amount: { value: "5000.00", currency: "IDR" },
+        reason: "REQUESTED_BY_CUSTOMER",
+        ...overrides,
       });
-      expect((await h.http.post("/v1/refunds", failing)).status).toBe(200);
-      const createdAt = h.clock.now();
-      h.clock.advance(100 * sandboxRefundStepMs);
-      const full = { ...refundBody(id, "refund-b"), amount: undefined, isFullAmount: true };
-      const { moved, answer } = await sweepDuringRequest(createdAt + sandboxRefundStepMs, full);
-      expect(moved).toBe(1);
-      expect(answer.status).toBe(200);
-      expect(await refundEvents(id)).toContain("REFUND.FAILED");
-    });
-  });
+
+      /**
+       * Runs the refund sweeper at `sweepAt` and, while it holds the refunds it claimed, the request
+       * `POST /v1/refunds` `body` (at the clock's instant), until the request waits for the claimed row.
+       */
+      const sweepDuringRequest = async (sweepAt: number, body: unknown) => {
+        const claimed = signal();
+        const release = signal();
+        const sweeper = settleDueRefunds(holdingClaim(h.db, claimed.fire, release.promise), sweepAt);
+        await claimed.promise;
+        // The request locks the session, then waits for the refund row the sweeper holds.
+        const request = h.http.post("/v1/refunds", body);
+        await someoneWaitsForALock(h.db);
+        release.fire();
+        const [moved, answer] = await Promise.all([sweeper, request]);
+        return { moved, answer };
+      };
+
+      const refundEvents = async (sessionId: string) =>
+        (await listWebhooks(h.db, demoMerchant.id, sessionId))
+          .map((row) => row.event)
+          .filter((event) => event.startsWith("REFUND."));
+
+      it("do not deadlock: the sweeper files its callback while the request holds the session", async () => {
+        const id = await paidSession();
+        const first = dataOf(await h.http.post("/v1/refunds", refundBody(id, "refund-a")), RefundResponse);
+        expect(first.status).toBe("PENDING");
+        h.clock.advance(sandboxRefundStepMs);
+        const { moved, answer } = await sweepDuringRequest(h.clock.now(), refundBody(id, "refund-b"));
+        expect(moved).toBe(1);
+        expect(answer.status).toBe(200);
+        const events = await refundEvents(id);
+        expect(events.filter((event) => event === "REFUND.SUCCESS")).toHaveLength(1);
+        expect(events.filter((event) => event === "REFUND.PENDING")).toHaveLength(2);
+      });
+
+      it("the request settles a refund the sweeper moved under it from what the sweeper stored", async () => {
+        // The explorer's second find (seed 1, PostgreSQL): a `2001-` refund that fails on the channel
+        // and by transfer. The sweeper, behind, moves it one step; the request, at a later instant,
+        // lost the compare-and-set and counted the refund as it had read it (PENDING), refusing a
+        // full refund of the rest as "already being refunded" although the refund had failed.
+        const id = await paidSession();
+        const failing = refundBody(id, "2001-refund-a", {
+          transferDestination: {
+            channelCode: "BCA",
+            channelInformation: { accountNumber: sandboxRefundAccounts.bothFail, accountName: "Explorer" },
+          },
+        });
+        expect((await h.http.post("/v1/refunds", failing)).status).toBe(200);
+        const createdAt = h.clock.now();
+        h.clock.advance(100 * sandboxRefundStepMs);
+        const full = { ...refundBody(id, "refund-b"), amount: undefined, isFullAmount: true };
+        const { moved, answer } = await sweepDuringRequest(createdAt + sandboxRefundStepMs, full);
+        expect(moved).toBe(1);
+        expect(answer.status).toBe(200);
+        expect(await refundEvents(id)).toContain("REFUND.FAILED");
+      });
+    },
+  );
 }
