@@ -16,7 +16,11 @@ import {
   toStoreError,
 } from "../../src/store/index.js";
 import { openPglite, pgliteImageFile } from "../../src/store/internal/pglite.js";
-import { preparedStatements } from "../../src/store/internal/pglitePrepared.js";
+import {
+  type BatchedTx,
+  type PreparedStatements,
+  preparedStatements,
+} from "../../src/store/internal/pglitePrepared.js";
 import { MERCHANT, newSession, T0 } from "./harness.js";
 
 const open = async (prepared: boolean): Promise<Database> => {
@@ -171,6 +175,9 @@ describe("batched transactions (P22)", () => {
   const fail = (sql: string, error: unknown) => toStoreError(error, sql);
   const outcome = (error: unknown) =>
     error instanceof StoreError ? { reason: error.reason, code: error.code } : { thrown: String(error) };
+  /** How a batched transaction of `named` ended: `{ thrown: "committed" }`, or its error's reason and code. */
+  const endOf = (named: PreparedStatements, fn: (tx: BatchedTx) => Promise<unknown>) =>
+    named.transaction(fn, fail).then(() => ({ thrown: "committed" }), outcome);
 
   it("deferred statements only: BEGIN, the statements and COMMIT in one call; with a query: one call each side", async () => {
     const { pglite, named, calls, ids } = await start();
@@ -207,47 +214,37 @@ describe("batched transactions (P22)", () => {
     try {
       await named.transaction(async (tx) => tx.defer(INSERT, [1]), fail);
       // 10 before the duplicate, 11 after it, the COMMIT last: all in one call.
-      const batch = await named
-        .transaction(async (tx) => {
-          tx.defer(INSERT, [10]);
-          tx.defer(INSERT, [1]);
-          tx.defer(INSERT, [11]);
-        }, fail)
-        .then(() => ({ thrown: "committed" }), outcome);
+      const batch = await endOf(named, async (tx) => {
+        tx.defer(INSERT, [10]);
+        tx.defer(INSERT, [1]);
+        tx.defer(INSERT, [11]);
+      });
       expect(batch).toEqual({ reason: "unique_violation", code: "23505" });
       // A query behind a failed deferred statement throws that statement's error, not its own 25P02.
-      const behind = await named
-        .transaction(async (tx) => {
-          tx.defer(INSERT, [1]);
-          await tx.query("SELECT count(*) FROM t WHERE id > $1::int", [0]);
-        }, fail)
-        .then(() => ({ thrown: "committed" }), outcome);
+      const behind = await endOf(named, async (tx) => {
+        tx.defer(INSERT, [1]);
+        await tx.query("SELECT count(*) FROM t WHERE id > $1::int", [0]);
+      });
       expect(behind).toEqual({ reason: "unique_violation", code: "23505" });
       // A failure fn caught: what it defers after is not committed, COMMIT answers ROLLBACK.
-      const caught = await named
-        .transaction(async (tx) => {
-          await tx.query(INSERT, [1]).catch(() => undefined);
-          tx.defer(INSERT, [12]);
-        }, fail)
-        .then(() => ({ thrown: "committed" }), outcome);
+      const caught = await endOf(named, async (tx) => {
+        await tx.query(INSERT, [1]).catch(() => undefined);
+        tx.defer(INSERT, [12]);
+      });
       expect(caught).toEqual({ reason: "transaction_aborted", code: "25P02" });
       // The same with nothing after the failure: COMMIT alone answers ROLLBACK, never success.
-      const caughtLast = await named
-        .transaction(async (tx) => {
-          tx.defer(INSERT, [15]);
-          await tx.query(INSERT, [1]).catch(() => undefined);
-        }, fail)
-        .then(() => ({ thrown: "committed" }), outcome);
+      const caughtLast = await endOf(named, async (tx) => {
+        tx.defer(INSERT, [15]);
+        await tx.query(INSERT, [1]).catch(() => undefined);
+      });
       expect(caughtLast).toEqual({ reason: "transaction_aborted", code: "25P02" });
       // What fn throws after a deferred statement failed is its consequence: the cause is thrown.
-      const consequence = await named
-        .transaction(async (tx) => {
-          tx.defer(INSERT, [13]);
-          tx.defer(INSERT, [1]);
-          await tx.query("SELECT $1::int AS n", [0]).catch(() => undefined);
-          throw new Error("a consequence");
-        }, fail)
-        .then(() => ({ thrown: "committed" }), outcome);
+      const consequence = await endOf(named, async (tx) => {
+        tx.defer(INSERT, [13]);
+        tx.defer(INSERT, [1]);
+        await tx.query("SELECT $1::int AS n", [0]).catch(() => undefined);
+        throw new Error("a consequence");
+      });
       expect(consequence).toEqual({ reason: "unique_violation", code: "23505" });
       // fn's own error, nothing failed before it: thrown as it is, what it deferred rolled back.
       const own = new Error("fn's own");
