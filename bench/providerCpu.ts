@@ -23,7 +23,7 @@
  * the warm-up; `BENCH_CPU_WARMUP=3000` gives the steady state. The raw round gets the same warm-up.
  */
 import { randomUUID } from "node:crypto";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type Database, demoMerchant, loadSession, openDatabase } from "@payment-session/reference-provider";
@@ -31,15 +31,31 @@ import { merchantApi, pg, rawStoreRound, startInstance } from "./provider.js";
 import { jsonClient, row, runLevel } from "./providerLoad.js";
 
 const env = process.env;
-const LOOPS = Number(env.BENCH_CPU_LOOPS ?? "2000");
+const ROUNDS = Number(env.BENCH_CPU_ROUNDS ?? "8");
+const LOOPS = Number(env.BENCH_CPU_LOOPS ?? "500");
 const CLIENTS = Number(env.BENCH_CPU_CLIENTS ?? "16");
 const WARMUP = Number(env.BENCH_CPU_WARMUP ?? "300");
 const DRIVERS = (env.BENCH_PROVIDER_DRIVERS ?? "pglite,postgres").split(",");
 const DATABASE_URL = env.BENCH_DATABASE_URL ?? env.DATABASE_URL;
+const SLOWDOWN = env.BENCH_PROVIDER_SLOWDOWN_MS ?? ""; // read by bench/providerInstance.ts
 const TICK_MS = 10; // USER_HZ = 100 on Linux
 
-/** CPU milliseconds (user + system, all threads) a process has used, or 0 once it is gone. */
+/**
+ * CPU milliseconds a process has used (every thread): the sum of its threads' on-CPU time from
+ * `/proc/<pid>/task/<tid>/schedstat` (nanoseconds; the provider's threads live as long as it does),
+ * else user + system from `/proc/<pid>/stat` (10 ms ticks, too coarse for a block of 500 gets), or
+ * 0 once the process is gone.
+ */
 const procCpuMs = (pid: number): number => {
+  try {
+    let ns = 0;
+    for (const tid of readdirSync(`/proc/${pid}/task`)) {
+      ns += Number(readFileSync(`/proc/${pid}/task/${tid}/schedstat`, "utf8").split(" ")[0]);
+    }
+    if (Number.isFinite(ns) && ns > 0) return ns / 1e6;
+  } catch {
+    // no schedstat (or the process or a thread just left): the tick counts below
+  }
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
     // Fields after the command name (which may hold spaces): state is field 3, utime 14, stime 15.
@@ -100,6 +116,30 @@ const measure = async (
   return { server: (p1 - p0) / units, database: (d1 - d0) / units, client: (c1 - c0) / units };
 };
 
+const median = (values: ReadonlyArray<number>): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1
+    ? (sorted[mid] ?? Number.NaN)
+    : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
+};
+const medianCost = (costs: ReadonlyArray<Cost>): Cost => ({
+  server: median(costs.map((c) => c.server)),
+  database: median(costs.map((c) => c.database)),
+  client: median(costs.map((c) => c.client)),
+});
+
+/** One alternated round: the provider's create and get blocks and the raw block, measured adjacently. */
+interface Round {
+  readonly create: Cost;
+  readonly get: Cost;
+  readonly raw: Cost;
+}
+const loopOf = (r: Pick<Round, "create" | "get">) =>
+  r.create.server + r.create.database + r.get.server + r.get.database;
+const rawOf = (r: Pick<Round, "raw">) => r.raw.client + r.raw.database;
+const ratioOf = (r: Round) => loopOf(r) / rawOf(r);
+
 const runDriver = async (driver: "pglite" | "postgres") => {
   let admin: InstanceType<typeof pg.Client> | undefined;
   let dbName: string | undefined;
@@ -119,16 +159,34 @@ const runDriver = async (driver: "pglite" | "postgres") => {
     url = u.toString();
   }
   const backends = backendMeter(admin, dbName);
-  const instance = await startInstance(url, {
-    BENCH_BACKGROUND: "0",
-    BENCH_DATA_DIR: join(dataDir, "provider"),
-  });
-  const client = jsonClient(instance.url);
+  const instanceEnv = { BENCH_BACKGROUND: "0" };
+  let instance = await startInstance(url, { ...instanceEnv, BENCH_DATA_DIR: join(dataDir, "raw") });
+  let client = jsonClient(instance.url);
   let raw: Database | undefined;
   let stopped = false;
   try {
-    const api = await merchantApi([client]);
+    let api = await merchantApi([client]);
     const tag = randomUUID().slice(0, 6);
+    // The raw round's template: a session the provider stored.
+    const firstId = (await api.create(`template-${tag}`)).id;
+    if (driver === "postgres") {
+      raw = await openDatabase({ url, poolSize: Number(env.BENCH_POOL_SIZE ?? "10") });
+    } else {
+      // PGlite's data folder has one owner: the raw loop keeps the folder of this first provider,
+      // and the measured provider starts on a folder of its own.
+      client.close();
+      await instance.stop();
+      stopped = true;
+      raw = await openDatabase({ dataDir: join(dataDir, "raw", "pglite") });
+      instance = await startInstance(url, { ...instanceEnv, BENCH_DATA_DIR: join(dataDir, "provider") });
+      stopped = false;
+      client = jsonClient(instance.url);
+      api = await merchantApi([client]);
+    }
+    const db = raw;
+    const stored = await loadSession(db, demoMerchant.id, firstId);
+    if (stored === null) throw new Error("the provider's first session is not stored");
+    const template = { snapshot: stored.row.snapshot, expiryAt: stored.row.expiryAt };
     const ids: string[] = [];
     const creates = (n: number, prefix: string) =>
       runLevel(CLIENTS, 3600, n, async (i) => {
@@ -138,34 +196,34 @@ const runDriver = async (driver: "pglite" | "postgres") => {
       runLevel(CLIENTS, 3600, n, async (i) => {
         await api.get(ids[from + i] ?? "");
       });
-    // Warm-up: JIT, the pools' connections, the planner's caches.
+    const raws = (n: number) => runLevel(CLIENTS, 3600, n, () => rawStoreRound(db, template));
+    // Warm-up: JIT, the pools' connections, the planner's caches; the raw round gets the same.
     await creates(WARMUP, "warm");
     await gets(0, WARMUP);
-    const first = ids.length;
-    const create = await measure(instance.pid, backends, LOOPS, async () => {
-      await creates(LOOPS, "cpu");
-    });
-    const get = await measure(instance.pid, backends, LOOPS, async () => {
-      await gets(first, LOOPS);
-    });
-    // The raw loop on the same storage, the provider stopped (PGlite's data folder has one owner).
-    client.close();
-    await instance.stop();
-    stopped = true;
-    raw =
-      driver === "postgres"
-        ? await openDatabase({ url, poolSize: Number(env.BENCH_POOL_SIZE ?? "10") })
-        : await openDatabase({ dataDir: join(dataDir, "provider", "pglite") });
-    const stored = await loadSession(raw, demoMerchant.id, ids[0] ?? "");
-    if (stored === null) throw new Error("the provider's first session is not stored");
-    const template = { snapshot: stored.row.snapshot, expiryAt: stored.row.expiryAt };
-    const db = raw;
-    if (db === undefined) throw new Error("no raw database");
-    const rawRound = () => rawStoreRound(db, template);
-    await runLevel(CLIENTS, 3600, WARMUP, rawRound);
-    const rawCost = await measure(undefined, backends, LOOPS, async () => {
-      await runLevel(CLIENTS, 3600, LOOPS, rawRound);
-    });
+    await raws(WARMUP);
+    const rounds: Round[] = [];
+    for (let round = 0; round < ROUNDS; round++) {
+      const providerBlock = async () => {
+        const first = ids.length;
+        const create = await measure(instance.pid, backends, LOOPS, () =>
+          creates(LOOPS, `cpu${round}`).then(() => {}),
+        );
+        const get = await measure(instance.pid, backends, LOOPS, () => gets(first, LOOPS).then(() => {}));
+        return { create, get };
+      };
+      const rawBlock = () => measure(undefined, backends, LOOPS, () => raws(LOOPS).then(() => {}));
+      // The order alternates, so that neither side always follows the other.
+      if (round % 2 === 0) {
+        const p = await providerBlock();
+        rounds.push({ ...p, raw: await rawBlock() });
+      } else {
+        const r = await rawBlock();
+        rounds.push({ ...(await providerBlock()), raw: r });
+      }
+    }
+    const create = medianCost(rounds.map((r) => r.create));
+    const get = medianCost(rounds.map((r) => r.get));
+    const rawCost = medianCost(rounds.map((r) => r.raw));
     const widths = [16, 10, 10, 10, 12];
     const line = (name: string, c: Cost, serverTotal: number) =>
       console.log(
@@ -175,27 +233,50 @@ const runDriver = async (driver: "pglite" | "postgres") => {
         ),
       );
     console.log(
-      `\n== ${driver}: CPU ms per request, ${LOOPS} each at ${CLIENTS} clients after ${WARMUP} of each to warm up (provider in its own process, background tasks off)`,
+      `\n== ${driver}: CPU ms per request, medians of ${ROUNDS} alternated rounds (each: ${LOOPS} creates, ${LOOPS} gets, ${LOOPS} raw rounds) at ${CLIENTS} clients after ${WARMUP} of each to warm up (provider in its own process, background tasks off)`,
     );
     console.log(row(["", "provider", "database", "total", "load gen."], widths));
     line("create", create, create.server + create.database);
     line("get", get, get.server + get.database);
-    const loop = create.server + create.database + get.server + get.database;
-    console.log(
-      row(["create+get loop", "", "", loop.toFixed(3), (create.client + get.client).toFixed(3)], widths),
-    );
-    // The raw loop runs in this process: its own CPU is the store's client side (and PGlite's engine).
-    const rawTotal = rawCost.client + rawCost.database;
+    const loops = rounds.map(loopOf);
     console.log(
       row(
-        ["raw round", rawCost.client.toFixed(3), rawCost.database.toFixed(3), rawTotal.toFixed(3), ""],
+        [
+          "create+get loop",
+          "",
+          "",
+          median(loops).toFixed(3),
+          median(rounds.map((r) => r.create.client + r.get.client)).toFixed(3),
+        ],
         widths,
       ),
     );
+    // The raw loop runs in this process: its own CPU is the store's client side (and PGlite's engine).
+    const rawTotals = rounds.map(rawOf);
     console.log(
-      `overhead (CPU): ${(loop / rawTotal).toFixed(2)}× the raw store loop; provider process alone ${(
-        (create.server + get.server) / rawTotal
-      ).toFixed(2)}×; load generator ${(create.client + get.client).toFixed(3)} ms per loop`,
+      row(
+        [
+          "raw round",
+          rawCost.client.toFixed(3),
+          rawCost.database.toFixed(3),
+          median(rawTotals).toFixed(3),
+          "",
+        ],
+        widths,
+      ),
+    );
+    const ratios = rounds.map(ratioOf);
+    const alone = rounds.map((r) => (r.create.server + r.get.server) / rawOf(r));
+    const spread = (xs: ReadonlyArray<number>, digits: number) =>
+      `${Math.min(...xs).toFixed(digits)}–${Math.max(...xs).toFixed(digits)}`;
+    console.log(
+      `overhead (CPU): median ${median(ratios).toFixed(2)}× the raw store loop (per-round ratio ${spread(ratios, 2)}); provider process alone ${median(alone).toFixed(2)}× (${spread(alone, 2)}); load generator ${median(rounds.map((r) => r.create.client + r.get.client)).toFixed(3)} ms per loop`,
+    );
+    console.log(
+      `  per round (loop ÷ raw = ratio): ${rounds.map((r) => `${loopOf(r).toFixed(2)}÷${rawOf(r).toFixed(2)}=${ratioOf(r).toFixed(2)}`).join("  ")}`,
+    );
+    console.log(
+      `  drift across rounds: create+get loop ${spread(loops, 3)} ms, raw round ${spread(rawTotals, 3)} ms`,
     );
   } finally {
     if (!stopped) {
@@ -218,6 +299,6 @@ export const runProviderCpuBench = async (): Promise<void> => {
     await runDriver(driver);
   }
   console.log(
-    `\nfigures from: BENCH_PROVIDER_DRIVERS=${DRIVERS.join(",")} BENCH_CPU_LOOPS=${LOOPS} BENCH_CPU_CLIENTS=${CLIENTS} BENCH_CPU_WARMUP=${WARMUP} pnpm bench provider-cpu`,
+    `\nfigures from: ${DATABASE_URL === undefined ? "" : "DATABASE_URL=… "}${SLOWDOWN === "" ? "" : `BENCH_PROVIDER_SLOWDOWN_MS=${SLOWDOWN} `}BENCH_PROVIDER_DRIVERS=${DRIVERS.join(",")} BENCH_CPU_ROUNDS=${ROUNDS} BENCH_CPU_LOOPS=${LOOPS} BENCH_CPU_CLIENTS=${CLIENTS} BENCH_CPU_WARMUP=${WARMUP} pnpm bench provider-cpu`,
   );
 };
