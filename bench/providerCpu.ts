@@ -22,10 +22,12 @@
  * 0.93 ms of provider CPU each, 12,000 cost 0.57 ms on average), so the default measures part of
  * the warm-up; `BENCH_CPU_WARMUP=3000` gives the steady state. The raw round gets the same warm-up.
  */
+import { spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { createInterface } from "node:readline";
 import { type Database, demoMerchant, loadSession, openDatabase } from "@payment-session/reference-provider";
 import { merchantApi, pg, rawStoreRound, startInstance } from "./provider.js";
 import { jsonClient, row, runLevel } from "./providerLoad.js";
@@ -37,25 +39,12 @@ const CLIENTS = Number(env.BENCH_CPU_CLIENTS ?? "16");
 const WARMUP = Number(env.BENCH_CPU_WARMUP ?? "300");
 const DRIVERS = (env.BENCH_PROVIDER_DRIVERS ?? "pglite,postgres").split(",");
 const DATABASE_URL = env.BENCH_DATABASE_URL ?? env.DATABASE_URL;
+const RAW_PROCESS = env.BENCH_CPU_RAW_PROCESS === "1";
 const SLOWDOWN = env.BENCH_PROVIDER_SLOWDOWN_MS ?? ""; // read by bench/providerInstance.ts
 const TICK_MS = 10; // USER_HZ = 100 on Linux
 
-/**
- * CPU milliseconds a process has used (every thread): the sum of its threads' on-CPU time from
- * `/proc/<pid>/task/<tid>/schedstat` (nanoseconds; the provider's threads live as long as it does),
- * else user + system from `/proc/<pid>/stat` (10 ms ticks, too coarse for a block of 500 gets), or
- * 0 once the process is gone.
- */
-const procCpuMs = (pid: number): number => {
-  try {
-    let ns = 0;
-    for (const tid of readdirSync(`/proc/${pid}/task`)) {
-      ns += Number(readFileSync(`/proc/${pid}/task/${tid}/schedstat`, "utf8").split(" ")[0]);
-    }
-    if (Number.isFinite(ns) && ns > 0) return ns / 1e6;
-  } catch {
-    // no schedstat (or the process or a thread just left): the tick counts below
-  }
+/** CPU milliseconds (user + system, all threads, the exited ones too) from `/proc/<pid>/stat`, in 10 ms ticks; 0 once the process is gone. */
+const statCpuMs = (pid: number): number => {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
     // Fields after the command name (which may hold spaces): state is field 3, utime 14, stime 15.
@@ -64,6 +53,57 @@ const procCpuMs = (pid: number): number => {
   } catch {
     return 0;
   }
+};
+
+/** On-CPU nanoseconds of each live thread of `pid` (`/proc/<pid>/task/<tid>/schedstat`), or undefined. */
+const threadCpuNs = (pid: number): Map<string, number> | undefined => {
+  try {
+    const threads = new Map<string, number>();
+    for (const tid of readdirSync(`/proc/${pid}/task`)) {
+      const ns = Number(readFileSync(`/proc/${pid}/task/${tid}/schedstat`, "utf8").split(" ")[0]);
+      if (!Number.isFinite(ns)) return undefined;
+      threads.set(tid, ns);
+    }
+    return threads;
+  } catch {
+    return undefined; // no schedstat, or the process or a thread just left
+  }
+};
+
+/** A reading of a process's CPU: precise per-thread figures where the kernel keeps them, and the ticks. */
+interface CpuReading {
+  readonly threads: Map<string, number> | undefined;
+  readonly statMs: number;
+}
+const readCpu = (pid: number): CpuReading => ({ threads: threadCpuNs(pid), statMs: statCpuMs(pid) });
+
+/**
+ * CPU milliseconds between two readings: from the threads' schedstat (nanoseconds; a block of 500
+ * gets is ~150 ms, where a 10 ms tick is a 7 % error) when no thread left in between (a thread that
+ * exited takes its schedstat with it), else from the ticks (which keep exited threads' time).
+ */
+let tickReadings = 0;
+const cpuBetween = (a: CpuReading, b: CpuReading): number => {
+  const ticks = () => {
+    tickReadings++;
+    return b.statMs - a.statMs;
+  };
+  if (a.threads === undefined || b.threads === undefined) return ticks();
+  let ns = 0;
+  for (const [tid, before] of a.threads) {
+    const after = b.threads.get(tid);
+    if (after === undefined) return ticks();
+    ns += after - before;
+  }
+  for (const [tid, after] of b.threads) if (!a.threads.has(tid)) ns += after; // started in between
+  return ns / 1e6;
+};
+
+/** CPU milliseconds a single-threaded process (a PostgreSQL backend) has used, or 0 once it is gone. */
+const procCpuMs = (pid: number): number => {
+  const threads = threadCpuNs(pid);
+  if (threads !== undefined && threads.size === 1) return [...threads.values()][0] / 1e6;
+  return statCpuMs(pid);
 };
 
 const selfCpuMs = () => {
@@ -106,15 +146,58 @@ const measure = async (
   phase: () => Promise<void>,
 ): Promise<Cost> => {
   const [p0, d0, c0] = [
-    providerPid === undefined ? 0 : procCpuMs(providerPid),
+    providerPid === undefined ? undefined : readCpu(providerPid),
     await backends(),
     selfCpuMs(),
   ];
   await phase();
   const c1 = selfCpuMs();
-  const [p1, d1] = [providerPid === undefined ? 0 : procCpuMs(providerPid), await backends()];
-  return { server: (p1 - p0) / units, database: (d1 - d0) / units, client: (c1 - c0) / units };
+  const [p1, d1] = [providerPid === undefined ? undefined : readCpu(providerPid), await backends()];
+  const server = p0 === undefined || p1 === undefined ? 0 : cpuBetween(p0, p1);
+  return { server: server / units, database: (d1 - d0) / units, client: (c1 - c0) / units };
 };
+
+/** The raw loop in a process of its own (bench/rawStoreInstance.ts): `run(n)` resolves when n rounds are done. */
+const startRawProcess = (
+  url: string,
+  dataDir: string,
+  template: { snapshot: unknown; expiryAt: number | null },
+): Promise<{ pid: number; run: (n: number) => Promise<void>; stop: () => Promise<void> }> =>
+  new Promise((resolve, reject) => {
+    const child = spawn(
+      process.execPath,
+      ["-C", "@payment-session/source", "--import", "tsx", join(import.meta.dirname, "rawStoreInstance.ts")],
+      {
+        env: {
+          ...process.env,
+          DATABASE_URL: url,
+          BENCH_DATA_DIR: dataDir,
+          BENCH_CPU_CLIENTS: String(CLIENTS),
+          BENCH_RAW_TEMPLATE: JSON.stringify(template),
+        },
+        stdio: ["pipe", "pipe", "inherit"],
+      },
+    );
+    child.on("error", reject);
+    const waiting: Array<() => void> = [];
+    const lines = createInterface({ input: child.stdout });
+    lines.once("line", () => {
+      lines.on("line", () => waiting.shift()?.());
+      resolve({
+        pid: child.pid ?? 0,
+        run: (n) =>
+          new Promise((done) => {
+            waiting.push(done);
+            child.stdin.write(`${n}\n`);
+          }),
+        stop: () =>
+          new Promise((done) => {
+            child.once("exit", () => done());
+            child.stdin.end("0\n");
+          }),
+      });
+    });
+  });
 
 const median = (values: ReadonlyArray<number>): number => {
   const sorted = [...values].sort((a, b) => a - b);
@@ -134,6 +217,8 @@ interface Round {
   readonly create: Cost;
   readonly get: Cost;
   readonly raw: Cost;
+  /** The raw loop in a process of its own (`BENCH_CPU_RAW_PROCESS=1`): its CPU is `server`. */
+  readonly rawProcess?: Cost | undefined;
 }
 const loopOf = (r: Pick<Round, "create" | "get">) =>
   r.create.server + r.create.database + r.get.server + r.get.database;
@@ -163,6 +248,7 @@ const runDriver = async (driver: "pglite" | "postgres") => {
   let instance = await startInstance(url, { ...instanceEnv, BENCH_DATA_DIR: join(dataDir, "raw") });
   let client = jsonClient(instance.url);
   let raw: Database | undefined;
+  let rawProcess: Awaited<ReturnType<typeof startRawProcess>> | undefined;
   let stopped = false;
   try {
     let api = await merchantApi([client]);
@@ -201,25 +287,40 @@ const runDriver = async (driver: "pglite" | "postgres") => {
     await creates(WARMUP, "warm");
     await gets(0, WARMUP);
     await raws(WARMUP);
+    if (RAW_PROCESS) {
+      // PGlite: a folder of its own (one owner per folder); PostgreSQL: the same database.
+      rawProcess = await startRawProcess(url, join(dataDir, "raw-process"), template);
+      await rawProcess.run(WARMUP);
+    }
     const rounds: Round[] = [];
     for (let round = 0; round < ROUNDS; round++) {
-      const providerBlock = async () => {
-        const first = ids.length;
-        const create = await measure(instance.pid, backends, LOOPS, () =>
-          creates(LOOPS, `cpu${round}`).then(() => {}),
-        );
-        const get = await measure(instance.pid, backends, LOOPS, () => gets(first, LOOPS).then(() => {}));
-        return { create, get };
-      };
-      const rawBlock = () => measure(undefined, backends, LOOPS, () => raws(LOOPS).then(() => {}));
-      // The order alternates, so that neither side always follows the other.
-      if (round % 2 === 0) {
-        const p = await providerBlock();
-        rounds.push({ ...p, raw: await rawBlock() });
-      } else {
-        const r = await rawBlock();
-        rounds.push({ ...(await providerBlock()), raw: r });
+      let create: Cost | undefined;
+      let get: Cost | undefined;
+      let rawCost: Cost | undefined;
+      let rawProcessCost: Cost | undefined;
+      const blocks: Array<() => Promise<void>> = [
+        async () => {
+          const first = ids.length;
+          create = await measure(instance.pid, backends, LOOPS, () =>
+            creates(LOOPS, `cpu${round}`).then(() => {}),
+          );
+          get = await measure(instance.pid, backends, LOOPS, () => gets(first, LOOPS).then(() => {}));
+        },
+        async () => {
+          rawCost = await measure(undefined, backends, LOOPS, () => raws(LOOPS).then(() => {}));
+        },
+      ];
+      const child = rawProcess;
+      if (child !== undefined) {
+        blocks.push(async () => {
+          rawProcessCost = await measure(child.pid, backends, LOOPS, () => child.run(LOOPS));
+        });
       }
+      // The order alternates, so that neither side always follows the other.
+      for (const block of round % 2 === 0 ? blocks : [...blocks].reverse()) await block();
+      if (create === undefined || get === undefined || rawCost === undefined)
+        throw new Error("a block did not run");
+      rounds.push({ create, get, raw: rawCost, rawProcess: rawProcessCost });
     }
     const create = medianCost(rounds.map((r) => r.create));
     const get = medianCost(rounds.map((r) => r.get));
@@ -275,6 +376,21 @@ const runDriver = async (driver: "pglite" | "postgres") => {
     console.log(
       `  per round (loop ÷ raw = ratio): ${rounds.map((r) => `${loopOf(r).toFixed(2)}÷${rawOf(r).toFixed(2)}=${ratioOf(r).toFixed(2)}`).join("  ")}`,
     );
+    const inProcess = rounds.flatMap((r) => (r.rawProcess === undefined ? [] : [r.rawProcess]));
+    if (inProcess.length > 0) {
+      const totals = inProcess.map((c) => c.server + c.database);
+      const own = rounds.flatMap((r) =>
+        r.rawProcess === undefined ? [] : [loopOf(r) / (r.rawProcess.server + r.rawProcess.database)],
+      );
+      const byProcess = rounds.flatMap((r) =>
+        r.rawProcess === undefined ? [] : [(r.rawProcess.server + r.rawProcess.database) / rawOf(r)],
+      );
+      console.log(
+        `  raw loop in a process of its own (BENCH_CPU_RAW_PROCESS=1): ${median(totals).toFixed(3)} ms per round (process ${median(inProcess.map((c) => c.server)).toFixed(3)}, database ${median(inProcess.map((c) => c.database)).toFixed(3)}), ${median(byProcess).toFixed(2)}× the in-process round (${spread(byProcess, 2)}); overhead against it ${median(own).toFixed(2)}× (${spread(own, 2)})`,
+      );
+    }
+    if (tickReadings > 0)
+      console.log(`  (${tickReadings} provider readings from 10 ms ticks: a thread left)`);
     console.log(
       `  drift across rounds: create+get loop ${spread(loops, 3)} ms, raw round ${spread(rawTotals, 3)} ms`,
     );
@@ -284,6 +400,7 @@ const runDriver = async (driver: "pglite" | "postgres") => {
       await instance.stop();
     }
     await raw?.close();
+    await rawProcess?.stop();
     rmSync(dataDir, { recursive: true, force: true });
     if (admin !== undefined) {
       await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
@@ -299,6 +416,6 @@ export const runProviderCpuBench = async (): Promise<void> => {
     await runDriver(driver);
   }
   console.log(
-    `\nfigures from: ${DATABASE_URL === undefined ? "" : "DATABASE_URL=… "}${SLOWDOWN === "" ? "" : `BENCH_PROVIDER_SLOWDOWN_MS=${SLOWDOWN} `}BENCH_PROVIDER_DRIVERS=${DRIVERS.join(",")} BENCH_CPU_ROUNDS=${ROUNDS} BENCH_CPU_LOOPS=${LOOPS} BENCH_CPU_CLIENTS=${CLIENTS} BENCH_CPU_WARMUP=${WARMUP} pnpm bench provider-cpu`,
+    `\nfigures from: ${DATABASE_URL === undefined ? "" : "DATABASE_URL=… "}${SLOWDOWN === "" ? "" : `BENCH_PROVIDER_SLOWDOWN_MS=${SLOWDOWN} `}${RAW_PROCESS ? "BENCH_CPU_RAW_PROCESS=1 " : ""}BENCH_PROVIDER_DRIVERS=${DRIVERS.join(",")} BENCH_CPU_ROUNDS=${ROUNDS} BENCH_CPU_LOOPS=${LOOPS} BENCH_CPU_CLIENTS=${CLIENTS} BENCH_CPU_WARMUP=${WARMUP} pnpm bench provider-cpu`,
   );
 };
