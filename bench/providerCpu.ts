@@ -1,23 +1,39 @@
 /**
  * `pnpm bench provider-cpu`: what a request costs in CPU time, a figure a busy machine does not
- * change much (throughput does: on a shared 2-core box it measures the neighbours).
+ * change much (throughput does: on a shared 2-core box it measures the neighbours), against the
+ * raw store loop it sits on, measured in alternated rounds.
  *
  * Per driver, the provider runs in a process of its own (bench/providerInstance.ts, background
  * sweeper and dispatcher off) and this process drives it over a keep-alive `node:http` client at
- * `BENCH_CPU_CLIENTS` (default 16) clients: `BENCH_CPU_LOOPS` (default 2000) creates, then a get of
- * each. CPU time is read around each phase from `/proc/<pid>/stat` (user + system, every thread) of
- * the provider process, of the PostgreSQL backends serving the run's database (`pg_stat_activity`),
- * and `process.cpuUsage()` of this process (the load generator). Then the raw store loop
- * (`deferInsertSession` + `loadSession`, no HTTP, no core) in this process, on the same database
- * (PostgreSQL) or a PGlite of its own, the same number of rounds at the same concurrency.
+ * `BENCH_CPU_CLIENTS` (default 16) clients; the raw store loop (`rawStoreRound`:
+ * `deferInsertSession` + `loadSession`, no HTTP, no core) runs in this process at the same
+ * concurrency, on the same database (PostgreSQL) or a PGlite folder of its own (a folder has one
+ * owner), with a session the provider stored as its template. After the warm-up, `BENCH_CPU_ROUNDS`
+ * (default 8) rounds each run a provider block (`BENCH_CPU_LOOPS`, default 500, creates, then a
+ * get of each) and a raw block (as many raw rounds) back to back, in alternating order. CPU time
+ * is read around each block: the provider process from `/proc/<pid>/task/<tid>/schedstat` (every
+ * thread, nanoseconds; the 10 ms ticks of `/proc/<pid>/stat` when a thread left), the PostgreSQL
+ * backends serving the run's database (`pg_stat_activity`), and `process.cpuUsage()` of this
+ * process (the load generator, or the raw loop itself in the raw block).
  *
- * overhead = (provider + database CPU per create+get loop) ÷ (client + database CPU per raw round):
- * the work ratio behind the throughput overhead of `pnpm bench provider`, which on an idle machine
- * is bounded by it (both loops saturate the same cores). Linux only (`/proc`).
+ * overhead = (provider + database CPU per create+get loop) ÷ (client + database CPU per raw round),
+ * computed per round from its own adjacent blocks, then the median and the min–max over rounds.
+ * Why rounds: this VM's CPU speed drifts by 2× within minutes, and the former layout (2,000
+ * creates, 2,000 gets, then the raw loop once, minutes later) gave a raw round of 0.40 ms in one run
+ * and 0.79 ms in the next on the same code, and overheads of 2.2–3.5× (PostgreSQL) and 2.95–5.1×
+ * (PGlite) between consecutive runs. A drift slower than a round cancels out of that round's ratio.
+ * It is the work ratio behind the throughput overhead of `pnpm bench provider`, which on an idle
+ * machine is bounded by it (both loops saturate the same cores). Linux only (`/proc`).
+ *
+ * The raw loop stays in this process: RAW_PROCESS_NOTE
  *
  * Knobs: `BENCH_PROVIDER_DRIVERS` (default `pglite,postgres`; postgres needs `DATABASE_URL` or
- * `BENCH_DATABASE_URL`), `BENCH_CPU_LOOPS`, `BENCH_CPU_CLIENTS`, `BENCH_POOL_SIZE` (raw loop's pool,
- * default 10), `BENCH_CPU_WARMUP` (creates, gets and raw rounds run before measuring, default 300).
+ * `BENCH_DATABASE_URL`), `BENCH_CPU_ROUNDS`, `BENCH_CPU_LOOPS` (per block), `BENCH_CPU_CLIENTS`,
+ * `BENCH_POOL_SIZE` (raw loop's pool, default 10), `BENCH_CPU_WARMUP` (creates, gets and raw rounds
+ * run before measuring, default 300), `BENCH_CPU_RAW_PROCESS=1` (a third block per round: the raw
+ * loop in a process of its own, bench/rawStoreInstance.ts, and the overhead against it),
+ * `BENCH_PROVIDER_SLOWDOWN_MS` (a deliberate CPU cost per request in the provider, see
+ * bench/providerInstance.ts: the overhead must rise by about 2 × that ÷ the raw round).
  * The provider's JIT warms slowly (PostgreSQL, 16 clients, 500 creates first: 2,000 creates cost
  * 0.93 ms of provider CPU each, 12,000 cost 0.57 ms on average), so the default measures part of
  * the warm-up; `BENCH_CPU_WARMUP=3000` gives the steady state. The raw round gets the same warm-up.
