@@ -25,7 +25,12 @@
  * It is the work ratio behind the throughput overhead of `pnpm bench provider`, which on an idle
  * machine is bounded by it (both loops saturate the same cores). Linux only (`/proc`).
  *
- * The raw loop stays in this process: RAW_PROCESS_NOTE
+ * The raw loop stays in this process (so its round pays no process switch, where the provider's
+ * requests pay two). Measured with `BENCH_CPU_RAW_PROCESS=1` (a third block per round, the same
+ * loop in a process of its own), 4 runs, 2026-11-30, `BENCH_CPU_WARMUP=3000`: its round costs
+ * 0.99–1.13× the in-process one (PGlite) and 0.99–1.01× (PostgreSQL), and the overhead against it
+ * spread more across the runs (PGlite 4.31–5.02×, PostgreSQL 3.02–3.29×) than against the
+ * in-process loop in the same runs (4.72–4.87×, 3.00–3.29×): no reason to move it.
  *
  * Knobs: `BENCH_PROVIDER_DRIVERS` (default `pglite,postgres`; postgres needs `DATABASE_URL` or
  * `BENCH_DATABASE_URL`), `BENCH_CPU_ROUNDS`, `BENCH_CPU_LOOPS` (per block), `BENCH_CPU_CLIENTS`,
