@@ -22,6 +22,14 @@
  * creates, 2,000 gets, then the raw loop once, minutes later) gave a raw round of 0.40 ms in one run
  * and 0.79 ms in the next on the same code, and overheads of 2.2–3.5× (PostgreSQL) and 2.95–5.1×
  * (PGlite) between consecutive runs. A drift slower than a round cancels out of that round's ratio.
+ * What it does not cancel: the per-round ratio still varies ±20–40 % within a run (noise faster than
+ * a round), so on a quiet machine (2026-11-30, `BENCH_CPU_WARMUP=3000`, 5 runs each, alternated)
+ * the median moved across runs about as much as the one-shot figure did: 3.97–4.98× vs 4.36–5.16×
+ * (PGlite), 2.97–3.38× vs 2.74–3.26× (PostgreSQL); the per-round min–max printed shows that noise
+ * instead of hiding it. A deliberate 0.2 ms of CPU per request (`BENCH_PROVIDER_SLOWDOWN_MS=0.2`)
+ * gave 6.33× (PGlite) and 5.21× (PostgreSQL), clear of those ranges. Tried and dropped: a forced
+ * full GC of this process before each block doubles the raw round (≈0.35 → 0.65 ms) and halves
+ * the overhead (PostgreSQL 1.53–1.62×): the raw round is sensitive to this process's heap state.
  * It is the work ratio behind the throughput overhead of `pnpm bench provider`, which on an idle
  * machine is bounded by it (both loops saturate the same cores). Linux only (`/proc`).
  *
