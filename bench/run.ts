@@ -52,7 +52,7 @@ const sections: ReadonlyArray<Section> = [
   {
     name: "provider-cpu",
     description:
-      "reference provider: CPU ms per create and get (provider process, database backends, load generator) vs the raw store loop",
+      "reference provider: CPU ms per create and get (provider process, database backends, load generator) vs the raw store loop, in alternated rounds: per-round overhead, its median and spread",
     run: () => runProviderCpuBench(),
   },
   {
