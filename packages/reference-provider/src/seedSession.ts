@@ -98,16 +98,14 @@ export const seedSession = async (
   const merchant = services.merchants.get(options.merchantId);
   if (merchant === undefined) throw new SeedError(`seeding: no merchant ${options.merchantId}`);
   const now = options.at ?? services.clock.now();
-  const { merchantId: _, at: __, requestId, request: overrides, ...target } = options;
+  const { merchantId: _, at: __, requestId: ___, request: ____, ...target } = options;
   const expiryAt = target.expiryAt === undefined ? undefined : toEpochMillis(target.expiryAt, "expiryAt");
   const path = seedPathOf({ ...target, expiryAt }, now);
   if (path === null) throw new SeedError(`seeding: no event path reaches ${JSON.stringify(target)}`);
   // One transaction for the whole seeding (decision P21): the create, every step and the final read
   // commit together (one BEGIN and COMMIT instead of one pair per step), and a seeding that fails
   // part-way leaves nothing behind.
-  return inOneTransaction(services.db, (db) =>
-    replayPath({ ...services, db }, merchant, options, path, requestId, overrides, now),
-  );
+  return inOneTransaction(services.db, (db) => replayPath({ ...services, db }, merchant, options, path, now));
 };
 
 /**
@@ -136,8 +134,6 @@ const replayPath = async (
   merchant: Merchant,
   options: SeedSessionOptions,
   path: SeedPath,
-  requestId: string | undefined,
-  overrides: Partial<CreatePaymentSessionRequest> | undefined,
   now: number,
 ): Promise<SeededSession> => {
   const writes = writeEndpoints(services);
@@ -151,11 +147,11 @@ const replayPath = async (
   const request: CreatePaymentSessionRequest = {
     ...path.request,
     clientReferenceId: options.clientReferenceId ?? `seed-${services.ids.chargeId().slice(0, 8)}`,
-    ...overrides,
+    ...options.request,
   };
   const created = await expect200(
     "create",
-    answerOf(writes.create(context(path.create.at), requestId, request)),
+    answerOf(writes.create(context(path.create.at), options.requestId, request)),
   );
   const id = dataId(created);
   if (id === undefined) throw new SeedError("seeding: the create answer has no session id", created);
